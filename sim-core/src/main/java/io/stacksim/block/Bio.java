@@ -1,0 +1,79 @@
+package io.stacksim.block;
+
+/**
+ * A block I/O: a contiguous range of 512-byte sectors, an operation and flags, as
+ * {@code struct bio} in the kernel. A bio either becomes a request or merges into one.
+ * Bios of one request are chained through {@link #next} (the kernel's {@code bi_next}).
+ */
+public final class Bio {
+    /** REQ_SYNC: the submitter waits for it. */
+    public static final int SYNC = 1;
+    /** REQ_FUA: force unit access, the write reaches stable media before completion. */
+    public static final int FUA = 1 << 1;
+    /** REQ_PREFLUSH: flush the device's volatile cache before this write. */
+    public static final int PREFLUSH = 1 << 2;
+    /** REQ_META: filesystem metadata. */
+    public static final int META = 1 << 3;
+    /** REQ_RAHEAD: readahead, may fail without harm. */
+    public static final int RAHEAD = 1 << 4;
+    /** REQ_NOMERGE: never merge this bio. */
+    public static final int NOMERGE = 1 << 5;
+    /** REQ_IDLE: the submitter has no more I/O to follow soon. */
+    public static final int IDLE = 1 << 6;
+
+    public final long sector;
+    public final int nrSectors;
+    public final Op op;
+    public final int flags;
+    public final IoPriority priority;
+    /** Who issued it, for per-task accounting (a task or the kernel); may be null. */
+    public final IoOwner owner;
+    /** Called once, in completion context, when the bio's data is done. */
+    public final BioEndIo endIo;
+
+    /** Next bio of the same request. */
+    Bio next;
+
+    /** Time of submit_bio (blktrace Q). */
+    public long tQueued;
+    /** Time the request carrying it was dispatched to the driver (D). */
+    public long tDispatched;
+    /** Time the device completed the request (C). */
+    public long tCompleted;
+    /** Device-side split of [D, C] reported by the device model. */
+    public long devQueueNs;
+    public long devMediaNs;
+    public long devTransferNs;
+    /** Error code: 0 or a negative errno. */
+    public int error;
+
+    public Bio(long sector, int nrSectors, Op op, int flags, IoPriority priority, IoOwner owner, BioEndIo endIo) {
+        if (sector < 0 || nrSectors < 0 || (op.hasData() && nrSectors == 0)) {
+            throw new IllegalArgumentException("bad bio: sector " + sector + " + " + nrSectors + " " + op);
+        }
+        this.sector = sector;
+        this.nrSectors = nrSectors;
+        this.op = op;
+        this.flags = flags;
+        this.priority = priority;
+        this.owner = owner;
+        this.endIo = endIo;
+    }
+
+    public long endSector() {
+        return sector + nrSectors;
+    }
+
+    public long bytes() {
+        return (long) nrSectors << 9;
+    }
+
+    public boolean has(int flag) {
+        return (flags & flag) != 0;
+    }
+
+    @Override
+    public String toString() {
+        return op + " " + sector + " + " + nrSectors;
+    }
+}

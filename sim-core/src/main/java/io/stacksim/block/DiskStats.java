@@ -1,0 +1,163 @@
+package io.stacksim.block;
+
+import io.stacksim.engine.Stats;
+
+/**
+ * Per-device I/O statistics as /proc/diskstats keeps them (Documentation/admin-guide/iostats.rst,
+ * block/blk-core.c and blk-mq.c accounting), plus the iostat -x columns derived from them.
+ *
+ * <p>A request is accounted when it starts ({@code in_flight}) and when it ends (ios, sectors,
+ * ticks from its allocation to its end). {@code io_ticks} is time with at least one request in
+ * flight; {@code time_in_queue} integrates the number in flight over time.
+ */
+public final class DiskStats {
+    /** Stat groups as the kernel's STAT_READ, STAT_WRITE, STAT_DISCARD, STAT_FLUSH. */
+    public static final int READ = 0;
+    public static final int WRITE = 1;
+    public static final int DISCARD = 2;
+    public static final int FLUSH = 3;
+    private static final String[] GROUP = {"read", "write", "discard", "flush"};
+
+    final long[] ios = new long[4];
+    final long[] merges = new long[4];
+    final long[] sectors = new long[4];
+    final long[] ticksNs = new long[4];
+    private int inFlight;
+    private long ioTicksNs;
+    private long timeInQueueNs;
+    private long lastUpdate;
+    private long windowStart;
+
+    /** The stat group of an operation. */
+    public static int group(Op op) {
+        return switch (op) {
+            case READ -> READ;
+            case WRITE -> WRITE;
+            case DISCARD -> DISCARD;
+            case FLUSH -> FLUSH;
+        };
+    }
+
+    private void advance(long now) {
+        if (inFlight > 0) {
+            ioTicksNs += now - lastUpdate;
+            timeInQueueNs += (long) inFlight * (now - lastUpdate);
+        }
+        lastUpdate = now;
+    }
+
+    /** A request became in flight. */
+    public void start(long now) {
+        advance(now);
+        inFlight++;
+    }
+
+    /** A request ended: account it. */
+    public void done(Request rq, long now) {
+        advance(now);
+        inFlight--;
+        int g = group(rq.op);
+        ios[g]++;
+        sectors[g] += rq.op == Op.FLUSH ? 0 : rq.nrSectors;
+        ticksNs[g] += now - rq.tCreated;
+    }
+
+    /** A queued request merged into another (blk_account_io_merge_request): one fewer in flight. */
+    public void requestMerged(Op op, long now) {
+        advance(now);
+        inFlight--;
+        merges[group(op)]++;
+    }
+
+    /** A bio merged into an existing request. */
+    public void merged(Op op) {
+        merges[group(op)]++;
+    }
+
+    public long ios(int group) {
+        return ios[group];
+    }
+
+    public long merges(int group) {
+        return merges[group];
+    }
+
+    public long sectors(int group) {
+        return sectors[group];
+    }
+
+    public long ticksNs(int group) {
+        return ticksNs[group];
+    }
+
+    public int inFlight() {
+        return inFlight;
+    }
+
+    public long ioTicksNs(long now) {
+        return ioTicksNs + (inFlight > 0 ? now - lastUpdate : 0);
+    }
+
+    public long timeInQueueNs(long now) {
+        return timeInQueueNs + (long) inFlight * (now - lastUpdate);
+    }
+
+    /** Forgets everything counted so far (end of warm-up), keeping requests in flight. */
+    public void reset(long now) {
+        advance(now);
+        java.util.Arrays.fill(ios, 0);
+        java.util.Arrays.fill(merges, 0);
+        java.util.Arrays.fill(sectors, 0);
+        java.util.Arrays.fill(ticksNs, 0);
+        ioTicksNs = 0;
+        timeInQueueNs = 0;
+        windowStart = now;
+    }
+
+    /**
+     * Registers the raw diskstats under {@code diskstats.*} and the iostat -x columns under
+     * {@code iostat.*}, computed over the window from the last reset to {@code clock}'s time.
+     */
+    public void register(Stats stats, java.util.function.LongSupplier clock) {
+        for (int g = 0; g < 4; g++) {
+            int gg = g;
+            stats.counter("diskstats." + GROUP[g] + ".ios", () -> ios[gg]);
+            stats.counter("diskstats." + GROUP[g] + ".merges", () -> merges[gg]);
+            stats.counter("diskstats." + GROUP[g] + ".sectors", () -> sectors[gg]);
+            stats.counter("diskstats." + GROUP[g] + ".ticks_ms", () -> ticksNs[gg] / 1_000_000);
+        }
+        stats.counter("diskstats.in_flight", () -> inFlight);
+        stats.counter("diskstats.io_ticks_ms", () -> ioTicksNs(clock.getAsLong()) / 1_000_000);
+        stats.counter("diskstats.time_in_queue_ms", () -> timeInQueueNs(clock.getAsLong()) / 1_000_000);
+
+        stats.gauge("iostat.r_s", () -> perSecond(ios[READ], clock));
+        stats.gauge("iostat.w_s", () -> perSecond(ios[WRITE], clock));
+        stats.gauge("iostat.d_s", () -> perSecond(ios[DISCARD], clock));
+        stats.gauge("iostat.f_s", () -> perSecond(ios[FLUSH], clock));
+        stats.gauge("iostat.rkB_s", () -> perSecond(sectors[READ], clock) / 2);
+        stats.gauge("iostat.wkB_s", () -> perSecond(sectors[WRITE], clock) / 2);
+        stats.gauge("iostat.rrqm_s", () -> perSecond(merges[READ], clock));
+        stats.gauge("iostat.wrqm_s", () -> perSecond(merges[WRITE], clock));
+        stats.gauge("iostat.rrqm_pct", () -> pct(merges[READ], merges[READ] + ios[READ]));
+        stats.gauge("iostat.wrqm_pct", () -> pct(merges[WRITE], merges[WRITE] + ios[WRITE]));
+        stats.gauge("iostat.r_await_ms", () -> ratio(ticksNs[READ] / 1e6, ios[READ]));
+        stats.gauge("iostat.w_await_ms", () -> ratio(ticksNs[WRITE] / 1e6, ios[WRITE]));
+        stats.gauge("iostat.rareq_sz_kB", () -> ratio(sectors[READ] / 2.0, ios[READ]));
+        stats.gauge("iostat.wareq_sz_kB", () -> ratio(sectors[WRITE] / 2.0, ios[WRITE]));
+        stats.gauge("iostat.aqu_sz", () -> ratio(timeInQueueNs(clock.getAsLong()), clock.getAsLong() - windowStart));
+        stats.gauge("iostat.util_pct", () -> pct(ioTicksNs(clock.getAsLong()), clock.getAsLong() - windowStart));
+    }
+
+    private double perSecond(long count, java.util.function.LongSupplier clock) {
+        long span = clock.getAsLong() - windowStart;
+        return span <= 0 ? 0 : count * 1e9 / span;
+    }
+
+    private static double ratio(double a, double b) {
+        return b == 0 ? 0 : a / b;
+    }
+
+    private static double pct(double a, double b) {
+        return b == 0 ? 0 : 100.0 * a / b;
+    }
+}

@@ -1,0 +1,141 @@
+package io.stacksim.block;
+
+/**
+ * A block request ({@code struct request}): one or more contiguous bios of the same operation,
+ * the unit the scheduler orders and the device serves.
+ *
+ * <p>Timestamps follow the blktrace actions: {@link #tCreated} (G, request allocated),
+ * {@link #tInserted} (I, into the scheduler), {@link #tDispatched} (D, to the driver) and
+ * {@link #tCompleted} (C). The device reports how it spent [D, C]: waiting in its own queue,
+ * on the media, and moving data over the host link; the rest is command overhead.
+ */
+public final class Request {
+    public long sector;
+    public int nrSectors;
+    public final Op op;
+    public int flags;
+    public final IoPriority priority;
+    /** Physical segments (scatter-gather entries) of the data. */
+    public int nrSegments;
+    /** CPU the request was submitted from; its completion interrupt goes there. */
+    public final int cpu;
+
+    Bio bioHead;
+    Bio bioTail;
+    int nrBios;
+
+    /** Driver tag while dispatched, else -1. */
+    public int tag = -1;
+
+    public long tCreated;
+    public long tInserted;
+    public long tDispatched;
+    public long tCompleted;
+
+    /** Time the device held the request in its internal queue before working on it. */
+    public long devQueueNs;
+    /** Positioning and media time (seek + rotation + media transfer, or NAND time). */
+    public long devMediaNs;
+    /** Host-link (DMA) transfer time. */
+    public long devTransferNs;
+
+    /** Scheduler-private: FIFO deadline (mq-deadline's fifo_time). */
+    public long fifoTime;
+    /** Scheduler-private links and state. */
+    public Request schedPrev;
+    public Request schedNext;
+    public Object schedData;
+
+    /** Device-private state while the device holds the request. */
+    public Object deviceData;
+
+    public Request(Bio bio, int cpu, long now) {
+        this.sector = bio.sector;
+        this.nrSectors = bio.nrSectors;
+        this.op = bio.op;
+        this.flags = bio.flags;
+        this.priority = bio.priority;
+        this.nrSegments = segmentsOf(bio);
+        this.cpu = cpu;
+        this.bioHead = bio;
+        this.bioTail = bio;
+        this.nrBios = 1;
+        this.tCreated = now;
+    }
+
+    /** Physical segments of a bio's data: one per 4 KiB page it spans (buffers are page-aligned). */
+    public static int segmentsOf(Bio bio) {
+        return bio.op.hasData() ? (int) ((bio.bytes() + 4095) >>> 12) : 0;
+    }
+
+    public long endSector() {
+        return sector + nrSectors;
+    }
+
+    public long bytes() {
+        return (long) nrSectors << 9;
+    }
+
+    public boolean has(int flag) {
+        return (flags & flag) != 0;
+    }
+
+    public boolean isWrite() {
+        return op.isWrite();
+    }
+
+    /** First bio (the one that created the request or front-merged last). */
+    public Bio firstBio() {
+        return bioHead;
+    }
+
+    public int nrBios() {
+        return nrBios;
+    }
+
+    /** Appends {@code bio} at the back: the caller has checked contiguity and limits. */
+    public void appendBio(Bio bio) {
+        bioTail.next = bio;
+        bioTail = bio;
+        nrBios++;
+        nrSectors += bio.nrSectors;
+        nrSegments += segmentsOf(bio);
+    }
+
+    /** Prepends {@code bio} at the front: the caller has checked contiguity and limits. */
+    public void prependBio(Bio bio) {
+        bio.next = bioHead;
+        bioHead = bio;
+        nrBios++;
+        sector = bio.sector;
+        nrSectors += bio.nrSectors;
+        nrSegments += segmentsOf(bio);
+    }
+
+    /** Appends all bios of {@code other} (request-to-request back merge). */
+    public void absorb(Request other) {
+        bioTail.next = other.bioHead;
+        bioTail = other.bioTail;
+        nrBios += other.nrBios;
+        nrSectors += other.nrSectors;
+        nrSegments += other.nrSegments;
+        other.bioHead = null;
+        other.bioTail = null;
+        other.nrBios = 0;
+    }
+
+    /** The owner of the first bio (for accounting and traces), or null. */
+    public IoOwner owner() {
+        return bioHead == null ? null : bioHead.owner;
+    }
+
+    /** Device-side service time not spent queued, on the media or transferring. */
+    public long devOverheadNs() {
+        return (tCompleted - tDispatched) - devQueueNs - devMediaNs - devTransferNs;
+    }
+
+    @Override
+    public String toString() {
+        return op + " " + sector + " + " + nrSectors;
+    }
+}

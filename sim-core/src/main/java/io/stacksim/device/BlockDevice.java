@@ -1,0 +1,28 @@
+package io.stacksim.device;
+
+import io.stacksim.block.Request;
+import io.stacksim.engine.Stats;
+
+/**
+ * The SPI a storage device model implements (module sim-devices). The block layer dispatches
+ * at most {@link DeviceLimits#queueDepth()} requests at a time; the device serves them in its
+ * own order and calls {@link DeviceHost#complete} for each, having filled in how it spent the
+ * time ({@code devQueueNs}, {@code devMediaNs}, {@code devTransferNs}).
+ */
+public interface BlockDevice {
+    /** A short name for traces and results, e.g. "nvme0n1". */
+    String name();
+
+    /** The limits the block layer takes as the queue's hardware limits. */
+    DeviceLimits limits();
+
+    /** Connects the device to its host; called once before the first request. */
+    void attach(DeviceHost host);
+
+    /** Starts serving a dispatched request. */
+    void submit(Request rq);
+
+    /** Registers the device's statistics (names start with {@code prefix}, e.g. "device."). */
+    default void registerStats(Stats stats, String prefix) {
+    }
+}

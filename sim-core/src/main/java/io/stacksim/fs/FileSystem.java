@@ -1,0 +1,102 @@
+package io.stacksim.fs;
+
+import io.stacksim.block.BlockQueue;
+import io.stacksim.config.ConfigNode;
+import io.stacksim.engine.RandomStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Files on one block device: a name space and an allocator. Files are placed contiguously by
+ * default (as ext4's delayed allocation does for a file written once); a fragmentation
+ * setting splits each new file into extents scattered over the free space, for aging
+ * experiments. No journal is modelled: metadata writes are not simulated.
+ *
+ * <p>Config section {@code fs}: {@code block_size} (4096), {@code extents_per_file} (1 =
+ * contiguous), {@code first_sector} (where allocation starts; 2048 = a 1 MiB-aligned first
+ * partition).
+ */
+public final class FileSystem {
+    private final BlockQueue queue;
+    private final int blockSize;
+    private final int extentsPerFile;
+    private final long firstSector;
+    private final RandomStream random;
+    private long nextFreeSector;
+    private final Map<String, SimFile> files = new LinkedHashMap<>();
+    private int nextIno = 12;
+
+    public FileSystem(BlockQueue queue, ConfigNode fs, RandomStream random) {
+        this.queue = queue;
+        this.blockSize = (int) fs.size("block_size", 4096, 512, 65536);
+        if (Integer.bitCount(blockSize) != 1) {
+            throw fs.error("block_size", "must be a power of two");
+        }
+        this.extentsPerFile = fs.intValue("extents_per_file", 1, 1, 1 << 20);
+        this.firstSector = fs.longValue("first_sector", 2048, 0, Long.MAX_VALUE);
+        this.random = random;
+        this.nextFreeSector = firstSector;
+    }
+
+    public BlockQueue queue() {
+        return queue;
+    }
+
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** The device's logical block size: the O_DIRECT alignment. */
+    public int logicalBlockSize() {
+        return queue.device().limits().logicalBlockSize();
+    }
+
+    public SimFile lookup(String name) {
+        return files.get(name);
+    }
+
+    /** The whole device as a file (/dev/NAME). */
+    public SimFile blockDevice() {
+        return files.computeIfAbsent("/dev/" + queue.device().name(), n -> {
+            long bytes = queue.device().limits().capacityBytes();
+            return new SimFile(nextIno++, n, bytes, List.of(new Extent(0, 0, bytes)), true);
+        });
+    }
+
+    /**
+     * Creates a file of {@code size} bytes (rounded up to whole blocks of allocation), laid out
+     * contiguously or in {@code extents_per_file} pieces with random gaps between them.
+     */
+    public SimFile create(String name, long size) {
+        if (files.containsKey(name)) {
+            throw new IllegalArgumentException("file exists: " + name);
+        }
+        long alloc = Math.max(blockSize, (size + blockSize - 1) / blockSize * blockSize);
+        long blocks = alloc / blockSize;
+        int pieces = (int) Math.min(extentsPerFile, blocks);
+        List<Extent> extents = new ArrayList<>(pieces);
+        long capacity = queue.device().limits().capacitySectors();
+        long fileOff = 0;
+        for (int i = 0; i < pieces; i++) {
+            long pieceBlocks = blocks / pieces + (i < blocks % pieces ? 1 : 0);
+            long bytes = pieceBlocks * blockSize;
+            if (i > 0 && pieces > 1) {
+                // A gap of up to one piece between fragments, as free-space holes left by aging.
+                nextFreeSector += random.nextLong(Math.max(1, bytes / blockSize)) * (blockSize / 512);
+            }
+            long sector = nextFreeSector;
+            if (sector + (bytes >> 9) > capacity) {
+                throw new IllegalArgumentException("no space for " + name + " (" + size + " bytes) on "
+                        + queue.device().name());
+            }
+            extents.add(new Extent(fileOff, sector, bytes));
+            nextFreeSector += bytes >> 9;
+            fileOff += bytes;
+        }
+        SimFile f = new SimFile(nextIno++, name, size, extents, false);
+        files.put(name, f);
+        return f;
+    }
+}

@@ -1,0 +1,50 @@
+package io.stacksim.fs;
+
+/**
+ * An open file description ({@code struct file}): the file, the open flags, the position and
+ * the per-open readahead state.
+ */
+public final class OpenFile {
+    public static final int O_DIRECT = 1;
+    public static final int O_SYNC = 1 << 1;
+    public static final int O_DSYNC = 1 << 2;
+
+    private final SimFile file;
+    private final int flags;
+    private long position;
+    /** Readahead state of this open file (file_ra_state), owned by the page cache. */
+    public Object raState;
+    /** FMODE_RANDOM: set by POSIX_FADV_RANDOM. */
+    public boolean randomHint;
+    /** POSIX_FADV_SEQUENTIAL doubles the readahead window. */
+    public boolean sequentialHint;
+
+    public OpenFile(SimFile file, int flags) {
+        this.file = file;
+        this.flags = flags;
+    }
+
+    public SimFile file() {
+        return file;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    public boolean isDirect() {
+        return (flags & O_DIRECT) != 0;
+    }
+
+    public boolean isSync() {
+        return (flags & (O_SYNC | O_DSYNC)) != 0;
+    }
+
+    public long position() {
+        return position;
+    }
+
+    public void seek(long pos) {
+        this.position = pos;
+    }
+}

@@ -1,0 +1,95 @@
+package io.stacksim.fs;
+
+import java.util.List;
+
+/**
+ * A file (an inode): its size and the extents that place its blocks on the device. A block
+ * device node (/dev/...) is a file with one extent covering the whole device.
+ */
+public final class SimFile {
+    private final int ino;
+    private final String name;
+    private long size;
+    private final List<Extent> extents;
+    private final boolean blockDevice;
+    /** Per-inode page-cache and writeback state, owned by the page cache. */
+    public Object cacheState;
+
+    SimFile(int ino, String name, long size, List<Extent> extents, boolean blockDevice) {
+        this.ino = ino;
+        this.name = name;
+        this.size = size;
+        this.extents = List.copyOf(extents);
+        this.blockDevice = blockDevice;
+    }
+
+    public int ino() {
+        return ino;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public boolean isBlockDevice() {
+        return blockDevice;
+    }
+
+    public List<Extent> extents() {
+        return extents;
+    }
+
+    /** Allocated bytes (the file can grow up to this without new allocation). */
+    public long allocated() {
+        Extent last = extents.get(extents.size() - 1);
+        return last.fileEnd();
+    }
+
+    void setSize(long size) {
+        this.size = size;
+    }
+
+    /** Grows the file size to at least {@code end} (a write past EOF), within its allocation. */
+    public void extendTo(long end) {
+        if (end > size) {
+            if (end > allocated()) {
+                throw new IllegalArgumentException(name + ": write beyond the allocated " + allocated() + " bytes");
+            }
+            size = end;
+        }
+    }
+
+    /** The device sector holding byte {@code offset} of the file. */
+    public long sectorOf(long offset) {
+        Extent e = extentAt(offset);
+        return e.sector() + ((offset - e.fileOffset()) >> 9);
+    }
+
+    /** The extent containing byte {@code offset}. */
+    public Extent extentAt(long offset) {
+        int lo = 0;
+        int hi = extents.size() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (extents.get(mid).fileOffset() <= offset) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        Extent e = extents.get(lo);
+        if (offset < e.fileOffset() || offset >= e.fileEnd()) {
+            throw new IllegalArgumentException(name + ": offset " + offset + " is not allocated");
+        }
+        return e;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,26 @@
+package io.stacksim.os;
+
+import io.stacksim.engine.Timer;
+
+/** One core: the task it runs, its pending interrupt work and its time accounting. */
+final class Cpu {
+    final int id;
+    Task current;
+    /** Time until which the core is busy with interrupt handling already queued on it. */
+    long irqBusyUntil;
+    /** When the current task was given the core (start of its time slice). */
+    long sliceStart;
+    Timer sliceTimer;
+    long userNs;
+    long sysNs;
+    long irqNs;
+    long interrupts;
+
+    Cpu(int id) {
+        this.id = id;
+    }
+
+    long busyNs() {
+        return userNs + sysNs + irqNs;
+    }
+}

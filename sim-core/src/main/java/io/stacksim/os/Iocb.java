@@ -1,0 +1,33 @@
+package io.stacksim.os;
+
+import io.stacksim.block.Bio;
+import io.stacksim.block.Op;
+import io.stacksim.fs.OpenFile;
+
+/**
+ * One asynchronous I/O control block (struct iocb for libaio, an SQE for io_uring): what to do
+ * and, once complete, its result and timing.
+ */
+public final class Iocb {
+    public final OpenFile file;
+    public final Op op;
+    public final long offset;
+    public final long length;
+    /** Caller's cookie (fio's io_u). */
+    public final Object data;
+
+    /** Bytes transferred or a negative errno, valid once complete. */
+    public long result;
+    public long tSubmitted;
+    public long tCompleted;
+    /** The last bio of this I/O, for the latency breakdown (null if none). */
+    public Bio lastBio;
+
+    public Iocb(OpenFile file, Op op, long offset, long length, Object data) {
+        this.file = file;
+        this.op = op;
+        this.offset = offset;
+        this.length = length;
+        this.data = data;
+    }
+}

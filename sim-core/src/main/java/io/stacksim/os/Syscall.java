@@ -1,0 +1,14 @@
+package io.stacksim.os;
+
+/** The system calls the simulated kernel implements, counted per task by name. */
+public enum Syscall {
+    READ, WRITE, PREAD64, PWRITE64, READV, WRITEV, PREADV, PWRITEV, LSEEK, OPENAT, CLOSE,
+    FSYNC, FDATASYNC, MMAP, MUNMAP, MSYNC, MADVISE, FADVISE64, SENDFILE, SPLICE, PIPE,
+    SELECT, POLL, EPOLL_CREATE1, EPOLL_CTL, EPOLL_WAIT, SENDTO, RECVFROM,
+    IO_SETUP, IO_SUBMIT, IO_GETEVENTS, IO_URING_SETUP, IO_URING_ENTER;
+
+    /** The name strace prints, e.g. "pread64". */
+    public String traceName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,193 @@
+package io.stacksim.os;
+
+import io.stacksim.block.IoOwner;
+import io.stacksim.engine.Event;
+import io.stacksim.engine.Simulator;
+
+/**
+ * A simulated thread. Its behaviour is written in continuation-passing style: while it holds a
+ * CPU it runs {@linkplain #compute compute segments} (user or kernel time), then either
+ * continues, {@linkplain #sleep sleeps} waiting for an event, or {@linkplain #exit exits}.
+ * Whoever it waits for {@linkplain #wake wakes} it with the continuation to run once the
+ * scheduler has given it a CPU again.
+ *
+ * <p>A running task is always inside a compute segment between events; interrupts on its CPU
+ * stretch the segment, and a time slice expiring while others wait preempts it.
+ */
+public final class Task implements IoOwner {
+    enum State { NEW, RUNNABLE, RUNNING, SLEEPING, DEAD }
+
+    private final int pid;
+    private final String comm;
+    private final Cpus cpus;
+    private final Simulator sim;
+    final IoCounters counters = new IoCounters();
+
+    State state = State.NEW;
+    Cpu cpu;
+    int lastCpu = -1;
+    /** What to run when the task next gets a CPU. */
+    Runnable resume;
+
+    // The compute segment in progress: it ends at segEnd (or -1 when none / paused).
+    long segEnd = -1;
+    long segStart;
+    long segRemaining;
+    boolean segSys;
+    Runnable segCont;
+    long segIrqNs;
+    final Event segEvent = this::segmentCheck;
+
+    /** The bio that completed last in the task's most recent I/O wait (for the latency breakdown). */
+    public io.stacksim.block.Bio lastIo;
+    /** Time the task last woke from an I/O sleep (for the latency breakdown). */
+    public long lastWakeRequested;
+
+    Task(int pid, String comm, Cpus cpus, Simulator sim) {
+        this.pid = pid;
+        this.comm = comm;
+        this.cpus = cpus;
+        this.sim = sim;
+    }
+
+    @Override
+    public int pid() {
+        return pid;
+    }
+
+    @Override
+    public String comm() {
+        return comm;
+    }
+
+    /** The CPU the task runs on, or last ran on. */
+    @Override
+    public int cpu() {
+        return cpu != null ? cpu.id : Math.max(lastCpu, 0);
+    }
+
+    @Override
+    public void countDma(long bytes) {
+        counters.dmaTransfers++;
+        counters.dmaBytes += bytes;
+    }
+
+    public IoCounters counters() {
+        return counters;
+    }
+
+    public boolean isRunning() {
+        return state == State.RUNNING;
+    }
+
+    public boolean isDead() {
+        return state == State.DEAD;
+    }
+
+    /** Makes a new task runnable; {@code main} runs when it first gets a CPU. */
+    public void start(Runnable main) {
+        if (state != State.NEW) {
+            throw new IllegalStateException(this + " already started");
+        }
+        cpus.wake(this, main);
+    }
+
+    /**
+     * Spends {@code ns} of CPU time (kernel time if {@code sys}, else user time) and then runs
+     * {@code cont} on the CPU. The task must be running and not already computing.
+     */
+    public void compute(long ns, boolean sys, Runnable cont) {
+        if (state != State.RUNNING || segEnd >= 0) {
+            throw new IllegalStateException(this + " cannot compute in state " + state);
+        }
+        segSys = sys;
+        segCont = cont;
+        long start = Math.max(sim.now(), cpu.irqBusyUntil);
+        segIrqNs = start - sim.now(); // interrupt work already queued on the core runs first
+        segStart = sim.now();
+        segEnd = start + ns;
+        sim.schedule(segEnd, segEvent);
+    }
+
+    private void segmentCheck() {
+        if (segEnd != sim.now() || state != State.RUNNING) {
+            return; // stale: the segment was stretched by an interrupt or paused by preemption
+        }
+        long ran = (segEnd - segStart) - segIrqNs;
+        account(ran);
+        segEnd = -1;
+        Runnable k = segCont;
+        segCont = null;
+        k.run();
+    }
+
+    void account(long ran) {
+        if (segSys) {
+            counters.sysNs += ran;
+            cpu.sysNs += ran;
+        } else {
+            counters.userNs += ran;
+            cpu.userNs += ran;
+        }
+    }
+
+    /** An interrupt of {@code ns} on this task's CPU delays its segment. */
+    void stretch(long ns) {
+        if (segEnd >= 0) {
+            segEnd += ns;
+            segIrqNs += ns;
+            sim.schedule(segEnd, segEvent);
+        }
+    }
+
+    /** Preemption: stops the segment, remembering what is left of it. */
+    void pause() {
+        long now = sim.now();
+        long done = Math.max(0, (now - segStart) - segIrqNs);
+        long total = (segEnd - segStart) - segIrqNs;
+        account(done);
+        segRemaining = Math.max(0, total - done);
+        segEnd = -1;
+        Runnable k = segCont;
+        boolean sys = segSys;
+        long rem = segRemaining;
+        segCont = null;
+        resume = () -> compute(rem, sys, k);
+    }
+
+    /**
+     * Blocks the task (a voluntary context switch); its CPU goes to the next runnable task.
+     * Something must later call {@link #wake}.
+     */
+    public void sleep() {
+        if (state != State.RUNNING || segEnd >= 0) {
+            throw new IllegalStateException(this + " cannot sleep in state " + state);
+        }
+        counters.voluntarySwitches++;
+        state = State.SLEEPING;
+        cpus.release(this);
+    }
+
+    /** Makes a sleeping task runnable; {@code cont} runs once it holds a CPU again. */
+    public void wake(Runnable cont) {
+        if (state != State.SLEEPING) {
+            throw new IllegalStateException(this + " is not sleeping but " + state);
+        }
+        lastWakeRequested = sim.now();
+        cpus.wake(this, cont);
+    }
+
+    /** Ends the task; its CPU goes to the next runnable task. */
+    public void exit() {
+        if (state != State.RUNNING || segEnd >= 0) {
+            throw new IllegalStateException(this + " cannot exit in state " + state);
+        }
+        state = State.DEAD;
+        cpus.release(this);
+    }
+
+    @Override
+    public String toString() {
+        return comm + "[" + pid + "]";
+    }
+}

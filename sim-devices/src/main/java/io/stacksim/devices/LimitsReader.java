@@ -1,0 +1,30 @@
+package io.stacksim.devices;
+
+import io.stacksim.config.ConfigNode;
+import io.stacksim.device.DeviceLimits;
+
+/** Reads the queue limits every device profile states (capacity, block sizes, depth, segments). */
+public final class LimitsReader {
+    private LimitsReader() {
+    }
+
+    /** Reads {@code capacity}, {@code logical_block_size}, ... from a profile's parameters. */
+    public static DeviceLimits read(ConfigNode p) {
+        long capacity = p.size("capacity", 1L << 30, 4096, Long.MAX_VALUE);
+        int lbs = (int) p.size("logical_block_size", 512, 512, 65536);
+        int pbs = (int) p.size("physical_block_size", lbs, lbs, 1 << 20);
+        if (Integer.bitCount(lbs) != 1) {
+            throw p.error("logical_block_size", "must be a power of two");
+        }
+        return new DeviceLimits(
+                capacity >> 9, lbs, pbs,
+                p.intValue("queue_depth", 32, 1, 65535),
+                p.intValue("hw_queues", 1, 1, 1024),
+                (int) (p.size("max_hw_sectors_kb", 1024, 1, 1L << 31) >> 0) * 2,
+                p.intValue("max_segments", 128, 1, 65535),
+                (int) p.size("max_segment_size", 65536, 512, 1L << 31),
+                p.bool("rotational", false),
+                p.bool("write_cache", false),
+                p.bool("fua", false));
+    }
+}

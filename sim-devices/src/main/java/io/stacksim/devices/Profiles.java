@@ -1,0 +1,159 @@
+package io.stacksim.devices;
+
+import io.stacksim.config.ConfigException;
+import io.stacksim.config.ConfigNode;
+import io.stacksim.device.BlockDevice;
+import io.stacksim.devices.latency.LatencyDevice;
+import io.stacksim.devices.ram.RamDisk;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The device profiles shipped with StackSim (resources {@code io/stacksim/devices/profiles/}),
+ * and the factory that builds a device from a profile and the user's overrides.
+ * A profile may also be a path to a YAML file of the same form.
+ */
+public final class Profiles {
+    private static final String DIR = "/io/stacksim/devices/profiles/";
+    private final Map<String, DeviceProfile> builtIn = new LinkedHashMap<>();
+
+    private Profiles() {
+        try (InputStream index = Profiles.class.getResourceAsStream(DIR + "index.txt")) {
+            if (index == null) {
+                throw new IllegalStateException("profile index missing from the build");
+            }
+            for (String line : new String(index.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String file = line.trim();
+                if (file.isEmpty() || file.startsWith("#")) {
+                    continue;
+                }
+                try (InputStream in = Profiles.class.getResourceAsStream(DIR + file)) {
+                    if (in == null) {
+                        throw new IllegalStateException("profile " + file + " listed but missing");
+                    }
+                    DeviceProfile p = read(ConfigNode.parseYaml(new InputStreamReader(in, StandardCharsets.UTF_8), file), file);
+                    builtIn.put(p.name(), p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final Profiles INSTANCE = new Profiles();
+
+    /** The shipped profiles. */
+    public static Profiles builtIn() {
+        return INSTANCE;
+    }
+
+    public List<DeviceProfile> all() {
+        return Collections.unmodifiableList(new ArrayList<>(builtIn.values()));
+    }
+
+    /** A shipped profile by name, or a profile file by path; errors list the known names. */
+    public DeviceProfile lookup(String nameOrPath) {
+        DeviceProfile p = builtIn.get(nameOrPath);
+        if (p != null) {
+            return p;
+        }
+        if (nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml")) {
+            Path path = Path.of(nameOrPath);
+            if (!Files.exists(path)) {
+                throw new ConfigException(nameOrPath + ": no such profile file");
+            }
+            return read(ConfigNode.parseYaml(path), path.toString());
+        }
+        throw new ConfigException("unknown device profile '" + nameOrPath + "' (known: "
+                + String.join(", ", builtIn.keySet()) + ", or a path to a profile .yaml)");
+    }
+
+    /** Reads a profile document: name, kind, description, source and params. */
+    public static DeviceProfile read(ConfigNode doc, String origin) {
+        String name = required(doc, "name");
+        String kind = required(doc, "kind");
+        String description = doc.string("description", "");
+        String source = doc.string("source", "");
+        Map<String, String> params = new LinkedHashMap<>();
+        ConfigNode p = doc.section("params");
+        for (String key : p.keys()) {
+            ConfigNode c = p.child(key);
+            if (!c.isScalar()) {
+                throw ConfigException.at(c.origin(), "profile parameter '" + key + "' must be a single value");
+            }
+            params.put(key, c.text());
+        }
+        doc.checkAllUsed();
+        return new DeviceProfile(name, kind, description, source, params, origin);
+    }
+
+    private static String required(ConfigNode doc, String key) {
+        String v = doc.string(key, null);
+        if (v == null) {
+            throw ConfigException.at(doc.origin(), "profile needs '" + key + "'");
+        }
+        return v;
+    }
+
+    /**
+     * Builds the device for the config's {@code device} section: its {@code profile} (default
+     * {@code defaultProfile}) overlaid with every other key of the section.
+     */
+    public BlockDevice create(ConfigNode deviceSection, String defaultProfile) {
+        String name = deviceSection.string("profile", defaultProfile);
+        DeviceProfile profile = lookup(name);
+        ConfigNode overrides = deviceSection.copy();
+        overrides.remove("profile");
+        deviceSection.markOpen(); // its keys are checked against the model below
+        ConfigNode params = profile.parameters(overrides);
+        BlockDevice dev = build(profile, params);
+        params.checkAllUsed();
+        return dev;
+    }
+
+    /** The model behind each kind. */
+    static BlockDevice build(DeviceProfile profile, ConfigNode p) {
+        String devName = p.string("dev_name", defaultDevName(profile.kind()));
+        return switch (profile.kind()) {
+            case "latency" -> new LatencyDevice(devName, LimitsReader.read(p),
+                    service(p, "read_time"), service(p, "write_time"),
+                    p.intValue("servers", 1, 1, 1 << 20),
+                    p.has("link_bandwidth") && p.string("link_bandwidth", "0").equals("0") ? 0 : p.rate("link_bandwidth", 3.938e9),
+                    p.duration("link_setup", 0, 1),
+                    p.duration("command_overhead", 0, 1));
+            case "ram" -> new RamDisk(devName, LimitsReader.read(p),
+                    p.rate("memory_bandwidth", 7.5e9),
+                    p.duration("per_request", 300, 1));
+            default -> throw new ConfigException(profile.origin() + ": profile '" + profile.name()
+                    + "' has unknown kind '" + profile.kind() + "'");
+        };
+    }
+
+    private static io.stacksim.devices.latency.ServiceTime service(ConfigNode p, String key) {
+        String spec = p.string(key, "const:100us");
+        try {
+            return io.stacksim.devices.latency.ServiceTime.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw p.error(key, e.getMessage());
+        }
+    }
+
+    private static String defaultDevName(String kind) {
+        return switch (kind) {
+            case "ram" -> "ram0";
+            case "nvme" -> "nvme0n1";
+            case "nic" -> "eth0";
+            default -> "sda";
+        };
+    }
+}

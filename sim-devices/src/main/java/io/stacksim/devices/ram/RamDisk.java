@@ -1,0 +1,64 @@
+package io.stacksim.devices.ram;
+
+import io.stacksim.block.Request;
+import io.stacksim.device.BlockDevice;
+import io.stacksim.device.DeviceHost;
+import io.stacksim.device.DeviceLimits;
+import io.stacksim.engine.Stats;
+
+/**
+ * A RAM disk like Linux's brd (drivers/block/brd.c): each request is a memory copy at memory
+ * bandwidth plus a small per-request cost, done by the submitting CPU, so requests from
+ * different CPUs proceed in parallel and no DMA is involved.
+ */
+public final class RamDisk implements BlockDevice {
+    private final String name;
+    private final DeviceLimits limits;
+    private final double bytesPerNs;
+    private final long perRequestNs;
+    private DeviceHost host;
+    private long served;
+
+    /**
+     * @param memBytesPerSec memory copy bandwidth of one core
+     * @param perRequestNs   per-request driver cost (page lookup in the brd xarray)
+     */
+    public RamDisk(String name, DeviceLimits limits, double memBytesPerSec, long perRequestNs) {
+        this.name = name;
+        this.limits = limits;
+        this.bytesPerNs = memBytesPerSec / 1e9;
+        this.perRequestNs = perRequestNs;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public DeviceLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public void attach(DeviceHost host) {
+        this.host = host;
+    }
+
+    @Override
+    public void submit(Request rq) {
+        long copy = rq.op.hasData() ? (long) Math.ceil(rq.bytes() / bytesPerNs) : 0;
+        rq.devQueueNs = 0;
+        rq.devMediaNs = copy;
+        rq.devTransferNs = 0;
+        host.sim().after(perRequestNs + copy, () -> {
+            served++;
+            host.complete(rq);
+        });
+    }
+
+    @Override
+    public void registerStats(Stats stats, String prefix) {
+        stats.counter(prefix + "commands", () -> served);
+    }
+}

@@ -1,0 +1,60 @@
+package io.stacksim.experiment;
+
+import io.stacksim.block.BlockQueue;
+import io.stacksim.block.IoScheduler;
+import io.stacksim.block.QueueSettings;
+import io.stacksim.block.Schedulers;
+import io.stacksim.config.ConfigNode;
+import io.stacksim.device.BlockDevice;
+import io.stacksim.devices.Profiles;
+import io.stacksim.engine.RandomStreams;
+import io.stacksim.engine.Simulator;
+import io.stacksim.engine.Stats;
+import io.stacksim.fs.FileSystem;
+import io.stacksim.os.CostModel;
+import io.stacksim.os.Cpus;
+import io.stacksim.os.Kernel;
+
+/**
+ * One simulated machine built from a config: CPUs and the kernel's cost model ({@code cpu},
+ * {@code os}), a file system ({@code fs}), the block queue and its scheduler ({@code block}),
+ * and a device ({@code device}). Everything shares one simulator and one set of random
+ * streams seeded from {@code run.seed}.
+ */
+public final class Stack {
+    /** The profile used when the config names none. */
+    public static final String DEFAULT_PROFILE = "latency-100us";
+
+    public final Simulator sim = new Simulator();
+    public final RandomStreams random;
+    public final Stats stats = new Stats();
+    public final CostModel cost;
+    public final Cpus cpus;
+    public final BlockDevice device;
+    public final BlockQueue queue;
+    public final FileSystem fs;
+    public final Kernel kernel;
+
+    public Stack(ConfigNode root, long seed) {
+        this.random = new RandomStreams(seed);
+        this.cost = CostModel.from(root.section("os"));
+        ConfigNode cpu = root.section("cpu");
+        this.cpus = new Cpus(sim, cpu.intValue("count", 2, 1, 4096), cost);
+        this.device = Profiles.builtIn().create(root.section("device"), DEFAULT_PROFILE);
+        ConfigNode block = root.section("block");
+        QueueSettings qs = QueueSettings.from(block);
+        String schedName = Schedulers.resolve(qs.scheduler(), device.limits());
+        IoScheduler scheduler = Schedulers.create(schedName, block.section("iosched"));
+        this.queue = new BlockQueue(sim, random, device, cpus, qs, scheduler);
+        this.fs = new FileSystem(queue, root.section("fs"), random.stream("fs.allocator"));
+        this.kernel = new Kernel(sim, cpus, fs);
+        cpus.registerStats(stats);
+        queue.registerStats(stats);
+    }
+
+    /** Resets the statistics gathered so far (end of warm-up). */
+    public void resetStats() {
+        cpus.resetStats();
+        queue.diskStats().reset(sim.now());
+    }
+}

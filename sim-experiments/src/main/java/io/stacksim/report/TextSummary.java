@@ -1,0 +1,123 @@
+package io.stacksim.report;
+
+import io.stacksim.config.Units;
+import io.stacksim.engine.LatencyRecorder;
+import io.stacksim.experiment.JobSummary;
+import io.stacksim.experiment.RunResult;
+import io.stacksim.workload.JobSpec;
+import io.stacksim.workload.JobStats;
+import java.util.Locale;
+import java.util.Map;
+
+/** Prints a run's result the way fio's normal output reads, plus where the time went. */
+public final class TextSummary {
+    private TextSummary() {
+    }
+
+    public static String format(RunResult r) {
+        StringBuilder sb = new StringBuilder();
+        Map<String, Number> m = r.metrics();
+        for (JobSummary j : r.jobs()) {
+            JobSpec s = j.spec();
+            JobStats st = j.stats();
+            sb.append(String.format(Locale.ROOT, "%s: (groupid=0, jobs=%d): rw=%s, bs=%s, ioengine=%s, iodepth=%d, direct=%d%n",
+                    s.name(), j.jobs(), s.rw().fioName(), Units.formatSize(s.bs()), s.ioengine(), s.iodepth(),
+                    s.direct() ? 1 : 0));
+            double seconds = st.runtimeNs() / 1e9;
+            String[] dirs = {"read", "write"};
+            for (int d = 0; d < 2; d++) {
+                if (st.ios[d] == 0) {
+                    continue;
+                }
+                LatencyRecorder lat = st.clat[d];
+                double iops = st.ios[d] / seconds;
+                double bw = st.bytes[d] / seconds;
+                sb.append(String.format(Locale.ROOT, "  %s: IOPS=%s, BW=%s/s (%s)(%s/%dmsec)%n", dirs[d],
+                        human(iops), Units.formatSize((long) bw), decimalRate(bw),
+                        Units.formatSize(st.bytes[d]), Math.round(st.runtimeNs() / 1e6)));
+                sb.append(String.format(Locale.ROOT, "    clat (usec): min=%s, max=%s, avg=%.2f, stdev=%.2f%n",
+                        us(lat.min()), us(lat.max()), lat.mean() / 1e3, lat.stddev() / 1e3));
+                sb.append("     clat percentiles (usec):\n      |");
+                double[] ps = {50, 90, 99, 99.9, 99.99};
+                for (int i = 0; i < ps.length; i++) {
+                    sb.append(String.format(Locale.ROOT, " %.2fth=[%s]%s", ps[i], us(lat.percentile(ps[i])),
+                            i < ps.length - 1 ? "," : "\n"));
+                }
+            }
+            if (st.layerSamples > 0) {
+                double n = st.layerSamples * 1e3;
+                double[] l = st.layers;
+                double device = l[2] + l[3] + l[4] + l[5];
+                double total = 0;
+                for (double v : l) {
+                    total += v;
+                }
+                sb.append(String.format(Locale.ROOT,
+                        "  where the time went (usec per I/O): cpu %.2f + queue %.2f + device %.2f"
+                                + " (device queue %.2f, media %.2f, transfer %.2f, overhead %.2f) + completion %.2f = %.2f%n",
+                        l[0] / n, l[1] / n, device / n, l[2] / n, l[3] / n, l[4] / n, l[5] / n, l[6] / n, total / n));
+            }
+        }
+        sb.append(String.format(Locale.ROOT,
+                "  cpu: util=%.1f%% (irq %.2f ms); ctx=%d (voluntary %d, involuntary %d), mode switches=%d, syscalls=%d%n",
+                d(m, "cpu.util_pct"), d(m, "cpu.irq_ms"),
+                l(m, "os.context_switches.voluntary") + l(m, "os.context_switches.involuntary"),
+                l(m, "os.context_switches.voluntary"), l(m, "os.context_switches.involuntary"),
+                l(m, "os.mode_switches"), l(m, "os.syscalls.total")));
+        sb.append(String.format(Locale.ROOT, "  copies: cpu %d (%s), dma %d (%s)%n",
+                l(m, "os.cpu_copies"), Units.formatSize(l(m, "os.cpu_copy_bytes")),
+                l(m, "os.dma_transfers"), Units.formatSize(l(m, "os.dma_bytes"))));
+        sb.append("\nDisk stats (read/write):\n");
+        sb.append(String.format(Locale.ROOT, "  %s: ios=%d/%d, merge=%d/%d, sectors=%d/%d, ticks=%d/%d, in_queue=%d, util=%.2f%%%n",
+                r.device(), l(m, "diskstats.read.ios"), l(m, "diskstats.write.ios"),
+                l(m, "diskstats.read.merges"), l(m, "diskstats.write.merges"),
+                l(m, "diskstats.read.sectors"), l(m, "diskstats.write.sectors"),
+                l(m, "diskstats.read.ticks_ms"), l(m, "diskstats.write.ticks_ms"),
+                l(m, "diskstats.time_in_queue_ms"), d(m, "iostat.util_pct")));
+        sb.append(String.format(Locale.ROOT,
+                "  iostat: r/s=%.1f w/s=%.1f rkB/s=%.1f wkB/s=%.1f rrqm/s=%.1f wrqm/s=%.1f r_await=%.3f w_await=%.3f"
+                        + " rareq-sz=%.1f wareq-sz=%.1f aqu-sz=%.2f %%util=%.1f%n",
+                d(m, "iostat.r_s"), d(m, "iostat.w_s"), d(m, "iostat.rkB_s"), d(m, "iostat.wkB_s"),
+                d(m, "iostat.rrqm_s"), d(m, "iostat.wrqm_s"), d(m, "iostat.r_await_ms"), d(m, "iostat.w_await_ms"),
+                d(m, "iostat.rareq_sz_kB"), d(m, "iostat.wareq_sz_kB"), d(m, "iostat.aqu_sz"), d(m, "iostat.util_pct")));
+        sb.append(String.format(Locale.ROOT, "%nsimulated %.3f s, %d events, seed %d%n",
+                d(m, "run.sim_time_s"), l(m, "run.events"), r.seed()));
+        return sb.toString();
+    }
+
+    private static double d(Map<String, Number> m, String k) {
+        Number n = m.get(k);
+        return n == null ? 0 : n.doubleValue();
+    }
+
+    private static long l(Map<String, Number> m, String k) {
+        Number n = m.get(k);
+        return n == null ? 0 : n.longValue();
+    }
+
+    private static String us(long ns) {
+        double u = ns / 1e3;
+        return u >= 100 ? Long.toString(Math.round(u)) : String.format(Locale.ROOT, "%.2f", u);
+    }
+
+    /** fio's IOPS style: 9876, 12.3k, 1.23M. */
+    static String human(double v) {
+        if (v >= 1e6) {
+            return String.format(Locale.ROOT, "%.2fM", v / 1e6);
+        }
+        if (v >= 1e4) {
+            return String.format(Locale.ROOT, "%.1fk", v / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String decimalRate(double bytesPerSec) {
+        if (bytesPerSec >= 1e9) {
+            return String.format(Locale.ROOT, "%.2fGB/s", bytesPerSec / 1e9);
+        }
+        if (bytesPerSec >= 1e6) {
+            return String.format(Locale.ROOT, "%.1fMB/s", bytesPerSec / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.1fkB/s", bytesPerSec / 1e3);
+    }
+}

@@ -26,29 +26,33 @@ public final class Simulation {
         Stack stack = new Stack(root, seed);
         ConfigNode w = root.section("workload");
         long userNsPerIo = w.duration("user_time_per_io", 400, 1);
-        JobSpec spec = JobSpec.from(w, "job");
-        if (!spec.direct()) {
-            throw ConfigException.at(w.origin(), "'workload.direct': buffered I/O needs the page cache, "
-                    + "which this build does not have yet; set direct: 1");
-        }
+        List<JobSpec> specs = jobSpecs(w);
         root.checkAllUsed();
 
         List<JobRunner> runners = new ArrayList<>();
-        int[] live = {spec.numjobs()};
+        int[] live = {0};
         Runnable onExit = () -> {
             if (--live[0] == 0) {
                 stack.sim.stop();
             }
         };
-        try {
-            for (int clone = 0; clone < spec.numjobs(); clone++) {
-                runners.add(new JobRunner(spec, clone, stack.kernel, stack.random, userNsPerIo, onExit));
+        for (JobSpec spec : specs) {
+            if (!spec.direct()) {
+                throw ConfigException.at(w.origin(), "job '" + spec.name() + "': buffered I/O needs the page cache, "
+                        + "which this build does not have yet; set direct: 1");
             }
-        } catch (IllegalArgumentException e) {
-            throw ConfigException.at(w.origin(), "'workload': " + e.getMessage());
+            try {
+                for (int clone = 0; clone < spec.numjobs(); clone++) {
+                    runners.add(new JobRunner(spec, clone, stack.kernel, stack.random, userNsPerIo, onExit));
+                    live[0]++;
+                }
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.at(w.origin(), "'workload': " + e.getMessage());
+            }
         }
-        if (spec.rampTimeNs() > 0) {
-            stack.sim.after(spec.rampTimeNs(), () -> {
+        long ramp = specs.stream().mapToLong(JobSpec::rampTimeNs).max().orElse(0);
+        if (ramp > 0) {
+            stack.sim.after(ramp, () -> {
                 stack.resetStats();
                 for (JobRunner r : runners) {
                     r.stats.reset(stack.sim.now());
@@ -64,8 +68,17 @@ public final class Simulation {
 
         JobStats group = new JobStats();
         group.startNs = Long.MAX_VALUE;
-        for (JobRunner r : runners) {
-            group.add(r.stats);
+        List<JobSummary> jobs = new ArrayList<>();
+        for (JobSpec spec : specs) {
+            JobStats js = new JobStats();
+            js.startNs = Long.MAX_VALUE;
+            for (JobRunner r : runners) {
+                if (r.spec() == spec) {
+                    js.add(r.stats);
+                }
+            }
+            jobs.add(new JobSummary(spec, spec.numjobs(), js));
+            group.add(js);
         }
         registerJobMetrics(stack.stats, group);
         IoCounters totals = stack.cpus.totals();
@@ -73,8 +86,39 @@ public final class Simulation {
         stack.stats.gauge("run.sim_time_s", () -> stack.sim.now() / 1e9);
         stack.stats.counter("run.events", stack.sim::eventsFired);
         Map<String, Number> metrics = stack.stats.snapshot();
-        List<JobSummary> jobs = List.of(new JobSummary(spec, spec.numjobs(), group));
         return new RunResult(root.toPlain(), seed, metrics, jobs, stack.device.name());
+    }
+
+    /**
+     * The jobs of the {@code workload} section: either the section itself is one job, or it
+     * holds {@code jobs:}, a list of jobs, and its other keys are defaults for all of them (as
+     * fio's [global] section is). Option names are fio's.
+     */
+    static List<JobSpec> jobSpecs(ConfigNode w) {
+        ConfigNode list = w.child("jobs");
+        if (list == null) {
+            return List.of(JobSpec.from(w, "job"));
+        }
+        if (!list.isList() || list.items().isEmpty()) {
+            throw ConfigException.at(list.origin(), "'workload.jobs' must be a non-empty list of jobs");
+        }
+        ConfigNode global = w.copy();
+        global.remove("jobs");
+        global.remove("user_time_per_io");
+        w.markOpen(); // the global keys are checked through each job below
+        List<JobSpec> specs = new ArrayList<>();
+        int i = 0;
+        for (ConfigNode item : list.items()) {
+            if (!item.isMap()) {
+                throw ConfigException.at(item.origin(), "'workload.jobs[" + i + "]' must be a map of fio options");
+            }
+            ConfigNode job = global.copy();
+            job.overlay(item);
+            specs.add(JobSpec.from(job, "job" + i));
+            job.checkAllUsed();
+            i++;
+        }
+        return specs;
     }
 
     private static void registerJobMetrics(Stats stats, JobStats g) {

@@ -62,6 +62,12 @@ final class ChartFile {
                 }
             }
             Map<String, List<String>> where = where(c, axes, quick);
+            if (!where.isEmpty() && plain instanceof Map<?, ?> m) {
+                // the resolved filter (a quick sweep keeps only the values it has)
+                @SuppressWarnings("unchecked")
+                Map<String, Object> pm = (Map<String, Object>) m;
+                pm.put("where", new LinkedHashMap<>(where));
+            }
             String series = axisRef(c, "series", axes);
             ChartSpec spec = switch (kind) {
                 case "line" -> {

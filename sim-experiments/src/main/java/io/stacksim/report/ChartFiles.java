@@ -21,6 +21,13 @@ import org.jfree.svg.ViewBox;
  * clock-based prefix JFreeSVG would pick, and the PNG carries no time stamp.
  */
 public final class ChartFiles {
+    static {
+        // JFreeChart draws rotated text (the vertical axis title) as glyph outlines to work around
+        // a rendering bug of 1990s JDKs (JDK-4312117); with it off, SVG keeps that title as text.
+        // A constant, set once, for every chart alike.
+        org.jfree.chart.text.TextUtils.setUseDrawRotatedStringWorkaround(false);
+    }
+
     private ChartFiles() {
     }
 

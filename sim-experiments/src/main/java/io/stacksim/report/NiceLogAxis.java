@@ -50,7 +50,8 @@ final class NiceLogAxis extends LogAxis {
         } else {
             int a = (int) Math.floor(Math.log10(lo));
             int b = (int) Math.ceil(Math.log10(hi));
-            double[] mantissas = b - a > 4 ? new double[] {1} : b - a > 2 ? new double[] {1, 3} : new double[] {1, 2, 5};
+            double decades = Math.log10(hi / lo);
+            double[] mantissas = decades > 4 ? new double[] {1} : decades > 2.5 ? new double[] {1, 3} : new double[] {1, 2, 5};
             for (int e = a; e <= b; e++) {
                 for (double m : mantissas) {
                     double v = m * Math.pow(10, e);

@@ -28,7 +28,7 @@ import org.jfree.chart.renderer.category.StackedBarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.category.StatisticalLineAndShapeRenderer;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.XYStepRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.jfree.data.xy.XYIntervalSeries;
@@ -220,9 +220,8 @@ public final class SweepCharts {
                 }
                 data.addSeries(s);
                 int color = c.series() != null ? si : yi;
-                int style = c.series() != null ? yi : 0;
                 r.setSeriesPaint(k, Palette.color(color));
-                r.setSeriesStroke(k, Palette.line(style));
+                r.setSeriesStroke(k, Palette.line(yi));
                 r.setSeriesShape(k, Palette.marker(c.series() != null && c.y().size() > 1 ? yi : color));
                 k++;
             }
@@ -234,6 +233,7 @@ public final class SweepCharts {
             na.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         }
         XYPlot plot = new XYPlot(data, xa, ya, r);
+        plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD); // later lines on top
         boolean legend = c.series() != null || c.y().size() > 1;
         return new JFreeChart(title(c), ChartStyle.TITLE, plot, legend);
     }
@@ -318,7 +318,9 @@ public final class SweepCharts {
     private JFreeChart cdf(ChartSpec.Cdf c, Facet f) {
         String dir = c.latency().substring(4);
         XYSeriesCollection data = new XYSeriesCollection();
-        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        // a CDF is a step function: flat up to the next recorded latency, then a jump
+        XYStepRenderer r = new XYStepRenderer();
+        r.setDefaultShapesVisible(false);
         List<AxisValue> seriesValues = seriesValues(c.series(), f);
         int k = 0;
         for (int si = 0; si < seriesValues.size(); si++) {

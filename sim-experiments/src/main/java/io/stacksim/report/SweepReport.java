@@ -253,11 +253,19 @@ public final class SweepReport {
     private String littleMarkdown() {
         StringBuilder md = new StringBuilder("## Little's law\n\n");
         md.append(littleIntro()).append("\n\n");
-        md.append("| point | target in flight | X (IOPS) | W (µs) | L = X·W | X·W / target | block aqu-sz | block X·W | difference |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        List<String> head = new ArrayList<>();
+        for (Axis a : spec().axes()) {
+            head.add(a.name());
+        }
+        head.addAll(LITTLE_COLUMNS);
+        md.append("| ").append(String.join(" | ", head)).append(" |\n|").append("---|".repeat(head.size())).append('\n');
         List<LittlesLaw.Row> rows = LittlesLaw.check(results);
         for (LittlesLaw.Row r : rows) {
-            md.append("| ").append(mdCell(r.point().key())).append(" | ").append(r.target()).append(" | ")
+            md.append("| ");
+            for (AxisValue v : r.point().values()) {
+                md.append(mdCell(v.label())).append(" | ");
+            }
+            md.append(r.target()).append(" | ")
                     .append(format(r.throughput())).append(" | ").append(format(r.latencyUs())).append(" | ")
                     .append(format(r.appInFlight())).append(" | ").append(String.format(Locale.ROOT, "%.3f", r.appRatio()))
                     .append(" | ").append(format(r.blockInFlight())).append(" | ").append(format(r.blockXW()))
@@ -267,13 +275,18 @@ public final class SweepReport {
         return md.toString();
     }
 
+    private static final List<String> LITTLE_COLUMNS = List.of("target in flight", "X (IOPS)", "W (µs)", "L = X·W",
+            "X·W / target", "block aqu-sz", "block X·W", "difference");
+
     private static String littleIntro() {
         return "Little's law says the mean number of I/Os in flight equals throughput times mean latency, L = X·W, "
-                + "for any stable system. At the application, X is iops.total and W the mean completion latency; L should be "
-                + "just under the I/Os the jobs keep in flight (fio's iodepth for libaio, 1 for psync, times numjobs): "
-                + "between reaping a completion and submitting the next I/O a slot is empty. At the block layer two "
-                + "independent measurements must agree: aqu-sz, the time-average of the in-flight count (diskstats "
-                + "time_in_queue over the window), and the request rate times the mean request time (r/s·r_await + w/s·w_await).";
+                + "for any stable system. At the application, X is iops.total and W the mean completion latency (fio's "
+                + "clat), so X·W is the mean number of I/Os between submission and completion: at most the number the jobs "
+                + "keep in flight (fio's iodepth for libaio, 1 for psync, times numjobs); the rest of its time a slot "
+                + "spends in the application or in a submission that does the work synchronously. At the block layer "
+                + "two independent measurements must agree: aqu-sz, the time-average of the in-flight count (diskstats "
+                + "time_in_queue over the window), and the request rate times the mean request time "
+                + "(r/s·r_await + w/s·w_await).";
     }
 
     private static String littleVerdict(List<LittlesLaw.Row> rows) {
@@ -346,11 +359,20 @@ public final class SweepReport {
         if (spec().checks().contains(SweepSpec.Check.LITTLES_LAW)) {
             List<LittlesLaw.Row> rows = LittlesLaw.check(results);
             h.append("<h2>Little's law</h2>\n<p>").append(esc(littleIntro())).append("</p>\n");
-            h.append("<div class=\"scroll\"><table class=\"num\"><thead><tr><th>point</th><th>target in flight</th><th>X (IOPS)</th>"
-                    + "<th>W (µs)</th><th>L = X·W</th><th>X·W / target</th><th>block aqu-sz</th><th>block X·W</th>"
-                    + "<th>difference</th></tr></thead><tbody>\n");
+            h.append("<div class=\"scroll\"><table class=\"num\"><thead><tr>");
+            for (Axis a : spec().axes()) {
+                h.append("<th>").append(esc(a.name())).append("</th>");
+            }
+            for (String c : LITTLE_COLUMNS) {
+                h.append("<th>").append(esc(c)).append("</th>");
+            }
+            h.append("</tr></thead><tbody>\n");
             for (LittlesLaw.Row r : rows) {
-                h.append("<tr><td>").append(esc(r.point().key())).append("</td><td>").append(r.target()).append("</td><td>")
+                h.append("<tr>");
+                for (AxisValue v : r.point().values()) {
+                    h.append("<td>").append(esc(v.label())).append("</td>");
+                }
+                h.append("<td>").append(r.target()).append("</td><td>")
                         .append(esc(format(r.throughput()))).append("</td><td>").append(esc(format(r.latencyUs())))
                         .append("</td><td>").append(esc(format(r.appInFlight()))).append("</td><td>")
                         .append(String.format(Locale.ROOT, "%.3f", r.appRatio())).append("</td><td>")
@@ -401,7 +423,7 @@ public final class SweepReport {
     private static final String CSS = String.join("\n",
             "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;color:#222;background:#fff;"
                     + "margin:0;line-height:1.5}",
-            "main{max-width:1000px;margin:0 auto;padding:24px 28px 64px}",
+            "main{max-width:1120px;margin:0 auto;padding:24px 28px 64px}",
             "h1{font-size:1.9em;margin:.2em 0 .1em}h2{font-size:1.35em;margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}",
             ".meta{color:#666;margin-top:0}.question{font-size:1.1em;background:#f4f8fb;border-left:4px solid #0072B2;padding:.6em .9em}",
             "code,pre{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:.9em}",

@@ -35,6 +35,9 @@ final class MergeCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "the merged output folder")
     Path out;
 
+    @Option(names = "--jobs", paramLabel = "N", description = "charts drawn in parallel (default: all cores, here ${DEFAULT-VALUE})")
+    int jobs = SweepExecution.defaultJobs();
+
     @Option(names = "--partial", description = "write the tables and report even if some runs are missing")
     boolean partial;
 
@@ -84,7 +87,7 @@ final class MergeCommand implements Callable<Integer> {
         String merge = SweepExecution.commandLine(spec.commandLine());
         commands.add(merge);
         store.writeText("command.txt", merge + "\n");
-        List<ChartFiles.Written> charts = SweepPublisher.publish(new SweepResults(sweep, rows), store, commands, Version.get());
+        List<ChartFiles.Written> charts = SweepPublisher.publish(new SweepResults(sweep, rows), store, commands, Version.get(), jobs);
         spec.commandLine().getOut().printf("merged %d folders: %d of %d runs into %s (runs.csv, summary.csv, %d charts, report.html)%n",
                 dirs.size(), rows.size(), sweep.runs().size(), out, charts.size());
         spec.commandLine().getOut().flush();

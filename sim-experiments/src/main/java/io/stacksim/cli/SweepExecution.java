@@ -45,7 +45,7 @@ final class SweepExecution {
             return;
         }
         List<ChartFiles.Written> charts = SweepPublisher.publish(new SweepResults(sweep, o.records()), store,
-                List.of(command), Version.get());
+                List.of(command), Version.get(), jobs);
         stdout.printf("wrote %s: runs.csv, summary.csv, %d charts (PNG + SVG), report.html, report.md%n", out, charts.size());
         stdout.flush();
     }

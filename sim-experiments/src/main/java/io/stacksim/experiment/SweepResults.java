@@ -9,7 +9,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * A sweep with its stored runs: per-point replications, estimates across them, and latency
- * histograms pooled over them. What the charts and the report read.
+ * histograms pooled over them. What the charts and the report read; safe to read from several
+ * threads (charts are drawn in parallel).
  */
 public final class SweepResults {
     private final Sweep sweep;
@@ -79,7 +80,7 @@ public final class SweepResults {
      * The latency histogram of {@code direction} at {@code p}, all replications added; null
      * when the runs kept none (the sweep did not ask for histograms, or there was no such I/O).
      */
-    public Histogram histogram(SweepPoint p, String direction) {
+    public synchronized Histogram histogram(SweepPoint p, String direction) {
         String key = p.index() + "/" + direction;
         if (pooled.containsKey(key)) {
             return pooled.get(key);

@@ -50,32 +50,83 @@ public final class SweepCharts {
         this.dir = dir;
     }
 
-    /** Draws every chart of the sweep; returns them in sweep order. */
+    /** Draws every chart of the sweep on one thread; returns them in sweep order. */
     public List<ChartFiles.Written> drawAll() {
-        List<ChartFiles.Written> out = new ArrayList<>();
+        return drawAll(1);
+    }
+
+    /**
+     * Draws every chart of the sweep, {@code threads} at a time (each chart is drawn by one
+     * thread, so the files do not depend on the number); returns them in sweep order.
+     */
+    public List<ChartFiles.Written> drawAll(int threads) {
+        List<java.util.concurrent.Callable<ChartFiles.Written>> tasks = new ArrayList<>();
         for (ChartSpec c : results.spec().charts()) {
             for (Facet f : facets(c)) {
-                if (f.points.isEmpty()) {
-                    continue;
+                if (!f.points.isEmpty()) {
+                    tasks.add(() -> draw(c, f));
                 }
-                JFreeChart chart;
-                if (c instanceof ChartSpec.Line l) {
-                    chart = line(l, f);
-                } else if (c instanceof ChartSpec.Cdf d) {
-                    chart = cdf(d, f);
-                } else if (c instanceof ChartSpec.Layers l) {
-                    chart = layers(l, f);
-                } else {
-                    chart = histogram((ChartSpec.Histogram) c, f);
-                }
-                if (chart == null) {
-                    continue;
-                }
-                ChartStyle.apply(chart, f.subtitle());
-                out.add(ChartFiles.write(chart, dir, c.name() + f.suffix(), title(c) + (f.fixed.isEmpty() ? "" : " (" + f.subtitle() + ")")));
             }
         }
+        List<ChartFiles.Written> out = new ArrayList<>();
+        if (threads <= 1 || tasks.size() <= 1) {
+            for (var t : tasks) {
+                try {
+                    add(out, t.call());
+                } catch (Exception e) {
+                    throw rethrow(e);
+                }
+            }
+            return out;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(threads, tasks.size()), r -> {
+                    Thread t = new Thread(r, "charts");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            for (var f : pool.invokeAll(tasks)) {
+                add(out, f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw rethrow(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
         return out;
+    }
+
+    private static void add(List<ChartFiles.Written> out, ChartFiles.Written w) {
+        if (w != null) {
+            out.add(w);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        return t instanceof RuntimeException re ? re : new IllegalStateException(t);
+    }
+
+    /** Draws one chart of one facet; null when it has nothing to show. */
+    private ChartFiles.Written draw(ChartSpec c, Facet f) {
+        JFreeChart chart;
+        if (c instanceof ChartSpec.Line l) {
+            chart = line(l, f);
+        } else if (c instanceof ChartSpec.Cdf d) {
+            chart = cdf(d, f);
+        } else if (c instanceof ChartSpec.Layers l) {
+            chart = layers(l, f);
+        } else {
+            chart = histogram((ChartSpec.Histogram) c, f);
+        }
+        if (chart == null) {
+            return null;
+        }
+        ChartStyle.apply(chart, f.subtitle());
+        return ChartFiles.write(chart, dir, c.name() + f.suffix(), title(c) + (f.fixed.isEmpty() ? "" : " (" + f.subtitle() + ")"));
     }
 
     /** The chart's title; a line chart without one is "Y against X". */

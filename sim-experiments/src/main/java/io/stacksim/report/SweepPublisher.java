@@ -21,6 +21,12 @@ public final class SweepPublisher {
      */
     public static List<ChartFiles.Written> publish(SweepResults results, SweepStore store, List<String> commands,
                                                    String version) {
+        return publish(results, store, commands, version, 1);
+    }
+
+    /** As {@link #publish(SweepResults, SweepStore, List, String)}, drawing {@code threads} charts at a time. */
+    public static List<ChartFiles.Written> publish(SweepResults results, SweepStore store, List<String> commands,
+                                                   String version, int threads) {
         store.writeText("runs.csv", ResultTables.runsCsv(results.sweep(), results.rows()));
         store.writeText("summary.csv", ResultTables.summaryCsv(results.sweep(), results.rows()));
         Path charts = store.dir().resolve("charts");
@@ -34,7 +40,7 @@ public final class SweepPublisher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<ChartFiles.Written> written = new SweepCharts(results, store.dir()).drawAll();
+        List<ChartFiles.Written> written = new SweepCharts(results, store.dir()).drawAll(threads);
         new SweepReport(results, written, commands, version).write(store);
         return written;
     }

@@ -97,11 +97,11 @@ class SweepReportTest {
     }
 
     @Test
-    void chartsAreByteIdenticalWhenDrawnAgain() throws IOException {
+    void chartsAreByteIdenticalWhenDrawnAgainOnSeveralThreads() throws IOException {
         Path again = tmp.resolve("again");
         SweepStore store = new SweepStore(again);
         Files.createDirectories(again);
-        SweepPublisher.publish(results, store, List.of(COMMAND), "9.9-test");
+        SweepPublisher.publish(results, store, List.of(COMMAND), "9.9-test", 3); // three drawing threads this time
         for (ChartFiles.Written c : charts) {
             assertThat(Files.readAllBytes(again.resolve(c.svg()))).isEqualTo(Files.readAllBytes(tmp.resolve("out").resolve(c.svg())));
             assertThat(Files.readAllBytes(again.resolve(c.png()))).isEqualTo(Files.readAllBytes(tmp.resolve("out").resolve(c.png())));

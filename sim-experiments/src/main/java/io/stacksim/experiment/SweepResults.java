@@ -2,7 +2,6 @@ package io.stacksim.experiment;
 
 import io.stacksim.engine.Estimate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -15,7 +14,6 @@ import org.HdrHistogram.Histogram;
 public final class SweepResults {
     private final Sweep sweep;
     private final Map<SweepRun, RunRecord> rows;
-    private final Map<String, Histogram> pooled = new HashMap<>();
 
     public SweepResults(Sweep sweep, Map<SweepRun, RunRecord> rows) {
         this.sweep = sweep;
@@ -79,12 +77,9 @@ public final class SweepResults {
     /**
      * The latency histogram of {@code direction} at {@code p}, all replications added; null
      * when the runs kept none (the sweep did not ask for histograms, or there was no such I/O).
+     * Decoded on each call and not kept, so memory does not grow with the number of points.
      */
-    public synchronized Histogram histogram(SweepPoint p, String direction) {
-        String key = p.index() + "/" + direction;
-        if (pooled.containsKey(key)) {
-            return pooled.get(key);
-        }
+    public Histogram histogram(SweepPoint p, String direction) {
         Histogram h = null;
         for (RunRecord r : replications(p)) {
             String enc = r.latency().get(direction);
@@ -98,7 +93,6 @@ public final class SweepResults {
                 h.add(one);
             }
         }
-        pooled.put(key, h);
         return h;
     }
 }

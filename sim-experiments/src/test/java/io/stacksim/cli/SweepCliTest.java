@@ -98,4 +98,22 @@ class SweepCliTest {
         assertThat(r.out()).contains("queue-depth").contains("io-modes").contains("schedulers");
         assertThat(run("experiment").code()).isEqualTo(2);
     }
+
+    @Test
+    void aBaseConfigFileIsReadRelativeToTheSweepFile() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("sweeps"));
+        Files.writeString(dir.resolve("base.yaml"), """
+                run: {seed: 9}
+                device: {profile: ramdisk}
+                workload: {rw: randread, bs: 4k, size: 16m, direct: 1, number_ios: 300}
+                """);
+        Files.writeString(dir.resolve("s.yaml"), """
+                base: base.yaml
+                axes: [{name: engine, path: workload.ioengine, values: [psync, libaio]}]
+                """);
+        Result r = run("sweep", dir.resolve("s.yaml").toString(), "--out", tmp.resolve("rel").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readString(tmp.resolve("rel/runs.csv")).lines()).hasSize(3);
+        assertThat(Files.readString(tmp.resolve("rel/sweep.yaml"))).contains("seed: 9").contains("profile: ramdisk");
+    }
 }

@@ -456,7 +456,7 @@ public final class SweepCharts {
                 continue;
             }
             for (SweepPoint p : pts) {
-                data.addValue(results.estimate(p, metric).mean(), MetricLabels.layer(layer.key), p.param(c.x()));
+                data.addValue(results.estimate(p, metric).mean(), MetricLabels.layer(layer.key), category(xAxis, p.value(c.x())));
             }
             r.setSeriesPaint(k, Palette.color(layer.ordinal()));
             k++;
@@ -472,6 +472,11 @@ public final class SweepCharts {
         ya.setNumberFormatOverride(ChartStyle.plain());
         CategoryPlot plot = new CategoryPlot(data, xa, ya, r);
         return new JFreeChart(c.title(), ChartStyle.TITLE, plot, true);
+    }
+
+    /** A value as a category label: sizes in KiB, to match the axis title; others as written. */
+    private static String category(Axis a, AxisValue v) {
+        return a.kind() == Axis.Kind.SIZE ? ChartStyle.plain().format(a.numeric(v)) : v.label();
     }
 
     // ------------------------------------------------------------------ log2 histogram
@@ -508,16 +513,20 @@ public final class SweepCharts {
         r.setShadowVisible(false);
         r.setDrawBarOutline(false);
         r.setItemMargin(0.05);
+        double max = 0;
         for (int s = 0; s < hists.size(); s++) {
             Log2Histogram l = hists.get(s);
             for (int i = lo; i <= hi; i++) {
-                data.addValue(100.0 * l.counts()[i] / l.total(), names.get(s), Log2Histogram.label(i));
+                double share = 100.0 * l.counts()[i] / l.total();
+                data.addValue(share, names.get(s), Log2Histogram.label(i));
+                max = Math.max(max, share);
             }
             r.setSeriesPaint(s, Palette.color(s));
         }
         CategoryAxis xa = new CategoryAxis(dir + " completion latency (µs, power-of-two buckets)");
         NumberAxis ya = new NumberAxis("share of I/Os (%)");
         ya.setNumberFormatOverride(ChartStyle.plain());
+        ya.setRange(0, Math.min(100, Math.ceil(max * 1.08 / 5) * 5));
         CategoryPlot plot = new CategoryPlot(data, xa, ya, r);
         plot.setOrientation(PlotOrientation.HORIZONTAL);
         plot.setRangeAxisLocation(org.jfree.chart.axis.AxisLocation.BOTTOM_OR_LEFT);

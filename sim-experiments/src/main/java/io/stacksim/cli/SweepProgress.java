@@ -40,6 +40,7 @@ final class SweepProgress implements SweepRunner.Progress {
     @Override
     public void start(int runsTotal, int runsDone, int pointsTotal, int pointsDone) {
         startNs = System.nanoTime();
+        lastLineNs = startNs;
         startDone = runsDone;
         if (quiet) {
             return;

@@ -28,6 +28,20 @@ final class NiceLogAxis extends LogAxis {
         setMinorTickMarksVisible(false);
     }
 
+    /**
+     * JFreeChart's range for near-constant data spans a fraction of a percent, which reads as
+     * a wild swing; at least a factor of two around the data keeps a flat line flat.
+     */
+    @Override
+    protected void autoAdjustRange() {
+        super.autoAdjustRange();
+        Range r = getRange();
+        if (r.getLowerBound() > 0 && r.getUpperBound() / r.getLowerBound() < 2) {
+            double mid = Math.sqrt(r.getLowerBound() * r.getUpperBound());
+            setRange(new Range(mid / Math.sqrt(2), mid * Math.sqrt(2)), false, false);
+        }
+    }
+
     /** The tick values inside {@code range}. */
     List<Double> tickValues(Range range) {
         List<Double> out = new ArrayList<>();

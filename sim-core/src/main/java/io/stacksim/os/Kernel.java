@@ -146,28 +146,23 @@ public final class Kernel {
     }
 
     private void io(Task t, Syscall sys, OpenFile f, Op op, long offset, long len, long bufAddr, Ret k) {
-        enter(t, sys, cost.vfsCallNs(), () -> {
-            if (!f.isDirect()) {
-                throw new UnsupportedOperationException("buffered I/O needs the page cache");
-            }
-            long err = directIo.checkAlignment(offset, len, bufAddr);
-            if (err != 0) {
-                exit(t, err, k);
-                return;
-            }
-            if (op == Op.READ && offset >= f.file().size()) {
-                exit(t, 0, k);
-                return;
-            }
-            List<long[]> pieces = directIo.pieces(f.file(), offset,
-                    op == Op.READ ? Math.min(len, f.file().size() - offset) : len);
-            long pages = (len + 4095) >>> 12;
-            long submitCost = pages * cost.dioPagePinNs() + pieces.size() * cost.blockSubmitNs();
-            t.compute(submitCost, true, () -> {
-                IoWait wait = new IoWait(t, k);
-                directIo.submit(t, f, op, offset, len, Bio.SYNC | Bio.IDLE, wait);
-                wait.block();
-            });
+        if (!f.isDirect()) {
+            throw new UnsupportedOperationException("buffered I/O needs the page cache");
+        }
+        // The checks cost no simulated time; the CPU work of the call is one segment.
+        long err = directIo.checkAlignment(offset, len, bufAddr);
+        if (err != 0 || (op == Op.READ && offset >= f.file().size())) {
+            enter(t, sys, cost.vfsCallNs(), () -> exit(t, err, k));
+            return;
+        }
+        long bytes = op == Op.READ ? Math.min(len, f.file().size() - offset) : len;
+        int bios = directIo.pieces(f.file(), offset, bytes).size();
+        long pages = (len + 4095) >>> 12;
+        long work = cost.vfsCallNs() + pages * cost.dioPagePinNs() + bios * cost.blockSubmitNs();
+        enter(t, sys, work, () -> {
+            IoWait wait = new IoWait(t, k);
+            directIo.submit(t, f, op, offset, len, Bio.SYNC | Bio.IDLE, wait);
+            wait.block();
         });
     }
 
@@ -187,17 +182,15 @@ public final class Kernel {
      * land in the context's ring, in interrupt context.
      */
     public void ioSubmit(Task t, AioContext ctx, List<Iocb> iocbs, Ret k) {
-        enter(t, Syscall.IO_SUBMIT, 0, () -> {
-            long submitCost = 0;
+        long submitCost = 0;
+        for (Iocb cb : iocbs) {
+            submitCost += cost.vfsCallNs() + ((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs();
+        }
+        enter(t, Syscall.IO_SUBMIT, submitCost, () -> {
             for (Iocb cb : iocbs) {
-                submitCost += cost.vfsCallNs() + ((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs();
+                submitOne(t, ctx, cb);
             }
-            t.compute(submitCost, true, () -> {
-                for (Iocb cb : iocbs) {
-                    submitOne(t, ctx, cb);
-                }
-                exit(t, iocbs.size(), k);
-            });
+            exit(t, iocbs.size(), k);
         });
     }
 

@@ -39,6 +39,7 @@ public final class BlockQueue implements DeviceHost {
     private int freeTagCount;
     private int requestsAllocated;
     private final ArrayDeque<Bio> waitingForRequest = new ArrayDeque<>();
+    private final ArrayDeque<Runnable> requestFreeWaiters = new ArrayDeque<>();
     private final LatencyRecorder requestWait = new LatencyRecorder();
     private long requestWaits;
     private long dmaTransfers;
@@ -116,6 +117,20 @@ public final class BlockQueue implements DeviceHost {
     /** Driver tags: the device's total queue depth. */
     public int queueDepth() {
         return queueDepth;
+    }
+
+    /** True when a new request could be allocated now (a submitter would not wait). */
+    public boolean hasFreeRequest() {
+        return requestsAllocated < nrRequests && waitingForRequest.isEmpty();
+    }
+
+    /** Runs {@code k} once a request is freed (or at once if one is free). */
+    public void whenRequestFree(Runnable k) {
+        if (hasFreeRequest()) {
+            k.run();
+        } else {
+            requestFreeWaiters.addLast(k);
+        }
     }
 
     public int requestsInFlightOnDevice() {
@@ -265,6 +280,9 @@ public final class BlockQueue implements DeviceHost {
             newRequest(bio);
         }
         runHwQueue();
+        while (!requestFreeWaiters.isEmpty() && hasFreeRequest()) {
+            requestFreeWaiters.pollFirst().run();
+        }
     }
 
     /** Called by a scheduler when it merged two queued requests (the later one is gone). */

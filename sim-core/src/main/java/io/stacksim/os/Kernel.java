@@ -3,12 +3,20 @@ package io.stacksim.os;
 import io.stacksim.block.Bio;
 import io.stacksim.block.Op;
 import io.stacksim.engine.Simulator;
+import io.stacksim.fs.BufferedIo;
+import io.stacksim.fs.CachedFile;
 import io.stacksim.fs.DirectIo;
 import io.stacksim.fs.FileSystem;
+import io.stacksim.fs.FsCosts;
 import io.stacksim.fs.IoDone;
+import io.stacksim.fs.Mapping;
 import io.stacksim.fs.OpenFile;
+import io.stacksim.fs.PageCacheLayer;
+import io.stacksim.fs.SimFile;
+import io.stacksim.fs.VmSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The system-call layer. Every call is one mode switch in, kernel CPU time from the cost
@@ -16,7 +24,9 @@ import java.util.List;
  * puts the task to sleep (a voluntary context switch) until the completion interrupt wakes it.
  *
  * <p>Calls are asynchronous in the simulator's sense: they take a continuation that runs, on
- * the task's CPU, when the call returns.
+ * the task's CPU, when the call returns. Reads and writes go through the page cache unless
+ * the file was opened O_DIRECT; direct I/O first writes back (and for writes, invalidates)
+ * cached pages of its range, as Linux does to keep the two views coherent.
  */
 public final class Kernel {
     /** A syscall's return: the result (bytes, a count, or a negative errno). */
@@ -31,18 +41,27 @@ public final class Kernel {
         void ret(List<Iocb> events);
     }
 
+    /** posix_fadvise advice values (include/uapi/linux/fadvise.h). */
+    public enum Advice { NORMAL, RANDOM, SEQUENTIAL, WILLNEED, DONTNEED, NOREUSE }
+
     private final Simulator sim;
     private final Cpus cpus;
     private final CostModel cost;
     private final FileSystem fs;
     private final DirectIo directIo;
+    private final PageCacheLayer pc;
+    private final Task flusher;
 
-    public Kernel(Simulator sim, Cpus cpus, FileSystem fs) {
+    public Kernel(Simulator sim, Cpus cpus, FileSystem fs, VmSettings vm) {
         this.sim = sim;
         this.cpus = cpus;
         this.cost = cpus.cost();
         this.fs = fs;
         this.directIo = new DirectIo(fs);
+        String dev = fs.queue().device().name();
+        this.flusher = cpus.newTask("kworker/u" + 2 * cpus.count() + ":1-flush-" + dev);
+        flusher.startAsleep();
+        this.pc = new PageCacheLayer(sim, fs.queue(), vm, cost.fsCosts(), flusher);
     }
 
     public Simulator sim() {
@@ -59,6 +78,10 @@ public final class Kernel {
 
     public FileSystem fs() {
         return fs;
+    }
+
+    public PageCacheLayer pageCache() {
+        return pc;
     }
 
     // ------------------------------------------------------------------ syscall frame
@@ -80,18 +103,23 @@ public final class Kernel {
     private final class IoWait implements IoDone {
         private final Task task;
         private final Ret k;
+        private final Runnable after;
         private boolean sleeping;
         private boolean finished;
         private long result;
 
-        IoWait(Task task, Ret k) {
+        IoWait(Task task, Ret k, Runnable after) {
             this.task = task;
             this.k = k;
+            this.after = after;
         }
 
         @Override
         public void done(long res, Bio last) {
             task.lastIo = last;
+            if (after != null) {
+                after.run();
+            }
             if (sleeping) {
                 task.wake(() -> exit(task, res, k));
             } else {
@@ -109,6 +137,26 @@ public final class Kernel {
                 task.sleep();
             }
         }
+    }
+
+    // ------------------------------------------------------------------ open / close
+
+    /** openat: opens (creating if asked) a file; returns the open file, or null with ENOENT. */
+    public void open(Task t, String name, int flags, long createSize, Consumer<OpenFile> k) {
+        enter(t, Syscall.OPENAT, cost.vfsCallNs() + cost.pageCacheLookupNs(), () -> {
+            SimFile f = name.startsWith("/dev/") ? fs.blockDevice() : fs.lookup(name);
+            if (f == null && createSize >= 0) {
+                f = fs.create(name, createSize);
+            }
+            OpenFile of = f == null ? null : new OpenFile(f, flags);
+            t.counters.modeSwitches++;
+            t.compute(cost.modeSwitchNs(), true, () -> k.accept(of));
+        });
+    }
+
+    /** close. */
+    public void close(Task t, OpenFile f, Ret k) {
+        enter(t, Syscall.CLOSE, cost.vfsCallNs(), () -> exit(t, 0, k));
     }
 
     // ------------------------------------------------------------------ read / write
@@ -145,9 +193,28 @@ public final class Kernel {
         });
     }
 
+    /** lseek(fd, offset, SEEK_SET). */
+    public void lseek(Task t, OpenFile f, long offset, Ret k) {
+        enter(t, Syscall.LSEEK, 0, () -> {
+            f.seek(offset);
+            exit(t, offset, k);
+        });
+    }
+
     private void io(Task t, Syscall sys, OpenFile f, Op op, long offset, long len, long bufAddr, Ret k) {
         if (!f.isDirect()) {
-            throw new UnsupportedOperationException("buffered I/O needs the page cache");
+            enter(t, sys, cost.vfsCallNs(), () -> {
+                BufferedIo.Done done = (res, waited) -> {
+                    t.lastIo = waited;
+                    exit(t, res, k);
+                };
+                if (op == Op.READ) {
+                    pc.buffered.read(t, f, offset, len, done);
+                } else {
+                    pc.buffered.write(t, f, offset, len, done);
+                }
+            });
+            return;
         }
         // The checks cost no simulated time; the CPU work of the call is one segment.
         long err = directIo.checkAlignment(offset, len, bufAddr);
@@ -160,16 +227,117 @@ public final class Kernel {
         long pages = (len + 4095) >>> 12;
         long work = cost.vfsCallNs() + pages * cost.dioPagePinNs() + bios * cost.blockSubmitNs();
         enter(t, sys, work, () -> {
-            IoWait wait = new IoWait(t, k);
-            directIo.submit(t, f, op, offset, len, Bio.SYNC | Bio.IDLE, wait);
-            wait.block();
+            Runnable submit = () -> {
+                IoWait wait = new IoWait(t, k, op == Op.WRITE ? () -> pc.buffered.afterDirectWrite(f, offset, len) : null);
+                directIo.submit(t, f, op, offset, len, Bio.SYNC | Bio.IDLE, wait);
+                wait.block();
+            };
+            if (op == Op.READ) {
+                pc.buffered.beforeDirectRead(t, f, offset, len, submit);
+            } else {
+                pc.buffered.beforeDirectWrite(t, f, offset, len, submit);
+            }
         });
+    }
+
+    // ------------------------------------------------------------------ sync
+
+    /** fsync(fd): the file's dirty pages to the device, then a cache flush. */
+    public void fsync(Task t, OpenFile f, Ret k) {
+        sync(t, Syscall.FSYNC, f, k);
+    }
+
+    /** fdatasync(fd): as fsync; no metadata is simulated, so the data work is the same. */
+    public void fdatasync(Task t, OpenFile f, Ret k) {
+        sync(t, Syscall.FDATASYNC, f, k);
+    }
+
+    private void sync(Task t, Syscall sys, OpenFile f, Ret k) {
+        enter(t, sys, cost.vfsCallNs(), () -> {
+            CachedFile cf = pc.cache.state(f.file());
+            pc.writeback.fsync(t, cf, () -> exit(t, 0, k));
+        });
+    }
+
+    /** sync(2): every dirty file, then a cache flush. Counted under fsync's number. */
+    public void syncAll(Task t, Ret k) {
+        enter(t, Syscall.FSYNC, cost.vfsCallNs(), () -> pc.writeback.syncAll(t, () -> exit(t, 0, k)));
+    }
+
+    /** posix_fadvise(fd, offset, len, advice), as mm/fadvise.c. */
+    public void fadvise(Task t, OpenFile f, long offset, long len, Advice advice, Ret k) {
+        enter(t, Syscall.FADVISE64, cost.vfsCallNs(), () -> {
+            CachedFile cf = pc.cache.state(f.file());
+            long end = len == 0 ? f.file().size() : offset + len;
+            long first = offset >>> VmSettings.PAGE_SHIFT;
+            long last = (end + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT;
+            switch (advice) {
+                case NORMAL -> {
+                    f.randomHint = false;
+                    pc.readahead.state(f);
+                    pc.readaheadSequential(f, false);
+                }
+                case RANDOM -> f.randomHint = true;
+                case SEQUENTIAL -> {
+                    f.randomHint = false;
+                    pc.readaheadSequential(f, true);
+                }
+                case WILLNEED -> pc.forceReadahead(f, cf, first, last - first, t);
+                case DONTNEED -> {
+                    // Start writeback of the range without waiting, then drop what is clean.
+                    pc.startWriteback(t, cf, first, last);
+                    pc.cache.invalidateRange(cf, first, last);
+                }
+                case NOREUSE -> { }
+            }
+            exit(t, 0, k);
+        });
+    }
+
+    // ------------------------------------------------------------------ mmap
+
+    /** mmap(NULL, len, prot, shared ? MAP_SHARED : MAP_PRIVATE, fd, offset). */
+    public void mmap(Task t, OpenFile f, long offset, long len, boolean shared, boolean writable, Consumer<Mapping> k) {
+        enter(t, Syscall.MMAP, cost.vfsCallNs(), () -> {
+            Mapping m = pc.mmap.map(f, offset, len, shared, writable);
+            t.counters.modeSwitches++;
+            t.compute(cost.modeSwitchNs(), true, () -> k.accept(m));
+        });
+    }
+
+    /** munmap. */
+    public void munmap(Task t, Mapping m, Ret k) {
+        enter(t, Syscall.MUNMAP, cost.vfsCallNs() + m.pages() * cost.pageCacheLookupNs() / 16, () -> {
+            pc.mmap.unmap(m);
+            exit(t, 0, k);
+        });
+    }
+
+    /** msync(addr, len, MS_SYNC or MS_ASYNC). */
+    public void msync(Task t, Mapping m, boolean sync, Ret k) {
+        enter(t, Syscall.MSYNC, cost.vfsCallNs(), () -> pc.mmap.msync(t, m, sync, () -> exit(t, 0, k)));
+    }
+
+    /** madvise(MADV_NORMAL / MADV_SEQUENTIAL / MADV_RANDOM). */
+    public void madvise(Task t, Mapping m, boolean sequential, boolean random, Ret k) {
+        enter(t, Syscall.MADVISE, cost.vfsCallNs(), () -> {
+            pc.mmap.advise(m, sequential, random);
+            exit(t, 0, k);
+        });
+    }
+
+    /**
+     * A user-space load or store over [offset, offset+len) of a mapping: faults where needed
+     * (kernel time), then {@code then} runs in user mode. The copy itself is the caller's.
+     */
+    public void touch(Task t, Mapping m, long offset, long len, boolean write, Runnable then) {
+        pc.mmap.touch(t, m, offset, len, write, then);
     }
 
     // ------------------------------------------------------------------ libaio
 
     /** io_setup(nr_events). */
-    public void ioSetup(Task t, int nrEvents, java.util.function.Consumer<AioContext> k) {
+    public void ioSetup(Task t, int nrEvents, Consumer<AioContext> k) {
         enter(t, Syscall.IO_SETUP, 0, () -> {
             AioContext ctx = new AioContext(nrEvents);
             t.counters.modeSwitches++;
@@ -178,35 +346,72 @@ public final class Kernel {
     }
 
     /**
-     * io_submit(ctx, iocbs): starts every iocb and returns the number submitted. Completions
-     * land in the context's ring, in interrupt context.
+     * io_submit(ctx, iocbs): starts every iocb and returns the number submitted. Direct I/O
+     * completes later in interrupt context; buffered I/O is done synchronously inside the call
+     * (Linux's aio has no buffered path: the submitter does the work and may block).
      */
     public void ioSubmit(Task t, AioContext ctx, List<Iocb> iocbs, Ret k) {
         long submitCost = 0;
         for (Iocb cb : iocbs) {
-            submitCost += cost.vfsCallNs() + ((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs();
-        }
-        enter(t, Syscall.IO_SUBMIT, submitCost, () -> {
-            for (Iocb cb : iocbs) {
-                submitOne(t, ctx, cb);
+            submitCost += cost.vfsCallNs();
+            if (cb.file.isDirect()) {
+                submitCost += ((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs();
             }
-            exit(t, iocbs.size(), k);
-        });
+        }
+        enter(t, Syscall.IO_SUBMIT, submitCost, () -> submitFrom(t, ctx, iocbs, 0, k));
     }
 
-    private void submitOne(Task t, AioContext ctx, Iocb cb) {
-        cb.tSubmitted = sim.now();
-        ctx.inFlight++;
-        OpenFile f = cb.file;
-        if (!f.isDirect()) {
-            throw new UnsupportedOperationException("buffered libaio needs the page cache");
+    private void submitFrom(Task t, AioContext ctx, List<Iocb> iocbs, int i, Ret k) {
+        for (int j = i; j < iocbs.size(); j++) {
+            Iocb cb = iocbs.get(j);
+            cb.tSubmitted = sim.now();
+            ctx.inFlight++;
+            if (!cb.file.isDirect()) {
+                int next = j + 1;
+                BufferedIo.Done done = (res, waited) -> {
+                    aioComplete(ctx, cb, res, waited);
+                    submitFrom(t, ctx, iocbs, next, k);
+                };
+                if (cb.op == Op.READ) {
+                    pc.buffered.read(t, cb.file, cb.offset, cb.length, done);
+                } else {
+                    pc.buffered.write(t, cb.file, cb.offset, cb.length, done);
+                }
+                return;
+            }
+            if (pc.cache.state(cb.file.file()).nrPages() > 0) {
+                // Cached pages of the range are written back (and for writes dropped) first;
+                // the submitter waits for that inside io_submit.
+                int next = j + 1;
+                Runnable go = () -> {
+                    submitDirect(t, ctx, cb);
+                    submitFrom(t, ctx, iocbs, next, k);
+                };
+                if (cb.op == Op.READ) {
+                    pc.buffered.beforeDirectRead(t, cb.file, cb.offset, cb.length, go);
+                } else {
+                    pc.buffered.beforeDirectWrite(t, cb.file, cb.offset, cb.length, go);
+                }
+                return;
+            }
+            submitDirect(t, ctx, cb);
         }
+        exit(t, iocbs.size(), k);
+    }
+
+    private void submitDirect(Task t, AioContext ctx, Iocb cb) {
+        OpenFile f = cb.file;
         long err = directIo.checkAlignment(cb.offset, cb.length, 0);
         if (err != 0 || (cb.op == Op.READ && cb.offset >= f.file().size())) {
             aioComplete(ctx, cb, err, null);
             return;
         }
-        directIo.submit(t, f, cb.op, cb.offset, cb.length, Bio.SYNC, (res, last) -> aioComplete(ctx, cb, res, last));
+        directIo.submit(t, f, cb.op, cb.offset, cb.length, Bio.SYNC, (res, last) -> {
+            if (cb.op == Op.WRITE) {
+                pc.buffered.afterDirectWrite(f, cb.offset, cb.length);
+            }
+            aioComplete(ctx, cb, res, last);
+        });
     }
 
     private void aioComplete(AioContext ctx, Iocb cb, long result, Bio last) {
@@ -244,5 +449,10 @@ public final class Kernel {
         }
         t.counters.modeSwitches++;
         t.compute(cost.modeSwitchNs(), true, () -> k.ret(out));
+    }
+
+    /** The costs the file layer uses (for callers that model user-space copies). */
+    public FsCosts fsCosts() {
+        return cost.fsCosts();
     }
 }

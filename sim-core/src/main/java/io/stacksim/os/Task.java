@@ -1,6 +1,6 @@
 package io.stacksim.os;
 
-import io.stacksim.block.IoOwner;
+import io.stacksim.fs.FsContext;
 import io.stacksim.engine.Event;
 import io.stacksim.engine.Simulator;
 
@@ -14,7 +14,7 @@ import io.stacksim.engine.Simulator;
  * <p>A running task is always inside a compute segment between events; interrupts on its CPU
  * stretch the segment, and a time slice expiring while others wait preempts it.
  */
-public final class Task implements IoOwner {
+public final class Task implements FsContext {
     enum State { NEW, RUNNABLE, RUNNING, SLEEPING, DEAD }
 
     private final int pid;
@@ -37,6 +37,9 @@ public final class Task implements IoOwner {
     Runnable segCont;
     long segIrqNs;
     final Event segEvent = this::segmentCheck;
+
+    /** Pages dirtied since balance_dirty_pages last looked (current->nr_dirtied). */
+    private int nrDirtied;
 
     /** The bio that completed last in the task's most recent I/O wait (for the latency breakdown). */
     public io.stacksim.block.Bio lastIo;
@@ -90,6 +93,58 @@ public final class Task implements IoOwner {
             throw new IllegalStateException(this + " already started");
         }
         cpus.wake(this, main);
+    }
+
+    /** A kernel thread that starts blocked, waiting to be woken (the flusher, kworkers). */
+    public void startAsleep() {
+        if (state != State.NEW) {
+            throw new IllegalStateException(this + " already started");
+        }
+        state = State.SLEEPING;
+    }
+
+    // ------------------------------------------------------------------ FsContext
+
+    @Override
+    public void computeSys(long ns, Runnable then) {
+        compute(ns, true, then);
+    }
+
+    @Override
+    public void wakeUp(Runnable then) {
+        wake(then);
+    }
+
+    @Override
+    public void countCopy(long bytes) {
+        if (bytes > 0) {
+            counters.cpuCopies++;
+            counters.cpuCopyBytes += bytes;
+        }
+    }
+
+    @Override
+    public void countFault(boolean major) {
+        if (major) {
+            counters.majorFaults++;
+        } else {
+            counters.minorFaults++;
+        }
+    }
+
+    @Override
+    public void waitedFor(io.stacksim.block.Bio bio) {
+        lastIo = bio;
+    }
+
+    @Override
+    public int nrDirtied() {
+        return nrDirtied;
+    }
+
+    @Override
+    public void setNrDirtied(int n) {
+        nrDirtied = n;
     }
 
     /**

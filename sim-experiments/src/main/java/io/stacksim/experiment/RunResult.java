@@ -12,6 +12,8 @@ import java.util.Map;
  * @param metrics every statistic of the run, sorted by name
  * @param jobs    per-job summaries (one entry for the whole run when jobs are grouped)
  * @param device  the device's name
+ * @param checkViolations what --check found wrong (empty when it was off or all held)
  */
-public record RunResult(Object config, long seed, Map<String, Number> metrics, List<JobSummary> jobs, String device) {
+public record RunResult(Object config, long seed, Map<String, Number> metrics, List<JobSummary> jobs, String device,
+                        List<String> checkViolations) {
 }

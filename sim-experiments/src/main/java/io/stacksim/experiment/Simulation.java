@@ -3,6 +3,7 @@ package io.stacksim.experiment;
 import io.stacksim.config.ConfigException;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.engine.Stats;
+import io.stacksim.fs.PageCache;
 import io.stacksim.os.IoCounters;
 import io.stacksim.workload.JobRunner;
 import io.stacksim.workload.JobSpec;
@@ -21,9 +22,17 @@ public final class Simulation {
 
     /** Runs {@code root} (already overridden by --set); throws ConfigException for bad input. */
     public static RunResult run(ConfigNode root) {
+        return run(root, false);
+    }
+
+    /**
+     * Runs {@code root}; with {@code check}, the page cache checks its invariants as it goes
+     * and a final sync(2) lets the end-of-run checks prove every dirty page reached the device.
+     */
+    public static RunResult run(ConfigNode root, boolean check) {
         ConfigNode runSection = root.section("run");
         long seed = runSection.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
-        Stack stack = new Stack(root, seed);
+        Stack stack = new Stack(root, seed, check);
         ConfigNode w = root.section("workload");
         long userNsPerIo = w.duration("user_time_per_io", 400, 1);
         List<JobSpec> specs = jobSpecs(w);
@@ -37,10 +46,6 @@ public final class Simulation {
             }
         };
         for (JobSpec spec : specs) {
-            if (!spec.direct()) {
-                throw ConfigException.at(w.origin(), "job '" + spec.name() + "': buffered I/O needs the page cache, "
-                        + "which this build does not have yet; set direct: 1");
-            }
             try {
                 for (int clone = 0; clone < spec.numjobs(); clone++) {
                     runners.add(new JobRunner(spec, clone, stack.kernel, stack.random, userNsPerIo, onExit));
@@ -51,19 +56,40 @@ public final class Simulation {
             }
         }
         long ramp = specs.stream().mapToLong(JobSpec::rampTimeNs).max().orElse(0);
-        if (ramp > 0) {
-            stack.sim.after(ramp, () -> {
-                stack.resetStats();
-                for (JobRunner r : runners) {
-                    r.stats.reset(stack.sim.now());
+        // Every job prepares (opens, invalidates or pre-reads its file); then statistics start
+        // from zero and all jobs begin together, as fio starts its jobs after setting up files.
+        int[] unprepared = {runners.size()};
+        Runnable allReady = () -> {
+            stack.resetStats();
+            for (JobRunner r : runners) {
+                r.stats.reset(stack.sim.now());
+            }
+            if (ramp > 0) {
+                stack.sim.after(ramp, () -> {
+                    stack.resetStats();
+                    for (JobRunner r : runners) {
+                        r.stats.reset(stack.sim.now());
+                    }
+                });
+            }
+            runners.forEach(JobRunner::go);
+        };
+        for (JobRunner r : runners) {
+            r.prepare(() -> {
+                if (--unprepared[0] == 0) {
+                    stack.sim.schedule(stack.sim.now(), allReady::run);
                 }
             });
         }
-        runners.forEach(JobRunner::start);
         try {
             stack.sim.run();
         } catch (JobRunner.JobError e) {
             throw new ConfigException(e.getMessage());
+        }
+        PageCache.Checker checker = stack.kernel.pageCache().cache.checker();
+        if (checker != null) {
+            finalSync(stack);
+            checker.finish(true);
         }
 
         JobStats group = new JobStats();
@@ -85,8 +111,19 @@ public final class Simulation {
         IoCounters.register(stack.stats, "os.", () -> totals);
         stack.stats.gauge("run.sim_time_s", () -> stack.sim.now() / 1e9);
         stack.stats.counter("run.events", stack.sim::eventsFired);
+        if (checker != null) {
+            stack.stats.counter("check.violations", checker::violations);
+        }
         Map<String, Number> metrics = stack.stats.snapshot();
-        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.device.name());
+        List<String> problems = checker == null ? List.of() : checker.messages();
+        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.device.name(), problems);
+    }
+
+    /** sync(2) from a task of its own after the jobs, so every dirty page gets written. */
+    private static void finalSync(Stack stack) {
+        io.stacksim.os.Task syncer = stack.cpus.newTask("sync");
+        syncer.start(() -> stack.kernel.syncAll(syncer, r -> syncer.exit()));
+        stack.sim.run();
     }
 
     /**

@@ -11,6 +11,7 @@ import io.stacksim.engine.RandomStreams;
 import io.stacksim.engine.Simulator;
 import io.stacksim.engine.Stats;
 import io.stacksim.fs.FileSystem;
+import io.stacksim.fs.VmSettings;
 import io.stacksim.os.CostModel;
 import io.stacksim.os.Cpus;
 import io.stacksim.os.Kernel;
@@ -36,6 +37,11 @@ public final class Stack {
     public final Kernel kernel;
 
     public Stack(ConfigNode root, long seed) {
+        this(root, seed, false);
+    }
+
+    /** @param check run the page cache's invariant checks (--check) */
+    public Stack(ConfigNode root, long seed, boolean check) {
         this.random = new RandomStreams(seed);
         this.cost = CostModel.from(root.section("os"));
         ConfigNode cpu = root.section("cpu");
@@ -47,14 +53,16 @@ public final class Stack {
         IoScheduler scheduler = Schedulers.create(schedName, block.section("iosched"));
         this.queue = new BlockQueue(sim, random, device, cpus, qs, scheduler);
         this.fs = new FileSystem(queue, root.section("fs"), random.stream("fs.allocator"));
-        this.kernel = new Kernel(sim, cpus, fs);
+        this.kernel = new Kernel(sim, cpus, fs, VmSettings.from(root.section("vm"), check));
         cpus.registerStats(stats);
         queue.registerStats(stats);
+        kernel.pageCache().registerStats(stats);
     }
 
     /** Resets the statistics gathered so far (end of warm-up). */
     public void resetStats() {
         cpus.resetStats();
         queue.diskStats().reset(sim.now());
+        kernel.pageCache().resetStats();
     }
 }

@@ -5,6 +5,7 @@ import io.stacksim.engine.RandomStream;
 import io.stacksim.engine.RandomStreams;
 import io.stacksim.engine.Simulator;
 import io.stacksim.fs.FileSystem;
+import io.stacksim.fs.Mapping;
 import io.stacksim.fs.OpenFile;
 import io.stacksim.fs.SimFile;
 import io.stacksim.os.AioContext;
@@ -14,17 +15,26 @@ import io.stacksim.os.Task;
 import java.util.List;
 
 /**
- * Runs one clone of a job on its own task, the way fio's I/O loop does: the sync engines
- * (psync, sync) issue one I/O and wait for it; libaio keeps up to {@code iodepth} in flight,
- * submitting each as it is prepared (iodepth_batch_submit=1) and reaping with
- * io_getevents(min_nr=1, nr=iodepth) when the queue is full.
+ * Runs one clone of a job on its own task, the way fio's I/O loop does.
+ *
+ * <ul>
+ *   <li>psync and sync issue one pread/pwrite (or lseek+read/write) and wait for it.</li>
+ *   <li>libaio keeps up to {@code iodepth} in flight, submitting each as it is prepared
+ *       (iodepth_batch_submit=1) and reaping with io_getevents(min_nr=1, nr=iodepth) when the
+ *       queue is full.</li>
+ *   <li>mmap maps the job's region once and copies each block to or from it (a user-space
+ *       memcpy; touching unmapped pages faults).</li>
+ * </ul>
+ * Before measuring, a job opens its file, drops its cached pages (invalidate, fio's default)
+ * or reads the region into the cache (pre_read); fsync/fdatasync=N sync after every N writes,
+ * end_fsync when the writes are done.
  */
 public final class JobRunner {
     private final JobSpec spec;
     private final Kernel kernel;
     private final Simulator sim;
     private final Task task;
-    private final OpenFile file;
+    private final SimFile simFile;
     private final OffsetGenerator[] offsets = new OffsetGenerator[2];
     private final RandomStream mix;
     private final long userNsPerIo;
@@ -32,10 +42,14 @@ public final class JobRunner {
     private final Runnable onExit;
     public final JobStats stats = new JobStats();
 
+    private OpenFile file;
+    private Mapping mapping;
     private long issued;
     private boolean stopping;
     private AioContext ctx;
     private int outstanding;
+    private int writesSinceSync;
+    private boolean wrote;
 
     /**
      * @param clone        clone number (numjobs)
@@ -64,7 +78,7 @@ public final class JobRunner {
             throw new IllegalArgumentException("job '" + spec.name() + "': region ends at " + (spec.offset() + spec.size())
                     + " beyond " + f.name() + " (" + f.size() + " bytes)");
         }
-        this.file = new OpenFile(f, spec.direct() ? OpenFile.O_DIRECT : 0);
+        this.simFile = f;
         String stream = "workload." + spec.name() + "." + clone;
         for (int d = 0; d < 2; d++) {
             offsets[d] = new OffsetGenerator(spec.offset(), spec.size(), spec.bs(), spec.rw().random,
@@ -84,9 +98,57 @@ public final class JobRunner {
         return spec;
     }
 
-    /** Makes the job's task runnable. */
-    public void start() {
-        task.start(this::begin);
+    // ------------------------------------------------------------------ setup
+
+    /**
+     * Starts the job's task and prepares it (open, invalidate or pre-read, map); {@code ready}
+     * runs when it is done, and the task then waits for {@link #go()}.
+     */
+    public void prepare(Runnable ready) {
+        int flags = (spec.direct() ? OpenFile.O_DIRECT : 0)
+                | (spec.sync().openMode() == 1 ? OpenFile.O_SYNC : 0)
+                | (spec.sync().openMode() == 2 ? OpenFile.O_DSYNC : 0);
+        task.start(() -> kernel.open(task, simFile.name(), flags, -1, of -> {
+            file = of;
+            Runnable mapped = () -> {
+                ready.run();
+                task.sleep();
+            };
+            Runnable cached = () -> {
+                if (spec.ioengine().equals("mmap")) {
+                    kernel.mmap(task, file, spec.offset(), spec.size(), true, spec.rw().writes, m -> {
+                        mapping = m;
+                        mapped.run();
+                    });
+                } else {
+                    mapped.run();
+                }
+            };
+            if (spec.preRead()) {
+                preRead(spec.offset(), cached);
+            } else if (spec.invalidate()) {
+                kernel.fadvise(task, file, spec.offset(), spec.size(), Kernel.Advice.DONTNEED, r -> cached.run());
+            } else {
+                cached.run();
+            }
+        }));
+    }
+
+    /** fio's pre_read: reads the region sequentially into the page cache with buffered reads. */
+    private void preRead(long pos, Runnable then) {
+        OpenFile buffered = new OpenFile(simFile, 0);
+        long end = spec.offset() + spec.size();
+        if (pos >= end) {
+            then.run();
+            return;
+        }
+        long n = Math.min(Math.max(spec.bs(), 1 << 20), end - pos);
+        kernel.pread(task, buffered, pos, n, 0, r -> preRead(pos + n, then));
+    }
+
+    /** Starts measuring: the prepared task wakes and begins its I/O loop. */
+    public void go() {
+        task.wake(this::begin);
     }
 
     private void begin() {
@@ -115,7 +177,7 @@ public final class JobRunner {
         return mix.nextInt(100) < spec.rwmixread() ? JobStats.READ : JobStats.WRITE;
     }
 
-    // ------------------------------------------------------------------ sync engines
+    // ------------------------------------------------------------------ sync engines and mmap
 
     private void syncNext() {
         if (finished()) {
@@ -128,19 +190,28 @@ public final class JobRunner {
         task.compute(userNsPerIo, false, () -> {
             long t0 = sim.now();
             Kernel.Ret ret = r -> completed(dir, t0, r);
-            boolean positional = !spec.ioengine().equals("sync");
-            if (positional) {
-                if (dir == JobStats.READ) {
-                    kernel.pread(task, file, off, spec.bs(), 0, ret);
-                } else {
-                    kernel.pwrite(task, file, off, spec.bs(), 0, ret);
+            switch (spec.ioengine()) {
+                case "mmap" -> {
+                    task.lastIo = null;
+                    long rel = off - spec.offset();
+                    // The faults come first; then fio copies the block (user time).
+                    kernel.touch(task, mapping, rel, spec.bs(), dir == JobStats.WRITE,
+                            () -> task.compute(kernel.fsCosts().copyNs(spec.bs()), false, () -> ret.ret(spec.bs())));
                 }
-            } else {
-                file.seek(off);
-                if (dir == JobStats.READ) {
-                    kernel.read(task, file, spec.bs(), 0, ret);
-                } else {
-                    kernel.write(task, file, spec.bs(), 0, ret);
+                case "sync" -> {
+                    file.seek(off);
+                    if (dir == JobStats.READ) {
+                        kernel.read(task, file, spec.bs(), 0, ret);
+                    } else {
+                        kernel.write(task, file, spec.bs(), 0, ret);
+                    }
+                }
+                default -> {
+                    if (dir == JobStats.READ) {
+                        kernel.pread(task, file, off, spec.bs(), 0, ret);
+                    } else {
+                        kernel.pwrite(task, file, off, spec.bs(), 0, ret);
+                    }
                 }
             }
         });
@@ -152,18 +223,55 @@ public final class JobRunner {
             throw new JobError(spec.name(), result);
         }
         stats.record(dir, t0, sim.now(), result, task.lastIo);
-        if (spec.thinktimeNs() > 0) {
-            task.sleep();
-            sim.after(spec.thinktimeNs(), () -> task.wake(this::syncNext));
+        Runnable next = () -> {
+            if (spec.thinktimeNs() > 0) {
+                task.sleep();
+                sim.after(spec.thinktimeNs(), () -> task.wake(this::syncNext));
+            } else {
+                syncNext();
+            }
+        };
+        if (dir == JobStats.WRITE) {
+            wrote = true;
+            writesSinceSync++;
+            if (syncDue()) {
+                syncFile(next);
+                return;
+            }
+        }
+        next.run();
+    }
+
+    private boolean syncDue() {
+        JobSpec.Sync s = spec.sync();
+        return (s.fsync() > 0 && writesSinceSync >= s.fsync()) || (s.fdatasync() > 0 && writesSinceSync >= s.fdatasync());
+    }
+
+    /** fsync (or fdatasync, or msync for the mmap engine), timed as fio's "sync" latency. */
+    private void syncFile(Runnable then) {
+        writesSinceSync = 0;
+        long t0 = sim.now();
+        Kernel.Ret done = r -> {
+            stats.syncLat.record(sim.now() - t0);
+            then.run();
+        };
+        if (mapping != null) {
+            kernel.msync(task, mapping, true, done);
+        } else if (spec.sync().fdatasync() > 0 && spec.sync().fsync() == 0) {
+            kernel.fdatasync(task, file, done);
         } else {
-            syncNext();
+            kernel.fsync(task, file, done);
         }
     }
 
     // ------------------------------------------------------------------ libaio
 
     private void asyncLoop() {
-        if (!finished() && outstanding < spec.iodepth()) {
+        if (!finished() && outstanding < spec.iodepth() && !(syncDue() && outstanding > 0)) {
+            if (syncDue()) {
+                syncFile(this::asyncLoop);
+                return;
+            }
             int dir = nextDirection();
             long off = offsets[dir].next();
             issued++;
@@ -183,7 +291,12 @@ public final class JobRunner {
                         stats.errors++;
                         throw new JobError(spec.name(), cb.result);
                     }
-                    stats.record((Integer) cb.data, cb.tSubmitted, now, cb.result, cb.lastBio);
+                    int dir = (Integer) cb.data;
+                    stats.record(dir, cb.tSubmitted, now, cb.result, cb.lastBio);
+                    if (dir == JobStats.WRITE) {
+                        wrote = true;
+                        writesSinceSync++;
+                    }
                 }
                 asyncLoop();
             });
@@ -192,10 +305,30 @@ public final class JobRunner {
         finish();
     }
 
+    // ------------------------------------------------------------------ the end
+
     private void finish() {
         stats.endNs = sim.now();
-        task.exit();
-        onExit.run();
+        Runnable close = () -> {
+            Runnable exit = () -> {
+                task.exit();
+                onExit.run();
+            };
+            if (mapping != null) {
+                kernel.munmap(task, mapping, r -> kernel.close(task, file, r2 -> exit.run()));
+            } else {
+                kernel.close(task, file, r -> exit.run());
+            }
+        };
+        boolean endSync = wrote && (spec.sync().endFsync() || spec.sync().fsyncOnClose());
+        if (endSync) {
+            syncFile(() -> {
+                stats.endNs = sim.now();
+                close.run();
+            });
+        } else {
+            close.run();
+        }
     }
 
     /** An I/O failed: the job stops, as fio does without continue_on_error. */

@@ -26,13 +26,37 @@ import java.util.List;
  * @param filename    file name, or /dev/DEVICE for the raw device; empty = one file per clone
  * @param norandommap draw random offsets independently instead of covering every block once
  * @param thinktimeNs pause after each I/O completes
+ * @param sync        the sync-related options
+ * @param invalidate  drop the file's cached pages before starting (fio default true)
+ * @param preRead     read the region into the page cache before starting (fio pre_read)
  */
 public record JobSpec(String name, Pattern rw, long bs, long size, long offset, long ioSize,
                       long numberIos, long runtimeNs, boolean timeBased, long rampTimeNs,
                       int iodepth, String ioengine, boolean direct, int numjobs, int rwmixread,
-                      String filename, boolean norandommap, long thinktimeNs) {
+                      String filename, boolean norandommap, long thinktimeNs, Sync sync,
+                      boolean invalidate, boolean preRead) {
 
-    public static final List<String> ENGINES = List.of("psync", "sync", "libaio");
+    public static final List<String> ENGINES = List.of("psync", "sync", "libaio", "mmap");
+
+    /**
+     * fio's sync options.
+     *
+     * @param openMode   sync=none|sync|dsync (0, 1 = O_SYNC, 2 = O_DSYNC)
+     * @param fsync      fsync after every N writes (0 = never)
+     * @param fdatasync  fdatasync after every N writes (0 = never)
+     * @param endFsync   fsync when the job's writes are done
+     * @param fsyncOnClose fsync when the file is closed
+     */
+    public record Sync(int openMode, int fsync, int fdatasync, boolean endFsync, boolean fsyncOnClose) {
+        public static Sync none() {
+            return new Sync(0, 0, 0, false, false);
+        }
+
+        /** True when any write needs a sync after it. */
+        public boolean anyPeriodic() {
+            return fsync > 0 || fdatasync > 0;
+        }
+    }
 
     /** Reads a job from a config map whose keys are fio option names. */
     public static JobSpec from(ConfigNode w, String defaultName) {
@@ -66,6 +90,20 @@ public record JobSpec(String name, Pattern rw, long bs, long size, long offset, 
         String filename = w.string("filename", "");
         boolean norandommap = w.bool("norandommap", false);
         long thinktime = w.duration("thinktime", 0, 1_000L);
+        String syncText = w.string("sync", "none");
+        int openMode = switch (syncText) {
+            case "none", "0" -> 0;
+            case "sync", "1" -> 1;
+            case "dsync" -> 2;
+            default -> throw w.error("sync", "expected none, sync (or 1) or dsync, got '" + syncText + "'");
+        };
+        Sync sync = new Sync(openMode,
+                w.intValue("fsync", 0, 0, Integer.MAX_VALUE),
+                w.intValue("fdatasync", 0, 0, Integer.MAX_VALUE),
+                w.bool("end_fsync", false),
+                w.bool("fsync_on_close", false));
+        boolean preRead = w.bool("pre_read", false);
+        boolean invalidate = w.bool("invalidate", true) && !preRead;
         if (size == 0) {
             throw w.error("size", "must be greater than 0");
         }
@@ -76,7 +114,8 @@ public record JobSpec(String name, Pattern rw, long bs, long size, long offset, 
             throw ConfigException.at(w.origin(), "'" + w.path() + "': time_based needs a runtime");
         }
         return new JobSpec(name, rw, bs, size, offset, ioSize, numberIos, runtime, timeBased, ramp,
-                iodepth, engine, direct, numjobs, rwmixread, filename, norandommap, thinktime);
+                iodepth, engine, direct, numjobs, rwmixread, filename, norandommap, thinktime, sync,
+                invalidate, preRead);
     }
 
     /** True for engines that keep several I/Os in flight. */

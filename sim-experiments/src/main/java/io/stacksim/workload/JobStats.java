@@ -17,6 +17,8 @@ public final class JobStats {
     public static final int WRITE = 1;
 
     public final LatencyRecorder[] clat = {new LatencyRecorder(), new LatencyRecorder()};
+    /** fsync/fdatasync/msync latencies (fio's "sync" block). */
+    public final LatencyRecorder syncLat = new LatencyRecorder();
     public final long[] ios = new long[2];
     public final long[] bytes = new long[2];
     /** Sums over I/Os of each layer's share, ns: cpu, queue, devQueue, media, transfer, devOverhead, completion. */
@@ -49,17 +51,25 @@ public final class JobStats {
             layers[Layer.CPU.ordinal()] += total;
             return;
         }
-        long queue = last.tDispatched - last.tQueued;
-        long device = last.tCompleted - last.tDispatched;
-        long completion = now - last.tCompleted;
+        // A bio issued before this I/O began (readahead in flight) counts only from the start.
+        long q = Math.max(last.tQueued, issued);
+        long d = Math.max(last.tDispatched, issued);
+        long c = Math.max(last.tCompleted, issued);
+        long queue = d - q;
+        long device = c - d;
+        long completion = now - c;
         long cpu = total - queue - device - completion;
-        long overhead = device - last.devQueueNs - last.devMediaNs - last.devTransferNs;
+        long fullDevice = last.tCompleted - last.tDispatched;
+        double share = fullDevice <= 0 ? 0 : (double) device / fullDevice;
+        double devQueue = last.devQueueNs * share;
+        double media = last.devMediaNs * share;
+        double transfer = last.devTransferNs * share;
         layers[Layer.CPU.ordinal()] += cpu;
         layers[Layer.QUEUE.ordinal()] += queue;
-        layers[Layer.DEVICE_QUEUE.ordinal()] += last.devQueueNs;
-        layers[Layer.MEDIA.ordinal()] += last.devMediaNs;
-        layers[Layer.TRANSFER.ordinal()] += last.devTransferNs;
-        layers[Layer.DEVICE_OVERHEAD.ordinal()] += overhead;
+        layers[Layer.DEVICE_QUEUE.ordinal()] += devQueue;
+        layers[Layer.MEDIA.ordinal()] += media;
+        layers[Layer.TRANSFER.ordinal()] += transfer;
+        layers[Layer.DEVICE_OVERHEAD.ordinal()] += device - devQueue - media - transfer;
         layers[Layer.COMPLETION.ordinal()] += completion;
     }
 
@@ -68,6 +78,7 @@ public final class JobStats {
         for (LatencyRecorder r : clat) {
             r.reset();
         }
+        syncLat.reset();
         java.util.Arrays.fill(ios, 0);
         java.util.Arrays.fill(bytes, 0);
         java.util.Arrays.fill(layers, 0);
@@ -86,6 +97,7 @@ public final class JobStats {
         for (int i = 0; i < layers.length; i++) {
             layers[i] += o.layers[i];
         }
+        syncLat.add(o.syncLat);
         layerSamples += o.layerSamples;
         errors += o.errors;
         startNs = Math.min(startNs, o.startNs);

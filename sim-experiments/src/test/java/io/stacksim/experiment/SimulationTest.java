@@ -50,9 +50,11 @@ class SimulationTest {
         double expectedUs = (100 + 200 + 100 + 1000) / 1e3 + 100 + 1.5 + 3 + 0.1;
         assertThat(d(m, "lat.read.mean_us")).isCloseTo(expectedUs, within(1e-6));
         assertThat(d(m, "lat.read.p99_us")).isCloseTo(expectedUs, within(expectedUs * 0.001));
-        // One pread = one syscall, two mode switches, one voluntary context switch, one DMA.
-        assertThat(m.get("os.syscalls.total").longValue()).isEqualTo(1000);
-        assertThat(m.get("os.mode_switches").longValue()).isEqualTo(2000);
+        // One pread = one syscall, two mode switches, one voluntary context switch, one DMA;
+        // the job ends with close(2).
+        assertThat(m.get("os.syscalls.pread64").longValue()).isEqualTo(1000);
+        assertThat(m.get("os.syscalls.close").longValue()).isEqualTo(1);
+        assertThat(m.get("os.mode_switches").longValue()).isEqualTo(2002);
         assertThat(m.get("os.context_switches.voluntary").longValue()).isEqualTo(1000);
         assertThat(m.get("diskstats.read.ios").longValue()).isEqualTo(1000);
     }

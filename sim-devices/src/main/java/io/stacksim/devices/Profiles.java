@@ -134,6 +134,10 @@ public final class Profiles {
             case "ram" -> new RamDisk(devName, LimitsReader.read(p),
                     p.rate("memory_bandwidth", 7.5e9),
                     p.duration("per_request", 300, 1));
+            case "nvme" -> io.stacksim.devices.nvme.NvmeProfile.build(devName, p);
+            case "sata-ssd" -> io.stacksim.devices.ssd.SataSsd.build(devName, p);
+            case "nic" -> throw new ConfigException(profile.origin() + ": profile '" + profile.name()
+                    + "' is a network device (kind nic), not a block device");
             default -> throw new ConfigException(profile.origin() + ": profile '" + profile.name()
                     + "' has unknown kind '" + profile.kind() + "'");
         };
@@ -153,6 +157,7 @@ public final class Profiles {
             case "ram" -> "ram0";
             case "nvme" -> "nvme0n1";
             case "nic" -> "eth0";
+            case "sata-ssd" -> "sda";
             default -> "sda";
         };
     }

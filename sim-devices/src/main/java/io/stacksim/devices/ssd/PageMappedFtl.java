@@ -521,6 +521,10 @@ public final class PageMappedFtl {
     }
 
     private int initialValid(int plane, int b) {
+        int lastFirst = initialLpn(plane * bpp + b, upb - upp);
+        if (lastFirst >= 0 && lastFirst + upp <= logicalUnits) {
+            return upb; // the whole block holds initial data
+        }
         int n = 0;
         for (int off = 0; off < upb; off += upp) {
             int first = initialLpn(plane * bpp + b, off);

@@ -121,6 +121,24 @@ public final class Profiles {
         return dev;
     }
 
+    /**
+     * Builds the network device for a config section naming a {@code kind: nic} profile in
+     * {@code profile} (default {@code defaultProfile}), overlaid with the section's other keys.
+     */
+    public io.stacksim.device.NetworkDevice createNetwork(ConfigNode section, String defaultProfile) {
+        DeviceProfile profile = lookup(section.string("profile", defaultProfile));
+        if (!profile.kind().equals("nic")) {
+            throw section.error("profile", "'" + profile.name() + "' is a " + profile.kind() + " device, not a network device");
+        }
+        ConfigNode overrides = section.copy();
+        overrides.remove("profile");
+        section.markOpen();
+        ConfigNode params = profile.parameters(overrides);
+        io.stacksim.device.NetworkDevice nic = io.stacksim.devices.net.Nic.build(params.string("dev_name", "eth0"), params);
+        params.checkAllUsed();
+        return nic;
+    }
+
     /** The model behind each kind. */
     static BlockDevice build(DeviceProfile profile, ConfigNode p) {
         String devName = p.string("dev_name", defaultDevName(profile.kind()));

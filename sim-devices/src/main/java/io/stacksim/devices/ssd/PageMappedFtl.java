@@ -292,6 +292,11 @@ public final class PageMappedFtl {
         clearDebt();
     }
 
+    /** The plane the {@code i}-th unit of a stream of writes goes to, striped as the write buffer drains. */
+    public int stripePlaneOf(long i) {
+        return stripePlane(i, g.planes());
+    }
+
     /** The plane the {@code i}-th unit of a sequential stream goes to: die-first striping of program units. */
     int stripePlane(long i, int planes) {
         long programUnit = i / ((long) planesPerDie * upp);

@@ -245,6 +245,23 @@ public final class BlockQueue implements DeviceHost {
         irq.raise(rq.cpu, () -> endRequest(rq));
     }
 
+    /** One interrupt for the whole batch (coalesced completions), on the first request's CPU. */
+    @Override
+    public void completeAll(java.util.List<Request> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Request[] rqs = batch.toArray(new Request[0]);
+        for (Request rq : rqs) {
+            rq.tCompleted = sim.now();
+        }
+        irq.raise(rqs[0].cpu, () -> {
+            for (Request rq : rqs) {
+                endRequest(rq);
+            }
+        });
+    }
+
     @Override
     public void countDma(Request rq, long bytes) {
         dmaTransfers++;

@@ -121,6 +121,59 @@ public final class Profiles {
         return dev;
     }
 
+    /**
+     * Builds the network device for a config section naming a {@code kind: nic} profile in
+     * {@code profile} (default {@code defaultProfile}), overlaid with the section's other keys.
+     */
+    public io.stacksim.device.NetworkDevice createNetwork(ConfigNode section, String defaultProfile) {
+        DeviceProfile profile = lookup(section.string("profile", defaultProfile));
+        if (!profile.kind().equals("nic")) {
+            throw section.error("profile", "'" + profile.name() + "' is a " + profile.kind() + " device, not a network device");
+        }
+        ConfigNode overrides = section.copy();
+        overrides.remove("profile");
+        section.markOpen();
+        ConfigNode params = profile.parameters(overrides);
+        io.stacksim.device.NetworkDevice nic = io.stacksim.devices.net.Nic.build(params.string("dev_name", "eth0"), params);
+        params.checkAllUsed();
+        return nic;
+    }
+
+    /**
+     * Figures that follow from a profile's parameters (effective link rate, raw capacity,
+     * over-provisioning, parallel units), for {@code stacksim profiles NAME}; empty for kinds
+     * without derived figures.
+     */
+    public static java.util.List<String> derived(DeviceProfile profile) {
+        ConfigNode p = profile.parameters(null);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        switch (profile.kind()) {
+            case "nvme", "sata-ssd" -> {
+                io.stacksim.device.DeviceLimits lim = LimitsReader.read(p);
+                io.stacksim.devices.ssd.SsdConfig c = io.stacksim.devices.ssd.SsdConfig.from(p, lim);
+                io.stacksim.devices.ssd.FlashGeometry g = c.geometry();
+                io.stacksim.devices.dma.LinkSpec link = profile.kind().equals("nvme")
+                        ? io.stacksim.devices.dma.LinkSpec.pcie(p.intValue("pcie_gen", 3, 1, 5), p.intValue("pcie_lanes", 4, 1, 16),
+                                (int) p.size("max_payload", 256, 128, 4096))
+                        : io.stacksim.devices.dma.LinkSpec.sata3();
+                out.add(String.format(java.util.Locale.ROOT, "host link: %s, %.3f GB/s after encoding, %.3f GB/s of data",
+                        link.name(), link.encodedBytesPerSecond() / 1e9, link.dataBytesPerSecond() / 1e9));
+                out.add(String.format(java.util.Locale.ROOT, "NAND: %d dies (%d channels), %d planes, raw %.1f GiB, user %.1f GiB,"
+                        + " over-provisioning %.1f%%", g.dies(), g.channels(), g.planes(), g.rawBytes() / (double) (1L << 30),
+                        lim.capacityBytes() / (double) (1L << 30), 100 * c.overProvisioning()));
+                int units = c.independentPlaneReads() ? g.planes() : g.dies();
+                long perRead = c.timing().readNs() + c.timing().channelNs(g.channelBytes(1));
+                out.add(String.format(java.util.Locale.ROOT, "4 KiB random-read ceilings: %d read units / (tR + transfer) = %.0f K IOPS;"
+                        + " firmware %d cores / %d ns = %.0f K IOPS", units, units * 1e6 / perRead,
+                        c.controllerCores(), c.commandOverheadNs(), c.controllerCores() * 1e6 / c.commandOverheadNs()));
+            }
+            default -> {
+            }
+        }
+        p.markOpen();
+        return out;
+    }
+
     /** The model behind each kind. */
     static BlockDevice build(DeviceProfile profile, ConfigNode p) {
         String devName = p.string("dev_name", defaultDevName(profile.kind()));
@@ -134,6 +187,10 @@ public final class Profiles {
             case "ram" -> new RamDisk(devName, LimitsReader.read(p),
                     p.rate("memory_bandwidth", 7.5e9),
                     p.duration("per_request", 300, 1));
+            case "nvme" -> io.stacksim.devices.nvme.NvmeProfile.build(devName, p);
+            case "sata-ssd" -> io.stacksim.devices.ssd.SataSsd.build(devName, p);
+            case "nic" -> throw new ConfigException(profile.origin() + ": profile '" + profile.name()
+                    + "' is a network device (kind nic), not a block device");
             default -> throw new ConfigException(profile.origin() + ": profile '" + profile.name()
                     + "' has unknown kind '" + profile.kind() + "'");
         };
@@ -153,6 +210,7 @@ public final class Profiles {
             case "ram" -> "ram0";
             case "nvme" -> "nvme0n1";
             case "nic" -> "eth0";
+            case "sata-ssd" -> "sda";
             default -> "sda";
         };
     }

@@ -32,6 +32,11 @@ final class ProfilesCommand implements Callable<Integer> {
             for (Map.Entry<String, String> e : p.params().entrySet()) {
                 out.printf("  %-22s %s%n", e.getKey(), e.getValue());
             }
+            java.util.List<String> derived = Profiles.derived(p);
+            if (!derived.isEmpty()) {
+                out.printf("%nderived:%n");
+                derived.forEach(line -> out.printf("  %s%n", line));
+            }
             out.printf("%nOverride any parameter in a config as device.<name>, e.g. --set device.queue_depth=64%n");
         }
         out.flush();

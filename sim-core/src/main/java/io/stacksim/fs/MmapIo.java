@@ -149,8 +149,9 @@ public final class MmapIo {
                 ctx.computeSys(costs.minorFaultNs(), () -> mapAndGo(idx));
                 return;
             }
-            ctx.countFault(true);
             if (s < 0) {
+                // No page in the cache at all: a major fault (filemap_fault counts PGMAJFAULT only here).
+                ctx.countFault(true);
                 cache.countMiss();
                 syncMmapReadahead(ra, idx);
                 s = cache.find(m.file, idx);
@@ -164,10 +165,13 @@ public final class MmapIo {
                     cache.readPage(m.file, idx, ctx);
                 }
             } else {
+                // In the cache but still being read (readahead in flight): a minor fault that waits.
+                ctx.countFault(false);
                 cache.countHit();
             }
             int slot = s;
-            ctx.computeSys(costs.majorFaultNs(), () -> {
+            long faultCost = cache.isUptodate(slot) ? costs.minorFaultNs() : costs.majorFaultNs();
+            ctx.computeSys(faultCost, () -> {
                 if (cache.isUptodate(slot) && !cache.isLocked(slot)) {
                     mapAndGo(idx);
                     return;

@@ -2,6 +2,7 @@ package io.stacksim.os;
 
 import io.stacksim.block.Bio;
 import io.stacksim.block.Op;
+import io.stacksim.block.Plug;
 import io.stacksim.engine.Simulator;
 import io.stacksim.fs.DirectIo;
 import io.stacksim.fs.FileSystem;
@@ -165,8 +166,12 @@ public final class Kernel {
             long submitCost = pages * cost.dioPagePinNs() + pieces.size() * cost.blockSubmitNs();
             t.compute(submitCost, true, () -> {
                 IoWait wait = new IoWait(t, k);
-                directIo.submit(t, f, op, offset, len, Bio.SYNC | Bio.IDLE, wait);
-                wait.block();
+                // iomap_dio_rw plugs around its bios; iomap_dio_bio_opflags marks only writes
+                // REQ_SYNC | REQ_IDLE.
+                Plug plug = Plug.start(t);
+                directIo.submit(t, f, op, offset, len, dioFlags(op), wait);
+                Plug.finish(t, plug);
+                afterRequestWait(t, wait::block);
             });
         });
     }
@@ -193,10 +198,13 @@ public final class Kernel {
                 submitCost += cost.vfsCallNs() + ((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs();
             }
             t.compute(submitCost, true, () -> {
+                // fs/aio.c: io_submit plugs when it submits more than AIO_PLUG_THRESHOLD (2).
+                Plug plug = iocbs.size() > 2 ? Plug.start(t) : null;
                 for (Iocb cb : iocbs) {
                     submitOne(t, ctx, cb);
                 }
-                exit(t, iocbs.size(), k);
+                Plug.finish(t, plug);
+                afterRequestWait(t, () -> exit(t, iocbs.size(), k));
             });
         });
     }
@@ -213,7 +221,26 @@ public final class Kernel {
             aioComplete(ctx, cb, err, null);
             return;
         }
-        directIo.submit(t, f, cb.op, cb.offset, cb.length, Bio.SYNC, (res, last) -> aioComplete(ctx, cb, res, last));
+        Plug plug = Plug.start(t); // iomap_dio_rw's own plug
+        directIo.submit(t, f, cb.op, cb.offset, cb.length, dioFlags(cb.op), (res, last) -> aioComplete(ctx, cb, res, last));
+        Plug.finish(t, plug);
+    }
+
+    /** iomap_dio_bio_opflags: a direct write is REQ_SYNC | REQ_IDLE, a direct read plain. */
+    private static int dioFlags(Op op) {
+        return op == Op.WRITE ? Bio.SYNC | Bio.IDLE : 0;
+    }
+
+    /**
+     * A submitter that found no free request sleeps in blk_mq_get_tag until its bios have one;
+     * then {@code cont} runs on its CPU. Without such a wait {@code cont} runs at once.
+     */
+    private void afterRequestWait(Task t, Runnable cont) {
+        if (!fs.queue().whenRequestsAllocated(t, () -> t.wake(cont))) {
+            cont.run();
+            return;
+        }
+        t.sleep();
     }
 
     private void aioComplete(AioContext ctx, Iocb cb, long result, Bio last) {

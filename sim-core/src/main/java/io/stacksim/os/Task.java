@@ -1,6 +1,7 @@
 package io.stacksim.os;
 
 import io.stacksim.block.IoOwner;
+import io.stacksim.block.Plug;
 import io.stacksim.engine.Event;
 import io.stacksim.engine.Simulator;
 
@@ -42,6 +43,8 @@ public final class Task implements IoOwner {
     public io.stacksim.block.Bio lastIo;
     /** Time the task last woke from an I/O sleep (for the latency breakdown). */
     public long lastWakeRequested;
+    /** current->plug. */
+    private Plug plug;
 
     Task(int pid, String comm, Cpus cpus, Simulator sim) {
         this.pid = pid;
@@ -70,6 +73,16 @@ public final class Task implements IoOwner {
     public void countDma(long bytes) {
         counters.dmaTransfers++;
         counters.dmaBytes += bytes;
+    }
+
+    @Override
+    public Plug plug() {
+        return plug;
+    }
+
+    @Override
+    public void setPlug(Plug plug) {
+        this.plug = plug;
     }
 
     public IoCounters counters() {
@@ -162,6 +175,9 @@ public final class Task implements IoOwner {
     public void sleep() {
         if (state != State.RUNNING || segEnd >= 0) {
             throw new IllegalStateException(this + " cannot sleep in state " + state);
+        }
+        if (plug != null) {
+            plug.flush(true); // sched_submit_work -> blk_flush_plug(tsk->plug, true)
         }
         counters.voluntarySwitches++;
         state = State.SLEEPING;

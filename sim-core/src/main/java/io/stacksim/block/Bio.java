@@ -54,7 +54,8 @@ public final class Bio {
     public int error;
 
     public Bio(long sector, int nrSectors, Op op, int flags, IoPriority priority, IoOwner owner, BioEndIo endIo) {
-        if (sector < 0 || nrSectors < 0 || (op.hasData() && nrSectors == 0)) {
+        // A data bio has data, except the empty REQ_PREFLUSH write of blkdev_issue_flush.
+        if (sector < 0 || nrSectors < 0 || (op.hasData() && nrSectors == 0 && (flags & PREFLUSH) == 0)) {
             throw new IllegalArgumentException("bad bio: sector " + sector + " + " + nrSectors + " " + op);
         }
         this.sector = sector;

@@ -772,6 +772,7 @@ public final class BlockQueue implements DeviceHost {
     /** Registers the queue's statistics, the scheduler's and the device's. */
     public void registerStats(Stats stats) {
         diskStats.register(stats, sim::now);
+        stats.counter("block.scheduler." + scheduler.name(), () -> 1);
         stats.counter("block.request_waits", () -> requestWaits);
         stats.latency("block.request_wait", requestWait);
         stats.counter("block.splits", () -> splits);

@@ -29,6 +29,9 @@ final class RunCommand implements Callable<Integer> {
 
     enum Format { text, json }
 
+    @Option(names = "--blktrace", paramLabel = "FILE", description = "write the run's block trace as blkparse text to FILE")
+    Path blktrace;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -36,7 +39,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         ConfigNode root = ConfigLoader.load(config, sets);
         long wall = System.nanoTime();
-        RunResult r = Simulation.run(root);
+        RunResult r = Simulation.run(root, blktrace);
         wall = System.nanoTime() - wall;
         spec.commandLine().getOut().print(format == Format.json ? JsonResult.format(r) : TextSummary.format(r));
         spec.commandLine().getOut().flush();

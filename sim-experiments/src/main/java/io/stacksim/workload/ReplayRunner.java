@@ -5,6 +5,7 @@ import io.stacksim.block.BioEndIo;
 import io.stacksim.block.BlockQueue;
 import io.stacksim.block.IoPriority;
 import io.stacksim.block.Op;
+import io.stacksim.block.Plug;
 import io.stacksim.block.Submitter;
 import io.stacksim.engine.Simulator;
 import io.stacksim.workload.trace.TraceReader;
@@ -18,6 +19,11 @@ import java.util.Map;
  * each record at its trace time divided by {@code speed}; closed loop keeps {@code depth} bios
  * outstanding and submits the next as one completes. Only one record is read ahead, so memory
  * stays flat however long the trace is.
+ *
+ * <p>When the trace shows where its processes plugged (a blkparse trace's P and U events), each
+ * process holds a plug from its first bio until the trace says it unplugged, so bios merge in
+ * the plug as they did when traced (open loop only); otherwise every bio is plugged alone, as
+ * __submit_bio does.
  *
  * <p>The replay is onto one device: a record beyond its end wraps around modulo the capacity,
  * and sectors are aligned to its logical block size.
@@ -133,6 +139,13 @@ public final class ReplayRunner implements BioEndIo {
     }
 
     private void submit(TraceRecord r) {
+        if (r.isUnplug()) {
+            Submitter s = submitters.get(r.pid());
+            if (s != null && s.plug() != null) {
+                Plug.finish(s, s.plug());
+            }
+            return;
+        }
         records++;
         long sector = r.sector() - r.sector() % lbs;
         int sectors = r.sectors() == 0 ? 0 : (int) ((r.sectors() + lbs - 1) / lbs * lbs);
@@ -142,7 +155,11 @@ public final class ReplayRunner implements BioEndIo {
             sector -= sector % lbs;
         }
         outstanding++;
-        Bio bio = new Bio(sector, sectors, r.op(), r.flags(), IoPriority.NONE, owner(r), this);
+        Submitter who = owner(r);
+        if (timing == Timing.TRACE && reader.plugScopes() && who.plug() == null) {
+            Plug.start(who);
+        }
+        Bio bio = new Bio(sector, sectors, r.op(), r.flags(), IoPriority.NONE, who, this);
         queue.submitBio(bio);
     }
 
@@ -162,6 +179,13 @@ public final class ReplayRunner implements BioEndIo {
     }
 
     private void maybeDone() {
+        if (exhausted && !finished) {
+            for (Submitter s : submitters.values()) {
+                if (s.plug() != null) {
+                    Plug.finish(s, s.plug()); // the trace ended inside a plug
+                }
+            }
+        }
         if (!finished && exhausted && outstanding == 0 && (timing == Timing.CLOSED || pending == null)) {
             finished = true;
             stats.endNs = Math.max(stats.endNs, sim.now());

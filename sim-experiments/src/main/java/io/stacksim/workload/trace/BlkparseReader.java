@@ -9,14 +9,37 @@ import io.stacksim.block.Op;
  * and flags ({@code F} before the direction = preflush, after it = FUA; {@code A} readahead,
  * {@code S} sync, {@code M} metadata). Other actions are skipped, as are the summary lines
  * blkparse prints at the end. Times are seconds.nanoseconds since the first event.
+ *
+ * <p>The trace also shows where its processes plugged: a {@code U} after which the same
+ * process's next event is a {@code P} (before its next {@code Q}) is blk_add_rq_to_plug flushing
+ * a full plug, which stays open; any other {@code U} is blk_finish_plug. Each of those becomes
+ * an end-of-plug record ({@link TraceRecord#isUnplug}), so a replay can hold a process's plug
+ * from its first bio to that point, as the traced kernel did.
  */
 public final class BlkparseReader implements TraceReader {
     private static final String EXPECTED = "a blkparse event line 'maj,min cpu seq secs.nsecs pid action rwbs ...'";
     private final LineSource src;
     private boolean inSummary;
 
+    private final boolean plugScopes;
+
     BlkparseReader(LineSource src) {
         this.src = src;
+        boolean seen = false;
+        for (int i = 0; i < 2000 && !seen; i++) {
+            String l = src.peek(i);
+            if (l == null) {
+                break;
+            }
+            String[] f = l.trim().split("\\s+");
+            seen = f.length >= 6 && f[0].matches("\\d+,\\d+") && (f[5].equals("P") || f[5].equals("U"));
+        }
+        this.plugScopes = seen;
+    }
+
+    @Override
+    public boolean plugScopes() {
+        return plugScopes;
     }
 
     /** A reader over text, for tests. */
@@ -42,6 +65,16 @@ public final class BlkparseReader implements TraceReader {
                 throw src.error(EXPECTED, line);
             }
             String action = f[5];
+            if (action.equals("U") && f.length >= 5) {
+                if (endsPlug(f[4])) {
+                    try {
+                        return new TraceRecord(parseTime(f[3]), null, 0, 0, 0, Integer.parseInt(f[4]), null);
+                    } catch (NumberFormatException e) {
+                        throw src.error(EXPECTED, line);
+                    }
+                }
+                continue;
+            }
             if (!action.equals("Q")) {
                 continue;
             }
@@ -74,6 +107,30 @@ public final class BlkparseReader implements TraceReader {
             }
         }
         return null;
+    }
+
+    /** Whether the unplug just read is blk_finish_plug: no P of the same pid before its next Q. */
+    private boolean endsPlug(String pid) {
+        for (int i = 0; i < 256; i++) {
+            String l = src.peek(i);
+            if (l == null) {
+                return true;
+            }
+            String[] f = l.trim().split("\\s+");
+            if (f.length < 6 || !f[0].matches("\\d+,\\d+")) {
+                return true;
+            }
+            if (!f[4].equals(pid)) {
+                continue;
+            }
+            if (f[5].equals("P")) {
+                return false;
+            }
+            if (f[5].equals("Q")) {
+                return true;
+            }
+        }
+        return true;
     }
 
     private static long parseTime(String t) {

@@ -23,6 +23,14 @@ public sealed interface TraceReader extends AutoCloseable
     /** The next record, or null at the end of the trace. */
     TraceRecord next();
 
+    /**
+     * True when the trace shows its processes' plugs (end-of-plug records will come), so a
+     * replay should hold each process's plug between them.
+     */
+    default boolean plugScopes() {
+        return false;
+    }
+
     @Override
     void close();
 
@@ -46,6 +54,8 @@ public sealed interface TraceReader extends AutoCloseable
         private final String name;
         private final BufferedReader in;
         private int lineNo;
+        private final java.util.ArrayDeque<String> ahead = new java.util.ArrayDeque<>();
+        private int readNo;
 
         private LineSource(String name, BufferedReader in) {
             this.name = name;
@@ -69,15 +79,48 @@ public sealed interface TraceReader extends AutoCloseable
 
         /** The next line, or null at the end. */
         String line() {
+            if (!ahead.isEmpty()) {
+                lineNo++;
+                return ahead.pollFirst();
+            }
+            String l = raw();
+            if (l != null) {
+                lineNo++;
+            }
+            return l;
+        }
+
+        private String raw() {
             try {
                 String l = in.readLine();
                 if (l != null) {
-                    lineNo++;
+                    readNo++;
                 }
                 return l;
             } catch (IOException e) {
                 throw new UncheckedIOException(name + ": cannot read: " + e.getMessage(), e);
             }
+        }
+
+        /**
+         * The {@code i}-th line after the current one (0 = the next), read ahead but not
+         * consumed, or null past the end.
+         */
+        String peek(int i) {
+            while (ahead.size() <= i) {
+                String l = raw();
+                if (l == null) {
+                    return null;
+                }
+                ahead.addLast(l);
+            }
+            int k = 0;
+            for (String l : ahead) {
+                if (k++ == i) {
+                    return l;
+                }
+            }
+            return null;
         }
 
         /** An error at the current line. */

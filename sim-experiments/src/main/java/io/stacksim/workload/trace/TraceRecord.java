@@ -7,7 +7,8 @@ import io.stacksim.block.Op;
  * length in 512-byte sectors, and the issuing process when the trace names it.
  *
  * @param timeNs  arrival time in ns, in the trace's own time base
- * @param op      read, write, discard or flush
+ * @param op      read, write, discard or flush; null for a record that only says the process
+ *                ended its plug (blk_finish_plug, from a blkparse trace's explicit unplugs)
  * @param flags   {@link io.stacksim.block.Bio} flags (sync, FUA, preflush, meta, readahead)
  * @param sector  start sector (512 B)
  * @param sectors length in sectors (0 for an empty flush)
@@ -15,4 +16,8 @@ import io.stacksim.block.Op;
  * @param comm    issuing command name, or null
  */
 public record TraceRecord(long timeNs, Op op, int flags, long sector, int sectors, int pid, String comm) {
+    /** True for an end-of-plug record. */
+    public boolean isUnplug() {
+        return op == null;
+    }
 }

@@ -69,6 +69,8 @@ public final class BlockQueue implements DeviceHost {
     private Bio waitTail;
     private boolean draining;
     private final List<TagWaiter> tagWaiters = new ArrayList<>(2);
+    /** Bios waiting per submitter (only while some wait): who is asleep in blk_mq_get_tag. */
+    private final java.util.IdentityHashMap<IoOwner, int[]> waitingPerOwner = new java.util.IdentityHashMap<>();
     private final LatencyRecorder requestWait = new LatencyRecorder();
     private long requestWaits;
     private long dmaTransfers;
@@ -511,6 +513,7 @@ public final class BlockQueue implements DeviceHost {
     // ------------------------------------------------------------------ tag waiting
 
     private void enqueueWaiter(Bio bio) {
+        waitingPerOwner.computeIfAbsent(bio.owner, o -> new int[1])[0]++;
         bio.tWaitStart = sim.now();
         bio.waitNext = null;
         if (waitTail == null) {
@@ -522,12 +525,7 @@ public final class BlockQueue implements DeviceHost {
     }
 
     private boolean hasWaitingBio(IoOwner owner) {
-        for (Bio b = waitHead; b != null; b = b.waitNext) {
-            if (b.owner == owner) {
-                return true;
-            }
-        }
-        return false;
+        return waitingPerOwner.containsKey(owner);
     }
 
     /**
@@ -587,6 +585,10 @@ public final class BlockQueue implements DeviceHost {
             waitTail = null;
         }
         b.waitNext = null;
+        int[] n = waitingPerOwner.get(b.owner);
+        if (--n[0] == 0) {
+            waitingPerOwner.remove(b.owner);
+        }
     }
 
     // ------------------------------------------------------------------ merging (blk-merge.c)

@@ -7,7 +7,9 @@ package io.stacksim.block;
  *
  * <p>Actions: {@code Q} queue, {@code X} split, {@code M}/{@code F} back/front merge, {@code G}
  * get request, {@code P} plug, {@code U} unplug (explicit), {@code T} unplug from the scheduler
- * (blkparse prints {@code UT}), {@code I} insert, {@code D} issue, {@code C} complete.
+ * (blkparse prints {@code UT}), {@code I} insert, {@code D} issue, {@code C} complete. There is
+ * no {@code S}: Linux 5.11 removed the block_sleeprq tracepoint (commit b81b8f40c5b4), so a
+ * submitter waiting for a request shows only as the gap between its {@code Q} and {@code G}.
  */
 public interface BlockTrace {
     /**

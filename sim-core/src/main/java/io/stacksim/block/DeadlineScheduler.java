@@ -77,9 +77,13 @@ public final class DeadlineScheduler extends Elevator {
         }
     }
 
-    /** Sort order of a tree: sector, then insertion (an equal key goes to the right). */
-    private static final Comparator<Request> BY_SECTOR = (a, b) -> a.sector != b.sector
-            ? Long.compare(a.sector, b.sector) : Long.compare(a.treeSeq, b.treeSeq);
+    /**
+     * Sort order of a tree: the sector a request was sorted under, then insertion (an equal key
+     * goes to the right). Like an rbtree node, a request keeps its place until it is re-sorted,
+     * so a front merge's neighbour lookup (rb_prev) and removal work on its old place.
+     */
+    private static final Comparator<Request> BY_SECTOR = (a, b) -> a.treeKey != b.treeKey
+            ? Long.compare(a.treeKey, b.treeKey) : Long.compare(a.treeSeq, b.treeSeq);
 
     /** struct dd_per_prio. */
     private static final class PerPrio {
@@ -158,6 +162,7 @@ public final class DeadlineScheduler extends Elevator {
 
     private void treeAdd(PerPrio pp, Request rq) {
         rq.treeSeq = ++treeSeq;
+        rq.treeKey = rq.sector;
         pp.sort[dir(rq.op)].add(rq);
         rq.inTree = true;
     }
@@ -171,7 +176,7 @@ public final class DeadlineScheduler extends Elevator {
 
     /** deadline_from_pos: the first request with a sector at or after {@code pos}. */
     private Request fromPos(PerPrio pp, int dir, long pos) {
-        probe.sector = pos;
+        probe.treeKey = pos;
         probe.treeSeq = Long.MIN_VALUE;
         return pp.sort[dir].ceiling(probe);
     }

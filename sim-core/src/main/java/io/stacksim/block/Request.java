@@ -57,6 +57,8 @@ public final class Request {
     int elvPrio = -1;
     /** Sort-tree order among equal sectors: the kernel's rbtree puts a new equal key to the right. */
     long treeSeq;
+    /** The sector the request was sorted under: a front merge moves it only when re-sorted. */
+    long treeKey;
     boolean inTree;
     /** Back-merge hash chain (elevator.c rqhash, keyed by end sector). */
     Request hashNext;

@@ -133,6 +133,26 @@ class PlugAndMergeTest {
     }
 
     /**
+     * A front merge into last_merge that closes the gap to the request sorted before it merges
+     * the two (attempt_front_merge with rb_prev of the request's old place in the tree).
+     */
+    @Test
+    void aFrontMergeThatBridgesMergesWithTheFormerRequest() {
+        Harness h = new Harness("mq-deadline", Harness.limits(1, 2560, 128), MS, "block.nr_requests=32");
+        h.submit(Op.WRITE, 100_000, 8); // occupies the device
+        h.submit(Op.WRITE, 16, 8);      // last_merge
+        h.submit(Op.WRITE, 0, 8);
+        h.submit(Op.WRITE, 8, 8);       // front-merges into last_merge [16,24); [0,8) then absorbs it
+        h.submit(Op.WRITE, 200_000, 8);
+        h.sim.run();
+        assertThat(h.trace).contains("F W 8+8");
+        // The batch goes on upwards from 100000 first (200000), then restarts at the oldest.
+        assertThat(h.device.seen).extracting(Harness.Seen::sectors).containsExactly(8, 8, 24);
+        assertThat(h.queue.diskStats().merges(DiskStats.WRITE)).isEqualTo(2);
+        assertThat(h.done).hasSize(5);
+    }
+
+    /**
      * Reads and writes, different priorities, FUA and preflush bios never merge (on a device
      * with a write cache; without one the flags are stripped and the request may merge).
      */

@@ -107,14 +107,18 @@ public final class BlockQueue implements DeviceHost {
         this.queueDepth = lim.queueDepth() * lim.hwQueues();
         // blk-mq-sched.c blk_mq_init_sched: 2 x min(hw depth, BLKDEV_DEFAULT_RQ = 128) with an
         // elevator; without one the requests are the driver tags themselves.
+        // Without one, nr_requests resizes the driver tags themselves and cannot exceed them
+        // (blk_mq_update_nr_requests).
         int nr = elevator ? (settings.nrRequests() > 0 ? settings.nrRequests()
-                : 2 * Math.min(lim.queueDepth(), 128) * lim.hwQueues()) : queueDepth;
+                : 2 * Math.min(lim.queueDepth(), 128) * lim.hwQueues())
+                : settings.nrRequests() > 0 ? Math.min(settings.nrRequests(), queueDepth) : queueDepth;
         this.nrRequests = nr;
-        this.freeTags = new int[queueDepth];
-        for (int i = 0; i < queueDepth; i++) {
-            freeTags[i] = queueDepth - 1 - i;
+        int tags = elevator ? queueDepth : nr;
+        this.freeTags = new int[tags];
+        for (int i = 0; i < tags; i++) {
+            freeTags[i] = tags - 1 - i;
         }
-        this.freeTagCount = queueDepth;
+        this.freeTagCount = tags;
         this.flush = new FlushMachine(this, lim.volatileWriteCache(), lim.fua());
         scheduler.init(this);
         device.attach(this);
@@ -168,7 +172,7 @@ public final class BlockQueue implements DeviceHost {
     }
 
     public int requestsInFlightOnDevice() {
-        return queueDepth - freeTagCount;
+        return freeTags.length - freeTagCount;
     }
 
     /** Requests allocated and not yet freed. */

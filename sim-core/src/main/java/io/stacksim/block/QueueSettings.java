@@ -11,7 +11,8 @@ import java.util.List;
  *                     choice for the device: mq-deadline with one hardware queue, else none
  * @param nrRequests   queue/nr_requests with an elevator; 0 = the kernel's choice,
  *                     2 x min(hw depth, 128) (block/blk-mq-sched.c); without one ({@code none})
- *                     the requests are the hardware tags themselves
+ *                     the requests are the hardware tags themselves and nr_requests can only
+ *                     lower their number
  * @param maxSectorsKb queue/max_sectors_kb; 0 = min(max_hw_sectors_kb, 4096), the cap since
  *                     Linux 6.10's BLK_DEF_MAX_SECTORS_CAP of 4 MiB (block/blk-settings.c)
  * @param nomerges     queue/nomerges: 0 all merges, 1 one-hit cache only, 2 none

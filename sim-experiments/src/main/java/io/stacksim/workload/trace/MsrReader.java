@@ -6,10 +6,12 @@ import io.stacksim.block.Op;
  * MSR Cambridge block traces (SNIA IOTTA 388): CSV without a header,
  * {@code Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime}, where the timestamp is
  * a Windows FILETIME (100 ns ticks), Type is Read or Write, and offset and size are bytes.
+ * Times are returned relative to the first record (a FILETIME in ns would overflow a long).
  */
 public final class MsrReader implements TraceReader {
     private static final String EXPECTED = "an MSR line 'Timestamp,Hostname,DiskNumber,Read|Write,Offset,Size,ResponseTime'";
     private final LineSource src;
+    private long firstTicks = Long.MIN_VALUE;
 
     MsrReader(LineSource src) {
         this.src = src;
@@ -43,7 +45,10 @@ public final class MsrReader implements TraceReader {
                     throw src.error(EXPECTED + " with non-negative offset and size", line);
                 }
                 int sectors = (int) ((size + 511) >> 9);
-                return new TraceRecord(ticks * 100, op, 0, offset >> 9, sectors, 0, null);
+                if (firstTicks == Long.MIN_VALUE) {
+                    firstTicks = ticks;
+                }
+                return new TraceRecord((ticks - firstTicks) * 100, op, 0, offset >> 9, sectors, 0, null);
             } catch (NumberFormatException e) {
                 throw src.error(EXPECTED, line);
             }

@@ -45,14 +45,19 @@ class TraceReadersTest {
         assertThat(ios.stream().mapToLong(TraceRecord::sectors).sum() / 2).isEqualTo(872 + 2488); // KiB queued
     }
 
-    /** wdev_3.csv: 682 lines, 671 writes and 11 reads; times in 100 ns FILETIME ticks, bytes. */
+    /**
+     * wdev_3.csv: 682 lines, 671 writes and 11 reads; times in 100 ns FILETIME ticks from the
+     * first record (the trace covers 2007-02-22 18:03:51 to 2007-03-01), sizes in bytes.
+     */
     @Test
     void msrReaderReadsTheCambridgeTrace() {
         List<TraceRecord> recs = all(TraceReader.open(SharedData.file("data/traces/msr-cambridge/wdev_3.csv"), "msr"));
         assertThat(recs).hasSize(682);
         assertThat(recs.stream().filter(r -> r.op() == Op.READ).count()).isEqualTo(11);
-        assertThat(recs.get(0)).isEqualTo(new TraceRecord(128166410318061256L * 100, Op.WRITE, 0,
-                3156835840L / 512, 8, 0, null));
+        assertThat(recs.get(0)).isEqualTo(new TraceRecord(0, Op.WRITE, 0, 3156835840L / 512, 8, 0, null));
+        assertThat(recs.get(1).timeNs()).isEqualTo((128166410318061327L - 128166410318061256L) * 100);
+        double days = recs.get(recs.size() - 1).timeNs() / 86400e9;
+        assertThat(days).isBetween(6.0, 7.5);
     }
 
     /** tpcc-small.trace: 6999 I/Os of 'time_ns dev lba size type(1=read)'. */

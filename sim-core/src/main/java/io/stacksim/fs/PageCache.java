@@ -6,6 +6,7 @@ import io.stacksim.block.BlockQueue;
 import io.stacksim.block.IoOwner;
 import io.stacksim.block.IoPriority;
 import io.stacksim.block.Op;
+import io.stacksim.block.Plug;
 import io.stacksim.engine.Simulator;
 import io.stacksim.engine.Stats;
 import java.util.ArrayDeque;
@@ -627,6 +628,7 @@ public final class PageCache {
         long runStart = -1;
         long runEnd = -1;
         int queued = 0;
+        Plug plug = Plug.start(owner); // read_pages plugs around ->readahead
         for (long i = start; i < end; i++) {
             if (find(cf, i) >= 0) {
                 if (runStart >= 0) {
@@ -652,12 +654,15 @@ public final class PageCache {
         if (runStart >= 0) {
             submitRead(cf, runStart, runEnd - runStart, owner, bioFlags);
         }
+        Plug.finish(owner, plug);
         return queued;
     }
 
     /** Reads one locked page outside readahead (filemap_read_folio): no REQ_RAHEAD. */
     void readPage(CachedFile cf, long idx, IoOwner owner) {
+        Plug plug = Plug.start(owner);
         submitRead(cf, idx, 1, owner, 0);
+        Plug.finish(owner, plug);
     }
 
     private void submitRead(CachedFile cf, long first, long count, IoOwner owner, int bioFlags) {
@@ -703,6 +708,7 @@ public final class PageCache {
      * whose mpage-style writepage submits one bio per page.
      */
     void submitWrites(CachedFile cf, long[] pages, int count, IoOwner owner, int bioFlags) {
+        Plug plug = Plug.start(owner); // writepages runs under a plug, so per-page bios merge
         int i = 0;
         boolean perPage = cf.file.isBlockDevice();
         while (i < count) {
@@ -720,6 +726,7 @@ public final class PageCache {
             });
             i = j;
         }
+        Plug.finish(owner, plug);
     }
 
     @FunctionalInterface

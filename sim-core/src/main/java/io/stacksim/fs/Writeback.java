@@ -153,13 +153,15 @@ public final class Writeback {
         writeChunk(flusher, target, chunkPages(), 0, this::paceFlusher);
     }
 
-    /** Continue when the device queue can take more: blocked submitters wait for requests in Linux. */
+    /**
+     * The flusher goes on once its bios have requests: like any submitter it sleeps in
+     * blk_mq_get_tag when nr_requests are all taken, which paces writeback to the device.
+     */
     private void paceFlusher() {
-        if (queue.hasFreeRequest()) {
-            flusherLoop();
-        } else {
+        if (queue.whenRequestsAllocated(flusher, () -> flusher.wakeUp(this::flusherLoop))) {
             flusher.sleep();
-            queue.whenRequestFree(() -> flusher.wakeUp(this::flusherLoop));
+        } else {
+            flusherLoop();
         }
     }
 
@@ -449,13 +451,14 @@ public final class Writeback {
         writeAndWait(ctx, files.get(i), 0, Long.MAX_VALUE, () -> syncNext(ctx, files, i + 1, then));
     }
 
-    /** blkdev_issue_flush: an empty PREFLUSH bio, only when the device caches writes. */
+    /**
+     * blkdev_issue_flush: an empty REQ_PREFLUSH write; the block layer's flush machinery sends
+     * it to the device only if the device has a volatile write cache, else ends it at once.
+     */
     void flushDevice(FsContext ctx, Runnable then) {
-        if (!volatileCache) {
-            then.run();
-            return;
+        if (volatileCache) {
+            flushes++;
         }
-        flushes++;
         ctx.computeSys(costs.blockSubmitNs(), () -> {
             boolean[] done = {false};
             boolean[] sleeping = {false};
@@ -465,7 +468,7 @@ public final class Writeback {
                     ctx.wakeUp(then);
                 }
             };
-            queue.submitBio(new Bio(0, 0, Op.FLUSH, Bio.SYNC | Bio.PREFLUSH, IoPriority.NONE, ctx, end));
+            queue.submitBio(new Bio(0, 0, Op.WRITE, Bio.SYNC | Bio.PREFLUSH, IoPriority.NONE, ctx, end));
             if (done[0]) {
                 then.run();
             } else {

@@ -2,6 +2,7 @@ package io.stacksim.os;
 
 import io.stacksim.block.Bio;
 import io.stacksim.block.Op;
+import io.stacksim.block.Plug;
 import io.stacksim.engine.Simulator;
 import io.stacksim.fs.BufferedIo;
 import io.stacksim.fs.CachedFile;
@@ -229,8 +230,11 @@ public final class Kernel {
         enter(t, sys, work, () -> {
             Runnable submit = () -> {
                 IoWait wait = new IoWait(t, k, op == Op.WRITE ? () -> pc.buffered.afterDirectWrite(f, offset, len) : null);
-                directIo.submit(t, f, op, offset, len, Bio.SYNC | Bio.IDLE, wait);
-                wait.block();
+                // iomap_dio_rw plugs around its bios.
+                Plug plug = Plug.start(t);
+                directIo.submit(t, f, op, offset, len, dioFlags(op), wait);
+                Plug.finish(t, plug);
+                afterRequestWait(t, wait::block);
             };
             if (op == Op.READ) {
                 pc.buffered.beforeDirectRead(t, f, offset, len, submit);
@@ -358,10 +362,17 @@ public final class Kernel {
                 submitCost += ((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs();
             }
         }
-        enter(t, Syscall.IO_SUBMIT, submitCost, () -> submitFrom(t, ctx, iocbs, 0, k));
+        // fs/aio.c: io_submit plugs when it submits more than AIO_PLUG_THRESHOLD (2) iocbs.
+        enter(t, Syscall.IO_SUBMIT, submitCost, () -> {
+            Plug plug = iocbs.size() > 2 ? Plug.start(t) : null;
+            submitFrom(t, ctx, iocbs, 0, () -> {
+                Plug.finish(t, plug);
+                afterRequestWait(t, () -> exit(t, iocbs.size(), k));
+            });
+        });
     }
 
-    private void submitFrom(Task t, AioContext ctx, List<Iocb> iocbs, int i, Ret k) {
+    private void submitFrom(Task t, AioContext ctx, List<Iocb> iocbs, int i, Runnable k) {
         for (int j = i; j < iocbs.size(); j++) {
             Iocb cb = iocbs.get(j);
             cb.tSubmitted = sim.now();
@@ -396,7 +407,7 @@ public final class Kernel {
             }
             submitDirect(t, ctx, cb);
         }
-        exit(t, iocbs.size(), k);
+        k.run();
     }
 
     private void submitDirect(Task t, AioContext ctx, Iocb cb) {
@@ -406,12 +417,31 @@ public final class Kernel {
             aioComplete(ctx, cb, err, null);
             return;
         }
-        directIo.submit(t, f, cb.op, cb.offset, cb.length, Bio.SYNC, (res, last) -> {
+        Plug plug = Plug.start(t); // iomap_dio_rw's own plug
+        directIo.submit(t, f, cb.op, cb.offset, cb.length, dioFlags(cb.op), (res, last) -> {
             if (cb.op == Op.WRITE) {
                 pc.buffered.afterDirectWrite(f, cb.offset, cb.length);
             }
             aioComplete(ctx, cb, res, last);
         });
+        Plug.finish(t, plug);
+    }
+
+    /** iomap_dio_bio_opflags: a direct write is REQ_SYNC | REQ_IDLE, a direct read plain. */
+    private static int dioFlags(Op op) {
+        return op == Op.WRITE ? Bio.SYNC | Bio.IDLE : 0;
+    }
+
+    /**
+     * A submitter that found no free request sleeps in blk_mq_get_tag until its bios have one;
+     * then {@code cont} runs on its CPU. Without such a wait {@code cont} runs at once.
+     */
+    private void afterRequestWait(Task t, Runnable cont) {
+        if (!fs.queue().whenRequestsAllocated(t, () -> t.wake(cont))) {
+            cont.run();
+            return;
+        }
+        t.sleep();
     }
 
     private void aioComplete(AioContext ctx, Iocb cb, long result, Bio last) {

@@ -1,5 +1,6 @@
 package io.stacksim.os;
 
+import io.stacksim.block.Plug;
 import io.stacksim.fs.FsContext;
 import io.stacksim.engine.Event;
 import io.stacksim.engine.Simulator;
@@ -45,6 +46,8 @@ public final class Task implements FsContext {
     public io.stacksim.block.Bio lastIo;
     /** Time the task last woke from an I/O sleep (for the latency breakdown). */
     public long lastWakeRequested;
+    /** current->plug. */
+    private Plug plug;
 
     Task(int pid, String comm, Cpus cpus, Simulator sim) {
         this.pid = pid;
@@ -73,6 +76,16 @@ public final class Task implements FsContext {
     public void countDma(long bytes) {
         counters.dmaTransfers++;
         counters.dmaBytes += bytes;
+    }
+
+    @Override
+    public Plug plug() {
+        return plug;
+    }
+
+    @Override
+    public void setPlug(Plug plug) {
+        this.plug = plug;
     }
 
     public IoCounters counters() {
@@ -217,6 +230,9 @@ public final class Task implements FsContext {
     public void sleep() {
         if (state != State.RUNNING || segEnd >= 0) {
             throw new IllegalStateException(this + " cannot sleep in state " + state);
+        }
+        if (plug != null) {
+            plug.flush(true); // sched_submit_work -> blk_flush_plug(tsk->plug, true)
         }
         counters.voluntarySwitches++;
         state = State.SLEEPING;

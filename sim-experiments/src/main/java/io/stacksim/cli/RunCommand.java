@@ -32,6 +32,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--check", description = "check the page cache's invariants during the run and report violations")
     boolean check;
 
+    @Option(names = "--blktrace", paramLabel = "FILE", description = "write the run's block trace as blkparse text to FILE")
+    Path blktrace;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -39,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         ConfigNode root = ConfigLoader.load(config, sets);
         long wall = System.nanoTime();
-        RunResult r = Simulation.run(root, check);
+        RunResult r = Simulation.run(root, blktrace, check);
         wall = System.nanoTime() - wall;
         spec.commandLine().getOut().print(format == Format.json ? JsonResult.format(r) : TextSummary.format(r));
         spec.commandLine().getOut().flush();

@@ -22,17 +22,34 @@ public final class Simulation {
 
     /** Runs {@code root} (already overridden by --set); throws ConfigException for bad input. */
     public static RunResult run(ConfigNode root) {
-        return run(root, false);
+        return run(root, null, false);
     }
 
     /**
-     * Runs {@code root}; with {@code check}, the page cache checks its invariants as it goes
-     * and a final sync(2) lets the end-of-run checks prove every dirty page reached the device.
+     * Runs {@code root}. With {@code blktrace} non-null, also writes the run's block trace there
+     * in blkparse text (replaced atomically when the run ends). With {@code check}, the page
+     * cache checks its invariants as it goes and a final sync(2) lets the end-of-run checks
+     * prove every dirty page reached the device.
      */
-    public static RunResult run(ConfigNode root, boolean check) {
+    public static RunResult run(ConfigNode root, java.nio.file.Path blktrace, boolean check) {
         ConfigNode runSection = root.section("run");
         long seed = runSection.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         Stack stack = new Stack(root, seed, check);
+        io.stacksim.block.trace.BlkparseWriter trace = blktrace == null ? null : stack.traceTo(blktrace);
+        try {
+            RunResult r = run(root, stack, seed);
+            if (trace != null) {
+                trace.close(stack.sim.now());
+            }
+            return r;
+        } finally {
+            if (trace != null) {
+                trace.abort();
+            }
+        }
+    }
+
+    private static RunResult run(ConfigNode root, Stack stack, long seed) {
         ConfigNode w = root.section("workload");
         long userNsPerIo = w.duration("user_time_per_io", 400, 1);
         List<JobSpec> specs = jobSpecs(w);
@@ -158,7 +175,7 @@ public final class Simulation {
         return specs;
     }
 
-    private static void registerJobMetrics(Stats stats, JobStats g) {
+    static void registerJobMetrics(Stats stats, JobStats g) {
         String[] dirs = {"read", "write"};
         double seconds = g.runtimeNs() / 1e9;
         for (int d = 0; d < 2; d++) {

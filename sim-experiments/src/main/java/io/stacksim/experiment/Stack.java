@@ -59,6 +59,13 @@ public final class Stack {
         kernel.pageCache().registerStats(stats);
     }
 
+    /** Starts writing the block trace of this machine's device to {@code file} (blkparse text). */
+    public io.stacksim.block.trace.BlkparseWriter traceTo(java.nio.file.Path file) {
+        io.stacksim.block.trace.BlkparseWriter w = new io.stacksim.block.trace.BlkparseWriter(file, device.name());
+        queue.setTrace(w);
+        return w;
+    }
+
     /** Resets the statistics gathered so far (end of warm-up). */
     public void resetStats() {
         cpus.resetStats();

@@ -20,9 +20,13 @@ public final class TextSummary {
         for (JobSummary j : r.jobs()) {
             JobSpec s = j.spec();
             JobStats st = j.stats();
-            sb.append(String.format(Locale.ROOT, "%s: (groupid=0, jobs=%d): rw=%s, bs=%s, ioengine=%s, iodepth=%d, direct=%d%n",
-                    s.name(), j.jobs(), s.rw().fioName(), Units.formatSize(s.bs()), s.ioengine(), s.iodepth(),
-                    s.direct() ? 1 : 0));
+            if (s.ioengine().equals("replay")) {
+                sb.append(String.format(Locale.ROOT, "replay: %s: %d records%n", s.filename(), s.numberIos()));
+            } else {
+                sb.append(String.format(Locale.ROOT, "%s: (groupid=0, jobs=%d): rw=%s, bs=%s, ioengine=%s, iodepth=%d, direct=%d%n",
+                        s.name(), j.jobs(), s.rw().fioName(), Units.formatSize(s.bs()), s.ioengine(), s.iodepth(),
+                        s.direct() ? 1 : 0));
+            }
             double seconds = st.runtimeNs() / 1e9;
             String[] dirs = {"read", "write"};
             for (int d = 0; d < 2; d++) {
@@ -80,6 +84,14 @@ public final class TextSummary {
                 d(m, "iostat.r_s"), d(m, "iostat.w_s"), d(m, "iostat.rkB_s"), d(m, "iostat.wkB_s"),
                 d(m, "iostat.rrqm_s"), d(m, "iostat.wrqm_s"), d(m, "iostat.r_await_ms"), d(m, "iostat.w_await_ms"),
                 d(m, "iostat.rareq_sz_kB"), d(m, "iostat.wareq_sz_kB"), d(m, "iostat.aqu_sz"), d(m, "iostat.util_pct")));
+        sb.append(String.format(Locale.ROOT,
+                "  block: scheduler=%s, nr_requests=%d, max_sectors_kb=%d, merges plug/sched/request=%d/%d/%d,"
+                        + " request waits=%d (mean %.1f us)%n",
+                m.keySet().stream().filter(k -> k.startsWith("block.scheduler.")).findFirst()
+                        .map(k -> k.substring("block.scheduler.".length())).orElse("?"),
+                l(m, "block.nr_requests"), l(m, "block.max_sectors") / 2, l(m, "block.merges.plug"),
+                l(m, "block.merges.sched"), l(m, "block.merges.requests"), l(m, "block.request_waits"),
+                d(m, "block.request_wait.mean_us")));
         sb.append(String.format(Locale.ROOT, "%nsimulated %.3f s, %d events, seed %d%n",
                 d(m, "run.sim_time_s"), l(m, "run.events"), r.seed()));
         return sb.toString();

@@ -78,6 +78,8 @@ public final class BufferedIo {
         private long lastPos;
         private long copied;
         private Bio waited;
+        /** Pages below this index have been counted as hits or misses already. */
+        private long counted;
 
         ReadOp(FsContext ctx, OpenFile f, long pos, long end, Done done) {
             this.ctx = ctx;
@@ -99,7 +101,7 @@ public final class BufferedIo {
             long lastIndex = (end + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT;
             int slot = cache.find(cf, index);
             if (slot < 0) {
-                cache.countMiss();
+                count(index, false);
                 readahead.syncRa(f, cf, index, lastIndex - index, ctx);
                 slot = cache.find(cf, index);
                 if (slot < 0) {
@@ -113,7 +115,7 @@ public final class BufferedIo {
                     cache.readPage(cf, index, ctx);
                 }
             } else {
-                cache.countHit();
+                count(index, true);
             }
             int n = 0;
             for (long i = index; i < lastIndex && n < READ_BATCH; i++) {
@@ -121,9 +123,7 @@ public final class BufferedIo {
                 if (s < 0) {
                     break;
                 }
-                if (i > index) {
-                    cache.countHit();
-                }
+                count(i, true);
                 batch[n++] = s;
                 if (!cache.isUptodate(s)) {
                     break;
@@ -159,6 +159,19 @@ public final class BufferedIo {
                 lastPos = pos;
                 step();
             });
+        }
+
+        /** Counts page {@code i} once per read: present when first looked up is a hit. */
+        private void count(long i, boolean hit) {
+            if (i < counted) {
+                return;
+            }
+            counted = i + 1;
+            if (hit) {
+                cache.countHit();
+            } else {
+                cache.countMiss();
+            }
         }
 
         private void finish() {

@@ -24,7 +24,7 @@ import io.stacksim.os.Kernel;
  */
 public final class Stack {
     /** The profile used when the config names none. */
-    public static final String DEFAULT_PROFILE = "latency-100us";
+    public static final String DEFAULT_PROFILE = "nvme-gen4";
 
     public final Simulator sim = new Simulator();
     public final RandomStreams random;

@@ -46,7 +46,7 @@ final class RunCommand implements Callable<Integer> {
         wall = System.nanoTime() - wall;
         spec.commandLine().getOut().print(format == Format.json ? JsonResult.format(r) : TextSummary.format(r));
         spec.commandLine().getOut().flush();
-        if (check) {
+        if (check && format == Format.text) {
             spec.commandLine().getOut().printf("check: %d invariant violations%n", r.checkViolations().size());
             for (String v : r.checkViolations()) {
                 spec.commandLine().getOut().println("  " + v);

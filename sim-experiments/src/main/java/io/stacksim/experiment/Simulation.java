@@ -103,6 +103,7 @@ public final class Simulation {
         } catch (JobRunner.JobError e) {
             throw new ConfigException(e.getMessage());
         }
+        long jobsEnd = stack.sim.now();
         PageCache.Checker checker = stack.kernel.pageCache().cache.checker();
         if (checker != null) {
             finalSync(stack);
@@ -126,7 +127,7 @@ public final class Simulation {
         registerJobMetrics(stack.stats, group);
         IoCounters totals = stack.cpus.totals();
         IoCounters.register(stack.stats, "os.", () -> totals);
-        stack.stats.gauge("run.sim_time_s", () -> stack.sim.now() / 1e9);
+        stack.stats.gauge("run.sim_time_s", () -> jobsEnd / 1e9);
         stack.stats.counter("run.events", stack.sim::eventsFired);
         if (checker != null) {
             stack.stats.counter("check.violations", checker::violations);

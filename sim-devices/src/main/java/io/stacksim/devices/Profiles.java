@@ -67,6 +67,9 @@ public final class Profiles {
         if (p != null) {
             return p;
         }
+        if (nameOrPath.startsWith(DISKSIM_PREFIX)) {
+            return disksim(nameOrPath.substring(DISKSIM_PREFIX.length()));
+        }
         if (nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml")) {
             Path path = Path.of(nameOrPath);
             if (!Files.exists(path)) {
@@ -75,7 +78,21 @@ public final class Profiles {
             return read(ConfigNode.parseYaml(path), path.toString());
         }
         throw new ConfigException("unknown device profile '" + nameOrPath + "' (known: "
-                + String.join(", ", builtIn.keySet()) + ", or a path to a profile .yaml)");
+                + String.join(", ", builtIn.keySet()) + ", a path to a profile .yaml, or disksim:PATH.parv)");
+    }
+
+    /** Prefix of a profile read from a DiskSim disk spec: {@code disksim:PATH/TO/x.parv}. */
+    public static final String DISKSIM_PREFIX = "disksim:";
+
+    /** A profile for the disk a DiskSim .parv describes (the HDD model reads the spec). */
+    public static DeviceProfile disksim(String parv) {
+        if (parv.isEmpty() || !Files.isRegularFile(Path.of(parv))) {
+            throw new ConfigException(DISKSIM_PREFIX + parv + ": no such DiskSim .parv file");
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("disksim", parv);
+        return new DeviceProfile(DISKSIM_PREFIX + parv, "hdd", "Disk described by the DiskSim spec " + parv,
+                "DiskSim 4.0 parameter files (" + parv + " and the files it sources)", params, parv);
     }
 
     /** Reads a profile document: name, kind, description, source and params. */
@@ -134,6 +151,7 @@ public final class Profiles {
             case "ram" -> new RamDisk(devName, LimitsReader.read(p),
                     p.rate("memory_bandwidth", 7.5e9),
                     p.duration("per_request", 300, 1));
+            case "hdd" -> io.stacksim.devices.hdd.HddProfile.build(devName, p);
             default -> throw new ConfigException(profile.origin() + ": profile '" + profile.name()
                     + "' has unknown kind '" + profile.kind() + "'");
         };

@@ -416,8 +416,8 @@ public final class HddModel implements BlockDevice {
         long now = sim.now();
         c.overheadDone = now + writeOverhead(c);
         Segment seg = c.seg;
-        if (fw.neverDisconnect() || (seg != null && currentBus == null
-                && pendXfer.isEmpty() && (effectiveHda == null || stoppable(c)))) {
+        if (fw.neverDisconnect() || (seg != null && currentBus == null && (cache.prebufferWrites()
+                || (pendXfer.isEmpty() && (effectiveHda == null || stoppable(c)))))) {
             long delay;
             int msg;
             if (c.extraWriteDisconnect) {
@@ -509,6 +509,10 @@ public final class HddModel implements BlockDevice {
         if (!c.hdaOwned && effectiveHda != null && effectiveHda != c && stoppable(c)) {
             if (c.seg != effectiveHda.seg || c.hit != HIT_APPEND) {
                 stopAccess();
+            } else if (!effectiveHda.read) {
+                // Appended behind the write in progress: its blocks reach the media in the same sweep,
+                // so it does not compete for the actuator (see appendedWritesProgress).
+                c.started = true;
             }
         }
         if (c.seg != null && setseg) {
@@ -901,6 +905,12 @@ public final class HddModel implements BlockDevice {
             }
             if (dirty != null) {
                 seg.state = DIRTY;
+                // Appended writes the sweep did not finish need the actuator themselves.
+                for (Command t : seg.reqs) {
+                    if (t != c && !t.read && t.inLbn < t.end && !t.hdaOwned) {
+                        t.started = false;
+                    }
+                }
             } else {
                 if (seg.reqs.size() > 1) {
                     seg.state = CLEAN;
@@ -1100,6 +1110,9 @@ public final class HddModel implements BlockDevice {
             seg.end = firstBlk;
         } else {
             c.inLbn = firstBlk;
+            if (seg.reqs.size() > 1) {
+                appendedWritesProgress(seg, c, firstBlk);
+            }
         }
         wrap(seg, seg.end);
         progressGuard = moved ? 0 : progressGuard + 1;
@@ -1131,6 +1144,28 @@ public final class HddModel implements BlockDevice {
         }
         seg.accBcount = bc;
         scheduleSector(seg, now + dur);
+    }
+
+    /**
+     * Writes appended to the segment behind the one driving the media access reach the media as
+     * that access sweeps over their blocks: advance them, and retire those that are done.
+     */
+    private void appendedWritesProgress(Segment seg, Command driver, long written) {
+        for (int i = 0; i < seg.reqs.size(); i++) {
+            Command t = seg.reqs.get(i);
+            if (t == driver || t.read || !t.live || t.inLbn >= t.end || t.lbn >= written) {
+                continue;
+            }
+            t.inLbn = Math.min(t.end, Math.max(t.inLbn, written));
+            if (t.inLbn >= t.end) {
+                physicalAccessDone(t);
+                if (t.completionReceived) {
+                    t.live = false;
+                    removeFromSeg(t);
+                    i--;
+                }
+            }
+        }
     }
 
     /** After each sector: is the media part of the access finished? (DiskSim's disk_buffer_request_complete.) */

@@ -70,6 +70,8 @@ public record HddParams(String name, Layout layout, Mechanics mech, Cache cache,
      * @param immedTransPartialHit  a partial hit sends its cached data at once (else only past the high water mark)
      * @param almostReadHits        a read starting at the block being prefetched counts as a partial hit
      * @param readHitsOnWriteData   written data stays readable in the buffer
+     * @param prebufferWrites       a write's data is taken into a free segment on arrival even while
+     *                              the actuator serves another command (with write-back: a write cache)
      */
     public record Cache(int segments, int segmentSize, int writeSegments, boolean dedicatedWriteSegment,
                         double writeWater, double readWater, boolean waterByRequest, boolean enableCache,
@@ -77,7 +79,7 @@ public record HddParams(String name, Layout layout, Mechanics mech, Cache cache,
                         boolean readaheadOnIdleHit, int fastWrites, boolean zeroLatencyRead, boolean zeroLatencyWrite,
                         boolean combineSeqWrites, boolean stopPrefetchInSector, boolean disconnectWriteIfSeek,
                         boolean writeHitStopPrefetch, boolean readDirectToBuffer, boolean immedTransPartialHit,
-                        boolean almostReadHits, boolean readHitsOnWriteData) {
+                        boolean almostReadHits, boolean readHitsOnWriteData, boolean prebufferWrites) {
         public Cache {
             if (segments < 1 || segmentSize < 1 || writeSegments < 1 || writeSegments > segments
                     || (dedicatedWriteSegment && segments < 2)) {

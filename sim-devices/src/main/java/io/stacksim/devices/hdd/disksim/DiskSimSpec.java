@@ -340,7 +340,7 @@ public final class DiskSimSpec {
         }
         HddParams.Cache cache = new HddParams.Cache(segments, segSize, writeSegs, dedicated, lowWater, highWater, byReq,
                 enableCache, contRead, minRa, maxRa, keep, raIdle, fast, immedRead == 1, immedWrite == 1, combine,
-                stopInSector, discInSeek, writeHitStop, readDirect, immedTrans, almost, readHitsOnWrite);
+                stopInSector, discInSeek, writeHitStop, readDirect, immedTrans, almost, readHitsOnWrite, false);
         HddParams.Bus bus = new HddParams.Bus(Math.max(host.readSectorNs(), bulk), Math.max(host.writeSectorNs(), bulk));
         try {
             return new HddParams(diskBlock.name(), mp.layout, mp.mech, cache, fw, bus, maxQueue, scheduler);

@@ -38,7 +38,7 @@ import java.util.List;
  * sectors times the per-sector transfer time.
  *
  * <p>Not modelled (the DiskSim reader rejects specs that need them): preseeking, sneaky and
- * intermediate read hits, write prebuffering, "read any free blocks", segment recycling, limited
+ * intermediate read hits, "read any free blocks", segment recycling, limited
  * (append-only) write-back and prepending writes to a dirty segment.
  */
 public final class HddModel implements BlockDevice {
@@ -1285,24 +1285,57 @@ public final class HddModel implements BlockDevice {
                 next = currentBus;
             }
         } else {
+            // DiskSim's disk_select_bus_request: commands owning the actuator first, then (with
+            // write prebuffering) writes whose segment can take data, then writes that can claim one.
             int bestVal = -99;
+            boolean bestSetSeg = false;
             for (Command t : pendXfer) {
                 int val = -100;
                 long bc = -1;
+                boolean setSeg = false;
                 if (t.hdaOwned) {
                     bc = needsBus(t);
                     if (bc >= 0) {
                         val = t == effectiveHda ? 9 : t == currentHda ? 8 : 10;
                     }
+                } else if (bestVal <= 2 && cache.prebufferWrites() && !t.read) {
+                    if (t.seg != null) {
+                        bc = needsBus(t);
+                        if (bc >= 0) {
+                            val = effectiveHda != null && effectiveHda.seg == t.seg ? 2
+                                    : currentHda != null && currentHda.seg == t.seg ? 1 : 0;
+                        }
+                    } else if (bestVal <= -1) {
+                        selectSegment(t, false);
+                        if (t.seg != null) {
+                            t.watermark = water(t.seg, t.count, cache.writeWater());
+                            bc = needsBus(t);
+                            if (bc >= 0) {
+                                val = -1;
+                                setSeg = true;
+                            } else {
+                                t.seg = null;
+                                t.hit = HIT_NOMATCH;
+                            }
+                        }
+                    }
                 }
                 if (val >= bestVal) {
+                    if (bestSetSeg) {
+                        next.seg = null;
+                        next.hit = HIT_NOMATCH;
+                    }
                     bestVal = val;
+                    bestSetSeg = setSeg;
                     next = t;
                     bcount = bc;
+                } else if (setSeg) {
+                    t.seg = null;
+                    t.hit = HIT_NOMATCH;
                 }
             }
-            if (bestVal < -99) {
-                next = null;
+            if (bestSetSeg) {
+                setSegment(next);
             }
         }
         if (next == null) {

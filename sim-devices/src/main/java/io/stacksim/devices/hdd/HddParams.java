@@ -70,8 +70,9 @@ public record HddParams(String name, Layout layout, Mechanics mech, Cache cache,
      * @param immedTransPartialHit  a partial hit sends its cached data at once (else only past the high water mark)
      * @param almostReadHits        a read starting at the block being prefetched counts as a partial hit
      * @param readHitsOnWriteData   written data stays readable in the buffer
-     * @param prebufferWrites       a write's data is taken into a free segment on arrival even while
-     *                              the actuator serves another command (with write-back: a write cache)
+     * @param prebufferWrites       a write's data is taken into a free segment on arrival, or as soon as
+     *                              one frees, even while the actuator serves another command
+     *                              (DiskSim's "Allow write prebuffering"; with write-back: a write cache)
      */
     public record Cache(int segments, int segmentSize, int writeSegments, boolean dedicatedWriteSegment,
                         double writeWater, double readWater, boolean waterByRequest, boolean enableCache,

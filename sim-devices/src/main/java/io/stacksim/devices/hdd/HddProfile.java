@@ -115,7 +115,7 @@ public final class HddProfile {
         int segSize = (int) Math.max(1, bufferBytes / 512 / segments);
         boolean writeBack = p.bool("write_back", true);
         int maxRa = (int) (p.size("max_readahead", (long) segSize * 512, 0, bufferBytes) / 512);
-        HddParams.Cache cache = new HddParams.Cache(segments, segSize, Math.max(1, segments / 2), false,
+        HddParams.Cache cache = new HddParams.Cache(segments, segSize, segments, false,
                 1.0, 1.0, true, true, 3, 0, Math.min(maxRa, segSize), 1, true, writeBack ? 2 : 0, false, false,
                 true, true, false, true, true, true, false, true, writeBack);
         HddParams.Firmware fw = HddParams.Firmware.simple(p.duration("command_overhead", 100_000, 1_000_000),

@@ -12,6 +12,7 @@ import io.stacksim.devices.hdd.disksim.ParamFile.Param;
 import io.stacksim.devices.hdd.disksim.ParamFile.Scalar;
 import io.stacksim.devices.hdd.disksim.ParamFile.TopoNode;
 import io.stacksim.devices.hdd.disksim.ParamFile.Value;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -241,7 +242,7 @@ public final class DiskSimSpec {
             d.requireValue(sneaky, 0, "reads served from the buffer while another command uses the actuator");
         }
         boolean readHitsOnWrite = d.flag("Allow read hits on write data");
-        d.requireValue("Allow write prebuffering", 0, "buffering a queued write's data ahead of its turn");
+        boolean prebuffer = d.flag("Allow write prebuffering");
         d.requireValue("Preseeking level", 0, "moving the arm before the completion handshake");
         boolean neverDisconnect = d.flag("Never disconnect");
         d.note("Print stats", "is an output option");
@@ -340,7 +341,7 @@ public final class DiskSimSpec {
         }
         HddParams.Cache cache = new HddParams.Cache(segments, segSize, writeSegs, dedicated, lowWater, highWater, byReq,
                 enableCache, contRead, minRa, maxRa, keep, raIdle, fast, immedRead == 1, immedWrite == 1, combine,
-                stopInSector, discInSeek, writeHitStop, readDirect, immedTrans, almost, readHitsOnWrite, false);
+                stopInSector, discInSeek, writeHitStop, readDirect, immedTrans, almost, readHitsOnWrite, prebuffer);
         HddParams.Bus bus = new HddParams.Bus(Math.max(host.readSectorNs(), bulk), Math.max(host.writeSectorNs(), bulk));
         try {
             return new HddParams(diskBlock.name(), mp.layout, mp.mech, cache, fw, bus, maxQueue, scheduler);
@@ -575,7 +576,11 @@ public final class DiskSimSpec {
             }
             case "extracted" -> {
                 Param f = r.required("Full seek curve");
-                curve = SeekFile.read(ParamFile.resolve(Path.of(f.origin().source()), r.scalar(f).text()));
+                Path seekFile = ParamFile.resolve(Path.of(f.origin().source()), r.scalar(f).text());
+                if (!Files.isRegularFile(seekFile)) {
+                    throw ConfigException.at(f.origin(), "'Full seek curve': " + seekFile + " does not exist");
+                }
+                curve = SeekFile.read(seekFile);
                 usedBy.add("full seek curve");
             }
             default -> throw r.unsupported(st, "seek types are constant, linear, curve, hpl, hplplus10 and extracted");

@@ -163,7 +163,7 @@ public final class ParamFile {
             switch (t.text) {
                 case "source" -> {
                     Token f = lx.word("a file name after 'source'");
-                    parseFile(resolve(file, f.text), depth + 1);
+                    parseFile(sourced(lx, f, file), depth + 1);
                 }
                 case "instantiate" -> {
                     lx.expect("[");
@@ -197,6 +197,15 @@ public final class ParamFile {
     }
 
     /** A file named inside {@code from}: relative names are relative to {@code from}'s folder. */
+    /** The file a {@code source NAME} token names; an error at the token when it does not exist. */
+    private static Path sourced(Lexer lx, Token name, Path from) {
+        Path p = resolve(from, name.text);
+        if (!Files.isRegularFile(p)) {
+            throw lx.error(name, "sourced file " + p + " does not exist");
+        }
+        return p;
+    }
+
     static Path resolve(Path from, String name) {
         Path p = Path.of(name);
         if (p.isAbsolute() || from.getParent() == null) {
@@ -300,7 +309,7 @@ public final class ParamFile {
         }
         if (t.text.equals("source") && lx.peek() != null && lx.peek().isWord()) {
             Token f = lx.next();
-            return parseSingleBlock(resolve(file, f.text));
+            return parseSingleBlock(sourced(lx, f, file));
         }
         if (lx.peekIs("{")) {
             lx.next();

@@ -49,7 +49,10 @@ public final class HddProfile {
         if (l.logicalBlockSize() != 512) {
             throw p.error("logical_block_size", "the HDD model addresses 512-byte sectors; use 512 (512e drives report 4096 as physical_block_size)");
         }
-        DeviceLimits limits = new DeviceLimits(params.layout().capacity(), l.logicalBlockSize(), l.physicalBlockSize(),
+        // The zones are whole cylinders and hold a little more than the datasheet's (IDEMA)
+        // capacity; the host sees the datasheet figure, as from a real drive's IDENTIFY data.
+        DeviceLimits limits = new DeviceLimits(Math.min(params.layout().capacity(), l.capacitySectors()),
+                l.logicalBlockSize(), l.physicalBlockSize(),
                 Math.min(l.queueDepth(), params.queueDepth()), 1, l.maxHwSectors(), l.maxSegments(), l.maxSegmentSize(),
                 true, params.cache().fastWrites() != 0, l.fua());
         return new HddModel(devName, limits, params);

@@ -45,6 +45,7 @@ public final class DiskSimSpec {
     }
 
     private final List<String> notes = new ArrayList<>();
+    private final List<Path> seekFiles = new ArrayList<>();
 
     private DiskSimSpec() {
     }
@@ -117,7 +118,13 @@ public final class DiskSimSpec {
 
         HddParams params = readDisk(diskBlock, host, parv);
         markUnrelated(pf, path, diskType);
-        return new Loaded(params, diskType, disk.name(), List.copyOf(notes), List.copyOf(pf.files()));
+        return new Loaded(params, diskType, disk.name(), List.copyOf(notes), allFiles(pf));
+    }
+
+    private List<Path> allFiles(ParamFile pf) {
+        List<Path> all = new ArrayList<>(pf.files());
+        all.addAll(seekFiles);
+        return List.copyOf(all);
     }
 
     private static TopoNode findDisk(TopoNode node, Map<String, String> typeOf, ParamFile pf, List<TopoNode> path) {
@@ -581,6 +588,7 @@ public final class DiskSimSpec {
                     throw ConfigException.at(f.origin(), "'Full seek curve': " + seekFile + " does not exist");
                 }
                 curve = SeekFile.read(seekFile);
+                seekFiles.add(seekFile);
                 usedBy.add("full seek curve");
             }
             default -> throw r.unsupported(st, "seek types are constant, linear, curve, hpl, hplplus10 and extracted");

@@ -101,15 +101,6 @@ public final class ParamFile {
         return pf;
     }
 
-    /** Parses a file that holds one block (a .model referenced with {@code source}). */
-    public static Block parseSingleBlock(Path file) {
-        ParamFile pf = parse(file);
-        if (pf.blocks.size() != 1 || !pf.instantiations.isEmpty() || !pf.topology.isEmpty()) {
-            throw new ConfigException(file + ": expected exactly one parameter block, found " + pf.blocks.size());
-        }
-        return pf.blocks.get(0);
-    }
-
     public List<Block> blocks() {
         return blocks;
     }
@@ -309,7 +300,14 @@ public final class ParamFile {
         }
         if (t.text.equals("source") && lx.peek() != null && lx.peek().isWord()) {
             Token f = lx.next();
-            return parseSingleBlock(sourced(lx, f, file));
+            ParamFile sub = new ParamFile();
+            Path model = sourced(lx, f, file);
+            sub.parseFile(model, depth + 1);
+            files.addAll(sub.files);
+            if (sub.blocks.size() != 1 || !sub.instantiations.isEmpty() || !sub.topology.isEmpty()) {
+                throw new ConfigException(model + ": expected exactly one parameter block, found " + sub.blocks.size());
+            }
+            return sub.blocks.get(0);
         }
         if (lx.peekIs("{")) {
             lx.next();

@@ -57,6 +57,8 @@ class DiskSimSpecTest {
                 assertThat(l.params().layout().capacity()).as(parv.toString()).isPositive();
                 assertThat(l.files()).contains(parv);
             }
+            assertThat(DiskSimSpec.load(dir.resolve("dec_rz26.parv")).files()).as("every file read, sourced model and seek table included")
+                    .contains(dir.resolve("dec_rz26.diskspecs"), dir.resolve("dec_rz26_validate.model"), dir.resolve("dec_rz26_validate.seek"));
         }
     }
 

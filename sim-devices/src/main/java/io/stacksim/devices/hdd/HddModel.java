@@ -225,8 +225,9 @@ public final class HddModel implements BlockDevice {
         this.cache = params.cache();
         this.fw = params.firmware();
         this.bus = params.bus();
-        if (limits.capacitySectors() != layout.capacity()) {
-            throw new IllegalArgumentException("limits capacity " + limits.capacitySectors() + " != geometry " + layout.capacity());
+        if (limits.capacitySectors() > layout.capacity()) {
+            // The host may see less than the geometry holds (a datasheet capacity), never more.
+            throw new IllegalArgumentException("limits capacity " + limits.capacitySectors() + " exceeds the geometry's " + layout.capacity());
         }
         if (limits.queueDepth() > params.queueDepth()) {
             throw new IllegalArgumentException("queue depth exceeds the drive's");

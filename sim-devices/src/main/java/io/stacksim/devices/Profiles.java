@@ -67,6 +67,9 @@ public final class Profiles {
         if (p != null) {
             return p;
         }
+        if (nameOrPath.startsWith(DISKSIM_PREFIX)) {
+            return disksim(nameOrPath.substring(DISKSIM_PREFIX.length()));
+        }
         if (nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml")) {
             Path path = Path.of(nameOrPath);
             if (!Files.exists(path)) {
@@ -75,7 +78,21 @@ public final class Profiles {
             return read(ConfigNode.parseYaml(path), path.toString());
         }
         throw new ConfigException("unknown device profile '" + nameOrPath + "' (known: "
-                + String.join(", ", builtIn.keySet()) + ", or a path to a profile .yaml)");
+                + String.join(", ", builtIn.keySet()) + ", a path to a profile .yaml, or disksim:PATH.parv)");
+    }
+
+    /** Prefix of a profile read from a DiskSim disk spec: {@code disksim:PATH/TO/x.parv}. */
+    public static final String DISKSIM_PREFIX = "disksim:";
+
+    /** A profile for the disk a DiskSim .parv describes (the HDD model reads the spec). */
+    public static DeviceProfile disksim(String parv) {
+        if (parv.isEmpty() || !Files.isRegularFile(Path.of(parv))) {
+            throw new ConfigException(DISKSIM_PREFIX + parv + ": no such DiskSim .parv file");
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("disksim", parv);
+        return new DeviceProfile(DISKSIM_PREFIX + parv, "hdd", "Disk described by the DiskSim spec " + parv,
+                "DiskSim 4.0 parameter files (" + parv + " and the files it sources)", params, parv);
     }
 
     /** Reads a profile document: name, kind, description, source and params. */
@@ -167,6 +184,10 @@ public final class Profiles {
                         + " firmware %d cores / %d ns = %.0f K IOPS", units, units * 1e6 / perRead,
                         c.controllerCores(), c.commandOverheadNs(), c.controllerCores() * 1e6 / c.commandOverheadNs()));
             }
+            case "hdd" -> {
+                io.stacksim.devices.hdd.HddModel m = io.stacksim.devices.hdd.HddProfile.build(p.string("dev_name", "sda"), p);
+                out.addAll(m.params().describe().lines().toList());
+            }
             default -> {
             }
         }
@@ -189,6 +210,7 @@ public final class Profiles {
                     p.duration("per_request", 300, 1));
             case "nvme" -> io.stacksim.devices.nvme.NvmeProfile.build(devName, p);
             case "sata-ssd" -> io.stacksim.devices.ssd.SataSsd.build(devName, p);
+            case "hdd" -> io.stacksim.devices.hdd.HddProfile.build(devName, p);
             case "nic" -> throw new ConfigException(profile.origin() + ": profile '" + profile.name()
                     + "' is a network device (kind nic), not a block device");
             default -> throw new ConfigException(profile.origin() + ": profile '" + profile.name()

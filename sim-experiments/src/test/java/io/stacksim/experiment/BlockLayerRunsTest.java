@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BlockLayerRunsTest {
     private static ConfigNode config(String... kv) {
         ConfigNode root = ConfigNode.emptyRoot("test");
+        // The generic 100 us SCSI-like device (sd, 8,0); a test may override it.
+        root.set("device.profile", "latency-100us", Origin.of("test", 0));
         for (int i = 0; i < kv.length; i += 2) {
             root.set(kv[i], kv[i + 1], Origin.of("test", 0));
         }

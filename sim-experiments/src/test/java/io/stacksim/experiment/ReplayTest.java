@@ -19,6 +19,8 @@ class ReplayTest {
     private static RunResult replay(Path trace, String format, String scheduler, ReplayRunner.Timing timing, int depth,
                                     Path blktrace) {
         ConfigNode root = ConfigNode.emptyRoot("test");
+        // The generic 100 us SCSI-like device (sd, 8,0): the expectations below are about the block layer.
+        root.set("device.profile", "latency-100us", io.stacksim.config.Origin.of("test", 0));
         root.set("block.scheduler", scheduler, io.stacksim.config.Origin.of("test", 0));
         return ReplaySimulation.run(root, new ReplaySimulation.Options(trace, format, timing, depth, 1, blktrace));
     }

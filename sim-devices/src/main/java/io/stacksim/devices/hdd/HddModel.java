@@ -669,6 +669,21 @@ public final class HddModel implements BlockDevice {
     private Command peekNext() {
         Command best = null;
         long bestCost = Long.MAX_VALUE;
+        if (params.agingNs() > 0) {
+            // Command aging: one that has waited too long goes next, oldest first.
+            Command oldest = null;
+            long limit = sim.now() - params.agingNs();
+            for (int i = 0; i < queue.size(); i++) {
+                Command c = queue.get(i);
+                if (!c.started && c.live && c.arrived <= limit && enabled(c)
+                        && (oldest == null || c.arrived < oldest.arrived)) {
+                    oldest = c;
+                }
+            }
+            if (oldest != null) {
+                return oldest;
+            }
+        }
         for (int i = 0; i < queue.size(); i++) {
             Command c = queue.get(i);
             if (c.started || !c.live || !enabled(c)) {

@@ -17,9 +17,12 @@ import java.util.Locale;
  * @param bus        per-sector transfer time between the drive's buffer and the host
  * @param queueDepth commands the drive accepts at once (1 = no queueing, 32 = SATA NCQ)
  * @param scheduler  order in which queued commands get the actuator
+ * @param agingNs    command aging: a queued command older than this is served next, oldest first
+ *                   (DiskSim's "Scheduling timeout scheme" 1 with FCFS for timed-out requests;
+ *                   NCQ firmware ages commands so none starves); 0 = no aging
  */
 public record HddParams(String name, Layout layout, Mechanics mech, Cache cache, Firmware firmware, Bus bus,
-                        int queueDepth, Scheduler scheduler) {
+                        int queueDepth, Scheduler scheduler, long agingNs) {
     public HddParams {
         if (queueDepth < 1) {
             throw new IllegalArgumentException("queue depth must be >= 1");
@@ -37,9 +40,9 @@ public record HddParams(String name, Layout layout, Mechanics mech, Cache cache,
         SPTF
     }
 
-    /** A copy with another queue depth and scheduler (profile overrides). */
-    public HddParams withQueue(int depth, Scheduler sched) {
-        return new HddParams(name, layout, mech, cache, firmware, bus, depth, sched);
+    /** A copy with another queue depth, scheduler and aging (profile overrides). */
+    public HddParams withQueue(int depth, Scheduler sched, long aging) {
+        return new HddParams(name, layout, mech, cache, firmware, bus, depth, sched, aging);
     }
 
     /**

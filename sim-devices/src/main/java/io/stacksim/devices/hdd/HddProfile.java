@@ -36,7 +36,7 @@ public final class HddProfile {
             params = DiskSimSpec.load(parv).params();
             int depth = p.intValue("queue_depth", params.queueDepth(), 1, 65535);
             HddParams.Scheduler sched = scheduler(p, params.scheduler());
-            params = params.withQueue(depth, sched);
+            params = params.withQueue(depth, sched, p.duration("command_aging", params.agingNs(), 1_000_000));
             DeviceLimits limits = new DeviceLimits(params.layout().capacity(),
                     (int) p.size("logical_block_size", 512, 512, 512), (int) p.size("physical_block_size", 512, 512, 65536),
                     depth, 1, (int) p.size("max_hw_sectors_kb", 1024, 1, 1 << 20) * 2, p.intValue("max_segments", 128, 1, 65535),
@@ -127,7 +127,8 @@ public final class HddProfile {
         int depth = p.intValue("ncq_depth", 32, 1, 256);
         HddParams.Scheduler sched = scheduler(p, HddParams.Scheduler.SPTF);
         try {
-            return new HddParams(p.string("model", "datasheet drive"), layout, mech, cache, fw, bus, depth, sched);
+            return new HddParams(p.string("model", "datasheet drive"), layout, mech, cache, fw, bus, depth, sched,
+                    p.duration("command_aging", 0, 1_000_000));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("hdd profile: " + e.getMessage());
         }

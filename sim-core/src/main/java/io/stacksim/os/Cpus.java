@@ -173,15 +173,6 @@ public final class Cpus implements InterruptController {
         sim.schedule(c.irqBusyUntil, then);
     }
 
-    /** Busy time of every core so far in the statistics window: user, system and interrupt ns. */
-    public long busyNs() {
-        long busy = 0;
-        for (Cpu c : cores) {
-            busy += c.busyNs();
-        }
-        return busy;
-    }
-
     /** User, system and interrupt time of core {@code cpu} in the statistics window, in ns. */
     public long[] timesNs(int cpu) {
         Cpu c = cores[cpu];

@@ -47,7 +47,6 @@ public final class Epoll {
         private final ArrayDeque<Item> ready = new ArrayDeque<>();
         private final ArrayDeque<Wait> waiters = new ArrayDeque<>();
         private int fd = -1;
-        long callbacks;
 
         public int size() {
             return items.size();
@@ -89,7 +88,6 @@ public final class Epoll {
                 return;
             }
             w.charge(nc.epollCallbackNs());
-            ep.callbacks++;
             queue(w);
         }
 

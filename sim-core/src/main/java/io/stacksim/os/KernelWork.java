@@ -22,11 +22,6 @@ public final class KernelWork {
         after.add(action);
     }
 
-    /** CPU time charged so far. */
-    public long ns() {
-        return ns;
-    }
-
     /** Takes the charged time (leaving zero) for the caller to spend. */
     long take() {
         long n = ns;

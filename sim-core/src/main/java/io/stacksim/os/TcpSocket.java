@@ -71,7 +71,6 @@ public final class TcpSocket implements Pollable {
     private int delackCpu;
 
     // per-socket counts (the copy-path table reads them)
-    long bytesQueued;
     long dmaHeaderBytes;
 
     TcpSocket(NetStack net, int conn) {
@@ -291,7 +290,6 @@ public final class TcpSocket implements Pollable {
             skb.len += chunk;
             writeSeq += chunk;
             wmemQueued += chunk;
-            bytesQueued += chunk;
             remaining -= chunk;
             copied += chunk;
             pageOff += chunk;

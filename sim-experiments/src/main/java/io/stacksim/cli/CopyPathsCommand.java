@@ -48,11 +48,33 @@ final class CopyPathsCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    private long size(String option, String text) {
+        try {
+            long v = Units.parseSize(text);
+            if (v <= 0) {
+                throw new IllegalArgumentException("must be positive");
+            }
+            return v;
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    /** A transfer unit: whole pages (mmap maps page-aligned offsets), at most the file. */
+    private long unit(String option, String text, long fileBytes) {
+        long u = size(option, text);
+        if (u % 4096 != 0 || u > fileBytes) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    option + ": " + text + " must be a multiple of 4 KiB and at most the file size");
+        }
+        return u;
+    }
+
     @Override
     public Integer call() {
-        long size = Units.parseSize(fileSize);
-        long tableUnit = Units.parseSize(unit);
-        long[] perfUnits = units.stream().mapToLong(Units::parseSize).toArray();
+        long size = size("--file-size", fileSize);
+        long tableUnit = unit("--unit", unit, size);
+        long[] perfUnits = units.stream().mapToLong(u -> unit("--units", u, size)).toArray();
         ConfigNode base = ConfigNode.emptyRoot("(copy-paths)");
         base.set("device.profile", device, Origin.flag("--device"));
         base.set("net.profile", nic, Origin.flag("--nic"));

@@ -51,6 +51,9 @@ public final class Simulation {
 
     private static RunResult run(ConfigNode root, Stack stack, long seed) {
         ConfigNode w = root.section("workload");
+        if (w.has("server")) {
+            return ServerSimulation.run(root, stack, seed);
+        }
         long userNsPerIo = w.duration("user_time_per_io", 400, 1);
         List<JobSpec> specs = jobSpecs(w);
         root.checkAllUsed();
@@ -71,6 +74,9 @@ public final class Simulation {
             } catch (IllegalArgumentException e) {
                 throw ConfigException.at(w.origin(), "'workload': " + e.getMessage());
             }
+        }
+        for (JobRunner r : runners) {
+            stack.cpus.registerTask(stack.stats, r.task());
         }
         long ramp = specs.stream().mapToLong(JobSpec::rampTimeNs).max().orElse(0);
         // Every job prepares (opens, invalidates or pre-reads its file); then statistics start

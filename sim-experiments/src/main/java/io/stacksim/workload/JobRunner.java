@@ -113,6 +113,7 @@ public final class JobRunner {
         this.userNsPerIo = userNsPerIo;
         this.onExit = onExit;
         this.task = kernel.cpus().newTask("fio");
+        this.stats.pid = task.pid();
         String stream = "workload." + spec.name() + "." + clone
                 + (spec.access().randseed() == 0x89 ? "" : ".seed" + spec.access().randseed());
         this.mixRng = random.stream(stream + ".rwmix");
@@ -666,7 +667,7 @@ public final class JobRunner {
             endLoop();
             return;
         }
-        gen.issued(ddir, off, len);
+        len = gen.issued(ddir, off, len, gen.lastWasSequential());
         u.ddir = ddir;
         u.file = fi;
         u.offset = off;

@@ -71,6 +71,8 @@ public final class JobStats {
     public long minf;
     /** Clones summed into this (fio's ts->members). */
     public int members = 1;
+    /** The (first) job process's pid, for fio's report line. */
+    public int pid;
 
     /** Records a completed read or write the fio way: slat (async engines only), clat, lat, buckets. */
     public void recordFio(int dir, long startNs, long issueNs, long doneNs, boolean slat) {

@@ -52,6 +52,7 @@ public final class OffsetGenerator {
     private final long[][] zoneStartBytes = new long[2][];
     private final long[][] zoneEndBytes = new long[2][];
     private boolean wrapped;
+    private boolean lastSequential;
 
     /**
      * @param start       region start in the file (fio's file_offset)
@@ -146,9 +147,11 @@ public final class OffsetGenerator {
      */
     public long next(int ddir, boolean rwSeqHit) {
         long off;
+        lastSequential = true;
         if (rwSeqHit) {
             if (access.rw().random && shouldDoRandom(ddir)) {
                 off = randomOffset(ddir);
+                lastSequential = false;
             } else {
                 off = seqOffset(ddir);
                 if (off < 0 && access.rw().random) {
@@ -166,20 +169,38 @@ public final class OffsetGenerator {
         return off;
     }
 
-    /** After the I/O is set up: its direction continues from its end (fill_io_u), the map marks it. */
-    public void issued(int ddir, long offset, long len) {
-        lastStart[ddir] = offset;
-        lastPos[ddir] = offset + len;
-        if (map != null) {
+    /**
+     * After the I/O is set up (fill_io_u): the random map marks its blocks and, as fio's
+     * mark_random_map does, an I/O that would run into blocks already used is cut short at the
+     * first of them (axmap_set_nr sets bits up to the first one set) - which is why a random job
+     * with mixed block sizes does smaller I/Os than its bssplit asks for as a pass fills up.
+     * Its direction then continues from its end. Returns the length to use.
+     *
+     * @param busyOk fio's IO_U_F_BUSY_OK: an offset from the sequential path of a random job,
+     *               which does not check the map
+     */
+    public long issued(int ddir, long offset, long len, boolean busyOk) {
+        if (map != null && !busyOk) {
             long first = (offset - start) / mapUnit;
-            long last = Math.min(mapBlocks, (offset - start + len + mapUnit - 1) / mapUnit);
-            for (long b = first; b < last; b++) {
-                if (!map.get((int) b)) {
-                    map.set((int) b);
-                    mapUsed++;
-                }
+            long nr = (len + mapUnit - 1) / mapUnit;
+            long set = 0;
+            for (long b = first; b < first + nr && b < mapBlocks && !map.get((int) b); b++) {
+                map.set((int) b);
+                mapUsed++;
+                set++;
+            }
+            if (set > 0 && set * mapUnit < len) {
+                len = set * mapUnit;
             }
         }
+        lastStart[ddir] = offset;
+        lastPos[ddir] = offset + len;
+        return len;
+    }
+
+    /** True when the last {@link #next} came from the sequential path of a random job (IO_U_F_BUSY_OK). */
+    public boolean lastWasSequential() {
+        return lastSequential;
     }
 
     private boolean shouldDoRandom(int ddir) {

@@ -54,12 +54,18 @@ public final class Simulation {
      */
     public static RunResult run(ConfigNode root, List<JobSpec> specs, long userNsPerIo, java.nio.file.Path blktrace,
                                 boolean check, boolean yamlStats) {
+        return run(root, specs, userNsPerIo, blktrace, check, yamlStats, java.nio.file.Path.of(""));
+    }
+
+    /** As above, with the directory per-I/O logs (write_lat_log, write_iolog ...) are written to. */
+    public static RunResult run(ConfigNode root, List<JobSpec> specs, long userNsPerIo, java.nio.file.Path blktrace,
+                                boolean check, boolean yamlStats, java.nio.file.Path logDir) {
         ConfigNode runSection = root.section("run");
         long seed = runSection.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         Stack stack = new Stack(root, seed, check);
         io.stacksim.block.trace.BlkparseWriter trace = blktrace == null ? null : stack.traceTo(blktrace);
         try {
-            RunResult r = run(root, stack, seed, specs, userNsPerIo, yamlStats);
+            RunResult r = run(root, stack, seed, specs, userNsPerIo, yamlStats, logDir);
             if (trace != null) {
                 trace.close(stack.sim.now());
             }
@@ -76,7 +82,7 @@ public final class Simulation {
     }
 
     private static RunResult run(ConfigNode root, Stack stack, long seed, List<JobSpec> specs, long userNsPerIo,
-                                 boolean yamlStats) {
+                                 boolean yamlStats, java.nio.file.Path logDir) {
         root.checkAllUsed();
         // fio's add_job: a job with stonewall or new_group after some jobs starts a new group.
         List<Planned> plan = new ArrayList<>();
@@ -97,7 +103,7 @@ public final class Simulation {
             }
             segments.get(segments.size() - 1).add(p);
         }
-        runSegment(stack, segments, 0, userNsPerIo, yamlStats);
+        runSegment(stack, segments, 0, userNsPerIo, yamlStats, logDir);
         try {
             stack.sim.run();
         } catch (JobRunner.JobError e) {
@@ -139,7 +145,7 @@ public final class Simulation {
      * then all begin together; when the last exits, the next segment starts, or the run ends.
      */
     private static void runSegment(Stack stack, List<List<Planned>> segments, int index, long userNsPerIo,
-                                   boolean yamlStats) {
+                                   boolean yamlStats, java.nio.file.Path logDir) {
         if (index == segments.size()) {
             stack.sim.stop();
             return;
@@ -148,13 +154,15 @@ public final class Simulation {
         int[] live = {0};
         Runnable onExit = () -> {
             if (--live[0] == 0) {
-                stack.sim.schedule(stack.sim.now(), () -> runSegment(stack, segments, index + 1, userNsPerIo, yamlStats));
+                stack.sim.schedule(stack.sim.now(),
+                        () -> runSegment(stack, segments, index + 1, userNsPerIo, yamlStats, logDir));
             }
         };
         for (Planned p : segments.get(index)) {
             try {
                 for (int clone = 0; clone < p.spec().numjobs(); clone++) {
                     JobRunner r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit);
+                    r.logDirectory(logDir);
                     p.runners().add(r);
                     runners.add(r);
                     live[0]++;

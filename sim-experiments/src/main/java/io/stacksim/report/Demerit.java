@@ -84,6 +84,18 @@ public final class Demerit {
         return new Cdf(x, y);
     }
 
+    /**
+     * A CDF from rows as DiskSim prints them (x in ms, cumulative fraction), read up to and
+     * including the first row that reaches 1.
+     */
+    public static Cdf fromRows(double[] x, double[] y) {
+        int n = 0;
+        while (n < y.length && (n == 0 || y[n - 1] < 1.0)) {
+            n++;
+        }
+        return new Cdf(java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n));
+    }
+
     /** The RMS horizontal distance between the two CDFs, in ms (rms.c). */
     public static double rms(Cdf a, Cdf b) {
         double sum = 0;

@@ -238,6 +238,9 @@ public final class FioJsonWriter {
             }
             j.put("latency_breakdown_us", layers);
             j.put("sync_calls", s.syncStat.samples());
+            j.put("async_inline", s.asyncInline);
+            j.put("async_to_workers", s.asyncPunted);
+            j.put("worker_threads", s.workerThreads);
             jobs.add(j);
         }
         x.put("jobs", jobs);

@@ -86,6 +86,9 @@ public final class JobRunner {
     private final long[] cpuBase = new long[6];
     private final long[] cpuCarry = new long[6];
     private boolean exited;
+    private boolean inRamp;
+    private java.nio.file.Path logDir = java.nio.file.Path.of("");
+    private JobLogs logs;
 
     /** One file of the job (fio's struct fio_file) with its offset state. */
     private static final class Target {
@@ -247,6 +250,11 @@ public final class JobRunner {
         return task;
     }
 
+    /** Where per-I/O logs (write_lat_log and friends) go; the current directory by default. */
+    public void logDirectory(java.nio.file.Path dir) {
+        this.logDir = dir;
+    }
+
     /** The clone number. */
     public int cloneIndex() {
         return clone;
@@ -293,6 +301,10 @@ public final class JobRunner {
         ioBytes[d] += u.result;
         stats.record(d, u.issueNs, now, u.result, u.lastBio);
         stats.recordFio(d, u.startNs, u.issueNs, now, false);
+        if (logs != null && !inRamp) {
+            logs.completed(now, d, u.length, u.issueNs - u.startNs, now - u.issueNs, now - u.startNs,
+                    !spec.engine().kind().syncio);
+        }
         if (d == JobStats.WRITE) {
             wroteThisLoop = true;
         }
@@ -323,6 +335,13 @@ public final class JobRunner {
      * for {@link #go()}.
      */
     public void prepare(Runnable ready) {
+        if (spec.reporting().logs().any()) {
+            logs = new JobLogs(spec, clone, logDir, !spec.engine().kind().syncio);
+            logs.start(sim.now());
+            for (Target t : targets) {
+                logs.fileEvent(sim.now(), t.file.name(), "add");
+            }
+        }
         task.start(() -> openFiles(0, () -> {
             ready.run();
             task.sleep();
@@ -349,6 +368,9 @@ public final class JobRunner {
         Runnable hinted = () -> fadviseHint(t, mapped);
         kernel.open(task, t.file.name(), flags, -1, of -> {
             t.open = of;
+            if (logs != null) {
+                logs.fileEvent(sim.now(), t.file.name(), "open");
+            }
             if (spec.cache().preRead()) {
                 preRead(t, t.offsets.start(), hinted);
             } else if (spec.cache().invalidate() && spec.engine().kind() != IoEngineKind.MMAP) {
@@ -419,6 +441,7 @@ public final class JobRunner {
             stopAtNs = now + spec.rampTimeNs() + spec.runtimeNs();
         }
         if (spec.rampTimeNs() > 0) {
+            inRamp = true;
             sim.after(spec.rampTimeNs(), this::rampOver);
         } else {
             startSampling();
@@ -432,6 +455,7 @@ public final class JobRunner {
             return;
         }
         long now = sim.now();
+        inRamp = false;
         stats.reset(now);
         epochNs = now;
         loopStartNs = now;
@@ -757,6 +781,9 @@ public final class JobRunner {
             loopIosIssued++;
             rateIssueBytes[u.ddir] += u.length;
         }
+        if (logs != null) {
+            logs.issued(sim.now(), targets[u.file].file.name(), u.ddir, u.offset, u.length);
+        }
         engine.queue(u, st -> afterQueue(u, st));
     }
 
@@ -1013,7 +1040,12 @@ public final class JobRunner {
             return;
         }
         Target t = targets[i];
-        Runnable close = () -> kernel.close(task, t.open, r -> closeFiles(i + 1, k));
+        Runnable close = () -> kernel.close(task, t.open, r -> {
+            if (logs != null) {
+                logs.fileEvent(sim.now(), t.file.name(), "close");
+            }
+            closeFiles(i + 1, k);
+        });
         if (t.mapping != null) {
             Mapping m = t.mapping;
             t.mapping = null;
@@ -1037,7 +1069,18 @@ public final class JobRunner {
         stats.ctx = cpu[2] - cpuBase[2] + cpuCarry[2];
         stats.minf = cpu[4] - cpuBase[4] + cpuCarry[4];
         stats.majf = cpu[5] - cpuBase[5] + cpuCarry[5];
+        if (engine instanceof IoUringEngine u && u.ring() != null) {
+            stats.asyncInline = u.ring().inlineRequests();
+            stats.asyncPunted = u.ring().puntedRequests();
+            stats.workerThreads = u.ring().workers();
+        } else if (engine instanceof PosixAioEngine p) {
+            stats.asyncPunted = stats.totalIos[0] + stats.totalIos[1];
+            stats.workerThreads = p.aio().threadsCreated();
+        }
         closeFiles(0, () -> {
+            if (logs != null) {
+                logs.finish(sim.now());
+            }
             exited = true;
             task.exit();
             onExit.run();

@@ -73,6 +73,14 @@ public final class JobStats {
     public int members = 1;
     /** The (first) job process's pid, for fio's report line. */
     public int pid;
+    /**
+     * Asynchronous engines' kernel side: requests the submitter completed or started itself
+     * (io_uring's non-blocking issue), requests handed to worker threads (io-wq, or glibc's
+     * POSIX AIO helpers), and the worker threads that existed.
+     */
+    public long asyncInline;
+    public long asyncPunted;
+    public long workerThreads;
 
     /** Records a completed read or write the fio way: slat (async engines only), clat, lat, buckets. */
     public void recordFio(int dir, long startNs, long issueNs, long doneNs, boolean slat) {
@@ -318,6 +326,9 @@ public final class JobStats {
         majf += o.majf;
         minf += o.minf;
         members += o.members;
+        asyncInline += o.asyncInline;
+        asyncPunted += o.asyncPunted;
+        workerThreads += o.workerThreads;
         for (int i = 0; i < layers.length; i++) {
             layers[i] += o.layers[i];
         }

@@ -144,7 +144,7 @@ public final class FioExpression {
         }
         double v = hex ? Long.parseLong(text.substring(start + 2, pos), 16) : Double.parseDouble(text.substring(start, pos));
         int s = pos;
-        while (pos < text.length() && (Character.isLetter(text.charAt(pos)) || text.charAt(pos) == '%')) {
+        while (pos < text.length() && Character.isLetter(text.charAt(pos))) {
             pos++;
         }
         String suffix = text.substring(s, pos).toLowerCase(Locale.ROOT);

@@ -12,9 +12,13 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>Sizes: an integer (or {@code 0x} hex) and a case-insensitive suffix. With kb_base=1024
- *       (the default) {@code k}, {@code kb} mean 1024 and the IEC spellings are inverted:
+ *       (the default) {@code k}, {@code kb} mean 1024 and the full IEC spellings are inverted:
  *       {@code kib} means 1000 ("compatibility mode"); with kb_base=1000 {@code k} is 1000 and
- *       {@code kib} 1024. {@code b} is bytes. A value in parentheses is an expression.</li>
+ *       {@code kib} 1024. fio compares the 3-letter IEC forms whole and the others by their
+ *       first letter, so {@code 1mi} is 1048576 with kb_base=1024 (checked against fio 3.33:
+ *       1mi = 1048576, 1000ki = 1024000, 1MiB = 1000000, 1KiB = 1000; with kb_base=1000,
+ *       1mi = 1000000 and 1KiB = 1024). {@code b} is bytes. A value in parentheses is an
+ *       expression.</li>
  *   <li>Times: {@code us}/{@code usec}, {@code ms}/{@code msec}, {@code s}, {@code m},
  *       {@code h}, {@code d}; without one, the option's own unit (seconds for runtime,
  *       microseconds for thinktime).</li>
@@ -35,11 +39,12 @@ public final class FioValues {
         int mult = kbBase;
         switch (s) {
             case "", "b" -> pow = 0;
-            case "k", "kb" -> pow = 1;
-            case "m", "mb" -> pow = 2;
-            case "g", "gb" -> pow = 3;
-            case "t", "tb" -> pow = 4;
-            case "p", "pb" -> pow = 5;
+            // fio matches these by their first letter, so "ki" is k (1mi = 1048576 in fio 3.33).
+            case "k", "kb", "ki" -> pow = 1;
+            case "m", "mb", "mi" -> pow = 2;
+            case "g", "gb", "gi" -> pow = 3;
+            case "t", "tb", "ti" -> pow = 4;
+            case "p", "pb", "pi" -> pow = 5;
             case "kib" -> { pow = 1; mult = other; }
             case "mib" -> { pow = 2; mult = other; }
             case "gib" -> { pow = 3; mult = other; }

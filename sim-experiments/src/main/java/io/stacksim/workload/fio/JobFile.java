@@ -52,6 +52,24 @@ public record JobFile(String source, List<Section> sections) {
         }
     }
 
+    /**
+     * The job file as text fio reads back to the same sections and options (includes already
+     * inlined, substitutions already made, comments gone).
+     */
+    public String format() {
+        StringBuilder sb = new StringBuilder();
+        for (Section s : sections) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append('[').append(s.name()).append("]\n");
+            for (Option o : s.options()) {
+                sb.append(o.text()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
     /** The job sections (not [global]), in file order. */
     public List<Section> jobs() {
         List<Section> out = new ArrayList<>();

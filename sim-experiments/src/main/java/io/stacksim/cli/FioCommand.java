@@ -61,6 +61,12 @@ final class FioCommand implements Callable<Integer> {
     @Option(names = "--wall-clock-timestamp", description = "put the current time in the JSON timestamp (default: 0, the simulated start)")
     boolean wallClock;
 
+    @Option(names = "--log-dir", paramLabel = "DIR", description = "where write_lat_log, write_bw_log, write_iops_log and write_iolog files go (default: the current directory, as fio)")
+    Path logDir = Path.of("");
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "set an environment variable for ${NAME} in the job files (default: the process environment)")
+    Map<String, String> env = new LinkedHashMap<>();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -82,7 +88,8 @@ final class FioCommand implements Callable<Integer> {
             throw ConfigException.at(w.child(k).origin(), "'workload." + k + "': with stacksim fio the workload is the job"
                     + " file; the stack config's workload section may only hold user_time_per_io");
         }
-        JobFileParser parser = new JobFileParser(System::getenv, keywords(root), Path.of("").toAbsolutePath());
+        JobFileParser parser = new JobFileParser(k -> env.containsKey(k) ? env.get(k) : System.getenv(k), keywords(root),
+                Path.of("").toAbsolutePath());
         List<JobSpec> specs = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Map<String, String> globals = new LinkedHashMap<>();
@@ -103,7 +110,7 @@ final class FioCommand implements Callable<Integer> {
             err.println("stacksim: warning: " + warning);
         }
         err.flush();
-        RunResult result = Simulation.run(root, specs, userNsPerIo, null, false, false);
+        RunResult result = Simulation.run(root, specs, userNsPerIo, null, false, false, logDir);
         FioReport report = FioReport.of(result, globals, warnings);
         StringBuilder text = new StringBuilder();
         long ts = wallClock ? System.currentTimeMillis() : 0;

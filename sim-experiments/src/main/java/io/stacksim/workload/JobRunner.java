@@ -1012,6 +1012,7 @@ public final class JobRunner {
         u.startNs = sim.now();
         engine.queue(u, st -> {
             if (st == Engine.COMPLETED) {
+                stats.markDepth(curDepth, 1);
                 put(u);
                 endFsync(i + 1, k);
             } else {

@@ -905,10 +905,6 @@ public final class JobRunner {
     /** io_u_quiesce: commit, then reap until nothing is in flight. */
     private void quiesce(Runnable k) {
         commit(() -> {
-            if (curDepth - (requeued != null ? 1 : 0) - 1 <= 0 && inFlight == 0) {
-                k.run();
-                return;
-            }
             if (inFlight <= 0) {
                 k.run();
                 return;

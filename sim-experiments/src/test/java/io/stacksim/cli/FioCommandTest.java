@@ -145,4 +145,15 @@ class FioCommandTest {
                 .contains("uring-randread-thinktime read").contains("demerit").contains("% of the real clat mean")
                 .contains("write merges").contains("util (%)");
     }
+
+    @Test
+    void theLoopExampleRunsBesideItsRealFioRun() {
+        Path ex = Path.of("../examples/fio-loop");
+        RunCommandTest.Outcome o = cli("fio", ex.resolve("randread-libaio-qd8.fio").toString(), "--stack",
+                ex.resolve("loop0.yaml").toString(), "--env", "LOOPDEV=/dev/loop0", "--compare",
+                ex.resolve("real-qd8.jsonplus.json").toString(), "--output", dir.resolve("sim.txt").toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("randread-qd8 read").contains("disk loop0 vs loop0")
+                .contains("demerit").contains("sim/real");
+    }
 }

@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "fio", mixinStandardHelpOptions = true,
         description = "Simulate fio job files on a stack and report as fio does (normal, json, json+, terse).")
 final class FioCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "JOBFILE", description = "fio job files (run one after the other)")
+    @Parameters(arity = "1..*", paramLabel = "JOBFILE", description = "fio job files; their jobs are added in order, as fio does")
     List<Path> jobFiles = new ArrayList<>();
 
     @Option(names = "--stack", paramLabel = "CONFIG.yaml", description = "the stack (cpu, os, vm, fs, block, device, run); default: every default")
@@ -64,7 +64,7 @@ final class FioCommand implements Callable<Integer> {
     @Option(names = "--log-dir", paramLabel = "DIR", description = "where write_lat_log, write_bw_log, write_iops_log and write_iolog files go (default: the current directory, as fio)")
     Path logDir = Path.of("");
 
-    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "set an environment variable for ${NAME} in the job files (default: the process environment)")
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "set an environment variable for $${NAME} in the job files (default: the process environment)")
     Map<String, String> env = new LinkedHashMap<>();
 
     @picocli.CommandLine.Spec

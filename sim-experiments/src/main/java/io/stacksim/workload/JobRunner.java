@@ -336,7 +336,12 @@ public final class JobRunner {
      */
     public void prepare(Runnable ready) {
         if (spec.reporting().logs().any()) {
-            logs = new JobLogs(spec, clone, logDir, !spec.engine().kind().syncio);
+            try {
+                logs = new JobLogs(spec, clone, logDir, !spec.engine().kind().syncio);
+            } catch (java.io.UncheckedIOException e) {
+                throw new io.stacksim.config.ConfigException("job '" + spec.name() + "': cannot write its log files in "
+                        + logDir.toAbsolutePath() + ": " + e.getCause().getMessage());
+            }
             logs.start(sim.now());
             for (Target t : targets) {
                 logs.fileEvent(sim.now(), t.file.name(), "add");

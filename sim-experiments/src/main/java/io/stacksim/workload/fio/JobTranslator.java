@@ -57,7 +57,6 @@ public final class JobTranslator {
     private final long[] bs = {4096, 4096};
     private final long[][] bsRange = new long[2][];
     private final List<List<JobSpec.Split>> bsSplit = new ArrayList<>(List.of(List.of(), List.of()));
-    private boolean rangeOrSplitLast;
     private final long[] blockAlign = {0, 0};
     private boolean bsUnaligned;
     private int iodepth = 1;
@@ -335,7 +334,6 @@ public final class JobTranslator {
                         bsSplit.set(i, List.of());
                     }
                 }
-                rangeOrSplitLast = true;
             }
             case "bssplit" -> bssplit(v);
             case "bs_unaligned" -> bsUnaligned = flag(v);
@@ -589,7 +587,6 @@ public final class JobTranslator {
             bsSplit.set(d, split);
             bsRange[d] = null;
         }
-        rangeOrSplitLast = true;
     }
 
     /** random_distribution=random|zipf:T[:C]|pareto:H[:C]|normal:D[:C]|zoned:...|zoned_abs:... */

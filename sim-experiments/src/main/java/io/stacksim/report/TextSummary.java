@@ -23,7 +23,7 @@ public final class TextSummary {
         for (JobSummary j : r.jobs()) {
             JobSpec s = j.spec();
             JobStats st = j.stats();
-            if (s.ioengine().equals("replay")) {
+            if (s.isReplay()) {
                 sb.append(String.format(Locale.ROOT, "replay: %s: %d records%n", s.filename(), s.numberIos()));
             } else {
                 sb.append(String.format(Locale.ROOT, "%s: (groupid=0, jobs=%d): rw=%s, bs=%s, ioengine=%s, iodepth=%d, direct=%d%n",

@@ -224,7 +224,7 @@ public final class Kernel {
             return;
         }
         long bytes = op == Op.READ ? Math.min(len, f.file().size() - offset) : len;
-        int bios = directIo.pieces(f.file(), offset, bytes).size();
+        int bios = directIo.bioCount(f.file(), offset, bytes);
         long pages = (len + 4095) >>> 12;
         long work = cost.vfsCallNs() + pages * cost.dioPagePinNs() + bios * cost.blockSubmitNs();
         enter(t, sys, work, () -> {

@@ -33,6 +33,12 @@ public final class Bio {
 
     /** Next bio of the same request. */
     Bio next;
+    /** Next bio waiting for a request (the tag wait queue). */
+    Bio waitNext;
+    /** True once the bio has tried to merge (a bio queued behind a sleeping submitter has not). */
+    boolean mergeTried;
+    /** When it started waiting for a request. */
+    long tWaitStart;
 
     /** Time of submit_bio (blktrace Q). */
     public long tQueued;
@@ -48,7 +54,8 @@ public final class Bio {
     public int error;
 
     public Bio(long sector, int nrSectors, Op op, int flags, IoPriority priority, IoOwner owner, BioEndIo endIo) {
-        if (sector < 0 || nrSectors < 0 || (op.hasData() && nrSectors == 0)) {
+        // A data bio has data, except the empty REQ_PREFLUSH write of blkdev_issue_flush.
+        if (sector < 0 || nrSectors < 0 || (op.hasData() && nrSectors == 0 && (flags & PREFLUSH) == 0)) {
             throw new IllegalArgumentException("bad bio: sector " + sector + " + " + nrSectors + " " + op);
         }
         this.sector = sector;
@@ -70,6 +77,14 @@ public final class Bio {
 
     public boolean has(int flag) {
         return (flags & flag) != 0;
+    }
+
+    /**
+     * bio_mergeable (include/linux/blk_types.h REQ_NOMERGE_FLAGS): a bio carrying REQ_NOMERGE,
+     * REQ_PREFLUSH or REQ_FUA never merges, nor does one without data other than a discard.
+     */
+    public boolean mergeable() {
+        return (flags & (NOMERGE | PREFLUSH | FUA)) == 0 && (op.hasData() || op == Op.DISCARD);
     }
 
     @Override

@@ -6,9 +6,15 @@ import io.stacksim.engine.Stats;
  * Per-device I/O statistics as /proc/diskstats keeps them (Documentation/admin-guide/iostats.rst,
  * block/blk-core.c and blk-mq.c accounting), plus the iostat -x columns derived from them.
  *
- * <p>A request is accounted when it starts ({@code in_flight}) and when it ends (ios, sectors,
- * ticks from its allocation to its end). {@code io_ticks} is time with at least one request in
- * flight; {@code time_in_queue} integrates the number in flight over time.
+ * <p>A request is accounted when it starts ({@code in_flight}, blk_account_io_start) and when it
+ * ends (ios, sectors, ticks from its allocation to its end, blk_account_io_done). A bio merged
+ * into a request, or a request merged into another, counts one merge of its direction; the
+ * merged request leaves {@code in_flight} (blk_account_io_merge_request). {@code io_ticks}
+ * (field 10) is time with at least one request in flight (update_io_ticks); {@code
+ * time_in_queue} (field 11) is, as block/genhd.c diskstats_show prints it since Linux 5.0, the
+ * sum of the four ticks fields, so iostat's aqu-sz is the summed latency of the requests that
+ * completed in the interval divided by its length. The flush machinery's own flush requests are
+ * counted as flushes when they end (blk_account_io_flush).
  */
 public final class DiskStats {
     /** Stat groups as the kernel's STAT_READ, STAT_WRITE, STAT_DISCARD, STAT_FLUSH. */
@@ -24,7 +30,6 @@ public final class DiskStats {
     final long[] ticksNs = new long[4];
     private int inFlight;
     private long ioTicksNs;
-    private long timeInQueueNs;
     private long lastUpdate;
     private long windowStart;
 
@@ -41,7 +46,6 @@ public final class DiskStats {
     private void advance(long now) {
         if (inFlight > 0) {
             ioTicksNs += now - lastUpdate;
-            timeInQueueNs += (long) inFlight * (now - lastUpdate);
         }
         lastUpdate = now;
     }
@@ -67,6 +71,12 @@ public final class DiskStats {
         advance(now);
         inFlight--;
         merges[group(op)]++;
+    }
+
+    /** The flush machinery's flush request ended after {@code ticksNs}. */
+    public void flushDone(long ns) {
+        ios[FLUSH]++;
+        ticksNs[FLUSH] += ns;
     }
 
     /** A bio merged into an existing request. */
@@ -98,8 +108,9 @@ public final class DiskStats {
         return ioTicksNs + (inFlight > 0 ? now - lastUpdate : 0);
     }
 
+    /** Field 11: the sum of the read, write, discard and flush ticks. */
     public long timeInQueueNs(long now) {
-        return timeInQueueNs + (long) inFlight * (now - lastUpdate);
+        return ticksNs[READ] + ticksNs[WRITE] + ticksNs[DISCARD] + ticksNs[FLUSH];
     }
 
     /** Forgets everything counted so far (end of warm-up), keeping requests in flight. */
@@ -110,7 +121,6 @@ public final class DiskStats {
         java.util.Arrays.fill(sectors, 0);
         java.util.Arrays.fill(ticksNs, 0);
         ioTicksNs = 0;
-        timeInQueueNs = 0;
         windowStart = now;
     }
 
@@ -140,10 +150,16 @@ public final class DiskStats {
         stats.gauge("iostat.wrqm_s", () -> perSecond(merges[WRITE], clock));
         stats.gauge("iostat.rrqm_pct", () -> pct(merges[READ], merges[READ] + ios[READ]));
         stats.gauge("iostat.wrqm_pct", () -> pct(merges[WRITE], merges[WRITE] + ios[WRITE]));
+        stats.gauge("iostat.dkB_s", () -> perSecond(sectors[DISCARD], clock) / 2);
+        stats.gauge("iostat.drqm_s", () -> perSecond(merges[DISCARD], clock));
+        stats.gauge("iostat.drqm_pct", () -> pct(merges[DISCARD], merges[DISCARD] + ios[DISCARD]));
         stats.gauge("iostat.r_await_ms", () -> ratio(ticksNs[READ] / 1e6, ios[READ]));
         stats.gauge("iostat.w_await_ms", () -> ratio(ticksNs[WRITE] / 1e6, ios[WRITE]));
+        stats.gauge("iostat.d_await_ms", () -> ratio(ticksNs[DISCARD] / 1e6, ios[DISCARD]));
+        stats.gauge("iostat.f_await_ms", () -> ratio(ticksNs[FLUSH] / 1e6, ios[FLUSH]));
         stats.gauge("iostat.rareq_sz_kB", () -> ratio(sectors[READ] / 2.0, ios[READ]));
         stats.gauge("iostat.wareq_sz_kB", () -> ratio(sectors[WRITE] / 2.0, ios[WRITE]));
+        stats.gauge("iostat.dareq_sz_kB", () -> ratio(sectors[DISCARD] / 2.0, ios[DISCARD]));
         stats.gauge("iostat.aqu_sz", () -> ratio(timeInQueueNs(clock.getAsLong()), clock.getAsLong() - windowStart));
         stats.gauge("iostat.util_pct", () -> pct(ioTicksNs(clock.getAsLong()), clock.getAsLong() - windowStart));
     }

@@ -2,7 +2,8 @@ package io.stacksim.block;
 
 /**
  * The issuer of a bio, charged with its DMA transfers and named in block traces.
- * Implemented by the OS's tasks and by kernel threads (flusher, kworker).
+ * Implemented by the OS's tasks and by kernel threads (flusher, kworker, a trace replayer).
+ * Like {@code current->plug}, an owner may hold one active {@link Plug}.
  */
 public interface IoOwner {
     /** Process id shown in block traces. */
@@ -16,4 +17,10 @@ public interface IoOwner {
 
     /** Counts a DMA transfer of {@code bytes} made on the owner's behalf. */
     void countDma(long bytes);
+
+    /** The owner's active plug ({@code current->plug}), or null. */
+    Plug plug();
+
+    /** Sets or clears ({@code null}) the owner's active plug. */
+    void setPlug(Plug plug);
 }

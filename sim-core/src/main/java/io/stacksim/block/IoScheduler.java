@@ -3,25 +3,37 @@ package io.stacksim.block;
 import io.stacksim.engine.Stats;
 
 /**
- * An I/O scheduler (elevator), chosen by name with {@code block.scheduler}. The block queue
- * calls it as blk-mq calls {@code struct elevator_mq_ops}: try a bio merge, insert a request,
- * hand out the next request when the driver has a free tag, and hear about completions.
+ * An I/O scheduler, chosen by name with {@code block.scheduler}. The block queue calls it as
+ * blk-mq calls {@code struct elevator_mq_ops}: try a bio merge, insert a request, hand out the
+ * next request when the driver has a free tag, and hear about merges and completions. A new
+ * scheduler (bfq, kyber) is one more implementation, usually of {@link Elevator}, plus a line
+ * in {@link Schedulers}.
  */
 public interface IoScheduler {
     /** The name used in config and in sysfs, e.g. "mq-deadline". */
     String name();
 
+    /**
+     * True for an elevator: requests come from the scheduler's own nr_requests tags and take a
+     * driver tag at dispatch (RQF_SCHED_TAGS). False for {@code none}, whose requests hold a
+     * driver tag from allocation.
+     */
+    boolean isElevator();
+
     /** Called once with the queue the scheduler serves. */
     void init(BlockQueue queue);
 
     /**
-     * Tries to merge {@code bio} into a queued request (the elevator's bio merge).
-     * Returns true if the bio was merged and needs no request of its own.
+     * Tries to merge {@code bio} into a queued request (blk_mq_sched_bio_merge). Returns true if
+     * the bio was merged and needs no request of its own.
      */
     boolean bioMerge(Bio bio);
 
-    /** Inserts a new request; {@code atHead} for requests that must go first (flushes, requeues). */
-    void insert(Request rq, boolean atHead);
+    /**
+     * Inserts a new request; {@code atHead} for requests that must go first. Returns false when
+     * the request was merged into a queued one instead (an insert merge) and no longer exists.
+     */
+    boolean insert(Request rq, boolean atHead);
 
     /** True when a request is waiting to be dispatched. */
     boolean hasWork();
@@ -29,8 +41,24 @@ public interface IoScheduler {
     /** Removes and returns the next request to dispatch, or null if none should go now. */
     Request dispatch();
 
-    /** The request finished on the device. */
+    /** The request finished or was freed after merging into another (ops.finish_request). */
     default void completed(Request rq) {
+    }
+
+    /** {@code next} was merged into {@code rq} and is gone (elv_merge_requests). */
+    default void requestsMerged(Request rq, Request next) {
+    }
+
+    /** A refused merge marked {@code rq} unmergeable (req_set_nomerge forgets it as last_merge). */
+    default void noMerge(Request rq) {
+    }
+
+    /**
+     * The most tags an allocation for {@code bio} may use (ops.limit_depth), or
+     * {@link Integer#MAX_VALUE} for no limit.
+     */
+    default int depthLimit(Bio bio) {
+        return Integer.MAX_VALUE;
     }
 
     /** Registers the scheduler's own statistics under {@code prefix}. */

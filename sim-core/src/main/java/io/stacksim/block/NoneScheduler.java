@@ -1,14 +1,19 @@
 package io.stacksim.block;
 
-import java.util.ArrayDeque;
-
 /**
- * {@code none}: blk-mq without an elevator. Requests are dispatched in the order they were
- * inserted; the only merging is the plug merge and the software-queue merge the block queue
- * does itself (block/blk-mq-sched.c: blk_bio_list_merge over the last 8 requests).
+ * {@code none}: blk-mq without an elevator. Requests hold a driver tag from allocation
+ * (nr_requests is the hardware depth), so they are normally issued straight to the driver, from
+ * the plug or directly. Requests that do wait sit in the per-CPU software queue in arrival order
+ * ({@code ctx->rq_lists}) and are dispatched from its head; a new bio may merge into one of the
+ * last 8 of them (block/blk-mq-sched.c blk_bio_list_merge, BLK_MQ... "checked = 8"). There is
+ * no sorting, no deadline, and no request-to-request merging.
  */
 public final class NoneScheduler implements IoScheduler {
-    private final ArrayDeque<Request> fifo = new ArrayDeque<>();
+    /** blk_bio_list_merge looks at this many requests from the tail. */
+    static final int LIST_MERGE_DEPTH = 8;
+
+    private final RequestList swQueue = new RequestList();
+    private BlockQueue q;
 
     @Override
     public String name() {
@@ -16,30 +21,49 @@ public final class NoneScheduler implements IoScheduler {
     }
 
     @Override
-    public void init(BlockQueue queue) {
-    }
-
-    @Override
-    public boolean bioMerge(Bio bio) {
+    public boolean isElevator() {
         return false;
     }
 
     @Override
-    public void insert(Request rq, boolean atHead) {
-        if (atHead) {
-            fifo.addFirst(rq);
-        } else {
-            fifo.addLast(rq);
+    public void init(BlockQueue queue) {
+        this.q = queue;
+    }
+
+    /** blk_bio_list_merge: newest first, stop at the first refused merge. */
+    @Override
+    public boolean bioMerge(Bio bio) {
+        int checked = LIST_MERGE_DEPTH;
+        for (Request rq = swQueue.last(); rq != null && checked-- > 0; rq = rq.schedPrev) {
+            switch (q.attemptBioMerge(rq, bio)) {
+                case OK:
+                    return true;
+                case FAILED:
+                    return false;
+                default:
+                    break;
+            }
         }
+        return false;
+    }
+
+    @Override
+    public boolean insert(Request rq, boolean atHead) {
+        if (atHead) {
+            swQueue.addHead(rq);
+        } else {
+            swQueue.addTail(rq);
+        }
+        return true;
     }
 
     @Override
     public boolean hasWork() {
-        return !fifo.isEmpty();
+        return !swQueue.isEmpty();
     }
 
     @Override
     public Request dispatch() {
-        return fifo.pollFirst();
+        return swQueue.pollFirst();
     }
 }

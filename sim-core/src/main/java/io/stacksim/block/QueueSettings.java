@@ -7,9 +7,12 @@ import java.util.List;
  * The block queue's tunables, as in /sys/block/DEV/queue/. Config section {@code block};
  * scheduler tunables live under {@code block.iosched} (see the scheduler's own class).
  *
- * @param scheduler    queue/scheduler by name; "default" = the kernel's choice for the device
- * @param nrRequests   queue/nr_requests; 0 = the kernel's choice: 2 x min(hw depth, 128) with
- *                     a scheduler, the hardware depth without (block/blk-mq-sched.c)
+ * @param scheduler    queue/scheduler by name (none, mq-deadline, noop); "default" = the kernel's
+ *                     choice for the device: mq-deadline with one hardware queue, else none
+ * @param nrRequests   queue/nr_requests with an elevator; 0 = the kernel's choice,
+ *                     2 x min(hw depth, 128) (block/blk-mq-sched.c); without one ({@code none})
+ *                     the requests are the hardware tags themselves and nr_requests can only
+ *                     lower their number
  * @param maxSectorsKb queue/max_sectors_kb; 0 = min(max_hw_sectors_kb, 4096), the cap since
  *                     Linux 6.10's BLK_DEF_MAX_SECTORS_CAP of 4 MiB (block/blk-settings.c)
  * @param nomerges     queue/nomerges: 0 all merges, 1 one-hit cache only, 2 none
@@ -19,7 +22,8 @@ import java.util.List;
 public record QueueSettings(String scheduler, int nrRequests, int maxSectorsKb, int nomerges,
                             int readAheadKb, boolean plugging) {
 
-    public static final List<String> SCHEDULERS = List.of("default", "none");
+    /** Accepted values of {@code block.scheduler}; "deadline" is mq-deadline's alias. */
+    public static final List<String> SCHEDULERS = List.of("default", "none", "mq-deadline", "deadline", "noop");
 
     public static QueueSettings defaults() {
         return new QueueSettings("default", 0, 0, 0, 128, true);

@@ -4,15 +4,21 @@ package io.stacksim.block;
  * A block request ({@code struct request}): one or more contiguous bios of the same operation,
  * the unit the scheduler orders and the device serves.
  *
- * <p>Timestamps follow the blktrace actions: {@link #tCreated} (G, request allocated),
- * {@link #tInserted} (I, into the scheduler), {@link #tDispatched} (D, to the driver) and
- * {@link #tCompleted} (C). The device reports how it spent [D, C]: waiting in its own queue,
- * on the media, and moving data over the host link; the rest is command overhead.
+ * <p>Timestamps follow the blktrace actions: {@link #tCreated} (G, request allocated; also the
+ * kernel's {@code start_time_ns} used by diskstats), {@link #tInserted} (I, into the scheduler),
+ * {@link #tDispatched} (D, to the driver) and {@link #tCompleted} (C). The device reports how it
+ * spent [D, C]: waiting in its own queue, on the media, and moving data over the host link; the
+ * rest is command overhead.
+ *
+ * <p>The links and marks below the data fields are the kernel's intrusive list heads and flags
+ * ({@code queuelist}, {@code hash}, {@code rb_node}, {@code RQF_*}); the block layer and the
+ * schedulers of this package own them, so a request lives on those lists without allocation.
  */
 public final class Request {
     public long sector;
     public int nrSectors;
     public final Op op;
+    /** REQ_* flags of the request (cmd_flags), from its first bio. */
     public int flags;
     public final IoPriority priority;
     /** Physical segments (scatter-gather entries) of the data. */
@@ -24,8 +30,10 @@ public final class Request {
     Bio bioTail;
     int nrBios;
 
-    /** Driver tag while dispatched, else -1. */
+    /** Driver tag while it holds one (always from allocation on with {@code none}), else -1. */
     public int tag = -1;
+    /** Holds one of the scheduler's nr_requests tags (RQF_SCHED_TAGS). */
+    boolean schedTag;
 
     public long tCreated;
     public long tInserted;
@@ -39,19 +47,41 @@ public final class Request {
     /** Host-link (DMA) transfer time. */
     public long devTransferNs;
 
-    /** Scheduler-private: FIFO deadline (mq-deadline's fifo_time). */
+    /** Scheduler-private: FIFO deadline in jiffies (mq-deadline's fifo_time). */
     public long fifoTime;
-    /** Scheduler-private links and state. */
+    /** Scheduler-private links (queuelist) and state. */
     public Request schedPrev;
     public Request schedNext;
     public Object schedData;
+    /** Scheduler-private: mq-deadline's per-priority level, set at insert (elv.priv[0]); -1 before. */
+    int elvPrio = -1;
+    /** Sort-tree order among equal sectors: the kernel's rbtree puts a new equal key to the right. */
+    long treeSeq;
+    /** The sector the request was sorted under: a front merge moves it only when re-sorted. */
+    long treeKey;
+    boolean inTree;
+    /** Back-merge hash chain (elevator.c rqhash, keyed by end sector). */
+    Request hashNext;
+    boolean hashed;
+    long hashKey;
+    /** RQF_STARTED: handed to the driver; never merges again. */
+    boolean started;
+    /** REQ_NOMERGE set by a refused merge (req_set_nomerge). */
+    boolean noMerge;
+    /** Next request in a plug list or in the hardware dispatch list. */
+    Request listNext;
+    /** The queue the request belongs to. */
+    BlockQueue queue;
+    /** Flush sequence state (blk-flush.c) for requests that carry PREFLUSH or FUA. */
+    int flushSeq;
+    Request flushOrig;
 
     /** Device-private state while the device holds the request. */
     public Object deviceData;
 
     public Request(Bio bio, int cpu, long now) {
         this.sector = bio.sector;
-        this.nrSectors = bio.nrSectors;
+        this.nrSectors = bio.op == Op.FLUSH ? 0 : bio.nrSectors;
         this.op = bio.op;
         this.flags = bio.flags;
         this.priority = bio.priority;
@@ -63,9 +93,20 @@ public final class Request {
         this.tCreated = now;
     }
 
+    /** A request with no bio: the flush machinery's own flush request (blk-flush.c flush_rq). */
+    Request(Op op, int flags, IoPriority priority, int cpu, long now) {
+        this.sector = 0;
+        this.nrSectors = 0;
+        this.op = op;
+        this.flags = flags;
+        this.priority = priority;
+        this.cpu = cpu;
+        this.tCreated = now;
+    }
+
     /** Physical segments of a bio's data: one per 4 KiB page it spans (buffers are page-aligned). */
     public static int segmentsOf(Bio bio) {
-        return bio.op.hasData() ? (int) ((bio.bytes() + 4095) >>> 12) : 0;
+        return bio.op.hasData() ? (int) ((bio.bytes() + 4095) >>> 12) : bio.op == Op.DISCARD ? 1 : 0;
     }
 
     public long endSector() {
@@ -91,6 +132,15 @@ public final class Request {
 
     public int nrBios() {
         return nrBios;
+    }
+
+    /**
+     * rq_mergeable (include/linux/blkdev.h): not a flush, no REQ_NOMERGE/PREFLUSH/FUA, not yet
+     * started and not marked unmergeable by a refused merge.
+     */
+    public boolean mergeable() {
+        return op != Op.FLUSH && !started && !noMerge && (flags & (Bio.NOMERGE | Bio.PREFLUSH | Bio.FUA)) == 0
+                && flushSeq == 0;
     }
 
     /** Appends {@code bio} at the back: the caller has checked contiguity and limits. */

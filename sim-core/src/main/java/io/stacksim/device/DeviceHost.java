@@ -17,6 +17,18 @@ public interface DeviceHost {
      */
     void complete(Request rq);
 
+    /**
+     * The device posts several completions with one interrupt (NVMe interrupt coalescing): the
+     * host runs the completion path of every request in {@code batch} from a single interrupt.
+     * The host copies what it needs; the device may reuse the list after the call.
+     * The default raises one interrupt per request.
+     */
+    default void completeAll(java.util.List<Request> batch) {
+        for (Request rq : batch) {
+            complete(rq);
+        }
+    }
+
     /** Counts one DMA transfer of {@code bytes} for {@code rq} in the copy counters. */
     void countDma(Request rq, long bytes);
 }

@@ -6,133 +6,220 @@ import java.util.NoSuchElementException;
 /**
  * The pending event list: a binary min-heap keyed by (time, sequence number).
  *
- * <p>This is the simulator's hot path, so it stores its keys in one primitive {@code long[]}
- * (time and sequence interleaved, so a comparison touches one cache line) beside a parallel
- * array of events, and moves a "hole" instead of swapping entries. Nothing is allocated per
- * operation once the arrays have grown to the working size.
+ * <p>This is the simulator's hot path, so the heap holds only primitives, in two parallel
+ * arrays (1-based): the times, and a word packing the sequence number (high 39 bits) with the
+ * index of the event's slot in a side table (low 24 bits). Sifting therefore moves plain longs,
+ * never object references (no GC write barriers); an event reference is written once when
+ * added and read once when polled. Nothing is allocated per operation once the arrays have
+ * grown to the working size.
+ *
+ * <p>Two classic refinements: removal is bottom-up (the hole sinks along the smaller children
+ * with one time comparison per level, then the last entry rises), and it is lazy: the polled
+ * root stays in place until the next operation, so when the fired event schedules a successor
+ * (the common case) the successor simply replaces the root and sinks once.
  *
  * <p>The sequence number is assigned at insertion and breaks ties, so events at the same time
  * fire in the order they were scheduled, never in heap order.
  */
 public final class EventQueue {
-    private long[] keys;      // keys[2*i] = time, keys[2*i+1] = sequence of heap slot i
-    private Event[] events;
-    private int size;
+    private static final int SLOT_BITS = 24;
+    private static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
+    /** Largest number of pending events (16 Mi). */
+    public static final int MAX_PENDING = 1 << SLOT_BITS;
+    private static final long MAX_SEQ = (1L << (63 - SLOT_BITS)) - 1;
+
+    private long[] times;     // times[i], i in 1..size; times[size+1] = +inf sentinel
+    private long[] ties;      // seq << SLOT_BITS | slot
+    private int size;         // entries in the heap, including a dead root
+    private boolean deadRoot; // the root was polled but not yet removed
     private long nextSeq;
+    private long polledTime;
+    private Event[] slots;
+    private int[] freeSlots;
+    private int freeCount;
 
     public EventQueue() {
         this(256);
     }
 
     public EventQueue(int initialCapacity) {
-        int cap = Math.max(4, initialCapacity);
-        keys = new long[2 * cap];
-        events = new Event[cap];
+        int cap = Math.max(4, Math.min(initialCapacity, MAX_PENDING));
+        times = new long[cap + 2];
+        ties = new long[cap + 2];
+        Arrays.fill(times, Long.MAX_VALUE);
+        Arrays.fill(ties, Long.MAX_VALUE);
+        slots = new Event[cap];
+        freeSlots = new int[cap];
+        for (int i = 0; i < cap; i++) {
+            freeSlots[i] = cap - 1 - i;
+        }
+        freeCount = cap;
     }
 
+    /** Number of pending events. */
     public int size() {
-        return size;
+        return deadRoot ? size - 1 : size;
     }
 
     public boolean isEmpty() {
-        return size == 0;
+        return size() == 0;
     }
 
     /** Inserts {@code event} at {@code time}; returns its sequence number. */
     public long add(long time, Event event) {
-        if (size == events.length) {
+        if (freeCount == 0) {
             grow();
         }
         long seq = nextSeq++;
-        siftUp(size++, time, seq, event);
+        if (seq > MAX_SEQ) {
+            throw new IllegalStateException("more than 2^39 events scheduled in one simulation");
+        }
+        int slot = freeSlots[--freeCount];
+        slots[slot] = event;
+        long tie = (seq << SLOT_BITS) | slot;
+        if (deadRoot) {
+            deadRoot = false;
+            sinkFromRoot(time, tie);
+        } else {
+            siftUp(++size, time, tie);
+        }
         return seq;
     }
 
     /** Time of the earliest event; the queue must not be empty. */
     public long peekTime() {
+        if (deadRoot) {
+            removeRoot();
+        }
         if (size == 0) {
             throw new NoSuchElementException("event queue is empty");
         }
-        return keys[0];
+        return times[1];
     }
 
     /** Removes and returns the earliest event (ties: the earliest scheduled). */
     public Event poll() {
+        if (deadRoot) {
+            removeRoot();
+        }
         if (size == 0) {
             throw new NoSuchElementException("event queue is empty");
         }
-        Event top = events[0];
-        int last = --size;
-        long lastTime = keys[2 * last];
-        long lastSeq = keys[2 * last + 1];
-        Event lastEvent = events[last];
-        events[last] = null;
-        if (last > 0) {
-            siftDown(0, lastTime, lastSeq, lastEvent);
-        }
+        int slot = (int) (ties[1] & SLOT_MASK);
+        Event top = slots[slot];
+        slots[slot] = null;
+        freeSlots[freeCount++] = slot;
+        deadRoot = true;
         return top;
+    }
+
+    /**
+     * Removes and returns the earliest event if it is due at or before {@code limit}, else
+     * returns null (also when empty). Its time is then {@link #polledTime()}. One call instead
+     * of peek + poll, for the simulator's loop.
+     */
+    public Event pollDue(long limit) {
+        if (deadRoot) {
+            removeRoot();
+        }
+        if (size == 0 || times[1] > limit) {
+            return null;
+        }
+        polledTime = times[1];
+        int slot = (int) (ties[1] & SLOT_MASK);
+        Event top = slots[slot];
+        slots[slot] = null;
+        freeSlots[freeCount++] = slot;
+        deadRoot = true;
+        return top;
+    }
+
+    /** Time of the event last returned by {@link #pollDue}. */
+    public long polledTime() {
+        return polledTime;
     }
 
     /** Drops every pending event. */
     public void clear() {
-        Arrays.fill(events, 0, size, null);
-        size = 0;
-    }
-
-    private void siftUp(int hole, long time, long seq, Event event) {
-        long[] k = keys;
-        Event[] ev = events;
-        while (hole > 0) {
-            int parent = (hole - 1) >>> 1;
-            long pt = k[2 * parent];
-            if (pt < time || (pt == time && k[2 * parent + 1] < seq)) {
-                break;
-            }
-            k[2 * hole] = pt;
-            k[2 * hole + 1] = k[2 * parent + 1];
-            ev[hole] = ev[parent];
-            hole = parent;
+        Arrays.fill(slots, null);
+        Arrays.fill(times, Long.MAX_VALUE);
+        Arrays.fill(ties, Long.MAX_VALUE);
+        freeCount = slots.length;
+        for (int i = 0; i < freeCount; i++) {
+            freeSlots[i] = freeCount - 1 - i;
         }
-        k[2 * hole] = time;
-        k[2 * hole + 1] = seq;
-        ev[hole] = event;
+        size = 0;
+        deadRoot = false;
     }
 
-    private void siftDown(int hole, long time, long seq, Event event) {
-        long[] k = keys;
-        Event[] ev = events;
+    private void removeRoot() {
+        deadRoot = false;
+        int n = size--;
+        long lastTime = times[n];
+        long lastTie = ties[n];
+        times[n] = Long.MAX_VALUE; // the sentinel moves down one place
+        ties[n] = Long.MAX_VALUE;
+        if (n > 1) {
+            sinkFromRoot(lastTime, lastTie);
+        }
+    }
+
+    /**
+     * Puts (time, tie) in place of the root: the hole sinks to a leaf along the smaller
+     * children, then the entry rises to its place. Equal times (rare) compare sequence numbers.
+     */
+    private void sinkFromRoot(long time, long tie) {
+        long[] t = times;
+        long[] s = ties;
         int n = size;
-        int half = n >>> 1;
-        while (hole < half) {
-            int child = 2 * hole + 1;
-            long ct = k[2 * child];
-            long cs = k[2 * child + 1];
-            int right = child + 1;
-            if (right < n) {
-                long rt = k[2 * right];
-                long rs = k[2 * right + 1];
-                if (rt < ct || (rt == ct && rs < cs)) {
-                    child = right;
-                    ct = rt;
-                    cs = rs;
-                }
+        int hole = 1;
+        int child;
+        while ((child = hole << 1) <= n) {
+            long ct = t[child];
+            long rt = t[child + 1]; // +inf sentinel when child == n
+            if (rt != ct) {
+                child += rt < ct ? 1 : 0;
+            } else if (s[child + 1] < s[child]) {
+                child++;
             }
-            if (time < ct || (time == ct && seq < cs)) {
-                break;
-            }
-            k[2 * hole] = ct;
-            k[2 * hole + 1] = cs;
-            ev[hole] = ev[child];
+            t[hole] = t[child];
+            s[hole] = s[child];
             hole = child;
         }
-        k[2 * hole] = time;
-        k[2 * hole + 1] = seq;
-        ev[hole] = event;
+        siftUp(hole, time, tie);
+    }
+
+    private void siftUp(int hole, long time, long tie) {
+        long[] t = times;
+        long[] s = ties;
+        while (hole > 1) {
+            int parent = hole >>> 1;
+            long pt = t[parent];
+            if (pt < time || (pt == time && s[parent] < tie)) {
+                break;
+            }
+            t[hole] = pt;
+            s[hole] = s[parent];
+            hole = parent;
+        }
+        t[hole] = time;
+        s[hole] = tie;
     }
 
     private void grow() {
-        int cap = events.length * 2;
-        keys = Arrays.copyOf(keys, 2 * cap);
-        events = Arrays.copyOf(events, cap);
+        int old = slots.length;
+        if (old >= MAX_PENDING) {
+            throw new IllegalStateException("more than " + MAX_PENDING + " pending events");
+        }
+        int cap = Math.min(old * 2, MAX_PENDING);
+        times = Arrays.copyOf(times, cap + 2);
+        ties = Arrays.copyOf(ties, cap + 2);
+        Arrays.fill(times, old + 2, cap + 2, Long.MAX_VALUE);
+        Arrays.fill(ties, old + 2, cap + 2, Long.MAX_VALUE);
+        slots = Arrays.copyOf(slots, cap);
+        freeSlots = Arrays.copyOf(freeSlots, cap);
+        for (int i = old; i < cap; i++) {
+            freeSlots[freeCount++] = cap - 1 - (i - old);
+        }
     }
 }

@@ -34,9 +34,13 @@ public final class Simulator {
     /** Schedules {@code event} at absolute time {@code time} (ns). */
     public void schedule(long time, Event event) {
         if (time < now) {
-            throw new IllegalStateException("event scheduled in the past: t=" + time + " < now=" + now);
+            pastEvent(time);
         }
         queue.add(time, event);
+    }
+
+    private void pastEvent(long time) {
+        throw new IllegalStateException("event scheduled in the past: t=" + time + " < now=" + now);
     }
 
     /** Schedules {@code event} {@code delay} ns from now. */
@@ -80,17 +84,13 @@ public final class Simulator {
     public void runUntil(long time) {
         stopRequested = false;
         EventQueue q = queue;
-        while (!stopRequested && !q.isEmpty()) {
-            long t = q.peekTime();
-            if (t > time) {
-                break;
-            }
-            Event e = q.poll();
-            if (e instanceof Timer timer && timer.isCancelled()) {
+        Event e;
+        while (!stopRequested && (e = q.pollDue(time)) != null) {
+            if (e.getClass() == Timer.class && ((Timer) e).isCancelled()) {
                 cancelledPending--;
                 continue;
             }
-            now = t;
+            now = q.polledTime();
             fired++;
             e.fire();
         }
@@ -103,14 +103,13 @@ public final class Simulator {
     public void runWhile(BooleanSupplier condition) {
         stopRequested = false;
         EventQueue q = queue;
-        while (!stopRequested && !q.isEmpty() && condition.getAsBoolean()) {
-            long t = q.peekTime();
-            Event e = q.poll();
-            if (e instanceof Timer timer && timer.isCancelled()) {
+        Event e;
+        while (!stopRequested && condition.getAsBoolean() && (e = q.pollDue(Long.MAX_VALUE)) != null) {
+            if (e.getClass() == Timer.class && ((Timer) e).isCancelled()) {
                 cancelledPending--;
                 continue;
             }
-            now = t;
+            now = q.polledTime();
             fired++;
             e.fire();
         }

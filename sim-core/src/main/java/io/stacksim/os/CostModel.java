@@ -53,6 +53,11 @@ public record CostModel(long modeSwitchNs, long contextSwitchNs, double memcpyBy
                 os.duration("sched_slice", d.schedSliceNs, 1));
     }
 
+    /** The costs the file layer charges. */
+    public io.stacksim.fs.FsCosts fsCosts() {
+        return new io.stacksim.fs.FsCosts(pageCacheLookupNs, memcpyBytesPerSec, blockSubmitNs, minorFaultNs, majorFaultNs);
+    }
+
     /** CPU time to copy {@code bytes} between user and kernel memory. */
     public long copyNs(long bytes) {
         return (long) Math.ceil(bytes * 1e9 / memcpyBytesPerSec);

@@ -72,5 +72,8 @@ public final class IoCounters {
         stats.gauge(prefix + "cpu_time.user_ms", () -> source.get().userNs / 1e6);
         stats.gauge(prefix + "cpu_time.sys_ms", () -> source.get().sysNs / 1e6);
         stats.counter(prefix + "syscalls.total", () -> source.get().totalSyscalls());
+        for (Syscall sc : Syscall.values()) {
+            stats.counter(prefix + "syscalls." + sc.traceName(), () -> source.get().syscalls(sc));
+        }
     }
 }

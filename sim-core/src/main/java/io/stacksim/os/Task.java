@@ -1,6 +1,7 @@
 package io.stacksim.os;
 
-import io.stacksim.block.IoOwner;
+import io.stacksim.block.Plug;
+import io.stacksim.fs.FsContext;
 import io.stacksim.engine.Event;
 import io.stacksim.engine.Simulator;
 
@@ -14,7 +15,7 @@ import io.stacksim.engine.Simulator;
  * <p>A running task is always inside a compute segment between events; interrupts on its CPU
  * stretch the segment, and a time slice expiring while others wait preempts it.
  */
-public final class Task implements IoOwner {
+public final class Task implements FsContext {
     enum State { NEW, RUNNABLE, RUNNING, SLEEPING, DEAD }
 
     private final int pid;
@@ -38,10 +39,15 @@ public final class Task implements IoOwner {
     long segIrqNs;
     final Event segEvent = this::segmentCheck;
 
+    /** Pages dirtied since balance_dirty_pages last looked (current->nr_dirtied). */
+    private int nrDirtied;
+
     /** The bio that completed last in the task's most recent I/O wait (for the latency breakdown). */
     public io.stacksim.block.Bio lastIo;
     /** Time the task last woke from an I/O sleep (for the latency breakdown). */
     public long lastWakeRequested;
+    /** current->plug. */
+    private Plug plug;
 
     Task(int pid, String comm, Cpus cpus, Simulator sim) {
         this.pid = pid;
@@ -72,6 +78,16 @@ public final class Task implements IoOwner {
         counters.dmaBytes += bytes;
     }
 
+    @Override
+    public Plug plug() {
+        return plug;
+    }
+
+    @Override
+    public void setPlug(Plug plug) {
+        this.plug = plug;
+    }
+
     public IoCounters counters() {
         return counters;
     }
@@ -90,6 +106,58 @@ public final class Task implements IoOwner {
             throw new IllegalStateException(this + " already started");
         }
         cpus.wake(this, main);
+    }
+
+    /** A kernel thread that starts blocked, waiting to be woken (the flusher, kworkers). */
+    public void startAsleep() {
+        if (state != State.NEW) {
+            throw new IllegalStateException(this + " already started");
+        }
+        state = State.SLEEPING;
+    }
+
+    // ------------------------------------------------------------------ FsContext
+
+    @Override
+    public void computeSys(long ns, Runnable then) {
+        compute(ns, true, then);
+    }
+
+    @Override
+    public void wakeUp(Runnable then) {
+        wake(then);
+    }
+
+    @Override
+    public void countCopy(long bytes) {
+        if (bytes > 0) {
+            counters.cpuCopies++;
+            counters.cpuCopyBytes += bytes;
+        }
+    }
+
+    @Override
+    public void countFault(boolean major) {
+        if (major) {
+            counters.majorFaults++;
+        } else {
+            counters.minorFaults++;
+        }
+    }
+
+    @Override
+    public void waitedFor(io.stacksim.block.Bio bio) {
+        lastIo = bio;
+    }
+
+    @Override
+    public int nrDirtied() {
+        return nrDirtied;
+    }
+
+    @Override
+    public void setNrDirtied(int n) {
+        nrDirtied = n;
     }
 
     /**
@@ -162,6 +230,9 @@ public final class Task implements IoOwner {
     public void sleep() {
         if (state != State.RUNNING || segEnd >= 0) {
             throw new IllegalStateException(this + " cannot sleep in state " + state);
+        }
+        if (plug != null) {
+            plug.flush(true); // sched_submit_work -> blk_flush_plug(tsk->plug, true)
         }
         counters.voluntarySwitches++;
         state = State.SLEEPING;

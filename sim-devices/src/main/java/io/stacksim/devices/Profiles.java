@@ -67,6 +67,9 @@ public final class Profiles {
         if (p != null) {
             return p;
         }
+        if (nameOrPath.startsWith(DISKSIM_PREFIX)) {
+            return disksim(nameOrPath.substring(DISKSIM_PREFIX.length()));
+        }
         if (nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml")) {
             Path path = Path.of(nameOrPath);
             if (!Files.exists(path)) {
@@ -75,7 +78,21 @@ public final class Profiles {
             return read(ConfigNode.parseYaml(path), path.toString());
         }
         throw new ConfigException("unknown device profile '" + nameOrPath + "' (known: "
-                + String.join(", ", builtIn.keySet()) + ", or a path to a profile .yaml)");
+                + String.join(", ", builtIn.keySet()) + ", a path to a profile .yaml, or disksim:PATH.parv)");
+    }
+
+    /** Prefix of a profile read from a DiskSim disk spec: {@code disksim:PATH/TO/x.parv}. */
+    public static final String DISKSIM_PREFIX = "disksim:";
+
+    /** A profile for the disk a DiskSim .parv describes (the HDD model reads the spec). */
+    public static DeviceProfile disksim(String parv) {
+        if (parv.isEmpty() || !Files.isRegularFile(Path.of(parv))) {
+            throw new ConfigException(DISKSIM_PREFIX + parv + ": no such DiskSim .parv file");
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("disksim", parv);
+        return new DeviceProfile(DISKSIM_PREFIX + parv, "hdd", "Disk described by the DiskSim spec " + parv,
+                "DiskSim 4.0 parameter files (" + parv + " and the files it sources)", params, parv);
     }
 
     /** Reads a profile document: name, kind, description, source and params. */
@@ -121,6 +138,63 @@ public final class Profiles {
         return dev;
     }
 
+    /**
+     * Builds the network device for a config section naming a {@code kind: nic} profile in
+     * {@code profile} (default {@code defaultProfile}), overlaid with the section's other keys.
+     */
+    public io.stacksim.device.NetworkDevice createNetwork(ConfigNode section, String defaultProfile) {
+        DeviceProfile profile = lookup(section.string("profile", defaultProfile));
+        if (!profile.kind().equals("nic")) {
+            throw section.error("profile", "'" + profile.name() + "' is a " + profile.kind() + " device, not a network device");
+        }
+        ConfigNode overrides = section.copy();
+        overrides.remove("profile");
+        section.markOpen();
+        ConfigNode params = profile.parameters(overrides);
+        io.stacksim.device.NetworkDevice nic = io.stacksim.devices.net.Nic.build(params.string("dev_name", "eth0"), params);
+        params.checkAllUsed();
+        return nic;
+    }
+
+    /**
+     * Figures that follow from a profile's parameters (effective link rate, raw capacity,
+     * over-provisioning, parallel units), for {@code stacksim profiles NAME}; empty for kinds
+     * without derived figures.
+     */
+    public static java.util.List<String> derived(DeviceProfile profile) {
+        ConfigNode p = profile.parameters(null);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        switch (profile.kind()) {
+            case "nvme", "sata-ssd" -> {
+                io.stacksim.device.DeviceLimits lim = LimitsReader.read(p);
+                io.stacksim.devices.ssd.SsdConfig c = io.stacksim.devices.ssd.SsdConfig.from(p, lim);
+                io.stacksim.devices.ssd.FlashGeometry g = c.geometry();
+                io.stacksim.devices.dma.LinkSpec link = profile.kind().equals("nvme")
+                        ? io.stacksim.devices.dma.LinkSpec.pcie(p.intValue("pcie_gen", 3, 1, 5), p.intValue("pcie_lanes", 4, 1, 16),
+                                (int) p.size("max_payload", 256, 128, 4096))
+                        : io.stacksim.devices.dma.LinkSpec.sata3();
+                out.add(String.format(java.util.Locale.ROOT, "host link: %s, %.3f GB/s after encoding, %.3f GB/s of data",
+                        link.name(), link.encodedBytesPerSecond() / 1e9, link.dataBytesPerSecond() / 1e9));
+                out.add(String.format(java.util.Locale.ROOT, "NAND: %d dies (%d channels), %d planes, raw %.1f GiB, user %.1f GiB,"
+                        + " over-provisioning %.1f%%", g.dies(), g.channels(), g.planes(), g.rawBytes() / (double) (1L << 30),
+                        lim.capacityBytes() / (double) (1L << 30), 100 * c.overProvisioning()));
+                int units = c.independentPlaneReads() ? g.planes() : g.dies();
+                long perRead = c.timing().readNs() + c.timing().channelNs(g.channelBytes(1));
+                out.add(String.format(java.util.Locale.ROOT, "4 KiB random-read ceilings: %d read units / (tR + transfer) = %.0f K IOPS;"
+                        + " firmware %d cores / %d ns = %.0f K IOPS", units, units * 1e6 / perRead,
+                        c.controllerCores(), c.commandOverheadNs(), c.controllerCores() * 1e6 / c.commandOverheadNs()));
+            }
+            case "hdd" -> {
+                io.stacksim.devices.hdd.HddModel m = io.stacksim.devices.hdd.HddProfile.build(p.string("dev_name", "sda"), p);
+                out.addAll(m.params().describe().lines().toList());
+            }
+            default -> {
+            }
+        }
+        p.markOpen();
+        return out;
+    }
+
     /** The model behind each kind. */
     static BlockDevice build(DeviceProfile profile, ConfigNode p) {
         String devName = p.string("dev_name", defaultDevName(profile.kind()));
@@ -134,6 +208,11 @@ public final class Profiles {
             case "ram" -> new RamDisk(devName, LimitsReader.read(p),
                     p.rate("memory_bandwidth", 7.5e9),
                     p.duration("per_request", 300, 1));
+            case "nvme" -> io.stacksim.devices.nvme.NvmeProfile.build(devName, p);
+            case "sata-ssd" -> io.stacksim.devices.ssd.SataSsd.build(devName, p);
+            case "hdd" -> io.stacksim.devices.hdd.HddProfile.build(devName, p);
+            case "nic" -> throw new ConfigException(profile.origin() + ": profile '" + profile.name()
+                    + "' is a network device (kind nic), not a block device");
             default -> throw new ConfigException(profile.origin() + ": profile '" + profile.name()
                     + "' has unknown kind '" + profile.kind() + "'");
         };
@@ -153,6 +232,7 @@ public final class Profiles {
             case "ram" -> "ram0";
             case "nvme" -> "nvme0n1";
             case "nic" -> "eth0";
+            case "sata-ssd" -> "sda";
             default -> "sda";
         };
     }

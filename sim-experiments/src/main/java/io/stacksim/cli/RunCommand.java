@@ -29,6 +29,12 @@ final class RunCommand implements Callable<Integer> {
 
     enum Format { text, json }
 
+    @Option(names = "--check", description = "check the page cache's invariants during the run and report violations")
+    boolean check;
+
+    @Option(names = "--blktrace", paramLabel = "FILE", description = "write the run's block trace as blkparse text to FILE")
+    Path blktrace;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -36,15 +42,22 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         ConfigNode root = ConfigLoader.load(config, sets);
         long wall = System.nanoTime();
-        RunResult r = Simulation.run(root);
+        RunResult r = Simulation.run(root, blktrace, check);
         wall = System.nanoTime() - wall;
         spec.commandLine().getOut().print(format == Format.json ? JsonResult.format(r) : TextSummary.format(r));
         spec.commandLine().getOut().flush();
+        if (check && format == Format.text) {
+            spec.commandLine().getOut().printf("check: %d invariant violations%n", r.checkViolations().size());
+            for (String v : r.checkViolations()) {
+                spec.commandLine().getOut().println("  " + v);
+            }
+            spec.commandLine().getOut().flush();
+        }
         long ios = r.metrics().getOrDefault("io.read.ios", 0L).longValue() + r.metrics().getOrDefault("io.write.ios", 0L).longValue();
         if (System.getenv("STACKSIM_QUIET") == null) {
             spec.commandLine().getErr().printf(Locale.ROOT, "(wall %.2f s, %.0f simulated I/Os per wall-second)%n",
                     wall / 1e9, ios / (wall / 1e9));
         }
-        return 0;
+        return check && !r.checkViolations().isEmpty() ? 1 : 0;
     }
 }

@@ -43,6 +43,9 @@ public final class JsonResult {
         }
         root.put("jobs", jobs);
         root.put("metrics", r.metrics());
+        if (r.metrics().containsKey("check.violations")) {
+            root.put("check_violations", r.checkViolations());
+        }
         return root;
     }
 

@@ -1,0 +1,417 @@
+package io.stacksim.block;
+
+import io.stacksim.config.ConfigNode;
+import io.stacksim.engine.Stats;
+import java.util.Comparator;
+import java.util.TreeSet;
+
+/**
+ * {@code mq-deadline}, as block/mq-deadline.c of Linux 6.16+.
+ *
+ * <p>Per I/O priority level (RT, BE, IDLE; class NONE is BE) there are two sector-sorted trees
+ * and two FIFOs (read, write), a dispatch list for at-head inserts, and the position of the
+ * last dispatched request per direction ({@code latest_pos}). {@code last_dir}, {@code batching}
+ * and {@code starved} are shared by all levels.
+ *
+ * <p>Dispatch for one level (__dd_dispatch_request): the dispatch list first; then, while the
+ * batch lasts ({@code batching < fifo_batch}), the next request at or after {@code latest_pos}
+ * in {@code last_dir}; otherwise choose a direction (reads, unless writes wait and reads have
+ * already been preferred {@code writes_starved} times), and take the first request at or after
+ * {@code latest_pos} in it, or the FIFO head when that one has expired or none lies ahead (the
+ * scan is one-way ascending and restarts from the oldest request). Deadlines are in jiffies and
+ * checked only when a batch starts. Across levels (dd_dispatch_request): first requests of the
+ * lower levels that waited longer than {@code prio_aging_expire} when two or more levels hold
+ * I/O, then strict priority, stopping at the first level that still has I/O queued or in flight.
+ *
+ * <p>Merging: the elevator core (last_merge, back merges by hash) plus the front-merge lookup in
+ * the sort tree when {@code front_merges} is 1 (dd_request_merge); a merged request keeps the
+ * earlier FIFO deadline (dd_merged_requests). Writes and asynchronous requests may use only
+ * {@code async_depth} of the nr_requests tags (dd_limit_depth).
+ *
+ * <p>Tunables, under {@code block.iosched} with the kernel's names and defaults:
+ * read_expire 500 ms, write_expire 5000 ms, writes_starved 2, fifo_batch 16, front_merges 1,
+ * prio_aging_expire 10000 ms, async_depth = nr_requests (0 here). Jiffies are counted at
+ * CONFIG_HZ = 250, the Debian and Ubuntu kernels' setting.
+ */
+public final class DeadlineScheduler extends Elevator {
+    /** CONFIG_HZ of the modelled kernel. */
+    public static final int HZ = 250;
+    private static final long JIFFY_NS = 1_000_000_000L / HZ;
+    static final int READ = 0;
+    static final int WRITE = 1;
+    static final int RT = 0;
+    static final int BE = 1;
+    static final int IDLE = 2;
+    private static final String[] PRIO_NAMES = {"rt", "be", "idle"};
+
+    /**
+     * The sysfs tunables (values as sysfs shows them: times in ms).
+     *
+     * @param asyncDepth 0 = nr_requests (dd_depth_updated)
+     */
+    public record Tunables(int readExpireMs, int writeExpireMs, int writesStarved, int fifoBatch,
+                           int frontMerges, int prioAgingExpireMs, int asyncDepth) {
+        public static Tunables defaults() {
+            return new Tunables(500, 5000, 2, 16, 1, 10000, 0);
+        }
+
+        /** Reads {@code block.iosched}; ranges as the kernel's store functions clamp them. */
+        public static Tunables from(ConfigNode s) {
+            Tunables d = defaults();
+            return new Tunables(
+                    ms(s, "read_expire", d.readExpireMs),
+                    ms(s, "write_expire", d.writeExpireMs),
+                    s.intValue("writes_starved", d.writesStarved, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                    s.intValue("fifo_batch", d.fifoBatch, 0, Integer.MAX_VALUE),
+                    s.intValue("front_merges", d.frontMerges, 0, 1),
+                    ms(s, "prio_aging_expire", d.prioAgingExpireMs),
+                    s.intValue("async_depth", d.asyncDepth, 0, Integer.MAX_VALUE));
+        }
+
+        private static int ms(ConfigNode s, String key, int def) {
+            long ns = s.duration(key, def * 1_000_000L, 1_000_000L);
+            if (ns < 0 || ns / 1_000_000L > Integer.MAX_VALUE) {
+                throw s.error(key, "must be between 0 and " + Integer.MAX_VALUE + " ms");
+            }
+            return (int) (ns / 1_000_000L);
+        }
+    }
+
+    /**
+     * Sort order of a tree: the sector a request was sorted under, then insertion (an equal key
+     * goes to the right). Like an rbtree node, a request keeps its place until it is re-sorted,
+     * so a front merge's neighbour lookup (rb_prev) and removal work on its old place.
+     */
+    private static final Comparator<Request> BY_SECTOR = (a, b) -> a.treeKey != b.treeKey
+            ? Long.compare(a.treeKey, b.treeKey) : Long.compare(a.treeSeq, b.treeSeq);
+
+    /** struct dd_per_prio. */
+    private static final class PerPrio {
+        final RequestList dispatch = new RequestList();
+        @SuppressWarnings("unchecked")
+        final TreeSet<Request>[] sort = new TreeSet[] {new TreeSet<>(BY_SECTOR), new TreeSet<>(BY_SECTOR)};
+        final RequestList[] fifo = {new RequestList(), new RequestList()};
+        final long[] latestPos = new long[2];
+        long inserted;
+        long merged;
+        long dispatched;
+        long completed;
+    }
+
+    private final Tunables t;
+    private final PerPrio[] perPrio = {new PerPrio(), new PerPrio(), new PerPrio()};
+    private final long[] fifoExpire = new long[2];
+    private final long prioAgingExpire;
+    private int lastDir = WRITE;
+    private int batching;
+    private int starved;
+    private long treeSeq;
+    private int asyncDepth;
+    private final Request probe = new Request(Op.READ, 0, IoPriority.NONE, 0, 0);
+    private long batches;
+    private long writeBatchesForced;
+    private long expiredPicks;
+
+    public DeadlineScheduler(Tunables tunables) {
+        this.t = tunables;
+        this.fifoExpire[READ] = msecsToJiffies(t.readExpireMs());
+        this.fifoExpire[WRITE] = msecsToJiffies(t.writeExpireMs());
+        this.prioAgingExpire = msecsToJiffies(t.prioAgingExpireMs());
+    }
+
+    @Override
+    public String name() {
+        return "mq-deadline";
+    }
+
+    public Tunables tunables() {
+        return t;
+    }
+
+    @Override
+    public void init(BlockQueue queue) {
+        super.init(queue);
+        asyncDepth = t.asyncDepth() > 0 ? t.asyncDepth() : queue.nrRequests();
+    }
+
+    /** msecs_to_jiffies rounds up. */
+    static long msecsToJiffies(long ms) {
+        long msPerJiffy = 1000 / HZ;
+        return (ms + msPerJiffy - 1) / msPerJiffy;
+    }
+
+    private long jiffies() {
+        return q.sim().now() / JIFFY_NS;
+    }
+
+    /** rq_data_dir: writes and discards are WRITE. */
+    static int dir(Op op) {
+        return op == Op.WRITE || op == Op.DISCARD ? WRITE : READ;
+    }
+
+    /** ioprio_class_to_prio. */
+    static int prio(IoPriority p) {
+        return switch (p) {
+            case RT -> RT;
+            case IDLE -> IDLE;
+            default -> BE;
+        };
+    }
+
+    // ------------------------------------------------------------------ trees
+
+    private void treeAdd(PerPrio pp, Request rq) {
+        rq.treeSeq = ++treeSeq;
+        rq.treeKey = rq.sector;
+        pp.sort[dir(rq.op)].add(rq);
+        rq.inTree = true;
+    }
+
+    private void treeDel(PerPrio pp, Request rq) {
+        if (rq.inTree) {
+            pp.sort[dir(rq.op)].remove(rq);
+            rq.inTree = false;
+        }
+    }
+
+    /** deadline_from_pos: the first request with a sector at or after {@code pos}. */
+    private Request fromPos(PerPrio pp, int dir, long pos) {
+        probe.treeKey = pos;
+        probe.treeSeq = Long.MIN_VALUE;
+        return pp.sort[dir].ceiling(probe);
+    }
+
+    /** deadline_remove_request. */
+    private void remove(PerPrio pp, Request rq) {
+        RequestList l = rq.schedData instanceof RequestList rl ? rl : null;
+        if (l != null) {
+            l.remove(rq);
+        }
+        treeDel(pp, rq);
+        forget(rq);
+    }
+
+    // ------------------------------------------------------------------ elevator hooks
+
+    @Override
+    protected Request requestMerge(Bio bio) {
+        if (t.frontMerges() == 0) {
+            return null;
+        }
+        PerPrio pp = perPrio[prio(bio.priority)];
+        Request rq = fromPos(pp, dir(bio.op), bio.endSector());
+        if (rq != null && rq.sector == bio.endSector() && q.bioMergeOk(rq, bio)) {
+            return rq;
+        }
+        return null;
+    }
+
+    @Override
+    protected void requestMerged(Request rq, boolean front) {
+        if (front && rq.inTree) {
+            PerPrio pp = perPrio[prio(rq.priority)];
+            treeDel(pp, rq);
+            treeAdd(pp, rq);
+        }
+    }
+
+    @Override
+    protected void mergedRequests(Request rq, Request next) {
+        PerPrio pp = perPrio[prio(next.priority)];
+        pp.merged++;
+        if (RequestList.onList(rq) && RequestList.onList(next) && next.fifoTime < rq.fifoTime) {
+            ((RequestList) next.schedData).moveAfter(rq, next);
+            rq.fifoTime = next.fifoTime;
+        }
+        remove(pp, next);
+    }
+
+    @Override
+    protected Request latterRequest(Request rq) {
+        return rq.inTree ? perPrio[prio(rq.priority)].sort[dir(rq.op)].higher(rq) : null;
+    }
+
+    @Override
+    protected Request formerRequest(Request rq) {
+        return rq.inTree ? perPrio[prio(rq.priority)].sort[dir(rq.op)].lower(rq) : null;
+    }
+
+    /** dd_limit_depth: synchronous reads are not throttled. */
+    @Override
+    public int depthLimit(Bio bio) {
+        boolean syncRead = bio.op == Op.READ;
+        return syncRead ? Integer.MAX_VALUE : asyncDepth;
+    }
+
+    // ------------------------------------------------------------------ insert
+
+    /** dd_insert_request. */
+    @Override
+    public boolean insert(Request rq, boolean atHead) {
+        int prio = prio(rq.priority);
+        PerPrio pp = perPrio[prio];
+        if (rq.elvPrio < 0) {
+            pp.inserted++;
+        }
+        rq.elvPrio = prio;
+        if (insertMerge(rq)) {
+            return false;
+        }
+        if (atHead) {
+            pp.dispatch.addHead(rq);
+            rq.fifoTime = jiffies();
+        } else {
+            int d = dir(rq.op);
+            treeAdd(pp, rq);
+            addMergeable(rq);
+            rq.fifoTime = jiffies() + fifoExpire[d];
+            pp.fifo[d].addTail(rq);
+        }
+        return true;
+    }
+
+    @Override
+    public void completed(Request rq) {
+        if (rq.elvPrio >= 0) {
+            perPrio[rq.elvPrio].completed++;
+        }
+    }
+
+    private long queued(int prio) {
+        PerPrio pp = perPrio[prio];
+        return pp.inserted - pp.completed;
+    }
+
+    @Override
+    public boolean hasWork() {
+        for (PerPrio pp : perPrio) {
+            if (!pp.dispatch.isEmpty() || !pp.fifo[READ].isEmpty() || !pp.fifo[WRITE].isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    /** started_after: the request was inserted after {@code latestStart} (jiffies). */
+    private boolean startedAfter(Request rq, long latestStart) {
+        long start = rq.fifoTime - fifoExpire[dir(rq.op)];
+        return start > latestStart;
+    }
+
+    /** __dd_dispatch_request for one priority level, only requests inserted by {@code latestStart}. */
+    private Request dispatchFrom(PerPrio pp, long latestStart) {
+        Request rq;
+        int dataDir;
+        if (!pp.dispatch.isEmpty()) {
+            rq = pp.dispatch.first();
+            if (startedAfter(rq, latestStart)) {
+                return null;
+            }
+            pp.dispatch.remove(rq);
+            dataDir = dir(rq.op);
+            return done(rq, dataDir);
+        }
+        // Batches are reads XOR writes.
+        rq = fromPos(pp, lastDir, pp.latestPos[lastDir]);
+        if (rq != null && batching < t.fifoBatch()) {
+            dataDir = dir(rq.op);
+            if (startedAfter(rq, latestStart)) {
+                return null;
+            }
+            batching++;
+            remove(pp, rq);
+            return done(rq, dataDir);
+        }
+        // Not in a batch: choose a direction.
+        if (!pp.fifo[READ].isEmpty()) {
+            if (!pp.fifo[WRITE].isEmpty() && starved++ >= t.writesStarved()) {
+                dataDir = WRITE;
+                starved = 0;
+                writeBatchesForced++;
+            } else {
+                dataDir = READ;
+            }
+        } else if (!pp.fifo[WRITE].isEmpty()) {
+            dataDir = WRITE;
+            starved = 0;
+        } else {
+            return null;
+        }
+        Request nextRq = fromPos(pp, dataDir, pp.latestPos[dataDir]);
+        Request head = pp.fifo[dataDir].first();
+        boolean expired = jiffies() >= head.fifoTime;
+        if (expired || nextRq == null) {
+            // A deadline expired, or nothing lies ahead: restart from the oldest request.
+            rq = head;
+            if (expired) {
+                expiredPicks++;
+            }
+        } else {
+            rq = nextRq;
+        }
+        lastDir = dataDir;
+        batching = 0;
+        if (startedAfter(rq, latestStart)) {
+            return null;
+        }
+        batches++;
+        batching++;
+        remove(pp, rq);
+        return done(rq, dataDir);
+    }
+
+    private Request done(Request rq, int dataDir) {
+        PerPrio pp = perPrio[rq.elvPrio >= 0 ? rq.elvPrio : prio(rq.priority)];
+        pp.latestPos[dataDir] = rq.sector;
+        pp.dispatched++;
+        return rq;
+    }
+
+    /** dd_dispatch_prio_aged_requests. */
+    private Request dispatchAged(long now) {
+        int levels = (queued(RT) > 0 ? 1 : 0) + (queued(BE) > 0 ? 1 : 0) + (queued(IDLE) > 0 ? 1 : 0);
+        if (levels < 2) {
+            return null;
+        }
+        for (int p = BE; p <= IDLE; p++) {
+            Request rq = dispatchFrom(perPrio[p], now - prioAgingExpire);
+            if (rq != null) {
+                return rq;
+            }
+        }
+        return null;
+    }
+
+    /** dd_dispatch_request. */
+    @Override
+    public Request dispatch() {
+        long now = jiffies();
+        Request rq = dispatchAged(now);
+        if (rq != null) {
+            return rq;
+        }
+        for (int p = RT; p <= IDLE; p++) {
+            rq = dispatchFrom(perPrio[p], now);
+            if (rq != null || queued(p) > 0) {
+                break;
+            }
+        }
+        return rq;
+    }
+
+    @Override
+    public void registerStats(Stats stats, String prefix) {
+        stats.counter(prefix + "batches", () -> batches);
+        stats.counter(prefix + "write_batches_for_starvation", () -> writeBatchesForced);
+        stats.counter(prefix + "expired_fifo_picks", () -> expiredPicks);
+        for (int p = 0; p < 3; p++) {
+            PerPrio pp = perPrio[p];
+            String n = prefix + "prio." + PRIO_NAMES[p] + ".";
+            stats.counter(n + "inserted", () -> pp.inserted);
+            stats.counter(n + "merged", () -> pp.merged);
+            stats.counter(n + "dispatched", () -> pp.dispatched);
+        }
+    }
+}

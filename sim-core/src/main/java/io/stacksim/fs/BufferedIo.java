@@ -1,0 +1,375 @@
+package io.stacksim.fs;
+
+import io.stacksim.block.Bio;
+
+/**
+ * Buffered reads and writes through the page cache (mm/filemap.c: filemap_read;
+ * generic_perform_write).
+ *
+ * <p>A read takes batches of contiguous cached pages from the requested position
+ * (filemap_get_read_batch, at most a folio batch of 31): a miss starts synchronous readahead;
+ * a PG_readahead mark on the batch's last page starts asynchronous readahead; a last page
+ * still being read is waited for; then the batch is copied to the user buffer (a CPU copy at
+ * memcpy bandwidth, plus a lookup per page) and the next batch follows. The first page of a
+ * read is marked accessed unless the previous read ended in it, the others always.
+ *
+ * <p>A write locks each page (reading it first when only part of a page that holds data is
+ * overwritten), copies the user data in, marks it dirty and unlocks it, in batches of up to
+ * 32 pages after which balance_dirty_pages may make the writer sleep. O_SYNC and O_DSYNC
+ * writes then write the range back and flush the device cache (generic_write_sync).
+ */
+public final class BufferedIo {
+    /** PAGEVEC_SIZE: folios per read batch. */
+    static final int READ_BATCH = 31;
+    /** Pages written between two balance_dirty_pages checks. */
+    static final int WRITE_BATCH = 32;
+
+    private final PageCache cache;
+    private final Readahead readahead;
+    private final Writeback writeback;
+    private final FsCosts costs;
+
+    public BufferedIo(PageCache cache, Readahead readahead, Writeback writeback, FsCosts costs) {
+        this.cache = cache;
+        this.readahead = readahead;
+        this.writeback = writeback;
+        this.costs = costs;
+    }
+
+    public PageCache cache() {
+        return cache;
+    }
+
+    public Readahead readahead() {
+        return readahead;
+    }
+
+    public Writeback writeback() {
+        return writeback;
+    }
+
+    /** The outcome of a buffered call, with the bio the caller last waited for (or null). */
+    @FunctionalInterface
+    public interface Done {
+        void done(long result, Bio waitedFor);
+    }
+
+    // ------------------------------------------------------------------ read
+
+    /** filemap_read of [pos, pos+len) on {@code ctx}'s CPU; {@code done} runs on it too. */
+    public void read(FsContext ctx, OpenFile f, long pos, long len, Done done) {
+        long end = Math.min(pos + len, f.file().size());
+        if (pos >= end) {
+            done.done(0, null);
+            return;
+        }
+        new ReadOp(ctx, f, pos, end, true, done).step();
+    }
+
+    /**
+     * filemap_splice_read of [pos, pos+len): the same page lookup, readahead and waiting as
+     * {@link #read}, but the uptodate pages are not copied to a user buffer: the caller (splice,
+     * sendfile) takes references to them instead. Charges the lookups, counts no copy.
+     */
+    public void spliceRead(FsContext ctx, OpenFile f, long pos, long len, Done done) {
+        long end = Math.min(pos + len, f.file().size());
+        if (pos >= end) {
+            done.done(0, null);
+            return;
+        }
+        new ReadOp(ctx, f, pos, end, false, done).step();
+    }
+
+    private final class ReadOp {
+        private final FsContext ctx;
+        private final OpenFile f;
+        private final CachedFile cf;
+        private final Readahead.State ra;
+        private final long end;
+        private final Done done;
+        /** copy_to_user (read) or page references only (splice). */
+        private final boolean copy;
+        private final int[] batch = new int[READ_BATCH];
+        private long pos;
+        private long lastPos;
+        private long copied;
+        private Bio waited;
+        /** Pages below this index have been counted as hits or misses already. */
+        private long counted;
+
+        ReadOp(FsContext ctx, OpenFile f, long pos, long end, boolean copy, Done done) {
+            this.ctx = ctx;
+            this.copy = copy;
+            this.f = f;
+            this.cf = cache.state(f.file());
+            this.ra = readahead.state(f);
+            this.pos = pos;
+            this.end = end;
+            this.done = done;
+            this.lastPos = ra.prevPos;
+        }
+
+        void step() {
+            if (pos >= end) {
+                finish();
+                return;
+            }
+            long index = pos >>> VmSettings.PAGE_SHIFT;
+            long lastIndex = (end + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT;
+            int slot = cache.find(cf, index);
+            if (slot < 0) {
+                count(index, false);
+                readahead.syncRa(f, cf, index, lastIndex - index, ctx);
+                slot = cache.find(cf, index);
+                if (slot < 0) {
+                    // Readahead found no memory: allocate this one page, waiting if need be.
+                    slot = cache.addLocked(cf, index);
+                    if (slot < 0) {
+                        ctx.sleep();
+                        cache.waitForMemory(() -> ctx.wakeUp(this::step));
+                        return;
+                    }
+                    cache.readPage(cf, index, ctx);
+                }
+            } else {
+                count(index, true);
+            }
+            int n = 0;
+            for (long i = index; i < lastIndex && n < READ_BATCH; i++) {
+                int s = i == index ? slot : cache.find(cf, i);
+                if (s < 0) {
+                    break;
+                }
+                count(i, true);
+                batch[n++] = s;
+                if (!cache.isUptodate(s)) {
+                    break;
+                }
+            }
+            int last = batch[n - 1];
+            long lastIdx = index + n - 1;
+            if (cache.hasReadaheadMark(last)) {
+                readahead.asyncRa(f, cf, last, lastIdx, lastIndex - lastIdx, ctx);
+            }
+            if (!cache.isUptodate(last)) {
+                // filemap_update_page: wait for the page's read to finish, then look again.
+                ctx.sleep();
+                cache.waitUnlocked(last, bio -> {
+                    waited = bio;
+                    ctx.wakeUp(this::step);
+                });
+                return;
+            }
+            long batchEnd = Math.min(end, (index + n) << VmSettings.PAGE_SHIFT);
+            long bytes = batchEnd - pos;
+            boolean samePage = lastPos > 0 && ((lastPos - 1) >>> VmSettings.PAGE_SHIFT) == index;
+            if (!samePage) {
+                cache.markAccessed(batch[0]);
+            }
+            for (int i = 1; i < n; i++) {
+                cache.markAccessed(batch[i]);
+            }
+            long cpu = n * costs.pageCacheLookupNs() + (copy ? costs.copyNs(bytes) : 0);
+            ctx.computeSys(cpu, () -> {
+                pos += bytes;
+                copied += bytes;
+                lastPos = pos;
+                step();
+            });
+        }
+
+        /** Counts page {@code i} once per read: present when first looked up is a hit. */
+        private void count(long i, boolean hit) {
+            if (i < counted) {
+                return;
+            }
+            counted = i + 1;
+            if (hit) {
+                cache.countHit();
+            } else {
+                cache.countMiss();
+            }
+        }
+
+        private void finish() {
+            ra.prevPos = lastPos;
+            if (copy) {
+                ctx.countCopy(copied);
+            }
+            done.done(copied, waited);
+        }
+    }
+
+    // ------------------------------------------------------------------ write
+
+    /** generic_perform_write of {@code len} bytes at {@code pos}; {@code done} runs on ctx's CPU. */
+    public void write(FsContext ctx, OpenFile f, long pos, long len, Done done) {
+        if (len == 0) {
+            done.done(0, null);
+            return;
+        }
+        new WriteOp(ctx, f, pos, pos + len, done).step();
+    }
+
+    private final class WriteOp {
+        private final FsContext ctx;
+        private final OpenFile f;
+        private final CachedFile cf;
+        private final long end;
+        private final Done done;
+        private final int[] slots = new int[WRITE_BATCH];
+        private long pos;
+        private long written;
+        private Bio waited;
+
+        WriteOp(FsContext ctx, OpenFile f, long pos, long end, Done done) {
+            this.ctx = ctx;
+            this.f = f;
+            this.cf = cache.state(f.file());
+            this.pos = pos;
+            this.end = end;
+            this.done = done;
+        }
+
+        void step() {
+            if (pos >= end) {
+                finish();
+                return;
+            }
+            int n = 0;
+            long p = pos;
+            long cpu = 0;
+            while (p < end && n < WRITE_BATCH) {
+                long index = p >>> VmSettings.PAGE_SHIFT;
+                long off = p & (VmSettings.PAGE_SIZE - 1);
+                long bytes = Math.min(VmSettings.PAGE_SIZE - off, end - p);
+                int s = cache.find(cf, index);
+                if (s >= 0 && cache.isLocked(s)) {
+                    if (n > 0) {
+                        break; // copy what we have first
+                    }
+                    waitFor(s);
+                    return;
+                }
+                if (s < 0) {
+                    s = cache.addLocked(cf, index);
+                    if (s < 0) {
+                        if (n > 0) {
+                            break;
+                        }
+                        ctx.sleep();
+                        cache.waitForMemory(() -> ctx.wakeUp(this::step));
+                        return;
+                    }
+                    cpu += costs.pageCacheLookupNs();
+                    boolean hasData = (index << VmSettings.PAGE_SHIFT) < f.file().size();
+                    if (bytes < VmSettings.PAGE_SIZE && hasData) {
+                        // A partial write over existing data reads the page first (block_write_begin).
+                        cache.readPage(cf, index, ctx);
+                        if (n > 0) {
+                            break;
+                        }
+                        waitFor(s);
+                        return;
+                    }
+                } else {
+                    if (!cache.isUptodate(s) && bytes < VmSettings.PAGE_SIZE) {
+                        cache.lock(s);
+                        cache.readPage(cf, index, ctx);
+                        if (n > 0) {
+                            break;
+                        }
+                        waitFor(s);
+                        return;
+                    }
+                    cache.lock(s);
+                }
+                cpu += costs.pageCacheLookupNs() + costs.copyNs(bytes);
+                slots[n++] = s;
+                p += bytes;
+            }
+            int count = n;
+            long upTo = p;
+            ctx.computeSys(cpu, () -> {
+                // write_end: the data is in; the pages become uptodate and dirty.
+                for (int i = 0; i < count; i++) {
+                    int s = slots[i];
+                    cache.setUptodate(s);
+                    boolean wasDirty = cache.isDirty(s);
+                    cache.markDirty(s, cf);
+                    if (!wasDirty) {
+                        ctx.setNrDirtied(ctx.nrDirtied() + 1);
+                    }
+                    cache.unlock(s, null);
+                }
+                f.file().extendTo(upTo);
+                written += upTo - pos;
+                pos = upTo;
+                writeback.balanceDirtyPages(ctx, this::step);
+            });
+        }
+
+        private void waitFor(int slot) {
+            ctx.sleep();
+            cache.waitUnlocked(slot, bio -> {
+                if (bio != null) {
+                    waited = bio;
+                }
+                ctx.wakeUp(this::step);
+            });
+        }
+
+        private void finish() {
+            ctx.countCopy(written);
+            if (f.isSync()) {
+                // generic_write_sync: O_SYNC / O_DSYNC write the range back and flush.
+                long first = (end - written) >>> VmSettings.PAGE_SHIFT;
+                long last = (end + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT;
+                writeback.writeAndWait(ctx, cf, first, last,
+                        () -> writeback.flushDevice(ctx, () -> done.done(written, waited)));
+                return;
+            }
+            done.done(written, waited);
+        }
+    }
+
+    // ------------------------------------------------------------------ direct I/O coherence
+
+    /** kiocb_write_and_wait before a direct read: dirty cached data in range reaches the device first. */
+    public void beforeDirectRead(FsContext ctx, OpenFile f, long pos, long len, Runnable then) {
+        CachedFile cf = cache.state(f.file());
+        if (cf.nrPages == 0) {
+            then.run();
+            return;
+        }
+        writeback.writeAndWait(ctx, cf, pos >>> VmSettings.PAGE_SHIFT,
+                (pos + len + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT, then);
+    }
+
+    /**
+     * kiocb_invalidate_pages before a direct write: write back and wait, then drop the cached
+     * pages of the range so later buffered reads see the new data.
+     */
+    public void beforeDirectWrite(FsContext ctx, OpenFile f, long pos, long len, Runnable then) {
+        CachedFile cf = cache.state(f.file());
+        if (cf.nrPages == 0) {
+            then.run();
+            return;
+        }
+        long first = pos >>> VmSettings.PAGE_SHIFT;
+        long last = (pos + len + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT;
+        writeback.writeAndWait(ctx, cf, first, last, () -> {
+            cache.invalidate(cf, first, last);
+            then.run();
+        });
+    }
+
+    /** The invalidation after a direct write completes (pages read in meanwhile are dropped). */
+    public void afterDirectWrite(OpenFile f, long pos, long len) {
+        CachedFile cf = cache.state(f.file());
+        if (cf.nrPages > 0) {
+            cache.invalidate(cf, pos >>> VmSettings.PAGE_SHIFT,
+                    (pos + len + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.stacksim.fs;
+
+import io.stacksim.config.ConfigException;
+import io.stacksim.config.ConfigNode;
+import io.stacksim.config.Units;
+
+/**
+ * Memory and page-cache tunables, config section {@code vm} (the /proc/sys/vm names where
+ * Linux has them; defaults from mm/page-writeback.c and mm/memory.c).
+ *
+ * @param memoryBytes            simulated RAM
+ * @param pageCacheBytes         page-cache capacity: {@code vm.page_cache} as bytes or a
+ *                               percentage of {@code vm.memory} (default 90%: the rest is
+ *                               the kernel and anonymous memory, which are not simulated)
+ * @param dirtyRatio             dirty_ratio, % of dirtyable memory (20)
+ * @param dirtyBackgroundRatio   dirty_background_ratio (10)
+ * @param dirtyBytes             dirty_bytes; non-zero replaces dirty_ratio
+ * @param dirtyBackgroundBytes   dirty_background_bytes; non-zero replaces the ratio
+ * @param dirtyExpireNs          dirty_expire_centisecs (3000 = 30 s)
+ * @param dirtyWritebackNs       dirty_writeback_centisecs (500 = 5 s); 0 disables periodic writeback
+ * @param faultAroundBytes       fault_around_bytes (64 KiB, mm/memory.c)
+ * @param check                  check the page cache's invariants as the run goes (--check)
+ */
+public record VmSettings(long memoryBytes, long pageCacheBytes, int dirtyRatio, int dirtyBackgroundRatio,
+                         long dirtyBytes, long dirtyBackgroundBytes, long dirtyExpireNs, long dirtyWritebackNs,
+                         long faultAroundBytes, boolean check) {
+
+    public static final int PAGE_SIZE = 4096;
+    public static final int PAGE_SHIFT = 12;
+
+    public static VmSettings defaults() {
+        long mem = 8L << 30;
+        return new VmSettings(mem, mem / 10 * 9, 20, 10, 0, 0, 30_000_000_000L, 5_000_000_000L, 65536, false);
+    }
+
+    /** Reads the {@code vm} section. */
+    public static VmSettings from(ConfigNode vm, boolean check) {
+        VmSettings d = defaults();
+        long mem = vm.size("memory", d.memoryBytes, 1 << 20, Long.MAX_VALUE);
+        String pc = vm.string("page_cache", "90%");
+        long cache;
+        try {
+            if (pc.endsWith("%")) {
+                double pct = Double.parseDouble(pc.substring(0, pc.length() - 1));
+                if (pct <= 0 || pct > 100) {
+                    throw new IllegalArgumentException();
+                }
+                cache = (long) (mem * pct / 100);
+            } else {
+                cache = Units.parseSize(pc);
+            }
+        } catch (IllegalArgumentException e) {
+            throw vm.error("page_cache", "expected a size such as 2g or a share of vm.memory such as 50%, got '" + pc + "'");
+        }
+        if (cache > mem) {
+            throw vm.error("page_cache", "larger than vm.memory (" + Units.formatSize(mem) + ")");
+        }
+        if (cache < 64L * PAGE_SIZE) {
+            throw vm.error("page_cache", "needs at least 64 pages (256 KiB)");
+        }
+        int ratio = vm.intValue("dirty_ratio", d.dirtyRatio, 0, 100);
+        int bgRatio = vm.intValue("dirty_background_ratio", d.dirtyBackgroundRatio, 0, 100);
+        long bytes = vm.size("dirty_bytes", 0, 0, Long.MAX_VALUE);
+        long bgBytes = vm.size("dirty_background_bytes", 0, 0, Long.MAX_VALUE);
+        if (bytes != 0 && bytes < 2L * PAGE_SIZE) {
+            throw vm.error("dirty_bytes", "must be 0 or at least 2 pages, as Linux requires");
+        }
+        long expire = vm.longValue("dirty_expire_centisecs", 3000, 0, Integer.MAX_VALUE) * 10_000_000L;
+        long wb = vm.longValue("dirty_writeback_centisecs", 500, 0, Integer.MAX_VALUE) * 10_000_000L;
+        long fa = vm.size("fault_around_bytes", d.faultAroundBytes, PAGE_SIZE, 1 << 20);
+        if (Long.bitCount(fa) != 1) {
+            throw ConfigException.at(vm.origin(), "'vm.fault_around_bytes' must be a power of two");
+        }
+        return new VmSettings(mem, cache, ratio, bgRatio, bytes, bgBytes, expire, wb, fa, check);
+    }
+
+    /** Page-cache capacity in pages. */
+    public int capacityPages() {
+        long pages = pageCacheBytes >> PAGE_SHIFT;
+        if (pages > (1 << 30)) {
+            throw new IllegalArgumentException("page cache too large to simulate: " + pageCacheBytes);
+        }
+        return (int) pages;
+    }
+
+    /**
+     * The hard and background dirty thresholds in pages, from dirtyable memory (free + file
+     * LRU = the whole simulated page cache), as domain_dirty_limits() computes them: the
+     * background threshold is capped below the hard one (half of it if it would not be).
+     */
+    public long[] thresholds() {
+        long dirtyable = capacityPages();
+        long thresh = dirtyBytes > 0 ? (dirtyBytes + PAGE_SIZE - 1) / PAGE_SIZE : dirtyable * dirtyRatio / 100;
+        long bg = dirtyBackgroundBytes > 0 ? (dirtyBackgroundBytes + PAGE_SIZE - 1) / PAGE_SIZE
+                : dirtyable * dirtyBackgroundRatio / 100;
+        if (bg >= thresh) {
+            bg = thresh / 2;
+        }
+        return new long[] {Math.max(thresh, 1), bg};
+    }
+}

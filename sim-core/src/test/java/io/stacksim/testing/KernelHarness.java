@@ -1,0 +1,53 @@
+package io.stacksim.testing;
+
+import io.stacksim.block.BlockQueue;
+import io.stacksim.block.NoneScheduler;
+import io.stacksim.block.QueueSettings;
+import io.stacksim.config.ConfigNode;
+import io.stacksim.config.Origin;
+import io.stacksim.engine.RandomStreams;
+import io.stacksim.engine.Simulator;
+import io.stacksim.fs.FileSystem;
+import io.stacksim.fs.VmSettings;
+import io.stacksim.os.CostModel;
+import io.stacksim.os.Cpus;
+import io.stacksim.os.Kernel;
+import io.stacksim.os.Task;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** A small machine for kernel-path tests: CPUs, a block queue (none) on a recording device, a file system and the kernel. */
+public final class KernelHarness {
+    public final Simulator sim = new Simulator();
+    public final Cpus cpus;
+    public final RecordingDevice device;
+    public final BlockQueue queue;
+    public final FileSystem fs;
+    public final Kernel kernel;
+
+    /**
+     * @param vm overrides of the {@code vm} section, e.g. {@code page_cache=8m}
+     */
+    public KernelHarness(int cpuCount, long deviceLatencyNs, boolean writeCache, Map<String, String> vm) {
+        RandomStreams random = new RandomStreams(1);
+        cpus = new Cpus(sim, cpuCount, CostModel.defaults());
+        device = new RecordingDevice(8L << 30, deviceLatencyNs, writeCache);
+        queue = new BlockQueue(sim, random, device, cpus, new QueueSettings("none", 0, 0, 0, 128, true), new NoneScheduler());
+        fs = new FileSystem(queue, ConfigNode.emptyRoot("test"), random.stream("fs"));
+        ConfigNode v = ConfigNode.emptyRoot("test");
+        vm.forEach((k, val) -> v.set(k, val, Origin.flag("test")));
+        kernel = new Kernel(sim, cpus, fs, VmSettings.from(v, true));
+    }
+
+    /** Starts a task running {@code body} (which must end with task.exit()). */
+    public Task spawn(String name, Consumer<Task> body) {
+        Task t = cpus.newTask(name);
+        t.start(() -> body.accept(t));
+        return t;
+    }
+
+    /** Runs the simulation until no event is left. */
+    public void run() {
+        sim.run();
+    }
+}

@@ -1,0 +1,234 @@
+package io.stacksim.devices.nvme;
+
+import io.stacksim.block.Request;
+import io.stacksim.device.BlockDevice;
+import io.stacksim.device.DeviceHost;
+import io.stacksim.device.DeviceLimits;
+import io.stacksim.devices.dma.LinkSpec;
+import io.stacksim.devices.dma.ScatterGather;
+import io.stacksim.devices.dma.SharedLink;
+import io.stacksim.devices.ssd.FlashBackend;
+import io.stacksim.devices.ssd.SsdCommand;
+import io.stacksim.devices.ssd.SsdConfig;
+import io.stacksim.engine.Simulator;
+import io.stacksim.engine.Stats;
+import io.stacksim.engine.Timer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+
+/**
+ * An NVMe SSD: the {@link FlashBackend} behind an NVMe host interface on a PCIe link.
+ *
+ * <p>Per command (NVM Express Base Specification 1.4, s7.2 "Processing a command"): the driver
+ * writes the submission queue entry and rings the SQ tail doorbell; the controller fetches the
+ * 64-byte entry by DMA ({@code doorbell}: the posted doorbell write plus the fetch round trip),
+ * and, when the data needs more than PRP1/PRP2, the PRP list ({@code prp_list_fetch}). The
+ * firmware then takes {@code command_overhead} on one of the controller's cores. Write data is
+ * pulled from host memory; read data is pushed as each flash page arrives. At the end the
+ * controller writes the 16-byte completion entry and signals MSI-X ({@code cq_post}), or holds
+ * the interrupt under {@link InterruptCoalescing}.
+ *
+ * <p>Queue pairs: one per hardware queue; blk-mq maps each CPU to one (here CPU mod
+ * hw_queues), each submission queue holds up to {@code queue_depth} commands (the spec allows
+ * 65,536 entries; Linux's io_queue_depth defaults to 1024). The controller serves the queues
+ * round-robin as commands arrive (arbitration burst 1). The PCIe link is full duplex and the
+ * transfers in flight share each direction ({@link SharedLink}).
+ */
+public final class NvmeController implements BlockDevice, SsdCommand.Stages, FlashBackend.HostInterface {
+    private static final int FIRMWARE = 1;
+    private static final int DATA_IN = 2;
+    private static final int POSTED = 3;
+
+    private final String name;
+    private final DeviceLimits limits;
+    private final SsdConfig cfg;
+    private final LinkSpec pcie;
+    private final long dmaSetupNs;
+    private final long doorbellNs;
+    private final long cqPostNs;
+    private final ScatterGather sg;
+    private final InterruptCoalescing coalescing;
+
+    private DeviceHost host;
+    private Simulator sim;
+    private SharedLink link;
+    private FlashBackend backend;
+    private QueuePair[] queues;
+    private final ArrayDeque<SsdCommand> pool = new ArrayDeque<>();
+    private long commands;
+    private long interrupts;
+
+    /**
+     * @param pcie        the PCIe link (generation, lanes, Max_Payload_Size)
+     * @param dmaSetupNs  latency before each DMA transfer moves data
+     * @param doorbellNs  doorbell write reaching the controller plus the SQE fetch round trip
+     * @param cqPostNs    completion entry write plus the MSI-X message
+     * @param sg          PRP limits (max_segments) and the PRP list fetch latency
+     */
+    public NvmeController(String name, DeviceLimits limits, SsdConfig cfg, LinkSpec pcie, long dmaSetupNs,
+                          long doorbellNs, long cqPostNs, ScatterGather sg, InterruptCoalescing coalescing) {
+        this.name = name;
+        this.limits = limits;
+        this.cfg = cfg;
+        this.pcie = pcie;
+        this.dmaSetupNs = dmaSetupNs;
+        this.doorbellNs = doorbellNs;
+        this.cqPostNs = cqPostNs;
+        this.sg = sg;
+        this.coalescing = coalescing;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public DeviceLimits limits() {
+        return limits;
+    }
+
+    public FlashBackend backend() {
+        return backend;
+    }
+
+    public SharedLink link() {
+        return link;
+    }
+
+    @Override
+    public void attach(DeviceHost host) {
+        this.host = host;
+        this.sim = host.sim();
+        this.link = new SharedLink(sim, pcie, dmaSetupNs);
+        this.backend = new FlashBackend(sim, cfg, cfg.newFtl(host.random().stream("device." + name + ".precondition")),
+                link, this);
+        this.queues = new QueuePair[limits.hwQueues()];
+        for (int i = 0; i < queues.length; i++) {
+            queues[i] = new QueuePair(i);
+        }
+    }
+
+    @Override
+    public void submit(Request rq) {
+        sg.check(rq);
+        QueuePair qp = queues[Math.floorMod(rq.cpu, queues.length)];
+        if (qp.outstanding >= limits.queueDepth()) {
+            qp.overflow.addLast(rq); // the submission queue is full: the entry waits for a slot
+        } else {
+            issue(qp, rq);
+        }
+    }
+
+    private void issue(QueuePair qp, Request rq) {
+        qp.outstanding++;
+        commands++;
+        SsdCommand c = pool.pollFirst();
+        if (c == null) {
+            c = SsdCommand.create(this);
+        }
+        c.reset(rq, cfg.geometry().mappingUnit());
+        c.queue = qp.id;
+        rq.deviceData = c;
+        long fetched = sim.now() + doorbellNs + sg.setupNs(rq);
+        long done = backend.firmware(fetched);
+        rq.devQueueNs = done - fetched - cfg.commandOverheadNs() + (sim.now() - rq.tDispatched);
+        c.stage = FIRMWARE;
+        sim.schedule(done, c);
+    }
+
+    @Override
+    public void advance(SsdCommand c) {
+        switch (c.stage) {
+            case FIRMWARE -> {
+                if (c.rq.op == io.stacksim.block.Op.WRITE) {
+                    c.stage = DATA_IN;
+                    c.dma.set(c.rq.bytes(), false);
+                    link.start(c.dma);
+                } else {
+                    backend.start(c);
+                }
+            }
+            case DATA_IN -> {
+                c.transferNs = c.dma.durationNs();
+                backend.start(c);
+            }
+            case POSTED -> complete(c);
+            default -> throw new IllegalStateException("NVMe command in stage " + c.stage);
+        }
+    }
+
+    @Override
+    public void backendDone(SsdCommand c) {
+        c.stage = POSTED;
+        sim.after(cqPostNs, c);
+    }
+
+    private void complete(SsdCommand c) {
+        Request rq = c.rq;
+        rq.devQueueNs += c.queueNs;
+        rq.devMediaNs = c.mediaNs;
+        rq.devTransferNs = c.transferNs;
+        if (rq.op.hasData()) {
+            host.countDma(rq, rq.bytes());
+        }
+        QueuePair qp = queues[c.queue];
+        c.rq = null;
+        rq.deviceData = null;
+        pool.addFirst(c);
+        qp.outstanding--;
+        if (!qp.overflow.isEmpty()) {
+            issue(qp, qp.overflow.pollFirst());
+        }
+        if (coalescing.enabled()) {
+            qp.post(rq);
+        } else {
+            interrupts++;
+            host.complete(rq);
+        }
+    }
+
+    @Override
+    public void registerStats(Stats stats, String prefix) {
+        stats.counter(prefix + "commands", () -> commands);
+        stats.counter(prefix + "interrupts", () -> interrupts);
+        stats.gauge(prefix + "link_busy_ms", () -> link.busyNs() / 1e6);
+        backend.registerStats(stats, prefix + "ssd.");
+    }
+
+    /** A submission/completion queue pair and its completion queue's interrupt coalescing. */
+    private final class QueuePair {
+        final int id;
+        int outstanding;
+        final ArrayDeque<Request> overflow = new ArrayDeque<>();
+        final ArrayList<Request> pending = new ArrayList<>();
+        Timer timer;
+        final io.stacksim.engine.Event timeUp = this::raise;
+
+        QueuePair(int id) {
+            this.id = id;
+        }
+
+        void post(Request rq) {
+            pending.add(rq);
+            if (pending.size() >= coalescing.threshold()) {
+                raise();
+            } else if (pending.size() == 1) {
+                timer = sim.timerAfter(coalescing.timeNs(), timeUp);
+            }
+        }
+
+        void raise() {
+            if (timer != null) {
+                timer.cancel();
+                timer = null;
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            interrupts++;
+            host.completeAll(pending);
+            pending.clear();
+        }
+    }
+}

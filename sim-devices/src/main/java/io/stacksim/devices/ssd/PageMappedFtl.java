@@ -1,0 +1,554 @@
+package io.stacksim.devices.ssd;
+
+import io.stacksim.engine.RandomStream;
+import java.util.Arrays;
+
+/**
+ * A page-mapped flash translation layer with greedy garbage collection: the logic only, no
+ * timing. The device model ({@link FlashBackend}) charges the NAND time of what it does.
+ *
+ * <p><b>Mapping.</b> Every logical mapping unit (4 KiB) maps to any physical unit; a write goes
+ * to the open block (write frontier) of the plane the caller chose and invalidates the old copy.
+ * Tables are primitive {@code int} arrays. The logical-to-physical table is allocated in chunks
+ * on first write, and a drive that starts {@linkplain InitialState#FULL full} keeps its initial
+ * sequential layout implicit (computed, not stored), so memory grows with the data a run
+ * writes, not with the drive's capacity: a 1 TB profile costs a few MB until it is written.
+ *
+ * <p><b>Garbage collection.</b> Per plane, as real FTLs do (valid data moves within its plane,
+ * where copy-back works): when a plane's free blocks fall below {@code gcThreshold}, the closed
+ * block with the fewest valid units is the victim (greedy; Bux and Iliadis, "Performance of
+ * greedy garbage collection in flash-based SSDs", Perf. Eval. 67(11), 2010); its valid units
+ * are rewritten at the plane's frontier and it is erased. Blocks sit in buckets by valid count,
+ * so finding the victim costs O(1) amortised. The NAND work each collection needs (page reads,
+ * units moved, page programs, erases) is added to the die's GC debt for the timing model.
+ *
+ * <p>Physical unit numbers: {@code ppn = block x unitsPerBlock + page x unitsPerPage + slot},
+ * blocks numbered {@code plane x blocksPerPlane + b}, planes {@code die x planesPerDie + p}.
+ */
+public final class PageMappedFtl {
+    /** How the drive starts. */
+    public enum InitialState {
+        /** Factory fresh or fully trimmed: nothing mapped, every block free. */
+        EMPTY,
+        /** Every logical unit written once, sequentially, striped over the dies. */
+        FULL,
+        /** Full, then overwritten uniformly at random until garbage collection is at steady state. */
+        STEADY
+    }
+
+    private static final int CHUNK_BITS = 14;
+    private static final int CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+    /** Table entry: not changed since the start (initial layout, or unmapped if the drive started empty). */
+    private static final int INITIAL = 0;
+    /** Table entry: trimmed or never written. */
+    private static final int UNMAPPED = -1;
+
+    private static final byte FREE = 0;
+    private static final byte OPEN = 1;
+    private static final byte CLOSED = 2;
+    private static final byte INITIAL_CLOSED = 3;
+
+    /** {@link #lookup} result: the unit is not mapped (reads return zeroes without NAND access). */
+    public static final long NOT_MAPPED = -1;
+
+    private final FlashGeometry g;
+    private final int logicalUnits;
+    private final int gcThreshold;
+    private final boolean initialFull;
+    private final int upp;
+    private final int upb;
+    private final int dies;
+    private final int planesPerDie;
+    private final int bpp;
+
+    private final int[][] l2p;
+    private final int[] validCount;
+    private final int[] writePtr;
+    private final byte[] state;
+    private final long[][] validBits;
+    private final int[][] p2l;
+    private final int[][] freeStack;
+    private final int[] freeCount;
+    private final int[] frontier;
+    private final int[] bucketHead;
+    private final int[] bNext;
+    private final int[] bPrev;
+    private final int[] lowHint;
+    private final int initialRows;
+    private boolean inGc;
+
+    // GC debt per die, drained by the timing model.
+    final long[] debtReadPages;
+    final long[] debtUnits;
+    final long[] debtProgramPages;
+    final long[] debtErases;
+
+    private long hostUnits;
+    private long gcUnits;
+    private long erases;
+    private long collections;
+    private long trims;
+
+    /**
+     * @param logicalUnits user capacity in mapping units; the rest of the array is
+     *                     over-provisioning
+     * @param gcThreshold  free blocks per plane below which garbage collection runs (at least 2:
+     *                     one to write into while collecting, one spare)
+     */
+    public PageMappedFtl(FlashGeometry g, long logicalUnits, int gcThreshold, InitialState initial) {
+        this.g = g;
+        this.upp = g.unitsPerPage();
+        this.upb = g.unitsPerBlock();
+        this.dies = g.dies();
+        this.planesPerDie = g.planesPerDie();
+        this.bpp = g.blocksPerPlane();
+        if (gcThreshold < 2 || gcThreshold > bpp / 2) {
+            throw new IllegalArgumentException("gc threshold must be 2.." + bpp / 2 + " blocks, got " + gcThreshold);
+        }
+        long usable = (long) (bpp - gcThreshold - 1) * upb * g.planes();
+        if (logicalUnits < 1 || logicalUnits > usable) {
+            throw new IllegalArgumentException("logical capacity of " + logicalUnits + " units does not fit: the array has "
+                    + g.physicalUnits() + " units, of which at most " + usable + " can hold data (each plane keeps "
+                    + (gcThreshold + 1) + " blocks free for garbage collection)");
+        }
+        this.logicalUnits = (int) logicalUnits;
+        this.gcThreshold = gcThreshold;
+        this.initialFull = initial != InitialState.EMPTY;
+        int blocks = g.blocks();
+        int planes = g.planes();
+        this.l2p = new int[(int) ((logicalUnits + CHUNK_MASK) >>> CHUNK_BITS)][];
+        this.validCount = new int[blocks];
+        this.writePtr = new int[blocks];
+        this.state = new byte[blocks];
+        this.validBits = new long[blocks][];
+        this.p2l = new int[blocks][];
+        this.freeStack = new int[planes][bpp];
+        this.freeCount = new int[planes];
+        this.frontier = new int[planes];
+        this.bucketHead = new int[planes * (upb + 1)];
+        this.bNext = new int[blocks];
+        this.bPrev = new int[blocks];
+        this.lowHint = new int[planes];
+        Arrays.fill(bucketHead, -1);
+        Arrays.fill(frontier, -1);
+        this.debtReadPages = new long[dies];
+        this.debtUnits = new long[dies];
+        this.debtProgramPages = new long[dies];
+        this.debtErases = new long[dies];
+        int unitsPerRow = dies * planesPerDie * upp;
+        this.initialRows = initialFull ? (int) ((logicalUnits + unitsPerRow - 1) / unitsPerRow) : 0;
+        int initialBlocks = (initialRows + g.pagesPerBlock() - 1) / g.pagesPerBlock();
+        for (int plane = 0; plane < planes; plane++) {
+            for (int b = bpp - 1; b >= initialBlocks; b--) {
+                freeStack[plane][freeCount[plane]++] = plane * bpp + b;
+            }
+            for (int b = 0; b < initialBlocks; b++) {
+                int blk = plane * bpp + b;
+                state[blk] = INITIAL_CLOSED;
+                writePtr[blk] = upb;
+                validCount[blk] = initialValid(plane, b);
+                bucketInsert(blk);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    public FlashGeometry geometry() {
+        return g;
+    }
+
+    public int logicalUnits() {
+        return logicalUnits;
+    }
+
+    /** Physical units over logical units, minus one. */
+    public double overProvisioning() {
+        return (double) g.physicalUnits() / logicalUnits - 1;
+    }
+
+    /**
+     * Where {@code lpn} lives: its physical unit, {@link #NOT_MAPPED}, or a negative number
+     * {@code -(slot + 2)} when it is in the write buffer's {@code slot}.
+     */
+    public long lookup(int lpn) {
+        int e = entry(lpn);
+        if (e > 0) {
+            return e - 1;
+        }
+        if (e == INITIAL) {
+            return initialFull ? initialPpn(lpn) : NOT_MAPPED;
+        }
+        return e == UNMAPPED ? NOT_MAPPED : e + 0L; // buffered: -(slot + 2)
+    }
+
+    /** The die a physical unit is on. */
+    public int dieOf(long ppn) {
+        return (int) (ppn / upb / bpp / planesPerDie);
+    }
+
+    /** The plane (global index) a physical unit is on. */
+    public int planeOf(long ppn) {
+        return (int) (ppn / upb / bpp);
+    }
+
+    /** Page-granular physical address (block x pagesPerBlock + page) of a unit. */
+    public long pageOf(long ppn) {
+        return ppn / upp;
+    }
+
+    public int freeBlocks(int plane) {
+        return freeCount[plane];
+    }
+
+    /** Units written by the host (through the buffer) to flash. */
+    public long hostUnits() {
+        return hostUnits;
+    }
+
+    /** Units garbage collection moved. */
+    public long gcUnits() {
+        return gcUnits;
+    }
+
+    public long erases() {
+        return erases;
+    }
+
+    public long collections() {
+        return collections;
+    }
+
+    public long trims() {
+        return trims;
+    }
+
+    /** Flash writes over host writes since the counters were last reset (1 when nothing was collected). */
+    public double writeAmplification() {
+        return hostUnits == 0 ? 1.0 : (double) (hostUnits + gcUnits) / hostUnits;
+    }
+
+    /** Zeroes the write counters (end of preconditioning or warm-up). */
+    public void resetCounters() {
+        hostUnits = gcUnits = erases = collections = trims = 0;
+    }
+
+    /** Forgets the accumulated GC debt (after preconditioning, which happens before time starts). */
+    public void clearDebt() {
+        Arrays.fill(debtReadPages, 0);
+        Arrays.fill(debtUnits, 0);
+        Arrays.fill(debtProgramPages, 0);
+        Arrays.fill(debtErases, 0);
+    }
+
+    // ------------------------------------------------------------------ updates
+
+    /** The host wrote {@code lpn} into the write buffer's {@code slot}: its flash copy is now stale. */
+    public void buffer(int lpn, int slot) {
+        invalidateCurrent(lpn);
+        setEntry(lpn, -(slot + 2));
+    }
+
+    /** True if {@code lpn} still maps to buffer {@code slot} (not overwritten or trimmed since). */
+    public boolean isBufferedIn(int lpn, int slot) {
+        return entry(lpn) == -(slot + 2);
+    }
+
+    /** Writes buffered unit {@code lpn} to {@code plane}'s frontier; returns its physical unit. */
+    public int program(int lpn, int plane) {
+        int ppn = allocate(plane);
+        place(lpn, ppn);
+        hostUnits++;
+        return ppn;
+    }
+
+    /** Host write straight to flash (no buffer): invalidate, allocate on {@code plane}, map. */
+    public int write(int lpn, int plane) {
+        invalidateCurrent(lpn);
+        setEntry(lpn, UNMAPPED);
+        return program(lpn, plane);
+    }
+
+    /** TRIM / deallocate: the unit's data is no longer needed. */
+    public void trim(int lpn) {
+        invalidateCurrent(lpn);
+        setEntry(lpn, UNMAPPED);
+        trims++;
+    }
+
+    /**
+     * Writes {@code passes x logicalUnits} units uniformly at random, striped over the planes as
+     * the write buffer would, to bring garbage collection to steady state; then clears the
+     * counters and the GC debt (preconditioning takes no simulated time).
+     */
+    public void precondition(RandomStream random, double passes) {
+        long n = (long) (passes * logicalUnits);
+        int planes = g.planes();
+        for (long i = 0; i < n; i++) {
+            int lpn = (int) random.nextLong(logicalUnits);
+            write(lpn, stripePlane(i, planes));
+        }
+        resetCounters();
+        clearDebt();
+    }
+
+    /** The plane the {@code i}-th unit of a stream of writes goes to, striped as the write buffer drains. */
+    public int stripePlaneOf(long i) {
+        return stripePlane(i, g.planes());
+    }
+
+    /** The plane the {@code i}-th unit of a sequential stream goes to: die-first striping of program units. */
+    int stripePlane(long i, int planes) {
+        long programUnit = i / ((long) planesPerDie * upp);
+        int die = (int) (programUnit % dies);
+        int p = (int) ((i / upp) % planesPerDie);
+        return die * planesPerDie + p;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private int entry(int lpn) {
+        int[] c = l2p[lpn >>> CHUNK_BITS];
+        return c == null ? INITIAL : c[lpn & CHUNK_MASK];
+    }
+
+    private void setEntry(int lpn, int value) {
+        int[] c = l2p[lpn >>> CHUNK_BITS];
+        if (c == null) {
+            c = new int[1 << CHUNK_BITS];
+            l2p[lpn >>> CHUNK_BITS] = c;
+        }
+        c[lpn & CHUNK_MASK] = value;
+    }
+
+    private void invalidateCurrent(int lpn) {
+        if (lpn < 0 || lpn >= logicalUnits) {
+            throw new IllegalArgumentException("logical unit " + lpn + " beyond capacity " + logicalUnits);
+        }
+        int e = entry(lpn);
+        if (e > 0) {
+            invalidate(e - 1);
+        } else if (e == INITIAL && initialFull) {
+            invalidate(initialPpn(lpn));
+        }
+    }
+
+    private void place(int lpn, int ppn) {
+        setEntry(lpn, ppn + 1);
+        int blk = ppn / upb;
+        int off = ppn - blk * upb;
+        validBits[blk][off >>> 6] |= 1L << off;
+        validCount[blk]++;
+        p2l[blk][off] = lpn;
+    }
+
+    private void invalidate(int ppn) {
+        int blk = ppn / upb;
+        int off = ppn - blk * upb;
+        long[] bits = validBits[blk];
+        if (bits == null) {
+            bits = materialiseInitialBits(blk);
+        }
+        long mask = 1L << off;
+        if ((bits[off >>> 6] & mask) == 0) {
+            throw new IllegalStateException("invalidating a unit that is not valid: ppn " + ppn);
+        }
+        bits[off >>> 6] &= ~mask;
+        byte s = state[blk];
+        if (s == CLOSED || s == INITIAL_CLOSED) {
+            bucketRemove(blk);
+            validCount[blk]--;
+            bucketInsert(blk);
+        } else {
+            validCount[blk]--;
+        }
+    }
+
+    /** The next free unit at {@code plane}'s frontier, opening a block (and collecting) as needed. */
+    private int allocate(int plane) {
+        int blk = frontier[plane];
+        if (blk < 0 || writePtr[blk] == upb) {
+            if (blk >= 0) {
+                state[blk] = CLOSED;
+                bucketInsert(blk);
+            }
+            blk = openBlock(plane);
+            if (!inGc && freeCount[plane] < gcThreshold) {
+                collect(plane);
+                return allocate(plane); // the frontier may have moved on, or filled, while collecting
+            }
+        }
+        return blk * upb + writePtr[blk]++;
+    }
+
+    private int openBlock(int plane) {
+        if (freeCount[plane] == 0) {
+            throw new IllegalStateException("plane " + plane + " has no free block: over-provisioning exhausted");
+        }
+        int blk = freeStack[plane][--freeCount[plane]];
+        state[blk] = OPEN;
+        writePtr[blk] = 0;
+        validCount[blk] = 0;
+        if (validBits[blk] == null) {
+            validBits[blk] = new long[(upb + 63) >>> 6];
+        } else {
+            Arrays.fill(validBits[blk], 0);
+        }
+        if (p2l[blk] == null) {
+            p2l[blk] = new int[upb];
+        }
+        frontier[plane] = blk;
+        return blk;
+    }
+
+    /** Greedy collection until the plane has {@code gcThreshold} free blocks again. */
+    private void collect(int plane) {
+        inGc = true;
+        int die = plane / planesPerDie;
+        while (freeCount[plane] < gcThreshold) {
+            int victim = pickVictim(plane);
+            if (victim < 0 || validCount[victim] >= upb) {
+                throw new IllegalStateException("plane " + plane + ": no block with invalid data to collect");
+            }
+            bucketRemove(victim);
+            long[] bits = validBits[victim] != null ? validBits[victim] : materialiseInitialBits(victim);
+            int moved = 0;
+            int pagesRead = 0;
+            for (int page = 0; page < g.pagesPerBlock(); page++) {
+                boolean any = false;
+                for (int s = 0; s < upp; s++) {
+                    int off = page * upp + s;
+                    if ((bits[off >>> 6] & (1L << off)) != 0) {
+                        int lpn = lpnAt(victim, off);
+                        int to = allocate(plane);
+                        place(lpn, to);
+                        moved++;
+                        any = true;
+                    }
+                }
+                if (any) {
+                    pagesRead++;
+                }
+            }
+            validCount[victim] = 0;
+            Arrays.fill(bits, 0);
+            state[victim] = FREE;
+            writePtr[victim] = 0;
+            freeStack[plane][freeCount[plane]++] = victim;
+            gcUnits += moved;
+            erases++;
+            collections++;
+            debtReadPages[die] += pagesRead;
+            debtUnits[die] += moved;
+            debtProgramPages[die] += (moved + upp - 1) / upp;
+            debtErases[die]++;
+        }
+        inGc = false;
+    }
+
+    private int pickVictim(int plane) {
+        int base = plane * (upb + 1);
+        for (int c = lowHint[plane]; c <= upb; c++) {
+            int blk = bucketHead[base + c];
+            if (blk >= 0) {
+                lowHint[plane] = c;
+                return blk;
+            }
+        }
+        return -1;
+    }
+
+    private void bucketInsert(int blk) {
+        int plane = blk / bpp;
+        int c = validCount[blk];
+        int head = plane * (upb + 1) + c;
+        int old = bucketHead[head];
+        bNext[blk] = old;
+        bPrev[blk] = -1;
+        if (old >= 0) {
+            bPrev[old] = blk;
+        }
+        bucketHead[head] = blk;
+        if (c < lowHint[plane]) {
+            lowHint[plane] = c;
+        }
+    }
+
+    private void bucketRemove(int blk) {
+        int plane = blk / bpp;
+        int head = plane * (upb + 1) + validCount[blk];
+        int n = bNext[blk];
+        int p = bPrev[blk];
+        if (p >= 0) {
+            bNext[p] = n;
+        } else {
+            bucketHead[head] = n;
+        }
+        if (n >= 0) {
+            bPrev[n] = p;
+        }
+    }
+
+    private int lpnAt(int blk, int off) {
+        if (state[blk] == INITIAL_CLOSED) {
+            return initialLpn(blk, off);
+        }
+        return p2l[blk][off];
+    }
+
+    // ---- the implicit initial layout: logical units striped sequentially over the dies, rows of
+    // program units (one page per plane), block by block.
+
+    private int initialPpn(int lpn) {
+        int perProgram = planesPerDie * upp;
+        int pu = lpn / perProgram;
+        int off = lpn - pu * perProgram;
+        int die = pu % dies;
+        int row = pu / dies;
+        int p = off / upp;
+        int slot = off - p * upp;
+        int plane = die * planesPerDie + p;
+        int blk = plane * bpp + row / g.pagesPerBlock();
+        int page = row % g.pagesPerBlock();
+        return blk * upb + page * upp + slot;
+    }
+
+    private int initialLpn(int blk, int off) {
+        int plane = blk / bpp;
+        int b = blk - plane * bpp;
+        int die = plane / planesPerDie;
+        int p = plane - die * planesPerDie;
+        int page = off / upp;
+        int slot = off - page * upp;
+        long row = (long) b * g.pagesPerBlock() + page;
+        long lpn = ((row * dies + die) * planesPerDie + p) * upp + slot;
+        return lpn < logicalUnits ? (int) lpn : -1;
+    }
+
+    private int initialValid(int plane, int b) {
+        int lastFirst = initialLpn(plane * bpp + b, upb - upp);
+        if (lastFirst >= 0 && lastFirst + upp <= logicalUnits) {
+            return upb; // the whole block holds initial data
+        }
+        int n = 0;
+        for (int off = 0; off < upb; off += upp) {
+            int first = initialLpn(plane * bpp + b, off);
+            if (first < 0) {
+                continue;
+            }
+            n += Math.min(upp, logicalUnits - first);
+        }
+        return n;
+    }
+
+    private long[] materialiseInitialBits(int blk) {
+        long[] bits = new long[(upb + 63) >>> 6];
+        for (int off = 0; off < upb; off++) {
+            if (initialLpn(blk, off) >= 0) {
+                bits[off >>> 6] |= 1L << off;
+            }
+        }
+        validBits[blk] = bits;
+        return bits;
+    }
+}

@@ -1,0 +1,187 @@
+package io.stacksim.devices.ssd;
+
+import io.stacksim.block.Op;
+import io.stacksim.block.Request;
+import io.stacksim.device.BlockDevice;
+import io.stacksim.device.DeviceHost;
+import io.stacksim.device.DeviceLimits;
+import io.stacksim.devices.dma.HostLink;
+import io.stacksim.devices.dma.LinkSpec;
+import io.stacksim.devices.dma.ScatterGather;
+import io.stacksim.engine.Simulator;
+import io.stacksim.engine.Stats;
+import java.util.ArrayDeque;
+
+/**
+ * A SATA SSD: the {@link FlashBackend} behind an AHCI host bus adapter and a SATA 6 Gb/s link,
+ * with native command queueing (NCQ, up to 32 tags).
+ *
+ * <p>Per command (AHCI 1.3.1 s5; SATA 3.3 s13.6.4 "First-party DMA"): the driver fills a
+ * command slot and sets PxCI/PxSACT; the HBA fetches the command header and table (with the
+ * PRD scatter-gather list) from host memory ({@code command_fetch}) and sends a Register
+ * Host-to-Device FIS. The drive's firmware queues the command; for data it sends a DMA Setup
+ * FIS naming the tag, then Data FISes (reads), or the host sends them (writes); at the end a
+ * Set Device Bits FIS carries the completion and the HBA interrupts. The link is half duplex:
+ * every FIS of every command crosses it one at a time ({@link HostLink}), each paying the
+ * FIS handshake ({@code fis_overhead}: X_RDY/R_RDY, R_IP/R_OK and turnaround), which is what
+ * caps SATA SSDs near 100K 4 KiB IOPS.
+ */
+public final class SataSsd implements BlockDevice, SsdCommand.Stages, FlashBackend.HostInterface {
+    private static final int FETCHED = 1;
+    private static final int FIRMWARE = 2;
+    private static final int DATA_IN = 3;
+    private static final int STATUS = 4;
+    /** Register Host-to-Device FIS: 5 Dwords. */
+    static final int REG_H2D_FIS = 20;
+    /** Set Device Bits FIS: 2 Dwords. */
+    static final int SDB_FIS = 8;
+
+    private final String name;
+    private final DeviceLimits limits;
+    private final SsdConfig cfg;
+    private final long fisOverheadNs;
+    private final long commandFetchNs;
+    private final ScatterGather sg;
+
+    private DeviceHost host;
+    private Simulator sim;
+    private HostLink link;
+    private FlashBackend backend;
+    private final ArrayDeque<SsdCommand> pool = new ArrayDeque<>();
+    private long commands;
+
+    /**
+     * @param fisOverheadNs  link time of the handshake around each FIS (the link's per-use setup)
+     * @param commandFetchNs HBA fetch of the command header and table from host memory
+     */
+    public SataSsd(String name, DeviceLimits limits, SsdConfig cfg, long fisOverheadNs, long commandFetchNs) {
+        if (limits.queueDepth() > 32) {
+            throw new IllegalArgumentException("NCQ has 32 tags; queue_depth " + limits.queueDepth() + " is impossible on SATA");
+        }
+        this.name = name;
+        this.limits = limits;
+        this.cfg = cfg;
+        this.fisOverheadNs = fisOverheadNs;
+        this.commandFetchNs = commandFetchNs;
+        this.sg = ScatterGather.ahciPrd(limits.maxSegments());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public DeviceLimits limits() {
+        return limits;
+    }
+
+    public FlashBackend backend() {
+        return backend;
+    }
+
+    public HostLink link() {
+        return link;
+    }
+
+    @Override
+    public void attach(DeviceHost host) {
+        this.host = host;
+        this.sim = host.sim();
+        this.link = new HostLink(sim, LinkSpec.sata3(), fisOverheadNs);
+        this.backend = new FlashBackend(sim, cfg, cfg.newFtl(host.random().stream("device." + name + ".precondition")),
+                link, this);
+    }
+
+    @Override
+    public void submit(Request rq) {
+        sg.check(rq);
+        commands++;
+        SsdCommand c = pool.pollFirst();
+        if (c == null) {
+            c = SsdCommand.create(this);
+        }
+        c.reset(rq, cfg.geometry().mappingUnit());
+        rq.deviceData = c;
+        c.stage = FETCHED;
+        sim.after(commandFetchNs, c);
+    }
+
+    @Override
+    public void advance(SsdCommand c) {
+        switch (c.stage) {
+            case FETCHED -> {
+                // Register H2D FIS to the drive, then the firmware queues the command.
+                c.stage = FIRMWARE;
+                long arrives = link.transfer(REG_H2D_FIS, noop());
+                long done = backend.firmware(arrives);
+                c.rq.devQueueNs = done - arrives - cfg.commandOverheadNs() + (sim.now() - c.rq.tDispatched) - commandFetchNs;
+                sim.schedule(done, c);
+            }
+            case FIRMWARE -> {
+                if (c.rq.op == Op.WRITE) {
+                    c.stage = DATA_IN; // DMA Setup FIS then the host's Data FISes, on the shared link
+                    c.dma.set(c.rq.bytes(), false);
+                    link.start(c.dma);
+                } else {
+                    backend.start(c);
+                }
+            }
+            case DATA_IN -> {
+                c.transferNs = c.dma.durationNs();
+                backend.start(c);
+            }
+            case STATUS -> complete(c);
+            default -> throw new IllegalStateException("SATA command in stage " + c.stage);
+        }
+    }
+
+    private static final io.stacksim.engine.Event NOOP = () -> { };
+
+    private static io.stacksim.engine.Event noop() {
+        return NOOP;
+    }
+
+    @Override
+    public void backendDone(SsdCommand c) {
+        c.stage = STATUS; // Set Device Bits FIS, then the HBA's interrupt
+        link.transfer(SDB_FIS, c);
+    }
+
+    private void complete(SsdCommand c) {
+        Request rq = c.rq;
+        rq.devQueueNs += c.queueNs;
+        rq.devMediaNs = c.mediaNs;
+        rq.devTransferNs = c.transferNs;
+        if (rq.op.hasData()) {
+            host.countDma(rq, rq.bytes());
+        }
+        c.rq = null;
+        rq.deviceData = null;
+        pool.addFirst(c);
+        host.complete(rq);
+    }
+
+    @Override
+    public void registerStats(Stats stats, String prefix) {
+        stats.counter(prefix + "commands", () -> commands);
+        stats.gauge(prefix + "link_busy_ms", () -> link.busyNs() / 1e6);
+        backend.registerStats(stats, prefix + "ssd.");
+    }
+
+    /**
+     * Builds a SATA SSD from profile parameters: the queue limits ({@link io.stacksim.devices.LimitsReader}),
+     * the SSD ({@link SsdConfig}), {@code fis_overhead} and {@code command_fetch}.
+     */
+    public static SataSsd build(String name, io.stacksim.config.ConfigNode p) {
+        DeviceLimits lim = io.stacksim.devices.LimitsReader.read(p);
+        if (lim.queueDepth() > 32) {
+            throw p.error("queue_depth", "NCQ has 32 tags, so a SATA device's queue_depth is at most 32");
+        }
+        if (lim.hwQueues() != 1) {
+            throw p.error("hw_queues", "AHCI has one command list per port: hw_queues must be 1");
+        }
+        SsdConfig cfg = SsdConfig.from(p, lim);
+        return new SataSsd(name, lim, cfg, p.duration("fis_overhead", 900, 1), p.duration("command_fetch", 500, 1));
+    }
+}

@@ -1,0 +1,135 @@
+package io.stacksim.devices.hdd.disksim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stacksim.config.ConfigException;
+import io.stacksim.devices.hdd.HddParams;
+import io.stacksim.devices.hdd.Mechanics;
+import io.stacksim.devices.hdd.SharedData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiskSimSpecTest {
+    @TempDir
+    Path tmp;
+
+    /** Copies the shared folder's files (not the traces) into {@code tmp}. */
+    private Path copyShared() throws IOException {
+        Path dir = SharedData.disksim();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.toString().endsWith(".trace")).toList()) {
+                Files.copy(f, tmp.resolve(f.getFileName()));
+            }
+        }
+        return tmp;
+    }
+
+    private static void edit(Path file, String from, String to) throws IOException {
+        String s = Files.readString(file);
+        assertThat(s).contains(from);
+        Files.writeString(file, s.replace(from, to));
+    }
+
+    private static int lineOf(Path file, String text) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(text + " not in " + file);
+    }
+
+    @Test
+    void everySpecInTheSharedFolderLoads() throws IOException {
+        Path dir = SharedData.disksim();
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> parvs = files.filter(f -> f.toString().endsWith(".parv")).sorted().toList();
+            assertThat(parvs).hasSizeGreaterThanOrEqualTo(5);
+            for (Path parv : parvs) {
+                DiskSimSpec.Loaded l = DiskSimSpec.load(parv);
+                assertThat(l.params().layout().capacity()).as(parv.toString()).isPositive();
+                assertThat(l.files()).contains(parv);
+            }
+            assertThat(DiskSimSpec.load(dir.resolve("dec_rz26.parv")).files()).as("every file read, sourced model and seek table included")
+                    .contains(dir.resolve("dec_rz26.diskspecs"), dir.resolve("dec_rz26_validate.model"), dir.resolve("dec_rz26_validate.seek"));
+        }
+    }
+
+    @Test
+    void hpC2247aSpecBecomesItsDocumentedMechanicsAndCache() {
+        HddParams p = DiskSimSpec.load(SharedData.disksim().resolve("hp_c2247a.parv")).params();
+        // NOTES.md 7.2: 5400 rpm, 13 surfaces, 2051 cylinders, 2 buffer segments.
+        assertThat(p.mech().periodNs()).isEqualTo(Mechanics.periodOf(5400));
+        assertThat(p.layout().surfaces()).isEqualTo(13);
+        assertThat(p.layout().cylinders()).isEqualTo(2051);
+        assertThat(p.cache().segments()).isEqualTo(2);
+    }
+
+    @Test
+    void aDiskNotInTheSharedFolderWithTheSameParameterKindsLoadsWithoutCodeChanges() throws IOException {
+        Path dir = copyShared();
+        // A new drive: the C2247A renamed, spun at 7200 rpm, with four buffer segments.
+        Path model = dir.resolve("hp_c2247a_validate.model");
+        edit(model, "Rotation speed (in rpms) = 5400", "Rotation speed (in rpms) = 7200");
+        edit(dir.resolve("hp_c2247a.diskspecs"), "Number of buffer segments = 2", "Number of buffer segments = 4");
+        for (Path f : List.of(dir.resolve("hp_c2247a.parv"), dir.resolve("hp_c2247a.diskspecs"))) {
+            edit(f, "HP_C2247A_validate", "ACME_X1");
+        }
+        Files.move(dir.resolve("hp_c2247a.parv"), dir.resolve("acme_x1.parv"));
+        DiskSimSpec.Loaded l = DiskSimSpec.load(dir.resolve("acme_x1.parv"));
+        assertThat(l.disk()).isEqualTo("ACME_X1");
+        assertThat(l.params().mech().periodNs()).isEqualTo(Mechanics.periodOf(7200));
+        assertThat(l.params().cache().segments()).isEqualTo(4);
+    }
+
+    @Test
+    void unsupportedFeatureIsAnErrorNamingTheParameterAndItsFileAndLine() throws IOException {
+        Path dir = copyShared();
+        Path specs = dir.resolve("hp_c2247a.diskspecs");
+        edit(specs, "Allow sneaky full read hits = 0", "Allow sneaky full read hits = 1");
+        int line = lineOf(specs, "Allow sneaky full read hits");
+        assertThatThrownBy(() -> DiskSimSpec.load(dir.resolve("hp_c2247a.parv")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("hp_c2247a.diskspecs:" + line)
+                .hasMessageContaining("Allow sneaky full read hits");
+    }
+
+    @Test
+    void unknownParameterIsAnErrorNamingItsFileAndLineNotSilentlyDropped() throws IOException {
+        Path dir = copyShared();
+        Path model = dir.resolve("hp_c2247a_validate.model");
+        edit(model, "Rotation speed (in rpms) = 5400,", "Rotation speed (in rpms) = 5400,\n      Spindle wobble = 3,");
+        int line = lineOf(model, "Spindle wobble");
+        assertThatThrownBy(() -> DiskSimSpec.load(dir.resolve("hp_c2247a.parv")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("hp_c2247a_validate.model:" + line)
+                .hasMessageContaining("Spindle wobble");
+    }
+
+    @Test
+    void missingSourcedFileIsAnErrorAtTheSourceLine() throws IOException {
+        Path dir = copyShared();
+        Files.delete(dir.resolve("hp_c2247a_validate.model"));
+        assertThatThrownBy(() -> DiskSimSpec.load(dir.resolve("hp_c2247a.parv")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("hp_c2247a.diskspecs:2");
+    }
+
+    @Test
+    void missingSeekCurveFileIsAnErrorAtTheParameterNamingIt() throws IOException {
+        Path dir = copyShared();
+        Files.delete(dir.resolve("dec_rz26_validate.seek"));
+        int line = lineOf(dir.resolve("dec_rz26_validate.model"), "Full seek curve");
+        assertThatThrownBy(() -> DiskSimSpec.load(dir.resolve("dec_rz26.parv")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("dec_rz26_validate.model:" + line)
+                .hasMessageContaining("dec_rz26_validate.seek");
+    }
+}

@@ -1,0 +1,76 @@
+package io.stacksim.devices.ssd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.stacksim.engine.RandomStream;
+import io.stacksim.engine.RandomStreams;
+import org.junit.jupiter.api.Test;
+
+class PageMappedFtlTest {
+    /** 2 planes x 512 blocks x 64 pages of one 4 KiB unit: 65,536 physical units. */
+    private static final FlashGeometry SMALL = new FlashGeometry(1, 1, 1, 2, 512, 64, 4096, 0, 4096);
+
+    private static long logicalFor(FlashGeometry g, double op) {
+        return Math.round(g.physicalUnits() / (1 + op));
+    }
+
+    private static double steadyRandomWa(FlashGeometry g, double op, long seed) {
+        PageMappedFtl ftl = new PageMappedFtl(g, logicalFor(g, op), 2, PageMappedFtl.InitialState.FULL);
+        RandomStream r = new RandomStreams(seed).stream("writes");
+        ftl.precondition(r, 4);
+        long n = 3L * ftl.logicalUnits();
+        for (long i = 0; i < n; i++) {
+            ftl.write((int) r.nextLong(ftl.logicalUnits()), ftl.stripePlane(i, g.planes()));
+        }
+        return ftl.writeAmplification();
+    }
+
+    @Test
+    void uniformRandomWritesAtSteadyStateMatchTheGreedyMeanFieldModel() {
+        for (double op : new double[] {0.1, 0.25, 0.5}) {
+            double sim = steadyRandomWa(SMALL, op, 7);
+            double model = GreedyGcModel.writeAmplification(SMALL.unitsPerBlock(), op);
+            assertThat(sim).as("op=%s", op).isCloseTo(model, within(0.10 * model));
+        }
+    }
+
+    @Test
+    void sequentialOverwritesCollectOnlyEmptyBlocks() {
+        FlashGeometry g = SMALL;
+        PageMappedFtl ftl = new PageMappedFtl(g, logicalFor(g, 0.1), 2, PageMappedFtl.InitialState.FULL);
+        for (int pass = 0; pass < 3; pass++) {
+            for (int lpn = 0; lpn < ftl.logicalUnits(); lpn++) {
+                ftl.write(lpn, ftl.stripePlane(lpn, g.planes()));
+            }
+        }
+        assertThat(ftl.writeAmplification()).isCloseTo(1.0, within(0.01));
+        assertThat(ftl.erases()).isPositive();
+    }
+
+    @Test
+    void mappingFollowsWritesAndTrims() {
+        PageMappedFtl ftl = new PageMappedFtl(SMALL, 1000, 2, PageMappedFtl.InitialState.EMPTY);
+        assertThat(ftl.lookup(5)).isEqualTo(PageMappedFtl.NOT_MAPPED);
+        int ppn = ftl.write(5, 1);
+        assertThat(ftl.lookup(5)).isEqualTo(ppn);
+        assertThat(ftl.planeOf(ppn)).isEqualTo(1);
+        ftl.buffer(5, 3);
+        assertThat(ftl.lookup(5)).isEqualTo(-(3 + 2));
+        assertThat(ftl.isBufferedIn(5, 3)).isTrue();
+        ftl.trim(5);
+        assertThat(ftl.lookup(5)).isEqualTo(PageMappedFtl.NOT_MAPPED);
+    }
+
+    @Test
+    void fullDriveStartsWithTheSequentialStripeImplicit() {
+        FlashGeometry g = new FlashGeometry(2, 1, 1, 2, 16, 8, 16384, 0, 4096);
+        PageMappedFtl ftl = new PageMappedFtl(g, 1500, 2, PageMappedFtl.InitialState.FULL);
+        // 8 units per program unit (2 planes x 4 units): units 0-7 on die 0, 8-15 on die 1, 16-23 on die 0 again
+        assertThat(ftl.dieOf(ftl.lookup(0))).isZero();
+        assertThat(ftl.dieOf(ftl.lookup(8))).isEqualTo(1);
+        assertThat(ftl.dieOf(ftl.lookup(16))).isZero();
+        assertThat(ftl.planeOf(ftl.lookup(4))).isEqualTo(1);
+        assertThat(ftl.pageOf(ftl.lookup(1))).isEqualTo(ftl.pageOf(ftl.lookup(0)));
+    }
+}

@@ -1,0 +1,125 @@
+package io.stacksim.workload;
+
+import io.stacksim.config.ConfigException;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Reader of DiskSim's {@code validate} trace format (DiskSim 4.0 src/disksim_iotrace.c,
+ * iotrace_validate_get_ioreq_event): one request per line,
+ * {@code op action lbn size measured-us gap-us}, where op is R or W, action is the drive's
+ * buffer action seen on the bus (Hit, Miss, Doub, Trip; statistics only), lbn and size are in
+ * 512-byte blocks of device 0, {@code measured-us} is the service time the real drive took and
+ * {@code gap-us} the host's idle time between this request's completion and the next issue.
+ * Streams the file: one record in memory at a time.
+ */
+public final class ValidateTrace implements Closeable {
+    /**
+     * One line.
+     *
+     * @param read       R (true) or W
+     * @param action     the buffer action token
+     * @param lbn        first block
+     * @param blocks     length in blocks
+     * @param measuredUs the real drive's service time in microseconds
+     * @param gapUs      idle time before the next request, microseconds
+     * @param line       1-based line number
+     */
+    public record Entry(boolean read, String action, long lbn, int blocks, double measuredUs, double gapUs, int line) {
+        /** The measured time in ms as DiskSim computes it (servtime / 1000). */
+        public double measuredMs() {
+            return measuredUs / 1000.0;
+        }
+    }
+
+    private final Path file;
+    private final BufferedReader in;
+    private int lineNo;
+
+    private ValidateTrace(Path file, BufferedReader in) {
+        this.file = file;
+        this.in = in;
+    }
+
+    public static ValidateTrace open(Path file) {
+        try {
+            return new ValidateTrace(file, Files.newBufferedReader(file, StandardCharsets.ISO_8859_1));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such trace file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /** True when the file's first non-blank line parses as a validate record. */
+    public static boolean looksLikeValidate(Path file) {
+        try (ValidateTrace t = open(file)) {
+            return t.next() != null;
+        } catch (ConfigException e) {
+            return false;
+        }
+    }
+
+    /** The next request, or null at the end. */
+    public Entry next() {
+        String line;
+        try {
+            do {
+                line = in.readLine();
+                lineNo++;
+            } while (line != null && line.isBlank());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (line == null) {
+            return null;
+        }
+        String[] f = line.trim().split("\\s+");
+        if (f.length != 6) {
+            throw err("expected 6 fields 'R|W action lbn size measured-us gap-us', got " + f.length);
+        }
+        boolean read;
+        if (f[0].equals("R")) {
+            read = true;
+        } else if (f[0].equals("W")) {
+            read = false;
+        } else {
+            throw err("operation must be R or W, got '" + f[0] + "'");
+        }
+        switch (f[1]) {
+            case "Hit", "Miss", "Doub", "Trip" -> { }
+            default -> throw err("buffer action must be Hit, Miss, Doub or Trip, got '" + f[1] + "'");
+        }
+        try {
+            long lbn = Long.parseLong(f[2]);
+            int size = Integer.parseInt(f[3]);
+            double measured = Double.parseDouble(f[4]);
+            double gap = Double.parseDouble(f[5]);
+            if (lbn < 0 || size <= 0 || measured < 0 || gap < 0) {
+                throw err("block, size, measured time and gap must be non-negative (size positive)");
+            }
+            return new Entry(read, f[1], lbn, size, measured, gap, lineNo);
+        } catch (NumberFormatException e) {
+            throw err("bad number in '" + line.trim() + "'");
+        }
+    }
+
+    private ConfigException err(String msg) {
+        return new ConfigException(file + ":" + lineNo + ": " + msg);
+    }
+
+    @Override
+    public void close() {
+        try {
+            in.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.stacksim.workload.trace;
+
+import io.stacksim.block.Op;
+
+/**
+ * MSR Cambridge block traces (SNIA IOTTA 388): CSV without a header,
+ * {@code Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime}, where the timestamp is
+ * a Windows FILETIME (100 ns ticks), Type is Read or Write, and offset and size are bytes.
+ * Times are returned relative to the first record (a FILETIME in ns would overflow a long).
+ */
+public final class MsrReader implements TraceReader {
+    private static final String EXPECTED = "an MSR line 'Timestamp,Hostname,DiskNumber,Read|Write,Offset,Size,ResponseTime'";
+    private final LineSource src;
+    private long firstTicks = Long.MIN_VALUE;
+
+    MsrReader(LineSource src) {
+        this.src = src;
+    }
+
+    public static MsrReader of(LineSource src) {
+        return new MsrReader(src);
+    }
+
+    @Override
+    public TraceRecord next() {
+        String line;
+        while ((line = src.line()) != null) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split(",");
+            if (f.length < 6) {
+                throw src.error(EXPECTED, line);
+            }
+            try {
+                long ticks = Long.parseLong(f[0].trim());
+                Op op = switch (f[3].trim()) {
+                    case "Read", "read", "R", "r" -> Op.READ;
+                    case "Write", "write", "W", "w" -> Op.WRITE;
+                    default -> throw src.error(EXPECTED, line);
+                };
+                long offset = Long.parseLong(f[4].trim());
+                long size = Long.parseLong(f[5].trim());
+                if (offset < 0 || size < 0) {
+                    throw src.error(EXPECTED + " with non-negative offset and size", line);
+                }
+                int sectors = (int) ((size + 511) >> 9);
+                if (firstTicks == Long.MIN_VALUE) {
+                    firstTicks = ticks;
+                }
+                return new TraceRecord((ticks - firstTicks) * 100, op, 0, offset >> 9, sectors, 0, null);
+            } catch (NumberFormatException e) {
+                throw src.error(EXPECTED, line);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        src.close();
+    }
+}

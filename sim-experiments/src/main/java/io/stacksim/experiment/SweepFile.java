@@ -122,6 +122,9 @@ public final class SweepFile {
         boolean crn = doc.bool("common_random_numbers", false);
 
         List<Axis> axes = axes(doc, quick ? quickAxes : Map.of());
+        if (quick && !quickSet.isEmpty()) {
+            axes = withQuickSettings(axes, quickSet);
+        }
         for (Map.Entry<String, ConfigNode> e : quickAxes.entrySet()) {
             if (axes.stream().noneMatch(a -> a.name().equals(e.getKey()))) {
                 throw ConfigException.at(e.getValue().origin(), "'quick.axes." + e.getKey() + "': no axis of that name");
@@ -338,6 +341,30 @@ public final class SweepFile {
                 throw ConfigException.at(i.origin(), "'" + i.path() + "' must be a name");
             }
             out.add(i.text());
+        }
+        return out;
+    }
+
+    /**
+     * quick.set wins over a variant value that sets the same path (a device variant's longer
+     * number_ios, say): --quick shortens every point, not only those that keep the base's value.
+     */
+    private static List<Axis> withQuickSettings(List<Axis> axes, List<Setting> quickSet) {
+        Map<String, Setting> byPath = new LinkedHashMap<>();
+        for (Setting q : quickSet) {
+            byPath.put(q.path(), q);
+        }
+        List<Axis> out = new ArrayList<>();
+        for (Axis a : axes) {
+            List<AxisValue> values = new ArrayList<>();
+            for (AxisValue v : a.values()) {
+                List<Setting> settings = new ArrayList<>();
+                for (Setting st : v.settings()) {
+                    settings.add(byPath.getOrDefault(st.path(), st));
+                }
+                values.add(new AxisValue(v.label(), settings));
+            }
+            out.add(new Axis(a.name(), a.label(), values, a.origin()));
         }
         return out;
     }

@@ -10,7 +10,7 @@ import java.io.IOException;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
-class PngEncoderTest {
+class ChartPngTest {
 
     @Test
     void aStandardDecoderReadsBackEveryPixel() throws IOException {
@@ -25,7 +25,7 @@ class PngEncoderTest {
         g.dispose();
         img.setRGB(0, 0, 0x123456);
         img.setRGB(300, 96, 0xFEDCBA);
-        byte[] png = PngEncoder.encode(img, 144);
+        byte[] png = ChartFiles.encodePng(img, 144);
         BufferedImage back = ImageIO.read(new ByteArrayInputStream(png));
         assertThat(back.getWidth()).isEqualTo(301);
         assertThat(back.getHeight()).isEqualTo(97);

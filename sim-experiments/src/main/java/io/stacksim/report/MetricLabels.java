@@ -24,7 +24,22 @@ public final class MetricLabels {
             Map.entry("iostat.util_pct", "device utilisation (%)"),
             Map.entry("cpu.util_pct", "CPU utilisation (%)"),
             Map.entry("os.syscalls.total", "system calls (count)"),
-            Map.entry("os.mode_switches", "mode switches (count)"));
+            Map.entry("os.mode_switches", "mode switches (count)"),
+            Map.entry("cache.hit_ratio", "page cache hit ratio"),
+            Map.entry("copy.throughput_MBps", "throughput (MB/s)"),
+            Map.entry("copy.cpu_per_MiB_us", "CPU time per MiB sent (µs)"),
+            Map.entry("copy.cpu_copies", "copies of the data by the CPU"),
+            Map.entry("copy.dma_copies", "copies of the data by DMA"),
+            Map.entry("copy.mode_switches_per_unit", "mode switches per transfer unit"),
+            Map.entry("copy.syscalls_per_unit", "system calls per transfer unit"),
+            Map.entry("copy.context_switches_per_unit", "context switches per transfer unit"),
+            Map.entry("stdio.syscalls_per_MiB", "system calls per MiB"),
+            Map.entry("stdio.calls_per_syscall", "library calls per system call"),
+            Map.entry("stdio.throughput_MiBps", "throughput (MiB/s)"),
+            Map.entry("server.cpu_per_request_us", "CPU time per request (µs)"),
+            Map.entry("server.ready_per_wait_call", "ready descriptors per wait call"),
+            Map.entry("server.throughput_rps", "requests served per second"),
+            Map.entry("writeback.throttle_ms", "time throttled in balance_dirty_pages (ms)"));
 
     private MetricLabels() {
     }
@@ -39,7 +54,8 @@ public final class MetricLabels {
             String key = metric.substring(10, metric.length() - 3);
             return LAYERS.getOrDefault(key, key) + " (µs per I/O)";
         }
-        if ((metric.startsWith("lat.read.") || metric.startsWith("lat.write.")) && metric.endsWith("_us")) {
+        if ((metric.startsWith("lat.read.") || metric.startsWith("lat.write.") || metric.startsWith("lat.sync.")
+                || metric.startsWith("lat.request.")) && metric.endsWith("_us")) {
             String dir = metric.substring(4, metric.indexOf('.', 4));
             return dir + " latency, " + statistic(metric) + " (µs)";
         }
@@ -70,6 +86,15 @@ public final class MetricLabels {
         }
         if (metric.endsWith("_MiBps")) {
             return " (MiB/s)";
+        }
+        if (metric.endsWith("_MBps")) {
+            return " (MB/s)";
+        }
+        if (metric.endsWith("_rps")) {
+            return " (requests/s)";
+        }
+        if (metric.endsWith("_ratio")) {
+            return "";
         }
         if (metric.endsWith("_kB_s") || metric.endsWith("kB_s")) {
             return " (kB/s)";

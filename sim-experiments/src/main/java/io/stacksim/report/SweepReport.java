@@ -109,18 +109,10 @@ public final class SweepReport {
         return Math.min(6, 3 + (int) Math.ceil(-Math.log10(a)));
     }
 
+    /** The whole base config, as YAML: the stack and the workload every point starts from. */
     private String baseSummary() {
-        Map<?, ?> base = (Map<?, ?>) spec().base().toPlain();
-        List<String> parts = new ArrayList<>();
-        for (String section : List.of("device", "block", "cpu", "workload", "run")) {
-            Object s = base.get(section);
-            if (s instanceof Map<?, ?> m && !m.isEmpty()) {
-                List<String> kv = new ArrayList<>();
-                m.forEach((k, v) -> kv.add(k + "=" + (v instanceof Map || v instanceof List ? "…" : v)));
-                parts.add(section + ": " + String.join(", ", kv));
-            }
-        }
-        return String.join("\n", parts);
+        String yaml = io.stacksim.experiment.Sweep.yaml(spec().base().toPlain()).strip();
+        return yaml.startsWith("---") ? yaml.substring(3).strip() : yaml;
     }
 
     private String settingsOf(AxisValue v) {

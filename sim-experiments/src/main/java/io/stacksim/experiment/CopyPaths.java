@@ -195,6 +195,11 @@ public final class CopyPaths {
         Stack stack = new Stack(root, seed);
         NetStack net = stack.network();
         root.checkAllUsed();
+        return measure(stack, net, c, fileSize);
+    }
+
+    /** Runs one case on {@code stack} (whose NIC already has the case's scatter-gather setting). */
+    public static Measured measure(Stack stack, NetStack net, Case c, long fileSize) {
         return new Transfer(stack, net, c, fileSize).run();
     }
 

@@ -214,7 +214,7 @@ public final class Cpus implements InterruptController {
             for (Cpu c : cores) {
                 busy += c.busyNs();
             }
-            return pct(busy) / cores.length;
+            return pct(busy / cores.length); // the mean over cores (pct caps at 100: divide first)
         });
         stats.gauge("cpu.irq_ms", () -> {
             long irq = 0;

@@ -47,12 +47,12 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         if (list) {
             for (Catalog.Entry e : Catalog.entries()) {
-                out.printf("%-16s %s%n", e.name(), e.title());
+                out.printf("%-21s %s%n", e.name(), e.title());
                 String para = e.description().split("\\n\\s*\\n")[0].replaceAll("\\s+", " ").trim();
                 int dot = para.indexOf(". ");
                 String first = dot > 0 ? para.substring(0, dot + 1) : para;
                 if (!first.isEmpty()) {
-                    out.printf("%-16s %s%n", "", wrap(first, 80, 17));
+                    out.printf("%-21s %s%n", "", wrap(first, 80, 22));
                 }
             }
             out.flush();

@@ -2,11 +2,9 @@ package io.stacksim.experiment;
 
 import io.stacksim.config.ConfigNode;
 import io.stacksim.engine.Stats;
-import io.stacksim.os.IoCounters;
 import io.stacksim.os.NetStack;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Runs a config whose workload sends one file to a TCP socket ({@code workload.copy}) by one
@@ -58,11 +56,6 @@ public final class CopySimulation {
         stats.gauge("copy.cpu.sys_ms", () -> m.sysNs() / 1e6);
         stats.gauge("copy.cpu.irq_ms", () -> m.irqNs() / 1e6);
         stats.gauge("copy.cpu_per_MiB_us", () -> m.cpuNs() / 1e3 / mib);
-        IoCounters totals = stack.cpus.totals();
-        IoCounters.register(stats, "os.", () -> totals);
-        stats.gauge("run.sim_time_s", () -> stack.sim.now() / 1e9);
-        stats.counter("run.events", stack.sim::eventsFired);
-        Map<String, Number> metrics = stats.snapshot();
-        return new RunResult(root.toPlain(), seed, metrics, List.of(), stack.device.name(), List.of());
+        return stack.result(root, seed);
     }
 }

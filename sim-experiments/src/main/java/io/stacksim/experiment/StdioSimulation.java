@@ -7,7 +7,6 @@ import io.stacksim.os.IoCounters;
 import io.stacksim.os.StdioStream;
 import io.stacksim.os.Task;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs a config whose workload reads or writes one file through a C library stream
@@ -70,13 +69,7 @@ public final class StdioSimulation {
         long elapsed = window[1] - window[0];
         IoCounters k = t.counters();
         double mib = size / (double) (1 << 20);
-        long[] busy = new long[3];
-        for (int i = 0; i < stack.cpus.count(); i++) {
-            long[] times = stack.cpus.timesNs(i);
-            for (int j = 0; j < 3; j++) {
-                busy[j] += times[j];
-            }
-        }
+        long[] busy = stack.cpus.totalTimesNs();
         stats.gauge("stdio.buffer_bytes", stream[0]::bufferSize);
         stats.counter("stdio.calls", () -> calls[0]);
         stats.counter("stdio.syscalls", k::totalSyscalls);
@@ -87,12 +80,7 @@ public final class StdioSimulation {
         stats.gauge("stdio.cpu.user_ms", () -> busy[0] / 1e6);
         stats.gauge("stdio.cpu.sys_ms", () -> busy[1] / 1e6);
         stats.gauge("stdio.cpu.irq_ms", () -> busy[2] / 1e6);
-        IoCounters totals = stack.cpus.totals();
-        IoCounters.register(stats, "os.", () -> totals);
-        stats.gauge("run.sim_time_s", () -> stack.sim.now() / 1e9);
-        stats.counter("run.events", stack.sim::eventsFired);
-        Map<String, Number> metrics = stats.snapshot();
-        return new RunResult(root.toPlain(), seed, metrics, List.of(), stack.device.name(), List.of());
+        return stack.result(root, seed);
     }
 
     /** One fread/fwrite after another until {@code left} bytes are done; then fflush (and fsync). */

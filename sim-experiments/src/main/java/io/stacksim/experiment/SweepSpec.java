@@ -99,35 +99,8 @@ public record SweepSpec(String name, String title, String question, String descr
     }
 
     private static String suggest(String m, java.util.Set<String> known) {
-        String best = null;
-        int bestD = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(m, k);
-            if (d < bestD) {
-                bestD = d;
-                best = k;
-            }
-        }
-        return best != null && bestD <= Math.max(2, m.length() / 3) ? "; did you mean '" + best + "'?"
-                : " (`stacksim run CONFIG --format json` lists them)";
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1), Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        String best = io.stacksim.config.Spelling.closest(m, known, Math.max(2, m.length() / 3));
+        return best != null ? "; did you mean '" + best + "'?" : " (`stacksim run CONFIG --format json` lists them)";
     }
 
     /**

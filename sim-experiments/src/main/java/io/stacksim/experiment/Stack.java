@@ -119,6 +119,12 @@ public final class Stack {
         io.stacksim.os.IoCounters.register(stats, "os.", () -> totals);
         stats.gauge("run.sim_time_s", () -> sim.now() / 1e9);
         stats.counter("run.events", sim::eventsFired);
-        return new RunResult(root.toPlain(), seed, stats.snapshot(), java.util.List.of(), device.name(), java.util.List.of());
+        io.stacksim.fs.PageCache.Checker checker = kernel.pageCache().cache.checker();
+        if (checker != null) {
+            checker.finish(false);
+            stats.counter("check.violations", checker::violations);
+        }
+        return new RunResult(root.toPlain(), seed, stats.snapshot(), java.util.List.of(), device.name(),
+                checker == null ? java.util.List.of() : checker.messages());
     }
 }

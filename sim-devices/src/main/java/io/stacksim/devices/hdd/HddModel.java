@@ -774,23 +774,13 @@ public final class HddModel implements BlockDevice {
     }
 
     /**
-     * At a command boundary of a write-back destage: carry on into the next cached write only if
-     * it starts right here (a zero-cost continuation, which SPTF would pick anyway) and no aged
-     * command waits. The drive schedules its write-back data command by command, so a stream the
-     * host keeps appending to cannot hold the actuator past the aging limit, and a sweep stops
-     * where the data it reaches was already written by another.
+     * At a command boundary of a write-back destage: carry on into the next cached write (a
+     * zero-cost continuation, which SPTF would pick anyway) unless an aged command waits, a host
+     * command has waited out the destage yield, or a write waits for room that this segment,
+     * still being filled by the host, would never free. The drive schedules its write-back data
+     * command by command, so a stream the host keeps appending to cannot hold the actuator for good.
      */
-    private boolean continueDestage(Segment seg, long at) {
-        boolean next = false;
-        for (Command t : seg.reqs) {
-            if (!t.read && t.live && t.lbn == at && t.inLbn < t.end) {
-                next = true;
-                break;
-            }
-        }
-        if (!next) {
-            return false;
-        }
+    private boolean continueDestage(Segment seg) {
         Command aged = agedCommand();
         if ((aged != null && aged.seg != seg) || overdueHostCommand()) {
             return false;
@@ -1350,7 +1340,7 @@ public final class HddModel implements BlockDevice {
         if (requestComplete(c)) {
             return;
         }
-        if (boundary && seg.accBackground && seg.state == WRITING && !continueDestage(seg, c.inLbn)) {
+        if (boundary && seg.accBackground && seg.state == WRITING && !continueDestage(seg)) {
             if (c.inLbn >= c.end) {
                 physicalAccessDone(c);
             }
@@ -1440,6 +1430,9 @@ public final class HddModel implements BlockDevice {
         }
         if (!background && seg.outState == OUT_IDLE && (reqdone || watermark)) {
             checkBus(c);
+        } else if (!reading && cache.prebufferWrites() && !busOwned && !busWait && !pendXfer.isEmpty()) {
+            // Destage frees buffer room sector by sector: a write waiting for room takes its data now.
+            checkBus(null);
         }
         if (background && reading && seg.end == seg.minRa && c.completionReceived) {
             int hold = seg.accType;

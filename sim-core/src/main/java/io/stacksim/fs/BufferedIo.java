@@ -63,7 +63,21 @@ public final class BufferedIo {
             done.done(0, null);
             return;
         }
-        new ReadOp(ctx, f, pos, end, done).step();
+        new ReadOp(ctx, f, pos, end, true, done).step();
+    }
+
+    /**
+     * filemap_splice_read of [pos, pos+len): the same page lookup, readahead and waiting as
+     * {@link #read}, but the uptodate pages are not copied to a user buffer: the caller (splice,
+     * sendfile) takes references to them instead. Charges the lookups, counts no copy.
+     */
+    public void spliceRead(FsContext ctx, OpenFile f, long pos, long len, Done done) {
+        long end = Math.min(pos + len, f.file().size());
+        if (pos >= end) {
+            done.done(0, null);
+            return;
+        }
+        new ReadOp(ctx, f, pos, end, false, done).step();
     }
 
     private final class ReadOp {
@@ -73,6 +87,8 @@ public final class BufferedIo {
         private final Readahead.State ra;
         private final long end;
         private final Done done;
+        /** copy_to_user (read) or page references only (splice). */
+        private final boolean copy;
         private final int[] batch = new int[READ_BATCH];
         private long pos;
         private long lastPos;
@@ -81,8 +97,9 @@ public final class BufferedIo {
         /** Pages below this index have been counted as hits or misses already. */
         private long counted;
 
-        ReadOp(FsContext ctx, OpenFile f, long pos, long end, Done done) {
+        ReadOp(FsContext ctx, OpenFile f, long pos, long end, boolean copy, Done done) {
             this.ctx = ctx;
+            this.copy = copy;
             this.f = f;
             this.cf = cache.state(f.file());
             this.ra = readahead.state(f);
@@ -152,7 +169,7 @@ public final class BufferedIo {
             for (int i = 1; i < n; i++) {
                 cache.markAccessed(batch[i]);
             }
-            long cpu = n * costs.pageCacheLookupNs() + costs.copyNs(bytes);
+            long cpu = n * costs.pageCacheLookupNs() + (copy ? costs.copyNs(bytes) : 0);
             ctx.computeSys(cpu, () -> {
                 pos += bytes;
                 copied += bytes;
@@ -176,7 +193,9 @@ public final class BufferedIo {
 
         private void finish() {
             ra.prevPos = lastPos;
-            ctx.countCopy(copied);
+            if (copy) {
+                ctx.countCopy(copied);
+            }
             done.done(copied, waited);
         }
     }

@@ -6,8 +6,6 @@ import io.stacksim.block.BlockQueue;
 import io.stacksim.block.IoOwner;
 import io.stacksim.block.IoPriority;
 import io.stacksim.block.Op;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * O_DIRECT reads and writes (fs/iomap/direct-io.c): the user buffer is pinned and the device
@@ -31,18 +29,16 @@ public final class DirectIo {
         return 0;
     }
 
-    /** The bios a direct I/O of [offset, offset+len) of {@code file} becomes, one per extent piece. */
-    public List<long[]> pieces(SimFile file, long offset, long len) {
-        List<long[]> out = new ArrayList<>(1);
+    /** How many bios a direct I/O of [offset, offset+len) of {@code file} becomes: one per extent it touches. */
+    public int bioCount(SimFile file, long offset, long len) {
+        int n = 0;
         long pos = offset;
         long end = offset + len;
         while (pos < end) {
-            Extent e = file.extentAt(pos);
-            long n = Math.min(end, e.fileEnd()) - pos;
-            out.add(new long[] {e.sector() + ((pos - e.fileOffset()) >> 9), n});
-            pos += n;
+            pos = Math.min(end, file.extentAt(pos).fileEnd());
+            n++;
         }
-        return out;
+        return n;
     }
 
     /**
@@ -65,13 +61,19 @@ public final class DirectIo {
             return 0;
         }
         long result = op == Op.READ ? Math.min(len, file.size() - offset) : len;
-        List<long[]> pieces = pieces(file, offset, n);
-        Completion c = new Completion(pieces.size(), result, done);
+        int bios = bioCount(file, offset, n);
+        Completion c = new Completion(bios, result, done);
         BlockQueue q = fs.queue();
-        for (long[] p : pieces) {
-            q.submitBio(new Bio(p[0], (int) (p[1] >> 9), op, bioFlags, IoPriority.NONE, owner, c));
+        long pos = offset;
+        long end = offset + n;
+        while (pos < end) {
+            Extent e = file.extentAt(pos);
+            long piece = Math.min(end, e.fileEnd()) - pos;
+            long sector = e.sector() + ((pos - e.fileOffset()) >> 9);
+            q.submitBio(new Bio(sector, (int) (piece >> 9), op, bioFlags, IoPriority.NONE, owner, c));
+            pos += piece;
         }
-        return pieces.size();
+        return bios;
     }
 
     private static long roundUp(long v, long unit) {

@@ -131,6 +131,7 @@ public final class MmapIo {
                 return;
             }
             if (!write && faultAround(idx)) {
+                cache.countHit(); // the page was in the cache: mapped without I/O
                 ctx.countFault(false);
                 ctx.computeSys(costs.minorFaultNs(), this::step);
                 return;

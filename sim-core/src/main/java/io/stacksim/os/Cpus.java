@@ -145,15 +145,38 @@ public final class Cpus implements InterruptController {
     @Override
     public void raise(int cpu, Event handler) {
         Cpu c = cores[Math.floorMod(cpu, cores.length)];
-        long irqCost = cost.hardIrqNs() + cost.softIrqNs();
-        long start = Math.max(sim.now(), c.irqBusyUntil);
-        c.irqBusyUntil = start + irqCost;
-        c.irqNs += irqCost;
         c.interrupts++;
-        if (c.current != null) {
-            c.current.stretch(irqCost);
+        irqWork(c, cost.hardIrqNs() + cost.softIrqNs(), handler);
+    }
+
+    /**
+     * Interrupt-context work of {@code ns} on core {@code cpu} (a hard IRQ, or softirq work
+     * such as NET_RX processing): it runs after the interrupt work already queued there,
+     * stealing its time from whatever task runs on the core, and {@code then} runs at its end.
+     * {@code hardIrq} counts it as an interrupt.
+     */
+    public void irqWork(int cpu, long ns, boolean hardIrq, Event then) {
+        Cpu c = cores[Math.floorMod(cpu, cores.length)];
+        if (hardIrq) {
+            c.interrupts++;
         }
-        sim.schedule(c.irqBusyUntil, handler);
+        irqWork(c, ns, then);
+    }
+
+    private void irqWork(Cpu c, long ns, Event then) {
+        long start = Math.max(sim.now(), c.irqBusyUntil);
+        c.irqBusyUntil = start + ns;
+        c.irqNs += ns;
+        if (c.current != null) {
+            c.current.stretch(ns);
+        }
+        sim.schedule(c.irqBusyUntil, then);
+    }
+
+    /** User, system and interrupt time of core {@code cpu} in the statistics window, in ns. */
+    public long[] timesNs(int cpu) {
+        Cpu c = cores[cpu];
+        return new long[] {c.userNs, c.sysNs, c.irqNs};
     }
 
     /** Forgets accounting so far (end of warm-up). */
@@ -200,6 +223,26 @@ public final class Cpus implements InterruptController {
             }
             return irq / 1e6;
         });
+    }
+
+    /**
+     * Registers one task's counters under {@code task.<comm>.<pid>.}: CPU time (user, system),
+     * context switches (voluntary, involuntary), mode switches, syscalls, CPU copies, DMA
+     * transfers and page faults.
+     */
+    public void registerTask(Stats stats, Task t) {
+        String p = "task." + t.comm() + "." + t.pid() + ".";
+        IoCounters c = t.counters;
+        stats.gauge(p + "user_ms", () -> c.userNs / 1e6);
+        stats.gauge(p + "sys_ms", () -> c.sysNs / 1e6);
+        stats.counter(p + "ctx_voluntary", () -> c.voluntarySwitches);
+        stats.counter(p + "ctx_involuntary", () -> c.involuntarySwitches);
+        stats.counter(p + "mode_switches", () -> c.modeSwitches);
+        stats.counter(p + "syscalls", c::totalSyscalls);
+        stats.counter(p + "cpu_copies", () -> c.cpuCopies);
+        stats.counter(p + "dma_transfers", () -> c.dmaTransfers);
+        stats.counter(p + "faults_minor", () -> c.minorFaults);
+        stats.counter(p + "faults_major", () -> c.majorFaults);
     }
 
     private double pct(long ns) {

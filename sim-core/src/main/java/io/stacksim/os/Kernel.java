@@ -224,7 +224,7 @@ public final class Kernel {
             return;
         }
         long bytes = op == Op.READ ? Math.min(len, f.file().size() - offset) : len;
-        int bios = directIo.pieces(f.file(), offset, bytes).size();
+        int bios = directIo.bioCount(f.file(), offset, bytes);
         long pages = (len + 4095) >>> 12;
         long work = cost.vfsCallNs() + pages * cost.dioPagePinNs() + bios * cost.blockSubmitNs();
         enter(t, sys, work, () -> {
@@ -479,6 +479,283 @@ public final class Kernel {
         }
         t.counters.modeSwitches++;
         t.compute(cost.modeSwitchNs(), true, () -> k.ret(out));
+    }
+
+    // ================================================================== fio engines: vectored I/O,
+    // io_uring and glibc's POSIX AIO (a self-contained section: readv/writev/preadv/pwritev,
+    // io_uring_setup/io_uring_enter with the io-wq workers; PosixAio drives the syscalls above).
+
+    /** readv(fd, iov, iovcnt) at the file position, which then advances. */
+    public void readv(Task t, OpenFile f, long[] iovLens, Ret k) {
+        long pos = f.position();
+        vectored(t, Syscall.READV, f, Op.READ, pos, iovLens, r -> {
+            if (r > 0) {
+                f.seek(pos + r);
+            }
+            k.ret(r);
+        });
+    }
+
+    /** writev(fd, iov, iovcnt) at the file position, which then advances. */
+    public void writev(Task t, OpenFile f, long[] iovLens, Ret k) {
+        long pos = f.position();
+        vectored(t, Syscall.WRITEV, f, Op.WRITE, pos, iovLens, r -> {
+            if (r > 0) {
+                f.seek(pos + r);
+            }
+            k.ret(r);
+        });
+    }
+
+    /** preadv(fd, iov, iovcnt, offset). */
+    public void preadv(Task t, OpenFile f, long offset, long[] iovLens, Ret k) {
+        vectored(t, Syscall.PREADV, f, Op.READ, offset, iovLens, k);
+    }
+
+    /** pwritev(fd, iov, iovcnt, offset). */
+    public void pwritev(Task t, OpenFile f, long offset, long[] iovLens, Ret k) {
+        vectored(t, Syscall.PWRITEV, f, Op.WRITE, offset, iovLens, k);
+    }
+
+    /**
+     * A vectored call moves the iovecs' bytes as one contiguous file range: buffered, filemap_read
+     * and generic_perform_write walk the iov_iter as one; direct, iomap_dio_rw builds bios that
+     * take pages from several iovecs (bio_iov_iter_get_pages). O_DIRECT needs every iovec's
+     * length aligned to the logical block size (iov_iter_alignment), else EINVAL. Copying the
+     * iovec array in (16 bytes each) is not charged.
+     */
+    private void vectored(Task t, Syscall sys, OpenFile f, Op op, long offset, long[] iovLens, Ret k) {
+        long total = 0;
+        boolean misaligned = false;
+        int lbs = fs.logicalBlockSize();
+        for (long len : iovLens) {
+            total += len;
+            misaligned |= len % lbs != 0;
+        }
+        if (f.isDirect() && misaligned) {
+            enter(t, sys, cost.vfsCallNs(), () -> exit(t, -io.stacksim.fs.Errno.EINVAL, k));
+            return;
+        }
+        io(t, sys, f, op, offset, total, 0, k);
+    }
+
+    /** io_uring_setup(entries): a ring with its io-wq pool (bounded workers: min(SQ, 4 x CPUs)). */
+    public void ioUringSetup(Task t, int entries, Consumer<IoUring> k) {
+        enter(t, Syscall.IO_URING_SETUP, cost.vfsCallNs(), () -> {
+            int sq = entries <= 1 ? 1 : Integer.highestOneBit(entries - 1) << 1;
+            IoUring ring = new IoUring(entries, new IoWq(this, t.comm(), sq));
+            t.counters.modeSwitches++;
+            t.compute(cost.modeSwitchNs(), true, () -> k.accept(ring));
+        });
+    }
+
+    /**
+     * io_uring_enter(fd, to_submit, min_complete, IORING_ENTER_GETEVENTS): submits up to
+     * {@code toSubmit} SQEs, then waits until the CQ holds {@code minComplete} entries; returns
+     * the number submitted (io_submit_sqes, io_cqring_wait).
+     *
+     * <p>Each request is first issued non-blocking in the submitter (IO_URING_F_NONBLOCK):
+     * <ul>
+     *   <li>direct reads and writes submit their bios and complete later from the completion
+     *       interrupt, unless the file has cached pages (writing them back could block:
+     *       kiocb_write_and_wait returns -EAGAIN under IOCB_NOWAIT);</li>
+     *   <li>a buffered read whose pages are all in the cache is copied at once;</li>
+     *   <li>anything else - a buffered read that misses, every buffered write (the simulated
+     *       file system, like ext4, does not set FOP_BUFFER_WASYNC), fsync - gets -EAGAIN and
+     *       is punted to an io-wq worker, which does the blocking call in its own context while
+     *       the submitter carries on (io_queue_iowq).</li>
+     * </ul>
+     * Submission plugs when more than two requests go in at once (io_submit_state_start). The
+     * CQE of an interrupt-completed request is posted at completion (task_work delivery is not
+     * modelled separately). Deviation: a cached page still being read counts as cached, since
+     * the page cache does not expose its uptodate bit outside fs.
+     */
+    public void ioUringEnter(Task t, IoUring ring, int toSubmit, int minComplete, Ret k) {
+        int n = Math.min(toSubmit, ring.sq.size());
+        long work = 0;
+        int i = 0;
+        for (Iocb cb : ring.sq) {
+            if (i++ == n) {
+                break;
+            }
+            work += cost.vfsCallNs();
+            if (cb.file.isDirect() && cb.op != Op.FLUSH) {
+                work += ((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs();
+            }
+        }
+        enter(t, Syscall.IO_URING_ENTER, work, () -> {
+            Plug plug = n > 2 ? Plug.start(t) : null;
+            uringSubmit(t, ring, n, () -> {
+                Plug.finish(t, plug);
+                afterRequestWait(t, () -> {
+                    if (minComplete > 0 && ring.cq.size() < minComplete) {
+                        ring.waiter = t;
+                        ring.waitMin = minComplete;
+                        ring.waitCont = () -> exit(t, n, k);
+                        t.sleep();
+                    } else {
+                        exit(t, n, k);
+                    }
+                });
+            });
+        });
+    }
+
+    private void uringSubmit(Task t, IoUring ring, int left, Runnable done) {
+        for (int j = 0; j < left; j++) {
+            Iocb cb = ring.sq.pollFirst();
+            cb.tSubmitted = sim.now();
+            ring.inFlight++;
+            OpenFile f = cb.file;
+            if (cb.op == Op.FLUSH || (f.isDirect() && pc.cache.state(f.file()).nrPages() > 0)) {
+                punt(ring, cb);
+            } else if (f.isDirect()) {
+                ring.inline++;
+                long err = directIo.checkAlignment(cb.offset, cb.length, 0);
+                if (err != 0 || (cb.op == Op.READ && cb.offset >= f.file().size())) {
+                    uringComplete(ring, cb, err, null);
+                    continue;
+                }
+                Plug plug = Plug.start(t);
+                directIo.submit(t, f, cb.op, cb.offset, cb.length, dioFlags(cb.op), (res, last) -> {
+                    if (cb.op == Op.WRITE) {
+                        pc.buffered.afterDirectWrite(f, cb.offset, cb.length);
+                    }
+                    uringComplete(ring, cb, res, last);
+                });
+                Plug.finish(t, plug);
+            } else if (cb.op == Op.READ && rangeCached(f, cb.offset, cb.length)) {
+                ring.inline++;
+                int rest = left - j - 1;
+                pc.buffered.read(t, f, cb.offset, cb.length, (res, waited) -> {
+                    uringComplete(ring, cb, res, waited);
+                    uringSubmit(t, ring, rest, done);
+                });
+                return;
+            } else {
+                punt(ring, cb);
+            }
+        }
+        done.run();
+    }
+
+    private void punt(IoUring ring, Iocb cb) {
+        ring.punted++;
+        ring.wq.enqueue(cb, ring);
+    }
+
+    /** Every page of [offset, offset+len) is in the page cache. */
+    private boolean rangeCached(OpenFile f, long offset, long len) {
+        CachedFile cf = pc.cache.state(f.file());
+        long end = Math.min(offset + len, f.file().size());
+        for (long idx = offset >>> VmSettings.PAGE_SHIFT; (idx << VmSettings.PAGE_SHIFT) < end; idx++) {
+            if (pc.cache.find(cf, idx) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Posts {@code cb}'s CQE and wakes a submitter waiting in io_uring_enter for enough of them. */
+    private void uringComplete(IoUring ring, Iocb cb, long result, Bio last) {
+        cb.result = result;
+        cb.lastBio = last;
+        cb.tCompleted = sim.now();
+        ring.inFlight--;
+        ring.cq.addLast(cb);
+        Task w = ring.waiter;
+        if (w != null && ring.cq.size() >= ring.waitMin) {
+            ring.waiter = null;
+            w.wake(ring.waitCont);
+        }
+    }
+
+    /** A kernel thread sleeping on its own direct I/O: no syscall frame around the wait. */
+    private static final class WorkerWait implements IoDone {
+        private final Task task;
+        private final IoDone then;
+        private boolean sleeping;
+        private boolean finished;
+        private long result;
+        private Bio last;
+
+        WorkerWait(Task task, IoDone then) {
+            this.task = task;
+            this.then = then;
+        }
+
+        @Override
+        public void done(long res, Bio lastBio) {
+            if (sleeping) {
+                task.wake(() -> then.done(res, lastBio));
+            } else {
+                finished = true;
+                result = res;
+                last = lastBio;
+            }
+        }
+
+        void block() {
+            if (finished) {
+                then.done(result, last);
+            } else {
+                sleeping = true;
+                task.sleep();
+            }
+        }
+    }
+
+    /**
+     * io_wq_submit_work on worker {@code w}: the request issued blocking, in the worker's
+     * context (kernel time, its own sleeps); {@code then} runs on the worker afterwards.
+     */
+    void ioWqExecute(Task w, Iocb cb, IoUring ring, Runnable then) {
+        OpenFile f = cb.file;
+        w.compute(cost.vfsCallNs(), true, () -> {
+            if (cb.op == Op.FLUSH) {
+                pc.writeback.fsync(w, pc.cache.state(f.file()), () -> {
+                    uringComplete(ring, cb, 0, w.lastIo);
+                    then.run();
+                });
+            } else if (f.isDirect()) {
+                Runnable submit = () -> {
+                    long err = directIo.checkAlignment(cb.offset, cb.length, 0);
+                    if (err != 0 || (cb.op == Op.READ && cb.offset >= f.file().size())) {
+                        uringComplete(ring, cb, err, null);
+                        then.run();
+                        return;
+                    }
+                    WorkerWait wait = new WorkerWait(w, (r, last) -> {
+                        if (cb.op == Op.WRITE) {
+                            pc.buffered.afterDirectWrite(f, cb.offset, cb.length);
+                        }
+                        uringComplete(ring, cb, r, last);
+                        then.run();
+                    });
+                    w.compute(((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs(), true, () -> {
+                        Plug plug = Plug.start(w);
+                        directIo.submit(w, f, cb.op, cb.offset, cb.length, dioFlags(cb.op), wait);
+                        Plug.finish(w, plug);
+                        afterRequestWait(w, wait::block);
+                    });
+                };
+                if (cb.op == Op.READ) {
+                    pc.buffered.beforeDirectRead(w, f, cb.offset, cb.length, submit);
+                } else {
+                    pc.buffered.beforeDirectWrite(w, f, cb.offset, cb.length, submit);
+                }
+            } else {
+                BufferedIo.Done done = (res, waited) -> {
+                    uringComplete(ring, cb, res, waited);
+                    then.run();
+                };
+                if (cb.op == Op.READ) {
+                    pc.buffered.read(w, f, cb.offset, cb.length, done);
+                } else {
+                    pc.buffered.write(w, f, cb.offset, cb.length, done);
+                }
+            }
+        });
     }
 
     /** The costs the file layer uses (for callers that model user-space copies). */

@@ -5,7 +5,10 @@ public enum Syscall {
     READ, WRITE, PREAD64, PWRITE64, READV, WRITEV, PREADV, PWRITEV, LSEEK, OPENAT, CLOSE,
     FSYNC, FDATASYNC, MMAP, MUNMAP, MSYNC, MADVISE, FADVISE64, SENDFILE, SPLICE, PIPE,
     SELECT, POLL, EPOLL_CREATE1, EPOLL_CTL, EPOLL_WAIT, SENDTO, RECVFROM,
-    IO_SETUP, IO_SUBMIT, IO_GETEVENTS, IO_URING_SETUP, IO_URING_ENTER;
+    IO_SETUP, IO_SUBMIT, IO_GETEVENTS, IO_URING_SETUP, IO_URING_ENTER,
+    FCNTL,
+    /** futex(2) and clone(2): glibc's POSIX AIO helper threads wait, wake and start with them. */
+    FUTEX, CLONE;
 
     /** The name strace prints, e.g. "pread64". */
     public String traceName() {

@@ -78,4 +78,78 @@ class CpusTest {
         // The sleeper slept 1 ms after its first switch-in and needed another switch to exit.
         assertThat(sim.now()).isEqualTo(COST.contextSwitchNs() + 1_000_000 + COST.contextSwitchNs());
     }
+
+    @Test
+    void utilisationSplitsEachCoresTimeIntoUserSystemAndInterrupt() {
+        Simulator sim = new Simulator();
+        Cpus cpus = new Cpus(sim, 2, COST);
+        io.stacksim.engine.Stats stats = new io.stacksim.engine.Stats();
+        cpus.registerStats(stats);
+        Task t = cpus.newTask("worker");
+        // 1 ms user, then 1 ms system, then sleep until 4 ms, then exit; an interrupt of
+        // 0.5 ms on the idle core 1.
+        t.start(() -> t.compute(1_000_000 - COST.contextSwitchNs(), false, () -> t.compute(1_000_000, true, () -> {
+            t.sleep();
+            sim.schedule(4_000_000, () -> t.wake(t::exit));
+        })));
+        sim.schedule(100_000, () -> cpus.irqWork(1, 500_000, true, () -> { }));
+        sim.runUntil(4_000_000);
+        java.util.Map<String, Number> m = stats.snapshot();
+        // core 0: the context switch is system time (it ran at dispatch, before the user segment)
+        assertThat(m.get("cpu.0.user_pct").doubleValue()).isCloseTo(100.0 * (1_000_000 - COST.contextSwitchNs()) / 4_000_000,
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(m.get("cpu.0.sys_pct").doubleValue()).isCloseTo(100.0 * (1_000_000 + COST.contextSwitchNs()) / 4_000_000,
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(m.get("cpu.0.util_pct").doubleValue()).isCloseTo(50.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(m.get("cpu.1.irq_pct").doubleValue()).isCloseTo(12.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(m.get("cpu.1.interrupts").longValue()).isEqualTo(1);
+        assertThat(m.get("cpu.util_pct").doubleValue()).isCloseTo((50.0 + 12.5) / 2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(t.counters().voluntarySwitches).isEqualTo(1);
+        assertThat(t.counters().involuntarySwitches).isZero();
+    }
+
+    @Test
+    void threeSpinnersOnOneCoreArePreemptedOncePerSliceWhileOthersWait() {
+        Simulator sim = new Simulator();
+        Cpus cpus = new Cpus(sim, 1, COST);
+        long slice = COST.sliceNs(1);
+        // A slice starts when the core is given to the task, so it holds one context switch and
+        // slice - switch of work. Each task needs three and a half slices' worth of work.
+        long perSlice = slice - COST.contextSwitchNs();
+        long work = 3 * perSlice + perSlice / 2;
+        Task[] ts = new Task[3];
+        for (int i = 0; i < 3; i++) {
+            Task t = cpus.newTask("spin" + i);
+            ts[i] = t;
+            t.start(() -> t.compute(work, false, t::exit));
+        }
+        sim.run();
+        // Round robin: each expiry with another task waiting is an involuntary switch, three per
+        // task; the fourth turn ends by exiting.
+        for (Task t : ts) {
+            assertThat(t.counters().involuntarySwitches).isEqualTo(3);
+            assertThat(t.counters().userNs).isEqualTo(work);
+        }
+        long dispatches = 3 + 9;
+        assertThat(sim.now()).isEqualTo(3 * work + dispatches * COST.contextSwitchNs());
+    }
+
+    @Test
+    void interruptWorkOnABusyCoreStealsTimeWithoutChargingTheTask() {
+        Simulator sim = new Simulator();
+        Cpus cpus = new Cpus(sim, 1, COST);
+        Task t = cpus.newTask("victim");
+        long[] done = {0};
+        t.start(() -> t.compute(200_000, true, () -> {
+            done[0] = sim.now();
+            t.exit();
+        }));
+        for (int i = 1; i <= 3; i++) {
+            sim.schedule(i * 20_000L, () -> cpus.irqWork(0, 10_000, false, () -> { }));
+        }
+        sim.run();
+        assertThat(t.counters().sysNs).isEqualTo(200_000 + COST.contextSwitchNs());
+        assertThat(done[0]).isEqualTo(COST.contextSwitchNs() + 200_000 + 30_000);
+        assertThat(cpus.timesNs(0)[2]).isEqualTo(30_000);
+    }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code stacksim validate ...}: checks of the models against independent truths. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Check the simulator against independent truths.",
-        subcommands = {ValidateCommand.Queueing.class, DiskSimCommand.class})
+        subcommands = {ValidateCommand.Queueing.class, DiskSimCommand.class, CopyPathsCommand.class})
 final class ValidateCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -5,7 +5,6 @@ import io.stacksim.config.ConfigException;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.os.IoCounters;
 import io.stacksim.workload.JobSpec;
-import io.stacksim.workload.Pattern;
 import io.stacksim.workload.ReplayRunner;
 import io.stacksim.workload.trace.TraceReader;
 import java.nio.file.Path;
@@ -61,10 +60,8 @@ public final class ReplaySimulation {
             if (trace != null) {
                 trace.close(stack.sim.now());
             }
-            JobSpec spec = new JobSpec("replay", Pattern.parse("randrw"), 0, 0, 0, 0, runner.records(), 0, false, 0,
-                    o.timing() == ReplayRunner.Timing.CLOSED ? o.depth() : 0, "replay", true, 1, 0,
-                    o.trace().toString() + " (" + o.format() + ", " + describe(o) + ")", false, 0,
-                    JobSpec.Sync.none(), false, false);
+            JobSpec spec = JobSpec.replay(o.trace().toString() + " (" + o.format() + ", " + describe(o) + ")",
+                    runner.records(), o.timing() == ReplayRunner.Timing.CLOSED ? o.depth() : 0);
             Simulation.registerJobMetrics(stack.stats, runner.stats);
             IoCounters totals = stack.cpus.totals();
             IoCounters.register(stack.stats, "os.", () -> totals);

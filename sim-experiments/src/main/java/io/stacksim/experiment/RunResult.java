@@ -1,5 +1,7 @@
 package io.stacksim.experiment;
 
+import io.stacksim.workload.JobSpec;
+import io.stacksim.workload.JobStats;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +15,25 @@ import java.util.Map;
  * @param jobs    per-job summaries (one entry for the whole run when jobs are grouped)
  * @param device  the device's name
  * @param checkViolations what --check found wrong (empty when it was off or all held)
+ * @param clones  every clone of every job with its own statistics and fio reporting group, in
+ *                job order (empty for trace replays)
  */
 public record RunResult(Object config, long seed, Map<String, Number> metrics, List<JobSummary> jobs, String device,
-                        List<String> checkViolations) {
+                        List<String> checkViolations, List<CloneRun> clones) {
+
+    public RunResult(Object config, long seed, Map<String, Number> metrics, List<JobSummary> jobs, String device,
+                     List<String> checkViolations) {
+        this(config, seed, metrics, jobs, device, checkViolations, List.of());
+    }
+
+    /**
+     * One clone of a job (one fio thread).
+     *
+     * @param spec    the job
+     * @param cloneIndex its number among the job's numjobs clones
+     * @param groupId fio's reporting group (stonewall and new_group start a new one)
+     * @param stats   what it measured
+     */
+    public record CloneRun(JobSpec spec, int cloneIndex, int groupId, JobStats stats) {
+    }
 }

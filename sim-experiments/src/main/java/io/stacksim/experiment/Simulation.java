@@ -8,13 +8,20 @@ import io.stacksim.os.IoCounters;
 import io.stacksim.workload.JobRunner;
 import io.stacksim.workload.JobSpec;
 import io.stacksim.workload.JobStats;
+import io.stacksim.workload.fio.JobTranslator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs one config: builds the stack, starts the workload's jobs, runs the simulator until
- * every job has finished, and gathers every statistic into a {@link RunResult}.
+ * Runs one config: builds the stack, runs the workload's jobs as fio does, and gathers every
+ * statistic into a {@link RunResult}. Both front ends come here: the YAML {@code workload}
+ * section and fio job files ({@code stacksim fio}) are translated into the same
+ * {@link JobSpec}s and run by the same {@link JobRunner}s.
+ *
+ * <p>Jobs start together; a job with {@code stonewall} waits until every earlier job has
+ * finished (fio's wait_for_previous). Each job prepares its files (open, invalidate or
+ * pre-read) when its turn comes, then starts.
  */
 public final class Simulation {
     private Simulation() {
@@ -32,12 +39,48 @@ public final class Simulation {
      * prove every dirty page reached the device.
      */
     public static RunResult run(ConfigNode root, java.nio.file.Path blktrace, boolean check) {
+        ConfigNode w = root.section("workload");
+        if (w.has("server")) {
+            return withStack(root, blktrace, check, (stack, seed) -> ServerSimulation.run(root, stack, seed));
+        }
+        long userNsPerIo = w.duration("user_time_per_io", 400, 1);
+        w.remove("user_time_per_io");
+        List<JobSpec> specs = jobSpecs(w);
+        return run(root, specs, userNsPerIo, blktrace, check, true);
+    }
+
+    /**
+     * Runs {@code specs} on the stack {@code root} describes (its workload section, if any, is
+     * not read). {@code yamlStats} keeps the YAML front end's statistics window: stack
+     * statistics start after the jobs have prepared and restart at the end of ramp_time; the
+     * fio front end counts the disk from the start, as fio's disk_util does.
+     */
+    public static RunResult run(ConfigNode root, List<JobSpec> specs, long userNsPerIo, java.nio.file.Path blktrace,
+                                boolean check, boolean yamlStats) {
+        return run(root, specs, userNsPerIo, blktrace, check, yamlStats, java.nio.file.Path.of(""));
+    }
+
+    /** As above, with the directory per-I/O logs (write_lat_log, write_iolog ...) are written to. */
+    public static RunResult run(ConfigNode root, List<JobSpec> specs, long userNsPerIo, java.nio.file.Path blktrace,
+                                boolean check, boolean yamlStats, java.nio.file.Path logDir) {
+        return withStack(root, blktrace, check,
+                (stack, seed) -> run(root, stack, seed, specs, userNsPerIo, yamlStats, logDir));
+    }
+
+    /** What runs on a built stack. */
+    @FunctionalInterface
+    private interface OnStack {
+        RunResult run(Stack stack, long seed);
+    }
+
+    /** Builds the stack from {@code root}, runs {@code body} on it, and writes the block trace if asked. */
+    private static RunResult withStack(ConfigNode root, java.nio.file.Path blktrace, boolean check, OnStack body) {
         ConfigNode runSection = root.section("run");
         long seed = runSection.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         Stack stack = new Stack(root, seed, check);
         io.stacksim.block.trace.BlkparseWriter trace = blktrace == null ? null : stack.traceTo(blktrace);
         try {
-            RunResult r = run(root, stack, seed);
+            RunResult r = body.run(stack, seed);
             if (trace != null) {
                 trace.close(stack.sim.now());
             }
@@ -49,55 +92,33 @@ public final class Simulation {
         }
     }
 
-    private static RunResult run(ConfigNode root, Stack stack, long seed) {
-        ConfigNode w = root.section("workload");
-        long userNsPerIo = w.duration("user_time_per_io", 400, 1);
-        List<JobSpec> specs = jobSpecs(w);
-        root.checkAllUsed();
+    /** One job's clones, with the job's fio reporting group. */
+    private record Planned(JobSpec spec, int groupId, List<JobRunner> runners) {
+    }
 
-        List<JobRunner> runners = new ArrayList<>();
-        int[] live = {0};
-        Runnable onExit = () -> {
-            if (--live[0] == 0) {
-                stack.sim.stop();
-            }
-        };
+    private static RunResult run(ConfigNode root, Stack stack, long seed, List<JobSpec> specs, long userNsPerIo,
+                                 boolean yamlStats, java.nio.file.Path logDir) {
+        root.checkAllUsed();
+        // fio's add_job: a job with stonewall or new_group after some jobs starts a new group.
+        List<Planned> plan = new ArrayList<>();
+        int groupId = 0;
+        int groupJobs = 0;
         for (JobSpec spec : specs) {
-            try {
-                for (int clone = 0; clone < spec.numjobs(); clone++) {
-                    runners.add(new JobRunner(spec, clone, stack.kernel, stack.random, userNsPerIo, onExit));
-                    live[0]++;
-                }
-            } catch (IllegalArgumentException e) {
-                throw ConfigException.at(w.origin(), "'workload': " + e.getMessage());
+            if ((spec.reporting().stonewall() || spec.reporting().newGroup()) && groupJobs > 0) {
+                groupId++;
+                groupJobs = 0;
             }
+            plan.add(new Planned(spec, groupId, new ArrayList<>()));
+            groupJobs++;
         }
-        long ramp = specs.stream().mapToLong(JobSpec::rampTimeNs).max().orElse(0);
-        // Every job prepares (opens, invalidates or pre-reads its file); then statistics start
-        // from zero and all jobs begin together, as fio starts its jobs after setting up files.
-        int[] unprepared = {runners.size()};
-        Runnable allReady = () -> {
-            stack.resetStats();
-            for (JobRunner r : runners) {
-                r.stats.reset(stack.sim.now());
+        List<List<Planned>> segments = new ArrayList<>();
+        for (Planned p : plan) {
+            if (segments.isEmpty() || p.spec().reporting().stonewall()) {
+                segments.add(new ArrayList<>());
             }
-            if (ramp > 0) {
-                stack.sim.after(ramp, () -> {
-                    stack.resetStats();
-                    for (JobRunner r : runners) {
-                        r.stats.reset(stack.sim.now());
-                    }
-                });
-            }
-            runners.forEach(JobRunner::go);
-        };
-        for (JobRunner r : runners) {
-            r.prepare(() -> {
-                if (--unprepared[0] == 0) {
-                    stack.sim.schedule(stack.sim.now(), allReady::run);
-                }
-            });
+            segments.get(segments.size() - 1).add(p);
         }
+        runSegment(stack, segments, 0, userNsPerIo, yamlStats, logDir);
         try {
             stack.sim.run();
         } catch (JobRunner.JobError e) {
@@ -110,18 +131,16 @@ public final class Simulation {
             checker.finish(true);
         }
 
-        JobStats group = new JobStats();
-        group.startNs = Long.MAX_VALUE;
+        JobStats group = JobStats.empty();
         List<JobSummary> jobs = new ArrayList<>();
-        for (JobSpec spec : specs) {
-            JobStats js = new JobStats();
-            js.startNs = Long.MAX_VALUE;
-            for (JobRunner r : runners) {
-                if (r.spec() == spec) {
-                    js.add(r.stats);
-                }
+        List<RunResult.CloneRun> clones = new ArrayList<>();
+        for (Planned p : plan) {
+            JobStats js = JobStats.empty();
+            for (JobRunner r : p.runners()) {
+                js.add(r.stats);
+                clones.add(new RunResult.CloneRun(p.spec(), r.cloneIndex(), p.groupId(), r.stats));
             }
-            jobs.add(new JobSummary(spec, spec.numjobs(), js));
+            jobs.add(new JobSummary(p.spec(), p.spec().numjobs(), js));
             group.add(js);
         }
         registerJobMetrics(stack.stats, group);
@@ -134,7 +153,65 @@ public final class Simulation {
         }
         Map<String, Number> metrics = stack.stats.snapshot();
         List<String> problems = checker == null ? List.of() : checker.messages();
-        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.device.name(), problems);
+        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.device.name(), problems, clones);
+    }
+
+    /**
+     * Starts segment {@code index}: its jobs' clones prepare (open, invalidate or pre-read),
+     * then all begin together; when the last exits, the next segment starts, or the run ends.
+     */
+    private static void runSegment(Stack stack, List<List<Planned>> segments, int index, long userNsPerIo,
+                                   boolean yamlStats, java.nio.file.Path logDir) {
+        if (index == segments.size()) {
+            stack.sim.stop();
+            return;
+        }
+        List<JobRunner> runners = new ArrayList<>();
+        int[] live = {0};
+        Runnable onExit = () -> {
+            if (--live[0] == 0) {
+                stack.sim.schedule(stack.sim.now(),
+                        () -> runSegment(stack, segments, index + 1, userNsPerIo, yamlStats, logDir));
+            }
+        };
+        for (Planned p : segments.get(index)) {
+            try {
+                for (int clone = 0; clone < p.spec().numjobs(); clone++) {
+                    JobRunner r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit);
+                    stack.cpus.registerTask(stack.stats, r.task());
+                    r.logDirectory(logDir);
+                    p.runners().add(r);
+                    runners.add(r);
+                    live[0]++;
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage().startsWith("job '") ? e.getMessage()
+                        : "job '" + p.spec().name() + "': " + e.getMessage());
+            }
+        }
+        long ramp = segments.get(index).stream().mapToLong(p -> p.spec().rampTimeNs()).max().orElse(0);
+        int[] unprepared = {runners.size()};
+        Runnable allReady = () -> {
+            if (yamlStats) {
+                if (index == 0) {
+                    stack.resetStats();
+                }
+                if (ramp > 0) {
+                    stack.sim.after(ramp, () -> {
+                        runners.forEach(JobRunner::countersReset);
+                        stack.resetStats();
+                    });
+                }
+            }
+            runners.forEach(JobRunner::go);
+        };
+        for (JobRunner r : runners) {
+            r.prepare(() -> {
+                if (--unprepared[0] == 0) {
+                    stack.sim.schedule(stack.sim.now(), allReady::run);
+                }
+            });
+        }
     }
 
     /** sync(2) from a task of its own after the jobs, so every dirty page gets written. */
@@ -145,35 +222,16 @@ public final class Simulation {
     }
 
     /**
-     * The jobs of the {@code workload} section: either the section itself is one job, or it
-     * holds {@code jobs:}, a list of jobs, and its other keys are defaults for all of them (as
-     * fio's [global] section is). Option names are fio's.
+     * The jobs of the {@code workload} section, translated by the same code as fio job files:
+     * either the section itself is one job, or it holds {@code jobs:}, a list of jobs, and its
+     * other keys are defaults for all of them (as fio's [global] section is). Option names are
+     * fio's.
      */
-    static List<JobSpec> jobSpecs(ConfigNode w) {
-        ConfigNode list = w.child("jobs");
-        if (list == null) {
-            return List.of(JobSpec.from(w, "job"));
-        }
-        if (!list.isList() || list.items().isEmpty()) {
-            throw ConfigException.at(list.origin(), "'workload.jobs' must be a non-empty list of jobs");
-        }
-        ConfigNode global = w.copy();
-        global.remove("jobs");
-        global.remove("user_time_per_io");
-        w.markOpen(); // the global keys are checked through each job below
-        List<JobSpec> specs = new ArrayList<>();
-        int i = 0;
-        for (ConfigNode item : list.items()) {
-            if (!item.isMap()) {
-                throw ConfigException.at(item.origin(), "'workload.jobs[" + i + "]' must be a map of fio options");
-            }
-            ConfigNode job = global.copy();
-            job.overlay(item);
-            specs.add(JobSpec.from(job, "job" + i));
-            job.checkAllUsed();
-            i++;
-        }
-        return specs;
+    public static List<JobSpec> jobSpecs(ConfigNode w) {
+        ConfigNode copy = w.copy();
+        copy.remove("user_time_per_io");
+        w.markOpen();
+        return JobTranslator.fromConfig(copy);
     }
 
     static void registerJobMetrics(Stats stats, JobStats g) {

@@ -17,10 +17,13 @@ public final class TextSummary {
     public static String format(RunResult r) {
         StringBuilder sb = new StringBuilder();
         Map<String, Number> m = r.metrics();
+        if (m.containsKey("server.requests")) {
+            server(sb, r);
+        }
         for (JobSummary j : r.jobs()) {
             JobSpec s = j.spec();
             JobStats st = j.stats();
-            if (s.ioengine().equals("replay")) {
+            if (s.isReplay()) {
                 sb.append(String.format(Locale.ROOT, "replay: %s: %d records%n", s.filename(), s.numberIos()));
             } else {
                 sb.append(String.format(Locale.ROOT, "%s: (groupid=0, jobs=%d): rw=%s, bs=%s, ioengine=%s, iodepth=%d, direct=%d%n",
@@ -71,6 +74,8 @@ public final class TextSummary {
         sb.append(String.format(Locale.ROOT, "  copies: cpu %d (%s), dma %d (%s)%n",
                 l(m, "os.cpu_copies"), Units.formatSize(l(m, "os.cpu_copy_bytes")),
                 l(m, "os.dma_transfers"), Units.formatSize(l(m, "os.dma_bytes"))));
+        perCpu(sb, m);
+        perTask(sb, m);
         sb.append("\nDisk stats (read/write):\n");
         sb.append(String.format(Locale.ROOT, "  %s: ios=%d/%d, merge=%d/%d, sectors=%d/%d, ticks=%d/%d, in_queue=%d, util=%.2f%%%n",
                 r.device(), l(m, "diskstats.read.ios"), l(m, "diskstats.write.ios"),
@@ -95,6 +100,65 @@ public final class TextSummary {
         sb.append(String.format(Locale.ROOT, "%nsimulated %.3f s, %d events, seed %d%n",
                 d(m, "run.sim_time_s"), l(m, "run.events"), r.seed()));
         return sb.toString();
+    }
+
+    /** Per-CPU utilisation: user, system and interrupt shares of each core's time (the first 16 cores). */
+    private static void perCpu(StringBuilder sb, Map<String, Number> m) {
+        for (int i = 0; i < 16 && m.containsKey("cpu." + i + ".util_pct"); i++) {
+            String p = "cpu." + i + ".";
+            sb.append(String.format(Locale.ROOT, "  cpu%d: util=%.1f%% (user %.1f%%, sys %.1f%%, irq %.1f%%), %d interrupts%n",
+                    i, d(m, p + "util_pct"), d(m, p + "user_pct"), d(m, p + "sys_pct"), d(m, p + "irq_pct"), l(m, p + "interrupts")));
+        }
+    }
+
+    /** Per-task counters (task.COMM.PID.*), the first 16 tasks. */
+    private static void perTask(StringBuilder sb, Map<String, Number> m) {
+        java.util.List<String> prefixes = new java.util.ArrayList<>();
+        for (String k : m.keySet()) {
+            if (k.startsWith("task.") && k.endsWith(".user_ms")) {
+                prefixes.add(k.substring(0, k.length() - "user_ms".length()));
+            }
+        }
+        prefixes.sort(java.util.Comparator.comparingLong(p -> Long.parseLong(p.substring(p.lastIndexOf('.', p.length() - 2) + 1,
+                p.length() - 1))));
+        int shown = 0;
+        for (String p : prefixes) {
+            if (shown++ == 16) {
+                sb.append(String.format(Locale.ROOT, "  ... %d more tasks%n", prefixes.size() - 16));
+                break;
+            }
+            String name = p.substring("task.".length(), p.length() - 1);
+            int dot = name.lastIndexOf('.');
+            sb.append(String.format(Locale.ROOT,
+                    "  task %s[%s]: user %.2f ms, sys %.2f ms; ctx voluntary %d, involuntary %d; mode switches %d, syscalls %d%n",
+                    name.substring(0, dot), name.substring(dot + 1), d(m, p + "user_ms"), d(m, p + "sys_ms"),
+                    l(m, p + "ctx_voluntary"), l(m, p + "ctx_involuntary"), l(m, p + "mode_switches"), l(m, p + "syscalls")));
+        }
+    }
+
+    /** The server workload's figures. */
+    private static void server(StringBuilder sb, RunResult r) {
+        Map<String, Number> m = r.metrics();
+        Object cfg = r.config();
+        String mode = "?";
+        if (cfg instanceof Map<?, ?> root && root.get("workload") instanceof Map<?, ?> w && w.get("server") instanceof Map<?, ?> s
+                && s.get("mode") != null) {
+            mode = s.get("mode").toString();
+        }
+        sb.append(String.format(Locale.ROOT, "server: mode=%s, connections=%d, offered %.1f req/s%n", mode,
+                l(m, "server.connections"), d(m, "server.offered_rps")));
+        sb.append(String.format(Locale.ROOT, "  requests=%d, throughput=%.1f req/s, wait calls/request=%.2f, ready per wait call=%.2f%n",
+                l(m, "server.requests"), d(m, "server.throughput_rps"), d(m, "server.wait_calls_per_request"),
+                d(m, "server.ready_per_wait_call")));
+        sb.append(String.format(Locale.ROOT, "  latency (usec): mean=%.2f, p50=%.2f, p99=%.2f, p99.9=%.2f, max=%.2f%n",
+                d(m, "lat.request.mean_us"), d(m, "lat.request.p50_us"), d(m, "lat.request.p99_us"),
+                d(m, "lat.request.p99.9_us"), d(m, "lat.request.max_us")));
+        sb.append(String.format(Locale.ROOT,
+                "  cpu per request (usec): %.2f (user %.2f, sys %.2f, irq %.2f); cost model, each request alone: %.2f%n",
+                d(m, "server.cpu_per_request_us"), d(m, "server.cpu_per_request.user_us"), d(m, "server.cpu_per_request.sys_us"),
+                d(m, "server.cpu_per_request.irq_us"), d(m, "server.predicted_cpu_per_request_us")));
+        sb.append(String.format(Locale.ROOT, "  net: %d packets out, %d in, %d hard IRQs, %d delayed ACKs%n",
+                l(m, "net.tx.packets"), l(m, "net.rx.packets"), l(m, "net.hardirqs"), l(m, "net.tcp.delayed_acks")));
     }
 
     private static double d(Map<String, Number> m, String k) {

@@ -1,50 +1,195 @@
 package io.stacksim.workload;
 
-import io.stacksim.config.ConfigException;
-import io.stacksim.config.ConfigNode;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One fio-style job, with fio's option names and defaults (fio HOWTO; shared/reference/formats.md
- * section 1.2). The YAML {@code workload} section uses these names directly.
+ * One fio job as StackSim simulates it: fio's options, read from a job file or the YAML
+ * {@code workload} section by {@link io.stacksim.workload.fio.JobTranslator}, grouped by what
+ * they control. Names and defaults are fio's (HOWTO; shared/reference/formats.md section 1).
  *
- * @param name        job name
- * @param rw          I/O pattern (default read)
- * @param bs          block size in bytes (default 4096)
- * @param size        region size in bytes per job (default 1 GiB here; fio requires it)
- * @param offset      start of the region in the file
- * @param ioSize      bytes to transfer before the job ends (0 = size)
- * @param numberIos   I/Os before the job ends (0 = no limit)
- * @param runtimeNs   time limit (0 = none)
- * @param timeBased   keep going over the region until runtime has passed
- * @param rampTimeNs  warm-up before statistics start
- * @param iodepth     in-flight I/Os for asynchronous engines (ignored by sync engines, as fio)
- * @param ioengine    psync, sync or libaio
- * @param direct      O_DIRECT
- * @param numjobs     clones of the job, each its own task and file
- * @param rwmixread   percentage of reads in a mixed pattern
- * @param filename    file name, or /dev/DEVICE for the raw device; empty = one file per clone
- * @param norandommap draw random offsets independently instead of covering every block once
- * @param thinktimeNs pause after each I/O completes
- * @param sync        the sync-related options
- * @param invalidate  drop the file's cached pages before starting (fio default true)
- * @param preRead     read the region into the page cache before starting (fio pre_read)
+ * @param name      job name
+ * @param files     which files, how large, where the I/O region starts
+ * @param access    pattern, mix, block sizes and the random offset distribution
+ * @param engine    the ioengine and its queue-depth settings, O_DIRECT
+ * @param limits    when the job stops
+ * @param pacing    rate limits and think time
+ * @param sync      sync-related options
+ * @param cache     page-cache preparation before the job starts
+ * @param reporting grouping and what the report shows
+ * @param numjobs   clones of the job, each its own task and files
  */
-public record JobSpec(String name, Pattern rw, long bs, long size, long offset, long ioSize,
-                      long numberIos, long runtimeNs, boolean timeBased, long rampTimeNs,
-                      int iodepth, String ioengine, boolean direct, int numjobs, int rwmixread,
-                      String filename, boolean norandommap, long thinktimeNs, Sync sync,
-                      boolean invalidate, boolean preRead) {
+public record JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
+                      Sync sync, Cache cache, Reporting reporting, int numjobs) {
 
-    public static final List<String> ENGINES = List.of("psync", "sync", "libaio", "mmap");
+    /**
+     * The files of a job.
+     *
+     * @param filenames       the files named by filename= (':'-separated); empty = fio's generated
+     *                        names jobname.clone.filenum in {@code directory}
+     * @param directory       directory= (prefix for generated and relative names), or ""
+     * @param nrfiles         files per clone when names are generated
+     * @param size            total region size per clone (size=), or null when not given
+     * @param filesizeMin     filesize= low end (0 = size / number of files)
+     * @param filesizeMax     filesize= high end
+     * @param offset          start of the region in each file (offset=, may be a percentage)
+     * @param offsetIncrement added to the offset per clone (offset_increment=)
+     * @param service         file_service_type: roundrobin, sequential or random
+     * @param serviceNr       I/Os on one file before switching (the :N of file_service_type)
+     */
+    public record Files(List<String> filenames, String directory, int nrfiles, Size size, long filesizeMin,
+                        long filesizeMax, Size offset, Size offsetIncrement, String service, int serviceNr) {
+        public Files {
+            filenames = List.copyOf(filenames);
+        }
+    }
+
+    /** A byte count, or a percentage of the file or device ({@code percent} >= 0). */
+    public record Size(long bytes, double percent) {
+        public static Size bytes(long b) {
+            return new Size(b, -1);
+        }
+
+        public boolean isPercent() {
+            return percent >= 0;
+        }
+
+        public long resolve(long whole) {
+            return isPercent() ? (long) (whole * percent / 100.0) : bytes;
+        }
+    }
+
+    /**
+     * What I/O the job does.
+     *
+     * @param rw           direction and order
+     * @param seqAdd       the N of rw=write:N on sequential patterns: a hole added after each I/O
+     * @param seqNr        the N of rw=randread:N: a new random offset only every N I/Os
+     * @param identicalSeq rw_sequencer=identical (repeat the same offset) instead of sequential
+     * @param rwmixread    percentage of reads in a mixed pattern
+     * @param percRandom   percentage_random for reads and writes (100 = all random)
+     * @param bs           block sizes per direction
+     * @param distribution random offset distribution
+     * @param randomMap    fio's random map (off with norandommap or a non-uniform distribution)
+     * @param randseed     fio's randseed, folded into the job's random stream names
+     */
+    public record Access(Pattern rw, long seqAdd, int seqNr, boolean identicalSeq, int rwmixread,
+                         List<Integer> percRandom, BlockSizes bs, Distribution distribution, boolean randomMap,
+                         long randseed) {
+        public Access {
+            percRandom = List.copyOf(percRandom);
+        }
+    }
+
+    /** Block sizes of reads and writes; {@code unaligned} is bs_unaligned. */
+    public record BlockSizes(BlockSize read, BlockSize write, boolean unaligned) {
+        public BlockSize of(int ddir) {
+            return ddir == 0 ? read : write;
+        }
+
+        /** The smallest block size of any direction the job uses (fio's min_bs over rw). */
+        public long minBs() {
+            return Math.min(read.min(), write.min());
+        }
+    }
+
+    /**
+     * One direction's block sizes: fixed (min == max), a range (bsrange) or a split (bssplit).
+     *
+     * @param min   smallest size
+     * @param max   largest size
+     * @param split bssplit entries (empty when none)
+     * @param align blockalign: random offsets are multiples of it (default min)
+     */
+    public record BlockSize(long min, long max, List<Split> split, long align) {
+        public BlockSize {
+            split = List.copyOf(split);
+        }
+
+        public static BlockSize fixed(long bs) {
+            return new BlockSize(bs, bs, List.of(), bs);
+        }
+    }
+
+    /** One bssplit entry: {@code percent} of I/Os are {@code bs} bytes. */
+    public record Split(long bs, int percent) {
+    }
+
+    /** posix_fadvise hint at open (fadvise_hint): none, by pattern (fio's default), or forced. */
+    public enum Fadvise { NONE, TYPE, SEQUENTIAL, RANDOM }
+
+    /**
+     * The ioengine and its depth settings (fio's defaults: batch 1, complete_min 1,
+     * complete_max and depth_low = iodepth).
+     *
+     * @param kind             the engine
+     * @param iodepth          I/O units the job may have in flight
+     * @param batchSubmit      iodepth_batch_submit: queued units committed at once
+     * @param batchCompleteMin iodepth_batch_complete_min: events to wait for when reaping
+     * @param batchCompleteMax iodepth_batch_complete_max: events reaped at most per call
+     * @param depthLow         iodepth_low: reaping of a full queue continues down to this depth
+     * @param direct           O_DIRECT
+     * @param fadvise          fadvise_hint
+     */
+    public record Engine(IoEngineKind kind, int iodepth, int batchSubmit, int batchCompleteMin,
+                         int batchCompleteMax, int depthLow, boolean direct, Fadvise fadvise) {
+    }
+
+    /**
+     * When the job stops.
+     *
+     * @param ioSize       bytes per loop (io_size; 0 = the region size)
+     * @param numberIos    I/Os before stopping (0 = no limit)
+     * @param runtimeNs    time limit after ramp_time (0 = none)
+     * @param timeBased    keep going until the runtime is over
+     * @param rampTimeNs   warm-up before statistics start (it is added to the runtime)
+     * @param startDelayNs delay before the job starts
+     * @param loops        passes over the workload
+     */
+    public record Limits(long ioSize, long numberIos, long runtimeNs, boolean timeBased, long rampTimeNs,
+                         long startDelayNs, int loops) {
+    }
+
+    /**
+     * Rate limits (per direction, per clone) and think time.
+     *
+     * @param rateBps         rate= per direction in bytes/s (0 = none) as [read, write]
+     * @param rateIops        rate_iops= per direction (0 = none)
+     * @param poisson         rate_process=poisson instead of linear
+     * @param thinktimeNs     stall after I/O
+     * @param thinktimeSpinNs part of the stall spent spinning on the CPU
+     * @param thinktimeBlocks stall every this many blocks
+     * @param thinkOnIssue    thinktime_blocks_type=issue (count issued, not completed blocks)
+     */
+    public record Pacing(List<Long> rateBps, List<Long> rateIops, boolean poisson, long thinktimeNs,
+                         long thinktimeSpinNs, int thinktimeBlocks, boolean thinkOnIssue) {
+        public Pacing {
+            rateBps = List.copyOf(rateBps);
+            rateIops = List.copyOf(rateIops);
+        }
+
+        public static Pacing none() {
+            return new Pacing(List.of(0L, 0L), List.of(0L, 0L), false, 0, 0, 1, false);
+        }
+
+        /** fio's rate_bps: rate, or rate_iops x the smallest block size (init.c __setup_rate). */
+        public long bps(int ddir, long minBs) {
+            long r = rateBps.get(ddir);
+            return r > 0 ? r : rateIops.get(ddir) * minBs;
+        }
+
+        public boolean limited() {
+            return rateBps.get(0) > 0 || rateBps.get(1) > 0 || rateIops.get(0) > 0 || rateIops.get(1) > 0;
+        }
+    }
 
     /**
      * fio's sync options.
      *
-     * @param openMode   sync=none|sync|dsync (0, 1 = O_SYNC, 2 = O_DSYNC)
-     * @param fsync      fsync after every N writes (0 = never)
-     * @param fdatasync  fdatasync after every N writes (0 = never)
-     * @param endFsync   fsync when the job's writes are done
+     * @param openMode     sync=none|sync|dsync (0, 1 = O_SYNC, 2 = O_DSYNC)
+     * @param fsync        fsync after every N writes (0 = never)
+     * @param fdatasync    fdatasync after every N writes (0 = never)
+     * @param endFsync     fsync when the job's writes are done
      * @param fsyncOnClose fsync when the file is closed
      */
     public record Sync(int openMode, int fsync, int fdatasync, boolean endFsync, boolean fsyncOnClose) {
@@ -58,73 +203,155 @@ public record JobSpec(String name, Pattern rw, long bs, long size, long offset, 
         }
     }
 
-    /** Reads a job from a config map whose keys are fio option names. */
-    public static JobSpec from(ConfigNode w, String defaultName) {
-        String name = w.string("name", defaultName);
-        Pattern rw;
-        String rwText = w.has("readwrite") ? w.string("readwrite", "read") : w.string("rw", "read");
-        try {
-            rw = Pattern.parse(rwText);
-        } catch (IllegalArgumentException e) {
-            throw w.error(w.has("readwrite") ? "readwrite" : "rw", e.getMessage());
+    /**
+     * Page-cache preparation.
+     *
+     * @param invalidate drop the file's cached pages when it is opened (fio default true)
+     * @param preRead    read the region into the page cache before starting (pre_read)
+     */
+    public record Cache(boolean invalidate, boolean preRead) {
+    }
+
+    /**
+     * Grouping and report options.
+     *
+     * @param groupReporting  report the group's jobs as one
+     * @param stonewall       wait for every earlier job to finish, and start a new group
+     * @param newGroup        start a new reporting group
+     * @param percentiles     percentile_list
+     * @param clatPercentiles show clat percentiles (default on)
+     * @param latPercentiles  show lat percentiles
+     * @param slatPercentiles show slat percentiles
+     * @param kbBase          1024 or 1000
+     * @param unitBase        8 (bytes; 0 = auto) for bandwidth units
+     * @param sigFigs         significant_figures for the normal report
+     * @param stats           include the job in the statistics
+     * @param diskUtil        show disk utilisation
+     * @param description     description=
+     * @param bwAvgNs         bwavgtime: bandwidth sample window
+     * @param iopsAvgNs       iopsavgtime: IOPS sample window
+     * @param logs            per-I/O logs asked for
+     * @param options         the job's own options as written, in fio's print order
+     */
+    public record Reporting(boolean groupReporting, boolean stonewall, boolean newGroup, List<Double> percentiles,
+                            boolean clatPercentiles, boolean latPercentiles, boolean slatPercentiles, int kbBase,
+                            int unitBase, int sigFigs, boolean stats, boolean diskUtil, String description,
+                            long bwAvgNs, long iopsAvgNs, Logs logs, Map<String, String> options) {
+        public Reporting {
+            percentiles = List.copyOf(percentiles);
+            options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
         }
-        long bs = w.size("bs", 4096, 512, 1L << 30);
-        long size = w.size("size", 1L << 30, 0, Long.MAX_VALUE);
-        long offset = w.size("offset", 0, 0, Long.MAX_VALUE);
-        long ioSize = w.size("io_size", 0, 0, Long.MAX_VALUE);
-        long numberIos = w.longValue("number_ios", 0, 0, Long.MAX_VALUE);
-        long runtime = w.duration("runtime", 0, 1_000_000_000L);
-        boolean timeBased = w.bool("time_based", false);
-        long ramp = w.duration("ramp_time", 0, 1_000_000_000L);
-        int iodepth = w.intValue("iodepth", 1, 1, 65535);
-        String engine = w.choice("ioengine", "psync", ENGINES);
-        boolean direct = w.bool("direct", false);
-        if (w.has("buffered")) {
-            direct = !w.bool("buffered", true);
+
+        /** fio's default percentile_list. */
+        public static final List<Double> DEFAULT_PERCENTILES = List.of(1.0, 5.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0,
+                70.0, 80.0, 90.0, 95.0, 99.0, 99.5, 99.9, 99.95, 99.99);
+    }
+
+    /**
+     * Per-I/O logs (write_lat_log, write_bw_log, write_iops_log, write_iolog).
+     *
+     * @param latPrefix  write_lat_log prefix, or null
+     * @param bwPrefix   write_bw_log prefix, or null
+     * @param iopsPrefix write_iops_log prefix, or null
+     * @param avgMsec    log_avg_msec (0 = one entry per I/O)
+     * @param perJob     per_job_logs: one log per clone (default) or one per job
+     * @param iolog      write_iolog file name, or null
+     */
+    public record Logs(String latPrefix, String bwPrefix, String iopsPrefix, long avgMsec, boolean perJob,
+                       String iolog) {
+        public static Logs none() {
+            return new Logs(null, null, null, 0, true, null);
         }
-        int numjobs = w.intValue("numjobs", 1, 1, 4096);
-        int rwmixread = w.intValue("rwmixread", 50, 0, 100);
-        if (w.has("rwmixwrite")) {
-            rwmixread = 100 - w.intValue("rwmixwrite", 50, 0, 100);
+
+        public boolean any() {
+            return latPrefix != null || bwPrefix != null || iopsPrefix != null || iolog != null;
         }
-        String filename = w.string("filename", "");
-        boolean norandommap = w.bool("norandommap", false);
-        long thinktime = w.duration("thinktime", 0, 1_000L);
-        String syncText = w.string("sync", "none");
-        int openMode = switch (syncText) {
-            case "none", "0" -> 0;
-            case "sync", "1" -> 1;
-            case "dsync" -> 2;
-            default -> throw w.error("sync", "expected none, sync (or 1) or dsync, got '" + syncText + "'");
-        };
-        Sync sync = new Sync(openMode,
-                w.intValue("fsync", 0, 0, Integer.MAX_VALUE),
-                w.intValue("fdatasync", 0, 0, Integer.MAX_VALUE),
-                w.bool("end_fsync", false),
-                w.bool("fsync_on_close", false));
-        boolean preRead = w.bool("pre_read", false);
-        boolean invalidate = w.bool("invalidate", true) && !preRead;
-        if (size == 0) {
-            throw w.error("size", "must be greater than 0");
-        }
-        if (bs > size) {
-            throw w.error("bs", "block size " + bs + " is larger than the region size " + size);
-        }
-        if (timeBased && runtime == 0) {
-            throw ConfigException.at(w.origin(), "'" + w.path() + "': time_based needs a runtime");
-        }
-        return new JobSpec(name, rw, bs, size, offset, ioSize, numberIos, runtime, timeBased, ramp,
-                iodepth, engine, direct, numjobs, rwmixread, filename, norandommap, thinktime, sync,
-                invalidate, preRead);
+    }
+
+    /**
+     * The spec a trace replay reports under (it is not run as a job): named "replay", its
+     * description the trace, {@code records} I/Os at {@code depth} (0 = open loop).
+     */
+    public static JobSpec replay(String trace, long records, int depth) {
+        JobSpec.BlockSize bs = JobSpec.BlockSize.fixed(4096);
+        return new JobSpec("replay",
+                new Files(List.of(trace), "", 1, Size.bytes(0), 0, 0, Size.bytes(0), Size.bytes(0), "roundrobin", 1),
+                new Access(Pattern.RANDRW, 0, 1, false, 50, List.of(100, 100), new BlockSizes(bs, bs, false),
+                        new Distribution.Uniform(), false, 0),
+                new Engine(IoEngineKind.LIBAIO, Math.max(1, depth), 1, 1, Math.max(1, depth), Math.max(1, depth), true,
+                        Fadvise.NONE),
+                new Limits(0, records, 0, false, 0, 0, 1), Pacing.none(), Sync.none(), new Cache(false, false),
+                new Reporting(false, false, false, Reporting.DEFAULT_PERCENTILES, true, false, false, 1024, 8, 4, true,
+                        true, "replay", 500_000_000L, 500_000_000L, Logs.none(), Map.of()),
+                1);
+    }
+
+    /** True for the spec of a trace replay. */
+    public boolean isReplay() {
+        return name.equals("replay") && "replay".equals(reporting.description());
+    }
+
+    // ------------------------------------------------------------------ convenience views
+
+    /** The I/O pattern. */
+    public Pattern rw() {
+        return access.rw();
+    }
+
+    /** The block size of the job's first direction (the smallest when a range or split). */
+    public long bs() {
+        return access.rw().reads ? access.bs().read().min() : access.bs().write().min();
+    }
+
+    /** fio's ioengine name. */
+    public String ioengine() {
+        return engine.kind().fioName();
+    }
+
+    public int iodepth() {
+        return engine.iodepth();
+    }
+
+    public boolean direct() {
+        return engine.direct();
+    }
+
+    /** The first file name, or "" when names are generated. */
+    public String filename() {
+        return files.filenames().isEmpty() ? "" : files.filenames().get(0);
+    }
+
+    public long numberIos() {
+        return limits.numberIos();
+    }
+
+    public long rampTimeNs() {
+        return limits.rampTimeNs();
+    }
+
+    public long runtimeNs() {
+        return limits.runtimeNs();
+    }
+
+    public boolean timeBased() {
+        return limits.timeBased();
     }
 
     /** True for engines that keep several I/Os in flight. */
     public boolean async() {
-        return ioengine.equals("libaio");
+        return !engine.kind().syncio;
     }
 
-    /** I/Os in flight the engine really achieves (fio: iodepth has no effect on sync engines). */
+    /**
+     * I/Os the job keeps in flight at the device: iodepth for libaio and io_uring with O_DIRECT
+     * (and io_uring buffered), one for sync engines, buffered libaio (it completes inside
+     * io_submit) and posixaio (glibc runs one request per file descriptor at a time).
+     */
     public int effectiveDepth() {
-        return async() ? iodepth : 1;
+        return switch (engine.kind()) {
+            case LIBAIO -> engine.direct() ? engine.iodepth() : 1;
+            case IO_URING -> engine.iodepth();
+            default -> 1;
+        };
     }
 }

@@ -5,7 +5,10 @@ import io.stacksim.engine.LatencyRecorder;
 
 /**
  * What one job measured: per-direction completion latency (fio's clat: from issuing the I/O to
- * seeing it complete), bytes and I/Os, and where each I/O's time went.
+ * seeing it complete), bytes and I/Os, and where each I/O's time went; and, for fio-shaped
+ * reports, the rest of fio's {@code struct thread_stat} (slat/lat, fio's own latency
+ * histograms, bandwidth and IOPS samples, depth distributions, latency buckets, run times and
+ * the process's CPU figures), kept in fio's units.
  *
  * <p>The per-layer split of one I/O adds up to its latency exactly: {@code cpu} (syscall entry
  * and submission, until the bio is queued), {@code queue} (plug, scheduler and tag wait, until
@@ -15,6 +18,9 @@ import io.stacksim.engine.LatencyRecorder;
 public final class JobStats {
     public static final int READ = 0;
     public static final int WRITE = 1;
+    /** fio's DDIR_SYNC and DDIR_DATASYNC (io_ddir.h). */
+    public static final int SYNC = 2;
+    public static final int DATASYNC = 3;
 
     public final LatencyRecorder[] clat = {new LatencyRecorder(), new LatencyRecorder()};
     /** fsync/fdatasync/msync latencies (fio's "sync" block). */
@@ -27,6 +33,171 @@ public final class JobStats {
     public long errors;
     public long startNs;
     public long endNs;
+
+    // ------------------------------------------------------------------ fio's thread_stat
+    public final FioStat[] clatStat = {new FioStat(), new FioStat()};
+    public final FioStat[] slatStat = {new FioStat(), new FioStat()};
+    public final FioStat[] latStat = {new FioStat(), new FioStat()};
+    public final FioStat syncStat = new FioStat();
+    public final FioStat[] bwStat = {new FioStat(), new FioStat()};
+    public final FioStat[] iopsStat = {new FioStat(), new FioStat()};
+    private final FioHistogram[] clatHist = new FioHistogram[2];
+    private final FioHistogram[] slatHist = new FioHistogram[2];
+    private final FioHistogram[] latHist = new FioHistogram[2];
+    private FioHistogram syncHist;
+    /** total_io_u for read, write and DDIR_SYNC (fdatasync counts in a slot fio does not print). */
+    public final long[] totalIos = new long[3];
+    public final long[] shortIos = new long[2];
+    public final long[] dropIos = new long[2];
+    /** io_u_map, io_u_submit, io_u_complete: the seven depth buckets. */
+    public final long[] depthMap = new long[7];
+    public final long[] submitMap = new long[7];
+    public final long[] completeMap = new long[7];
+    public long totalSubmit;
+    public long totalComplete;
+    /** io_u_lat_n/u/m: clat bucket counts (<2, <4, <10, <20, <50, <100, <250, <500, <750, <1000, <2000, >=2000). */
+    public final long[] latN = new long[10];
+    public final long[] latU = new long[10];
+    public final long[] latM = new long[12];
+    /** Per-direction run time in ms, rounded up (backend.c update_runtime); 0 if the job did none. */
+    public final long[] runtimeMs = new long[2];
+    /** total_run_time (job_runtime) in ms. */
+    public long totalRunTimeMs;
+    /** The job's process: CPU time (ns), context switches, page faults, over the measured time. */
+    public long userNs;
+    public long sysNs;
+    public long ctx;
+    public long majf;
+    public long minf;
+    /** Clones summed into this (fio's ts->members). */
+    public int members = 1;
+    /** The (first) job process's pid, for fio's report line. */
+    public int pid;
+    /**
+     * Asynchronous engines' kernel side: requests the submitter completed or started itself
+     * (io_uring's non-blocking issue), requests handed to worker threads (io-wq, or glibc's
+     * POSIX AIO helpers), and the worker threads that existed.
+     */
+    public long asyncInline;
+    public long asyncPunted;
+    public long workerThreads;
+
+    /** Records a completed read or write the fio way: slat (async engines only), clat, lat, buckets. */
+    public void recordFio(int dir, long startNs, long issueNs, long doneNs, boolean slat) {
+        long clat = doneNs - issueNs;
+        long lat = doneNs - startNs;
+        clatStat[dir].add(clat);
+        hist(clatHist, dir).add(clat);
+        latStat[dir].add(lat);
+        hist(latHist, dir).add(lat);
+        if (slat) {
+            long sl = issueNs - startNs;
+            slatStat[dir].add(sl);
+            hist(slatHist, dir).add(sl);
+        }
+        markLatency(clat);
+    }
+
+    /** A submission's latency sample (io_u_queued): recorded when the unit is issued. */
+    public void recordSlat(int dir, long slatNs) {
+        slatStat[dir].add(slatNs);
+        hist(slatHist, dir).add(slatNs);
+    }
+
+    /** An fsync/fdatasync's latency (fio's sync_stat). */
+    public void recordSync(long ns) {
+        syncStat.add(ns);
+        if (syncHist == null) {
+            syncHist = new FioHistogram();
+        }
+        syncHist.add(ns);
+    }
+
+    private static FioHistogram hist(FioHistogram[] h, int dir) {
+        if (h[dir] == null) {
+            h[dir] = new FioHistogram();
+        }
+        return h[dir];
+    }
+
+    /** fio's histograms; an empty one when nothing was recorded. */
+    public FioHistogram clatHistogram(int dir) {
+        return hist(clatHist, dir);
+    }
+
+    public FioHistogram slatHistogram(int dir) {
+        return hist(slatHist, dir);
+    }
+
+    public FioHistogram latHistogram(int dir) {
+        return hist(latHist, dir);
+    }
+
+    public FioHistogram syncHistogram() {
+        if (syncHist == null) {
+            syncHist = new FioHistogram();
+        }
+        return syncHist;
+    }
+
+    /** io_u_mark_latency: one clat into the nsec, usec or msec buckets. */
+    void markLatency(long ns) {
+        if (ns < 1000) {
+            latN[bucket(ns)]++;
+        } else if (ns < 1_000_000) {
+            latU[bucket(ns / 1000)]++;
+        } else {
+            long ms = ns / 1_000_000;
+            latM[ms >= 2000 ? 11 : ms >= 1000 ? 10 : bucket(ms)]++;
+        }
+    }
+
+    /** io_u_mark_lat_usec's switch: 0..1, 2..3, 4..9, 10..19, 20..49, 50..99, 100..249, 250..499, 500..749, 750..999. */
+    private static int bucket(long v) {
+        if (v >= 750) {
+            return 9;
+        }
+        if (v >= 500) {
+            return 8;
+        }
+        if (v >= 250) {
+            return 7;
+        }
+        if (v >= 100) {
+            return 6;
+        }
+        if (v >= 50) {
+            return 5;
+        }
+        if (v >= 20) {
+            return 4;
+        }
+        if (v >= 10) {
+            return 3;
+        }
+        if (v >= 4) {
+            return 2;
+        }
+        return v >= 2 ? 1 : 0;
+    }
+
+    /** io_u_mark_depth: {@code nr} units issued at {@code depth} in flight. */
+    public void markDepth(int depth, long nr) {
+        int idx = depth >= 64 ? 6 : depth >= 32 ? 5 : depth >= 16 ? 4 : depth >= 8 ? 3 : depth >= 4 ? 2 : depth >= 2 ? 1 : 0;
+        depthMap[idx] += nr;
+    }
+
+    /** io_u_mark_submit / io_u_mark_complete: a batch of {@code nr}. */
+    public void markBatch(boolean submit, int nr) {
+        int idx = nr <= 0 ? 0 : nr <= 4 ? 1 : nr <= 8 ? 2 : nr <= 16 ? 3 : nr <= 32 ? 4 : nr <= 64 ? 5 : 6;
+        if (submit) {
+            submitMap[idx]++;
+            totalSubmit++;
+        } else {
+            completeMap[idx]++;
+            totalComplete++;
+        }
+    }
 
     /** The layers of {@link #layers}, in the order a request meets them. */
     public enum Layer {
@@ -78,6 +249,28 @@ public final class JobStats {
         for (LatencyRecorder r : clat) {
             r.reset();
         }
+        for (int d = 0; d < 2; d++) {
+            clatStat[d].reset();
+            slatStat[d].reset();
+            latStat[d].reset();
+            bwStat[d].reset();
+            iopsStat[d].reset();
+            for (FioHistogram[] h : new FioHistogram[][] {clatHist, slatHist, latHist}) {
+                if (h[d] != null) {
+                    h[d].reset();
+                }
+            }
+        }
+        syncStat.reset();
+        if (syncHist != null) {
+            syncHist.reset();
+        }
+        for (long[] a : new long[][] {totalIos, shortIos, dropIos, depthMap, submitMap, completeMap, latN, latU, latM,
+            runtimeMs}) {
+            java.util.Arrays.fill(a, 0);
+        }
+        totalSubmit = totalComplete = totalRunTimeMs = 0;
+        userNs = sysNs = ctx = majf = minf = 0;
         syncLat.reset();
         java.util.Arrays.fill(ios, 0);
         java.util.Arrays.fill(bytes, 0);
@@ -87,13 +280,55 @@ public final class JobStats {
         startNs = now;
     }
 
-    /** Adds another job's figures (group reporting). */
+    /** Adds another job's figures (group reporting, stat.c sum_thread_stats). */
     public void add(JobStats o) {
         for (int d = 0; d < 2; d++) {
             clat[d].add(o.clat[d]);
             ios[d] += o.ios[d];
             bytes[d] += o.bytes[d];
+            clatStat[d].merge(o.clatStat[d], false);
+            slatStat[d].merge(o.slatStat[d], false);
+            latStat[d].merge(o.latStat[d], false);
+            bwStat[d].merge(o.bwStat[d], true);
+            iopsStat[d].merge(o.iopsStat[d], true);
+            mergeHist(clatHist, o.clatHist, d);
+            mergeHist(slatHist, o.slatHist, d);
+            mergeHist(latHist, o.latHist, d);
+            runtimeMs[d] = Math.max(runtimeMs[d], o.runtimeMs[d]);
+            shortIos[d] += o.shortIos[d];
+            dropIos[d] += o.dropIos[d];
         }
+        for (int d = 0; d < 3; d++) {
+            totalIos[d] += o.totalIos[d];
+        }
+        syncStat.merge(o.syncStat, false);
+        if (o.syncHist != null) {
+            syncHistogram().merge(o.syncHist);
+        }
+        for (int i = 0; i < 7; i++) {
+            depthMap[i] += o.depthMap[i];
+            submitMap[i] += o.submitMap[i];
+            completeMap[i] += o.completeMap[i];
+        }
+        for (int i = 0; i < latN.length; i++) {
+            latN[i] += o.latN[i];
+            latU[i] += o.latU[i];
+        }
+        for (int i = 0; i < latM.length; i++) {
+            latM[i] += o.latM[i];
+        }
+        totalSubmit += o.totalSubmit;
+        totalComplete += o.totalComplete;
+        totalRunTimeMs += o.totalRunTimeMs;
+        userNs += o.userNs;
+        sysNs += o.sysNs;
+        ctx += o.ctx;
+        majf += o.majf;
+        minf += o.minf;
+        members += o.members;
+        asyncInline += o.asyncInline;
+        asyncPunted += o.asyncPunted;
+        workerThreads += o.workerThreads;
         for (int i = 0; i < layers.length; i++) {
             layers[i] += o.layers[i];
         }
@@ -106,5 +341,19 @@ public final class JobStats {
 
     public long runtimeNs() {
         return endNs - startNs;
+    }
+
+    private static void mergeHist(FioHistogram[] into, FioHistogram[] from, int d) {
+        if (from[d] != null) {
+            hist(into, d).merge(from[d]);
+        }
+    }
+
+    /** A fresh copy to sum others into (group reporting): no clones yet. */
+    public static JobStats empty() {
+        JobStats s = new JobStats();
+        s.members = 0;
+        s.startNs = Long.MAX_VALUE;
+        return s;
     }
 }

@@ -2,65 +2,464 @@ package io.stacksim.workload;
 
 import io.stacksim.engine.RandomStream;
 import java.util.BitSet;
+import java.util.List;
 
 /**
- * Where a job's next I/O goes, as fio chooses it: sequential from the region's start (wrapping
- * at its end), or uniformly random over whole blocks. With fio's default random map every
- * block is used once per pass: a drawn block already used moves to the next free one (fio's
- * axmap_next_free); {@code norandommap} draws independently.
+ * Where a job's next I/O goes in one file, as fio chooses it (io_u.c get_next_block and its
+ * helpers): fio's {@code struct fio_file} offset state for a region [start, start + ioSize).
+ *
+ * <ul>
+ *   <li>Sequential: each direction continues from where its last I/O ended, plus the hole of
+ *       {@code rw=write:N}; a time-based job wraps to the start of the region
+ *       (get_next_seq_offset).</li>
+ *   <li>Uniform random: a block drawn uniformly; with fio's random map a block already used
+ *       moves to the next free one (axmap_next_free), so each block is used once per pass; a
+ *       time-based job starts a new pass when all are used (get_next_rand_block).</li>
+ *   <li>zipf, pareto (lib/zipf.c), normal (lib/gauss.c), zoned and zoned_abs as fio computes
+ *       them, including the hash that scatters the popular ranks over the file.</li>
+ *   <li>{@code rw=randread:N} takes a new random offset only every N I/Os (the caller counts,
+ *       fio's ddir_seq_nr), and percentage_random mixes sequential and random I/O.</li>
+ * </ul>
+ * A wrap or a new pass sets {@link #takeWrapped()}, which fio answers by dropping the file's
+ * cached pages when invalidate is on (loop_cache_invalidate).
  */
 public final class OffsetGenerator {
-    private final long start;
-    private final long blocks;
-    private final long bs;
-    private final boolean random;
-    private final boolean randomMap;
-    private final RandomStream rng;
-    private long nextSeq;
-    private BitSet used;
-    private long usedCount;
+    /** lib/hash.h GR_PRIME_64. */
+    static final long GR_PRIME_64 = 0x9e37fffffffc0001L;
+    /** FRAND32_MAX. */
+    static final double FRAND32_MAX = 4294967295.0;
+    /** lib/zipf.c ZIPF_MAX_GEN: zeta(n) is summed over at most this many terms. */
+    static final long ZIPF_MAX_GEN = 10_000_000L;
 
-    public OffsetGenerator(long start, long size, long bs, boolean random, boolean norandommap, RandomStream rng) {
+    private final long start;
+    private final long ioSize;
+    private final long realSize;
+    private final JobSpec.Access access;
+    private final boolean timeBased;
+    private final boolean wrapAllowed;
+    private final long mapUnit;
+    private final long[] lastPos = new long[2];
+    private final long[] lastStart = {-1, -1};
+    private final RandomStream rng;
+    private final RandomStream[] seqRand;
+    private final RandomStream zoneRng;
+    private final BitSet map;
+    private final long mapBlocks;
+    private long mapUsed;
+    private final RankGenerator ranks;
+    private final int[][] zoneStart = new int[2][];
+    private final int[][] zoneEnd = new int[2][];
+    private final long[][] zoneStartBytes = new long[2][];
+    private final long[][] zoneEndBytes = new long[2][];
+    private boolean wrapped;
+    private boolean lastSequential;
+
+    /**
+     * @param start       region start in the file (fio's file_offset)
+     * @param ioSize      region size (fio's io_size)
+     * @param realSize    the file's size
+     * @param access      the job's access options
+     * @param timeBased   a time-based job wraps and starts new passes
+     * @param singleFile  fio wraps sequential I/O only when the job has one file
+     * @param rng         offsets (fio's random_state)
+     * @param seqRandRead percentage_random draws for reads; {@code seqRandWrite} for writes
+     * @param zoneRng     zoned distributions (zone_state)
+     * @param rankRng     zipf / pareto / normal (the per-file state of lib/zipf.c, lib/gauss.c)
+     */
+    public OffsetGenerator(long start, long ioSize, long realSize, JobSpec.Access access, boolean timeBased,
+                           boolean singleFile, RandomStream rng, RandomStream seqRandRead, RandomStream seqRandWrite,
+                           RandomStream zoneRng, RandomStream rankRng) {
         this.start = start;
-        this.bs = bs;
-        this.blocks = Math.max(1, size / bs);
-        this.random = random;
-        this.randomMap = random && !norandommap;
+        this.ioSize = ioSize;
+        this.realSize = realSize;
+        this.access = access;
+        this.timeBased = timeBased;
+        this.wrapAllowed = timeBased && singleFile;
         this.rng = rng;
-        if (randomMap) {
+        this.seqRand = new RandomStream[] {seqRandRead, seqRandWrite};
+        this.zoneRng = zoneRng;
+        this.mapUnit = access.bs().minBs();
+        lastPos[0] = lastPos[1] = start;
+        long blocks = Math.max(1, ioSize / mapUnit);
+        if (access.randomMap() && access.rw().random) {
             if (blocks > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("random map over more than 2^31 blocks: use norandommap");
             }
-            used = new BitSet((int) blocks);
-        }
-    }
-
-    /** Byte offset of the next I/O. */
-    public long next() {
-        long block;
-        if (!random) {
-            block = nextSeq;
-            nextSeq = (nextSeq + 1) % blocks;
-        } else if (!randomMap) {
-            block = rng.nextLong(blocks);
+            map = new BitSet((int) blocks);
         } else {
-            if (usedCount == blocks) {
-                used.clear();
-                usedCount = 0;
-            }
-            int b = (int) rng.nextLong(blocks);
-            if (used.get(b)) {
-                int free = used.nextClearBit(b);
-                b = free < blocks ? free : used.nextClearBit(0);
-            }
-            used.set(b);
-            usedCount++;
-            block = b;
+            map = null;
         }
-        return start + block * bs;
+        this.mapBlocks = blocks;
+        // filesetup.c __init_rand_distribution: ranges of the smallest block size over min(file, region).
+        long fsize = Math.min(realSize, ioSize);
+        long nranges = Math.max(1, (fsize + mapUnit - 1) / mapUnit);
+        Distribution dist = access.distribution();
+        if (dist instanceof Distribution.Zipf z) {
+            ranks = new Zipf(nranges, z.theta(), z.center(), rankRng);
+        } else if (dist instanceof Distribution.Pareto p) {
+            ranks = new Pareto(nranges, p.h(), p.center(), rankRng);
+        } else if (dist instanceof Distribution.Normal n) {
+            ranks = new Gauss(nranges, n.devPercent(), n.center(), rankRng);
+        } else {
+            ranks = null;
+        }
+        if (access.distribution() instanceof Distribution.Zoned z) {
+            for (int d = 0; d < 2; d++) {
+                zoneIndex(z.of(d), d);
+            }
+        }
     }
 
-    public long blocks() {
-        return blocks;
+    /** True once after a sequential wrap or a new random pass (then fio may drop the cache). */
+    public boolean takeWrapped() {
+        boolean w = wrapped;
+        wrapped = false;
+        return w;
+    }
+
+    public long start() {
+        return start;
+    }
+
+    public long ioSize() {
+        return ioSize;
+    }
+
+    /** io_u_fits: the I/O ends inside the region. */
+    public boolean fits(long offset, long len) {
+        return offset + len <= start + ioSize;
+    }
+
+    /** fio_file_reset: positions back to the start, the random map cleared. */
+    public void reset() {
+        lastPos[0] = lastPos[1] = start;
+        lastStart[0] = lastStart[1] = -1;
+        if (map != null) {
+            map.clear();
+            mapUsed = 0;
+        }
+    }
+
+    /**
+     * The next offset for direction {@code ddir}, or -1 when the region is used up.
+     *
+     * @param rwSeqHit true when this I/O may take a random offset (every N-th, rw=randread:N)
+     */
+    public long next(int ddir, boolean rwSeqHit) {
+        long off;
+        lastSequential = true;
+        if (rwSeqHit) {
+            if (access.rw().random && shouldDoRandom(ddir)) {
+                off = randomOffset(ddir);
+                lastSequential = false;
+            } else {
+                off = seqOffset(ddir);
+                if (off < 0 && access.rw().random) {
+                    off = randomOffset(ddir);
+                }
+            }
+        } else if (access.identicalSeq()) {
+            off = lastStart[ddir] >= 0 ? lastStart[ddir] : start;
+        } else {
+            off = seqOffset(ddir);
+            if (off < 0 && access.rw().random) {
+                off = randomOffset(ddir);
+            }
+        }
+        return off;
+    }
+
+    /**
+     * After the I/O is set up (fill_io_u): the random map marks its blocks and, as fio's
+     * mark_random_map does, an I/O that would run into blocks already used is cut short at the
+     * first of them (axmap_set_nr sets bits up to the first one set) - which is why a random job
+     * with mixed block sizes does smaller I/Os than its bssplit asks for as a pass fills up.
+     * Its direction then continues from its end. Returns the length to use.
+     *
+     * @param busyOk fio's IO_U_F_BUSY_OK: an offset from the sequential path of a random job,
+     *               which does not check the map
+     */
+    public long issued(int ddir, long offset, long len, boolean busyOk) {
+        if (map != null && !busyOk) {
+            long first = (offset - start) / mapUnit;
+            long nr = (len + mapUnit - 1) / mapUnit;
+            long set = 0;
+            for (long b = first; b < first + nr && b < mapBlocks && !map.get((int) b); b++) {
+                map.set((int) b);
+                mapUsed++;
+                set++;
+            }
+            if (set > 0 && set * mapUnit < len) {
+                len = set * mapUnit;
+            }
+        }
+        lastStart[ddir] = offset;
+        lastPos[ddir] = offset + len;
+        return len;
+    }
+
+    /** True when the last {@link #next} came from the sequential path of a random job (IO_U_F_BUSY_OK). */
+    public boolean lastWasSequential() {
+        return lastSequential;
+    }
+
+    private boolean shouldDoRandom(int ddir) {
+        int perc = access.percRandom().get(ddir);
+        if (perc >= 100) {
+            return true;
+        }
+        return 1 + seqRand[ddir].nextInt(100) <= perc;
+    }
+
+    /** get_next_seq_offset. */
+    private long seqOffset(int ddir) {
+        if (lastPos[ddir] >= ioSize + start && wrapAllowed) {
+            lastPos[ddir] = start;
+            wrapped = true;
+        }
+        if (lastPos[ddir] >= realSize) {
+            return -1;
+        }
+        long pos = lastPos[ddir] - start;
+        if (pos > 0 && access.seqAdd() != 0) {
+            pos += access.seqAdd();
+            if (start + pos >= realSize) {
+                pos = 0;
+            }
+        }
+        return start + pos;
+    }
+
+    /** get_next_rand_block: a random block; a time-based job starts a new pass when none is left. */
+    private long randomOffset(int ddir) {
+        long b = randomBlock(ddir);
+        if (b < 0 && timeBased) {
+            reset();
+            wrapped = true;
+            b = randomBlock(ddir);
+        }
+        return b < 0 ? -1 : start + b * access.bs().of(ddir).align();
+    }
+
+    /** last_block: whole blocks of the alignment unit that fit in the region. */
+    private long lastBlock(int ddir) {
+        JobSpec.BlockSize bs = access.bs().of(ddir);
+        long max = Math.min(ioSize, realSize);
+        if (bs.min() > bs.align()) {
+            max -= bs.min() - bs.align();
+        }
+        return Math.max(0, max / bs.align());
+    }
+
+    private long randomBlock(int ddir) {
+        long lastb = lastBlock(ddir);
+        if (lastb == 0) {
+            return -1;
+        }
+        if (ranks != null) {
+            return ranks.next();
+        }
+        if (access.distribution() instanceof Distribution.Zoned z) {
+            return zonedBlock(z, ddir, lastb);
+        }
+        return uniformBlock(lastb, access.bs().of(ddir).align());
+    }
+
+    /**
+     * __get_next_rand_offset: lastb x U; with the random map, a used block moves to the next free
+     * one (axmap_next_free, wrapping), none free ends the pass. The map counts blocks of the
+     * smallest block size; {@code align} is the unit of the returned block number.
+     */
+    private long uniformBlock(long lastb, long align) {
+        long b = (long) (lastb * (u32(rng) / (FRAND32_MAX + 1.0)));
+        if (map == null) {
+            return b;
+        }
+        int idx = (int) Math.min(b * align / mapUnit, mapBlocks - 1);
+        if (!map.get(idx)) {
+            return b;
+        }
+        if (mapUsed >= mapBlocks) {
+            return -1;
+        }
+        int free = map.nextClearBit(idx + 1);
+        if (free >= mapBlocks) {
+            free = map.nextClearBit(0);
+        }
+        return free >= mapBlocks ? -1 : free * mapUnit / align;
+    }
+
+    /** __td_zone_gen_index: the zone each of the 100 access percentiles falls into. */
+    private void zoneIndex(List<Distribution.Zone> zones, int d) {
+        zoneStart[d] = new int[100];
+        zoneEnd[d] = new int[100];
+        zoneStartBytes[d] = new long[100];
+        zoneEndBytes[d] = new long[100];
+        int aprev = 0;
+        int sprev = 0;
+        long sprevBytes = 0;
+        for (Distribution.Zone z : zones) {
+            for (int j = aprev; j < aprev + z.accessPercent() && j < 100; j++) {
+                zoneStart[d][j] = sprev;
+                zoneEnd[d][j] = sprev + z.sizePercent();
+                zoneStartBytes[d][j] = sprevBytes;
+                zoneEndBytes[d][j] = sprevBytes + z.sizeBytes();
+            }
+            aprev += z.accessPercent();
+            sprev += z.sizePercent();
+            sprevBytes += z.sizeBytes();
+        }
+    }
+
+    /** __get_next_rand_offset_zoned and _zoned_abs. */
+    private long zonedBlock(Distribution.Zoned z, int ddir, long lastb) {
+        int v = 1 + zoneRng.nextInt(100);
+        long b;
+        if (z.absolute()) {
+            long align = access.bs().of(ddir).align();
+            long stotal = zoneStartBytes[ddir][v - 1] / align;
+            long send = zoneEndBytes[ddir][v - 1] / align;
+            if (send > lastb) {
+                throw new IllegalArgumentException("zoned_abs sizes exceed the file region (fio: \"zoned_abs sizes exceed file size\")");
+            }
+            b = uniformBlock(send - stotal, align);
+            return b < 0 ? -1 : b + stotal;
+        }
+        long stotal = zoneStart[ddir][v - 1];
+        long send = zoneEnd[ddir][v - 1];
+        long offset = stotal * lastb / 100;
+        long n = lastb * (send - stotal) / 100;
+        if (n <= 0) {
+            return offset;
+        }
+        b = uniformBlock(n, access.bs().of(ddir).align());
+        return b < 0 ? -1 : b + offset;
+    }
+
+    static long u32(RandomStream r) {
+        return r.generator().nextInt() & 0xffffffffL;
+    }
+
+    /** A popularity-ranked block generator (zipf, pareto, normal). */
+    private abstract static class RankGenerator {
+        abstract long next();
+    }
+
+    /** lib/zipf.c zipf_next: Gray et al.'s approximation, ranks hashed over the file. */
+    static final class Zipf extends RankGenerator {
+        final long n;
+        final double theta;
+        final double zetan;
+        final double zeta2;
+        final long randOff;
+        final RandomStream r;
+
+        Zipf(long nranges, double theta, double center, RandomStream r) {
+            this.n = nranges;
+            this.theta = theta;
+            this.r = r;
+            long toGen = Math.min(nranges, ZIPF_MAX_GEN);
+            double z = 0;
+            for (long i = 0; i < toGen; i++) {
+                z += Math.pow(1.0 / (i + 1), theta);
+            }
+            this.zetan = z;
+            this.zeta2 = Math.pow(1.0, theta) + Math.pow(0.5, theta);
+            long first = u32(r);
+            this.randOff = center == -1 ? first : (long) (nranges * center);
+        }
+
+        /** The unhashed rank (0 = most popular) of one draw. */
+        long rank() {
+            double alpha = 1.0 / (1.0 - theta);
+            double eta = (1.0 - Math.pow(2.0 / n, 1.0 - theta)) / (1.0 - zeta2 / zetan);
+            double u = u32(r) / FRAND32_MAX;
+            double z = u * zetan;
+            long val;
+            if (z < 1.0) {
+                val = 1;
+            } else if (z < 1.0 + Math.pow(0.5, theta)) {
+                val = 2;
+            } else {
+                val = 1 + (long) (n * Math.pow(eta * u - eta + 1.0, alpha));
+            }
+            return val - 1;
+        }
+
+        @Override
+        long next() {
+            return Long.remainderUnsigned(rank() * GR_PRIME_64 + randOff, n);
+        }
+    }
+
+    /** lib/zipf.c pareto_next. */
+    static final class Pareto extends RankGenerator {
+        final long n;
+        final double pow;
+        final long randOff;
+        final RandomStream r;
+
+        Pareto(long nranges, double h, double center, RandomStream r) {
+            this.n = nranges;
+            this.pow = Math.log(h) / Math.log(1.0 - h);
+            this.r = r;
+            long first = u32(r);
+            this.randOff = center == -1 ? first : (long) (nranges * center);
+        }
+
+        long rank() {
+            double u = u32(r) / FRAND32_MAX;
+            return (long) ((n - 1) * Math.pow(u, pow));
+        }
+
+        @Override
+        long next() {
+            return Long.remainderUnsigned(rank() * GR_PRIME_64 + randOff, n);
+        }
+    }
+
+    /** lib/gauss.c gauss_next: a 12-term Irwin-Hall sum around the middle, plus a uniform jitter. */
+    static final class Gauss extends RankGenerator {
+        static final int ITERS = 12;
+        final long n;
+        final long stddev;
+        final long randOff;
+        final RandomStream r;
+
+        Gauss(long nranges, double dev, double center, RandomStream r) {
+            this.n = nranges;
+            this.r = r;
+            long sd = 0;
+            if (dev != 0.0) {
+                sd = (long) Math.ceil(nranges * dev / 100.0);
+                if (sd > nranges / 2) {
+                    sd = nranges / 2;
+                }
+            }
+            this.stddev = sd;
+            this.randOff = center == -1 ? 0 : (long) (nranges * (center - 0.5));
+        }
+
+        long rank() {
+            long sum = 0;
+            for (int i = 0; i < ITERS; i++) {
+                sum += Long.remainderUnsigned(u32(r), n + 1);
+            }
+            sum = (sum + ITERS - 1) / ITERS;
+            if (stddev != 0) {
+                long vr = (long) (stddev * (u32(r) / (FRAND32_MAX + 1.0)));
+                long dev = vr - stddev / 2;
+                while (Long.compareUnsigned(dev + sum, n) >= 0) {
+                    dev /= 2;
+                }
+                sum += dev;
+            }
+            return sum;
+        }
+
+        @Override
+        long next() {
+            return Long.remainderUnsigned(rank() * GR_PRIME_64 + randOff, n);
+        }
     }
 }

@@ -20,11 +20,12 @@ import java.util.ArrayDeque;
  * data from host memory over PCIe (one DMA transfer for the packet, counted once, its bytes the
  * headers and payload). With TSO it then cuts the payload into MSS-sized frames, replicating the
  * headers; each frame costs payload + 40 B TCP/IP + 38 B Ethernet (preamble, header, FCS,
- * inter-frame gap) at line rate. Frames leave first come, first served. When the last bit has
- * left, the TX completion is reported.
+ * inter-frame gap) at line rate. Frames leave in the order the driver posted them (the TX ring is
+ * serviced in order: a short packet whose DMA finishes first still waits for the packets ahead of
+ * it). When the last bit has left, the TX completion is reported.
  *
  * <p>Receive: a frame's bits arrive at line rate, then the NIC writes it into a posted RX buffer
- * by DMA and reports it.
+ * by DMA and reports it; completions are reported in ring order, as frames arrived.
  *
  * <p>Rules the caller must keep ({@link NetworkDevice}): several fragments only with gather,
  * a payload above the MSS only with TSO, at most {@code gso_max_size}.
@@ -40,6 +41,10 @@ public final class Nic implements NetworkDevice {
     private long txWireFreeAt;
     private long rxWireFreeAt;
     private final ArrayDeque<Ctx> pool = new ArrayDeque<>();
+    /** Transmit contexts in ring order, from the oldest not yet on the wire. */
+    private final ArrayDeque<Ctx> txRing = new ArrayDeque<>();
+    /** Receive contexts in ring order, from the oldest not yet reported. */
+    private final ArrayDeque<Ctx> rxRing = new ArrayDeque<>();
     private long txPackets;
     private long txFrames;
     private long rxPackets;
@@ -106,6 +111,7 @@ public final class Nic implements NetworkDevice {
         txPackets++;
         p.tQueued = sim.now();
         Ctx c = ctx(p, true);
+        txRing.addLast(c);
         c.dma.set(p.headerBytes + p.payloadBytes, false); // device reads host memory
         link.start(c.dma);
         host.countDma(p, p.headerBytes + p.payloadBytes);
@@ -116,6 +122,7 @@ public final class Nic implements NetworkDevice {
         rxPackets++;
         p.tQueued = sim.now();
         Ctx c = ctx(p, false);
+        rxRing.addLast(c);
         long start = Math.max(sim.now(), rxWireFreeAt);
         rxWireFreeAt = start + wireNs(p.payloadBytes);
         p.frames = frames(p.payloadBytes);
@@ -149,13 +156,11 @@ public final class Nic implements NetworkDevice {
         public void fire() {
             Packet p = packet;
             if (tx && stage == 0) {
-                // data fetched: onto the wire behind the frames already queued
+                // data fetched: onto the wire behind the frames already queued, in ring order
                 stage = 1;
-                long start = Math.max(sim.now(), txWireFreeAt);
-                txWireFreeAt = start + wireNs(p.payloadBytes);
-                p.frames = frames(p.payloadBytes);
-                txFrames += p.frames;
-                sim.schedule(txWireFreeAt, this);
+                while (!txRing.isEmpty() && txRing.peekFirst().stage == 1) {
+                    txRing.pollFirst().toWire();
+                }
             } else if (tx) {
                 p.tDone = sim.now();
                 release();
@@ -167,9 +172,24 @@ public final class Nic implements NetworkDevice {
                 host.countDma(p, p.headerBytes + p.payloadBytes);
             } else {
                 p.tDone = sim.now();
-                release();
-                host.received(p);
+                stage = 3;
+                while (!rxRing.isEmpty() && rxRing.peekFirst().stage == 3) {
+                    Ctx done = rxRing.pollFirst();
+                    Packet q = done.packet;
+                    done.release();
+                    host.received(q);
+                }
             }
+        }
+
+        private void toWire() {
+            Packet p = packet;
+            stage = 2;
+            long start = Math.max(sim.now(), txWireFreeAt);
+            txWireFreeAt = start + wireNs(p.payloadBytes);
+            p.frames = frames(p.payloadBytes);
+            txFrames += p.frames;
+            sim.schedule(txWireFreeAt, this);
         }
 
         private void release() {

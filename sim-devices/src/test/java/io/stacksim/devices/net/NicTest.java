@@ -12,7 +12,7 @@ import io.stacksim.engine.Simulator;
 import org.junit.jupiter.api.Test;
 
 class NicTest {
-    static final class Host implements NetworkHost {
+    static class Host implements NetworkHost {
         final Simulator sim = new Simulator();
         long dma;
         long dmaBytes;
@@ -91,5 +91,28 @@ class NicTest {
         long wire = (long) Math.ceil((1448 + 78) * 8 / 100.0);
         assertThat(p.tDone - p.tQueued).isGreaterThan(wire + 500);
         assertThat(h.dma).isEqualTo(1);
+    }
+
+    @Test
+    void packetsLeaveInTheOrderTheyWerePostedEvenWhenAShortOnesDmaFinishesFirst() {
+        Nic n = nic("nic-10g");
+        java.util.List<Packet> order = new java.util.ArrayList<>();
+        Host h = new Host() {
+            @Override
+            public void transmitted(Packet p) {
+                order.add(p);
+            }
+        };
+        n.attach(h);
+        Packet big = new Packet();
+        big.payloadBytes = 65_160;
+        big.fragments = 16;
+        Packet small = new Packet();
+        small.payloadBytes = 100;
+        n.transmit(big);
+        n.transmit(small); // its DMA shares the link with the big one's and ends first
+        h.sim.run();
+        assertThat(order).containsExactly(big, small);
+        assertThat(small.tDone).isGreaterThan(big.tDone);
     }
 }

@@ -1,0 +1,175 @@
+package io.stacksim.cli;
+
+import io.stacksim.config.ConfigException;
+import io.stacksim.config.ConfigNode;
+import io.stacksim.config.Units;
+import io.stacksim.experiment.RunResult;
+import io.stacksim.experiment.Simulation;
+import io.stacksim.report.FioCompare;
+import io.stacksim.report.FioJsonWriter;
+import io.stacksim.report.FioNormalWriter;
+import io.stacksim.report.FioReport;
+import io.stacksim.report.FioTerseWriter;
+import io.stacksim.workload.JobSpec;
+import io.stacksim.workload.fio.JobFile;
+import io.stacksim.workload.fio.JobFileParser;
+import io.stacksim.workload.fio.JobTranslator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code stacksim fio JOBFILE...}: simulates fio job files on a stack and reports the way fio
+ * does (normal, json, json+, terse), optionally side by side with a real fio run's json.
+ */
+@Command(name = "fio", mixinStandardHelpOptions = true,
+        description = "Simulate fio job files on a stack and report as fio does (normal, json, json+, terse).")
+final class FioCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "JOBFILE", description = "fio job files; their jobs are added in order, as fio does")
+    List<Path> jobFiles = new ArrayList<>();
+
+    @Option(names = "--stack", paramLabel = "CONFIG.yaml", description = "the stack (cpu, os, vm, fs, block, device, run); default: every default")
+    Path stack;
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override one stack value, e.g. --set device.profile=ramdisk")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--output-format", paramLabel = "FORMAT", split = ",",
+            description = "normal, json, json+ or terse; several may be given comma-separated (default: normal)")
+    List<String> formats = new ArrayList<>(List.of("normal"));
+
+    @Option(names = "--output", paramLabel = "FILE", description = "write the report to FILE instead of standard output")
+    Path output;
+
+    @Option(names = "--lenient", description = "ignore options StackSim does not model, with a warning recorded in the result")
+    boolean lenient;
+
+    @Option(names = "--compare", paramLabel = "REAL.json", description = "a real fio run's json or json+ output to compare with")
+    Path compare;
+
+    @Option(names = "--wall-clock-timestamp", description = "put the current time in the JSON timestamp (default: 0, the simulated start)")
+    boolean wallClock;
+
+    @Option(names = "--log-dir", paramLabel = "DIR", description = "where write_lat_log, write_bw_log, write_iops_log and write_iolog files go (default: the current directory, as fio)")
+    Path logDir = Path.of("");
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "set an environment variable for $${NAME} in the job files (default: the process environment)")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        for (String f : formats) {
+            if (!List.of("normal", "json", "json+", "terse").contains(f)) {
+                throw new ConfigException("--output-format " + f + ": expected normal, json, json+ or terse");
+            }
+        }
+        ConfigNode root = ConfigLoader.load(stack, sets);
+        long userNsPerIo = 400;
+        ConfigNode w = root.section("workload");
+        if (w.has("user_time_per_io")) {
+            userNsPerIo = w.duration("user_time_per_io", 400, 1);
+        }
+        w.remove("user_time_per_io");
+        for (String k : w.keys()) {
+            throw ConfigException.at(w.child(k).origin(), "'workload." + k + "': with stacksim fio the workload is the job"
+                    + " file; the stack config's workload section may only hold user_time_per_io");
+        }
+        JobFileParser parser = new JobFileParser(k -> env.containsKey(k) ? env.get(k) : System.getenv(k), keywords(root),
+                Path.of("").toAbsolutePath());
+        List<JobSpec> specs = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        Map<String, String> globals = new LinkedHashMap<>();
+        for (Path file : jobFiles) {
+            JobFile jf = parser.parse(file);
+            if (jf.jobs().isEmpty()) {
+                throw new ConfigException(file + ": no jobs (only [global] sections)");
+            }
+            globals.putAll(JobTranslator.printed(jf.globalOptions()));
+            for (JobFile.Section s : jf.jobs()) {
+                JobTranslator.Result r = JobTranslator.translate(s.name(), jf.effectiveOptions(s), s.options(), lenient, null);
+                specs.add(r.spec());
+                warnings.addAll(r.warnings());
+            }
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        for (String warning : warnings) {
+            err.println("stacksim: warning: " + warning);
+        }
+        err.flush();
+        RunResult result = Simulation.run(root, specs, userNsPerIo, null, false, false, logDir);
+        FioReport report = FioReport.of(result, globals, warnings);
+        StringBuilder text = new StringBuilder();
+        long ts = wallClock ? System.currentTimeMillis() : 0;
+        for (String f : formats) {
+            switch (f) {
+                case "json" -> text.append(new FioJsonWriter(report, false, ts).write());
+                case "json+" -> text.append(new FioJsonWriter(report, true, ts).write());
+                case "terse" -> text.append(new FioTerseWriter(report).write());
+                default -> text.append(new FioNormalWriter(report).write());
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (output != null) {
+            writeAtomically(output, text.toString());
+        } else {
+            out.print(text);
+            out.flush();
+        }
+        if (compare != null) {
+            String table = FioCompare.compare(report, compare).format();
+            boolean toStdout = output != null || formats.equals(List.of("normal"));
+            PrintWriter where = toStdout ? out : err;
+            where.print(table);
+            where.flush();
+        }
+        return 0;
+    }
+
+    /** The simulated machine's values for $pagesize, $mb_memory and $ncpus. */
+    private static JobFileParser.Keywords keywords(ConfigNode root) {
+        long mem = 8L << 30;
+        String m = root.get("vm.memory");
+        if (m != null) {
+            try {
+                mem = Units.parseSize(m);
+            } catch (IllegalArgumentException e) {
+                // VmSettings reports the bad value with its line when the stack is built.
+            }
+        }
+        int cpus = 2;
+        String c = root.get("cpu.count");
+        if (c != null) {
+            try {
+                cpus = Integer.parseInt(c.trim());
+            } catch (NumberFormatException e) {
+                // reported when the stack is built
+            }
+        }
+        return new JobFileParser.Keywords(4096, mem >> 20, cpus);
+    }
+
+    private static void writeAtomically(Path file, String text) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot write: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.stacksim.workload;
+
+import java.util.function.IntConsumer;
+
+/**
+ * An fio ioengine driving the simulated kernel (fio's {@code struct ioengine_ops}): queue one
+ * unit, commit the queued ones, reap completions. Every method is asynchronous in the
+ * simulator's sense and continues on the job's task.
+ */
+sealed interface Engine permits SyncEngine, VsyncEngine, LibaioEngine, IoUringEngine, PosixAioEngine, MmapEngine {
+    /** fio_q_status values. */
+    int COMPLETED = 0;
+    int QUEUED = 1;
+    int BUSY = 2;
+
+    /** Engine setup (io_setup, io_uring_setup), before the first I/O. */
+    default void init(Runnable k) {
+        k.run();
+    }
+
+    /**
+     * Queues {@code u}; {@code status} gets COMPLETED (done, already accounted with
+     * {@link JobRunner#completed}), QUEUED or BUSY (commit and reap first, then retry).
+     */
+    void queue(IoUnit u, IntConsumer status);
+
+    /** True when the engine submits queued units in a separate step. */
+    boolean hasCommit();
+
+    /** Submits the queued units (only for engines with a commit hook). */
+    default void commit(Runnable k) {
+        k.run();
+    }
+
+    /**
+     * Reaps at least {@code min} and at most {@code max} completions, handing each to
+     * {@link JobRunner#reaped}; {@code k} gets the number reaped.
+     */
+    default void getevents(int min, int max, IntConsumer k) {
+        k.accept(0);
+    }
+}

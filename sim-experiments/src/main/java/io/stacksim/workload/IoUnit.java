@@ -1,0 +1,28 @@
+package io.stacksim.workload;
+
+import io.stacksim.block.Bio;
+import io.stacksim.os.Iocb;
+
+/**
+ * One of a job's I/O units (fio's {@code struct io_u}): a job has {@code iodepth} of them and
+ * reuses them. It carries what to do and the times fio stamps on it: created (start_time,
+ * when get_io_u set it up), issued (issue_time, handed to the kernel) and completed.
+ */
+final class IoUnit {
+    /** JobStats.READ, WRITE, SYNC or DATASYNC. */
+    int ddir;
+    /** Index of the job file it targets. */
+    int file;
+    long offset;
+    long length;
+    long startNs;
+    long issueNs;
+    long result;
+    Bio lastBio;
+    /** The engine's control block while queued or in flight (libaio, io_uring, posixaio). */
+    Iocb iocb;
+
+    boolean isSync() {
+        return ddir >= JobStats.SYNC;
+    }
+}

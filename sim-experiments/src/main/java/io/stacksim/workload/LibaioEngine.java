@@ -1,0 +1,95 @@
+package io.stacksim.workload;
+
+import io.stacksim.block.Op;
+import io.stacksim.os.AioContext;
+import io.stacksim.os.Iocb;
+import io.stacksim.os.Kernel;
+import io.stacksim.os.Task;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * fio's libaio engine (engines/libaio.c): queued units are submitted together with one
+ * io_submit(2); their issue time is stamped when it returns (fio_libaio_queued), so slat covers
+ * the submission. Completions are reaped with io_getevents(min, max). Linux has no aio fsync:
+ * a sync unit waits until nothing is queued (FIO_Q_BUSY), then runs fsync(2) in place.
+ */
+final class LibaioEngine implements Engine {
+    private final JobRunner r;
+    private final List<Iocb> pending = new ArrayList<>();
+    private AioContext ctx;
+
+    LibaioEngine(JobRunner r) {
+        this.r = r;
+    }
+
+    @Override
+    public void init(Runnable k) {
+        r.kernel().ioSetup(r.task(), r.spec().iodepth(), c -> {
+            ctx = c;
+            k.run();
+        });
+    }
+
+    @Override
+    public boolean hasCommit() {
+        return true;
+    }
+
+    @Override
+    public void queue(IoUnit u, IntConsumer status) {
+        if (u.isSync()) {
+            if (!pending.isEmpty()) {
+                status.accept(BUSY);
+                return;
+            }
+            Task t = r.task();
+            r.issued(u);
+            Kernel.Ret done = res -> {
+                u.result = res;
+                r.completed(u);
+                status.accept(COMPLETED);
+            };
+            if (u.ddir == JobStats.SYNC) {
+                r.kernel().fsync(t, r.open(u.file), done);
+            } else {
+                r.kernel().fdatasync(t, r.open(u.file), done);
+            }
+            return;
+        }
+        u.iocb = new Iocb(r.open(u.file), u.ddir == JobStats.READ ? Op.READ : Op.WRITE, u.offset, u.length, u);
+        pending.add(u.iocb);
+        status.accept(QUEUED);
+    }
+
+    @Override
+    public void commit(Runnable k) {
+        if (pending.isEmpty()) {
+            k.run();
+            return;
+        }
+        List<Iocb> batch = new ArrayList<>(pending);
+        pending.clear();
+        r.kernel().ioSubmit(r.task(), ctx, batch, n -> {
+            for (Iocb cb : batch) {
+                r.issued((IoUnit) cb.data);
+            }
+            r.markBatch(true, batch.size());
+            k.run();
+        });
+    }
+
+    @Override
+    public void getevents(int min, int max, IntConsumer k) {
+        r.kernel().ioGetevents(r.task(), ctx, min, max, events -> {
+            for (Iocb cb : events) {
+                IoUnit u = (IoUnit) cb.data;
+                u.result = cb.result;
+                u.lastBio = cb.lastBio;
+                r.reaped(u);
+            }
+            k.accept(events.size());
+        });
+    }
+}

@@ -1,0 +1,76 @@
+package io.stacksim.workload;
+
+import io.stacksim.block.Op;
+import io.stacksim.os.Iocb;
+import io.stacksim.os.PosixAio;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * fio's posixaio engine (engines/posixaio.c) on glibc's emulation ({@link PosixAio}): each unit
+ * is one aio_read/aio_write/aio_fsync call, issued when the call returns; reaping polls
+ * aio_error on every unit in flight and sleeps in aio_suspend when fewer than {@code min} are
+ * done (fio_posixaio_getevents).
+ */
+final class PosixAioEngine implements Engine {
+    private final JobRunner r;
+    private final PosixAio aio;
+    private final List<IoUnit> inFlight = new ArrayList<>();
+
+    PosixAioEngine(JobRunner r) {
+        this.r = r;
+        this.aio = new PosixAio(r.kernel(), r.task().comm());
+    }
+
+    PosixAio aio() {
+        return aio;
+    }
+
+    @Override
+    public boolean hasCommit() {
+        return false;
+    }
+
+    @Override
+    public void queue(IoUnit u, IntConsumer status) {
+        Op op = u.isSync() ? Op.FLUSH : u.ddir == JobStats.READ ? Op.READ : Op.WRITE;
+        u.iocb = new Iocb(r.open(u.file), op, u.offset, u.length, u);
+        aio.submit(r.task(), u.iocb, () -> {
+            r.issued(u);
+            inFlight.add(u);
+            status.accept(QUEUED);
+        });
+    }
+
+    @Override
+    public void getevents(int min, int max, IntConsumer k) {
+        poll(min, 0, k);
+    }
+
+    private void poll(int min, int reaped, IntConsumer k) {
+        r.task().compute(PosixAio.ERROR_USER_NS * Math.max(1, inFlight.size()), false, () -> {
+            int n = reaped;
+            List<Iocb> waiting = new ArrayList<>();
+            for (Iterator<IoUnit> it = inFlight.iterator(); it.hasNext(); ) {
+                IoUnit u = it.next();
+                if (aio.inProgress(u.iocb)) {
+                    waiting.add(u.iocb);
+                    continue;
+                }
+                it.remove();
+                u.result = u.iocb.result;
+                u.lastBio = u.iocb.lastBio;
+                r.reaped(u);
+                n++;
+            }
+            if (n >= min || waiting.isEmpty()) {
+                k.accept(n);
+                return;
+            }
+            int sofar = n;
+            aio.suspend(r.task(), waiting, () -> poll(min, sofar, k));
+        });
+    }
+}

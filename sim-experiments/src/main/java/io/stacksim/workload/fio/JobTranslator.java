@@ -1,0 +1,758 @@
+package io.stacksim.workload.fio;
+
+import io.stacksim.config.ConfigException;
+import io.stacksim.config.ConfigNode;
+import io.stacksim.config.Origin;
+import io.stacksim.workload.Distribution;
+import io.stacksim.workload.IoEngineKind;
+import io.stacksim.workload.JobSpec;
+import io.stacksim.workload.Pattern;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a job's fio options into a {@link JobSpec}: the one translation both front ends use
+ * (fio job files through {@code stacksim fio}, and the YAML {@code workload} section).
+ *
+ * <p>Options are applied in fio's order (parse.c sort_options: by priority, so kb_base comes
+ * first and filename last, otherwise as written), and fio's fix-ups follow (init.c
+ * fixup_options: bsrange and bssplit override bs, iodepth_batch 0 means iodepth, and so on).
+ * An option fio knows but StackSim does not simulate is an error naming its file, line and
+ * name, or with {@code lenient} a warning the caller records; a malformed value names what was
+ * expected.
+ */
+public final class JobTranslator {
+    /** A translated job and the warnings it produced (lenient mode). */
+    public record Result(JobSpec spec, List<String> warnings) {
+    }
+
+    private final boolean lenient;
+    private final List<String> warnings = new ArrayList<>();
+    /** The name an option is called in messages (a YAML config's dotted path), if not its key. */
+    private final Map<JobFile.Option, String> paths;
+
+    // Builder state with fio's defaults.
+    private String name;
+    private String description = "";
+    private List<String> filenames = List.of();
+    private String directory = "";
+    private int nrfiles = 1;
+    private JobSpec.Size size;
+    private long filesizeMin;
+    private long filesizeMax;
+    private JobSpec.Size offset = JobSpec.Size.bytes(0);
+    private JobSpec.Size offsetIncrement = JobSpec.Size.bytes(0);
+    private String service = "roundrobin";
+    private int serviceNr = 1;
+    private Pattern rw = Pattern.READ;
+    private long seqAdd;
+    private int seqNr = 1;
+    private boolean identicalSeq;
+    private int rwmixread = 50;
+    private final int[] percRandom = {100, 100};
+    private final long[] bs = {4096, 4096};
+    private final long[][] bsRange = new long[2][];
+    private final List<List<JobSpec.Split>> bsSplit = new ArrayList<>(List.of(List.of(), List.of()));
+    private final long[] blockAlign = {0, 0};
+    private boolean bsUnaligned;
+    private int iodepth = 1;
+    private int batchSubmit = 1;
+    private int batchCompleteMin = 1;
+    private int batchCompleteMax;
+    private int depthLow;
+    private int numjobs = 1;
+    private IoEngineKind engine = IoEngineKind.PSYNC;
+    private boolean direct;
+    private int syncMode;
+    private int fsync;
+    private int fdatasync;
+    private boolean endFsync;
+    private boolean fsyncOnClose;
+    private boolean invalidate = true;
+    private boolean preRead;
+    private JobSpec.Fadvise fadvise = JobSpec.Fadvise.TYPE;
+    private long runtimeNs;
+    private boolean timeBased;
+    private long rampNs;
+    private long startDelayNs;
+    private long numberIos;
+    private long ioSize;
+    private int loops = 1;
+    private final long[] rate = {0, 0};
+    private final long[] rateIops = {0, 0};
+    private boolean poisson;
+    private long thinkNs;
+    private long thinkSpinNs;
+    private int thinkBlocks = 1;
+    private boolean thinkOnIssue;
+    private Distribution distribution = new Distribution.Uniform();
+    private boolean norandommap;
+    private long randseed = 0x89;
+    private boolean stonewall;
+    private boolean newGroup;
+    private boolean groupReporting;
+    private int kbBase = 1024;
+    private int unitBase = 8;
+    private long bwAvgNs = 500_000_000L;
+    private long iopsAvgNs = 500_000_000L;
+    private boolean stats = true;
+    private List<Double> percentiles = JobSpec.Reporting.DEFAULT_PERCENTILES;
+    private boolean clatPercentiles = true;
+    private boolean latPercentiles;
+    private boolean slatPercentiles;
+    private int sigFigs = 4;
+    private boolean diskUtil = true;
+    private String latLog;
+    private String bwLog;
+    private String iopsLog;
+    private long logAvgMsec;
+    private boolean perJobLogs = true;
+    private String iolog;
+    private Origin timeBasedOrigin;
+
+    private JobTranslator(String name, boolean lenient, Map<JobFile.Option, String> paths) {
+        this.name = name;
+        this.lenient = lenient;
+        this.paths = paths;
+    }
+
+    /**
+     * Translates one job.
+     *
+     * @param defaultName the section name (name= overrides it)
+     * @param effective   the job's options with the [global] ones before its own
+     * @param own         the job's own options, for fio's "job options" block
+     * @param lenient     options StackSim does not model become warnings instead of errors
+     * @param defaultSize size when none is given (null: fio's rule, the file's size at run time)
+     */
+    public static Result translate(String defaultName, List<JobFile.Option> effective, List<JobFile.Option> own,
+                                   boolean lenient, JobSpec.Size defaultSize) {
+        return translate(defaultName, effective, own, lenient, defaultSize, Map.of());
+    }
+
+    private static Result translate(String defaultName, List<JobFile.Option> effective, List<JobFile.Option> own,
+                                    boolean lenient, JobSpec.Size defaultSize, Map<JobFile.Option, String> paths) {
+        JobTranslator t = new JobTranslator(defaultName, lenient, paths);
+        t.size = defaultSize;
+        for (JobFile.Option o : inFioOrder(effective)) {
+            t.apply(o);
+        }
+        return new Result(t.build(own), List.copyOf(t.warnings));
+    }
+
+    /**
+     * Options in the order fio parses (and prints) them: by priority, higher first, the file
+     * order kept among equals (a stable sort, as glibc's qsort is for these arrays).
+     */
+    public static List<JobFile.Option> inFioOrder(List<JobFile.Option> options) {
+        List<JobFile.Option> sorted = new ArrayList<>(options);
+        sorted.sort(Comparator.comparingInt((JobFile.Option o) -> {
+            FioOptions.Def d = FioOptions.lookup(o.key());
+            return d == null ? 0 : -d.prio();
+        }));
+        return sorted;
+    }
+
+    /**
+     * fio's printed form of options (the "global options" and "job options" blocks): canonical
+     * names, in parse order, leaving out options written without a value as fio does.
+     */
+    public static Map<String, String> printed(List<JobFile.Option> options) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (JobFile.Option o : inFioOrder(options)) {
+            if (o.value() == null) {
+                continue;
+            }
+            FioOptions.Def d = FioOptions.lookup(o.key());
+            out.remove(d == null ? o.key() : d.name());
+            out.put(d == null ? o.key() : d.name(), o.value());
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ the YAML front end
+
+    /**
+     * The jobs of a YAML {@code workload} section: the section itself is one job, or it holds
+     * {@code jobs:}, a list of jobs, and its other keys are defaults for all of them (fio's
+     * [global]). Keys are fio option names; unknown or unmodelled ones are errors.
+     */
+    public static List<JobSpec> fromConfig(ConfigNode w) {
+        ConfigNode list = w.child("jobs");
+        Map<JobFile.Option, String> paths = new java.util.IdentityHashMap<>();
+        List<JobFile.Option> global = options(w, "jobs", paths);
+        w.markOpen();
+        if (list == null) {
+            return List.of(translate("job", global, global, false, JobSpec.Size.bytes(1L << 30), paths).spec());
+        }
+        if (!list.isList() || list.items().isEmpty()) {
+            throw ConfigException.at(list.origin(), "'workload.jobs' must be a non-empty list of jobs");
+        }
+        List<JobSpec> specs = new ArrayList<>();
+        int i = 0;
+        for (ConfigNode item : list.items()) {
+            if (!item.isMap()) {
+                throw ConfigException.at(item.origin(), "'workload.jobs[" + i + "]' must be a map of fio options");
+            }
+            List<JobFile.Option> own = options(item, null, paths);
+            List<JobFile.Option> all = new ArrayList<>(global);
+            all.addAll(own);
+            specs.add(translate("job" + i, all, own, false, JobSpec.Size.bytes(1L << 30), paths).spec());
+            item.markOpen();
+            i++;
+        }
+        return specs;
+    }
+
+    private static List<JobFile.Option> options(ConfigNode map, String skip, Map<JobFile.Option, String> paths) {
+        List<JobFile.Option> out = new ArrayList<>();
+        for (String key : new ArrayList<>(map.keys())) {
+            if (key.equals(skip)) {
+                continue;
+            }
+            ConfigNode c = map.child(key);
+            if (!c.isScalar()) {
+                throw ConfigException.at(c.origin(), "'" + c.path() + "' must be a single value (a fio option)");
+            }
+            String text = c.text();
+            JobFile.Option o = new JobFile.Option(key, text == null ? null : text.trim(), c.origin());
+            paths.put(o, c.path());
+            out.add(o);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ one option
+
+    private void apply(JobFile.Option o) {
+        FioOptions.Def def = FioOptions.lookup(o.key());
+        if (def == null) {
+            String best = FioOptions.suggestion(o.key());
+            throw ConfigException.at(o.origin(), "unknown fio option '" + display(o) + "'"
+                    + (best == null ? "" : "; did you mean '" + best + "'?"));
+        }
+        if (def.support() == FioOptions.Support.NOT_MODELLED) {
+            notModelled(o, "option '" + display(o) + "' is not modelled by StackSim");
+            return;
+        }
+        String v = o.value();
+        if (v == null && !def.flag()) {
+            throw ConfigException.at(o.origin(), "option '" + display(o) + "' needs a value");
+        }
+        try {
+            set(def.name(), v, o);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw ConfigException.at(o.origin(), "'" + display(o) + "': " + e.getMessage());
+        }
+    }
+
+    private String display(JobFile.Option o) {
+        return paths.getOrDefault(o, o.key());
+    }
+
+    /** An unmodelled option or value: an error, or a warning when lenient. */
+    private void notModelled(JobFile.Option o, String what) {
+        if (!lenient) {
+            throw ConfigException.at(o.origin(), what + " (use --lenient to ignore it with a warning)");
+        }
+        warnings.add(o.origin() + ": " + what + "; ignored");
+    }
+
+    private boolean flag(String v) {
+        return v == null || FioValues.bool(v);
+    }
+
+    private int intIn(String v, long min, long max, String what) {
+        long n = FioValues.intWithSuffix(v, kbBase);
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("expected " + what + " from " + min + " to " + max + ", got " + n);
+        }
+        return (int) n;
+    }
+
+    private long nsOf(String v, long defaultUnitUs) {
+        return Math.multiplyExact(FioValues.timeUs(v, defaultUnitUs), 1000L);
+    }
+
+    private void set(String opt, String v, JobFile.Option o) {
+        switch (opt) {
+            case "name" -> name = v;
+            case "description" -> description = v;
+            case "filename" -> filenames = splitFilenames(v);
+            case "directory" -> directory = v;
+            case "size" -> size = FioValues.sizeOrPercent(v, kbBase);
+            case "filesize" -> {
+                if (v.indexOf('-') > 0 || v.indexOf(':') > 0) {
+                    long[] r = FioValues.range(v, kbBase);
+                    filesizeMin = r[0];
+                    filesizeMax = r[1];
+                } else {
+                    filesizeMin = filesizeMax = FioValues.size(v, kbBase);
+                }
+            }
+            case "nrfiles" -> nrfiles = intIn(v, 1, 1 << 20, "a number of files");
+            case "offset" -> offset = FioValues.sizeOrPercent(v, kbBase);
+            case "offset_increment" -> offsetIncrement = FioValues.sizeOrPercent(v, kbBase);
+            case "file_service_type" -> fileService(v, o);
+            case "rw" -> rw(v, o);
+            case "rw_sequencer" -> {
+                switch (v) {
+                    case "sequential" -> identicalSeq = false;
+                    case "identical" -> identicalSeq = true;
+                    default -> throw new IllegalArgumentException("expected sequential or identical, got '" + v + "'");
+                }
+            }
+            case "rwmixread" -> rwmixread = intIn(v, 0, 100, "a percentage");
+            case "rwmixwrite" -> rwmixread = 100 - intIn(v, 0, 100, "a percentage");
+            case "percentage_random" -> perDirectionInt(v, percRandom, 0, 100, "a percentage");
+            case "bs" -> {
+                String[] d = FioValues.perDirection(v, true);
+                for (int i = 0; i < 2; i++) {
+                    if (d[i] != null) {
+                        bs[i] = positive(FioValues.size(d[i], kbBase), "a block size");
+                    }
+                }
+            }
+            case "ba" -> {
+                String[] d = FioValues.perDirection(v, true);
+                for (int i = 0; i < 2; i++) {
+                    if (d[i] != null) {
+                        blockAlign[i] = positive(FioValues.size(d[i], kbBase), "a block alignment");
+                    }
+                }
+            }
+            case "bsrange" -> {
+                String[] d = FioValues.perDirection(v.replace('/', ','), false);
+                for (int i = 0; i < 2; i++) {
+                    if (d[i] != null) {
+                        bsRange[i] = FioValues.range(d[i], kbBase);
+                        positive(bsRange[i][0], "a block size");
+                        bsSplit.set(i, List.of());
+                    }
+                }
+            }
+            case "bssplit" -> bssplit(v);
+            case "bs_unaligned" -> bsUnaligned = flag(v);
+            case "iodepth" -> iodepth = intIn(v, 1, 65535, "a queue depth");
+            case "iodepth_batch" -> batchSubmit = intIn(v, 0, 65535, "a batch size");
+            case "iodepth_batch_complete_min" -> batchCompleteMin = intIn(v, 0, 65535, "a batch size");
+            case "iodepth_batch_complete_max" -> batchCompleteMax = intIn(v, 0, 65535, "a batch size");
+            case "iodepth_low" -> depthLow = intIn(v, 0, 65535, "a queue depth");
+            case "numjobs" -> numjobs = intIn(v, 1, 4096, "a number of clones");
+            case "ioengine" -> {
+                IoEngineKind k = IoEngineKind.byName(v);
+                if (k == null) {
+                    notModelled(o, "ioengine=" + v + " is not simulated (StackSim simulates " + IoEngineKind.names() + ")");
+                } else {
+                    engine = k;
+                }
+            }
+            case "direct" -> direct = FioValues.bool(v);
+            case "buffered" -> direct = !FioValues.bool(v);
+            case "sync" -> syncMode = switch (v.toLowerCase(Locale.ROOT)) {
+                case "none", "0" -> 0;
+                case "sync", "1" -> 1;
+                case "dsync" -> 2;
+                default -> throw new IllegalArgumentException("expected none, sync (or 1) or dsync, got '" + v + "'");
+            };
+            case "fsync" -> fsync = intIn(v, 0, Integer.MAX_VALUE, "a number of writes");
+            case "fdatasync" -> fdatasync = intIn(v, 0, Integer.MAX_VALUE, "a number of writes");
+            case "end_fsync" -> endFsync = FioValues.bool(v);
+            case "fsync_on_close" -> fsyncOnClose = FioValues.bool(v);
+            case "invalidate" -> invalidate = FioValues.bool(v);
+            case "pre_read" -> preRead = FioValues.bool(v);
+            case "fadvise_hint" -> fadvise = switch (v) {
+                case "0" -> JobSpec.Fadvise.NONE;
+                case "1" -> JobSpec.Fadvise.TYPE;
+                case "sequential" -> JobSpec.Fadvise.SEQUENTIAL;
+                case "random" -> JobSpec.Fadvise.RANDOM;
+                default -> throw new IllegalArgumentException("expected 0, 1, sequential or random, got '" + v + "'");
+            };
+            case "runtime" -> runtimeNs = nsOf(v, 1_000_000);
+            case "time_based" -> {
+                timeBased = flag(v);
+                timeBasedOrigin = o.origin();
+            }
+            case "ramp_time" -> rampNs = nsOf(v, 1_000_000);
+            case "startdelay" -> startDelayNs = nsOf(v, 1_000_000);
+            case "number_ios" -> numberIos = FioValues.size(v, kbBase);
+            case "io_size" -> ioSize = positive(FioValues.size(v, kbBase), "an I/O size");
+            case "loops" -> loops = intIn(v, 1, Integer.MAX_VALUE, "a number of loops");
+            case "rate" -> perDirectionSize(v, rate);
+            case "rate_iops" -> perDirectionSize(v, rateIops);
+            case "rate_process" -> poisson = switch (v) {
+                case "linear" -> false;
+                case "poisson" -> true;
+                default -> throw new IllegalArgumentException("expected linear or poisson, got '" + v + "'");
+            };
+            case "thinktime" -> thinkNs = nsOf(v, 1);
+            case "thinktime_spin" -> thinkSpinNs = nsOf(v, 1);
+            case "thinktime_blocks" -> thinkBlocks = intIn(v, 1, Integer.MAX_VALUE, "a number of blocks");
+            case "thinktime_blocks_type" -> thinkOnIssue = switch (v) {
+                case "complete" -> false;
+                case "issue" -> true;
+                default -> throw new IllegalArgumentException("expected complete or issue, got '" + v + "'");
+            };
+            case "random_distribution" -> distribution = distribution(v, o);
+            case "random_generator" -> {
+                switch (v) {
+                    case "tausworthe", "tausworthe64" -> { }
+                    case "lfsr" -> notModelled(o, "random_generator=lfsr is not modelled (StackSim draws offsets with"
+                            + " its own generator and fio's random map)");
+                    default -> throw new IllegalArgumentException("expected tausworthe, lfsr or tausworthe64, got '" + v + "'");
+                }
+            }
+            case "randseed" -> randseed = FioValues.integer(v);
+            case "randrepeat" -> {
+                if (!FioValues.bool(v)) {
+                    notModelled(o, "randrepeat=0 (a different pattern each run) is not modelled: StackSim runs are"
+                            + " repeatable; change run.seed or randseed instead");
+                }
+            }
+            case "norandommap" -> norandommap = flag(v);
+            case "stonewall" -> stonewall = flag(v);
+            case "new_group" -> newGroup = flag(v);
+            case "group_reporting" -> groupReporting = flag(v);
+            case "kb_base" -> kbBase = switch (v) {
+                case "1024" -> 1024;
+                case "1000" -> 1000;
+                default -> throw new IllegalArgumentException("expected 1024 or 1000, got '" + v + "'");
+            };
+            case "bwavgtime" -> bwAvgNs = intIn(v, 1, Integer.MAX_VALUE, "milliseconds") * 1_000_000L;
+            case "iopsavgtime" -> iopsAvgNs = intIn(v, 1, Integer.MAX_VALUE, "milliseconds") * 1_000_000L;
+            case "stats" -> stats = FioValues.bool(v);
+            case "percentile_list" -> percentiles = percentileList(v);
+            case "clat_percentiles" -> clatPercentiles = FioValues.bool(v);
+            case "lat_percentiles" -> latPercentiles = FioValues.bool(v);
+            case "slat_percentiles" -> slatPercentiles = FioValues.bool(v);
+            case "significant_figures" -> sigFigs = intIn(v, 1, 10, "significant figures");
+            case "unit_base" -> {
+                switch (v) {
+                    case "0", "8" -> unitBase = 8;
+                    case "1" -> notModelled(o, "unit_base=1 (bits) is not supported by StackSim's report");
+                    default -> throw new IllegalArgumentException("expected 0, 1 or 8, got '" + v + "'");
+                }
+            }
+            case "disk_util" -> diskUtil = FioValues.bool(v);
+            case "write_lat_log" -> latLog = v;
+            case "write_bw_log" -> bwLog = v;
+            case "write_iops_log" -> iopsLog = v;
+            case "log_avg_msec" -> logAvgMsec = intIn(v, 0, Integer.MAX_VALUE, "milliseconds");
+            case "per_job_logs" -> perJobLogs = FioValues.bool(v);
+            case "write_iolog" -> iolog = v;
+            case "thread", "allow_file_create", "create_on_open" -> { }
+            default -> throw new IllegalStateException("supported option without a handler: " + opt);
+        }
+    }
+
+    private static long positive(long v, String what) {
+        if (v <= 0) {
+            throw new IllegalArgumentException("expected " + what + " greater than 0, got " + v);
+        }
+        return v;
+    }
+
+    private static List<String> splitFilenames(String v) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '\\' && i + 1 < v.length() && v.charAt(i + 1) == ':') {
+                cur.append(':');
+                i++;
+            } else if (c == ':') {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        out.removeIf(String::isEmpty);
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("expected a file name, got '" + v + "'");
+        }
+        return out;
+    }
+
+    private void perDirectionInt(String v, int[] into, int min, int max, String what) {
+        String[] d = FioValues.perDirection(v, true);
+        for (int i = 0; i < 2; i++) {
+            if (d[i] != null) {
+                into[i] = intIn(d[i], min, max, what);
+            }
+        }
+    }
+
+    private void perDirectionSize(String v, long[] into) {
+        String[] d = FioValues.perDirection(v, true);
+        for (int i = 0; i < 2; i++) {
+            if (d[i] != null) {
+                into[i] = FioValues.size(d[i], kbBase);
+            }
+        }
+    }
+
+    private void fileService(String v, JobFile.Option o) {
+        int colon = v.indexOf(':');
+        String kind = colon < 0 ? v : v.substring(0, colon);
+        switch (kind) {
+            case "roundrobin", "sequential", "random" -> service = kind;
+            case "zipf", "pareto", "normal", "gauss" -> {
+                notModelled(o, "file_service_type=" + kind + " is not modelled (StackSim has roundrobin, sequential, random)");
+                return;
+            }
+            default -> throw new IllegalArgumentException("expected roundrobin, sequential, random, zipf, pareto or normal, got '" + v + "'");
+        }
+        serviceNr = colon < 0 ? 1 : (int) positive(FioValues.integer(v.substring(colon + 1)), "a number of I/Os");
+    }
+
+    /** rw=PATTERN[:N] (options.c str_rw_cb): N is a hole (sequential) or a run length (random). */
+    private void rw(String v, JobFile.Option o) {
+        int colon = v.indexOf(':');
+        String p = colon < 0 ? v : v.substring(0, colon);
+        switch (p) {
+            case "trim", "randtrim", "trimwrite", "randtrimwrite" -> {
+                notModelled(o, "rw=" + p + " is not modelled (StackSim's devices have no discard path)");
+                return;
+            }
+            default -> rw = Pattern.parse(p);
+        }
+        seqAdd = 0;
+        seqNr = 1;
+        if (colon >= 0) {
+            String n = v.substring(colon + 1);
+            if (rw.random) {
+                seqNr = (int) positive(FioValues.integer(n), "a number of I/Os");
+            } else {
+                seqAdd = FioValues.size(n, kbBase);
+            }
+        }
+    }
+
+    /**
+     * bssplit=BS/PERC:BS/PERC[,...] (options.c bssplit_ddir): a blank percentage shares out what
+     * the others leave; the total may not exceed 100.
+     */
+    private void bssplit(String v) {
+        String[] dirs = FioValues.perDirection(v, false);
+        for (int d = 0; d < 2; d++) {
+            if (dirs[d] == null) {
+                continue;
+            }
+            List<long[]> entries = new ArrayList<>();
+            int perc = 0;
+            int missing = 0;
+            for (String e : FioValues.split(dirs[d], ':')) {
+                if (e.isBlank()) {
+                    continue;
+                }
+                int slash = e.indexOf('/');
+                long b = positive(FioValues.size(slash < 0 ? e : e.substring(0, slash), kbBase), "a block size");
+                long p = -1;
+                if (slash >= 0 && !e.substring(slash + 1).isBlank()) {
+                    p = FioValues.integer(e.substring(slash + 1));
+                    if (p < 0 || p > 100) {
+                        throw new IllegalArgumentException("expected a percentage from 0 to 100 in '" + e + "'");
+                    }
+                    perc += (int) p;
+                } else {
+                    missing++;
+                }
+                entries.add(new long[] {b, p});
+            }
+            if (entries.isEmpty()) {
+                throw new IllegalArgumentException("expected BS/PERCENT entries such as 4k/60:64k/40, got '" + dirs[d] + "'");
+            }
+            if (entries.size() > 64) {
+                throw new IllegalArgumentException("at most 64 bssplit entries per direction");
+            }
+            if (perc > 100) {
+                throw new IllegalArgumentException("bssplit percentages add up to " + perc + "%, more than 100%");
+            }
+            if (missing == 1 && entries.size() == 1) {
+                perc = 100;
+            }
+            List<JobSpec.Split> split = new ArrayList<>();
+            for (long[] e : entries) {
+                int p = e[1] < 0 ? (100 - perc) / missing : (int) e[1];
+                split.add(new JobSpec.Split(e[0], p));
+            }
+            // options.c sorts by percentage before lookup.
+            split.sort(Comparator.comparingInt(JobSpec.Split::percent));
+            bsSplit.set(d, split);
+            bsRange[d] = null;
+        }
+    }
+
+    /** random_distribution=random|zipf:T[:C]|pareto:H[:C]|normal:D[:C]|zoned:...|zoned_abs:... */
+    private Distribution distribution(String v, JobFile.Option o) {
+        int colon = v.indexOf(':');
+        String kind = colon < 0 ? v : v.substring(0, colon);
+        String args = colon < 0 ? "" : v.substring(colon + 1);
+        switch (kind) {
+            case "random":
+                return new Distribution.Uniform();
+            case "zipf": {
+                double[] a = floats(args, kind);
+                if (a[0] == 1.0 || a[0] <= 0) {
+                    throw new IllegalArgumentException("zipf theta must be positive and not 1, got " + a[0]);
+                }
+                return new Distribution.Zipf(a[0], a[1]);
+            }
+            case "pareto": {
+                double[] a = floats(args, kind);
+                if (a[0] <= 0 || a[0] >= 1) {
+                    throw new IllegalArgumentException("pareto h must be between 0 and 1 (exclusive), got " + a[0]);
+                }
+                return new Distribution.Pareto(a[0], a[1]);
+            }
+            case "normal", "gauss": {
+                double[] a = floats(args, kind);
+                if (a[0] < 0 || a[0] > 100) {
+                    throw new IllegalArgumentException("normal deviation is a percentage from 0 to 100, got " + a[0]);
+                }
+                return new Distribution.Normal(a[0], a[1]);
+            }
+            case "zoned", "zoned_abs":
+                return zoned(args, kind.equals("zoned_abs"));
+            default:
+                throw new IllegalArgumentException("expected random, zipf:THETA, pareto:H, normal:DEV, zoned:... or"
+                        + " zoned_abs:..., got '" + v + "'");
+        }
+    }
+
+    private static double[] floats(String args, String kind) {
+        if (args.isEmpty()) {
+            throw new IllegalArgumentException(kind + " needs a parameter, e.g. " + kind + ":1.2");
+        }
+        List<String> p = FioValues.split(args, ':');
+        if (p.size() > 2) {
+            throw new IllegalArgumentException("expected " + kind + ":VALUE[:CENTER], got '" + kind + ":" + args + "'");
+        }
+        double center = -1;
+        if (p.size() == 2) {
+            center = FioValues.real(p.get(1));
+            if (center < 0 || center > 1) {
+                throw new IllegalArgumentException("the centre of " + kind + " is a fraction from 0 to 1, got " + center);
+            }
+        }
+        return new double[] {FioValues.real(p.get(0)), center};
+    }
+
+    /** zoned:ACCESS/SIZE%:... per direction, or zoned_abs:ACCESS/BYTES:... (options.c str_random_distribution_cb). */
+    private Distribution zoned(String args, boolean absolute) {
+        String[] dirs = FioValues.perDirection(args, false);
+        List<List<Distribution.Zone>> zones = new ArrayList<>(List.of(List.of(), List.of()));
+        for (int d = 0; d < 2; d++) {
+            if (dirs[d] == null) {
+                continue;
+            }
+            List<Distribution.Zone> z = new ArrayList<>();
+            int access = 0;
+            int sizes = 0;
+            for (String e : FioValues.split(dirs[d], ':')) {
+                int slash = e.indexOf('/');
+                if (slash < 0) {
+                    throw new IllegalArgumentException("expected ACCESS%/SIZE entries such as 60/10, got '" + e + "'");
+                }
+                int a = (int) FioValues.integer(e.substring(0, slash));
+                String sz = e.substring(slash + 1);
+                if (absolute) {
+                    z.add(new Distribution.Zone(a, 0, positive(FioValues.size(sz, kbBase), "a zone size")));
+                } else {
+                    int s = (int) FioValues.integer(sz.endsWith("%") ? sz.substring(0, sz.length() - 1) : sz);
+                    sizes += s;
+                    z.add(new Distribution.Zone(a, s, 0));
+                }
+                access += a;
+            }
+            if (access != 100) {
+                throw new IllegalArgumentException("zone access percentages must add up to 100, they add up to " + access);
+            }
+            if (!absolute && sizes > 100) {
+                throw new IllegalArgumentException("zone sizes add up to " + sizes + "%, more than 100%");
+            }
+            zones.set(d, z);
+        }
+        if (zones.get(0).isEmpty() && zones.get(1).isEmpty()) {
+            throw new IllegalArgumentException("zoned needs at least one zone");
+        }
+        List<Distribution.Zone> read = zones.get(0).isEmpty() ? zones.get(1) : zones.get(0);
+        List<Distribution.Zone> write = zones.get(1).isEmpty() ? read : zones.get(1);
+        return new Distribution.Zoned(read, write, absolute);
+    }
+
+    private static List<Double> percentileList(String v) {
+        List<Double> out = new ArrayList<>();
+        for (String p : FioValues.split(v, ':')) {
+            double d = FioValues.real(p);
+            if (!(d > 0 && d <= 100)) {
+                throw new IllegalArgumentException("percentiles must be above 0 and at most 100, got " + p);
+            }
+            out.add(d);
+        }
+        if (out.size() > 20) {
+            throw new IllegalArgumentException("at most 20 percentiles (fio's FIO_IO_U_LIST_MAX_LEN), got " + out.size());
+        }
+        out.sort(Double::compare);
+        return out;
+    }
+
+    // ------------------------------------------------------------------ fix-ups and the spec
+
+    private JobSpec build(List<JobFile.Option> own) {
+        if (timeBased && runtimeNs == 0) {
+            throw ConfigException.at(timeBasedOrigin, "time_based needs a runtime");
+        }
+        // init.c fixup_options.
+        if (batchSubmit == 0 || batchSubmit > iodepth) {
+            batchSubmit = iodepth;
+        }
+        if (batchCompleteMax == 0 || batchCompleteMax > iodepth) {
+            batchCompleteMax = iodepth;
+        }
+        if (batchCompleteMax < batchCompleteMin) {
+            batchCompleteMax = batchCompleteMin;
+        }
+        if (depthLow == 0 || depthLow > iodepth) {
+            depthLow = iodepth;
+        }
+        JobSpec.BlockSize[] sizes = new JobSpec.BlockSize[2];
+        for (int d = 0; d < 2; d++) {
+            long min = bs[d];
+            long max = bs[d];
+            List<JobSpec.Split> split = bsSplit.get(d);
+            if (bsRange[d] != null) {
+                min = bsRange[d][0];
+                max = bsRange[d][1];
+            } else if (!split.isEmpty()) {
+                min = split.stream().mapToLong(JobSpec.Split::bs).min().orElseThrow();
+                max = split.stream().mapToLong(JobSpec.Split::bs).max().orElseThrow();
+            }
+            sizes[d] = new JobSpec.BlockSize(min, max, split, blockAlign[d] > 0 ? blockAlign[d] : min);
+        }
+        boolean randomMap = !norandommap && distribution instanceof Distribution.Uniform;
+        Map<String, String> printed = printed(own);
+        return new JobSpec(name,
+                new JobSpec.Files(filenames, directory, nrfiles, size, filesizeMin, filesizeMax, offset, offsetIncrement,
+                        service, serviceNr),
+                new JobSpec.Access(rw, seqAdd, seqNr, identicalSeq, rwmixread, List.of(percRandom[0], percRandom[1]),
+                        new JobSpec.BlockSizes(sizes[0], sizes[1], bsUnaligned), distribution, randomMap, randseed),
+                new JobSpec.Engine(engine, iodepth, batchSubmit, batchCompleteMin, batchCompleteMax, depthLow, direct,
+                        fadvise),
+                new JobSpec.Limits(ioSize, numberIos, runtimeNs, timeBased, rampNs, startDelayNs, loops),
+                new JobSpec.Pacing(List.of(rate[0], rate[1]), List.of(rateIops[0], rateIops[1]), poisson, thinkNs,
+                        thinkSpinNs, thinkBlocks, thinkOnIssue),
+                new JobSpec.Sync(syncMode, fsync, fdatasync, endFsync, fsyncOnClose),
+                new JobSpec.Cache(invalidate && !preRead, preRead),
+                new JobSpec.Reporting(groupReporting, stonewall, newGroup, percentiles, clatPercentiles, latPercentiles,
+                        slatPercentiles, kbBase, unitBase, sigFigs, stats, diskUtil, description, bwAvgNs, iopsAvgNs,
+                        new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog), printed),
+                numjobs);
+    }
+}

@@ -1,0 +1,120 @@
+package io.stacksim.workload.fio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stacksim.config.ConfigException;
+import io.stacksim.config.ConfigNode;
+import io.stacksim.workload.Distribution;
+import io.stacksim.workload.IoEngineKind;
+import io.stacksim.workload.JobSpec;
+import io.stacksim.workload.Pattern;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JobTranslatorTest {
+
+    private static JobTranslator.Result job(String body, boolean lenient) {
+        JobFile f = new JobFileParser(k -> null, new JobFileParser.Keywords(4096, 8192, 2), Path.of("."))
+                .parse("[j]\n" + body, "t.fio", Path.of("."));
+        JobFile.Section s = f.jobs().get(0);
+        return JobTranslator.translate("j", f.effectiveOptions(s), s.options(), lenient, JobSpec.Size.bytes(1 << 20));
+    }
+
+    private static JobSpec spec(String body) {
+        return job(body, false).spec();
+    }
+
+    @Test
+    void anOptionStackSimDoesNotModelIsAnErrorOrWithLenientAWarning() {
+        assertThatThrownBy(() -> spec("rw=read\nverify=md5\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("t.fio:3: option 'verify' is not modelled by StackSim");
+        JobTranslator.Result r = job("rw=read\nverify=md5\n", true);
+        assertThat(r.warnings()).singleElement().asString().contains("t.fio:3").contains("verify").contains("ignored");
+    }
+
+    @Test
+    void aMalformedValueNamesWhatWasExpected() {
+        assertThatThrownBy(() -> spec("bs=huge\n")).hasMessage(
+                "t.fio:2: 'bs': expected a size such as 4k, 64KiB or 1g, got 'huge'");
+        assertThatThrownBy(() -> spec("rw=sideways\n")).hasMessageContaining("t.fio:2").hasMessageContaining("expected read");
+        assertThatThrownBy(() -> spec("rwmixread=120\n")).hasMessageContaining("from 0 to 100");
+        assertThatThrownBy(() -> spec("time_based\n")).hasMessageContaining("t.fio:2: time_based needs a runtime");
+    }
+
+    @Test
+    void trimPatternsAreRejectedEvenLeniently() {
+        assertThatThrownBy(() -> spec("rw=randtrim\n")).hasMessageContaining("not modelled");
+    }
+
+    @Test
+    void rangesAndSplitsOverrideBsAsFioFixesThemUp() {
+        JobSpec s = spec("bsrange=4k-32k\nbs=8k\n");
+        assertThat(s.access().bs().read().min()).isEqualTo(4096);
+        assertThat(s.access().bs().read().max()).isEqualTo(32768);
+        JobSpec t = spec("bssplit=4k/60:16k/:64k/10\n");
+        assertThat(t.access().bs().read().split()).extracting(JobSpec.Split::percent).containsExactlyInAnyOrder(60, 30, 10);
+        assertThat(t.access().bs().read().min()).isEqualTo(4096);
+        assertThatThrownBy(() -> spec("bssplit=4k/60:16k/50\n")).hasMessageContaining("more than 100%");
+    }
+
+    @Test
+    void theLaterOfMixAndDirectOptionsWins() {
+        assertThat(spec("rw=randrw\nrwmixread=70\nrwmixwrite=20\n").access().rwmixread()).isEqualTo(80);
+        assertThat(spec("direct=1\nbuffered=1\n").direct()).isFalse();
+        assertThat(spec("buffered=0\n").direct()).isTrue();
+    }
+
+    @Test
+    void depthOptionsGetFiosDefaults() {
+        JobSpec s = spec("ioengine=io_uring\niodepth=16\niodepth_batch_submit=0\n");
+        assertThat(s.engine().kind()).isEqualTo(IoEngineKind.IO_URING);
+        assertThat(s.engine().batchSubmit()).isEqualTo(16);
+        assertThat(s.engine().batchCompleteMin()).isEqualTo(1);
+        assertThat(s.engine().batchCompleteMax()).isEqualTo(16);
+        assertThat(s.engine().depthLow()).isEqualTo(16);
+    }
+
+    @Test
+    void patternSuffixesAreHolesForSequentialAndRunsForRandom() {
+        assertThat(spec("rw=write:4k\n").access().seqAdd()).isEqualTo(4096);
+        assertThat(spec("rw=randread:8\n").access().seqNr()).isEqualTo(8);
+        assertThat(spec("rw=randread:8\n").rw()).isEqualTo(Pattern.RANDREAD);
+    }
+
+    @Test
+    void distributionsParseWithTheirOptionalCentre() {
+        assertThat(spec("random_distribution=zipf:1.2\n").access().distribution())
+                .isEqualTo(new Distribution.Zipf(1.2, -1));
+        assertThat(spec("random_distribution=pareto:0.2:0.5\n").access().distribution())
+                .isEqualTo(new Distribution.Pareto(0.2, 0.5));
+        assertThat(spec("random_distribution=normal:5\n").access().randomMap()).isFalse();
+        assertThatThrownBy(() -> spec("random_distribution=zoned:60/10:30/20\n")).hasMessageContaining("add up to 100");
+    }
+
+    @Test
+    void theYamlFrontEndTranslatesToTheSameSpecAsAJobFile() {
+        JobFile f = new JobFileParser(k -> null, new JobFileParser.Keywords(4096, 8192, 2), Path.of("."))
+                .parse("[job]\nrw=randread\nbs=4k\nsize=1g\nioengine=libaio\niodepth=8\ndirect=1\nnumber_ios=100\n",
+                        "t.fio", Path.of("."));
+        JobFile.Section s = f.jobs().get(0);
+        JobSpec fromFile = JobTranslator.translate("job", f.effectiveOptions(s), s.options(), false, null).spec();
+        ConfigNode w = ConfigNode.parseYaml(new StringReader("""
+                workload: {rw: randread, bs: 4k, size: 1g, ioengine: libaio, iodepth: 8, direct: 1, number_ios: 100}
+                """), "t.yaml").section("workload");
+        List<JobSpec> fromYaml = JobTranslator.fromConfig(w);
+        assertThat(fromYaml).containsExactly(fromFile);
+    }
+
+    @Test
+    void printedOptionsUseCanonicalNamesInFiosOrderWithoutBareFlags() {
+        JobFile f = new JobFileParser(k -> null, new JobFileParser.Keywords(4096, 8192, 2), Path.of("."))
+                .parse("[j]\nfilename=x\nreadwrite=read\ngroup_reporting\nkb_base=1000\nblocksize=4k\n", "t.fio", Path.of("."));
+        assertThat(JobTranslator.printed(f.jobs().get(0).options())).containsExactly(Map.entry("kb_base", "1000"),
+                Map.entry("rw", "read"), Map.entry("bs", "4k"), Map.entry("filename", "x"));
+    }
+}

@@ -790,6 +790,34 @@ public final class HddModel implements BlockDevice {
         return room == null || room == seg || firstDirty(room) == null || !filling(seg);
     }
 
+    /**
+     * A write waits to move (more of) its data into {@code seg}: one already in it, or one that
+     * appends to its ring and now fits there ({@link #selectWriteSegment}'s append rule). Writes
+     * waiting for a whole segment are looked at when a destage frees one ({@link #releaseHda}):
+     * asking the bus on every destaged sector for them costs a segment search per waiting write.
+     */
+    private boolean waitsForRoomIn(Segment seg) {
+        Command owner = null;
+        for (int i = 0; i < pendXfer.size(); i++) {
+            Command t = pendXfer.get(i);
+            if (t.read) {
+                continue;
+            }
+            if (t.seg == seg) {
+                return true;
+            }
+            if (t.seg == null && t.lbn == seg.end) {
+                if (owner == null) {
+                    owner = segOwner(seg, false);
+                }
+                if (owner == null || seg.size > t.lbn - owner.inLbn) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The host is still appending to the segment: some write's data has yet to arrive. */
     private static boolean filling(Segment s) {
         for (Command t : s.reqs) {
@@ -1147,6 +1175,10 @@ public final class HddModel implements BlockDevice {
             effectiveHda = null;
             checkHda(next, true);
         }
+        if (free && !c.read && cache.prebufferWrites() && !busOwned && !busWait && !pendXfer.isEmpty()) {
+            // Destage may have freed a segment: a write waiting for one can take its data now.
+            checkBus(null);
+        }
     }
 
     // ================================================================ seeking and the sector loop
@@ -1430,8 +1462,8 @@ public final class HddModel implements BlockDevice {
         }
         if (!background && seg.outState == OUT_IDLE && (reqdone || watermark)) {
             checkBus(c);
-        } else if (!reading && cache.prebufferWrites() && !busOwned && !busWait && !pendXfer.isEmpty()) {
-            // Destage frees buffer room sector by sector: a write waiting for room takes its data now.
+        } else if (!reading && cache.prebufferWrites() && !busOwned && !busWait && waitsForRoomIn(seg)) {
+            // Destage frees ring room sector by sector: a write waiting for it takes its data now.
             checkBus(null);
         }
         if (background && reading && seg.end == seg.minRa && c.completionReceived) {

@@ -42,7 +42,7 @@ public final class HddProfile {
                     (int) p.size("logical_block_size", 512, 512, 512), (int) p.size("physical_block_size", 512, 512, 65536),
                     depth, 1, (int) p.size("max_hw_sectors_kb", 1024, 1, 1 << 20) * 2, p.intValue("max_segments", 128, 1, 65535),
                     (int) p.size("max_segment_size", 65536, 512, 1L << 31), true, params.cache().fastWrites() != 0,
-                    params.cache().fastWrites() != 0);
+                    params.cache().fastWrites() != 0, canQueue(p, depth));
             return new HddModel(devName, limits, params);
         }
         params = fromDatasheet(p);
@@ -52,11 +52,26 @@ public final class HddProfile {
         }
         // The zones are whole cylinders and hold a little more than the datasheet's (IDEMA)
         // capacity; the host sees the datasheet figure, as from a real drive's IDENTIFY data.
+        int depth = Math.min(l.queueDepth(), params.queueDepth());
         DeviceLimits limits = new DeviceLimits(Math.min(params.layout().capacity(), l.capacitySectors()),
                 l.logicalBlockSize(), l.physicalBlockSize(),
-                Math.min(l.queueDepth(), params.queueDepth()), 1, l.maxHwSectors(), l.maxSegments(), l.maxSegmentSize(),
-                true, params.cache().fastWrites() != 0, l.fua());
+                depth, 1, l.maxHwSectors(), l.maxSegments(), l.maxSegmentSize(),
+                true, params.cache().fastWrites() != 0, l.fua(), canQueue(p, depth));
         return new HddModel(devName, limits, params);
+    }
+
+    /**
+     * {@code can_queue}: the host adapter's tags (/sys/class/scsi_host/hostN/can_queue; an AHCI
+     * port has 32), which size the block layer's tag set, while {@code queue_depth}
+     * (/sys/block/sdX/device/queue_depth, at most the drive's NCQ depth) is how many commands
+     * the drive is given at a time. Defaults to the queue depth.
+     */
+    private static int canQueue(ConfigNode p, int depth) {
+        int tags = p.intValue("can_queue", depth, 1, 65535);
+        if (tags < depth) {
+            throw p.error("can_queue", "must be at least the queue depth (" + depth + ")");
+        }
+        return tags;
     }
 
     private static HddParams.Scheduler scheduler(ConfigNode p, HddParams.Scheduler def) {

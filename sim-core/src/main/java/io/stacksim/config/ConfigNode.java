@@ -442,39 +442,12 @@ public final class ConfigNode {
         if (asked.isEmpty()) {
             return "";
         }
-        String best = null;
-        int bestDist = Integer.MAX_VALUE;
-        for (String k : asked) {
-            int d = editDistance(key.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
-            if (d < bestDist) {
-                bestDist = d;
-                best = k;
-            }
-        }
+        String best = Spelling.closest(key, asked, Math.max(2, key.length() / 3));
         String known = " (expected one of: " + String.join(", ", new java.util.TreeSet<>(asked)) + ")";
-        if (best != null && bestDist <= Math.max(2, key.length() / 3)) {
+        if (best != null) {
             return "; did you mean '" + childPath(best) + "'?" + known;
         }
         return known;
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private String childPath(String key) {

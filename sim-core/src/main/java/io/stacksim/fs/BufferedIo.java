@@ -142,7 +142,9 @@ public final class BufferedIo {
                 }
                 count(i, true);
                 batch[n++] = s;
-                if (!cache.isUptodate(s)) {
+                // filemap_get_read_batch stops after a page still being read or one marked
+                // PG_readahead, so that the mark is seen as the batch's last page below.
+                if (!cache.isUptodate(s) || cache.hasReadaheadMark(s)) {
                     break;
                 }
             }

@@ -179,6 +179,17 @@ public final class Cpus implements InterruptController {
         return new long[] {c.userNs, c.sysNs, c.irqNs};
     }
 
+    /** User, system and interrupt time summed over all cores since the last reset. */
+    public long[] totalTimesNs() {
+        long[] sum = new long[3];
+        for (Cpu c : cores) {
+            sum[0] += c.userNs;
+            sum[1] += c.sysNs;
+            sum[2] += c.irqNs;
+        }
+        return sum;
+    }
+
     /** Forgets accounting so far (end of warm-up). */
     public void resetStats() {
         windowStart = sim.now();
@@ -214,7 +225,7 @@ public final class Cpus implements InterruptController {
             for (Cpu c : cores) {
                 busy += c.busyNs();
             }
-            return pct(busy) / cores.length;
+            return pct(busy / cores.length); // the mean over cores (pct caps at 100: divide first)
         });
         stats.gauge("cpu.irq_ms", () -> {
             long irq = 0;

@@ -95,6 +95,11 @@ public final class NetStack implements NetworkHost {
         nic.attach(this);
     }
 
+    /** The NIC's offload features (what the stack may hand it). */
+    public NetDeviceFeatures features() {
+        return features;
+    }
+
     public NetworkDevice device() {
         return nic;
     }

@@ -50,6 +50,20 @@ class PageCacheBehaviourTest {
     }
 
     @Test
+    void multiPageSequentialReadsSeeTheReadaheadMarkAndRampTheWindowToo() {
+        // 16 KiB reads: get_init_ra_size(4 pages, 32) = 8 with the mark on page 4; the read of
+        // pages 4-7 stops its batch at the marked page (filemap_get_read_batch), triggering
+        // page_cache_async_ra: 16, then 32 pages.
+        KernelHarness h = machine(100_000, false);
+        SimFile file = h.fs.create("big", 64 * MIB);
+        h.spawn("reader", t -> readSeq(h.kernel, t, new OpenFile(file, 0), 0, 64 * MIB, 16384, t::exit));
+        h.run();
+        List<RecordingDevice.Seen> reads = h.device.of(Op.READ);
+        assertThat(reads.subList(0, 3)).extracting(RecordingDevice.Seen::sectors).containsExactly(64, 128, 256);
+        assertThat(reads.subList(3, reads.size() - 1)).allSatisfy(s -> assertThat(s.sectors()).isEqualTo(256));
+    }
+
+    @Test
     void secondReadOfACachedFileIssuesNoDeviceIo() {
         KernelHarness h = machine(100_000, false);
         SimFile file = h.fs.create("f", 16 * MIB);

@@ -152,4 +152,19 @@ class CpusTest {
         assertThat(done[0]).isEqualTo(COST.contextSwitchNs() + 200_000 + 30_000);
         assertThat(cpus.timesNs(0)[2]).isEqualTo(30_000);
     }
+
+    @Test
+    void machineUtilisationIsTheMeanOverCoresWhenSeveralAreSaturated() {
+        Simulator sim = new Simulator();
+        Cpus cpus = new Cpus(sim, 4, COST);
+        io.stacksim.engine.Stats stats = new io.stacksim.engine.Stats();
+        cpus.registerStats(stats);
+        // two busy tasks on two of the four cores for the whole window: 50 %, not 100 % / 4
+        for (int i = 0; i < 2; i++) {
+            Task t = cpus.newTask("spin" + i);
+            t.start(() -> t.compute(1_000_000 - COST.contextSwitchNs(), false, t::exit));
+        }
+        sim.runUntil(1_000_000);
+        assertThat(stats.snapshot().get("cpu.util_pct").doubleValue()).isCloseTo(50.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
 }

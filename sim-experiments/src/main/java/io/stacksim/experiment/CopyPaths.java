@@ -195,6 +195,11 @@ public final class CopyPaths {
         Stack stack = new Stack(root, seed);
         NetStack net = stack.network();
         root.checkAllUsed();
+        return measure(stack, net, c, fileSize);
+    }
+
+    /** Runs one case on {@code stack} (whose NIC already has the case's scatter-gather setting). */
+    public static Measured measure(Stack stack, NetStack net, Case c, long fileSize) {
         return new Transfer(stack, net, c, fileSize).run();
     }
 
@@ -251,18 +256,10 @@ public final class CopyPaths {
             IoCounters k = t.counters();
             long units = (size + c.unit() - 1) / c.unit();
             long dmaData = k.dmaBytes - (sock.dmaHeaderBytes() - headerBytesAtStart);
-            long user = 0;
-            long sys = 0;
-            long irq = 0;
-            for (int i = 0; i < stack.cpus.count(); i++) {
-                long[] times = stack.cpus.timesNs(i);
-                user += times[0];
-                sys += times[1];
-                irq += times[2];
-            }
+            long[] cpu = stack.cpus.totalTimesNs();
             return new Measured(units, size, (double) k.modeSwitches / units, (double) k.cpuCopyBytes / size,
                     (double) dmaData / size, (double) k.totalSyscalls() / units, (double) k.voluntarySwitches / units,
-                    (double) k.involuntarySwitches / units, deliveredAt - startNs, user, sys, irq);
+                    (double) k.involuntarySwitches / units, deliveredAt - startNs, cpu[0], cpu[1], cpu[2]);
         }
 
         /** The cache-warm case reads the file through the page cache first (outside the measurement). */

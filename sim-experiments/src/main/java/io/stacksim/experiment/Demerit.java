@@ -89,20 +89,25 @@ public final class Demerit {
     public static final class Histogram {
         private final Buckets buckets;
         private final int[] starts;
-        private final int[] counts;
+        private final long[] counts;
         private long n;
         private double sum;
 
         public Histogram(Buckets buckets) {
             this.buckets = buckets;
             this.starts = buckets.starts();
-            this.counts = new int[buckets.count()];
+            this.counts = new long[buckets.count()];
         }
 
         /** Adds a sample of {@code ms} milliseconds (DiskSim's stat_update). */
         public void add(double ms) {
-            n++;
-            sum += ms;
+            add(ms, 1);
+        }
+
+        /** Adds {@code times} samples of {@code ms} (a histogram bin of a fio or HdrHistogram log). */
+        public void add(double ms, long times) {
+            n += times;
+            sum += ms * times;
             int u = (int) (ms * buckets.scale());
             int i;
             if (u < buckets.start()) {
@@ -125,7 +130,7 @@ public final class Demerit {
                     i = hi + 1;
                 }
             }
-            counts[i]++;
+            counts[i] += times;
         }
 
         public long count() {

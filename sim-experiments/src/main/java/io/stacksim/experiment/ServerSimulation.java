@@ -2,12 +2,9 @@ package io.stacksim.experiment;
 
 import io.stacksim.config.ConfigNode;
 import io.stacksim.engine.Stats;
-import io.stacksim.os.IoCounters;
 import io.stacksim.os.NetStack;
 import io.stacksim.workload.ServerRunner;
 import io.stacksim.workload.ServerSpec;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Runs a config whose workload is a network server ({@code workload.server}, see
@@ -42,13 +39,7 @@ public final class ServerSimulation {
         long requests = server.measured();
         Stats stats = stack.stats;
         double perReq = requests == 0 ? 0 : 1e3 * requests; // ns -> us per request
-        long[] busy = new long[3];
-        for (int i = 0; i < stack.cpus.count(); i++) {
-            long[] t = stack.cpus.timesNs(i);
-            for (int j = 0; j < 3; j++) {
-                busy[j] += t[j];
-            }
-        }
+        long[] busy = stack.cpus.totalTimesNs();
         stats.gauge("server.connections", spec::connections);
         stats.counter("server.requests", () -> requests);
         stats.gauge("server.offered_rps", spec::ratePerSecond);
@@ -62,11 +53,6 @@ public final class ServerSimulation {
         stats.gauge("server.predicted_cpu_per_request_us", () -> MultiplexCosts.lowLoadNs(spec, stack.cost, stack.netCosts,
                 server.highestFd()) / 1e3);
         stats.latency("lat.request", server.latency);
-        IoCounters totals = stack.cpus.totals();
-        IoCounters.register(stats, "os.", () -> totals);
-        stats.gauge("run.sim_time_s", () -> stack.sim.now() / 1e9);
-        stats.counter("run.events", stack.sim::eventsFired);
-        Map<String, Number> metrics = stats.snapshot();
-        return new RunResult(root.toPlain(), seed, metrics, List.of(), stack.device.name(), List.of());
+        return stack.result(root, seed);
     }
 }

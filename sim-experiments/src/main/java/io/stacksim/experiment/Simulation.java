@@ -43,6 +43,12 @@ public final class Simulation {
         if (w.has("server")) {
             return withStack(root, blktrace, check, (stack, seed) -> ServerSimulation.run(root, stack, seed));
         }
+        if (w.has("copy")) {
+            return withStack(root, blktrace, check, (stack, seed) -> CopySimulation.run(root, stack, seed));
+        }
+        if (w.has("stdio")) {
+            return withStack(root, blktrace, check, (stack, seed) -> StdioSimulation.run(root, stack, seed));
+        }
         long userNsPerIo = w.duration("user_time_per_io", 400, 1);
         w.remove("user_time_per_io");
         List<JobSpec> specs = jobSpecs(w);
@@ -245,6 +251,9 @@ public final class Simulation {
             stats.gauge("iops." + dir, () -> seconds <= 0 ? 0 : g.ios[dd] / seconds);
             stats.gauge("bw." + dir + "_MiBps", () -> seconds <= 0 ? 0 : g.bytes[dd] / seconds / (1 << 20));
             stats.latency("lat." + dir, g.clat[dd]);
+        }
+        if (g.syncLat.count() > 0) {
+            stats.latency("lat.sync", g.syncLat); // fsync/fdatasync calls, as fio's "sync" latency
         }
         stats.gauge("iops.total", () -> seconds <= 0 ? 0 : (g.ios[0] + g.ios[1]) / seconds);
         stats.gauge("bw.total_MiBps", () -> seconds <= 0 ? 0 : (g.bytes[0] + g.bytes[1]) / seconds / (1 << 20));

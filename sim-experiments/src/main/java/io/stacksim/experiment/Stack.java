@@ -109,4 +109,16 @@ public final class Stack {
             net.resetStats();
         }
     }
+
+    /**
+     * The result of a run that drives the stack itself (server, copy, stdio workloads): the
+     * machine's own counters (os.*, run time, events) join what the workload registered.
+     */
+    RunResult result(io.stacksim.config.ConfigNode root, long seed) {
+        io.stacksim.os.IoCounters totals = cpus.totals();
+        io.stacksim.os.IoCounters.register(stats, "os.", () -> totals);
+        stats.gauge("run.sim_time_s", () -> sim.now() / 1e9);
+        stats.counter("run.events", sim::eventsFired);
+        return new RunResult(root.toPlain(), seed, stats.snapshot(), java.util.List.of(), device.name(), java.util.List.of());
+    }
 }

@@ -3,6 +3,7 @@ package io.stacksim.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stacksim.config.ConfigException;
+import io.stacksim.experiment.Demerit;
 import io.stacksim.workload.FioHistogram;
 import io.stacksim.workload.JobStats;
 import java.io.IOException;
@@ -88,14 +89,15 @@ public record FioCompare(List<Row> rows, List<String> demerits, List<String> not
                 }
                 JsonNode bins = r.path("clat_ns").path("bins");
                 if (bins.isObject() && bins.size() > 0 && s.clatStat[d].samples() > 0) {
-                    Demerit.Cdf realCdf = cdf(bins);
+                    Demerit.Histogram realHist = histogram(bins);
+                    Demerit.Histogram sim = new Demerit.Histogram(Demerit.Buckets.DISKSIM_ACCESS_TIME);
                     long[] b = h.bins();
-                    long[] v = new long[b.length];
                     for (int k = 0; k < b.length; k++) {
-                        v[k] = FioHistogram.value(k);
+                        if (b[k] > 0) {
+                            sim.add(FioHistogram.value(k) / 1e6, b[k]);
+                        }
                     }
-                    Demerit.Cdf simCdf = Demerit.cdf(v, b);
-                    double rms = Demerit.rms(simCdf, realCdf);
+                    double rms = Demerit.rms(sim.curve(), realHist.curve());
                     double realMeanMs = r.path("clat_ns").path("mean").asDouble() / 1e6;
                     demerits.add(String.format(Locale.ROOT, "%s: demerit %.4f ms = %.1f%% of the real clat mean (%.4f ms)",
                             job, rms, realMeanMs > 0 ? 100 * rms / realMeanMs : Double.NaN, realMeanMs));
@@ -154,20 +156,14 @@ public record FioCompare(List<Row> rows, List<String> demerits, List<String> not
         return Double.NaN;
     }
 
-    private static Demerit.Cdf cdf(JsonNode bins) {
-        List<long[]> entries = new ArrayList<>();
+    /** fio's clat_ns bins (value in ns: count) in DiskSim's access-time buckets. */
+    private static Demerit.Histogram histogram(JsonNode bins) {
+        Demerit.Histogram h = new Demerit.Histogram(Demerit.Buckets.DISKSIM_ACCESS_TIME);
         for (Iterator<Map.Entry<String, JsonNode>> it = bins.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            entries.add(new long[] {Long.parseLong(e.getKey()), e.getValue().asLong()});
+            h.add(Long.parseLong(e.getKey()) / 1e6, e.getValue().asLong());
         }
-        entries.sort((a, b) -> Long.compare(a[0], b[0]));
-        long[] v = new long[entries.size()];
-        long[] c = new long[entries.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = entries.get(i)[0];
-            c[i] = entries.get(i)[1];
-        }
-        return Demerit.cdf(v, c);
+        return h;
     }
 
     /** The table as text. */

@@ -20,6 +20,24 @@ public final class TextSummary {
         if (m.containsKey("server.requests")) {
             server(sb, r);
         }
+        if (m.containsKey("copy.units")) {
+            sb.append(String.format(Locale.ROOT, "copy: %d units, %s in %.3f ms = %.1f MB/s; cpu %.3f ms (user %.3f, sys %.3f,"
+                            + " irq %.3f) = %.1f us/MiB%n", l(m, "copy.units"), Units.formatSize(l(m, "copy.bytes")),
+                    d(m, "copy.elapsed_ms"), d(m, "copy.throughput_MBps"), d(m, "copy.cpu_ms"), d(m, "copy.cpu.user_ms"),
+                    d(m, "copy.cpu.sys_ms"), d(m, "copy.cpu.irq_ms"), d(m, "copy.cpu_per_MiB_us")));
+            sb.append(String.format(Locale.ROOT, "  per unit: mode switches %.2f (rule %d), syscalls %.2f, context switches %.2f;"
+                            + " copies of the data: cpu %.2f (rule %d), dma %.2f (rule %d)%n",
+                    d(m, "copy.mode_switches_per_unit"), l(m, "copy.expected.mode_switches_per_unit"),
+                    d(m, "copy.syscalls_per_unit"), d(m, "copy.context_switches_per_unit"), d(m, "copy.cpu_copies"),
+                    l(m, "copy.expected.cpu_copies"), d(m, "copy.dma_copies"), l(m, "copy.expected.dma_copies")));
+        }
+        if (m.containsKey("stdio.calls")) {
+            sb.append(String.format(Locale.ROOT, "stdio: %d calls -> %d syscalls (%.1f calls each, %.1f syscalls/MiB) with a"
+                            + " %s buffer; %.1f MiB/s in %.3f ms; cpu user %.3f ms, sys %.3f ms%n",
+                    l(m, "stdio.calls"), l(m, "stdio.syscalls"), d(m, "stdio.calls_per_syscall"), d(m, "stdio.syscalls_per_MiB"),
+                    Units.formatSize(l(m, "stdio.buffer_bytes")), d(m, "stdio.throughput_MiBps"), d(m, "stdio.elapsed_ms"),
+                    d(m, "stdio.cpu.user_ms"), d(m, "stdio.cpu.sys_ms")));
+        }
         for (JobSummary j : r.jobs()) {
             JobSpec s = j.spec();
             JobStats st = j.stats();

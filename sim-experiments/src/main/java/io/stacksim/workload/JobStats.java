@@ -106,6 +106,7 @@ public final class JobStats {
 
     /** An fsync/fdatasync's latency (fio's sync_stat). */
     public void recordSync(long ns) {
+        syncLat.record(ns);
         syncStat.add(ns);
         if (syncHist == null) {
             syncHist = new FioHistogram();

@@ -128,35 +128,6 @@ public final class FioOptions {
      * fio's own rule (parse.c string_distance_ok) is an edit distance of at most half the length.
      */
     public static String suggestion(String key) {
-        String best = null;
-        int bestDist = Integer.MAX_VALUE;
-        String k = key.toLowerCase(Locale.ROOT);
-        for (String n : BY_KEY.keySet()) {
-            int d = editDistance(k, n);
-            if (d < bestDist) {
-                bestDist = d;
-                best = n;
-            }
-        }
-        return best != null && bestDist <= (key.length() + 1) / 2 ? best : null;
-    }
-
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return io.stacksim.config.Spelling.closest(key, BY_KEY.keySet(), (key.length() + 1) / 2);
     }
 }

@@ -1,0 +1,65 @@
+package io.stacksim.cli;
+
+import io.stacksim.experiment.Shard;
+import io.stacksim.experiment.Sweep;
+import io.stacksim.experiment.SweepResults;
+import io.stacksim.experiment.SweepRunner;
+import io.stacksim.experiment.SweepSpec;
+import io.stacksim.experiment.SweepStore;
+import io.stacksim.report.ChartFiles;
+import io.stacksim.report.SweepPublisher;
+import io.stacksim.report.Version;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine;
+
+/** Runs a sweep into a folder and, when it holds the whole sweep, writes its tables, charts and report. */
+final class SweepExecution {
+    private SweepExecution() {
+    }
+
+    static void run(SweepSpec spec, Path out, int jobs, boolean resume, Shard shard, String command,
+                    PrintWriter stdout, PrintWriter err) {
+        Sweep sweep = new Sweep(spec);
+        SweepStore store = new SweepStore(out);
+        SweepProgress progress = SweepProgress.forConsole(spec.name(), err);
+        long t0 = System.nanoTime();
+        SweepRunner.Outcome o;
+        try {
+            o = new SweepRunner(sweep, store, Version.get()).run(jobs, shard, resume, progress);
+        } catch (RuntimeException e) {
+            progress.abort();
+            throw e;
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        store.writeText("command.txt", command + "\n");
+        stdout.printf(Locale.ROOT, "sweep %s: %d runs (%d points x %d replications%s), %d made now on %d thread%s, "
+                        + "%d already done; %.1f s%n", spec.name(), o.records().size(), sweep.points().size(),
+                spec.replications(), shard.isWhole() ? "" : ", shard " + shard, o.ran(), jobs, jobs == 1 ? "" : "s",
+                o.reused(), wall);
+        if (!shard.isWhole()) {
+            stdout.printf("shard %s stored in %s; join the shards with: stacksim merge DIR... --out DIR%n", shard, out);
+            stdout.flush();
+            return;
+        }
+        List<ChartFiles.Written> charts = SweepPublisher.publish(new SweepResults(sweep, o.records()), store,
+                List.of(command), Version.get(), jobs);
+        stdout.printf("wrote %s: runs.csv, summary.csv, %d charts (PNG + SVG), report.html, report.md%n", out, charts.size());
+        stdout.flush();
+    }
+
+    /** The command line as typed, for the report's "reproduce" section. */
+    static String commandLine(CommandLine cl) {
+        StringBuilder sb = new StringBuilder("stacksim");
+        for (String a : cl.getParseResult().originalArgs()) {
+            sb.append(' ').append(a.matches("[A-Za-z0-9_./=:,@%+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        }
+        return sb.toString();
+    }
+
+    static int defaultJobs() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+}

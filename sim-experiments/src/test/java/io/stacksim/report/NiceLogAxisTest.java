@@ -1,0 +1,25 @@
+package io.stacksim.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.jfree.data.Range;
+import org.junit.jupiter.api.Test;
+
+class NiceLogAxisTest {
+
+    @Test
+    void base2TicksArePowersOfTwo() {
+        assertThat(new NiceLogAxis("x", 2).tickValues(new Range(0.9, 130))).containsExactly(1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0);
+    }
+
+    @Test
+    void base10TicksAreOneTwoFiveOnANarrowRangeAndDecadesOnAWideOne() {
+        assertThat(new NiceLogAxis("x", 10).tickValues(new Range(90, 900))).containsExactly(100.0, 200.0, 500.0);
+        assertThat(new NiceLogAxis("x", 10).tickValues(new Range(1, 1e6))).containsExactly(1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6);
+    }
+
+    @Test
+    void aRangeInsideOneStepStillGetsRoundTicks() {
+        assertThat(new NiceLogAxis("x", 10).tickValues(new Range(104, 107))).containsExactly(104.0, 105.0, 106.0, 107.0);
+    }
+}

@@ -21,7 +21,9 @@ import java.util.List;
  * driver tags ({@code none}); a submitter that finds none free waits in FIFO order and the wait
  * is measured. The request goes to the plug ({@code P}), or is inserted ({@code I}) into the
  * scheduler, or (without an elevator) is issued directly. Dispatch ({@code D}) takes a driver
- * tag; a device accepts as many requests as it has tags (the SCSI dispatch budget).
+ * tag and a unit of the device's dispatch budget: its queue depth, which is the tag depth unless
+ * the device reports fewer (a SCSI device whose queue_depth is below its host's can_queue, as a
+ * SATA disk without NCQ behind a 32-tag AHCI port); requests beyond it wait in the block layer.
  * Completions arrive as interrupts on the submitting CPU (rq_affinity=1) and run the end of the
  * request ({@code C}): diskstats, tags, bios, waiters, and a queue run from kblockd.
  *
@@ -53,6 +55,10 @@ public final class BlockQueue implements DeviceHost {
     private final int logicalBlockSectors;
     private final int physicalBlockSectors;
     private final int queueDepth;
+    /** Requests the device takes at a time (its queue_depth: the dispatch budget). */
+    private final int budget;
+    /** Requests issued to the device and not yet ended. */
+    private int inDevice;
     private final int nrRequests;
 
     private final int[] freeTags;
@@ -104,13 +110,16 @@ public final class BlockQueue implements DeviceHost {
         int ms = Math.min(lim.maxHwSectors(), capSectors);
         this.maxSectors = Math.max(logicalBlockSectors, ms - ms % logicalBlockSectors);
         this.maxSegments = lim.maxSegments();
-        this.queueDepth = lim.queueDepth() * lim.hwQueues();
-        // blk-mq-sched.c blk_mq_init_sched: 2 x min(hw depth, BLKDEV_DEFAULT_RQ = 128) with an
-        // elevator; without one the requests are the driver tags themselves.
+        this.queueDepth = lim.tagDepth() * lim.hwQueues();
+        // A SCSI device takes queue_depth commands at a time; requests beyond it hold their tags
+        // and wait (scsi_mq_get_budget, scsi_dev_queue_ready).
+        this.budget = lim.queueDepth() * lim.hwQueues();
+        // blk-mq-sched.c blk_mq_init_sched: 2 x min(tag set depth, BLKDEV_DEFAULT_RQ = 128) with
+        // an elevator; without one the requests are the driver tags themselves.
         // Without one, nr_requests resizes the driver tags themselves and cannot exceed them
         // (blk_mq_update_nr_requests).
         int nr = elevator ? (settings.nrRequests() > 0 ? settings.nrRequests()
-                : 2 * Math.min(lim.queueDepth(), 128) * lim.hwQueues())
+                : 2 * Math.min(lim.tagDepth(), 128) * lim.hwQueues())
                 : settings.nrRequests() > 0 ? Math.min(settings.nrRequests(), queueDepth) : queueDepth;
         this.nrRequests = nr;
         int tags = elevator ? queueDepth : nr;
@@ -397,8 +406,22 @@ public final class BlockQueue implements DeviceHost {
             insert(rq, owner, false);
             runHwQueue(owner);
         } else {
-            issue(rq, owner); // blk_mq_try_issue_directly: the request already holds its tag
+            issueDirectly(rq, owner);
         }
+    }
+
+    /**
+     * blk_mq_try_issue_directly: the request already holds its tag. Without dispatch budget (the
+     * device's queue depth used up, or requests already waiting for it: hctx->dispatch_busy) it
+     * is inserted behind the waiting ones instead, and leaves in arrival order.
+     */
+    private void issueDirectly(Request rq, IoOwner owner) {
+        if (budget < queueDepth && (inDevice >= budget || dispatchHead != null || scheduler.hasWork())) {
+            insert(rq, owner, false);
+            runHwQueue(owner);
+            return;
+        }
+        issue(rq, owner);
     }
 
     /** blk_add_rq_to_plug. */
@@ -438,7 +461,7 @@ public final class BlockQueue implements DeviceHost {
             if (viaScheduler) {
                 insert(rq, owner, false);
             } else {
-                issue(rq, owner);
+                issueDirectly(rq, owner);
             }
             rq = next;
         }
@@ -473,10 +496,10 @@ public final class BlockQueue implements DeviceHost {
 
     /**
      * blk_mq_run_hw_queue: serves hctx->dispatch first, then the scheduler, while the device
-     * has a free driver tag. {@code who} is the context that runs it (for traces).
+     * has dispatch budget and a free driver tag. {@code who} is the context that runs it (for traces).
      */
     void runHwQueue(IoOwner who) {
-        while (true) {
+        while (inDevice < budget) {
             Request rq;
             if (dispatchHead != null) {
                 if (dispatchHead.tag == -1 && freeTagCount == 0) {
@@ -510,6 +533,7 @@ public final class BlockQueue implements DeviceHost {
         }
         rq.started = true;
         rq.tDispatched = sim.now();
+        inDevice++;
         traceRq('D', who, rq);
         device.submit(rq);
     }
@@ -720,6 +744,7 @@ public final class BlockQueue implements DeviceHost {
     /** blk_mq_end_request: accounting, the bios, the tags, waiters, and a queue run. */
     private void endRequest(Request rq) {
         long now = sim.now();
+        inDevice--;
         if (trace != null) {
             trace.event('C', now, rq.cpu, null, rq.op, rq.flags, rq.sector, rq.nrSectors, 0);
         }

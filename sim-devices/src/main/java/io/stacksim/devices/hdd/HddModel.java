@@ -213,6 +213,7 @@ public final class HddModel implements BlockDevice {
     private long seekDistanceSum;
     private long seekNsSum;
     private long mediaSectors;
+    private long sectorsWritten;
     private long busSectors;
     private long statSeekNs;
     private long statLatencyStart = -1;
@@ -507,22 +508,28 @@ public final class HddModel implements BlockDevice {
     }
 
     private void activateWrite(Command c, boolean setseg, boolean okToCheckBus) {
+        boolean joins = false;
         if (!c.hdaOwned && effectiveHda != null && effectiveHda != c && stoppable(c)) {
             if (c.seg != effectiveHda.seg || c.hit != HIT_APPEND) {
                 stopAccess();
             } else if (!effectiveHda.read) {
-                // Appended behind the write in progress: its blocks reach the media in the same sweep,
-                // so it does not compete for the actuator (see appendedWritesProgress).
-                c.started = true;
+                joins = true;
             }
         }
         if (c.seg != null && setseg) {
             if (effectiveHda != null) {
                 c.seg = null;
                 c.hit = HIT_NOMATCH;
+                joins = false;
             } else {
                 setSegment(c);
             }
+        }
+        if (joins) {
+            // Appended behind the write in progress: its blocks reach the media in the same sweep,
+            // so it does not compete for the actuator (see appendedWritesProgress). A write that
+            // lost its segment above is not appended and stays a candidate of its own.
+            c.started = true;
         }
         if (c.seg != null && !c.segOwned) {
             attemptSegOwnership(c);
@@ -667,26 +674,32 @@ public final class HddModel implements BlockDevice {
 
     /** The drive's scheduler: the next queued command that may take the actuator, or null. */
     private Command peekNext() {
-        Command best = null;
-        long bestCost = Long.MAX_VALUE;
-        if (params.agingNs() > 0) {
-            // Command aging: one that has waited too long goes next, oldest first.
-            Command oldest = null;
-            long limit = sim.now() - params.agingNs();
-            for (int i = 0; i < queue.size(); i++) {
-                Command c = queue.get(i);
-                if (!c.started && c.live && c.arrived <= limit && enabled(c)
-                        && (oldest == null || c.arrived < oldest.arrived)) {
-                    oldest = c;
-                }
-            }
-            if (oldest != null) {
-                return oldest;
+        Command aged = agedCommand();
+        if (aged != null) {
+            return aged;
+        }
+        // Host commands that waited out the destage yield go before write-back data.
+        if (overdueHostCommand()) {
+            Command host = sptf(true);
+            if (host != null) {
+                return host;
             }
         }
+        Segment room = roomSegment(null);
+        Command tail = room == null ? null : firstDirty(room);
+        if (tail != null && !tail.hdaOwned && tail.inQueue) {
+            return tail;
+        }
+        return sptf(false);
+    }
+
+    /** SPTF (or FCFS) over the queued commands that may run now; only those the host waits on if {@code hostOnly}. */
+    private Command sptf(boolean hostOnly) {
+        Command best = null;
+        long bestCost = Long.MAX_VALUE;
         for (int i = 0; i < queue.size(); i++) {
             Command c = queue.get(i);
-            if (c.started || !c.live || !enabled(c)) {
+            if (c.started || !c.live || (hostOnly && c.completionSent) || notRingTail(c) || !enabled(c)) {
                 continue;
             }
             if (params.scheduler() == HddParams.Scheduler.FCFS) {
@@ -699,6 +712,218 @@ public final class HddModel implements BlockDevice {
             }
         }
         return best;
+    }
+
+    /**
+     * Command aging: the oldest command the host has waited on for longer than the aging limit
+     * goes next, whatever its positioning cost; returns the command to give the actuator, or
+     * null. A write-back write whose status went back is no longer a command the host waits on:
+     * its data is the drive's to destage. An aged write that waits for buffer room is served by
+     * destaging the segment whose room it needs (its own ring, or the one that frees soonest).
+     */
+    private Command agedCommand() {
+        if (params.agingNs() <= 0) {
+            return null;
+        }
+        Command oldest = null;
+        Command job = null;
+        long limit = sim.now() - params.agingNs();
+        for (int i = 0; i < queue.size(); i++) {
+            Command c = queue.get(i);
+            if (c.started || !c.live || c.completionSent || c.arrived > limit
+                    || (oldest != null && c.arrived >= oldest.arrived)) {
+                continue;
+            }
+            Command j = enabled(c) ? c : roomFor(c);
+            if (j != null) {
+                oldest = c;
+                job = j;
+            }
+        }
+        return job;
+    }
+
+    /**
+     * A command the host waits on, able to run now, has waited at least the destage yield: the
+     * write-back data yields to it. Firmware destages in bounded runs between host commands (a
+     * flush "does not exceed a predetermined maximum duration", WD US 9,141,531 B1; write threads
+     * and purges of a preselected time, Seagate US 6,789,163 B2); the bound is not published.
+     */
+    private boolean overdueHostCommand() {
+        if (params.destageYieldNs() <= 0 || cache.fastWrites() == 0) {
+            return false;
+        }
+        long limit = sim.now() - params.destageYieldNs();
+        for (int i = 0; i < queue.size(); i++) {
+            Command c = queue.get(i);
+            if (!c.started && c.live && !c.completionSent && c.arrived <= limit && !notRingTail(c) && enabled(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The destage that makes buffer room for a write that cannot take its data, or null. */
+    private Command roomFor(Command c) {
+        if (c.read || cache.fastWrites() == 0) {
+            return null;
+        }
+        Segment s = roomSegmentFor(c, null);
+        Command tail = s == null ? null : firstDirty(s);
+        return tail == null || tail == c || tail.hdaOwned || !tail.inQueue ? null : tail;
+    }
+
+    /**
+     * At a command boundary of a write-back destage: carry on into the next cached write (a
+     * zero-cost continuation, which SPTF would pick anyway) unless an aged command waits, a host
+     * command has waited out the destage yield, or a write waits for room that this segment,
+     * still being filled by the host, would never free. The drive schedules its write-back data
+     * command by command, so a stream the host keeps appending to cannot hold the actuator for good.
+     */
+    private boolean continueDestage(Segment seg) {
+        Command aged = agedCommand();
+        if ((aged != null && aged.seg != seg) || overdueHostCommand()) {
+            return false;
+        }
+        Segment room = roomSegment(seg);
+        // A segment the host no longer fills frees when drained: finish it first.
+        return room == null || room == seg || firstDirty(room) == null || !filling(seg);
+    }
+
+    /**
+     * A write waits to move (more of) its data into {@code seg}: one already in it, or one that
+     * appends to its ring and now fits there ({@link #selectWriteSegment}'s append rule). Writes
+     * waiting for a whole segment are looked at when a destage frees one ({@link #releaseHda}):
+     * asking the bus on every destaged sector for them costs a segment search per waiting write.
+     */
+    private boolean waitsForRoomIn(Segment seg) {
+        Command owner = null;
+        for (int i = 0; i < pendXfer.size(); i++) {
+            Command t = pendXfer.get(i);
+            if (t.read) {
+                continue;
+            }
+            if (t.seg == seg) {
+                return true;
+            }
+            if (t.seg == null && t.lbn == seg.end) {
+                if (owner == null) {
+                    owner = segOwner(seg, false);
+                }
+                if (owner == null || seg.size > t.lbn - owner.inLbn) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The host is still appending to the segment: some write's data has yet to arrive. */
+    private static boolean filling(Segment s) {
+        for (Command t : s.reqs) {
+            if (!t.read && t.live && t.outLbn < t.end) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * With the write cache full, the oldest host write waiting for buffer room (for a segment,
+     * or for room in the ring it appends to) needs a destage before anything else the drive does
+     * for the host's writes: the segment to destage for it ({@code current} being the one under
+     * the heads), or null when no write waits for room.
+     */
+    private Segment roomSegment(Segment current) {
+        if (cache.fastWrites() == 0) {
+            return null;
+        }
+        Command w = null;
+        for (int i = 0; i < queue.size(); i++) {
+            Command c = queue.get(i);
+            if (!c.read && c.live && !c.started && !c.completionSent && (w == null || c.arrived < w.arrived)
+                    && !enabled(c)) {
+                w = c;
+            }
+        }
+        return w == null ? null : roomSegmentFor(w, current);
+    }
+
+    /**
+     * The segment to destage so that write {@code w} can take its data: its own ring, or the
+     * ring it would append to were that not full, or else the dirty segment that frees soonest.
+     */
+    private Segment roomSegmentFor(Command w, Segment current) {
+        if (w.seg != null) {
+            return w.seg;
+        }
+        for (Segment s : segments) {
+            if ((s.state == DIRTY || s.state == WRITING) && s.end == w.lbn && firstDirty(s) != null) {
+                return s;
+            }
+        }
+        return segmentToFree(current);
+    }
+
+    /**
+     * The dirty segment that frees soonest (positioning to its first unwritten block plus
+     * writing what it holds; {@code current}, the segment under the heads, needs no
+     * positioning), or null. Without this SPTF would keep extending the stream the host appends
+     * to, whose segment never frees, while segments held by a few unwritten blocks wait for good
+     * (WD's DiskSim fork, 2.01.015 change log, likewise flushes on a cache-full condition the
+     * dirty segment that RPO finds best).
+     */
+    private Segment segmentToFree(Segment current) {
+        Segment best = null;
+        long bestCost = Long.MAX_VALUE;
+        for (Segment s : segments) {
+            if (s.state != DIRTY && s.state != WRITING) {
+                continue;
+            }
+            Command first = firstDirty(s);
+            if (first == null || (s != current && (first.hdaOwned || !first.inQueue))) {
+                continue;
+            }
+            if (filling(s)) {
+                // The host is still appending to it: it would not free.
+                continue;
+            }
+            long remaining = 0;
+            for (Command t : s.reqs) {
+                if (!t.read && t.live && t.inLbn < t.end) {
+                    remaining += t.end - t.inLbn;
+                }
+            }
+            int cyl = Layout.cyl(layout.ltop(first.inLbn));
+            long cost = remaining * mech.periodNs() / layout.sectorsPerTrack(cyl)
+                    + (s == current ? 0 : positioningEstimate(first));
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * A write-back segment is a ring (the drive "does not overwrite data that has not yet been
+     * written to the medium", Seagate product manuals, "Caching write data"): its room comes back
+     * only as its oldest blocks reach the media, so its data is destaged from the first unwritten
+     * write on. Another write of the segment is not a candidate of its own.
+     */
+    private boolean notRingTail(Command c) {
+        return !c.read && c.seg != null && cache.fastWrites() != 0 && firstDirty(c.seg) != c;
+    }
+
+    /** The lowest unwritten write of a segment, or null. */
+    private static Command firstDirty(Segment s) {
+        Command first = null;
+        for (Command t : s.reqs) {
+            if (!t.read && t.live && t.inLbn < t.end && (first == null || t.lbn < first.lbn)) {
+                first = t;
+            }
+        }
+        return first;
     }
 
     /** Estimated time until the heads reach {@code c}'s first sector (0 for a cache hit). */
@@ -950,6 +1175,10 @@ public final class HddModel implements BlockDevice {
             effectiveHda = null;
             checkHda(next, true);
         }
+        if (free && !c.read && cache.prebufferWrites() && !busOwned && !busWait && !pendXfer.isEmpty()) {
+            // Destage may have freed a segment: a write waiting for one can take its data now.
+            checkBus(null);
+        }
     }
 
     // ================================================================ seeking and the sector loop
@@ -1122,12 +1351,15 @@ public final class HddModel implements BlockDevice {
         if (seg.outState == OUT_TRANSFERING) {
             updateOutBuffer(seg);
         }
+        boolean boundary = false;
         if (seg.state == READING) {
             seg.end = firstBlk;
         } else {
+            boundary = c.inLbn < c.end && firstBlk >= c.end;
+            sectorsWritten += firstBlk - c.inLbn;
             c.inLbn = firstBlk;
             if (seg.reqs.size() > 1) {
-                appendedWritesProgress(seg, c, firstBlk);
+                boundary |= appendedWritesProgress(seg, c, firstBlk);
             }
         }
         wrap(seg, seg.end);
@@ -1138,6 +1370,14 @@ public final class HddModel implements BlockDevice {
         }
         seg.accType = ACC_SECTOR;
         if (requestComplete(c)) {
+            return;
+        }
+        if (boundary && seg.accBackground && seg.state == WRITING && !continueDestage(seg)) {
+            if (c.inLbn >= c.end) {
+                physicalAccessDone(c);
+            }
+            seg.accType = ACC_NONE;
+            releaseHda(c);
             return;
         }
         if (firstBlk >= next) {
@@ -1165,15 +1405,18 @@ public final class HddModel implements BlockDevice {
     /**
      * Writes appended to the segment behind the one driving the media access reach the media as
      * that access sweeps over their blocks: advance them, and retire those that are done.
+     * Returns whether one was finished (a command boundary).
      */
-    private void appendedWritesProgress(Segment seg, Command driver, long written) {
+    private boolean appendedWritesProgress(Segment seg, Command driver, long written) {
+        boolean retired = false;
         for (int i = 0; i < seg.reqs.size(); i++) {
             Command t = seg.reqs.get(i);
-            if (t == driver || t.read || !t.live || t.inLbn >= t.end || t.lbn >= written) {
+            if (t == driver || t.read || !t.live || t.inLbn >= t.end || t.lbn >= written || t.lbn < driver.lbn) {
                 continue;
             }
             t.inLbn = Math.min(t.end, Math.max(t.inLbn, written));
             if (t.inLbn >= t.end) {
+                retired = true;
                 physicalAccessDone(t);
                 if (t.completionReceived) {
                     t.live = false;
@@ -1182,6 +1425,7 @@ public final class HddModel implements BlockDevice {
                 }
             }
         }
+        return retired;
     }
 
     /** After each sector: is the media part of the access finished? (DiskSim's disk_buffer_request_complete.) */
@@ -1218,6 +1462,9 @@ public final class HddModel implements BlockDevice {
         }
         if (!background && seg.outState == OUT_IDLE && (reqdone || watermark)) {
             checkBus(c);
+        } else if (!reading && cache.prebufferWrites() && !busOwned && !busWait && waitsForRoomIn(seg)) {
+            // Destage frees ring room sector by sector: a write waiting for it takes its data now.
+            checkBus(null);
         }
         if (background && reading && seg.end == seg.minRa && c.completionReceived) {
             int hold = seg.accType;
@@ -2051,7 +2298,13 @@ public final class HddModel implements BlockDevice {
         stats.gauge(prefix + "hdd.seek_distance_mean", () -> seeks == 0 ? 0 : (double) seekDistanceSum / seeks);
         stats.gauge(prefix + "hdd.seek_time_mean_ms", () -> seeks == 0 ? 0 : seekNsSum / 1e6 / seeks);
         stats.counter(prefix + "hdd.media_sectors", () -> mediaSectors);
+        stats.counter(prefix + "hdd.sectors_written", () -> sectorsWritten);
         stats.counter(prefix + "hdd.bus_sectors", () -> busSectors);
+    }
+
+    /** Sectors written to the media so far. */
+    public long sectorsWritten() {
+        return sectorsWritten;
     }
 
     /** Read commands that found all their data in the buffer. */

@@ -20,9 +20,12 @@ import java.util.Locale;
  * @param agingNs    command aging: a queued command older than this is served next, oldest first
  *                   (DiskSim's "Scheduling timeout scheme" 1 with FCFS for timed-out requests;
  *                   NCQ firmware ages commands so none starves); 0 = no aging
+ * @param destageYieldNs write-back destage yields, at its next command boundary, to a host
+ *                   command that has waited this long, which then goes before further destage;
+ *                   0 = destage competes by SPTF alone (as in DiskSim)
  */
 public record HddParams(String name, Layout layout, Mechanics mech, Cache cache, Firmware firmware, Bus bus,
-                        int queueDepth, Scheduler scheduler, long agingNs) {
+                        int queueDepth, Scheduler scheduler, long agingNs, long destageYieldNs) {
     public HddParams {
         if (queueDepth < 1) {
             throw new IllegalArgumentException("queue depth must be >= 1");
@@ -40,9 +43,9 @@ public record HddParams(String name, Layout layout, Mechanics mech, Cache cache,
         SPTF
     }
 
-    /** A copy with another queue depth, scheduler and aging (profile overrides). */
-    public HddParams withQueue(int depth, Scheduler sched, long aging) {
-        return new HddParams(name, layout, mech, cache, firmware, bus, depth, sched, aging);
+    /** A copy with another queue depth, scheduler, aging and destage yield (profile overrides). */
+    public HddParams withQueue(int depth, Scheduler sched, long aging, long destageYield) {
+        return new HddParams(name, layout, mech, cache, firmware, bus, depth, sched, aging, destageYield);
     }
 
     /**
@@ -124,10 +127,16 @@ public record HddParams(String name, Layout layout, Mechanics mech, Cache cache,
                            long extradiscInterDisconnect, long extradiscDisconnect2, long extradiscSeekDelta,
                            long minimumSeekDelay, boolean holdBusRead, boolean holdBusWrite, boolean neverDisconnect) {
 
-        /** A modern drive's firmware: one command overhead, one completion overhead, no SCSI disconnect dance. */
+        /**
+         * A modern drive's firmware: one command overhead, one completion overhead, no SCSI
+         * disconnect dance. A write whose data finds no buffer room lets the link go: a SATA drive
+         * asks for a queued write's data with DMA Setup FISes only when it has room for it (SATA
+         * first-party DMA), a SAS drive with XFER_RDY frames, so the link stays free for other
+         * commands' data meanwhile.
+         */
         public static Firmware simple(long commandNs, long completionNs) {
             return new Firmware(0, commandNs, commandNs, commandNs, commandNs, commandNs, commandNs, commandNs, commandNs,
-                    completionNs, completionNs, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, 0, 0, true, true, false);
+                    completionNs, completionNs, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, 0, 0, true, false, false);
         }
     }
 

@@ -36,12 +36,13 @@ public final class HddProfile {
             params = DiskSimSpec.load(parv).params();
             int depth = p.intValue("queue_depth", params.queueDepth(), 1, 65535);
             HddParams.Scheduler sched = scheduler(p, params.scheduler());
-            params = params.withQueue(depth, sched, p.duration("command_aging", params.agingNs(), 1_000_000));
+            params = params.withQueue(depth, sched, p.duration("command_aging", params.agingNs(), 1_000_000),
+                    p.duration("destage_yield", params.destageYieldNs(), 1_000_000));
             DeviceLimits limits = new DeviceLimits(params.layout().capacity(),
                     (int) p.size("logical_block_size", 512, 512, 512), (int) p.size("physical_block_size", 512, 512, 65536),
                     depth, 1, (int) p.size("max_hw_sectors_kb", 1024, 1, 1 << 20) * 2, p.intValue("max_segments", 128, 1, 65535),
                     (int) p.size("max_segment_size", 65536, 512, 1L << 31), true, params.cache().fastWrites() != 0,
-                    params.cache().fastWrites() != 0);
+                    params.cache().fastWrites() != 0, canQueue(p, depth));
             return new HddModel(devName, limits, params);
         }
         params = fromDatasheet(p);
@@ -51,11 +52,26 @@ public final class HddProfile {
         }
         // The zones are whole cylinders and hold a little more than the datasheet's (IDEMA)
         // capacity; the host sees the datasheet figure, as from a real drive's IDENTIFY data.
+        int depth = Math.min(l.queueDepth(), params.queueDepth());
         DeviceLimits limits = new DeviceLimits(Math.min(params.layout().capacity(), l.capacitySectors()),
                 l.logicalBlockSize(), l.physicalBlockSize(),
-                Math.min(l.queueDepth(), params.queueDepth()), 1, l.maxHwSectors(), l.maxSegments(), l.maxSegmentSize(),
-                true, params.cache().fastWrites() != 0, l.fua());
+                depth, 1, l.maxHwSectors(), l.maxSegments(), l.maxSegmentSize(),
+                true, params.cache().fastWrites() != 0, l.fua(), canQueue(p, depth));
         return new HddModel(devName, limits, params);
+    }
+
+    /**
+     * {@code can_queue}: the host adapter's tags (/sys/class/scsi_host/hostN/can_queue; an AHCI
+     * port has 32), which size the block layer's tag set, while {@code queue_depth}
+     * (/sys/block/sdX/device/queue_depth, at most the drive's NCQ depth) is how many commands
+     * the drive is given at a time. Defaults to the queue depth.
+     */
+    private static int canQueue(ConfigNode p, int depth) {
+        int tags = p.intValue("can_queue", depth, 1, 65535);
+        if (tags < depth) {
+            throw p.error("can_queue", "must be at least the queue depth (" + depth + ")");
+        }
+        return tags;
     }
 
     private static HddParams.Scheduler scheduler(ConfigNode p, HddParams.Scheduler def) {
@@ -118,7 +134,11 @@ public final class HddProfile {
         int segSize = (int) Math.max(1, bufferBytes / 512 / segments);
         boolean writeBack = p.bool("write_back", true);
         int maxRa = (int) (p.size("max_readahead", (long) segSize * 512, 0, bufferBytes) / 512);
-        HddParams.Cache cache = new HddParams.Cache(segments, segSize, segments, false,
+        // A read can only take the actuator with a segment to read into (DiskSim's enablement
+        // rule), so write data may fill all segments but one: with the write cache full a read
+        // still runs, as on a real drive. DiskSim's "Maximum number of write segments".
+        int writeSegments = p.intValue("write_segments", Math.max(1, segments - 1), 1, segments);
+        HddParams.Cache cache = new HddParams.Cache(segments, segSize, writeSegments, false,
                 1.0, 1.0, true, true, 3, 0, Math.min(maxRa, segSize), 1, true, writeBack ? 2 : 0, false, false,
                 true, true, false, true, true, true, false, true, writeBack);
         HddParams.Firmware fw = HddParams.Firmware.simple(p.duration("command_overhead", 100_000, 1_000_000),
@@ -128,7 +148,7 @@ public final class HddProfile {
         HddParams.Scheduler sched = scheduler(p, HddParams.Scheduler.SPTF);
         try {
             return new HddParams(p.string("model", "datasheet drive"), layout, mech, cache, fw, bus, depth, sched,
-                    p.duration("command_aging", 0, 1_000_000));
+                    p.duration("command_aging", 0, 1_000_000), p.duration("destage_yield", 0, 1_000_000));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("hdd profile: " + e.getMessage());
         }

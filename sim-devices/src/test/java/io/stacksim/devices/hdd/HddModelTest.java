@@ -83,6 +83,42 @@ class HddModelTest {
         assertThat(mbs).isCloseTo(outerMBs, within(0.05 * outerMBs));
     }
 
+    @ParameterizedTest(name = "{0}, {1} outstanding")
+    @CsvSource({"hdd-7200, 1, 255", "hdd-7200, 4, 255", "hdd-15k, 4, 204"})
+    void sequentialWriteBackReachesTheOuterZoneMediaRateOnceTheBufferIsFull(String profile, int depth, double outerMBs) {
+        Drive d = new Drive(profile);
+        int chunk = 2048; // 1 MiB writes from LBN 0 (outermost zone)
+        HddParams.Cache cache = d.hdd().params().cache();
+        int bufferChunks = (int) ((long) cache.segments() * cache.segmentSize() / chunk);
+        // The host fills the buffer at the link rate first; past twice the buffer it can only go
+        // as fast as destage empties it.
+        int n = Math.max(400, 4 * bufferChunks);
+        int from = n / 2;
+        long[] next = {0};
+        int[] done = {0};
+        long[] at = new long[2];
+        d.onComplete = rq -> {
+            done[0]++;
+            if (done[0] == from) {
+                at[0] = d.sim.now();
+            } else if (done[0] == n) {
+                at[1] = d.sim.now();
+            }
+            if (next[0] < (long) n * chunk) {
+                d.submit(next[0], chunk, Op.WRITE, 0);
+                next[0] += chunk;
+            }
+        };
+        for (int i = 0; i < depth; i++) {
+            d.submit(next[0], chunk, Op.WRITE, 0);
+            next[0] += chunk;
+        }
+        d.sim.run();
+        assertThat(done[0]).isEqualTo(n);
+        double mbs = (double) (n - from) * chunk * 512 / ((at[1] - at[0]) / 1e9) / 1e6;
+        assertThat(mbs).as("host write rate, MB/s").isCloseTo(outerMBs, within(0.05 * outerMBs));
+    }
+
     @Test
     void commandQueueingWithSptfRaisesRandomReadIopsAsPublishedMeasurementsShow() {
         // Published measurements of 4 KiB random reads over the whole disk: enterprise 7200 rpm

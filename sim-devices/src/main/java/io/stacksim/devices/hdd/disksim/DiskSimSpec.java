@@ -351,7 +351,7 @@ public final class DiskSimSpec {
                 stopInSector, discInSeek, writeHitStop, readDirect, immedTrans, almost, readHitsOnWrite, prebuffer);
         HddParams.Bus bus = new HddParams.Bus(Math.max(host.readSectorNs(), bulk), Math.max(host.writeSectorNs(), bulk));
         try {
-            return new HddParams(diskBlock.name(), mp.layout, mp.mech, cache, fw, bus, maxQueue, scheduler, 0);
+            return new HddParams(diskBlock.name(), mp.layout, mp.mech, cache, fw, bus, maxQueue, scheduler, 0, 0);
         } catch (IllegalArgumentException e) {
             throw ConfigException.at(diskBlock.origin(), diskBlock.name() + ": " + e.getMessage());
         }

@@ -130,7 +130,9 @@ public final class SharedLink implements DmaLink {
                 return;
             }
             double left = Math.max(0, heap[0].finishTag - vtime);
-            long at = sim.now() + (long) Math.ceil(left * n / bytesPerNs - EPS);
+            // At least 1 ns ahead: when vtime is large its rounding can leave a head transfer a
+            // hair short of its tag; re-arming at the same instant would then loop for ever.
+            long at = sim.now() + Math.max(1, (long) Math.ceil(left * n / bytesPerNs - EPS));
             if (at != armedFor) {
                 armedFor = at;
                 sim.schedule(at, this);
@@ -149,6 +151,9 @@ public final class SharedLink implements DmaLink {
                 DmaTransfer t = pop();
                 t.tEnd = now;
                 t.done.fire();
+            }
+            if (n == 0) {
+                vtime = 0; // idle: restart virtual time, so that it stays small and exact
             }
             if (armedFor < 0) {
                 arm();

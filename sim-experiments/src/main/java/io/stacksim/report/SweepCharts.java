@@ -364,6 +364,29 @@ public final class SweepCharts {
         return String.join(", ", c.y().stream().map(MetricLabels::label).toList());
     }
 
+    /** A point's pooled latency histogram with its series value and that value's index (colour). */
+    private record SeriesHistogram(AxisValue value, int index, Histogram histogram) {
+    }
+
+    /** The non-empty histograms of a facet's points, series by series (all points when no series). */
+    private List<SeriesHistogram> seriesHistograms(String series, Facet f, String dir) {
+        List<AxisValue> seriesValues = seriesValues(series, f);
+        List<SeriesHistogram> out = new ArrayList<>();
+        for (int si = 0; si < seriesValues.size(); si++) {
+            AxisValue sv = seriesValues.get(si);
+            for (SweepPoint p : f.points) {
+                if (sv != null && p.value(series) != sv) {
+                    continue;
+                }
+                Histogram h = results.histogram(p, dir);
+                if (h != null && h.getTotalCount() > 0) {
+                    out.add(new SeriesHistogram(sv, si, h));
+                }
+            }
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------ latency CDF
 
     private JFreeChart cdf(ChartSpec.Cdf c, Facet f) {
@@ -372,26 +395,15 @@ public final class SweepCharts {
         // a CDF is a step function: flat up to the next recorded latency, then a jump
         XYStepRenderer r = new XYStepRenderer();
         r.setDefaultShapesVisible(false);
-        List<AxisValue> seriesValues = seriesValues(c.series(), f);
         int k = 0;
-        for (int si = 0; si < seriesValues.size(); si++) {
-            AxisValue sv = seriesValues.get(si);
-            for (SweepPoint p : f.points) {
-                if (sv != null && p.value(c.series()) != sv) {
-                    continue;
-                }
-                Histogram h = results.histogram(p, dir);
-                if (h == null || h.getTotalCount() == 0) {
-                    continue;
-                }
-                String name = sv == null ? dir + " latency" : seriesName(c.series(), sv);
-                XYSeries s = new XYSeries(name, false, true);
-                cdfPoints(h, s);
-                data.addSeries(s);
-                r.setSeriesPaint(k, Palette.color(si));
-                r.setSeriesStroke(k, Palette.line(si / Palette.size()));
-                k++;
-            }
+        for (SeriesHistogram sh : seriesHistograms(c.series(), f, dir)) {
+            String name = sh.value() == null ? dir + " latency" : seriesName(c.series(), sh.value());
+            XYSeries s = new XYSeries(name, false, true);
+            cdfPoints(sh.histogram(), s);
+            data.addSeries(s);
+            r.setSeriesPaint(k, Palette.color(sh.index()));
+            r.setSeriesStroke(k, Palette.line(sh.index() / Palette.size()));
+            k++;
         }
         if (k == 0) {
             return null;
@@ -483,26 +495,16 @@ public final class SweepCharts {
 
     private JFreeChart histogram(ChartSpec.Histogram c, Facet f) {
         String dir = c.latency().substring(4);
-        List<AxisValue> seriesValues = seriesValues(c.series(), f);
         List<String> names = new ArrayList<>();
         List<Log2Histogram> hists = new ArrayList<>();
         int lo = Integer.MAX_VALUE;
         int hi = -1;
-        for (AxisValue sv : seriesValues) {
-            for (SweepPoint p : f.points) {
-                if (sv != null && p.value(c.series()) != sv) {
-                    continue;
-                }
-                Histogram h = results.histogram(p, dir);
-                if (h == null || h.getTotalCount() == 0) {
-                    continue;
-                }
-                Log2Histogram l = Log2Histogram.of(h);
-                names.add(sv == null ? dir + " I/Os" : seriesName(c.series(), sv));
-                hists.add(l);
-                lo = Math.min(lo, l.first());
-                hi = Math.max(hi, l.last());
-            }
+        for (SeriesHistogram sh : seriesHistograms(c.series(), f, dir)) {
+            Log2Histogram l = Log2Histogram.of(sh.histogram());
+            names.add(sh.value() == null ? dir + " I/Os" : seriesName(c.series(), sh.value()));
+            hists.add(l);
+            lo = Math.min(lo, l.first());
+            hi = Math.max(hi, l.last());
         }
         if (hists.isEmpty()) {
             return null;

@@ -38,6 +38,8 @@ public final class Task implements FsContext {
     Runnable segCont;
     long segIrqNs;
     final Event segEvent = this::segmentCheck;
+    /** When the live segment event fires (older ones are stale); -1 for none. */
+    private long segArmedAt = -1;
 
     /** Pages dirtied since balance_dirty_pages last looked (current->nr_dirtied). */
     private int nrDirtied;
@@ -174,12 +176,20 @@ public final class Task implements FsContext {
         segIrqNs = start - sim.now(); // interrupt work already queued on the core runs first
         segStart = sim.now();
         segEnd = start + ns;
+        segArmedAt = segEnd;
         sim.schedule(segEnd, segEvent);
     }
 
     private void segmentCheck() {
-        if (segEnd != sim.now() || state != State.RUNNING) {
-            return; // stale: the segment was stretched by an interrupt or paused by preemption
+        long now = sim.now();
+        if (now != segArmedAt || segEnd < 0 || state != State.RUNNING) {
+            return; // stale: the segment was paused by preemption, or a newer one is armed
+        }
+        if (segEnd > now) {
+            // Interrupts stretched the segment meanwhile: one event for all of them, at the end.
+            segArmedAt = segEnd;
+            sim.schedule(segEnd, segEvent);
+            return;
         }
         long ran = (segEnd - segStart) - segIrqNs;
         account(ran);
@@ -202,9 +212,8 @@ public final class Task implements FsContext {
     /** An interrupt of {@code ns} on this task's CPU delays its segment. */
     void stretch(long ns) {
         if (segEnd >= 0) {
-            segEnd += ns;
+            segEnd += ns; // the armed event finds the new end when it fires
             segIrqNs += ns;
-            sim.schedule(segEnd, segEvent);
         }
     }
 

@@ -3,7 +3,7 @@ package io.stacksim.cli;
 import io.stacksim.config.ConfigException;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.config.Origin;
-import io.stacksim.experiment.RunResult;
+import io.stacksim.experiment.Parallel;
 import io.stacksim.experiment.Simulation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,10 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -124,41 +120,19 @@ final class MultiplexCommand implements Callable<Integer> {
     }
 
     private List<Outcome> runAll(ConfigNode base, List<Point> points) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        try {
-            List<Future<Outcome>> futures = new ArrayList<>();
-            for (Point p : points) {
-                ConfigNode root = base.copy();
-                root.set("workload.server.mode", p.mode(), Origin.flag("multiplex"));
-                root.set("workload.server.connections", Integer.toString(p.n()), Origin.flag("multiplex"));
-                futures.add(pool.submit(() -> {
-                    try {
-                        RunResult r = Simulation.run(root);
-                        return new Outcome(r.metrics(), null);
-                    } catch (ConfigException e) {
-                        if (e.getMessage().contains("FD_SETSIZE")) {
-                            return new Outcome(null, e.getMessage().substring(e.getMessage().indexOf("select cannot")));
-                        }
-                        throw e;
-                    }
-                }));
+        return Parallel.map(points, threads, p -> {
+            ConfigNode root = base.copy();
+            root.set("workload.server.mode", p.mode(), Origin.flag("multiplex"));
+            root.set("workload.server.connections", Integer.toString(p.n()), Origin.flag("multiplex"));
+            try {
+                return new Outcome(Simulation.run(root).metrics(), null);
+            } catch (ConfigException e) {
+                if (e.getMessage().contains("FD_SETSIZE")) {
+                    return new Outcome(null, e.getMessage().substring(e.getMessage().indexOf("select cannot")));
+                }
+                throw e;
             }
-            List<Outcome> out = new ArrayList<>();
-            for (Future<Outcome> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        });
     }
 
     private static double d(Map<String, Number> m, String k) {

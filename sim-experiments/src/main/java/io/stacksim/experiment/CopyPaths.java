@@ -14,10 +14,6 @@ import io.stacksim.os.Task;
 import io.stacksim.os.TcpSocket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The file-to-socket copy paths of the classic zero-copy table (developer.ibm.com j-zerocopy;
@@ -163,29 +159,8 @@ public final class CopyPaths {
 
     /** Runs every case (on {@code threads} threads; results do not depend on it). */
     public static List<Row> run(ConfigNode base, List<Case> cases, long fileSize, long seed, int threads) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        try {
-            List<Future<Measured>> futures = new ArrayList<>();
-            for (Case c : cases) {
-                futures.add(pool.submit(() -> measure(base, c, fileSize, seed)));
-            }
-            List<Row> rows = new ArrayList<>();
-            for (int i = 0; i < cases.size(); i++) {
-                Case c = cases.get(i);
-                rows.add(new Row(c, futures.get(i).get(), expected(c.method(), c.gather(), c.warm())));
-            }
-            return rows;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        return Parallel.map(cases, threads,
+                c -> new Row(c, measure(base, c, fileSize, seed), expected(c.method(), c.gather(), c.warm())));
     }
 
     /** Runs one case on a fresh machine built from {@code base} (its net.scatter_gather set by the case). */

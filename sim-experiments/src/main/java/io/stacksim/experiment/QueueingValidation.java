@@ -16,10 +16,6 @@ import io.stacksim.engine.RandomStreams;
 import io.stacksim.engine.Simulator;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Checks the engine, the block queue and a device against queueing theory. Poisson arrivals
@@ -81,39 +77,30 @@ public final class QueueingValidation {
 
     /** Runs every case, replications spread over {@code threads} threads (results do not depend on it). */
     public static List<Row> run(List<Case> cases, long seed, int threads) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        try {
-            List<List<Future<Double>>> futures = new ArrayList<>();
-            for (Case c : cases) {
-                List<Future<Double>> reps = new ArrayList<>();
-                for (int i = 0; i < c.replications(); i++) {
-                    long repSeed = RandomStreams.seedFor(seed, c.model() + "/" + c.service() + "/" + c.rho() + "/" + i);
-                    reps.add(pool.submit(() -> replicate(c, repSeed)));
-                }
-                futures.add(reps);
+        List<long[]> reps = new ArrayList<>(); // {case index, replication}
+        for (int k = 0; k < cases.size(); k++) {
+            for (int i = 0; i < cases.get(k).replications(); i++) {
+                reps.add(new long[] {k, i});
             }
-            List<Row> rows = new ArrayList<>();
-            for (int k = 0; k < cases.size(); k++) {
-                Case c = cases.get(k);
-                double[] means = new double[c.replications()];
-                for (int i = 0; i < means.length; i++) {
-                    means[i] = futures.get(k).get(i).get();
-                }
-                Estimate e = Estimate.of(means, 0.95);
-                double th = theory(ServiceTime.parse(c.service()), c.rho());
-                double err = (e.mean() - th) / th;
-                boolean pass = Math.abs(err) <= TOLERANCE && e.halfWidth() <= PRECISION * th;
-                rows.add(new Row(c, th, e, err, pass));
-            }
-            return rows;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
+        List<Double> means = Parallel.map(reps, threads, r -> {
+            Case c = cases.get((int) r[0]);
+            return replicate(c, RandomStreams.seedFor(seed, c.model() + "/" + c.service() + "/" + c.rho() + "/" + r[1]));
+        });
+        List<Row> rows = new ArrayList<>();
+        int next = 0;
+        for (Case c : cases) {
+            double[] m = new double[c.replications()];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = means.get(next++);
+            }
+            Estimate e = Estimate.of(m, 0.95);
+            double th = theory(ServiceTime.parse(c.service()), c.rho());
+            double err = (e.mean() - th) / th;
+            boolean pass = Math.abs(err) <= TOLERANCE && e.halfWidth() <= PRECISION * th;
+            rows.add(new Row(c, th, e, err, pass));
+        }
+        return rows;
     }
 
     /** One replication: the mean response time (ns) of the customers after warm-up. */

@@ -4,6 +4,7 @@ import io.stacksim.engine.Estimate;
 import io.stacksim.experiment.Axis;
 import io.stacksim.experiment.AxisValue;
 import io.stacksim.experiment.ChartSpec;
+import io.stacksim.experiment.Parallel;
 import io.stacksim.experiment.SweepPoint;
 import io.stacksim.experiment.SweepResults;
 import io.stacksim.workload.JobStats;
@@ -60,54 +61,21 @@ public final class SweepCharts {
      * thread, so the files do not depend on the number); returns them in sweep order.
      */
     public List<ChartFiles.Written> drawAll(int threads) {
-        List<java.util.concurrent.Callable<ChartFiles.Written>> tasks = new ArrayList<>();
+        List<Map.Entry<ChartSpec, Facet>> jobs = new ArrayList<>();
         for (ChartSpec c : results.spec().charts()) {
             for (Facet f : facets(c)) {
                 if (!f.points.isEmpty()) {
-                    tasks.add(() -> draw(c, f));
+                    jobs.add(Map.entry(c, f));
                 }
             }
         }
         List<ChartFiles.Written> out = new ArrayList<>();
-        if (threads <= 1 || tasks.size() <= 1) {
-            for (var t : tasks) {
-                try {
-                    add(out, t.call());
-                } catch (Exception e) {
-                    throw rethrow(e);
-                }
+        for (ChartFiles.Written w : Parallel.map(jobs, threads, j -> draw(j.getKey(), j.getValue()))) {
+            if (w != null) {
+                out.add(w);
             }
-            return out;
-        }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.min(threads, tasks.size()), r -> {
-                    Thread t = new Thread(r, "charts");
-                    t.setDaemon(true);
-                    return t;
-                });
-        try {
-            for (var f : pool.invokeAll(tasks)) {
-                add(out, f.get());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw rethrow(e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
         return out;
-    }
-
-    private static void add(List<ChartFiles.Written> out, ChartFiles.Written w) {
-        if (w != null) {
-            out.add(w);
-        }
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        return t instanceof RuntimeException re ? re : new IllegalStateException(t);
     }
 
     /** Draws one chart of one facet; null when it has nothing to show. */

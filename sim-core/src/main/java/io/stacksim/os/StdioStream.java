@@ -23,6 +23,10 @@ public final class StdioStream {
     private final Task task;
     private final OpenFile file;
     private final int bufSize;
+    /** The library's own work per fread/fwrite call (stream lock, checks). */
+    private final long callNs;
+    /** Per-call work not yet charged: it rides on the call's first copy or system call. */
+    private long owedNs;
     /** Bytes in the buffer: readable data (reading) or pending output (writing). */
     private int filled;
     /** Read position inside the buffer. */
@@ -33,28 +37,49 @@ public final class StdioStream {
     /**
      * @param bufSize the stream buffer size; 0 = glibc's default min(BUFSIZ, st_blksize)
      * @param stBlksize the file's st_blksize (the file system block size)
+     * @param callNs the library's user time per fread/fwrite call besides its copies
      */
-    public StdioStream(Kernel kernel, Task task, OpenFile file, int bufSize, int stBlksize) {
+    public StdioStream(Kernel kernel, Task task, OpenFile file, int bufSize, int stBlksize, long callNs) {
         this.kernel = kernel;
         this.task = task;
         this.file = file;
         this.bufSize = bufSize > 0 ? bufSize : (stBlksize > 0 && stBlksize < BUFSIZ ? stBlksize : BUFSIZ);
+        this.callNs = callNs;
     }
 
     public int bufferSize() {
         return bufSize;
     }
 
-    private long memcpyNs(long n) {
-        return kernel.fsCosts().copyNs(n);
+    /** User time to copy {@code n} bytes, plus the call's own work if not yet charged. */
+    private long userNs(long n) {
+        long ns = kernel.fsCosts().copyNs(n) + owedNs;
+        owedNs = 0;
+        return ns;
+    }
+
+    /** Charges what the call still owes before it enters the kernel, then runs {@code then}. */
+    private void settle(Runnable then) {
+        if (owedNs == 0) {
+            then.run();
+            return;
+        }
+        long ns = owedNs;
+        owedNs = 0;
+        task.compute(ns, false, then);
     }
 
     /** fread of {@code len} bytes; {@code k} gets the bytes read (short at end of file). */
     public void fread(long len, Kernel.Ret k) {
+        owedNs = callNs;
+        freadBody(len, k);
+    }
+
+    private void freadBody(long len, Kernel.Ret k) {
         if (writing) {
             fflush(r -> {
                 writing = false;
-                fread(len, k);
+                freadBody(len, k);
             });
             return;
         }
@@ -63,30 +88,30 @@ public final class StdioStream {
 
     private void readMore(long want, long got, Kernel.Ret k) {
         if (want == 0 || eof) {
-            k.ret(got);
+            settle(() -> k.ret(got));
             return;
         }
         int avail = filled - readPos;
         if (avail > 0) {
             long n = Math.min(avail, want);
             readPos += (int) n;
-            task.compute(memcpyNs(n), false, () -> readMore(want - n, got + n, k));
+            task.compute(userNs(n), false, () -> readMore(want - n, got + n, k));
             return;
         }
         if (want >= bufSize) {
             // Large request, empty buffer: read whole buffer-sized blocks straight into the caller.
             long direct = want - want % bufSize;
-            kernel.read(task, file, direct, 0, r -> {
+            settle(() -> kernel.read(task, file, direct, 0, r -> {
                 if (r <= 0) {
                     eof = r == 0;
                     k.ret(got > 0 ? got : r);
                     return;
                 }
                 readMore(want - r, got + r, k);
-            });
+            }));
             return;
         }
-        kernel.read(task, file, bufSize, 0, r -> {
+        settle(() -> kernel.read(task, file, bufSize, 0, r -> {
             if (r <= 0) {
                 eof = r == 0;
                 k.ret(got > 0 ? got : r);
@@ -95,11 +120,12 @@ public final class StdioStream {
             filled = (int) r;
             readPos = 0;
             readMore(want, got, k);
-        });
+        }));
     }
 
     /** fwrite of {@code len} bytes; {@code k} gets the bytes accepted. */
     public void fwrite(long len, Kernel.Ret k) {
+        owedNs = callNs;
         if (!writing) {
             // Switching from reading: drop the read buffer (the file position is where the
             // last read ended, so seek back over the unread bytes as fseek would).
@@ -113,14 +139,14 @@ public final class StdioStream {
 
     private void writeMore(long left, long total, Kernel.Ret k) {
         if (left == 0) {
-            k.ret(total);
+            settle(() -> k.ret(total));
             return;
         }
         int room = bufSize - filled;
         if (room > 0 && (filled > 0 || left < bufSize)) {
             long n = Math.min(room, left);
             filled += (int) n;
-            task.compute(memcpyNs(n), false, () -> {
+            task.compute(userNs(n), false, () -> {
                 if (filled == bufSize) {
                     flushBuffer(r -> writeMore(left - n, total, k));
                 } else {
@@ -135,13 +161,13 @@ public final class StdioStream {
         }
         // Empty buffer and at least a buffer's worth left: write whole blocks directly.
         long direct = left - left % bufSize;
-        kernel.write(task, file, direct, 0, r -> writeMore(left - direct, total, k));
+        settle(() -> kernel.write(task, file, direct, 0, r -> writeMore(left - direct, total, k)));
     }
 
     private void flushBuffer(Kernel.Ret k) {
         int n = filled;
         filled = 0;
-        kernel.write(task, file, n, 0, k);
+        settle(() -> kernel.write(task, file, n, 0, k));
     }
 
     /** fflush: writes pending output (no-op when reading or empty). */

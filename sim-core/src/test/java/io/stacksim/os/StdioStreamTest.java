@@ -13,10 +13,14 @@ class StdioStreamTest {
     private static final long FILE = 1 << 20;
 
     private static Task run(int bufSize, long chunk, boolean write) {
+        return run(bufSize, chunk, write, 0);
+    }
+
+    private static Task run(int bufSize, long chunk, boolean write, long callNs) {
         KernelHarness h = new KernelHarness(1, 50_000, false, Map.of());
         SimFile f = h.fs.create("data", FILE);
         Task t = h.spawn("app", task -> {
-            StdioStream s = new StdioStream(h.kernel, task, new OpenFile(f, 0), bufSize, 4096);
+            StdioStream s = new StdioStream(h.kernel, task, new OpenFile(f, 0), bufSize, 4096, callNs);
             step(s, task, chunk, FILE, write);
         });
         h.run();
@@ -40,8 +44,8 @@ class StdioStreamTest {
     void defaultBufferIsTheFilesBlockSizeCappedAtBufsiz() {
         KernelHarness h = new KernelHarness(1, 50_000, false, Map.of());
         SimFile f = h.fs.create("x", 4096);
-        assertThat(new StdioStream(h.kernel, null, new OpenFile(f, 0), 0, 4096).bufferSize()).isEqualTo(4096);
-        assertThat(new StdioStream(h.kernel, null, new OpenFile(f, 0), 0, 65536).bufferSize()).isEqualTo(8192);
+        assertThat(new StdioStream(h.kernel, null, new OpenFile(f, 0), 0, 4096, 0).bufferSize()).isEqualTo(4096);
+        assertThat(new StdioStream(h.kernel, null, new OpenFile(f, 0), 0, 65536, 0).bufferSize()).isEqualTo(8192);
     }
 
     @Test
@@ -69,5 +73,18 @@ class StdioStreamTest {
         long large = run(65536, 64, false).counters().syscalls(Syscall.READ);
         assertThat(small).isEqualTo(1024);
         assertThat(large).isEqualTo(16);
+    }
+
+    @Test
+    void eachLibraryCallCostsItsCallTimeOnceInUserMode() {
+        // 100-byte calls over 1 MiB: 10,486 calls, each charged 1 us once, whether it is served
+        // from the buffer, refills it or (16 KiB calls, 1 KiB buffer) goes straight to the kernel.
+        long calls = (FILE + 99) / 100;
+        for (boolean write : new boolean[] {false, true}) {
+            long base = run(4096, 100, write, 0).counters().userNs;
+            assertThat(run(4096, 100, write, 1_000).counters().userNs - base).as("write=" + write).isEqualTo(calls * 1_000);
+            long direct = run(1024, 16384, write, 0).counters().userNs;
+            assertThat(run(1024, 16384, write, 1_000).counters().userNs - direct).isEqualTo(64 * 1_000);
+        }
     }
 }

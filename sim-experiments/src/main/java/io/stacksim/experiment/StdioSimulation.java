@@ -51,8 +51,8 @@ public final class StdioSimulation {
             Runnable begin = () -> {
                 stack.resetStats();
                 window[0] = stack.sim.now();
-                stream[0] = new StdioStream(stack.kernel, t, f, buffer, stack.fs.blockSize());
-                step(stack, t, f, stream[0], write, call, callNs, size, calls, endFsync, window);
+                stream[0] = new StdioStream(stack.kernel, t, f, buffer, stack.fs.blockSize(), callNs);
+                step(stack, t, f, stream[0], write, call, size, calls, endFsync, window);
             };
             if (warm) {
                 preRead(stack, t, f, 0, size, begin);
@@ -84,8 +84,8 @@ public final class StdioSimulation {
     }
 
     /** One fread/fwrite after another until {@code left} bytes are done; then fflush (and fsync). */
-    private static void step(Stack stack, Task t, OpenFile f, StdioStream s, boolean write, long call, long callNs,
-                             long left, long[] calls, boolean endFsync, long[] window) {
+    private static void step(Stack stack, Task t, OpenFile f, StdioStream s, boolean write, long call, long left,
+                             long[] calls, boolean endFsync, long[] window) {
         if (left <= 0) {
             s.fflush(r -> {
                 Runnable done = () -> {
@@ -103,18 +103,16 @@ public final class StdioSimulation {
         }
         long n = Math.min(call, left);
         calls[0]++;
-        t.compute(callNs, false, () -> {
-            if (write) {
-                s.fwrite(n, r -> step(stack, t, f, s, true, call, callNs, left - n, calls, endFsync, window));
-            } else {
-                s.fread(n, r -> {
-                    if (r <= 0) {
-                        throw new IllegalStateException("fread returned " + r + " with " + left + " bytes left");
-                    }
-                    step(stack, t, f, s, false, call, callNs, left - r, calls, endFsync, window);
-                });
-            }
-        });
+        if (write) {
+            s.fwrite(n, r -> step(stack, t, f, s, true, call, left - n, calls, endFsync, window));
+        } else {
+            s.fread(n, r -> {
+                if (r <= 0) {
+                    throw new IllegalStateException("fread returned " + r + " with " + left + " bytes left");
+                }
+                step(stack, t, f, s, false, call, left - r, calls, endFsync, window);
+            });
+        }
     }
 
     /** Reads the file through the page cache before the measurement (the warm-cache case). */

@@ -1913,20 +1913,10 @@ public final class HddModel implements BlockDevice {
                 }
             } else {
                 switch (seg.state) {
-                    case DIRTY -> {
+                    case DIRTY, WRITING -> {
                         if (cache.enableCache()) {
                             if (cache.readHitsOnWriteData() && best < 10) {
-                                val = 11;
-                            } else if (!reusable(seg)) {
-                                c.hit = HIT_COLLISION;
-                                c.seg = null;
-                            }
-                        }
-                    }
-                    case WRITING -> {
-                        if (cache.enableCache()) {
-                            if (cache.readHitsOnWriteData() && best < 10) {
-                                val = 10;
+                                val = seg.state == DIRTY ? 11 : 10; // dirty data ranks above data being written
                             } else if (!reusable(seg)) {
                                 c.hit = HIT_COLLISION;
                                 c.seg = null;

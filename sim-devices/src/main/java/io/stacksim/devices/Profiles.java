@@ -179,7 +179,7 @@ public final class Profiles {
                         + " over-provisioning %.1f%%", g.dies(), g.channels(), g.planes(), g.rawBytes() / (double) (1L << 30),
                         lim.capacityBytes() / (double) (1L << 30), 100 * c.overProvisioning()));
                 int units = c.independentPlaneReads() ? g.planes() : g.dies();
-                long perRead = c.timing().readNs() + c.timing().channelNs(g.channelBytes(1));
+                double perRead = c.timing().meanReadNs() + c.timing().channelNs(g.channelBytes(1));
                 out.add(String.format(java.util.Locale.ROOT, "4 KiB random-read ceilings: %d read units / (tR + transfer) = %.0f K IOPS;"
                         + " firmware %d cores / %d ns = %.0f K IOPS", units, units * 1e6 / perRead,
                         c.controllerCores(), c.commandOverheadNs(), c.controllerCores() * 1e6 / c.commandOverheadNs()));

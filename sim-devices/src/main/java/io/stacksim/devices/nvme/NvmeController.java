@@ -101,8 +101,9 @@ public final class NvmeController implements BlockDevice, SsdCommand.Stages, Fla
         this.host = host;
         this.sim = host.sim();
         this.link = new SharedLink(sim, pcie, dmaSetupNs);
-        this.backend = new FlashBackend(sim, cfg, cfg.newFtl(host.random().stream("device." + name + ".precondition")),
-                link, this);
+        this.backend = new FlashBackend(sim, cfg, cfg.newFtl(host.random().stream("device." + name + ".precondition"),
+                host.random().stream("device." + name + ".gc")), link, this,
+                host.random().stream("device." + name + ".nand").nextLong(Long.MAX_VALUE));
         this.queues = new QueuePair[limits.hwQueues()];
         for (int i = 0; i < queues.length; i++) {
             queues[i] = new QueuePair(i);

@@ -89,8 +89,9 @@ public final class SataSsd implements BlockDevice, SsdCommand.Stages, FlashBacke
         this.host = host;
         this.sim = host.sim();
         this.link = new HostLink(sim, LinkSpec.sata3(), fisOverheadNs);
-        this.backend = new FlashBackend(sim, cfg, cfg.newFtl(host.random().stream("device." + name + ".precondition")),
-                link, this);
+        this.backend = new FlashBackend(sim, cfg, cfg.newFtl(host.random().stream("device." + name + ".precondition"),
+                host.random().stream("device." + name + ".gc")), link, this,
+                host.random().stream("device." + name + ".nand").nextLong(Long.MAX_VALUE));
     }
 
     @Override

@@ -170,8 +170,7 @@ public final class Profiles {
                 io.stacksim.devices.ssd.SsdConfig c = io.stacksim.devices.ssd.SsdConfig.from(p, lim);
                 io.stacksim.devices.ssd.FlashGeometry g = c.geometry();
                 io.stacksim.devices.dma.LinkSpec link = profile.kind().equals("nvme")
-                        ? io.stacksim.devices.dma.LinkSpec.pcie(p.intValue("pcie_gen", 3, 1, 5), p.intValue("pcie_lanes", 4, 1, 16),
-                                (int) p.size("max_payload", 256, 128, 4096))
+                        ? io.stacksim.devices.nvme.NvmeProfile.pcieLink(p)
                         : io.stacksim.devices.dma.LinkSpec.sata3();
                 out.add(String.format(java.util.Locale.ROOT, "host link: %s, %.3f GB/s after encoding, %.3f GB/s of data",
                         link.name(), link.encodedBytesPerSecond() / 1e9, link.dataBytesPerSecond() / 1e9));

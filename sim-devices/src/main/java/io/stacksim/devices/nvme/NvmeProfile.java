@@ -10,6 +10,7 @@ import io.stacksim.devices.ssd.SsdConfig;
 /**
  * Reads an NVMe profile ({@code kind: nvme}): the queue limits, the SSD behind the controller
  * ({@link SsdConfig}) and the host interface: {@code pcie_gen}, {@code pcie_lanes},
+ * {@code pcie_lane_bandwidth} (per lane after encoding; default the generation's),
  * {@code max_payload}, {@code dma_setup}, {@code doorbell}, {@code cq_post},
  * {@code prp_list_fetch}, {@code interrupt_coalescing_threshold},
  * {@code interrupt_coalescing_time}.
@@ -18,13 +19,23 @@ public final class NvmeProfile {
     private NvmeProfile() {
     }
 
+    /** The PCIe link of an NVMe profile: generation, lanes, Max_Payload_Size and optionally a per-lane rate. */
+    public static LinkSpec pcieLink(ConfigNode p) {
+        int gen = p.intValue("pcie_gen", 3, 1, 5);
+        int lanes = p.intValue("pcie_lanes", 4, 1, 16);
+        int payload = (int) p.size("max_payload", 256, 128, 4096);
+        if (p.has("pcie_lane_bandwidth")) {
+            return LinkSpec.pcie(gen, lanes, payload, p.rate("pcie_lane_bandwidth", 1e9));
+        }
+        return LinkSpec.pcie(gen, lanes, payload);
+    }
+
     public static NvmeController build(String name, ConfigNode p) {
         DeviceLimits lim = LimitsReader.read(p);
         SsdConfig cfg = SsdConfig.from(p, lim);
         LinkSpec pcie;
         try {
-            pcie = LinkSpec.pcie(p.intValue("pcie_gen", 3, 1, 5), p.intValue("pcie_lanes", 4, 1, 16),
-                    (int) p.size("max_payload", 256, 128, 4096));
+            pcie = pcieLink(p);
         } catch (IllegalArgumentException e) {
             throw p.error("pcie_lanes", e.getMessage());
         }

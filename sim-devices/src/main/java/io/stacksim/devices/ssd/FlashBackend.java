@@ -607,8 +607,23 @@ public final class FlashBackend {
         }
         pageReads++;
         retrySteps += steps;
+        lead.mediaNs = steps; // the sensing's retry steps, until the sensing starts
+        if (t.commandNs() > 0) {
+            // the read command and address cycles cross the shared channel before the die senses
+            lead.stage = FlashTxn.COMMANDED;
+            acquireChannel(d.channel, lead);
+            lead.tSensed = 0;
+        } else {
+            sense(lead);
+        }
+    }
+
+    /** The die senses the group leader's page: tR of its type, plus the read-retry steps. */
+    private void sense(FlashTxn lead) {
+        int steps = (int) lead.mediaNs;
         long tR = t.readNs(lead.pageInBlock);
-        sim.after(t.commandNs() + tR + steps * (tR + retry.stepOverheadNs()), lead);
+        lead.stage = FlashTxn.SENSED;
+        sim.after(tR + steps * (tR + retry.stepOverheadNs()), lead);
     }
 
     /** Opens a die operation: the page registers of the die's planes are overwritten by it. */
@@ -699,6 +714,10 @@ public final class FlashBackend {
     }
 
     private void channelGranted(FlashTxn x) {
+        if (x.stage == FlashTxn.COMMANDED) {
+            sim.after(t.commandNs(), x);
+            return;
+        }
         x.tChannel = sim.now();
         x.stage = FlashTxn.XFERRED;
         boolean read = x.kind == FlashTxn.Kind.READ || x.kind == FlashTxn.Kind.PREFETCH || x.kind == FlashTxn.Kind.GC_READ;
@@ -787,6 +806,10 @@ public final class FlashBackend {
                 d.inArray = false;
                 d.timer = null;
                 endDieOp(d, x);
+            }
+            case FlashTxn.COMMANDED -> {
+                releaseChannel(d.channel);
+                sense(x);
             }
             case FlashTxn.LINKED -> chunkDone(x);
             default -> throw new IllegalStateException("transaction in stage " + x.stage);

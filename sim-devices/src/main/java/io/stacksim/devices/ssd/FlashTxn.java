@@ -18,6 +18,8 @@ final class FlashTxn implements Event {
     static final int PROGRAMMED = 3;
     static final int LINKED = 4;
     static final int ERASED = 5;
+    /** The read command and address cycles hold the channel. */
+    static final int COMMANDED = 6;
 
     private final FlashBackend backend;
     Kind kind;

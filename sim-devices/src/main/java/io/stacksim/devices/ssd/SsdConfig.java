@@ -111,12 +111,9 @@ public record SsdConfig(FlashGeometry geometry, NandTiming timing, boolean indep
             prog[i] = p.duration("t_prog_" + NandTiming.TYPES[i], tProg, 1);
         }
         for (int i = bits; i < 4; i++) {
-            for (String k : new String[] {"t_read_", "t_prog_"}) {
-                if (p.has(k + NandTiming.TYPES[i])) {
-                    throw p.error(k + NandTiming.TYPES[i], "a " + cell + " cell has no " + NandTiming.TYPES[i].toUpperCase(Locale.ROOT)
-                            + " page (cell_type: " + cell + " stores " + bits + " bit" + (bits > 1 ? "s" : "") + ")");
-                }
-            }
+            // a profile's times for pages this cell type does not have (cell_type overridden) are read and unused
+            p.duration("t_read_" + NandTiming.TYPES[i], tR, 1);
+            p.duration("t_prog_" + NandTiming.TYPES[i], tProg, 1);
         }
         return new NandTiming(read, prog, p.duration("t_erase", 3_500_000, 1), p.rate("channel_rate", 800e6),
                 p.duration("nand_command", 0, 1));

@@ -198,12 +198,19 @@ public final class Profiles {
     static BlockDevice build(DeviceProfile profile, ConfigNode p) {
         String devName = p.string("dev_name", defaultDevName(profile.kind()));
         return switch (profile.kind()) {
-            case "latency" -> new LatencyDevice(devName, LimitsReader.read(p),
-                    service(p, "read_time"), service(p, "write_time"),
-                    p.intValue("servers", 1, 1, 1 << 20),
-                    p.has("link_bandwidth") && p.string("link_bandwidth", "0").equals("0") ? 0 : p.rate("link_bandwidth", 3.938e9),
-                    p.duration("link_setup", 0, 1),
-                    p.duration("command_overhead", 0, 1));
+            case "latency" -> {
+                LatencyDevice d = new LatencyDevice(devName, LimitsReader.read(p),
+                        service(p, "read_time"), service(p, "write_time"),
+                        p.has("flush_time") ? service(p, "flush_time") : service(p, "write_time"),
+                        p.intValue("servers", 1, 1, 1 << 20),
+                        p.has("link_bandwidth") && p.string("link_bandwidth", "0").equals("0") ? 0 : p.rate("link_bandwidth", 3.938e9),
+                        p.duration("link_setup", 0, 1),
+                        p.duration("command_overhead", 0, 1));
+                if (p.has("write_link_bandwidth")) {
+                    d.setWriteLinkBandwidth(p.rate("write_link_bandwidth", 0));
+                }
+                yield d;
+            }
             case "ram" -> new RamDisk(devName, LimitsReader.read(p),
                     p.rate("memory_bandwidth", 7.5e9),
                     p.duration("per_request", 300, 1));

@@ -24,9 +24,12 @@ public final class LatencyDevice implements BlockDevice {
     private final double linkBytesPerSec;
     private final long linkSetupNs;
     private final long commandOverheadNs;
+    private final ServiceTime flushTime;
 
     private DeviceHost host;
     private HostLink link;
+    private HostLink writeLink;
+    private double writeLinkBytesPerSec;
     private RandomStream random;
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
     private int busy;
@@ -40,6 +43,13 @@ public final class LatencyDevice implements BlockDevice {
      */
     public LatencyDevice(String name, DeviceLimits limits, ServiceTime readTime, ServiceTime writeTime,
                          int servers, double linkBytesPerSec, long linkSetupNs, long commandOverheadNs) {
+        this(name, limits, readTime, writeTime, writeTime, servers, linkBytesPerSec, linkSetupNs, commandOverheadNs);
+    }
+
+    /** As above, with its own time for a cache flush ({@code flushTime}; the write time by default). */
+    public LatencyDevice(String name, DeviceLimits limits, ServiceTime readTime, ServiceTime writeTime, ServiceTime flushTime,
+                         int servers, double linkBytesPerSec, long linkSetupNs, long commandOverheadNs) {
+        this.flushTime = flushTime;
         if (servers < 1) {
             throw new IllegalArgumentException("servers must be >= 1");
         }
@@ -67,6 +77,7 @@ public final class LatencyDevice implements BlockDevice {
     public void attach(DeviceHost host) {
         this.host = host;
         this.link = new HostLink(host.sim(), linkBytesPerSec, linkSetupNs);
+        this.writeLink = writeLinkBytesPerSec > 0 ? new HostLink(host.sim(), writeLinkBytesPerSec, linkSetupNs) : link;
         this.random = host.random().stream("device." + name + ".service");
     }
 
@@ -91,17 +102,27 @@ public final class LatencyDevice implements BlockDevice {
         }
     }
 
+    /**
+     * Gives writes a link of their own at {@code bytesPerSec} (a full-duplex link whose two
+     * directions run at different rates, as a calibrated device's reads and writes do); before
+     * the device is attached.
+     */
+    public void setWriteLinkBandwidth(double bytesPerSec) {
+        this.writeLinkBytesPerSec = bytesPerSec;
+    }
+
     /** Moves the request's data over the link; waiting for the link counts as device queueing. */
     private void transfer(Request rq, long now, io.stacksim.engine.Event then) {
-        long end = link.transfer(rq.bytes(), then);
-        long dur = link.transferTime(rq.bytes());
+        HostLink l = rq.isWrite() ? writeLink : link;
+        long end = l.transfer(rq.bytes(), then);
+        long dur = l.transferTime(rq.bytes());
         rq.devTransferNs = dur;
         rq.devQueueNs += (end - now) - dur;
         host.countDma(rq, rq.bytes());
     }
 
     private void media(Request rq) {
-        ServiceTime dist = rq.isWrite() ? writeTime : readTime;
+        ServiceTime dist = rq.op == io.stacksim.block.Op.FLUSH ? flushTime : rq.isWrite() ? writeTime : readTime;
         long t = commandOverheadNs + (rq.op.hasData() || rq.op == io.stacksim.block.Op.FLUSH ? dist.sample(random) : 0);
         rq.devMediaNs = t - commandOverheadNs;
         mediaBusyNs += t;
@@ -132,6 +153,6 @@ public final class LatencyDevice implements BlockDevice {
     public void registerStats(Stats stats, String prefix) {
         stats.counter(prefix + "commands", () -> served);
         stats.gauge(prefix + "media_busy_ms", () -> mediaBusyNs / 1e6);
-        stats.gauge(prefix + "link_busy_ms", () -> link.busyNs() / 1e6);
+        stats.gauge(prefix + "link_busy_ms", () -> (link.busyNs() + (writeLink != link ? writeLink.busyNs() : 0)) / 1e6);
     }
 }

@@ -151,7 +151,7 @@ public record SsdConfig(FlashGeometry geometry, NandTiming timing, boolean indep
                 throw new io.stacksim.config.ConfigException("initial_state: steady maps every logical unit of "
                         + (logicalUnits * geometry.mappingUnit() >> 30) + " GiB: its tables need " + (need >> 20)
                         + " MiB of heap and " + (free >> 20) + " MiB are free; give the JVM more (STACKSIM_JAVA_OPTS=-Xmx"
-                        + ((need + (512L << 20)) >> 30) + "g or more) or lower device.capacity and device.blocks_per_plane");
+                        + ((need * 5 / 4 + (1L << 30) - 1) >> 30) + "g or more) or lower device.capacity and device.blocks_per_plane");
             }
         }
         PageMappedFtl ftl = new PageMappedFtl(geometry, logicalUnits, gcThreshold, initialState, gcPolicy, gc);

@@ -209,6 +209,12 @@ public final class Profiles {
                 if (p.has("write_link_bandwidth")) {
                     d.setWriteLinkBandwidth(p.rate("write_link_bandwidth", 0));
                 }
+                try {
+                    d.setLoadCurves(p.has("read_load") ? io.stacksim.devices.latency.LoadCurve.parse(p.string("read_load", "")) : null,
+                            p.has("write_load") ? io.stacksim.devices.latency.LoadCurve.parse(p.string("write_load", "")) : null);
+                } catch (IllegalArgumentException e) {
+                    throw p.error("read_load", e.getMessage());
+                }
                 yield d;
             }
             case "ram" -> new RamDisk(devName, LimitsReader.read(p),

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,12 +63,19 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--work-dir", paramLabel = "DIR", description = "keep the job files and fio JSON here (default: a temporary directory)")
     Path workDir;
 
+    @Option(names = "--reuse", description = "use the real runs' fio JSON already in --work-dir instead of running fio again")
+    boolean reuse;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        requireFio();
+        if (!reuse) {
+            requireFio();
+        } else if (workDir == null) {
+            throw new ConfigException("--reuse needs --work-dir, where the earlier real runs are");
+        }
         if (repeat < 1 || runtime < 1) {
             throw new ConfigException("--repeat and --runtime must be at least 1");
         }
@@ -88,7 +96,7 @@ final class CalibrateCommand implements Callable<Integer> {
     // ------------------------------------------------------------------ calibrate
 
     private int calibrate(String tgt, Path dir, PrintWriter o) throws IOException {
-        Target t = Target.of(tgt);
+        Target t = Target.of(tgt).atLeast(io.stacksim.config.Units.parseSize(size));
         o.printf(Locale.ROOT, "calibrating %s (%s): %d jobs x %d runs x %d s%n", tgt, t.describe(), Calibration.matrix().size(),
                 repeat, runtime);
         o.flush();
@@ -103,7 +111,7 @@ final class CalibrateCommand implements Callable<Integer> {
         Path zero = dir.resolve("instant.yaml");
         Files.writeString(zero, Calibration.profileYaml("instant", tgt, t.devName(), t.capacity(), "", t.queueDepth(),
                 t.maxSectorsKb(), t.logicalBlock(), t.rotational(),
-                new Fit(new double[] {0, 0}, new double[] {0, 0}, 0, 4096, 1e15, 1e15), "instant device"));
+                new Fit(new double[] {0, 0}, new double[] {0, 0}, 0, 4096, 1e15, 1e15, null, null), "instant device"));
         Measured hr = simulate(byName("randread-4k-qd1"), zero, t, dir);
         Measured hw = simulate(byName("randwrite-4k-qd1"), zero, t, dir);
         Measured hf = simulate(byName("flush-4k-qd1"), zero, t, dir);
@@ -120,27 +128,29 @@ final class CalibrateCommand implements Callable<Integer> {
         double[] rq = Calibration.serviceQuantiles(real.get("randread-4k-qd1"), hr.meanUs() * 1e3 + xfer4k);
         double[] wq = Calibration.serviceQuantiles(real.get("randwrite-4k-qd1"), hw.meanUs() * 1e3 + 4096e9 / wlink);
         double flush = Math.max(0, (real.get("flush-4k-qd1").syncMeanUs() - hf.syncMeanUs()) * 1e3);
-        Fit fit = new Fit(rq, wq, flush, Calibration.servers(real.get("randread-4k-qd32").iops(),
-                Fit.mean(rq) + xfer4k), link, wlink);
+        // the device as a flow-equivalent server: its throughput at depth 1 and 32, per direction
+        double[] rl = {real.get("randread-4k-qd1").iops(), real.get("randread-4k-qd32").iops()};
+        double[] wl = {real.get("randwrite-4k-qd1").iops(), real.get("randwrite-4k-qd32").iops()};
+        Fit fit = new Fit(rq, wq, flush, Math.max(t.queueDepth(), 32), link, wlink, rl, wl);
         String name = t.devName() + "-calibrated";
         Path profile = out != null ? out : Path.of(name + ".yaml");
         String how = "direct I/O, libaio, medians of " + repeat + " runs of " + runtime + " s per job";
-        // match the QD32 4 KiB read throughput by simulation: Little's law gives the start
+        // the curve's QD32 points are device-level; match the host-level QD32 throughputs by simulation
         for (int iter = 0; iter < 4; iter++) {
             write(profile, Calibration.profileYaml(name, tgt, t.devName(), t.capacity(), t.describe(), t.queueDepth(),
                     t.maxSectorsKb(), t.logicalBlock(), t.rotational(), fit, how));
-            Measured s = simulate(byName("randread-4k-qd32"), profile, t, dir);
-            double ratio = real.get("randread-4k-qd32").iops() / s.iops();
-            int next = Math.max(1, (int) Math.round(fit.servers() * ratio));
-            if (Math.abs(ratio - 1) < 0.03 || next == fit.servers()) {
+            double r = real.get("randread-4k-qd32").iops() / simulate(byName("randread-4k-qd32"), profile, t, dir).iops();
+            double w = real.get("randwrite-4k-qd32").iops() / simulate(byName("randwrite-4k-qd32"), profile, t, dir).iops();
+            if (Math.abs(r - 1) < 0.03 && Math.abs(w - 1) < 0.03) {
                 break;
             }
-            fit = fit.withServers(next);
+            fit = fit.scaleLoad(r, w);
         }
         write(profile, Calibration.profileYaml(name, tgt, t.devName(), t.capacity(), t.describe(), t.queueDepth(),
                 t.maxSectorsKb(), t.logicalBlock(), t.rotational(), fit, how));
-        o.printf(Locale.ROOT, "%nprofile: %s (servers %d, links %.1f/%.1f MB/s read/write, read service mean %.1f us,"
-                + " flush %.1f us)%n", profile, fit.servers(), link / 1e6, wlink / 1e6, fit.meanReadNs() / 1e3, flush / 1e3);
+        o.printf(Locale.ROOT, "%nprofile: %s (read load %s, write load %s IOPS at depth 1 and 32; links %.1f/%.1f MB/s"
+                + " read/write; read service mean %.1f us; flush %.1f us)%n", profile, Arrays.toString(fit.readLoad()),
+                Arrays.toString(fit.writeLoad()), link / 1e6, wlink / 1e6, fit.meanReadNs() / 1e3, flush / 1e3);
         o.println("\nfit error per job (real: medians of " + repeat + " runs):");
         o.println(Calibration.header());
         for (Job j : Calibration.matrix()) {
@@ -209,9 +219,12 @@ final class CalibrateCommand implements Callable<Integer> {
     }
 
     /** Runs fio on a job text; returns its json+ output file. */
-    private static Path fio(String jobText, Path dir, String name, String tgt) throws IOException {
+    private Path fio(String jobText, Path dir, String name, String tgt) throws IOException {
         Path job = dir.resolve(name + ".fio");
         Path json = dir.resolve(name + ".json");
+        if (reuse && Files.isRegularFile(json)) {
+            return json;
+        }
         Files.writeString(job, jobText, StandardCharsets.UTF_8);
         ProcessBuilder pb = new ProcessBuilder("fio", "--output-format=json+", "--output=" + json, job.toString());
         pb.environment().put("TARGET", tgt);
@@ -244,7 +257,8 @@ final class CalibrateCommand implements Callable<Integer> {
             "--output", json.toString(), "--lenient", "--env", "TARGET=" + dev}, new PrintWriter(new StringWriter()),
                 new PrintWriter(err));
         if (code != 0) {
-            throw new ConfigException(job + ": simulation failed: " + err.toString().strip().lines().findFirst().orElse("exit " + code));
+            throw new ConfigException(job + ": simulation failed: " + err.toString().strip().lines()
+                    .filter(l -> !l.startsWith("stacksim: warning")).findFirst().orElse("exit " + code));
         }
         return json;
     }
@@ -302,6 +316,12 @@ final class CalibrateCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new ConfigException(path + ": cannot read its size: " + e.getMessage());
             }
+        }
+
+        /** The target with at least {@code bytes} of capacity (a detached loop device reports 0). */
+        Target atLeast(long bytes) {
+            return new Target(path, devName, Math.max(capacity, bytes), queueDepth, maxSectorsKb, logicalBlock, rotational,
+                    scheduler, extra);
         }
 
         Target named(String dev) {

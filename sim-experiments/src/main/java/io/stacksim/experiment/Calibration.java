@@ -18,8 +18,11 @@ import java.util.Map;
  * calibrate}). The model is a {@code latency} device: a measured service-time distribution per
  * direction (the QD1 4 KiB completion-latency quantiles less what the simulated kernel itself
  * spends per I/O), a number of parallel units (Little's law on the QD32 4 KiB reads: units =
- * IOPS x service time), a host-link bandwidth (the best 128 KiB throughput) that large requests
- * cross one at a time, and a cache-flush time (a write followed by fdatasync, less the write).
+ * IOPS x service time) or, where latency grows with load, a flow-equivalent server whose
+ * throughput at depth n interpolates the measured QD1 and QD32 ones ({@code read_load},
+ * {@code write_load}), per-direction host-link bandwidths (the best 128 KiB throughputs) that
+ * large requests cross one at a time, and a cache-flush time (a write followed by fdatasync,
+ * less the write).
  *
  * <p>Everything here works on fio's JSON output, real or simulated ({@code stacksim fio
  * --output-format=json+} writes the same shape), so both sides are read by one parser.
@@ -147,7 +150,7 @@ public final class Calibration {
 
     /** The fitted model. */
     public record Fit(double[] readQuantilesNs, double[] writeQuantilesNs, double flushNs, int servers,
-                      double linkBytesPerSec, double writeLinkBytesPerSec) {
+                      double linkBytesPerSec, double writeLinkBytesPerSec, double[] readLoad, double[] writeLoad) {
         /** The service-time spec of a quantile list: {@code empirical:T0,..,Tn}. */
         static String spec(double[] q) {
             StringBuilder sb = new StringBuilder("empirical:");
@@ -171,7 +174,18 @@ public final class Calibration {
 
         /** This fit with {@code n} parallel units. */
         public Fit withServers(int n) {
-            return new Fit(readQuantilesNs, writeQuantilesNs, flushNs, n, linkBytesPerSec, writeLinkBytesPerSec);
+            return new Fit(readQuantilesNs, writeQuantilesNs, flushNs, n, linkBytesPerSec, writeLinkBytesPerSec, readLoad,
+                    writeLoad);
+        }
+
+        /** This fit with the load curves' QD32 throughputs scaled by {@code r} and {@code w}. */
+        public Fit scaleLoad(double r, double w) {
+            return new Fit(readQuantilesNs, writeQuantilesNs, flushNs, servers, linkBytesPerSec, writeLinkBytesPerSec,
+                    new double[] {readLoad[0], readLoad[1] * r}, new double[] {writeLoad[0], writeLoad[1] * w});
+        }
+
+        static String load(double[] x) {
+            return String.format(Locale.ROOT, "1:%.0f,32:%.0f", x[0], Math.max(x[0], x[1]));
         }
     }
 
@@ -218,8 +232,8 @@ public final class Calibration {
         sb.append("source: >-\n");
         for (String line : wrap("Fitted by stacksim calibrate from fio runs on " + target + " (" + how + "). " + queueInfo
                 + " Service times: the QD1 4 KiB clat quantiles less the simulated kernel's own time per I/O;"
-                + " servers: QD32 4 KiB read IOPS x mean service time (Little's law at the device), then matched"
-                + " by simulation; links: the best 128 KiB read and write throughputs; flush: fdatasync after a 4 KiB write less"
+                + " load: the device as a flow-equivalent server, its throughput at depth n interpolated log-log"
+                + " between the QD1 and QD32 4 KiB ones, the QD32 point matched by simulation; links: the best 128 KiB read and write throughputs; flush: fdatasync after a 4 KiB write less"
                 + " the write.", 92)) {
             sb.append("  ").append(line).append('\n');
         }
@@ -241,6 +255,10 @@ public final class Calibration {
         sb.append(String.format(Locale.ROOT, "  write_link_bandwidth: %.0fB/s%n", fit.writeLinkBytesPerSec()));
         sb.append("  link_setup: 0ns\n");
         sb.append("  command_overhead: 0ns\n");
+        if (fit.readLoad() != null) {
+            sb.append("  read_load: \"").append(Fit.load(fit.readLoad())).append("\"\n");
+            sb.append("  write_load: \"").append(Fit.load(fit.writeLoad())).append("\"\n");
+        }
         sb.append("  read_time: ").append(Fit.spec(fit.readQuantilesNs())).append('\n');
         sb.append("  write_time: ").append(Fit.spec(fit.writeQuantilesNs())).append('\n');
         sb.append(String.format(Locale.ROOT, "  flush_time: const:%dns%n", Math.round(fit.flushNs())));

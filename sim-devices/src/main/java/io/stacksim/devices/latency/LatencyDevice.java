@@ -29,6 +29,8 @@ public final class LatencyDevice implements BlockDevice {
     private DeviceHost host;
     private HostLink link;
     private HostLink writeLink;
+    private LoadCurve readLoad;
+    private LoadCurve writeLoad;
     private double writeLinkBytesPerSec;
     private RandomStream random;
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
@@ -111,6 +113,15 @@ public final class LatencyDevice implements BlockDevice {
         this.writeLinkBytesPerSec = bytesPerSec;
     }
 
+    /**
+     * Makes the service time grow with the requests in service as measured ({@link LoadCurve},
+     * a flow-equivalent server), per direction; null = independent of load. Before attaching.
+     */
+    public void setLoadCurves(LoadCurve reads, LoadCurve writes) {
+        this.readLoad = reads;
+        this.writeLoad = writes;
+    }
+
     /** Moves the request's data over the link; waiting for the link counts as device queueing. */
     private void transfer(Request rq, long now, io.stacksim.engine.Event then) {
         HostLink l = rq.isWrite() ? writeLink : link;
@@ -124,6 +135,10 @@ public final class LatencyDevice implements BlockDevice {
     private void media(Request rq) {
         ServiceTime dist = rq.op == io.stacksim.block.Op.FLUSH ? flushTime : rq.isWrite() ? writeTime : readTime;
         long t = commandOverheadNs + (rq.op.hasData() || rq.op == io.stacksim.block.Op.FLUSH ? dist.sample(random) : 0);
+        LoadCurve load = rq.op == io.stacksim.block.Op.FLUSH ? null : rq.isWrite() ? writeLoad : readLoad;
+        if (load != null) {
+            t = commandOverheadNs + Math.round((t - commandOverheadNs) * load.multiplier(busy));
+        }
         rq.devMediaNs = t - commandOverheadNs;
         mediaBusyNs += t;
         host.sim().after(t, () -> mediaDone(rq));

@@ -887,6 +887,8 @@ public final class FlashBackend {
         stats.counter(prefix + "ftl.trims", ftl::trims);
         stats.gauge(prefix + "ftl.write_amplification", ftl::writeAmplification);
         stats.gauge(prefix + "ftl.over_provisioning", ftl::overProvisioning);
+        stats.gauge(prefix + "ftl.analytical_write_amplification", () -> WriteAmplificationModel.of(cfg.gcPolicy(),
+                g.unitsPerBlock(), ftl.overProvisioning()).orElse(Double.NaN));
     }
 
     /** Resets the counters (end of warm-up). */

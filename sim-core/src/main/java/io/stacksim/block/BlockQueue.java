@@ -42,6 +42,12 @@ public final class BlockQueue implements DeviceHost {
     private final RandomStreams random;
     private final BlockDevice device;
     private final InterruptController irq;
+    /**
+     * blk_mq_complete_request_remote (block/blk-mq.c): a single hardware queue raises
+     * BLOCK_SOFTIRQ per completion; with several the request completes in the hard IRQ (the
+     * submitting CPU shares its cache with the interrupted one, so no IPI either).
+     */
+    private final boolean completesInSoftirq;
     private final IoScheduler scheduler;
     private final boolean elevator;
     private final DiskStats diskStats = new DiskStats();
@@ -102,6 +108,7 @@ public final class BlockQueue implements DeviceHost {
         this.scheduler = scheduler;
         this.elevator = scheduler.isElevator();
         DeviceLimits lim = device.limits();
+        this.completesInSoftirq = lim.hwQueues() == 1;
         // block/blk-settings.c blk_validate_limits: max_sectors = min(max_hw_sectors,
         // BLK_DEF_MAX_SECTORS_CAP = 4 MiB since 6.10) unless max_sectors_kb is set.
         int capSectors = settings.maxSectorsKb() > 0 ? settings.maxSectorsKb() * 2 : 8192;
@@ -711,7 +718,7 @@ public final class BlockQueue implements DeviceHost {
     @Override
     public void complete(Request rq) {
         rq.tCompleted = sim.now();
-        irq.raise(rq.cpu, () -> endRequest(rq));
+        irq.raiseCompletion(rq.cpu, completesInSoftirq, () -> endRequest(rq));
     }
 
     /** One interrupt for the whole batch (coalesced completions), on the first request's CPU. */
@@ -724,7 +731,7 @@ public final class BlockQueue implements DeviceHost {
         for (Request rq : rqs) {
             rq.tCompleted = sim.now();
         }
-        irq.raise(rqs[0].cpu, () -> {
+        irq.raiseCompletion(rqs[0].cpu, completesInSoftirq, () -> {
             for (Request rq : rqs) {
                 endRequest(rq);
             }

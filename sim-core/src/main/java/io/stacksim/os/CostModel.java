@@ -18,6 +18,10 @@ import io.stacksim.config.ConfigNode;
  * @param majorFaultNs        a fault needing I/O, excluding the I/O: 1.5 us [est].
  * @param hardIrqNs           a device interrupt's top half: 0.5 us [est].
  * @param softIrqNs           the block softirq completing a request: 1 us [est].
+ * @param irqCompleteNs       completing a request in the hard IRQ itself, as a multi-queue device
+ *                            does (block/blk-mq.c blk_mq_complete_request_remote returns false:
+ *                            no BLOCK_SOFTIRQ is raised): 0.7 us [est], the softirq's work less
+ *                            raising it and entering __do_softirq.
  * @param pageCacheLookupNs   one page-cache (xarray) lookup: 50 ns [est].
  * @param vfsCallNs           VFS dispatch of a read/write-type syscall: 200 ns [est].
  * @param blockSubmitNs       bio allocation and blk-mq submission of one bio: 1 us [est].
@@ -29,10 +33,10 @@ import io.stacksim.config.ConfigNode;
 public record CostModel(long modeSwitchNs, long contextSwitchNs, double memcpyBytesPerSec,
                         long minorFaultNs, long majorFaultNs, long hardIrqNs, long softIrqNs,
                         long pageCacheLookupNs, long vfsCallNs, long blockSubmitNs, long dioPagePinNs,
-                        long schedSliceNs) {
+                        long schedSliceNs, long irqCompleteNs) {
 
     public static CostModel defaults() {
-        return new CostModel(130, 3_000, 7.5e9, 480, 1_500, 500, 1_000, 50, 200, 1_000, 100, 0);
+        return new CostModel(130, 3_000, 7.5e9, 480, 1_500, 500, 1_000, 50, 200, 1_000, 100, 0, 700);
     }
 
     /** Reads the {@code os} section. */
@@ -50,7 +54,8 @@ public record CostModel(long modeSwitchNs, long contextSwitchNs, double memcpyBy
                 os.duration("vfs_call", d.vfsCallNs, 1),
                 os.duration("block_submit", d.blockSubmitNs, 1),
                 os.duration("dio_page_pin", d.dioPagePinNs, 1),
-                os.duration("sched_slice", d.schedSliceNs, 1));
+                os.duration("sched_slice", d.schedSliceNs, 1),
+                os.duration("irq_complete", d.irqCompleteNs, 1));
     }
 
     /** The costs the file layer charges. */

@@ -12,7 +12,8 @@ import io.stacksim.devices.ssd.SsdConfig;
  * ({@link SsdConfig}) and the host interface: {@code pcie_gen}, {@code pcie_lanes},
  * {@code pcie_lane_bandwidth} (per lane after encoding; default the generation's),
  * {@code max_payload}, {@code dma_setup}, {@code doorbell}, {@code cq_post},
- * {@code prp_list_fetch}, {@code interrupt_coalescing_threshold},
+ * {@code prp_list_fetch}, {@code arbitration_burst}, {@code sqe_fetch_interval},
+ * {@code interrupt_coalescing_threshold},
  * {@code interrupt_coalescing_time}.
  */
 public final class NvmeProfile {
@@ -46,11 +47,13 @@ public final class NvmeProfile {
         } catch (IllegalArgumentException e) {
             throw p.error("interrupt_coalescing_time", e.getMessage());
         }
-        return new NvmeController(name, lim, cfg, pcie,
+        NvmeController c = new NvmeController(name, lim, cfg, pcie,
                 p.duration("dma_setup", 200, 1),
                 p.duration("doorbell", 1000, 1),
                 p.duration("cq_post", 500, 1),
                 ScatterGather.nvmePrp(lim.maxSegments(), p.duration("prp_list_fetch", 1000, 1)),
                 ic);
+        c.setCommandFetch(p.intValue("arbitration_burst", 1, 1, 128), p.duration("sqe_fetch_interval", 0, 1));
+        return c;
     }
 }

@@ -23,8 +23,11 @@ import java.util.ArrayDeque;
  * included.
  *
  * <p><b>Garbage collection</b> is decided by the FTL when a program needs a new block; its NAND
- * work becomes the die's GC debt, paid as page-sized steps (tR + channel out, channel in +
- * tPROG, tBERS) before the die's next program. <b>Die scheduling:</b> host reads go first; when
+ * work becomes the die's GC debt, paid as steps (a page read: tR + channel out; a multi-plane
+ * program of up to a page per plane: channel in + tPROG; an erase: tBERS) before the die's next
+ * program. Reads find pages by type (tR of LSB/CSB/MSB/TSB), may need read-retry steps, share
+ * sensings through the planes' page registers, and may suspend a program or erase; with
+ * {@code die_interleave: false} a chip runs one command at a time (MQSim's rule). <b>Die scheduling:</b> host reads go first; when
  * a program or GC step is waiting, the reads already started finish, no new ones start, and
  * the die operation runs; then reads get their turn again (read priority with preemptible GC
  * at step granularity, as Lee et al., "Preemptible I/O scheduling of garbage collection for
@@ -656,11 +659,14 @@ public final class FlashBackend {
             x.stage = FlashTxn.SENSED;
             sim.after(t.commandNs() + t.readNs(page), x);
         } else if (d.gcPrograms > 0) {
+            // the planes' frontiers advance together (writes stripe over them), so their GC
+            // pages go out as one multi-plane program, as the host's do
             x.kind = FlashTxn.Kind.GC_PROGRAM;
             x.pageInBlock = page;
-            x.units = (int) ((d.gcIn + d.gcPrograms - 1) / d.gcPrograms);
+            long pages = Math.min(g.planesPerDie(), d.gcPrograms);
+            x.units = (int) ((d.gcIn * pages + d.gcPrograms - 1) / d.gcPrograms);
             d.gcIn -= x.units;
-            d.gcPrograms--;
+            d.gcPrograms -= pages;
             if (cfg.gcCopyback()) {
                 armArray(d, x, t.commandNs() + t.programNs(page), FlashTxn.PROGRAMMED);
             } else {

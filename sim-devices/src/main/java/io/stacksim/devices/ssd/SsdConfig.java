@@ -154,7 +154,13 @@ public record SsdConfig(FlashGeometry geometry, NandTiming timing, boolean indep
                         + ((need * 5 / 4 + (1L << 30) - 1) >> 30) + "g or more) or lower device.capacity and device.blocks_per_plane");
             }
         }
-        PageMappedFtl ftl = new PageMappedFtl(geometry, logicalUnits, gcThreshold, initialState, gcPolicy, gc);
+        PageMappedFtl ftl;
+        try {
+            ftl = new PageMappedFtl(geometry, logicalUnits, gcThreshold, initialState, gcPolicy, gc);
+        } catch (IllegalArgumentException e) {
+            throw new io.stacksim.config.ConfigException("device.capacity " + logicalUnits * geometry.mappingUnit()
+                    + " B: " + e.getMessage() + "; lower device.capacity or raise device.blocks_per_plane");
+        }
         if (initialState == PageMappedFtl.InitialState.STEADY) {
             ftl.precondition(precondition, preconditionPasses);
         }

@@ -63,6 +63,9 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--work-dir", paramLabel = "DIR", description = "keep the job files and fio JSON here (default: a temporary directory)")
     Path workDir;
 
+    @Option(names = "--fio", paramLabel = "PATH", description = "the fio to run (default: ${DEFAULT-VALUE}, from the PATH)")
+    String fioBinary = "fio";
+
     @Option(names = "--reuse", description = "use the real runs' fio JSON already in --work-dir instead of running fio again")
     boolean reuse;
 
@@ -72,7 +75,7 @@ final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!reuse) {
-            requireFio();
+            requireFio(fioBinary);
         } else if (workDir == null) {
             throw new ConfigException("--reuse needs --work-dir, where the earlier real runs are");
         }
@@ -226,7 +229,7 @@ final class CalibrateCommand implements Callable<Integer> {
             return json;
         }
         Files.writeString(job, jobText, StandardCharsets.UTF_8);
-        ProcessBuilder pb = new ProcessBuilder("fio", "--output-format=json+", "--output=" + json, job.toString());
+        ProcessBuilder pb = new ProcessBuilder(fioBinary, "--output-format=json+", "--output=" + json, job.toString());
         pb.environment().put("TARGET", tgt);
         pb.redirectErrorStream(true);
         Process p = pb.start();
@@ -264,15 +267,16 @@ final class CalibrateCommand implements Callable<Integer> {
     }
 
     /** Refuses cleanly when fio is not installed. */
-    static void requireFio() {
+    static void requireFio(String fio) {
         try {
-            Process p = new ProcessBuilder("fio", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(fio, "--version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             if (p.waitFor() != 0) {
                 throw new ConfigException("calibrate runs fio on the real target, and 'fio --version' failed");
             }
         } catch (IOException e) {
-            throw new ConfigException("calibrate runs fio on the real target, and fio is not installed (no 'fio' on the PATH)");
+            throw new ConfigException("calibrate runs fio on the real target, and fio is not installed (no '" + fio
+                    + "' " + (fio.contains("/") ? "there" : "on the PATH") + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConfigException("interrupted while looking for fio");

@@ -567,16 +567,16 @@ public final class FlashBackend {
         int steps = cached ? 0 : retry.steps(lead.page, retrySalt);
         d.regPage[lead.plane] = lead.page;
         int planesUsed = 1;
-        java.util.Iterator<FlashTxn> it = u.q.iterator();
-        while (it.hasNext()) {
-            FlashTxn x = it.next();
+        // scan the queue once, in order, without an iterator: members leave it, the rest go back
+        for (int k = u.q.size(); k > 0; k--) {
+            FlashTxn x = u.q.pollFirst();
             boolean samePage = x.page == lead.page;
             boolean otherPlane = cfg.multiPlaneReads() && (u.planes & (1 << x.plane)) == 0
                     && x.pageInBlock == lead.pageInBlock;
             if (!samePage && !otherPlane) {
+                u.q.addLast(x);
                 continue;
             }
-            it.remove();
             if (samePage) {
                 registerHits++;
             } else {

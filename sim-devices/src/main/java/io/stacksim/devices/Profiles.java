@@ -177,11 +177,14 @@ public final class Profiles {
                 out.add(String.format(java.util.Locale.ROOT, "NAND: %d dies (%d channels), %d planes, raw %.1f GiB, user %.1f GiB,"
                         + " over-provisioning %.1f%%", g.dies(), g.channels(), g.planes(), g.rawBytes() / (double) (1L << 30),
                         lim.capacityBytes() / (double) (1L << 30), 100 * c.overProvisioning()));
-                int units = c.independentPlaneReads() ? g.planes() : g.dies();
+                int units = !c.dieInterleave() ? g.channels() * g.chipsPerChannel()
+                        : c.independentPlaneReads() ? g.planes() : g.dies();
                 double perRead = c.timing().meanReadNs() + c.timing().channelNs(g.channelBytes(1));
-                out.add(String.format(java.util.Locale.ROOT, "4 KiB random-read ceilings: %d read units / (tR + transfer) = %.0f K IOPS;"
-                        + " firmware %d cores / %d ns = %.0f K IOPS", units, units * 1e6 / perRead,
-                        c.controllerCores(), c.commandOverheadNs(), c.controllerCores() * 1e6 / c.commandOverheadNs()));
+                out.add(String.format(java.util.Locale.ROOT, "4 KiB random-read ceilings: %d read units%s / (tR + transfer) = %.0f K IOPS; %s",
+                        units, c.dieInterleave() ? "" : " (chips: die_interleave false)", units * 1e6 / perRead,
+                        c.commandOverheadNs() == 0 ? "no firmware time per command" : String.format(java.util.Locale.ROOT,
+                                "firmware %d cores / %d ns = %.0f K IOPS", c.controllerCores(), c.commandOverheadNs(),
+                                c.controllerCores() * 1e6 / c.commandOverheadNs())));
             }
             case "hdd" -> {
                 io.stacksim.devices.hdd.HddModel m = io.stacksim.devices.hdd.HddProfile.build(p.string("dev_name", "sda"), p);

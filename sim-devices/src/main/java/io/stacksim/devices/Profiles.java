@@ -213,8 +213,9 @@ public final class Profiles {
                     d.setWriteLinkBandwidth(p.rate("write_link_bandwidth", 0));
                 }
                 try {
-                    d.setLoadCurves(p.has("read_load") ? io.stacksim.devices.latency.LoadCurve.parse(p.string("read_load", "")) : null,
-                            p.has("write_load") ? io.stacksim.devices.latency.LoadCurve.parse(p.string("write_load", "")) : null);
+                    d.setLoadCurves(p.has("read_load") ? io.stacksim.devices.latency.LoadCurve.Sized.parse(p.string("read_load", "")) : null,
+                            p.has("write_load") ? io.stacksim.devices.latency.LoadCurve.Sized.parse(p.string("write_load", "")) : null,
+                            p.doubleValue("load_scv", 1, 1, 1000));
                 } catch (IllegalArgumentException e) {
                     throw p.error("read_load", e.getMessage());
                 }

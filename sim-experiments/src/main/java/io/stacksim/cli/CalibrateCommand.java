@@ -114,7 +114,7 @@ final class CalibrateCommand implements Callable<Integer> {
         Path zero = dir.resolve("instant.yaml");
         Files.writeString(zero, Calibration.profileYaml("instant", tgt, t.devName(), t.capacity(), "", t.queueDepth(),
                 t.maxSectorsKb(), t.logicalBlock(), t.rotational(),
-                new Fit(new double[] {0, 0}, new double[] {0, 0}, 0, 4096, 1e15, 1e15, null, null), "instant device"));
+                new Fit(new double[] {0, 0}, new double[] {0, 0}, 0, 4096, 1e15, 1e15, null, null, 1), "instant device"));
         Measured hr = simulate(byName("randread-4k-qd1"), zero, t, dir);
         Measured hw = simulate(byName("randwrite-4k-qd1"), zero, t, dir);
         Measured hf = simulate(byName("flush-4k-qd1"), zero, t, dir);
@@ -127,14 +127,17 @@ final class CalibrateCommand implements Callable<Integer> {
                 wlink = Math.max(wlink, m.bwKiBps() * 1024);
             }
         }
-        double xfer4k = 4096e9 / link;
-        double[] rq = Calibration.serviceQuantiles(real.get("randread-4k-qd1"), hr.meanUs() * 1e3 + xfer4k);
-        double[] wq = Calibration.serviceQuantiles(real.get("randwrite-4k-qd1"), hw.meanUs() * 1e3 + 4096e9 / wlink);
+        // the load curves carry the size (and so the transfer): the service times are the whole device's
+        double[] rq = Calibration.serviceQuantiles(real.get("randread-4k-qd1"), hr.meanUs() * 1e3);
+        double[] wq = Calibration.serviceQuantiles(real.get("randwrite-4k-qd1"), hw.meanUs() * 1e3);
         double flush = Math.max(0, (real.get("flush-4k-qd1").syncMeanUs() - hf.syncMeanUs()) * 1e3);
         // the device as a flow-equivalent server: its throughput at depth 1 and 32, per direction
-        double[] rl = {real.get("randread-4k-qd1").iops(), real.get("randread-4k-qd32").iops()};
-        double[] wl = {real.get("randwrite-4k-qd1").iops(), real.get("randwrite-4k-qd32").iops()};
-        Fit fit = new Fit(rq, wq, flush, Math.max(t.queueDepth(), 32), link, wlink, rl, wl);
+        double[] rl = {real.get("randread-4k-qd1").iops(), real.get("randread-4k-qd32").iops(),
+            real.get("randread-128k-qd1").iops(), real.get("randread-128k-qd32").iops()};
+        double[] wl = {real.get("randwrite-4k-qd1").iops(), real.get("randwrite-4k-qd32").iops(),
+            real.get("randwrite-128k-qd1").iops(), real.get("randwrite-128k-qd32").iops()};
+        Fit fit = new Fit(rq, wq, flush, Math.max(t.queueDepth(), 32), link, wlink, rl, wl,
+                Calibration.waitScv(real.get("randread-4k-qd1"), real.get("randread-4k-qd32")));
         String name = t.devName() + "-calibrated";
         Path profile = out != null ? out : Path.of(name + ".yaml");
         String how = "direct I/O, libaio, medians of " + repeat + " runs of " + runtime + " s per job";
@@ -142,12 +145,17 @@ final class CalibrateCommand implements Callable<Integer> {
         for (int iter = 0; iter < 4; iter++) {
             write(profile, Calibration.profileYaml(name, tgt, t.devName(), t.capacity(), t.describe(), t.queueDepth(),
                     t.maxSectorsKb(), t.logicalBlock(), t.rotational(), fit, how));
-            double r = real.get("randread-4k-qd32").iops() / simulate(byName("randread-4k-qd32"), profile, t, dir).iops();
-            double w = real.get("randwrite-4k-qd32").iops() / simulate(byName("randwrite-4k-qd32"), profile, t, dir).iops();
-            if (Math.abs(r - 1) < 0.03 && Math.abs(w - 1) < 0.03) {
+            String[] matched = {"randread-4k-qd32", "randread-128k-qd32", "randwrite-4k-qd32", "randwrite-128k-qd32"};
+            double[] f = new double[4];
+            boolean close = true;
+            for (int k = 0; k < 4; k++) {
+                f[k] = real.get(matched[k]).iops() / simulate(byName(matched[k]), profile, t, dir).iops();
+                close &= Math.abs(f[k] - 1) < 0.03;
+            }
+            if (close) {
                 break;
             }
-            fit = fit.scaleLoad(r, w);
+            fit = fit.scaleLoad(f);
         }
         write(profile, Calibration.profileYaml(name, tgt, t.devName(), t.capacity(), t.describe(), t.queueDepth(),
                 t.maxSectorsKb(), t.logicalBlock(), t.rotational(), fit, how));

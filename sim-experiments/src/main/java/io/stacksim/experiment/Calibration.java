@@ -150,7 +150,8 @@ public final class Calibration {
 
     /** The fitted model. */
     public record Fit(double[] readQuantilesNs, double[] writeQuantilesNs, double flushNs, int servers,
-                      double linkBytesPerSec, double writeLinkBytesPerSec, double[] readLoad, double[] writeLoad) {
+                      double linkBytesPerSec, double writeLinkBytesPerSec, double[] readLoad, double[] writeLoad,
+                      double waitScv) {
         /** The service-time spec of a quantile list: {@code empirical:T0,..,Tn}. */
         static String spec(double[] q) {
             StringBuilder sb = new StringBuilder("empirical:");
@@ -175,17 +176,23 @@ public final class Calibration {
         /** This fit with {@code n} parallel units. */
         public Fit withServers(int n) {
             return new Fit(readQuantilesNs, writeQuantilesNs, flushNs, n, linkBytesPerSec, writeLinkBytesPerSec, readLoad,
-                    writeLoad);
+                    writeLoad, waitScv);
         }
 
-        /** This fit with the load curves' QD32 throughputs scaled by {@code r} and {@code w}. */
-        public Fit scaleLoad(double r, double w) {
+        /**
+         * This fit with the load curves' QD32 throughputs (4 KiB and 128 KiB, reads and writes)
+         * scaled by {@code f} = {r4k, r128k, w4k, w128k}.
+         */
+        public Fit scaleLoad(double[] f) {
             return new Fit(readQuantilesNs, writeQuantilesNs, flushNs, servers, linkBytesPerSec, writeLinkBytesPerSec,
-                    new double[] {readLoad[0], readLoad[1] * r}, new double[] {writeLoad[0], writeLoad[1] * w});
+                    new double[] {readLoad[0], readLoad[1] * f[0], readLoad[2], readLoad[3] * f[1]},
+                    new double[] {writeLoad[0], writeLoad[1] * f[2], writeLoad[2], writeLoad[3] * f[3]}, waitScv);
         }
 
+        /** The curves as config: 4 KiB and 128 KiB, each at depth 1 and 32. */
         static String load(double[] x) {
-            return String.format(Locale.ROOT, "1:%.0f,32:%.0f", x[0], Math.max(x[0], x[1]));
+            return String.format(Locale.ROOT, "4k@1:%.0f,32:%.0f;128k@1:%.0f,32:%.0f", x[0], Math.max(x[0], x[1]), x[2],
+                    Math.max(x[2], x[3]));
         }
     }
 
@@ -204,6 +211,49 @@ public final class Calibration {
             q[i] = i > 0 ? Math.max(v, q[i - 1]) : v;
         }
         return q;
+    }
+
+    /**
+     * The squared coefficient of variation of the waiting that load adds, from how far the tail
+     * moves against the mean between depth 1 and depth 32: the balanced hyperexponential whose
+     * p99 / mean equals (p99(32) - p99(1)) / (mean(32) - mean(1)) (1 = exponential, 4.6 x the mean).
+     */
+    public static double waitScv(Measured qd1, Measured qd32) {
+        double dm = qd32.meanUs() - qd1.meanUs();
+        double ratio = dm > 0 ? (qd32.p99Us() - qd1.p99Us()) / dm : 0;
+        if (!(ratio > p99OverMean(1))) {
+            return 1;
+        }
+        double lo = 1;
+        double hi = 1000;
+        for (int i = 0; i < 60; i++) {
+            double mid = Math.sqrt(lo * hi);
+            if (p99OverMean(mid) < ratio) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** p99 / mean of a balanced two-phase hyperexponential of squared CV {@code c}. */
+    static double p99OverMean(double c) {
+        double p1 = 0.5 * (1 + Math.sqrt((c - 1) / (c + 1)));
+        double m1 = 1 / (2 * p1);
+        double m2 = 1 / (2 * (1 - p1));
+        double lo = 0;
+        double hi = 1e4;
+        for (int i = 0; i < 100; i++) {
+            double x = (lo + hi) / 2;
+            double survive = p1 * Math.exp(-x / m1) + (1 - p1) * Math.exp(-x / m2);
+            if (survive > 0.01) {
+                lo = x;
+            } else {
+                hi = x;
+            }
+        }
+        return lo;
     }
 
     /** Parallel units by Little's law at the device: throughput x mean service time, at least 1. */
@@ -232,8 +282,10 @@ public final class Calibration {
         sb.append("source: >-\n");
         for (String line : wrap("Fitted by stacksim calibrate from fio runs on " + target + " (" + how + "). " + queueInfo
                 + " Service times: the QD1 4 KiB clat quantiles less the simulated kernel's own time per I/O;"
-                + " load: the device as a flow-equivalent server, its throughput at depth n interpolated log-log"
-                + " between the QD1 and QD32 4 KiB ones, the QD32 point matched by simulation; links: the best 128 KiB read and write throughputs; flush: fdatasync after a 4 KiB write less"
+                + " load: the device as a flow-equivalent server, its throughput at depth n and size b interpolated"
+                + " log-log between the QD1 and QD32, 4 KiB and 128 KiB random ones, the QD32 points matched by"
+                + " simulation, the waiting it adds hyperexponential with the squared CV that moves the QD32 tail as"
+                + " measured; links: the best 128 KiB read and write throughputs; flush: fdatasync after a 4 KiB write less"
                 + " the write.", 92)) {
             sb.append("  ").append(line).append('\n');
         }
@@ -251,13 +303,18 @@ public final class Calibration {
         sb.append("  write_cache: ").append(fit.flushNs() > 0).append('\n');
         sb.append("  fua: false\n");
         sb.append("  servers: ").append(fit.servers()).append('\n');
-        sb.append(String.format(Locale.ROOT, "  link_bandwidth: %.0fB/s%n", fit.linkBytesPerSec()));
-        sb.append(String.format(Locale.ROOT, "  write_link_bandwidth: %.0fB/s%n", fit.writeLinkBytesPerSec()));
+        if (fit.readLoad() != null) {
+            sb.append("  link_bandwidth: 0             # the load curves carry the size: no separate transfer\n");
+        } else {
+            sb.append(String.format(Locale.ROOT, "  link_bandwidth: %.0fB/s%n", fit.linkBytesPerSec()));
+            sb.append(String.format(Locale.ROOT, "  write_link_bandwidth: %.0fB/s%n", fit.writeLinkBytesPerSec()));
+        }
         sb.append("  link_setup: 0ns\n");
         sb.append("  command_overhead: 0ns\n");
         if (fit.readLoad() != null) {
             sb.append("  read_load: \"").append(Fit.load(fit.readLoad())).append("\"\n");
             sb.append("  write_load: \"").append(Fit.load(fit.writeLoad())).append("\"\n");
+            sb.append(String.format(Locale.ROOT, "  load_scv: %.3f%n", fit.waitScv()));
         }
         sb.append("  read_time: ").append(Fit.spec(fit.readQuantilesNs())).append('\n');
         sb.append("  write_time: ").append(Fit.spec(fit.writeQuantilesNs())).append('\n');

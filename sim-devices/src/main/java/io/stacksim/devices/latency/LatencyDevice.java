@@ -29,8 +29,9 @@ public final class LatencyDevice implements BlockDevice {
     private DeviceHost host;
     private HostLink link;
     private HostLink writeLink;
-    private LoadCurve readLoad;
-    private LoadCurve writeLoad;
+    private LoadCurve.Sized readLoad;
+    private LoadCurve.Sized writeLoad;
+    private double waitScv = 1;
     private double writeLinkBytesPerSec;
     private RandomStream random;
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
@@ -117,9 +118,22 @@ public final class LatencyDevice implements BlockDevice {
      * Makes the service time grow with the requests in service as measured ({@link LoadCurve},
      * a flow-equivalent server), per direction; null = independent of load. Before attaching.
      */
-    public void setLoadCurves(LoadCurve reads, LoadCurve writes) {
+    public void setLoadCurves(LoadCurve.Sized reads, LoadCurve.Sized writes) {
+        setLoadCurves(reads, writes, 1);
+    }
+
+    /**
+     * As above; the time load adds beyond a request's own service (its size's time at depth 1)
+     * is waiting, drawn from a balanced two-phase hyperexponential of squared coefficient of
+     * variation {@code waitScv} (1: exponential) whose mean follows the curve.
+     */
+    public void setLoadCurves(LoadCurve.Sized reads, LoadCurve.Sized writes, double waitScv) {
+        if (!(waitScv >= 1)) {
+            throw new IllegalArgumentException("load_scv must be >= 1");
+        }
         this.readLoad = reads;
         this.writeLoad = writes;
+        this.waitScv = waitScv;
     }
 
     /** Moves the request's data over the link; waiting for the link counts as device queueing. */
@@ -135,9 +149,12 @@ public final class LatencyDevice implements BlockDevice {
     private void media(Request rq) {
         ServiceTime dist = rq.op == io.stacksim.block.Op.FLUSH ? flushTime : rq.isWrite() ? writeTime : readTime;
         long t = commandOverheadNs + (rq.op.hasData() || rq.op == io.stacksim.block.Op.FLUSH ? dist.sample(random) : 0);
-        LoadCurve load = rq.op == io.stacksim.block.Op.FLUSH ? null : rq.isWrite() ? writeLoad : readLoad;
+        LoadCurve.Sized load = rq.op == io.stacksim.block.Op.FLUSH ? null : rq.isWrite() ? writeLoad : readLoad;
         if (load != null) {
-            t = commandOverheadNs + Math.round((t - commandOverheadNs) * load.multiplier(busy));
+            long own = t - commandOverheadNs;
+            double alone = load.multiplier(1, rq.bytes());
+            double wait = dist.mean() * (load.multiplier(busy, rq.bytes()) - alone);
+            t = commandOverheadNs + Math.round(own * alone + (wait > 0 ? new ServiceTime.HyperExp(wait, waitScv).sample(random) : 0));
         }
         rq.devMediaNs = t - commandOverheadNs;
         mediaBusyNs += t;

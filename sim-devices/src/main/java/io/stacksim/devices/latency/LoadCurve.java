@@ -64,6 +64,93 @@ public record LoadCurve(double[] depths, double[] iops) {
         return iops[depths.length - 1];
     }
 
+    /**
+     * Throughput curves measured at several request sizes: X(n, bytes) is interpolated log-log
+     * in the size between the two nearest measured sizes (clamped outside them), so a request's
+     * time follows both the depth and its size. Written {@code SIZE@DEPTH:IOPS,..;SIZE@..}, e.g.
+     * {@code 4k@1:11700,32:50700;128k@1:4100,32:8600}; a curve without a size serves every size.
+     *
+     * @param bytes  ascending request sizes
+     * @param curves the curve at each size
+     */
+    public record Sized(long[] bytes, LoadCurve[] curves) {
+        public Sized {
+            if (bytes.length < 1 || bytes.length != curves.length) {
+                throw new IllegalArgumentException("a sized load needs SIZE@curve entries");
+            }
+            for (int i = 1; i < bytes.length; i++) {
+                if (bytes[i] <= bytes[i - 1]) {
+                    throw new IllegalArgumentException("load-curve sizes must ascend");
+                }
+            }
+            bytes = bytes.clone();
+            curves = curves.clone();
+        }
+
+        /** Parses {@code SIZE@DEPTH:IOPS,..;..} or a plain {@code DEPTH:IOPS,..} curve. */
+        public static Sized parse(String spec) {
+            String[] parts = spec.trim().split(";");
+            long[] b = new long[parts.length];
+            LoadCurve[] c = new LoadCurve[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                String p = parts[i].trim();
+                int at = p.indexOf('@');
+                if (at < 0 && parts.length > 1) {
+                    throw new IllegalArgumentException("expected SIZE@DEPTH:IOPS,.. for each of several curves, got '" + p + "'");
+                }
+                b[i] = at < 0 ? 4096 : io.stacksim.config.Units.parseSize(p.substring(0, at).trim());
+                c[i] = LoadCurve.parse(at < 0 ? p : p.substring(at + 1));
+            }
+            return new Sized(b, c);
+        }
+
+        /** X(n) for requests of {@code size} bytes. */
+        public double throughput(int n, long size) {
+            if (bytes.length == 1 || size <= bytes[0]) {
+                return curves[0].throughput(n);
+            }
+            for (int i = 1; i < bytes.length; i++) {
+                if (size <= bytes[i]) {
+                    double f = Math.log((double) size / bytes[i - 1]) / Math.log((double) bytes[i] / bytes[i - 1]);
+                    return Math.exp((1 - f) * Math.log(curves[i - 1].throughput(n)) + f * Math.log(curves[i].throughput(n)));
+                }
+            }
+            return curves[bytes.length - 1].throughput(n);
+        }
+
+        /**
+         * The factor on a service time drawn for the smallest size at depth 1, for a request of
+         * {@code size} that starts with {@code n} in service: n X(1, smallest) / X(n, size).
+         */
+        public double multiplier(int n, long size) {
+            return Math.max(1, n) * curves[0].throughput(1) / throughput(Math.max(1, n), size);
+        }
+
+        /** True when curves at more than one size make the request size part of the time. */
+        public boolean sized() {
+            return bytes.length > 1;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Sized s && Arrays.equals(bytes, s.bytes) && Arrays.equals(curves, s.curves);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes) * 31 + Arrays.hashCode(curves);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < bytes.length; i++) {
+                sb.append(i == 0 ? "" : ";").append(bytes[i]).append('@').append(curves[i].spec());
+            }
+            return sb.toString();
+        }
+    }
+
     /** The factor on a service time that starts with {@code n} in service: n X(1) / X(n). */
     public double multiplier(int n) {
         return n <= 1 ? 1 : n * iops[0] / throughput(n);

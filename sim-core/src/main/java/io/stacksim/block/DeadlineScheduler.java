@@ -3,6 +3,7 @@ package io.stacksim.block;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.engine.Stats;
 import java.util.Comparator;
+import java.util.List;
 import java.util.TreeSet;
 
 /**
@@ -34,6 +35,10 @@ import java.util.TreeSet;
  * CONFIG_HZ = 250, the Debian and Ubuntu kernels' setting.
  */
 public final class DeadlineScheduler extends Elevator {
+    /** Registered in {@link Schedulers#ALL}; "deadline" is the kernel's elevator_alias. */
+    public static final SchedulerType TYPE = new SchedulerType("mq-deadline", List.of("deadline"),
+            iosched -> new DeadlineScheduler(Tunables.from(iosched)));
+
     /** CONFIG_HZ of the modelled kernel. */
     public static final int HZ = 250;
     private static final long JIFFY_NS = 1_000_000_000L / HZ;

@@ -1,5 +1,7 @@
 package io.stacksim.block;
 
+import java.util.List;
+
 /**
  * {@code none}: blk-mq without an elevator. Requests hold a driver tag from allocation
  * (nr_requests is the hardware depth), so they are normally issued straight to the driver, from
@@ -9,6 +11,9 @@ package io.stacksim.block;
  * no sorting, no deadline, and no request-to-request merging.
  */
 public final class NoneScheduler implements IoScheduler {
+    /** Registered in {@link Schedulers#ALL}. */
+    public static final SchedulerType TYPE = new SchedulerType("none", List.of(), iosched -> new NoneScheduler());
+
     /** blk_bio_list_merge looks at this many requests from the tail. */
     static final int LIST_MERGE_DEPTH = 8;
 

@@ -22,8 +22,8 @@ import java.util.List;
 public record QueueSettings(String scheduler, int nrRequests, int maxSectorsKb, int nomerges,
                             int readAheadKb, boolean plugging) {
 
-    /** Accepted values of {@code block.scheduler}; "deadline" is mq-deadline's alias. */
-    public static final List<String> SCHEDULERS = List.of("default", "none", "mq-deadline", "deadline", "noop");
+    /** Accepted values of {@code block.scheduler}: "default" and every registered name and alias. */
+    public static final List<String> SCHEDULERS = Schedulers.configNames();
 
     public static QueueSettings defaults() {
         return new QueueSettings("default", 0, 0, 0, 128, true);

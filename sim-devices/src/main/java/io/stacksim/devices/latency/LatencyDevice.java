@@ -1,9 +1,12 @@
 package io.stacksim.devices.latency;
 
 import io.stacksim.block.Request;
+import io.stacksim.config.ConfigNode;
 import io.stacksim.device.BlockDevice;
 import io.stacksim.device.DeviceHost;
 import io.stacksim.device.DeviceLimits;
+import io.stacksim.devices.DeviceKind;
+import io.stacksim.devices.LimitsReader;
 import io.stacksim.devices.dma.HostLink;
 import io.stacksim.engine.RandomStream;
 import io.stacksim.engine.Stats;
@@ -16,6 +19,9 @@ import java.util.ArrayDeque;
  * validation drives (one server, exponential or deterministic service).
  */
 public final class LatencyDevice implements BlockDevice {
+    /** The {@code latency} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
+    public static final DeviceKind KIND = DeviceKind.block("latency", "sda", LatencyDevice::build);
+
     private final String name;
     private final DeviceLimits limits;
     private final ServiceTime readTime;
@@ -51,6 +57,25 @@ public final class LatencyDevice implements BlockDevice {
         this.linkBytesPerSec = linkBytesPerSec;
         this.linkSetupNs = linkSetupNs;
         this.commandOverheadNs = commandOverheadNs;
+    }
+
+    /** The device a {@code kind: latency} profile describes. */
+    static LatencyDevice build(String devName, ConfigNode p) {
+        return new LatencyDevice(devName, LimitsReader.read(p),
+                service(p, "read_time"), service(p, "write_time"),
+                p.intValue("servers", 1, 1, 1 << 20),
+                p.has("link_bandwidth") && p.string("link_bandwidth", "0").equals("0") ? 0 : p.rate("link_bandwidth", 3.938e9),
+                p.duration("link_setup", 0, 1),
+                p.duration("command_overhead", 0, 1));
+    }
+
+    private static ServiceTime service(ConfigNode p, String key) {
+        String spec = p.string(key, "const:100us");
+        try {
+            return ServiceTime.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw p.error(key, e.getMessage());
+        }
     }
 
     @Override

@@ -56,6 +56,9 @@ public final class Nic implements NetworkDevice {
         this.dmaSetupNs = dmaSetupNs;
     }
 
+    /** The {@code nic} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
+    public static final io.stacksim.devices.DeviceKind KIND = io.stacksim.devices.DeviceKind.network("nic", "eth0", Nic::build);
+
     /** Builds a NIC from profile parameters ({@code kind: nic}). */
     public static Nic build(String name, ConfigNode p) {
         NetDeviceFeatures f;

@@ -4,6 +4,8 @@ import io.stacksim.block.Request;
 import io.stacksim.device.BlockDevice;
 import io.stacksim.device.DeviceHost;
 import io.stacksim.device.DeviceLimits;
+import io.stacksim.devices.DeviceKind;
+import io.stacksim.devices.LimitsReader;
 import io.stacksim.engine.Stats;
 
 /**
@@ -12,6 +14,10 @@ import io.stacksim.engine.Stats;
  * different CPUs proceed in parallel and no DMA is involved.
  */
 public final class RamDisk implements BlockDevice {
+    /** The {@code ram} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
+    public static final DeviceKind KIND = DeviceKind.block("ram", "ram0", (devName, p) -> new RamDisk(devName,
+            LimitsReader.read(p), p.rate("memory_bandwidth", 7.5e9), p.duration("per_request", 300, 1)));
+
     private final String name;
     private final DeviceLimits limits;
     private final double bytesPerNs;

@@ -5,9 +5,10 @@ import java.util.function.IntConsumer;
 /**
  * An fio ioengine driving the simulated kernel (fio's {@code struct ioengine_ops}): queue one
  * unit, commit the queued ones, reap completions. Every method is asynchronous in the
- * simulator's sense and continues on the job's task.
+ * simulator's sense and continues on the job's task. A new engine implements it and declares
+ * its {@link IoEngineType}, registered with one line in {@link IoEngines#ALL}.
  */
-sealed interface Engine permits SyncEngine, VsyncEngine, LibaioEngine, IoUringEngine, PosixAioEngine, MmapEngine {
+public interface Engine {
     /** fio_q_status values. */
     int COMPLETED = 0;
     int QUEUED = 1;

@@ -14,6 +14,10 @@ import java.util.function.IntConsumer;
  * (fio_ioring_getevents). Sync units are IORING_OP_FSYNC requests.
  */
 final class IoUringEngine implements Engine {
+    /** io_uring_enter(2) on shared submission and completion rings. */
+    static final IoEngineType TYPE = new IoEngineType("io_uring", false, true, (iodepth, direct) -> iodepth,
+            IoUringEngine::new);
+
     private final JobRunner r;
     private IoUring ring;
     /** SQEs written but not submitted, in ring order. */

@@ -126,18 +126,11 @@ public final class JobRunner {
         this.poissonRng[1] = random.stream(stream + ".poisson.write");
         this.fileRng = random.stream(stream + ".file");
         this.targets = resolveFiles(kernel.fs(), random, stream);
-        if (spec.engine().kind() == IoEngineKind.MMAP && spec.direct()) {
+        if (spec.engine().kind() == MmapEngine.TYPE && spec.direct()) {
             throw new IllegalArgumentException("job '" + spec.name() + "': ioengine=mmap with direct=1 is not modelled"
                     + " (fio would msync and madvise(DONTNEED) each block)");
         }
-        this.engine = switch (spec.engine().kind()) {
-            case SYNC, PSYNC, PVSYNC -> new SyncEngine(this, spec.engine().kind());
-            case VSYNC -> new VsyncEngine(this);
-            case LIBAIO -> new LibaioEngine(this);
-            case IO_URING -> new IoUringEngine(this);
-            case POSIXAIO -> new PosixAioEngine(this);
-            case MMAP -> new MmapEngine(this);
-        };
+        this.engine = spec.engine().kind().factory().apply(this);
         for (int i = 0; i < spec.iodepth(); i++) {
             free.add(new IoUnit());
         }
@@ -275,7 +268,7 @@ public final class JobRunner {
     /** issue_time: the unit goes to the kernel now; async engines sample slat here (io_u_queued). */
     void issued(IoUnit u) {
         u.issueNs = sim.now();
-        if (!spec.engine().kind().syncio && !u.isSync()) {
+        if (!spec.engine().kind().syncio() && !u.isSync()) {
             stats.recordSlat(u.ddir, u.issueNs - u.startNs);
         }
     }
@@ -303,7 +296,7 @@ public final class JobRunner {
         stats.recordFio(d, u.startNs, u.issueNs, now, false);
         if (logs != null && !inRamp) {
             logs.completed(now, d, u.length, u.issueNs - u.startNs, now - u.issueNs, now - u.startNs,
-                    !spec.engine().kind().syncio);
+                    !spec.engine().kind().syncio());
         }
         if (d == JobStats.WRITE) {
             wroteThisLoop = true;
@@ -337,7 +330,7 @@ public final class JobRunner {
     public void prepare(Runnable ready) {
         if (spec.reporting().logs().any()) {
             try {
-                logs = new JobLogs(spec, clone, logDir, !spec.engine().kind().syncio);
+                logs = new JobLogs(spec, clone, logDir, !spec.engine().kind().syncio());
             } catch (java.io.UncheckedIOException e) {
                 throw new io.stacksim.config.ConfigException("job '" + spec.name() + "': cannot write its log files in "
                         + logDir.toAbsolutePath() + ": " + e.getCause().getMessage());
@@ -364,7 +357,7 @@ public final class JobRunner {
                 | (spec.sync().openMode() == 2 ? OpenFile.O_DSYNC : 0);
         Runnable next = () -> openFiles(i + 1, done);
         Runnable mapped = () -> {
-            if (spec.engine().kind() == IoEngineKind.MMAP) {
+            if (spec.engine().kind() == MmapEngine.TYPE) {
                 map(t, next);
             } else {
                 next.run();
@@ -378,7 +371,7 @@ public final class JobRunner {
             }
             if (spec.cache().preRead()) {
                 preRead(t, t.offsets.start(), hinted);
-            } else if (spec.cache().invalidate() && spec.engine().kind() != IoEngineKind.MMAP) {
+            } else if (spec.cache().invalidate() && spec.engine().kind() != MmapEngine.TYPE) {
                 // td_io_open_file -> file_invalidate_cache (the mmap engine's invalidate is a
                 // madvise of a mapping that does not exist yet: nothing is dropped).
                 kernel.fadvise(task, of, t.offsets.start(), t.offsets.ioSize(), Kernel.Advice.DONTNEED, r -> hinted.run());
@@ -396,7 +389,7 @@ public final class JobRunner {
             case SEQUENTIAL -> Kernel.Advice.SEQUENTIAL;
             case RANDOM -> Kernel.Advice.RANDOM;
         };
-        if (a == null || spec.engine().kind() == IoEngineKind.MMAP) {
+        if (a == null || spec.engine().kind() == MmapEngine.TYPE) {
             k.run();
             return;
         }
@@ -678,7 +671,7 @@ public final class JobRunner {
         }
         long off = gen.next(ddir, rwSeqHit);
         if (gen.takeWrapped() && spec.cache().invalidate() && !spec.direct()
-                && spec.engine().kind() != IoEngineKind.MMAP) {
+                && spec.engine().kind() != MmapEngine.TYPE) {
             // loop_cache_invalidate: a time-based job going round again drops the cached pages.
             Target t = targets[fi];
             kernel.fadvise(task, t.open, gen.start(), gen.ioSize(), Kernel.Advice.DONTNEED, r -> place(u, ddir, fi, off));

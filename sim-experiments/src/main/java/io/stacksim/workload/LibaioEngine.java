@@ -16,6 +16,10 @@ import java.util.function.IntConsumer;
  * a sync unit waits until nothing is queued (FIO_Q_BUSY), then runs fsync(2) in place.
  */
 final class LibaioEngine implements Engine {
+    /** io_submit(2)/io_getevents(2); buffered I/O completes inside io_submit, one at a time. */
+    static final IoEngineType TYPE = new IoEngineType("libaio", false, true,
+            (iodepth, direct) -> direct ? iodepth : 1, LibaioEngine::new);
+
     private final JobRunner r;
     private final List<Iocb> pending = new ArrayList<>();
     private AioContext ctx;

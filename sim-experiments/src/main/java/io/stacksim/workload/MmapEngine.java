@@ -11,6 +11,10 @@ import java.util.function.IntConsumer;
  * user time, plus the page faults of pages not yet mapped. A sync unit is msync(MS_SYNC).
  */
 final class MmapEngine implements Engine {
+    /** memcpy to and from an mmap(2) of the file. */
+    static final IoEngineType TYPE = new IoEngineType("mmap", true, false, IoEngineType.DeviceDepth.ONE,
+            MmapEngine::new);
+
     private final JobRunner r;
 
     MmapEngine(JobRunner r) {

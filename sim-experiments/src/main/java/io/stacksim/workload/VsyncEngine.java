@@ -16,6 +16,10 @@ import java.util.function.IntConsumer;
  * with iodepth_batch_submit > 1.
  */
 final class VsyncEngine implements Engine {
+    /** readv(2)/writev(2) of adjacent I/Os gathered up to iodepth_batch (fio_vsyncio_queue). */
+    static final IoEngineType TYPE = new IoEngineType("vsync", true, true, IoEngineType.DeviceDepth.ONE,
+            VsyncEngine::new);
+
     private final JobRunner r;
     private final List<IoUnit> queued = new ArrayList<>();
     private final List<IoUnit> events = new ArrayList<>();

@@ -35,9 +35,9 @@ public final class ReplaySimulation {
     }
 
     public static RunResult run(ConfigNode root, Options o) {
-        if (!TraceReader.FORMATS.contains(o.format())) {
+        if (io.stacksim.workload.trace.TraceFormats.find(o.format()) == null) {
             throw new ConfigException("--trace-format " + o.format() + ": expected one of "
-                    + String.join(", ", TraceReader.FORMATS));
+                    + String.join(", ", io.stacksim.workload.trace.TraceFormats.names()));
         }
         if (o.depth() < 1) {
             throw new ConfigException("--depth " + o.depth() + ": expected an integer >= 1");

@@ -29,7 +29,7 @@ import java.util.List;
  *
  * <p>Requests that carry PREFLUSH or FUA go through {@link FlushMachine} (block/blk-flush.c).
  */
-public final class BlockQueue implements DeviceHost {
+public final class BlockQueue implements DeviceHost, BlockTarget {
     static final int NO_MERGE = 0;
     static final int BACK_MERGE = 1;
     static final int FRONT_MERGE = 2;
@@ -50,6 +50,7 @@ public final class BlockQueue implements DeviceHost {
     /** The kblockd worker that runs the queue asynchronously (blk_mq_run_hw_queue async). */
     final Submitter kblockd = new Submitter(44, "kworker/0:1H", 0);
 
+    private final QueueLimits limits;
     private final int maxSectors;
     private final int maxSegments;
     private final int logicalBlockSectors;
@@ -102,14 +103,11 @@ public final class BlockQueue implements DeviceHost {
         this.scheduler = scheduler;
         this.elevator = scheduler.isElevator();
         DeviceLimits lim = device.limits();
-        // block/blk-settings.c blk_validate_limits: max_sectors = min(max_hw_sectors,
-        // BLK_DEF_MAX_SECTORS_CAP = 4 MiB since 6.10) unless max_sectors_kb is set.
-        int capSectors = settings.maxSectorsKb() > 0 ? settings.maxSectorsKb() * 2 : 8192;
-        this.logicalBlockSectors = lim.logicalBlockSize() >> 9;
-        this.physicalBlockSectors = Math.max(logicalBlockSectors, lim.physicalBlockSize() >> 9);
-        int ms = Math.min(lim.maxHwSectors(), capSectors);
-        this.maxSectors = Math.max(logicalBlockSectors, ms - ms % logicalBlockSectors);
-        this.maxSegments = lim.maxSegments();
+        this.limits = QueueLimits.of(lim, settings);
+        this.logicalBlockSectors = limits.logicalBlockSize() >> 9;
+        this.physicalBlockSectors = limits.physicalBlockSize() >> 9;
+        this.maxSectors = limits.maxSectors();
+        this.maxSegments = limits.maxSegments();
         this.queueDepth = lim.tagDepth() * lim.hwQueues();
         // A SCSI device takes queue_depth commands at a time; requests beyond it hold their tags
         // and wait (scsi_mq_get_budget, scsi_dev_queue_ready).
@@ -145,8 +143,29 @@ public final class BlockQueue implements DeviceHost {
         return random;
     }
 
+    /** The device the queue drives (for the machine's composition and its statistics). */
     public BlockDevice device() {
         return device;
+    }
+
+    @Override
+    public String name() {
+        return device.name();
+    }
+
+    @Override
+    public long capacitySectors() {
+        return device.limits().capacitySectors();
+    }
+
+    @Override
+    public QueueLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public int readAheadPages() {
+        return settings.readAheadKb() / 4;
     }
 
     public IoScheduler scheduler() {
@@ -159,15 +178,6 @@ public final class BlockQueue implements DeviceHost {
 
     public DiskStats diskStats() {
         return diskStats;
-    }
-
-    /** Effective max_sectors (in 512-byte sectors). */
-    public int maxSectors() {
-        return maxSectors;
-    }
-
-    public int maxSegments() {
-        return maxSegments;
     }
 
     /** Effective nr_requests. */
@@ -217,6 +227,7 @@ public final class BlockQueue implements DeviceHost {
     // ------------------------------------------------------------------ submission
 
     /** submit_bio: the entry point of the block layer. */
+    @Override
     public void submitBio(Bio bio) {
         bio.tQueued = sim.now();
         if (bio.endSector() > device.limits().capacitySectors()) {
@@ -560,6 +571,7 @@ public final class BlockQueue implements DeviceHost {
      * When some of {@code owner}'s bios wait for a request, runs {@code then} once they all have
      * one and returns true (the submitter sleeps in blk_mq_get_tag meanwhile); else returns false.
      */
+    @Override
     public boolean whenRequestsAllocated(IoOwner owner, Runnable then) {
         if (waitHead == null || !hasWaitingBio(owner)) {
             return false;

@@ -1,6 +1,6 @@
 package io.stacksim.fs;
 
-import io.stacksim.block.BlockQueue;
+import io.stacksim.block.BlockTarget;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.engine.RandomStream;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ import java.util.Map;
  * partition).
  */
 public final class FileSystem {
-    private final BlockQueue queue;
+    private final BlockTarget bdev;
     private final int blockSize;
     private final int extentsPerFile;
     private final long firstSector;
@@ -28,8 +28,8 @@ public final class FileSystem {
     private final Map<String, SimFile> files = new LinkedHashMap<>();
     private int nextIno = 12;
 
-    public FileSystem(BlockQueue queue, ConfigNode fs, RandomStream random) {
-        this.queue = queue;
+    public FileSystem(BlockTarget bdev, ConfigNode fs, RandomStream random) {
+        this.bdev = bdev;
         this.blockSize = (int) fs.size("block_size", 4096, 512, 65536);
         if (Integer.bitCount(blockSize) != 1) {
             throw fs.error("block_size", "must be a power of two");
@@ -40,8 +40,9 @@ public final class FileSystem {
         this.nextFreeSector = firstSector;
     }
 
-    public BlockQueue queue() {
-        return queue;
+    /** The block device the files live on. */
+    public BlockTarget bdev() {
+        return bdev;
     }
 
     public int blockSize() {
@@ -50,7 +51,7 @@ public final class FileSystem {
 
     /** The device's logical block size: the O_DIRECT alignment. */
     public int logicalBlockSize() {
-        return queue.device().limits().logicalBlockSize();
+        return bdev.limits().logicalBlockSize();
     }
 
     public SimFile lookup(String name) {
@@ -59,8 +60,8 @@ public final class FileSystem {
 
     /** The whole device as a file (/dev/NAME). */
     public SimFile blockDevice() {
-        return files.computeIfAbsent("/dev/" + queue.device().name(), n -> {
-            long bytes = queue.device().limits().capacityBytes();
+        return files.computeIfAbsent("/dev/" + bdev.name(), n -> {
+            long bytes = bdev.capacityBytes();
             return new SimFile(nextIno++, n, bytes, List.of(new Extent(0, 0, bytes)), true);
         });
     }
@@ -77,7 +78,7 @@ public final class FileSystem {
         long blocks = alloc / blockSize;
         int pieces = (int) Math.min(extentsPerFile, blocks);
         List<Extent> extents = new ArrayList<>(pieces);
-        long capacity = queue.device().limits().capacitySectors();
+        long capacity = bdev.capacitySectors();
         long fileOff = 0;
         for (int i = 0; i < pieces; i++) {
             long pieceBlocks = blocks / pieces + (i < blocks % pieces ? 1 : 0);
@@ -89,7 +90,7 @@ public final class FileSystem {
             long sector = nextFreeSector;
             if (sector + (bytes >> 9) > capacity) {
                 throw new IllegalArgumentException("no space for " + name + " (" + size + " bytes) on "
-                        + queue.device().name());
+                        + bdev.name());
             }
             extents.add(new Extent(fileOff, sector, bytes));
             nextFreeSector += bytes >> 9;

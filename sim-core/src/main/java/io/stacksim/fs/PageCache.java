@@ -2,7 +2,7 @@ package io.stacksim.fs;
 
 import io.stacksim.block.Bio;
 import io.stacksim.block.BioEndIo;
-import io.stacksim.block.BlockQueue;
+import io.stacksim.block.BlockTarget;
 import io.stacksim.block.IoOwner;
 import io.stacksim.block.IoPriority;
 import io.stacksim.block.Op;
@@ -64,7 +64,7 @@ public final class PageCache {
     private static final int SWAP_CLUSTER_MAX = 32;
 
     private final Simulator sim;
-    private final BlockQueue queue;
+    private final BlockTarget bdev;
     private final VmSettings vm;
     private final int capacity;
 
@@ -118,9 +118,9 @@ public final class PageCache {
     /** Called when an inode gets its first dirty page (arms the periodic flush). */
     private Runnable inodeDirtiedHook = () -> { };
 
-    public PageCache(Simulator sim, BlockQueue queue, VmSettings vm) {
+    public PageCache(Simulator sim, BlockTarget bdev, VmSettings vm) {
         this.sim = sim;
-        this.queue = queue;
+        this.bdev = bdev;
         this.vm = vm;
         this.capacity = vm.capacityPages();
         int initial = Math.min(capacity, 1 << 14);
@@ -145,8 +145,9 @@ public final class PageCache {
         return vm;
     }
 
-    public BlockQueue queue() {
-        return queue;
+    /** The block device the cached files live on. */
+    public BlockTarget bdev() {
+        return bdev;
     }
 
     public int capacity() {
@@ -668,7 +669,7 @@ public final class PageCache {
     private void submitRead(CachedFile cf, long first, long count, IoOwner owner, int bioFlags) {
         forEachBioRun(cf, first, count, (sector, pageStart, pages) -> {
             PageBio done = new PageBio(cf, pageStart, pages, false);
-            queue.submitBio(new Bio(sector, pages << 3, Op.READ, bioFlags, IoPriority.NONE, owner, done));
+            bdev.submitBio(new Bio(sector, pages << 3, Op.READ, bioFlags, IoPriority.NONE, owner, done));
         });
     }
 
@@ -722,7 +723,7 @@ public final class PageCache {
             long n = j - i;
             forEachBioRun(cf, first, n, (sector, pageStart, np) -> {
                 PageBio done = new PageBio(cf, pageStart, np, true);
-                queue.submitBio(new Bio(sector, np << 3, Op.WRITE, bioFlags, IoPriority.NONE, owner, done));
+                bdev.submitBio(new Bio(sector, np << 3, Op.WRITE, bioFlags, IoPriority.NONE, owner, done));
             });
             i = j;
         }

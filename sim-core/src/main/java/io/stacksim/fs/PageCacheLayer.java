@@ -1,6 +1,6 @@
 package io.stacksim.fs;
 
-import io.stacksim.block.BlockQueue;
+import io.stacksim.block.BlockTarget;
 import io.stacksim.engine.Simulator;
 import io.stacksim.engine.Stats;
 
@@ -18,10 +18,10 @@ public final class PageCacheLayer {
     /**
      * @param flusher the kernel thread that runs writeback (sleeping until needed)
      */
-    public PageCacheLayer(Simulator sim, BlockQueue queue, VmSettings vm, FsCosts costs, FsContext flusher) {
-        this.cache = new PageCache(sim, queue, vm);
-        this.readahead = new Readahead(cache, queue.settings().readAheadKb() / 4, queue.maxSectors() / 8);
-        this.writeback = new Writeback(sim, cache, costs, flusher, queue.device().limits().volatileWriteCache());
+    public PageCacheLayer(Simulator sim, BlockTarget bdev, VmSettings vm, FsCosts costs, FsContext flusher) {
+        this.cache = new PageCache(sim, bdev, vm);
+        this.readahead = new Readahead(cache, bdev.readAheadPages(), bdev.limits().ioPages());
+        this.writeback = new Writeback(sim, cache, costs, flusher, bdev.limits().volatileWriteCache());
         this.buffered = new BufferedIo(cache, readahead, writeback, costs);
         this.mmap = new MmapIo(cache, readahead, writeback, costs);
     }

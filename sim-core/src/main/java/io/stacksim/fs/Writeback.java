@@ -2,7 +2,7 @@ package io.stacksim.fs;
 
 import io.stacksim.block.Bio;
 import io.stacksim.block.BioEndIo;
-import io.stacksim.block.BlockQueue;
+import io.stacksim.block.BlockTarget;
 import io.stacksim.block.IoPriority;
 import io.stacksim.block.Op;
 import io.stacksim.engine.Simulator;
@@ -49,7 +49,7 @@ public final class Writeback {
     private final PageCache cache;
     private final FsCosts costs;
     private final FsContext flusher;
-    private final BlockQueue queue;
+    private final BlockTarget bdev;
     private final boolean volatileCache;
     private final VmSettings vm;
 
@@ -81,7 +81,7 @@ public final class Writeback {
         this.cache = cache;
         this.costs = costs;
         this.flusher = flusher;
-        this.queue = cache.queue();
+        this.bdev = cache.bdev();
         this.volatileCache = volatileCache;
         this.vm = cache.settings();
         cache.onBackgroundThreshold(this::wakeBackground);
@@ -158,7 +158,7 @@ public final class Writeback {
      * blk_mq_get_tag when nr_requests are all taken, which paces writeback to the device.
      */
     private void paceFlusher() {
-        if (queue.whenRequestsAllocated(flusher, () -> flusher.wakeUp(this::flusherLoop))) {
+        if (bdev.whenRequestsAllocated(flusher, () -> flusher.wakeUp(this::flusherLoop))) {
             flusher.sleep();
         } else {
             flusherLoop();
@@ -468,7 +468,7 @@ public final class Writeback {
                     ctx.wakeUp(then);
                 }
             };
-            queue.submitBio(new Bio(0, 0, Op.WRITE, Bio.SYNC | Bio.PREFLUSH, IoPriority.NONE, ctx, end));
+            bdev.submitBio(new Bio(0, 0, Op.WRITE, Bio.SYNC | Bio.PREFLUSH, IoPriority.NONE, ctx, end));
             if (done[0]) {
                 then.run();
             } else {

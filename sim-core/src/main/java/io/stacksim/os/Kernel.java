@@ -59,10 +59,10 @@ public final class Kernel {
         this.cost = cpus.cost();
         this.fs = fs;
         this.directIo = new DirectIo(fs);
-        String dev = fs.queue().device().name();
+        String dev = fs.bdev().name();
         this.flusher = cpus.newTask("kworker/u" + 2 * cpus.count() + ":1-flush-" + dev);
         flusher.startAsleep();
-        this.pc = new PageCacheLayer(sim, fs.queue(), vm, cost.fsCosts(), flusher);
+        this.pc = new PageCacheLayer(sim, fs.bdev(), vm, cost.fsCosts(), flusher);
     }
 
     public Simulator sim() {
@@ -437,7 +437,7 @@ public final class Kernel {
      * then {@code cont} runs on its CPU. Without such a wait {@code cont} runs at once.
      */
     private void afterRequestWait(Task t, Runnable cont) {
-        if (!fs.queue().whenRequestsAllocated(t, () -> t.wake(cont))) {
+        if (!fs.bdev().whenRequestsAllocated(t, () -> t.wake(cont))) {
             cont.run();
             return;
         }

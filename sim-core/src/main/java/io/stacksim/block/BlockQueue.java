@@ -399,6 +399,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         allocated++;
         if (elevator) {
             rq.schedTag = true;
+            scheduler.prepareRequest(rq); // blk_mq_rq_ctx_init
         } else {
             rq.tag = freeTags[--freeTagCount];
         }

@@ -41,6 +41,13 @@ public interface IoScheduler {
     /** Removes and returns the next request to dispatch, or null if none should go now. */
     Request dispatch();
 
+    /**
+     * ops.prepare_request: {@code rq} was just allocated from the scheduler's tags (an
+     * elevator's only); the scheduler may attach its per-request state to {@link Request#elvPriv}.
+     */
+    default void prepareRequest(Request rq) {
+    }
+
     /** The request finished or was freed after merging into another (ops.finish_request). */
     default void completed(Request rq) {
     }

@@ -22,13 +22,15 @@ package io.stacksim.fs;
  */
 public final class MmapIo {
     private final PageCache cache;
+    private final PageIo io;
     private final Readahead readahead;
     private final Writeback writeback;
     private final FsCosts costs;
     private final long faultAroundPages;
 
-    public MmapIo(PageCache cache, Readahead readahead, Writeback writeback, FsCosts costs) {
+    MmapIo(PageCache cache, PageIo io, Readahead readahead, Writeback writeback, FsCosts costs) {
         this.cache = cache;
+        this.io = io;
         this.readahead = readahead;
         this.writeback = writeback;
         this.costs = costs;
@@ -163,7 +165,7 @@ public final class MmapIo {
                         cache.waitForMemory(() -> ctx.wakeUp(() -> fault(idx)));
                         return;
                     }
-                    cache.readPage(m.file, idx, ctx);
+                    io.readPage(m.file, idx, ctx);
                 }
             } else {
                 // In the cache but still being read (readahead in flight): a minor fault that waits.

@@ -47,6 +47,7 @@ public final class Writeback {
 
     private final Simulator sim;
     private final PageCache cache;
+    private final PageIo io;
     private final FsCosts costs;
     private final FsContext flusher;
     private final BlockTarget bdev;
@@ -76,9 +77,10 @@ public final class Writeback {
     long kupdateRuns;
     long backgroundRuns;
 
-    public Writeback(Simulator sim, PageCache cache, FsCosts costs, FsContext flusher, boolean volatileCache) {
+    Writeback(Simulator sim, PageCache cache, PageIo io, FsCosts costs, FsContext flusher, boolean volatileCache) {
         this.sim = sim;
         this.cache = cache;
+        this.io = io;
         this.costs = costs;
         this.flusher = flusher;
         this.bdev = cache.bdev();
@@ -192,7 +194,7 @@ public final class Writeback {
         int count = n;
         long cpu = count * costs.pageCacheLookupNs() + bios(pages, count) * costs.blockSubmitNs();
         ctx.computeSys(cpu, () -> {
-            cache.submitWrites(cf, pages, count, ctx, bioFlags);
+            io.submitWrites(cf, pages, count, ctx, bioFlags);
             then.run();
         });
     }
@@ -204,7 +206,7 @@ public final class Writeback {
                 b++;
             }
         }
-        return b + count / PageCache.BIO_MAX_PAGES;
+        return b + count / PageIo.BIO_MAX_PAGES;
     }
 
     // ------------------------------------------------------------------ bandwidth estimation
@@ -406,7 +408,7 @@ public final class Writeback {
         }
         long cpu = count * costs.pageCacheLookupNs() + bios(pages, count) * costs.blockSubmitNs();
         ctx.computeSys(cpu, () -> {
-            cache.submitWrites(cf, pages, count, ctx, Bio.SYNC);
+            io.submitWrites(cf, pages, count, ctx, Bio.SYNC);
             afterSubmit.run();
         });
     }
@@ -423,7 +425,7 @@ public final class Writeback {
             }
         }
         if (n > 0) {
-            cache.submitWrites(cf, pages, n, ctx, 0);
+            io.submitWrites(cf, pages, n, ctx, 0);
         }
     }
 

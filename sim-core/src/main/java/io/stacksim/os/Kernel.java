@@ -5,7 +5,6 @@ import io.stacksim.block.Op;
 import io.stacksim.block.Plug;
 import io.stacksim.engine.Simulator;
 import io.stacksim.fs.BufferedIo;
-import io.stacksim.fs.CachedFile;
 import io.stacksim.fs.DirectIo;
 import io.stacksim.fs.FileSystem;
 import io.stacksim.fs.FsCosts;
@@ -210,9 +209,9 @@ public final class Kernel {
                     exit(t, res, k);
                 };
                 if (op == Op.READ) {
-                    pc.buffered.read(t, f, offset, len, done);
+                    pc.read(t, f, offset, len, done);
                 } else {
-                    pc.buffered.write(t, f, offset, len, done);
+                    pc.write(t, f, offset, len, done);
                 }
             });
             return;
@@ -229,7 +228,7 @@ public final class Kernel {
         long work = cost.vfsCallNs() + pages * cost.dioPagePinNs() + bios * cost.blockSubmitNs();
         enter(t, sys, work, () -> {
             Runnable submit = () -> {
-                IoWait wait = new IoWait(t, k, op == Op.WRITE ? () -> pc.buffered.afterDirectWrite(f, offset, len) : null);
+                IoWait wait = new IoWait(t, k, op == Op.WRITE ? () -> pc.afterDirectWrite(f, offset, len) : null);
                 // iomap_dio_rw plugs around its bios.
                 Plug plug = Plug.start(t);
                 directIo.submit(t, f, op, offset, len, dioFlags(op), wait);
@@ -237,9 +236,9 @@ public final class Kernel {
                 afterRequestWait(t, wait::block);
             };
             if (op == Op.READ) {
-                pc.buffered.beforeDirectRead(t, f, offset, len, submit);
+                pc.beforeDirectRead(t, f, offset, len, submit);
             } else {
-                pc.buffered.beforeDirectWrite(t, f, offset, len, submit);
+                pc.beforeDirectWrite(t, f, offset, len, submit);
             }
         });
     }
@@ -258,27 +257,24 @@ public final class Kernel {
 
     private void sync(Task t, Syscall sys, OpenFile f, Ret k) {
         enter(t, sys, cost.vfsCallNs(), () -> {
-            CachedFile cf = pc.cache.state(f.file());
-            pc.writeback.fsync(t, cf, () -> exit(t, 0, k));
+            pc.fsync(t, f, () -> exit(t, 0, k));
         });
     }
 
     /** sync(2): every dirty file, then a cache flush. Counted under fsync's number. */
     public void syncAll(Task t, Ret k) {
-        enter(t, Syscall.FSYNC, cost.vfsCallNs(), () -> pc.writeback.syncAll(t, () -> exit(t, 0, k)));
+        enter(t, Syscall.FSYNC, cost.vfsCallNs(), () -> pc.syncAll(t, () -> exit(t, 0, k)));
     }
 
     /** posix_fadvise(fd, offset, len, advice), as mm/fadvise.c. */
     public void fadvise(Task t, OpenFile f, long offset, long len, Advice advice, Ret k) {
         enter(t, Syscall.FADVISE64, cost.vfsCallNs(), () -> {
-            CachedFile cf = pc.cache.state(f.file());
             long end = len == 0 ? f.file().size() : offset + len;
             long first = offset >>> VmSettings.PAGE_SHIFT;
             long last = (end + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT;
             switch (advice) {
                 case NORMAL -> {
                     f.randomHint = false;
-                    pc.readahead.state(f);
                     pc.readaheadSequential(f, false);
                 }
                 case RANDOM -> f.randomHint = true;
@@ -286,11 +282,11 @@ public final class Kernel {
                     f.randomHint = false;
                     pc.readaheadSequential(f, true);
                 }
-                case WILLNEED -> pc.forceReadahead(f, cf, first, last - first, t);
+                case WILLNEED -> pc.forceReadahead(f, first, last - first, t);
                 case DONTNEED -> {
                     // Start writeback of the range without waiting, then drop what is clean.
-                    pc.startWriteback(t, cf, first, last);
-                    pc.cache.invalidateRange(cf, first, last);
+                    pc.startWriteback(t, f, first, last);
+                    pc.invalidate(f, first, last);
                 }
                 case NOREUSE -> { }
             }
@@ -303,7 +299,7 @@ public final class Kernel {
     /** mmap(NULL, len, prot, shared ? MAP_SHARED : MAP_PRIVATE, fd, offset). */
     public void mmap(Task t, OpenFile f, long offset, long len, boolean shared, boolean writable, Consumer<Mapping> k) {
         enter(t, Syscall.MMAP, cost.vfsCallNs(), () -> {
-            Mapping m = pc.mmap.map(f, offset, len, shared, writable);
+            Mapping m = pc.map(f, offset, len, shared, writable);
             t.counters.modeSwitches++;
             t.compute(cost.modeSwitchNs(), true, () -> k.accept(m));
         });
@@ -312,20 +308,20 @@ public final class Kernel {
     /** munmap. */
     public void munmap(Task t, Mapping m, Ret k) {
         enter(t, Syscall.MUNMAP, cost.vfsCallNs() + m.pages() * cost.pageCacheLookupNs() / 16, () -> {
-            pc.mmap.unmap(m);
+            pc.unmap(m);
             exit(t, 0, k);
         });
     }
 
     /** msync(addr, len, MS_SYNC or MS_ASYNC). */
     public void msync(Task t, Mapping m, boolean sync, Ret k) {
-        enter(t, Syscall.MSYNC, cost.vfsCallNs(), () -> pc.mmap.msync(t, m, sync, () -> exit(t, 0, k)));
+        enter(t, Syscall.MSYNC, cost.vfsCallNs(), () -> pc.msync(t, m, sync, () -> exit(t, 0, k)));
     }
 
     /** madvise(MADV_NORMAL / MADV_SEQUENTIAL / MADV_RANDOM). */
     public void madvise(Task t, Mapping m, boolean sequential, boolean random, Ret k) {
         enter(t, Syscall.MADVISE, cost.vfsCallNs(), () -> {
-            pc.mmap.advise(m, sequential, random);
+            pc.madvise(m, sequential, random);
             exit(t, 0, k);
         });
     }
@@ -335,7 +331,7 @@ public final class Kernel {
      * (kernel time), then {@code then} runs in user mode. The copy itself is the caller's.
      */
     public void touch(Task t, Mapping m, long offset, long len, boolean write, Runnable then) {
-        pc.mmap.touch(t, m, offset, len, write, then);
+        pc.touch(t, m, offset, len, write, then);
     }
 
     // ------------------------------------------------------------------ libaio
@@ -384,13 +380,13 @@ public final class Kernel {
                     submitFrom(t, ctx, iocbs, next, k);
                 };
                 if (cb.op == Op.READ) {
-                    pc.buffered.read(t, cb.file, cb.offset, cb.length, done);
+                    pc.read(t, cb.file, cb.offset, cb.length, done);
                 } else {
-                    pc.buffered.write(t, cb.file, cb.offset, cb.length, done);
+                    pc.write(t, cb.file, cb.offset, cb.length, done);
                 }
                 return;
             }
-            if (pc.cache.state(cb.file.file()).nrPages() > 0) {
+            if (pc.cachedPages(cb.file.file()) > 0) {
                 // Cached pages of the range are written back (and for writes dropped) first;
                 // the submitter waits for that inside io_submit.
                 int next = j + 1;
@@ -399,9 +395,9 @@ public final class Kernel {
                     submitFrom(t, ctx, iocbs, next, k);
                 };
                 if (cb.op == Op.READ) {
-                    pc.buffered.beforeDirectRead(t, cb.file, cb.offset, cb.length, go);
+                    pc.beforeDirectRead(t, cb.file, cb.offset, cb.length, go);
                 } else {
-                    pc.buffered.beforeDirectWrite(t, cb.file, cb.offset, cb.length, go);
+                    pc.beforeDirectWrite(t, cb.file, cb.offset, cb.length, go);
                 }
                 return;
             }
@@ -420,7 +416,7 @@ public final class Kernel {
         Plug plug = Plug.start(t); // iomap_dio_rw's own plug
         directIo.submit(t, f, cb.op, cb.offset, cb.length, dioFlags(cb.op), (res, last) -> {
             if (cb.op == Op.WRITE) {
-                pc.buffered.afterDirectWrite(f, cb.offset, cb.length);
+                pc.afterDirectWrite(f, cb.offset, cb.length);
             }
             aioComplete(ctx, cb, res, last);
         });
@@ -607,7 +603,7 @@ public final class Kernel {
             cb.tSubmitted = sim.now();
             ring.inFlight++;
             OpenFile f = cb.file;
-            if (cb.op == Op.FLUSH || (f.isDirect() && pc.cache.state(f.file()).nrPages() > 0)) {
+            if (cb.op == Op.FLUSH || (f.isDirect() && pc.cachedPages(f.file()) > 0)) {
                 punt(ring, cb);
             } else if (f.isDirect()) {
                 ring.inline++;
@@ -619,7 +615,7 @@ public final class Kernel {
                 Plug plug = Plug.start(t);
                 directIo.submit(t, f, cb.op, cb.offset, cb.length, dioFlags(cb.op), (res, last) -> {
                     if (cb.op == Op.WRITE) {
-                        pc.buffered.afterDirectWrite(f, cb.offset, cb.length);
+                        pc.afterDirectWrite(f, cb.offset, cb.length);
                     }
                     uringComplete(ring, cb, res, last);
                 });
@@ -627,7 +623,7 @@ public final class Kernel {
             } else if (cb.op == Op.READ && rangeCached(f, cb.offset, cb.length)) {
                 ring.inline++;
                 int rest = left - j - 1;
-                pc.buffered.read(t, f, cb.offset, cb.length, (res, waited) -> {
+                pc.read(t, f, cb.offset, cb.length, (res, waited) -> {
                     uringComplete(ring, cb, res, waited);
                     uringSubmit(t, ring, rest, done);
                 });
@@ -646,10 +642,9 @@ public final class Kernel {
 
     /** Every page of [offset, offset+len) is in the page cache. */
     private boolean rangeCached(OpenFile f, long offset, long len) {
-        CachedFile cf = pc.cache.state(f.file());
         long end = Math.min(offset + len, f.file().size());
         for (long idx = offset >>> VmSettings.PAGE_SHIFT; (idx << VmSettings.PAGE_SHIFT) < end; idx++) {
-            if (pc.cache.find(cf, idx) < 0) {
+            if (!pc.isCached(f.file(), idx)) {
                 return false;
             }
         }
@@ -713,7 +708,7 @@ public final class Kernel {
         OpenFile f = cb.file;
         w.compute(cost.vfsCallNs(), true, () -> {
             if (cb.op == Op.FLUSH) {
-                pc.writeback.fsync(w, pc.cache.state(f.file()), () -> {
+                pc.fsync(w, f, () -> {
                     uringComplete(ring, cb, 0, w.lastIo);
                     then.run();
                 });
@@ -727,7 +722,7 @@ public final class Kernel {
                     }
                     WorkerWait wait = new WorkerWait(w, (r, last) -> {
                         if (cb.op == Op.WRITE) {
-                            pc.buffered.afterDirectWrite(f, cb.offset, cb.length);
+                            pc.afterDirectWrite(f, cb.offset, cb.length);
                         }
                         uringComplete(ring, cb, r, last);
                         then.run();
@@ -740,9 +735,9 @@ public final class Kernel {
                     });
                 };
                 if (cb.op == Op.READ) {
-                    pc.buffered.beforeDirectRead(w, f, cb.offset, cb.length, submit);
+                    pc.beforeDirectRead(w, f, cb.offset, cb.length, submit);
                 } else {
-                    pc.buffered.beforeDirectWrite(w, f, cb.offset, cb.length, submit);
+                    pc.beforeDirectWrite(w, f, cb.offset, cb.length, submit);
                 }
             } else {
                 BufferedIo.Done done = (res, waited) -> {
@@ -750,9 +745,9 @@ public final class Kernel {
                     then.run();
                 };
                 if (cb.op == Op.READ) {
-                    pc.buffered.read(w, f, cb.offset, cb.length, done);
+                    pc.read(w, f, cb.offset, cb.length, done);
                 } else {
-                    pc.buffered.write(w, f, cb.offset, cb.length, done);
+                    pc.write(w, f, cb.offset, cb.length, done);
                 }
             }
         });

@@ -85,7 +85,7 @@ class PageCacheBehaviourTest {
         RandomStream rnd = new RandomStreams(3).stream("offsets");
         long pages = 32 * MIB / 4096;
         int total = 60_000;
-        PageCache cache = h.kernel.pageCache().cache;
+        PageCache cache = h.kernel.pageCache().cache();
         h.spawn("random", t -> randomReads(h, t, f, rnd, pages, total, cache));
         h.run();
         double hitRatio = (double) cache.hits / (cache.hits + cache.misses);
@@ -123,7 +123,7 @@ class PageCacheBehaviourTest {
         // dirty_expire_centisecs = 3000: the flusher (every 5 s) writes the inode once it is 30 s old.
         assertThat(first).isBetween(30_000_000_000L, 30_100_000_000L);
         assertThat(writes.stream().mapToLong(RecordingDevice.Seen::sectors).sum()).isEqualTo(8 * MIB / 512);
-        assertThat(h.kernel.pageCache().cache.nrDirty()).isZero();
+        assertThat(h.kernel.pageCache().cache().nrDirty()).isZero();
     }
 
     @Test
@@ -132,7 +132,7 @@ class PageCacheBehaviourTest {
         KernelHarness h = machine(2_000_000, false, "page_cache", "64m");
         SimFile file = h.fs.create("flood", 256 * MIB);
         OpenFile f = new OpenFile(file, 0);
-        PageCache cache = h.kernel.pageCache().cache;
+        PageCache cache = h.kernel.pageCache().cache();
         long[] maxDirty = {0};
         h.sim.schedule(0, new io.stacksim.engine.Event() {
             @Override
@@ -145,7 +145,7 @@ class PageCacheBehaviourTest {
         });
         h.spawn("writer", t -> writeSeq(h, t, f, 0, 256 * MIB));
         h.run();
-        Writeback wb = h.kernel.pageCache().writeback;
+        Writeback wb = h.kernel.pageCache().writeback();
         assertThat(wb.throttleEvents).isPositive();
         assertThat(maxDirty[0]).isLessThanOrEqualTo(cache.dirtyThresh() + Writeback.RATELIMIT_PAGES * 2);
         assertThat(maxDirty[0]).isGreaterThan((cache.dirtyThresh() + cache.backgroundThresh()) / 2);
@@ -248,10 +248,10 @@ class PageCacheBehaviourTest {
         SimFile file = h.fs.create("churn", 16 * MIB);
         OpenFile f = new OpenFile(file, 0);
         RandomStream rnd = new RandomStreams(9).stream("churn");
-        PageCache cache = h.kernel.pageCache().cache;
+        PageCache cache = h.kernel.pageCache().cache();
         h.spawn("churn", t -> churn(h, t, f, rnd, 20_000, cache));
         h.run();
-        PageCache.Checker c = cache.checker();
+        PageCacheChecker c = cache.checker();
         assertThat(cache.pages()).isLessThanOrEqualTo(cache.capacity());
         assertThat(c.violations()).as(String.join("; ", c.messages())).isZero();
         c.finish(true);

@@ -3,7 +3,7 @@ package io.stacksim.experiment;
 import io.stacksim.config.ConfigException;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.engine.Stats;
-import io.stacksim.fs.PageCache;
+import io.stacksim.fs.PageCacheChecker;
 import io.stacksim.os.IoCounters;
 import io.stacksim.workload.JobRunner;
 import io.stacksim.workload.JobSpec;
@@ -131,7 +131,7 @@ public final class Simulation {
             throw new ConfigException(e.getMessage());
         }
         long jobsEnd = stack.sim.now();
-        PageCache.Checker checker = stack.kernel.pageCache().cache.checker();
+        PageCacheChecker checker = stack.kernel.pageCache().checker();
         if (checker != null) {
             finalSync(stack);
             checker.finish(true);

@@ -119,7 +119,7 @@ public final class Stack {
         io.stacksim.os.IoCounters.register(stats, "os.", () -> totals);
         stats.gauge("run.sim_time_s", () -> sim.now() / 1e9);
         stats.counter("run.events", sim::eventsFired);
-        io.stacksim.fs.PageCache.Checker checker = kernel.pageCache().cache.checker();
+        io.stacksim.fs.PageCacheChecker checker = kernel.pageCache().checker();
         if (checker != null) {
             checker.finish(false);
             stats.counter("check.violations", checker::violations);

@@ -1,5 +1,7 @@
 package io.stacksim.workload;
 
+import io.stacksim.os.Task;
+import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
@@ -39,5 +41,14 @@ public interface Engine {
      */
     default void getevents(int min, int max, IntConsumer k) {
         k.accept(0);
+    }
+
+    /** Threads the engine started in the job's process (their CPU use is the job's). */
+    default List<Task> threads() {
+        return List.of();
+    }
+
+    /** Puts the engine's own figures (inline and punted requests, worker threads) into {@code stats}. */
+    default void report(JobStats stats) {
     }
 }

@@ -32,6 +32,20 @@ final class IoUringEngine implements Engine {
     }
 
     @Override
+    public List<io.stacksim.os.Task> threads() {
+        return ring == null ? List.of() : ring.workerTasks();
+    }
+
+    @Override
+    public void report(JobStats stats) {
+        if (ring != null) {
+            stats.asyncInline = ring.inlineRequests();
+            stats.asyncPunted = ring.puntedRequests();
+            stats.workerThreads = ring.workers();
+        }
+    }
+
+    @Override
     public void init(Runnable k) {
         r.kernel().ioUringSetup(r.task(), r.spec().iodepth(), g -> {
             ring = g;

@@ -33,6 +33,17 @@ final class PosixAioEngine implements Engine {
     }
 
     @Override
+    public List<io.stacksim.os.Task> threads() {
+        return aio.helperTasks();
+    }
+
+    @Override
+    public void report(JobStats stats) {
+        stats.asyncPunted = stats.totalIos[0] + stats.totalIos[1];
+        stats.workerThreads = aio.threadsCreated();
+    }
+
+    @Override
     public boolean hasCommit() {
         return false;
     }

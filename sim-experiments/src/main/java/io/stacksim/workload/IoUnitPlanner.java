@@ -51,7 +51,9 @@ final class IoUnitPlanner {
         this.poissonRng[0] = random.stream(stream + ".poisson.read");
         this.poissonRng[1] = random.stream(stream + ".poisson.write");
         this.fileRng = random.stream(stream + ".file");
-        this.seqCountdown = spec.access().seqNr();
+        // init.c: td->ddir_seq_nr starts at 1, not at N, so the first I/O takes a random offset
+        // (fio 3.30+, "Fix :<nr> suffix with random read/write causing 0 initial offset").
+        this.seqCountdown = 1;
         this.rwmixDdir = spec.rw().reads ? JobStats.READ : JobStats.WRITE;
     }
 

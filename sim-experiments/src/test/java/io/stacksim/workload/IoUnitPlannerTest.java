@@ -140,6 +140,23 @@ class IoUnitPlannerTest {
         samePlanAsFio("write-hole");
     }
 
+    /** For each I/O after the first: "s" when it continues the previous one, "R" for a new offset. */
+    private static String jumps(List<Io> ios) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < ios.size(); i++) {
+            sb.append(ios.get(i).offset() == ios.get(i - 1).offset() + ios.get(i - 1).length() ? 's' : 'R');
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void rwRandreadColonNTakesANewRandomOffsetOnTheFirstIoAndThenEveryNth() {
+        List<Io> fio = fio("randread-seqnr");
+        List<Io> ours = plan(resource("randread-seqnr.fio"));
+        assertThat(jumps(fio)).startsWith("sssRsssR");
+        assertThat(jumps(ours)).isEqualTo(jumps(fio));
+    }
+
     @Test
     void theRandomMapUsesEveryBlockOfTheRegionOncePerPass() {
         List<Io> fio = fio("randmap");

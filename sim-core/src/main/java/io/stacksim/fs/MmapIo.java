@@ -1,5 +1,9 @@
 package io.stacksim.fs;
 
+import io.stacksim.block.Bio;
+
+import java.util.function.Consumer;
+
 /**
  * Memory-mapped file I/O (mm/memory.c and mm/filemap.c): page faults on first touch,
  * readahead for faults, fault-around, dirtying through shared writable mappings, msync.
@@ -78,7 +82,7 @@ public final class MmapIo {
      * {@code write}); every page that needs it faults, waiting for I/O where it must.
      * {@code then} runs on the task's CPU when all pages are accessible.
      */
-    public void touch(FsContext ctx, Mapping m, long offset, long len, boolean write, Runnable then) {
+    public void touch(FsContext ctx, Mapping m, long offset, long len, boolean write, Consumer<Bio> then) {
         if (m.unmapped) {
             throw new IllegalStateException("touch of an unmapped region");
         }
@@ -95,10 +99,12 @@ public final class MmapIo {
         private final Mapping m;
         private final long end;
         private final boolean write;
-        private final Runnable then;
+        private final Consumer<Bio> then;
         private long page;
+        /** The bio whose completion the last fault waited for (for the latency breakdown). */
+        private Bio waited;
 
-        Touch(FsContext ctx, Mapping m, long first, long end, boolean write, Runnable then) {
+        Touch(FsContext ctx, Mapping m, long first, long end, boolean write, Consumer<Bio> then) {
             this.ctx = ctx;
             this.m = m;
             this.page = first;
@@ -120,7 +126,7 @@ public final class MmapIo {
                 fault(idx);
                 return;
             }
-            then.run();
+            then.accept(waited);
         }
 
         private void fault(long idx) {
@@ -181,7 +187,7 @@ public final class MmapIo {
                 }
                 ctx.sleep();
                 cache.waitUnlocked(slot, bio -> {
-                    ctx.waitedFor(bio);
+                    waited = bio;
                     ctx.wakeUp(() -> mapAndGo(idx));
                 });
             });

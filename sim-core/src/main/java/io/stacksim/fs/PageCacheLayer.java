@@ -126,8 +126,11 @@ public final class PageCacheLayer {
         mmap.advise(m, sequential, random);
     }
 
-    /** Loads or stores over [offset, offset+len) of a mapping: faults where needed, then {@code then}. */
-    public void touch(FsContext ctx, Mapping m, long offset, long len, boolean write, Runnable then) {
+    /**
+     * Loads or stores over [offset, offset+len) of a mapping: faults where needed, then
+     * {@code then} gets the bio the last fault waited for (null if none did).
+     */
+    public void touch(FsContext ctx, Mapping m, long offset, long len, boolean write, java.util.function.Consumer<io.stacksim.block.Bio> then) {
         mmap.touch(ctx, m, offset, len, write, then);
     }
 

@@ -244,7 +244,7 @@ public final class CopyPaths {
                 return;
             }
             long n = Math.min(1 << 20, size - pos);
-            kernel.pread(t, file, pos, n, 0, r -> preRead(pos + n, then));
+            kernel.pread(t, file, pos, n, 0, (r, waited) -> preRead(pos + n, then));
         }
 
         private void setupPath(Runnable then) {
@@ -273,7 +273,7 @@ public final class CopyPaths {
             }
             long n = Math.min(c.unit(), size - off);
             switch (c.method()) {
-                case READ_WRITE -> kernel.read(t, file, n, 0, r -> check(r, () -> sockets.write(t, sock, r,
+                case READ_WRITE -> kernel.read(t, file, n, 0, (r, waited) -> check(r, () -> sockets.write(t, sock, r,
                         w -> check(w, () -> next(off + w)))));
                 case MMAP_WRITE -> kernel.mmap(t, file, off, n, true, false, (Mapping m) ->
                         sockets.writeMapped(t, sock, m, 0, n, w -> check(w, () -> next(off + w))));

@@ -122,6 +122,6 @@ public final class StdioSimulation {
             return;
         }
         long n = Math.min(1 << 20, size - pos);
-        stack.kernel.pread(t, f, pos, n, 0, r -> preRead(stack, t, f, pos + n, size, then));
+        stack.kernel.pread(t, f, pos, n, 0, (r, waited) -> preRead(stack, t, f, pos + n, size, then));
     }
 }

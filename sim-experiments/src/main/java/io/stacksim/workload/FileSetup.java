@@ -250,7 +250,7 @@ final class FileSetup {
             return;
         }
         long n = Math.min(spec.access().bs().read().max(), end - pos);
-        kernel.pread(task, buffered, pos, n, 0, r -> preRead(t, pos + n, then));
+        kernel.pread(task, buffered, pos, n, 0, (r, waited) -> preRead(t, pos + n, then));
     }
 
     /**

@@ -47,7 +47,7 @@ final class IoUringEngine implements Engine {
 
     @Override
     public void init(Runnable k) {
-        r.kernel().ioUringSetup(r.task(), r.spec().iodepth(), g -> {
+        r.kernel().uring().ioUringSetup(r.task(), r.spec().iodepth(), g -> {
             ring = g;
             k.run();
         });
@@ -80,7 +80,7 @@ final class IoUringEngine implements Engine {
             k.run();
             return;
         }
-        r.kernel().ioUringEnter(r.task(), ring, sqes.size(), 0, n -> {
+        r.kernel().uring().ioUringEnter(r.task(), ring, sqes.size(), 0, n -> {
             for (int j = 0; j < n; j++) {
                 r.issued((IoUnit) sqes.pollFirst().data);
             }
@@ -111,6 +111,6 @@ final class IoUringEngine implements Engine {
             k.accept(total);
             return;
         }
-        r.kernel().ioUringEnter(r.task(), ring, 0, min - total, x -> reap(min, max, total, k));
+        r.kernel().uring().ioUringEnter(r.task(), ring, 0, min - total, x -> reap(min, max, total, k));
     }
 }

@@ -30,7 +30,7 @@ final class LibaioEngine implements Engine {
 
     @Override
     public void init(Runnable k) {
-        r.kernel().ioSetup(r.task(), r.spec().iodepth(), c -> {
+        r.kernel().aio().ioSetup(r.task(), r.spec().iodepth(), c -> {
             ctx = c;
             k.run();
         });
@@ -75,7 +75,7 @@ final class LibaioEngine implements Engine {
         }
         List<Iocb> batch = new ArrayList<>(pending);
         pending.clear();
-        r.kernel().ioSubmit(r.task(), ctx, batch, n -> {
+        r.kernel().aio().ioSubmit(r.task(), ctx, batch, n -> {
             for (Iocb cb : batch) {
                 r.issued((IoUnit) cb.data);
             }
@@ -86,7 +86,7 @@ final class LibaioEngine implements Engine {
 
     @Override
     public void getevents(int min, int max, IntConsumer k) {
-        r.kernel().ioGetevents(r.task(), ctx, min, max, events -> {
+        r.kernel().aio().ioGetevents(r.task(), ctx, min, max, events -> {
             for (Iocb cb : events) {
                 IoUnit u = (IoUnit) cb.data;
                 u.result = cb.result;

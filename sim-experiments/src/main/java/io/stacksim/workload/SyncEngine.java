@@ -42,19 +42,18 @@ final class SyncEngine implements Engine {
         Kernel k = r.kernel();
         Task t = r.task();
         OpenFile f = r.open(u.file);
-        Kernel.Ret done = res -> {
+        Kernel.IoRet done = (res, waited) -> {
             u.result = res;
-            u.lastBio = t.lastIo;
+            u.lastBio = waited;
             r.completed(u);
             status.accept(COMPLETED);
         };
         Runnable call = () -> {
             r.issued(u);
-            t.lastIo = null;
             boolean read = u.ddir == JobStats.READ;
             switch (u.ddir) {
-                case JobStats.SYNC -> k.fsync(t, f, done);
-                case JobStats.DATASYNC -> k.fdatasync(t, f, done);
+                case JobStats.SYNC -> k.fsync(t, f, res -> done.ret(res, null));
+                case JobStats.DATASYNC -> k.fdatasync(t, f, res -> done.ret(res, null));
                 default -> {
                     switch (calls) {
                         case PREADV -> {

@@ -267,7 +267,7 @@ public final class DeadlineScheduler extends Elevator {
         }
         PerPrio pp = perPrio[prio(bio.priority)];
         Request rq = fromPos(pp, dir(bio.op), bio.endSector());
-        if (rq != null && rq.sector == bio.endSector() && q.bioMergeOk(rq, bio)) {
+        if (rq != null && rq.sector == bio.endSector() && q.merge.bioMergeOk(rq, bio)) {
             return rq;
         }
         return null;

@@ -40,7 +40,7 @@ public final class NoneScheduler implements IoScheduler {
     public boolean bioMerge(Bio bio) {
         int checked = LIST_MERGE_DEPTH;
         for (Request rq = swQueue.last(); rq != null && checked-- > 0; rq = rq.schedPrev) {
-            switch (q.attemptBioMerge(rq, bio)) {
+            switch (q.merge.attemptBioMerge(rq, bio)) {
                 case OK:
                     return true;
                 case FAILED:

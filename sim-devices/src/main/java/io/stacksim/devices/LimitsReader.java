@@ -16,15 +16,17 @@ public final class LimitsReader {
         if (Integer.bitCount(lbs) != 1) {
             throw p.error("logical_block_size", "must be a power of two");
         }
-        return new DeviceLimits(
-                capacity >> 9, lbs, pbs,
-                p.intValue("queue_depth", 32, 1, 65535),
-                p.intValue("hw_queues", 1, 1, 1024),
-                (int) (p.size("max_hw_sectors_kb", 1024, 1, 1L << 31) >> 0) * 2,
-                p.intValue("max_segments", 128, 1, 65535),
-                (int) p.size("max_segment_size", 65536, 512, 1L << 31),
-                p.bool("rotational", false),
-                p.bool("write_cache", false),
-                p.bool("fua", false));
+        return DeviceLimits.builder(capacity >> 9)
+                .logicalBlockSize(lbs)
+                .physicalBlockSize(pbs)
+                .queueDepth(p.intValue("queue_depth", 32, 1, 65535))
+                .hwQueues(p.intValue("hw_queues", 1, 1, 1024))
+                .maxHwSectors((int) (p.size("max_hw_sectors_kb", 1024, 1, 1L << 31) >> 0) * 2)
+                .maxSegments(p.intValue("max_segments", 128, 1, 65535))
+                .maxSegmentSize((int) p.size("max_segment_size", 65536, 512, 1L << 31))
+                .rotational(p.bool("rotational", false))
+                .volatileWriteCache(p.bool("write_cache", false))
+                .fua(p.bool("fua", false))
+                .build();
     }
 }

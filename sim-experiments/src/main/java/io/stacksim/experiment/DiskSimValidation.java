@@ -113,8 +113,15 @@ public final class DiskSimValidation {
         DiskSimSpec.Loaded spec = DiskSimSpec.load(c.parv());
         HddParams p = spec.params();
         Demerit.Buckets buckets = bucketsFor(c.parv());
-        DeviceLimits limits = new DeviceLimits(p.layout().capacity(), 512, 512, 1, 1, 65535, 65535, 1 << 30,
-                true, p.cache().fastWrites() != 0, p.cache().fastWrites() != 0);
+        DeviceLimits limits = DeviceLimits.builder(p.layout().capacity())
+                .queueDepth(1)
+                .maxHwSectors(65535)
+                .maxSegments(65535)
+                .maxSegmentSize(1 << 30)
+                .rotational(true)
+                .volatileWriteCache(p.cache().fastWrites() != 0)
+                .fua(p.cache().fastWrites() != 0)
+                .build();
         Replay r = new Replay(c, p, limits, buckets);
         r.run();
         Demerit.Curve sim = r.simulated.curve();

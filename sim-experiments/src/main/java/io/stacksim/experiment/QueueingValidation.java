@@ -108,7 +108,7 @@ public final class QueueingValidation {
         Simulator sim = new Simulator();
         RandomStreams streams = new RandomStreams(seed);
         ServiceTime service = ServiceTime.parse(c.service());
-        DeviceLimits limits = new DeviceLimits(1L << 40, 512, 512, 1, 1, 2048, 128, 65536, false, false, false);
+        DeviceLimits limits = DeviceLimits.builder(1L << 40).queueDepth(1).maxHwSectors(2048).build();
         LatencyDevice device = new LatencyDevice("q0", limits, service, service, 1, 0, 0, 0);
         InterruptController direct = (cpu, handler) -> sim.schedule(sim.now(), handler);
         QueueSettings qs = new QueueSettings("none", 0, 0, 2, 0, false);

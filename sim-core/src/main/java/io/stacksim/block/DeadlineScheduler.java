@@ -1,6 +1,8 @@
 package io.stacksim.block;
 
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 import io.stacksim.engine.Stats;
 import java.util.Comparator;
 import java.util.List;
@@ -36,7 +38,7 @@ import java.util.TreeSet;
  */
 public final class DeadlineScheduler extends Elevator {
     /** Registered in {@link Schedulers#ALL}; "deadline" is the kernel's elevator_alias. */
-    public static final SchedulerType TYPE = new SchedulerType("mq-deadline", List.of("deadline"),
+    public static final SchedulerType TYPE = new SchedulerType("mq-deadline", List.of("deadline"), Tunables.SECTION,
             iosched -> new DeadlineScheduler(Tunables.from(iosched)));
 
     /** CONFIG_HZ of the modelled kernel. */
@@ -56,27 +58,49 @@ public final class DeadlineScheduler extends Elevator {
      */
     public record Tunables(int readExpireMs, int writeExpireMs, int writesStarved, int fifoBatch,
                            int frontMerges, int prioAgingExpireMs, int asyncDepth) {
+        static final Tunable<Long> READ_EXPIRE = Tunable.duration("read_expire", 500_000_000L, 1_000_000L)
+                .help("a read's FIFO deadline (sysfs shows ms)");
+        static final Tunable<Long> WRITE_EXPIRE = Tunable.duration("write_expire", 5_000_000_000L, 1_000_000L)
+                .help("a write's FIFO deadline");
+        static final Tunable<Integer> WRITES_STARVED = Tunable.integer("writes_starved", 2, Integer.MIN_VALUE,
+                Integer.MAX_VALUE).help("read batches preferred before a waiting write batch must go");
+        static final Tunable<Integer> FIFO_BATCH = Tunable.integer("fifo_batch", 16, 0, Integer.MAX_VALUE)
+                .help("requests in one batch before deadlines are checked again");
+        static final Tunable<Integer> FRONT_MERGES = Tunable.integer("front_merges", 1, 0, 1)
+                .help("look up front merges in the sort tree (dd_request_merge)");
+        static final Tunable<Long> PRIO_AGING_EXPIRE = Tunable.duration("prio_aging_expire", 10_000_000_000L,
+                1_000_000L).help("a lower priority level's requests older than this go first");
+        static final Tunable<Integer> ASYNC_DEPTH = Tunable.integer("async_depth", 0, 0, Integer.MAX_VALUE)
+                .help("tags writes and asynchronous requests may use (dd_limit_depth); 0 = nr_requests");
+
+        /** mq-deadline's tunables, under {@code block.iosched}. */
+        public static final ConfigSection SECTION = ConfigSection.of("block.iosched",
+                "mq-deadline (`block.iosched` with `block.scheduler: mq-deadline`)",
+                READ_EXPIRE, WRITE_EXPIRE, WRITES_STARVED, FIFO_BATCH, FRONT_MERGES, PRIO_AGING_EXPIRE, ASYNC_DEPTH)
+                .intro("block/mq-deadline.c's sysfs tunables with the kernel's names and defaults; times are"
+                        + " jiffies at CONFIG_HZ = 250 inside, written as durations (a bare number is in ms, as"
+                        + " sysfs shows them).");
+
         public static Tunables defaults() {
-            return new Tunables(500, 5000, 2, 16, 1, 10000, 0);
+            return from(ConfigNode.emptyRoot("defaults"));
         }
 
         /** Reads {@code block.iosched}; ranges as the kernel's store functions clamp them. */
         public static Tunables from(ConfigNode s) {
-            Tunables d = defaults();
             return new Tunables(
-                    ms(s, "read_expire", d.readExpireMs),
-                    ms(s, "write_expire", d.writeExpireMs),
-                    s.intValue("writes_starved", d.writesStarved, Integer.MIN_VALUE, Integer.MAX_VALUE),
-                    s.intValue("fifo_batch", d.fifoBatch, 0, Integer.MAX_VALUE),
-                    s.intValue("front_merges", d.frontMerges, 0, 1),
-                    ms(s, "prio_aging_expire", d.prioAgingExpireMs),
-                    s.intValue("async_depth", d.asyncDepth, 0, Integer.MAX_VALUE));
+                    ms(s, READ_EXPIRE),
+                    ms(s, WRITE_EXPIRE),
+                    WRITES_STARVED.read(s),
+                    FIFO_BATCH.read(s),
+                    FRONT_MERGES.read(s),
+                    ms(s, PRIO_AGING_EXPIRE),
+                    ASYNC_DEPTH.read(s));
         }
 
-        private static int ms(ConfigNode s, String key, int def) {
-            long ns = s.duration(key, def * 1_000_000L, 1_000_000L);
+        private static int ms(ConfigNode s, Tunable<Long> t) {
+            long ns = t.read(s);
             if (ns < 0 || ns / 1_000_000L > Integer.MAX_VALUE) {
-                throw s.error(key, "must be between 0 and " + Integer.MAX_VALUE + " ms");
+                throw t.error(s, "must be between 0 and " + Integer.MAX_VALUE + " ms");
             }
             return (int) (ns / 1_000_000L);
         }

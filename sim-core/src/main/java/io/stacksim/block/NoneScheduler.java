@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class NoneScheduler implements IoScheduler {
     /** Registered in {@link Schedulers#ALL}. */
-    public static final SchedulerType TYPE = new SchedulerType("none", List.of(), iosched -> new NoneScheduler());
+    public static final SchedulerType TYPE = new SchedulerType("none", List.of(), null, iosched -> new NoneScheduler());
 
     /** blk_bio_list_merge looks at this many requests from the tail. */
     static final int LIST_MERGE_DEPTH = 8;

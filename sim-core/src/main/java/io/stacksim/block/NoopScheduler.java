@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class NoopScheduler extends Elevator {
     /** Registered in {@link Schedulers#ALL}. */
-    public static final SchedulerType TYPE = new SchedulerType("noop", List.of(), iosched -> new NoopScheduler());
+    public static final SchedulerType TYPE = new SchedulerType("noop", List.of(), null, iosched -> new NoopScheduler());
 
     private final RequestList fifo = new RequestList();
 

@@ -2,6 +2,8 @@ package io.stacksim.fs;
 
 import io.stacksim.block.BlockTarget;
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 import io.stacksim.engine.RandomStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,14 +30,25 @@ public final class FileSystem {
     private final Map<String, SimFile> files = new LinkedHashMap<>();
     private int nextIno = 12;
 
+    static final Tunable<Long> BLOCK_SIZE = Tunable.size("block_size", 4096, 512, 65536)
+            .help("file-system block size, a power of two");
+    static final Tunable<Integer> EXTENTS_PER_FILE = Tunable.integer("extents_per_file", 1, 1, 1 << 20)
+            .help("1 = contiguous files; more = each new file in that many extents with gaps (aging)");
+    static final Tunable<Long> FIRST_SECTOR = Tunable.longInteger("first_sector", 2048, 0, Long.MAX_VALUE)
+            .help("where allocation starts (2048 = a 1 MiB-aligned first partition)");
+
+    /** The {@code fs} section's tunables. */
+    public static final ConfigSection SECTION = ConfigSection.of("fs", "File system (`fs`)",
+            BLOCK_SIZE, EXTENTS_PER_FILE, FIRST_SECTOR);
+
     public FileSystem(BlockTarget bdev, ConfigNode fs, RandomStream random) {
         this.bdev = bdev;
-        this.blockSize = (int) fs.size("block_size", 4096, 512, 65536);
+        this.blockSize = (int) (long) BLOCK_SIZE.read(fs);
         if (Integer.bitCount(blockSize) != 1) {
-            throw fs.error("block_size", "must be a power of two");
+            throw BLOCK_SIZE.error(fs, "must be a power of two");
         }
-        this.extentsPerFile = fs.intValue("extents_per_file", 1, 1, 1 << 20);
-        this.firstSector = fs.longValue("first_sector", 2048, 0, Long.MAX_VALUE);
+        this.extentsPerFile = EXTENTS_PER_FILE.read(fs);
+        this.firstSector = FIRST_SECTOR.read(fs);
         this.random = random;
         this.nextFreeSector = firstSector;
     }

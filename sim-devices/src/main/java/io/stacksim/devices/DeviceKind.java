@@ -1,6 +1,7 @@
 package io.stacksim.devices;
 
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
 import io.stacksim.device.BlockDevice;
 import io.stacksim.device.NetworkDevice;
 import java.util.List;
@@ -16,9 +17,11 @@ import java.util.List;
  * @param block          builds a block device, or null for a network device
  * @param network        builds a network device, or null for a block device
  * @param derived        figures that follow from the parameters (may list none)
+ * @param params         the kind's own declared parameters (beyond {@link LimitsReader#SECTION} for
+ *                       block devices), or null for a model that has not declared them yet
  */
 public record DeviceKind(String name, String defaultDevName, BlockFactory block, NetworkFactory network,
-                         Derived derived) {
+                         Derived derived, ConfigSection params) {
     /** Builds the block device named {@code devName} from profile parameters {@code p}. */
     @FunctionalInterface
     public interface BlockFactory {
@@ -39,17 +42,22 @@ public record DeviceKind(String name, String defaultDevName, BlockFactory block,
 
     /** A block device kind without derived figures. */
     public static DeviceKind block(String name, String defaultDevName, BlockFactory factory) {
-        return new DeviceKind(name, defaultDevName, factory, null, p -> List.of());
+        return new DeviceKind(name, defaultDevName, factory, null, p -> List.of(), null);
     }
 
     /** A network device kind. */
     public static DeviceKind network(String name, String defaultDevName, NetworkFactory factory) {
-        return new DeviceKind(name, defaultDevName, null, factory, p -> List.of());
+        return new DeviceKind(name, defaultDevName, null, factory, p -> List.of(), null);
     }
 
     /** This kind with {@code figures} for {@code stacksim profiles NAME}. */
     public DeviceKind withDerived(Derived figures) {
-        return new DeviceKind(name, defaultDevName, block, network, figures);
+        return new DeviceKind(name, defaultDevName, block, network, figures, params);
+    }
+
+    /** This kind with its declared parameters. */
+    public DeviceKind withParams(ConfigSection section) {
+        return new DeviceKind(name, defaultDevName, block, network, derived, section);
     }
 
     public boolean isBlock() {

@@ -1,7 +1,7 @@
 package io.stacksim.devices;
-
 import io.stacksim.config.ConfigException;
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.Tunable;
 import io.stacksim.device.BlockDevice;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +23,16 @@ import java.util.Map;
  */
 public final class Profiles {
     private static final String DIR = "/io/stacksim/devices/profiles/";
+
+    /** The profile a {@code device} or {@code net} section starts from. */
+    public static final Tunable<String> PROFILE = Tunable.text("profile", null)
+            .range("a profile name (`stacksim profiles`), a profile .yaml, or disksim:PATH.parv")
+            .help("the device's profile; every other key of the section overrides one of its parameters");
+
+    /** The device's name in /dev, diskstats and traces; each kind has its default. */
+    public static final Tunable<String> DEV_NAME = Tunable.text("dev_name", null)
+            .shownDefault("the kind's (nvme0n1, sda, ram0, eth0)").range("a device name")
+            .help("the device's name, as in /dev, /proc/diskstats and block traces");
     private final Map<String, DeviceProfile> builtIn = new LinkedHashMap<>();
 
     private Profiles() {
@@ -125,10 +135,10 @@ public final class Profiles {
      * {@code defaultProfile}) overlaid with every other key of the section.
      */
     public BlockDevice create(ConfigNode deviceSection, String defaultProfile) {
-        String name = deviceSection.string("profile", defaultProfile);
+        String name = PROFILE.read(deviceSection, defaultProfile);
         DeviceProfile profile = lookup(name);
         ConfigNode overrides = deviceSection.copy();
-        overrides.remove("profile");
+        overrides.remove(PROFILE.name());
         deviceSection.markOpen(); // its keys are checked against the model below
         ConfigNode params = profile.parameters(overrides);
         BlockDevice dev = build(profile, params);
@@ -141,16 +151,16 @@ public final class Profiles {
      * {@code profile} (default {@code defaultProfile}), overlaid with the section's other keys.
      */
     public io.stacksim.device.NetworkDevice createNetwork(ConfigNode section, String defaultProfile) {
-        DeviceProfile profile = lookup(section.string("profile", defaultProfile));
+        DeviceProfile profile = lookup(PROFILE.read(section, defaultProfile));
         DeviceKind kind = DeviceKinds.find(profile.kind());
         if (kind == null || kind.isBlock()) {
-            throw section.error("profile", "'" + profile.name() + "' is a " + profile.kind() + " device, not a network device");
+            throw PROFILE.error(section, "'" + profile.name() + "' is a " + profile.kind() + " device, not a network device");
         }
         ConfigNode overrides = section.copy();
-        overrides.remove("profile");
+        overrides.remove(PROFILE.name());
         section.markOpen();
         ConfigNode params = profile.parameters(overrides);
-        io.stacksim.device.NetworkDevice nic = kind.network().build(params.string("dev_name", kind.defaultDevName()), params);
+        io.stacksim.device.NetworkDevice nic = kind.network().build(DEV_NAME.read(params, kind.defaultDevName()), params);
         params.checkAllUsed();
         return nic;
     }
@@ -179,6 +189,6 @@ public final class Profiles {
             throw new ConfigException(profile.origin() + ": profile '" + profile.name()
                     + "' is a network device (kind " + kind.name() + "), not a block device");
         }
-        return kind.block().build(p.string("dev_name", kind.defaultDevName()), p);
+        return kind.block().build(DEV_NAME.read(p, kind.defaultDevName()), p);
     }
 }

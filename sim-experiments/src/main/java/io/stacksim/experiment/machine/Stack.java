@@ -1,10 +1,11 @@
 package io.stacksim.experiment.machine;
-
 import io.stacksim.block.BlockQueue;
 import io.stacksim.block.IoScheduler;
 import io.stacksim.block.QueueSettings;
 import io.stacksim.block.Schedulers;
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 import io.stacksim.device.BlockDevice;
 import io.stacksim.devices.Profiles;
 import io.stacksim.engine.RandomStreams;
@@ -31,6 +32,20 @@ public final class Stack {
     /** The profile used when the config names none. */
     public static final String DEFAULT_PROFILE = "nvme-gen4";
 
+    static final Tunable<Integer> CPU_COUNT = Tunable.integer("count", 2, 1, 4096).help("CPU cores");
+
+    /** The {@code cpu} section. */
+    public static final ConfigSection CPU = ConfigSection.of("cpu", "CPUs (`cpu`)", CPU_COUNT);
+
+    /** The {@code device} section's own key. */
+    public static final ConfigSection DEVICE = ConfigSection.of("device", "The device (`device`)",
+            Profiles.PROFILE.shownDefault(DEFAULT_PROFILE), Profiles.DEV_NAME)
+            .intro("""
+                    `device.profile` names the model and its parameters; any other key under `device` overrides
+                    one of the profile's parameters (`stacksim profiles NAME` lists them all). The parameters every
+                    block device has, and those of the kinds that declare theirs, follow; the nvme, sata-ssd and hdd
+                    models' own parameters are listed by `stacksim profiles NAME`.""");
+
     public final Simulator sim = new Simulator();
     public final RandomStreams random;
     public final Stats stats = new Stats();
@@ -56,7 +71,7 @@ public final class Stack {
         this.cost = CostModel.from(root.section("os"));
         this.netCosts = NetCosts.from(root.section("os"));
         ConfigNode cpu = root.section("cpu");
-        this.cpus = new Cpus(sim, cpu.intValue("count", 2, 1, 4096), cost);
+        this.cpus = new Cpus(sim, CPU_COUNT.read(cpu), cost);
         this.device = Profiles.builtIn().create(root.section("device"), DEFAULT_PROFILE);
         ConfigNode block = root.section("block");
         QueueSettings qs = QueueSettings.from(block);
@@ -92,6 +107,15 @@ public final class Stack {
 
     /** The NIC profile used when {@code net.profile} names none. */
     public static final String DEFAULT_NIC = "nic-10g";
+
+    /** The {@code net} section's own key. */
+    public static final ConfigSection NET = ConfigSection.of("net", "The network (`net`)",
+            Profiles.PROFILE.shownDefault(DEFAULT_NIC).range("a `kind: nic` profile: nic-10g, nic-100g"),
+            Profiles.DEV_NAME)
+            .intro("""
+                    The NIC and the host's TCP, for network workloads (the section exists only for them): `net.profile`
+                    names the NIC, any other key but `tcp` overrides one of its parameters (e.g.
+                    `net.scatter_gather: false`, `net.mtu: 9000`).""");
 
     /** Starts writing the block trace of this machine's device to {@code file} (blkparse text). */
     public io.stacksim.block.trace.BlkparseWriter traceTo(java.nio.file.Path file) {

@@ -1,6 +1,7 @@
 package io.stacksim.experiment.run;
-
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 import io.stacksim.engine.Stats;
 import io.stacksim.experiment.machine.Stack;
 import io.stacksim.os.NetStack;
@@ -24,13 +25,32 @@ public final class CopySimulation {
     private CopySimulation() {
     }
 
+    static final Tunable<String> METHOD = Tunable.choice("method", "sendfile",
+            List.of("read_write", "mmap_write", "sendfile", "splice"))
+            .help("`read_write`, `mmap_write`, `sendfile`, `splice` (through a pipe sized to the unit)");
+    static final Tunable<Long> UNIT = Tunable.size("unit", 64 << 10, 1, 1L << 30)
+            .help("bytes per read/write, mmap, sendfile or splice call");
+    static final Tunable<Long> FILE_SIZE = Tunable.size("file_size", 16 << 20, 1, 1L << 40).help("the file sent");
+    static final Tunable<Boolean> WARM = Tunable.flag("warm", false).help("read the file into the page cache first");
+
+    /** The {@code workload.copy} section's tunables. */
+    public static final ConfigSection SECTION = ConfigSection.of("workload.copy",
+            "Sending a file to a socket (`workload.copy`)", METHOD, UNIT, FILE_SIZE, WARM)
+            .intro("""
+                    Instead of fio jobs: one task sends a file to a TCP socket over the `net` section's NIC by one
+                    of the classic copy paths, from its first system call to the last byte at the peer (setup, and
+                    the warm case's pre-read, excluded). Reports `copy.*` (units, mode switches, system calls and
+                    context switches per unit, CPU and DMA copies of the data next to the kernel's rule as
+                    `copy.expected.*`, throughput, CPU time). `stacksim validate copy-paths` runs the same transfers
+                    as a table. The NIC's `net.scatter_gather` decides whether sendfile and splice need a copy.""");
+
     static RunResult run(ConfigNode root, Stack stack, long seed) {
         ConfigNode section = root.section("workload").section("copy");
-        String name = section.choice("method", "sendfile", List.of("read_write", "mmap_write", "sendfile", "splice"));
+        String name = METHOD.read(section);
         CopyPaths.Method method = CopyPaths.Method.valueOf(name.toUpperCase(Locale.ROOT));
-        long unit = section.size("unit", 64 << 10, 1, 1L << 30);
-        long fileSize = section.size("file_size", 16 << 20, 1, 1L << 40);
-        boolean warm = section.bool("warm", false);
+        long unit = UNIT.read(section);
+        long fileSize = FILE_SIZE.read(section);
+        boolean warm = WARM.read(section);
         NetStack net = stack.network();
         root.checkAllUsed();
         boolean gather = net.features().scatterGather();

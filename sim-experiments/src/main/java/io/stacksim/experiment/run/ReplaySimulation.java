@@ -46,8 +46,7 @@ public final class ReplaySimulation {
         if (!(o.speed() > 0)) {
             throw new ConfigException("--speed " + o.speed() + ": expected a number > 0");
         }
-        ConfigNode runSection = root.section("run");
-        long seed = runSection.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+        long seed = Simulation.SEED.read(root.section("run"));
         Stack stack = new Stack(root, seed);
         root.section("workload").markOpen();
         root.checkAllUsed();

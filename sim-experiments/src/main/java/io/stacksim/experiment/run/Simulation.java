@@ -1,7 +1,8 @@
 package io.stacksim.experiment.run;
-
 import io.stacksim.config.ConfigException;
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 import io.stacksim.engine.Stats;
 import io.stacksim.experiment.machine.Stack;
 import io.stacksim.fs.PageCacheChecker;
@@ -33,6 +34,44 @@ public final class Simulation {
         return run(root, null, false);
     }
 
+    /** The master seed: every random stream derives from it by name. */
+    public static final Tunable<Long> SEED = Tunable.longInteger("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE)
+            .help("master seed; every random stream derives from it by name");
+
+    /** The {@code run} section. */
+    public static final ConfigSection RUN = ConfigSection.of("run", "The run (`run`)", SEED);
+
+    /** The benchmark's own user time per I/O. */
+    public static final Tunable<Long> USER_TIME_PER_IO = Tunable.duration("user_time_per_io", 400, 1)
+            .help("the benchmark's own user-space CPU per I/O (StackSim's, not fio's)");
+    static final Tunable<String> JOBS = Tunable.text("jobs", null).shownDefault("").range("a list of jobs")
+            .help("several jobs; the other `workload` keys are their defaults, as fio's `[global]`");
+
+    /** The {@code workload} section's own keys; the rest are fio's options. */
+    public static final ConfigSection WORKLOAD = ConfigSection.of("workload", "The workload (`workload`)",
+            USER_TIME_PER_IO, JOBS)
+            .intro("""
+                    One fio job, with fio's option names (below), or a list of them under `workload.jobs`; or, instead
+                    of fio jobs, a server (`workload.server`), a file sent to a socket (`workload.copy`) or a C
+                    library stream (`workload.stdio`).
+
+                    Workload options are fio's, with fio's names, syntax and defaults, read by the same code as
+                    fio job files (`stacksim fio`, see docs/fio.md for the full list): `name`, `rw`/`readwrite`
+                    (read, write, randread, randwrite, rw, randrw, with the `:N` suffix), `bs` (4k, per direction
+                    as `read,write`), `bsrange`, `bssplit`, `blockalign`, `size` (1g here; fio itself requires it),
+                    `filesize`, `nrfiles`, `offset`, `io_size`, `number_ios`, `loops`, `runtime` (seconds),
+                    `time_based`, `ramp_time`, `iodepth` and `iodepth_batch*`, `ioengine` (sync, psync, vsync,
+                    pvsync, libaio, io_uring, posixaio, mmap), `direct`/`buffered`, `sync`, `fsync`, `fdatasync`,
+                    `end_fsync`, `numjobs`, `rwmixread`/`rwmixwrite` (50), `filename` (a file name, or
+                    `/dev/<device>` for the raw device), `rate`, `rate_iops`, `rate_process`, `thinktime`
+                    (microseconds), `random_distribution`, `norandommap`, `invalidate`, `pre_read`,
+                    `fadvise_hint` (1: POSIX_FADV_RANDOM for random jobs, SEQUENTIAL otherwise, as fio does),
+                    `stonewall`, `new_group`. An option fio knows but StackSim does not simulate is an error naming
+                    its line.
+
+                    Files a job names are created laid out on the device before the run starts (fio's layout phase
+                    is not simulated).""");
+
     /**
      * Runs {@code root}. With {@code blktrace} non-null, also writes the run's block trace there
      * in blkparse text (replaced atomically when the run ends). With {@code check}, the page
@@ -50,8 +89,8 @@ public final class Simulation {
         if (w.has("stdio")) {
             return withStack(root, blktrace, check, (stack, seed) -> StdioSimulation.run(root, stack, seed));
         }
-        long userNsPerIo = w.duration("user_time_per_io", 400, 1);
-        w.remove("user_time_per_io");
+        long userNsPerIo = USER_TIME_PER_IO.read(w);
+        w.remove(USER_TIME_PER_IO.name());
         List<JobSpec> specs = jobSpecs(w);
         return run(root, specs, userNsPerIo, blktrace, check, true);
     }
@@ -82,8 +121,7 @@ public final class Simulation {
 
     /** Builds the stack from {@code root}, runs {@code body} on it, and writes the block trace if asked. */
     private static RunResult withStack(ConfigNode root, java.nio.file.Path blktrace, boolean check, OnStack body) {
-        ConfigNode runSection = root.section("run");
-        long seed = runSection.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+        long seed = SEED.read(root.section("run"));
         Stack stack = new Stack(root, seed, check);
         io.stacksim.block.trace.BlkparseWriter trace = blktrace == null ? null : stack.traceTo(blktrace);
         try {

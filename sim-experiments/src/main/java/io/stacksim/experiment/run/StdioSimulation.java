@@ -1,6 +1,7 @@
 package io.stacksim.experiment.run;
-
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 import io.stacksim.engine.Stats;
 import io.stacksim.experiment.machine.Stack;
 import io.stacksim.fs.OpenFile;
@@ -29,17 +30,37 @@ public final class StdioSimulation {
 
     private static final String FILE = "stdio.data";
 
+    static final Tunable<String> RW = Tunable.choice("rw", "read", List.of("read", "write"))
+            .help("`read` (fread) or `write` (fwrite)");
+    static final Tunable<Long> SIZE = Tunable.size("size", 64 << 20, 1, 1L << 40).help("bytes read or written");
+    static final Tunable<Long> CALL_SIZE = Tunable.size("call_size", 100, 1, 1L << 30).help("bytes per fread/fwrite call");
+    static final Tunable<Long> BUFFER = Tunable.size("buffer", 0, 0, 1L << 30)
+            .help("setvbuf size; 0 = glibc's default, st_blksize (4096) capped at BUFSIZ (8192)");
+    static final Tunable<Boolean> WARM = Tunable.flag("warm", false).help("read the file into the page cache first");
+    static final Tunable<Boolean> END_FSYNC = Tunable.flag("end_fsync", false)
+            .help("fsync after the final fflush (writes)");
+    /** The library's own work per call (the stream lock, checks, the call itself), of a locked fread/fwrite of a few bytes. */
+    static final Tunable<Long> CALL_COST = Tunable.duration("call_cost", 20, 1)
+            .help("the library's own user time per call (lock, checks) [est]");
+
+    /** The {@code workload.stdio} section's tunables. */
+    public static final ConfigSection SECTION = ConfigSection.of("workload.stdio",
+            "A C library stream (`workload.stdio`)", RW, SIZE, CALL_SIZE, BUFFER, CALL_COST, WARM, END_FSYNC)
+            .intro("""
+                    Instead of fio jobs: one task reads or writes a file with fread/fwrite through a glibc FILE
+                    stream (libio's buffering rules, see `StdioStream`). Reports `stdio.*`: library calls, the
+                    read/write system calls they became, calls per system call, system calls per MiB, throughput
+                    and CPU time, from the first call to the final fflush (and fsync).""");
+
     static RunResult run(ConfigNode root, Stack stack, long seed) {
         ConfigNode section = root.section("workload").section("stdio");
-        boolean write = section.choice("rw", "read", List.of("read", "write")).equals("write");
-        long size = section.size("size", 64 << 20, 1, 1L << 40);
-        long call = section.size("call_size", 100, 1, 1L << 30);
-        int buffer = (int) section.size("buffer", 0, 0, 1L << 30);
-        boolean warm = section.bool("warm", false);
-        boolean endFsync = section.bool("end_fsync", false);
-        // The library's own work per call (the stream lock, checks, the call itself): 20 ns [est],
-        // the order of a locked fread/fwrite of a few bytes on a current core.
-        long callNs = section.duration("call_cost", 20, 1);
+        boolean write = RW.read(section).equals("write");
+        long size = SIZE.read(section);
+        long call = CALL_SIZE.read(section);
+        int buffer = (int) (long) BUFFER.read(section);
+        boolean warm = WARM.read(section);
+        boolean endFsync = END_FSYNC.read(section);
+        long callNs = CALL_COST.read(section);
         root.checkAllUsed();
 
         stack.fs.create(FILE, size);

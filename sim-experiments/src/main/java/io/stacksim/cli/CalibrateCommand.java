@@ -2,10 +2,10 @@ package io.stacksim.cli;
 
 import io.stacksim.config.ConfigException;
 import io.stacksim.config.ConfigNode;
-import io.stacksim.experiment.Calibration;
-import io.stacksim.experiment.Calibration.Fit;
-import io.stacksim.experiment.Calibration.Job;
-import io.stacksim.experiment.Calibration.Measured;
+import io.stacksim.experiment.validation.Calibration;
+import io.stacksim.experiment.validation.Calibration.Fit;
+import io.stacksim.experiment.validation.Calibration.Job;
+import io.stacksim.experiment.validation.Calibration.Measured;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

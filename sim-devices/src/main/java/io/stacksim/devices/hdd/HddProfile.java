@@ -25,6 +25,9 @@ import java.util.Locale;
  * completion overhead.
  */
 public final class HddProfile {
+    /** The {@code hdd} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
+    public static final io.stacksim.devices.DeviceKind KIND = io.stacksim.devices.DeviceKind.block("hdd", "sda", HddProfile::build).withDerived(p -> build(p.string("dev_name", "sda"), p).params().describe().lines().toList());
+
     private HddProfile() {
     }
 

@@ -1,9 +1,14 @@
 package io.stacksim.devices.latency;
 
 import io.stacksim.block.Request;
+import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 import io.stacksim.device.BlockDevice;
 import io.stacksim.device.DeviceHost;
 import io.stacksim.device.DeviceLimits;
+import io.stacksim.devices.DeviceKind;
+import io.stacksim.devices.LimitsReader;
 import io.stacksim.devices.dma.HostLink;
 import io.stacksim.engine.RandomStream;
 import io.stacksim.engine.Stats;
@@ -16,6 +21,42 @@ import java.util.ArrayDeque;
  * validation drives (one server, exponential or deterministic service).
  */
 public final class LatencyDevice implements BlockDevice {
+    static final Tunable<String> READ_TIME = Tunable.text("read_time", "const:100us")
+            .range("const:T, exp:MEAN, erlang:K:MEAN, uniform:LO:HI, lognormal:MEAN:CV, h2:MEAN:SCV, empirical:T0,..,Tn")
+            .help("media time of a read, drawn from the distribution");
+    static final Tunable<String> WRITE_TIME = Tunable.text("write_time", "const:100us")
+            .range("as read_time").help("media time of a write");
+    static final Tunable<Integer> SERVERS = Tunable.integer("servers", 1, 1, 1 << 20)
+            .help("parallel units; a request waits in arrival order for a free one");
+    static final Tunable<Double> LINK_BANDWIDTH = Tunable.rate("link_bandwidth", 3.938e9)
+            .range("a rate, or 0 for no transfer time").help("host-link bandwidth: reads transfer after the media"
+                    + " work, writes before it");
+    static final Tunable<Long> LINK_SETUP = Tunable.duration("link_setup", 0, 1)
+            .help("set-up time of each transfer on the link");
+    static final Tunable<Long> COMMAND_OVERHEAD = Tunable.duration("command_overhead", 0, 1)
+            .help("controller time per command before the media work");
+    static final Tunable<String> FLUSH_TIME = Tunable.text("flush_time", "")
+            .range("as read_time; empty = write_time").help("time of a cache flush");
+    static final Tunable<Double> WRITE_LINK_BANDWIDTH = Tunable.rate("write_link_bandwidth", 0)
+            .range("a rate, or 0 for the same link as reads").help("host-to-device direction's own bandwidth");
+    static final Tunable<String> READ_LOAD = Tunable.text("read_load", "")
+            .range("DEPTH:IOPS,.. or SIZE@DEPTH:IOPS,..;SIZE@..; empty = none")
+            .help("reads as a flow-equivalent server: the measured throughput at each depth (and size)");
+    static final Tunable<String> WRITE_LOAD = Tunable.text("write_load", "").range("as read_load")
+            .help("writes as a flow-equivalent server");
+    static final Tunable<Double> LOAD_SCV = Tunable.number("load_scv", 1, 1, 1000)
+            .help("squared CV of the waiting that load adds (hyperexponential; 1 = exponential)");
+
+    /** The {@code latency} kind's own parameters. */
+    public static final ConfigSection PARAMS = ConfigSection.of("device", "`kind: latency` devices (`device`)",
+            READ_TIME, WRITE_TIME, SERVERS, LINK_BANDWIDTH, LINK_SETUP, COMMAND_OVERHEAD, FLUSH_TIME,
+            WRITE_LINK_BANDWIDTH, READ_LOAD, WRITE_LOAD, LOAD_SCV)
+            .intro("A device whose media time is drawn from a distribution, served by `servers` parallel units in"
+                    + " arrival order, with the data crossing a host link.");
+
+    /** The {@code latency} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
+    public static final DeviceKind KIND = DeviceKind.block("latency", "sda", LatencyDevice::build).withParams(PARAMS);
+
     private final String name;
     private final DeviceLimits limits;
     private final ServiceTime readTime;
@@ -64,6 +105,40 @@ public final class LatencyDevice implements BlockDevice {
         this.linkBytesPerSec = linkBytesPerSec;
         this.linkSetupNs = linkSetupNs;
         this.commandOverheadNs = commandOverheadNs;
+    }
+
+    /** The device a {@code kind: latency} profile describes. */
+    static LatencyDevice build(String devName, ConfigNode p) {
+        ServiceTime write = service(p, WRITE_TIME);
+        LatencyDevice d = new LatencyDevice(devName, LimitsReader.read(p),
+                service(p, READ_TIME), write, FLUSH_TIME.read(p).isEmpty() ? write : service(p, FLUSH_TIME),
+                SERVERS.read(p),
+                LINK_BANDWIDTH.isSet(p) && p.string(LINK_BANDWIDTH.name(), "0").equals("0") ? 0 : LINK_BANDWIDTH.read(p),
+                LINK_SETUP.read(p),
+                COMMAND_OVERHEAD.read(p));
+        double wl = !WRITE_LINK_BANDWIDTH.isSet(p) || p.string(WRITE_LINK_BANDWIDTH.name(), "0").equals("0") ? 0
+                : WRITE_LINK_BANDWIDTH.read(p);
+        d.setWriteLinkBandwidth(wl);
+        d.setLoadCurves(load(p, READ_LOAD), load(p, WRITE_LOAD), LOAD_SCV.read(p));
+        return d;
+    }
+
+    private static LoadCurve.Sized load(ConfigNode p, Tunable<String> t) {
+        String spec = t.read(p);
+        try {
+            return spec.isEmpty() ? null : LoadCurve.Sized.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw t.error(p, e.getMessage());
+        }
+    }
+
+    private static ServiceTime service(ConfigNode p, Tunable<String> t) {
+        String spec = t.read(p);
+        try {
+            return ServiceTime.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw t.error(p, e.getMessage());
+        }
     }
 
     @Override

@@ -44,15 +44,15 @@ public record SsdConfig(FlashGeometry geometry, NandTiming timing, boolean indep
         FlashGeometry geo;
         try {
             geo = new FlashGeometry(
-                    p.intValue("channels", 8, 1, 256),
-                    p.intValue("chips_per_channel", 4, 1, 64),
-                    p.intValue("dies_per_chip", 1, 1, 16),
-                    p.intValue("planes_per_die", 2, 1, 16),
-                    p.intValue("blocks_per_plane", 1024, 4, 1 << 20),
-                    p.intValue("pages_per_block", 256, 1, 1 << 16),
-                    (int) p.size("page_size", 16384, 512, 1 << 20),
-                    (int) p.size("spare_size", 0, 0, 1 << 16),
-                    (int) p.size("mapping_unit", 4096, 512, 1 << 20));
+                    SsdParams.CHANNELS.read(p),
+                    SsdParams.CHIPS.read(p),
+                    SsdParams.DIES.read(p),
+                    SsdParams.PLANES.read(p),
+                    SsdParams.BLOCKS.read(p),
+                    SsdParams.PAGES.read(p),
+                    (int) (long) SsdParams.PAGE_SIZE.read(p),
+                    (int) (long) SsdParams.SPARE_SIZE.read(p),
+                    (int) (long) SsdParams.MAPPING_UNIT.read(p));
         } catch (IllegalArgumentException e) {
             throw p.error("channels", e.getMessage());
         }
@@ -61,49 +61,49 @@ public record SsdConfig(FlashGeometry geometry, NandTiming timing, boolean indep
         Suspension suspension;
         GcPolicy gc;
         try {
-            retry = new ReadRetry(p.doubleValue("read_retry_share", 0, 0, 1), p.doubleValue("read_retry_mean_steps", 2, 1, 64),
-                    p.intValue("read_retry_max_steps", 8, 1, 64), p.duration("read_retry_step_overhead", 2_000, 1));
-            suspension = new Suspension(p.bool("program_suspend", false), p.bool("erase_suspend", false),
-                    p.duration("t_suspend", 20_000, 1), p.duration("t_resume", 5_000, 1), p.intValue("max_suspends", 4, 0, 1000),
-                    p.duration("suspend_min_remaining", 0, 1));
+            retry = new ReadRetry(SsdParams.RETRY_SHARE.read(p), SsdParams.RETRY_MEAN.read(p),
+                    SsdParams.RETRY_MAX.read(p), SsdParams.RETRY_OVERHEAD.read(p));
+            suspension = new Suspension(SsdParams.PROGRAM_SUSPEND.read(p), SsdParams.ERASE_SUSPEND.read(p),
+                    SsdParams.T_SUSPEND.read(p), SsdParams.T_RESUME.read(p), SsdParams.MAX_SUSPENDS.read(p),
+                    SsdParams.SUSPEND_MIN_REMAINING.read(p));
         } catch (IllegalArgumentException e) {
             throw p.error("read_retry_share", e.getMessage());
         }
         try {
-            gc = GcPolicy.parse(p.string("gc_policy", "greedy"));
+            gc = GcPolicy.parse(SsdParams.GC_POLICY.read(p));
         } catch (IllegalArgumentException e) {
             throw p.error("gc_policy", e.getMessage());
         }
-        String state = p.choice("initial_state", "full", List.of("empty", "full", "steady"));
+        String state = SsdParams.INITIAL_STATE.read(p);
         long logical = lim.capacityBytes() / geo.mappingUnit();
         int maxCmd = (int) (((long) lim.maxHwSectors() << 9) / geo.mappingUnit()) + 1;
         return new SsdConfig(geo, timing,
-                p.bool("independent_plane_reads", false),
-                p.bool("multi_plane_reads", true),
+                SsdParams.INDEPENDENT_PLANE_READS.read(p),
+                SsdParams.MULTI_PLANE_READS.read(p),
                 retry, suspension,
-                p.bool("die_interleave", true),
-                p.intValue("controller_cores", 1, 1, 64),
-                p.duration("command_overhead", 5_000, 1),
-                (int) (p.size("write_buffer", 8L << 20, 0, 1L << 34) / geo.mappingUnit()),
+                SsdParams.DIE_INTERLEAVE.read(p),
+                SsdParams.CORES.read(p),
+                SsdParams.COMMAND_OVERHEAD.read(p),
+                (int) (SsdParams.WRITE_BUFFER.read(p) / geo.mappingUnit()),
                 maxCmd,
-                (int) (p.size("read_prefetch", 0, 0, 64L << 20) / geo.mappingUnit()),
-                p.intValue("seq_detect", 2, 1, 64),
-                (int) (p.size("read_cache", 1L << 20, 0, 1L << 30) / geo.mappingUnit()),
+                (int) (SsdParams.READ_PREFETCH.read(p) / geo.mappingUnit()),
+                SsdParams.SEQ_DETECT.read(p),
+                (int) (SsdParams.READ_CACHE.read(p) / geo.mappingUnit()),
                 lim.volatileWriteCache(),
-                p.bool("gc_copyback", false),
-                p.intValue("gc_threshold", 2, 2, 1 << 20),
+                SsdParams.GC_COPYBACK.read(p),
+                SsdParams.GC_THRESHOLD.read(p),
                 gc,
                 PageMappedFtl.InitialState.valueOf(state.toUpperCase(Locale.ROOT)),
-                p.doubleValue("precondition_passes", 2, 0, 100),
+                SsdParams.PRECONDITION_PASSES.read(p),
                 logical);
     }
 
     /** Reads {@code cell_type} and the per-page-type read and program times. */
     static NandTiming timing(ConfigNode p) {
-        String cell = p.choice("cell_type", "slc", List.of("slc", "mlc", "tlc", "qlc"));
+        String cell = SsdParams.CELL_TYPE.read(p);
         int bits = List.of("slc", "mlc", "tlc", "qlc").indexOf(cell) + 1;
-        long tR = p.duration("t_read", 50_000, 1);
-        long tProg = p.duration("t_prog", 500_000, 1);
+        long tR = SsdParams.T_READ.read(p);
+        long tProg = SsdParams.T_PROG.read(p);
         long[] read = new long[bits];
         long[] prog = new long[bits];
         for (int i = 0; i < bits; i++) {
@@ -115,8 +115,8 @@ public record SsdConfig(FlashGeometry geometry, NandTiming timing, boolean indep
             p.duration("t_read_" + NandTiming.TYPES[i], tR, 1);
             p.duration("t_prog_" + NandTiming.TYPES[i], tProg, 1);
         }
-        return new NandTiming(read, prog, p.duration("t_erase", 3_500_000, 1), p.rate("channel_rate", 800e6),
-                p.duration("nand_command", 0, 1));
+        return new NandTiming(read, prog, SsdParams.T_ERASE.read(p), SsdParams.CHANNEL_RATE.read(p),
+                SsdParams.NAND_COMMAND.read(p));
     }
 
     /** Over-provisioning: raw capacity over user capacity, minus one. */

@@ -428,46 +428,70 @@ public final class PageMappedFtl {
     /** Greedy collection until the plane has {@code gcThreshold} free blocks again. */
     private void collect(int plane) {
         inGc = true;
-        int die = plane / planesPerDie;
         while (freeCount[plane] < gcThreshold) {
-            int victim = pickVictim(plane);
-            if (victim < 0 || validCount[victim] >= upb) {
-                throw new IllegalStateException("plane " + plane + ": no block with invalid data to collect");
-            }
-            bucketRemove(victim);
-            long[] bits = validBits[victim] != null ? validBits[victim] : materialiseInitialBits(victim);
-            int moved = 0;
-            int pagesRead = 0;
-            for (int page = 0; page < g.pagesPerBlock(); page++) {
-                boolean any = false;
-                for (int s = 0; s < upp; s++) {
-                    int off = page * upp + s;
-                    if ((bits[off >>> 6] & (1L << off)) != 0) {
-                        int lpn = lpnAt(victim, off);
-                        int to = allocate(plane);
-                        place(lpn, to);
-                        moved++;
-                        any = true;
-                    }
-                }
-                if (any) {
-                    pagesRead++;
-                }
-            }
-            validCount[victim] = 0;
-            Arrays.fill(bits, 0);
-            state[victim] = FREE;
-            writePtr[victim] = 0;
-            freeStack[plane][freeCount[plane]++] = victim;
-            gcUnits += moved;
-            erases++;
-            collections++;
-            debtReadPages[die] += pagesRead;
-            debtUnits[die] += moved;
-            debtProgramPages[die] += (moved + upp - 1) / upp;
-            debtErases[die]++;
+            collectOne(plane, true);
         }
         inGc = false;
+    }
+
+    /**
+     * Background garbage collection: while the die is idle, collects one victim of
+     * {@code plane} if the plane has at most {@code freeBelow} free blocks and a victim with
+     * invalid data. Returns true if it collected (the NAND work is added to the die's GC debt).
+     */
+    public boolean collectInBackground(int plane, int freeBelow) {
+        if (inGc || freeCount[plane] > freeBelow) {
+            return false;
+        }
+        inGc = true;
+        boolean done = collectOne(plane, false);
+        inGc = false;
+        return done;
+    }
+
+    /** Moves one victim's valid units to the plane's frontier and erases it. */
+    private boolean collectOne(int plane, boolean mustFind) {
+        int die = plane / planesPerDie;
+        int victim = pickVictim(plane);
+        if (victim < 0 || validCount[victim] >= upb) {
+            if (!mustFind) {
+                return false;
+            }
+            throw new IllegalStateException("plane " + plane + ": no block with invalid data to collect");
+        }
+        bucketRemove(victim);
+        long[] bits = validBits[victim] != null ? validBits[victim] : materialiseInitialBits(victim);
+        int moved = 0;
+        int pagesRead = 0;
+        for (int page = 0; page < g.pagesPerBlock(); page++) {
+            boolean any = false;
+            for (int s = 0; s < upp; s++) {
+                int off = page * upp + s;
+                if ((bits[off >>> 6] & (1L << off)) != 0) {
+                    int lpn = lpnAt(victim, off);
+                    int to = allocate(plane);
+                    place(lpn, to);
+                    moved++;
+                    any = true;
+                }
+            }
+            if (any) {
+                pagesRead++;
+            }
+        }
+        validCount[victim] = 0;
+        Arrays.fill(bits, 0);
+        state[victim] = FREE;
+        writePtr[victim] = 0;
+        freeStack[plane][freeCount[plane]++] = victim;
+        gcUnits += moved;
+        erases++;
+        collections++;
+        debtReadPages[die] += pagesRead;
+        debtUnits[die] += moved;
+        debtProgramPages[die] += (moved + upp - 1) / upp;
+        debtErases[die]++;
+        return true;
     }
 
     private int pickVictim(int plane) {

@@ -36,7 +36,7 @@ public record SsdConfig(FlashGeometry geometry, NandTiming timing, boolean indep
                         boolean multiPlaneReads, ReadRetry readRetry, Suspension suspension, boolean dieInterleave,
                         int controllerCores, long commandOverheadNs, int writeBufferUnits, int maxCommandUnits,
                         int prefetchUnits, int seqDetect, int readCacheUnits,
-                        boolean volatileCache, boolean gcCopyback, int gcThreshold, GcPolicy gcPolicy,
+                        boolean volatileCache, boolean gcCopyback, int gcThreshold, int bgGcThreshold, GcPolicy gcPolicy,
                         PageMappedFtl.InitialState initialState, double preconditionPasses, long logicalUnits) {
 
     /** Reads the SSD parameters; {@code lim} gives capacity, cache and the largest command. */
@@ -92,6 +92,7 @@ public record SsdConfig(FlashGeometry geometry, NandTiming timing, boolean indep
                 lim.volatileWriteCache(),
                 SsdParams.GC_COPYBACK.read(p),
                 SsdParams.GC_THRESHOLD.read(p),
+                SsdParams.BG_GC_THRESHOLD.read(p),
                 gc,
                 PageMappedFtl.InitialState.valueOf(state.toUpperCase(Locale.ROOT)),
                 SsdParams.PRECONDITION_PASSES.read(p),

@@ -65,6 +65,8 @@ public final class SsdParams {
     static final Tunable<Boolean> GC_COPYBACK = Tunable.flag("gc_copyback", false).help("GC moves data with copy-back");
     static final Tunable<Integer> GC_THRESHOLD = Tunable.integer("gc_threshold", 2, 2, 1 << 20)
             .help("free blocks per plane below which GC runs");
+    static final Tunable<Integer> BG_GC_THRESHOLD = Tunable.integer("bg_gc_threshold", 0, 0, 1 << 20)
+            .help("an idle die collects ahead while a plane has at most this many free blocks; 0 = off");
     static final Tunable<String> GC_POLICY = Tunable.text("gc_policy", "greedy")
             .range("greedy, cost-benefit, random, d-choices:D, windowed:W, fifo").help("GC victim choice");
     static final Tunable<String> INITIAL_STATE = Tunable.choice("initial_state", "full", List.of("empty", "full", "steady"))
@@ -85,7 +87,7 @@ public final class SsdParams {
             T_ERASE, CHANNEL_RATE, NAND_COMMAND, INDEPENDENT_PLANE_READS, MULTI_PLANE_READS, RETRY_SHARE, RETRY_MEAN,
             RETRY_MAX, RETRY_OVERHEAD, PROGRAM_SUSPEND, ERASE_SUSPEND, T_SUSPEND, T_RESUME, MAX_SUSPENDS,
             SUSPEND_MIN_REMAINING, DIE_INTERLEAVE, CORES, COMMAND_OVERHEAD, WRITE_BUFFER, READ_PREFETCH, SEQ_DETECT,
-            READ_CACHE, GC_COPYBACK, GC_THRESHOLD, GC_POLICY, INITIAL_STATE, PRECONDITION_PASSES)
+            READ_CACHE, GC_COPYBACK, GC_THRESHOLD, BG_GC_THRESHOLD, GC_POLICY, INITIAL_STATE, PRECONDITION_PASSES)
             .intro("`t_read_lsb`, `t_read_csb`, `t_read_msb`, `t_read_tsb` and `t_prog_lsb` .. `t_prog_tsb` set a"
                     + " page type's own tR and tPROG (default: `t_read`, `t_prog`).");
 }

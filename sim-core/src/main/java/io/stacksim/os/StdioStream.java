@@ -148,7 +148,7 @@ public final class StdioStream {
             filled += (int) n;
             task.compute(userNs(n), false, () -> {
                 if (filled == bufSize) {
-                    flushBuffer(r -> writeMore(left - n, total, k));
+                    flushBuffer((r, waited) -> writeMore(left - n, total, k));
                 } else {
                     writeMore(left - n, total, k);
                 }
@@ -156,7 +156,7 @@ public final class StdioStream {
             return;
         }
         if (filled == bufSize) {
-            flushBuffer(r -> writeMore(left, total, k));
+            flushBuffer((r, waited) -> writeMore(left, total, k));
             return;
         }
         // Empty buffer and at least a buffer's worth left: write whole blocks directly.
@@ -164,16 +164,16 @@ public final class StdioStream {
         settle(() -> kernel.write(task, file, direct, 0, (r, waited) -> writeMore(left - direct, total, k)));
     }
 
-    private void flushBuffer(Kernel.Ret k) {
+    private void flushBuffer(Kernel.IoRet k) {
         int n = filled;
         filled = 0;
-        settle(() -> kernel.write(task, file, n, 0, (r, waited) -> k.ret(r)));
+        settle(() -> kernel.write(task, file, n, 0, k));
     }
 
     /** fflush: writes pending output (no-op when reading or empty). */
     public void fflush(Kernel.Ret k) {
         if (writing && filled > 0) {
-            flushBuffer(k);
+            flushBuffer((r, waited) -> k.ret(r));
         } else {
             k.ret(0);
         }

@@ -114,7 +114,7 @@ public final class DiskSimValidation {
         HddParams p = spec.params();
         Demerit.Buckets buckets = bucketsFor(c.parv());
         DeviceLimits limits = new DeviceLimits(p.layout().capacity(), 512, 512, 1, 1, 65535, 65535, 1 << 30,
-                true, p.cache().fastWrites() != 0, p.cache().fastWrites() != 0);
+                true, p.cache().writeBackEnabled(), p.cache().writeBackEnabled());
         Replay r = new Replay(c, p, limits, buckets);
         r.run();
         Demerit.Curve sim = r.simulated.curve();

@@ -41,8 +41,8 @@ public final class HddProfile {
             DeviceLimits limits = new DeviceLimits(params.layout().capacity(),
                     (int) p.size("logical_block_size", 512, 512, 512), (int) p.size("physical_block_size", 512, 512, 65536),
                     depth, 1, (int) p.size("max_hw_sectors_kb", 1024, 1, 1 << 20) * 2, p.intValue("max_segments", 128, 1, 65535),
-                    (int) p.size("max_segment_size", 65536, 512, 1L << 31), true, params.cache().fastWrites() != 0,
-                    params.cache().fastWrites() != 0, canQueue(p, depth));
+                    (int) p.size("max_segment_size", 65536, 512, 1L << 31), true, params.cache().writeBackEnabled(),
+                    params.cache().writeBackEnabled(), canQueue(p, depth));
             return new HddModel(devName, limits, params);
         }
         params = fromDatasheet(p);
@@ -56,7 +56,7 @@ public final class HddProfile {
         DeviceLimits limits = new DeviceLimits(Math.min(params.layout().capacity(), l.capacitySectors()),
                 l.logicalBlockSize(), l.physicalBlockSize(),
                 depth, 1, l.maxHwSectors(), l.maxSegments(), l.maxSegmentSize(),
-                true, params.cache().fastWrites() != 0, l.fua(), canQueue(p, depth));
+                true, params.cache().writeBackEnabled(), l.fua(), canQueue(p, depth));
         return new HddModel(devName, limits, params);
     }
 
@@ -139,8 +139,9 @@ public final class HddProfile {
         // still runs, as on a real drive. DiskSim's "Maximum number of write segments".
         int writeSegments = p.intValue("write_segments", Math.max(1, segments - 1), 1, segments);
         HddParams.Cache cache = new HddParams.Cache(segments, segSize, writeSegments, false,
-                1.0, 1.0, true, true, 3, 0, Math.min(maxRa, segSize), 1, true, writeBack ? 2 : 0, false, false,
-                true, true, false, true, true, true, false, true, writeBack);
+                1.0, 1.0, true, true, HddParams.Prefetch.UNTIL_SEGMENT_FULL, 0, Math.min(maxRa, segSize), 1, true,
+                writeBack ? HddParams.WriteBack.ALWAYS : HddParams.WriteBack.OFF, false, false,
+                true, true, false, true, true, true, false, true, writeBack, false);
         HddParams.Firmware fw = HddParams.Firmware.simple(p.duration("command_overhead", 100_000, 1_000_000),
                 p.duration("completion_overhead", 20_000, 1_000_000));
         HddParams.Bus bus = HddParams.Bus.ofRate(p.rate("link_rate", 600e6));

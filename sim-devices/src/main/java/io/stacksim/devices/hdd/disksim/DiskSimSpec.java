@@ -371,8 +371,9 @@ public final class DiskSimSpec {
                     + segSize + " blocks, " + writeSegs + " write segments");
         }
         HddParams.Cache cache = new HddParams.Cache(segments, segSize, writeSegs, dedicated, lowWater, highWater, byReq,
-                enableCache, contRead, minRa, maxRa, keep, raIdle, fast, immedRead == 1, immedWrite == 1, combine,
-                stopInSector, discInSeek, writeHitStop, readDirect, immedTrans, almost, readHitsOnWrite, prebuffer);
+                enableCache, HddParams.Prefetch.of(contRead), minRa, maxRa, keep, raIdle, HddParams.WriteBack.of(fast),
+                immedRead == 1, immedWrite == 1, combine,
+                stopInSector, discInSeek, writeHitStop, readDirect, immedTrans, almost, readHitsOnWrite, prebuffer, false);
         HddParams.Bus bus = new HddParams.Bus(Math.max(host.readSectorNs(), bulk), Math.max(host.writeSectorNs(), bulk));
         try {
             return new HddParams(diskBlock.name(), mp.layout, mp.mech, cache, fw, bus, maxQueue, scheduler, 0, 0);

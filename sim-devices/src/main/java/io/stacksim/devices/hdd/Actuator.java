@@ -34,7 +34,8 @@ final class Actuator {
     private long immedStart;
     private long immedEnd;
 
-    // Arm position and the current track's sector map.
+    // Arm position and the track under the heads: its first and last logical block, and where
+    // each block sits (a regular track holds them in consecutive sectors from trackSector0).
     int curCyl;
     int curHead;
     private int trackCyl = -1;
@@ -42,8 +43,10 @@ final class Actuator {
     private int trackSpt;
     private long trackFirst;
     private long trackLast;
-    private final long[] trackLbn;
-    private long passedLbn = Layout.NO_LBN;
+    private boolean trackRegular;
+    private int trackSector0;
+    private int[] trackSectorOf = new int[0];
+    private boolean[] trackRelocated = new boolean[0];
     private int progressGuard;
 
     // Statistics.
@@ -58,7 +61,6 @@ final class Actuator {
         this.fw = params.firmware();
         this.layout = params.layout();
         this.mech = params.mech();
-        this.trackLbn = new long[layout.maxSectorsPerTrack()];
     }
 
     void connect(Simulator sim, BufferCache buf, BusInterface bus, CommandScheduler sched) {
@@ -476,37 +478,83 @@ final class Actuator {
             seekDistanceSum += dist;
             seekNsSum += seekNs;
         }
-        seg.accType = Access.SEEK;
         seg.accSector = Layout.sector(pbn);
+        if (Layout.relocated(pbn)) {
+            // The block sits in a spare: go there at once (DiskSim charges from now, not after the delay).
+            getRemappedSector(seg);
+            return true;
+        }
+        seg.accType = Access.SEEK;
         seg.accTime = arrive;
         seg.accTimer = sim.scheduleTimer(arrive, () -> seekDone(seg));
         return true;
     }
 
+    /** Makes (cyl, head) the track under the heads: its block range as DiskSim's dm_get_track_boundaries gives it. */
     private void loadTrack(int cyl, int head) {
         if (cyl == trackCyl && head == trackHead) {
             return;
         }
-        trackSpt = layout.trackMap(cyl, head, trackLbn);
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        for (int s = 0; s < trackSpt; s++) {
-            long l = trackLbn[s];
-            if (l >= 0) {
-                first = Math.min(first, l);
-                last = Math.max(last, l);
-            }
-        }
-        trackFirst = first;
-        trackLast = last;
         trackCyl = cyl;
         trackHead = head;
+        trackSpt = layout.sectorsPerTrack(cyl);
+        trackFirst = layout.trackFirstLbn(cyl, head);
+        trackLast = layout.trackLastLbn(cyl, head);
+        if (trackFirst < 0 || trackLast < trackFirst) {
+            throw new IllegalStateException("no logical blocks on track " + cyl + "/" + head);
+        }
+        long p0 = layout.ltop(trackFirst);
+        long p1 = layout.ltop(trackLast);
+        int n = (int) (trackLast - trackFirst + 1);
+        trackSector0 = Layout.sector(p0);
+        trackRegular = !Layout.relocated(p0) && !Layout.relocated(p1)
+                && Layout.cyl(p0) == cyl && Layout.head(p0) == head && Layout.cyl(p1) == cyl && Layout.head(p1) == head
+                && Layout.sector(p1) - trackSector0 == n - 1
+                && layout.ptol(cyl, head, trackSector0) == trackFirst && layout.ptol(cyl, head, Layout.sector(p1)) == trackLast
+                && !layout.hasDefects(cyl);
+        if (!trackRegular) {
+            if (trackSectorOf.length < n) {
+                trackSectorOf = new int[n];
+                trackRelocated = new boolean[n];
+            }
+            for (int i = 0; i < n; i++) {
+                long p = layout.ltop(trackFirst + i);
+                trackSectorOf[i] = Layout.sector(p);
+                trackRelocated[i] = Layout.relocated(p);
+            }
+        }
+    }
+
+    /** The physical sector of block {@code lbn} of the current track (of its spare, if remapped: DiskSim's curr->cause). */
+    private int sectorOf(long lbn) {
+        return trackRegular ? trackSector0 + (int) (lbn - trackFirst) : trackSectorOf[(int) (lbn - trackFirst)];
+    }
+
+    /** Whether a defect entry sent block {@code lbn} of the current track to a spare. */
+    private boolean relocatedOnTrack(long lbn) {
+        return !trackRegular && lbn >= trackFirst && lbn <= trackLast && trackRelocated[(int) (lbn - trackFirst)];
+    }
+
+    /** ptol of a sector of the current track, flag included. */
+    private long ptolOnTrack(int sector) {
+        if (trackRegular && sector >= trackSector0 && sector - trackSector0 <= trackLast - trackFirst) {
+            return trackFirst + sector - trackSector0;
+        }
+        return layout.ptol(trackCyl, trackHead, sector);
     }
 
     private double position(int sector) {
         return layout.sectorPosition(trackCyl, trackHead, sector);
     }
 
+    /**
+     * The heads are on track (DiskSim's disk_buffer_seekdone): wait for the target's sector.
+     * DiskSim starts with the target's own sector even for zero-latency ("Immediate buffer")
+     * accesses and with "Read any free blocks": in 4.0 its dm_access_block treats the DM_OK (-3)
+     * that dm_convert_atop returns as an error and falls back to the requested sector, and the
+     * read-any-free-blocks start at the track's first block is overwritten by the translation of
+     * that unchanged start sector. Zero latency acts only inside the sector loop.
+     */
     private void seekDone(BufferSegment seg) {
         seg.accTimer = null;
         DriveCommand c = effectiveHda;
@@ -520,33 +568,17 @@ final class Actuator {
             releaseHda(c);
             return;
         }
-        int target = Layout.sector(pbn);
-        int start = target;
-        if (immed) {
-            // Zero latency: start with whatever sector of the rest of the track comes first.
-            int lastSector = target;
-            for (int s = 0; s < trackSpt; s++) {
-                if (trackLbn[s] == trackLast) {
-                    lastSector = s;
-                }
-            }
-            double base = position(0);
-            double headPos = (double) mech.phase(now) * trackSpt / mech.periodNs();
-            double rel = headPos - base;
-            rel -= Math.floor(rel / trackSpt) * trackSpt;
-            if (target < lastSector && rel > target && rel < lastSector) {
-                int k = (int) Math.ceil(rel);
-                start = k >= trackSpt ? 0 : k;
-            }
-        }
+        int start = seg.accSector;
         seg.time = now;
         long latency = mech.latencyNs(now, position(start), trackSpt);
         immedStart = trackLast + 1;
         immedEnd = immedStart;
-        seg.accSector = start;
-        seg.accLbn = trackLbn[start];
+        long at = Layout.lbnOf(ptolOnTrack(start));
+        if (at < trackFirst || at > trackLast) {
+            throw new IllegalStateException("block " + seg.accLbn + " does not start on its track " + curCyl + "/" + curHead);
+        }
+        seg.accLbn = at;
         seg.accBcount = 0;
-        passedLbn = Layout.NO_LBN;
         progressGuard = 0;
         scheduleSector(seg, now + latency);
     }
@@ -557,14 +589,30 @@ final class Actuator {
         seg.accTimer = sim.scheduleTimer(at, () -> sectorDone(seg));
     }
 
-    /** A sector boundary passed under the head: commit the sector just traversed and set up the next. */
+    /**
+     * A sector boundary passed under the head (DiskSim's disk_buffer_sector_done): commit the
+     * block just traversed and set up the next. As in DiskSim the loop steps through the track's
+     * logical blocks, first to last and round again, one sector time per block, so a track's spare
+     * and slipped sectors take no time in it.
+     */
     private void sectorDone(BufferSegment seg) {
         seg.accTimer = null;
         DriveCommand c = effectiveHda;
         long now = sim.now();
-        long next = trackLast + 1;
+        long first = trackFirst;
+        long last = trackLast;
+        long next = last + 1;
+        long blk = seg.accLbn;
+        long currLbn = blk > first ? blk - 1 : last;
+        // DiskSim's remapsector accumulates over the translations of one call.
+        boolean remapped = relocatedOnTrack(currLbn);
         int bcount = seg.accBcount;
-        long currLbn = passedLbn;
+        if (remapped) {
+            currLbn = Layout.NO_LBN;
+            if (bcount != 0) {
+                bcount = 2;
+            }
+        }
         if (!rules.readDirectToBuffer() && seg.accRead && bcount == 1 && !buf.blockAvailable(seg, currLbn)) {
             bcount = 2;
         }
@@ -587,6 +635,11 @@ final class Actuator {
                     immedStart = next + 1;
                     immedEnd = immedStart;
                 }
+                moved = true;
+            } else if (currLbn < seg.start && seg.state == State.READING && rules.readAnyFreeBlocks()) {
+                // Reading before the requested blocks: the segment takes them too.
+                seg.start = currLbn;
+                firstBlk = currLbn + 1;
                 moved = true;
             } else if (immed && immedStart >= next) {
                 if (currLbn >= lastBlk) {
@@ -648,19 +701,117 @@ final class Actuator {
             }
             return;
         }
-        int s = seg.accSector;
-        passedLbn = trackLbn[s];
+        long nextBlk = blk < last ? blk + 1 : first;
+        remapped |= relocatedOnTrack(nextBlk);
+        int sector = seg.accSector;
+        seg.accSector = sectorOf(nextBlk);
+        seg.accLbn = nextBlk;
         seg.time = now;
-        long dur = mech.sectorNs(position(s), trackSpt);
-        int nextSector = s + 1 == trackSpt ? 0 : s + 1;
-        seg.accSector = nextSector;
-        seg.accLbn = trackLbn[nextSector];
+        long dur = mech.sectorNs(position(sector), trackSpt);
+        // sic: the block availability is asked of the sector starting now, translated back.
+        long cause = ptolOnTrack(sector);
+        remapped |= Layout.relocated(cause);
+        cause = remapped ? Layout.NO_LBN : Layout.lbnOf(cause);
+        if (cause == Layout.REMAPPED && seg.state == State.READING && rules.readAnyFreeBlocks() && currLbn >= 0
+                && currLbn == seg.end - 1 && seg.end < c.lbn && seg.accSector > 0) {
+            seg.start = c.lbn;
+            seg.end = seg.start;
+            cause = Layout.NO_LBN;
+        }
+        if (cause == Layout.REMAPPED && currLbn >= 0 && currLbn == firstBlk - 1) {
+            // The next wanted block sits in a spare elsewhere: fetch it from there.
+            seg.accLbn = seg.accSector == 0 ? next : blk;
+            getRemappedSector(seg);
+            return;
+        }
         int bc = 1;
-        if (passedLbn < 0 || ((rules.readDirectToBuffer() || !seg.accRead) && !buf.blockAvailable(seg, passedLbn))) {
+        if (((rules.readDirectToBuffer() || !seg.accRead) && !buf.blockAvailable(seg, cause)) || cause < 0) {
             bc = 2;
         }
         seg.accBcount = bc;
         scheduleSector(seg, now + dur);
+    }
+
+    /**
+     * Goes to the spare holding remapped block {@code seg.accLbn} (DiskSim's
+     * disk_get_remapped_sector): seek, rotate to the spare and pass over it. DiskSim 4.0's
+     * dm_acctime_g1 walks the blocks from the spare's track for this, and its
+     * disk_got_remapped_sector asserts on reads; StackSim charges the seek, the rotation and one
+     * sector, and reads a remapped block as it writes one.
+     */
+    private void getRemappedSector(BufferSegment seg) {
+        long now = sim.now();
+        long pbn = layout.ltop(seg.accLbn);
+        int cyl = Layout.cyl(pbn);
+        int head = Layout.head(pbn);
+        int sector = Layout.sector(pbn);
+        int spt = layout.sectorsPerTrack(cyl);
+        double pos = layout.sectorPosition(cyl, head, sector);
+        long seek = mech.positionNs(curCyl, curHead, cyl, head, seg.accRead);
+        long acc = seek + mech.latencyNs(now + seek, pos, spt) + mech.sectorNs(pos, spt);
+        curCyl = cyl;
+        curHead = head;
+        seg.accSector = sector;
+        seg.time = now;
+        boolean got = buf.blockAvailable(seg, seg.accLbn) || (seg.accRead && !rules.readDirectToBuffer());
+        seg.accType = Access.SECTOR;
+        seg.accTime = now + acc;
+        seg.accTimer = sim.scheduleTimer(now + acc, got ? () -> gotRemappedSector(seg) : () -> gotoRemappedSector(seg));
+    }
+
+    /** Waiting at the spare for the block's data (disk_goto_remapped_sector): a revolution per try. */
+    private void gotoRemappedSector(BufferSegment seg) {
+        seg.accTimer = null;
+        if (seg.outState == BusState.PREEMPT) {
+            seg.accType = Access.NONE;
+            releaseHda(effectiveHda);
+            return;
+        }
+        long at = sim.now();
+        if (buf.blockAvailable(seg, seg.accLbn)) {
+            seg.accTimer = sim.scheduleTimer(at, () -> gotRemappedSector(seg));
+        } else {
+            seg.time += mech.periodNs();
+            seg.accTime = at + mech.periodNs();
+            seg.accTimer = sim.scheduleTimer(seg.accTime, () -> gotoRemappedSector(seg));
+        }
+    }
+
+    /** The spare passed under the head (disk_got_remapped_sector): commit its block, then go back. */
+    private void gotRemappedSector(BufferSegment seg) {
+        seg.accTimer = null;
+        DriveCommand c = effectiveHda;
+        if (seg.outState == BusState.PREEMPT) {
+            seg.accType = Access.NONE;
+            releaseHda(c);
+            return;
+        }
+        if (!buf.blockAvailable(seg, seg.accLbn)) {
+            seg.time += mech.periodNs();
+            seg.accTime = sim.now() + mech.periodNs();
+            seg.accTimer = sim.scheduleTimer(seg.accTime, () -> gotRemappedSector(seg));
+            return;
+        }
+        mediaSectors++;
+        if (seg.state == State.READING) {
+            if (seg.accLbn != seg.end) {
+                throw new IllegalStateException("remapped block " + seg.accLbn + " is not the next to read (" + seg.end + ")");
+            }
+            seg.end++;
+            seg.wrap(seg.end);
+        } else {
+            if (seg.accLbn != c.inLbn) {
+                throw new IllegalStateException("remapped block " + seg.accLbn + " is not the next to write (" + c.inLbn + ")");
+            }
+            c.inLbn++;
+            sectorsWritten++;
+        }
+        if (!requestComplete(c)) {
+            seg.accLbn++;
+            if (!initiateSeek(seg, false, 0, 0)) {
+                releaseHda(c);
+            }
+        }
     }
 
     /**

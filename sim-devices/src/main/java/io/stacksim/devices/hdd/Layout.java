@@ -20,14 +20,18 @@ import java.util.List;
  * slip on earlier tracks), all modulo one revolution. Cylinders that no zone covers hold no
  * blocks (DiskSim's specs leave such gaps between zones).
  *
- * <p>DiskSim quirks kept on purpose, each visible in its arithmetic: per-cylinder sparing lets a
- * slipped block carry into the next cylinder rather than into its own cylinder's spares;
- * per-track sparing's ptol compares a slip's sector-in-cylinder with the head number; track
- * sparing's ptol lets the first spare track after the zone's blocks report blocks of the next
- * zone; the track boundaries of the per-cylinder, per-range and per-zone schemes are found by
- * translating each sector back. One deviation: DiskSim 4.0's ltop for sparing scheme 0 writes
- * its result to a local copy (the caller gets an uninitialised address), so scheme 0 follows
- * the documented rule instead.
+ * <p>DiskSim quirks kept on purpose, each visible in its arithmetic: track sparing's ptol lets the
+ * first spare track after the zone's blocks report blocks of the next zone; scheme 8 reserves
+ * spares in a partial range at the zone end that its block count does not; the track boundaries
+ * of the per-cylinder, per-range and per-zone schemes are found by translating each sector back.
+ * Where DiskSim 4.0's ltop and ptol disagree (its own sector loop then cannot reach the block)
+ * StackSim keeps the two consistent, following the documented rule: a block slipped in its
+ * cylinder stays in that cylinder's spares (schemes 2 and 5), spares at the cylinder front are
+ * skipped (5 and 6), per-track slips shift only their own track (3), and per-zone sparing keeps
+ * the zone's last blocks (9 and 10). On the eleven validation drives this touches only the
+ * ST41601N, which DiskSim 4.0 cannot replay for exactly this reason. One more deviation: DiskSim
+ * 4.0 asserts on sparing scheme 0 (dm_layout_g1_compute_blksinband), and its ltop for it writes to
+ * a local copy; scheme 0 follows the documented rule.
  */
 public final class Layout {
     /** Spare-space schemes, DiskSim's "Sparing scheme used" 0-10 in order (layout_g1.h). */
@@ -171,6 +175,7 @@ public final class Layout {
                 // layout_g1_load.c asserts the same.
                 throw new IllegalArgumentException("zone " + i + ": slips and defects outnumber the zone's spare tracks");
             }
+            checkSlips(i, z);
             next = z.lastCyl() + 1;
             zoneFirstLbn[i] = lbn;
             zoneBlocks[i] = blocksIn(z);
@@ -187,6 +192,36 @@ public final class Layout {
         Arrays.fill(zoneOfCyl, -1);
         for (int i = 0; i < this.zones.length; i++) {
             Arrays.fill(zoneOfCyl, this.zones[i].firstCyl(), this.zones[i].lastCyl() + 1, i);
+        }
+    }
+
+    /**
+     * Where slips are absorbed by the spares of their track, cylinder, range or zone, they must
+     * not outnumber them (DiskSim assumes so; its mapping overflows into the next unit otherwise).
+     */
+    private void checkSlips(int i, Zone z) {
+        long unit = switch (sparing) {
+            case SECTORS_PER_TRACK -> z.sectorsPerTrack();
+            case SECTORS_PER_CYLINDER, SECTORS_PER_CYLINDER_AT_FRONT -> (long) z.sectorsPerTrack() * surfaces;
+            case SECTORS_PER_RANGE -> (long) z.sectorsPerTrack() * surfaces * rangeSize;
+            case SECTORS_PER_ZONE -> Long.MAX_VALUE;
+            default -> 0;
+        };
+        if (unit == 0) {
+            return;
+        }
+        java.util.Map<Long, Integer> perUnit = new java.util.HashMap<>();
+        for (int slip : z.slips()) {
+            long u = unit == Long.MAX_VALUE ? 0 : slip / unit;
+            if (perUnit.merge(u, 1, Integer::sum) > z.spares()) {
+                throw new IllegalArgumentException("zone " + i + ": more slips than the " + z.spares()
+                        + " spare sectors of their " + switch (sparing) {
+                            case SECTORS_PER_TRACK -> "track";
+                            case SECTORS_PER_RANGE -> "range";
+                            case SECTORS_PER_ZONE -> "zone";
+                            default -> "cylinder";
+                        });
+            }
         }
     }
 
@@ -436,40 +471,55 @@ public final class Layout {
                 inCyl = x % bpc;
             }
             default -> { // the per-cylinder family
+                // The inverse of ptol: DiskSim 4.0's own ltop here lets a slipped block carry into
+                // the next cylinder (schemes 2 and 5) and ignores the spares at the cylinder front
+                // (5 and 6), where its ptol keeps the block in its cylinder's spares and skips the
+                // front spares; its sector loop then never reaches such a block (DiskSim aborts on
+                // the ST41601N in disk_buffer_sector_done). Where the two agree (every other block,
+                // and all of schemes 4 and 7) this is DiskSim's mapping.
                 long lpc = bpc - z.spares();
                 long c = x / lpc;
-                long s = x % lpc;
-                long first = c * bpc;
-                int n = 0;
-                for (int slip : slips) {
-                    if ((sparing.slipToEnd() && slip / bpc < c) || (slip >= first && slip - first <= s + n)) {
-                        n++;
+                if (sparing.slipToEnd()) {
+                    // Slips in earlier cylinders push blocks on: find the cylinder whose range holds x.
+                    while (x >= (c + 1) * lpc - slipsBefore(slips, (c + 1) * bpc)) {
+                        c++;
                     }
                 }
-                s += n;
-                boolean done = false;
+                long k = x - c * lpc + (sparing.slipToEnd() ? slipsBefore(slips, c * bpc) : 0);
+                long first = c * bpc;
+                long sct = k + (sparing.sparesAtFront() ? z.spares() : 0);
+                for (int slip : slips) {
+                    if (slip >= first && slip - first <= sct) {
+                        sct++;
+                    }
+                }
                 for (int i = 0; i < d.length; i += 2) {
-                    if (d[i] == first + s && d[i + 1] != d[i]) {
+                    if (d[i] == first + sct && d[i + 1] != d[i]) {
                         moved = true;
                         c = d[i + 1] / bpc;
-                        s = d[i + 1] % bpc;
-                        done = true;
+                        sct = d[i + 1] % bpc;
                         break;
                     }
                 }
-                if (!done) {
-                    // A block slipped past the cylinder's last usable sector carries into the next cylinder.
-                    c += s / lpc;
-                    s = s % lpc;
-                }
                 cylRel = c;
-                inCyl = s;
+                inCyl = sct;
             }
         }
         int cyl = (int) cylRel + z.firstCyl();
         int head = surfaceRank(z, cyl, (int) (inCyl / spt));
         long p = pbn(cyl, head, (int) (inCyl % spt));
         return moved ? p | RELOCATED : p;
+    }
+
+    /** Slips at zone-relative sectors below {@code sector}. */
+    private static long slipsBefore(int[] slips, long sector) {
+        long n = 0;
+        for (int slip : slips) {
+            if (slip < sector) {
+                n++;
+            }
+        }
+        return n;
     }
 
     // ---------------------------------------------------------------- PBN -> LBN
@@ -540,8 +590,10 @@ public final class Layout {
                     if (p == slips[i]) {
                         return NO_LBN;
                     }
-                    // sic: the slip's sector within its cylinder is compared with the head (g1_ptol_sectpertrackspare).
-                    if (p > slips[i] && slips[i] / bpc == cylRel && slips[i] % bpc == rank) {
+                    // Slips earlier on the same track shift this sector's block back. (DiskSim 4.0's
+                    // g1_ptol_sectpertrackspare compares the slip's sector-in-cylinder with the head
+                    // instead, which no ltop inverts; StackSim follows its ltop.)
+                    if (p > slips[i] && slips[i] / spt == p / spt) {
                         p--;
                     }
                 }
@@ -580,7 +632,9 @@ public final class Layout {
                         p--;
                     }
                 }
-                if (p >= zoneBlocks[zi]) {
+                // DiskSim 4.0 compares p, which counts the zone's dead space, with the zone's block
+                // count, losing the zone's last blocks to ptol; StackSim counts from the dead space's end.
+                if (p - z.deadSpace() >= zoneBlocks[zi]) {
                     return NO_LBN;
                 }
                 lbn += p - z.deadSpace();
@@ -612,17 +666,9 @@ public final class Layout {
         return flag ? lbn | RELOCATED : lbn;
     }
 
-    /**
-     * Fills {@code lbnOfSector[s]} with the logical block of each physical sector of the track
-     * (or {@link #NO_LBN}) and returns the track's sectors per track.
-     */
-    public int trackMap(int cyl, int head, long[] lbnOfSector) {
-        int spt = sectorsPerTrack(cyl);
-        for (int s = 0; s < spt; s++) {
-            long l = ptol(cyl, head, s);
-            lbnOfSector[s] = l < 0 ? NO_LBN : lbnOf(l);
-        }
-        return spt;
+    /** Whether the zone holding {@code cyl} lists remapped defects. */
+    public boolean hasDefects(int cyl) {
+        return mapped(cyl) && zones[zoneOfCyl[cyl]].defects().length > 0;
     }
 
     // ---------------------------------------------------------------- track boundaries

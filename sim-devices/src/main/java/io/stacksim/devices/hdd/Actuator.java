@@ -319,7 +319,10 @@ final class Actuator {
             return true;
         }
         if (seg.state == State.WRITING) {
-            if (c.hit == Hit.APPEND && c.seg == seg && seg.end == c.lbn) {
+            // With write-back for appending writes only (level 1) an append joins the write in
+            // progress only when nothing else waits.
+            if (c.hit == Hit.APPEND && c.seg == seg && seg.end == c.lbn
+                    && (rules.writeBack() != HddParams.WriteBack.APPENDING || sched.pendingCount() == 1)) {
                 DriveCommand best = sched.peekNext();
                 return best == null || best == c;
             }
@@ -414,6 +417,10 @@ final class Actuator {
             }
             if (dirty != null) {
                 seg.state = State.DIRTY;
+                if (rules.writeBack() == HddParams.WriteBack.APPENDING && dirty.hit == Hit.APPEND && dirty.lbn == c.end) {
+                    // The append that follows on goes next (LIMITED_FASTWRITE).
+                    next = dirty;
+                }
                 // Appended writes the sweep did not finish need the actuator themselves.
                 for (DriveCommand t : seg.reqs) {
                     if (t != c && !t.read && t.inLbn < t.end && !t.hdaOwned) {

@@ -387,7 +387,7 @@ final class BufferCache {
             if (lbn < seg.end && lbn >= seg.start) {
                 return false;
             }
-            if (lbn < seg.start) {
+            if (lbn < seg.start && (!rules.readAnyFreeBlocks() || seg.end != seg.start)) {
                 return false;
             }
             DriveCommand owner = owner(seg, true);

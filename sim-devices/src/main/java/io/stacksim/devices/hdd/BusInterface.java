@@ -292,6 +292,12 @@ final class BusInterface {
                     if (bc >= 0) {
                         val = t == hda.effectiveHda ? 9 : t == hda.currentHda ? 8 : 10;
                     }
+                } else if (bestVal <= 7 && rules.writeBack() == HddParams.WriteBack.APPENDING && t.hit == Hit.APPEND) {
+                    // An appending write under limited write-back ranks next (disk_select_bus_request's 7).
+                    bc = needsBus(t);
+                    if (bc >= 0) {
+                        val = 7;
+                    }
                 } else if (bestVal <= 2 && rules.prebufferWrites() && !t.read) {
                     if (t.seg != null) {
                         bc = needsBus(t);

@@ -47,6 +47,17 @@ final class CommandScheduler {
         c.inQueue = true;
     }
 
+    /** Queued commands not yet given the actuator (DiskSim's ioqueue_get_number_pending). */
+    int pendingCount() {
+        int n = 0;
+        for (int i = 0; i < queue.size(); i++) {
+            if (!queue.get(i).started) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** {@code c}'s media part is over: it leaves the queue, which may let a FLUSH complete. */
     void mediaDone(DriveCommand c) {
         if (c.inQueue) {

@@ -297,13 +297,10 @@ public final class DiskSimSpec {
         int maxRa = (int) d.integer("Maximum read-ahead (blks)");
         int keep = d.intIn("Read-ahead over requested", -1, 1);
         boolean raIdle = d.flag("Read-ahead on idle hit");
-        d.requireValue("Read any free blocks", 0, "reading sectors that pass under the head before the requested ones");
+        boolean readAnyFree = d.flag("Read any free blocks");
         p = d.required("Fast write level");
         int fast = (int) d.scalar(p).integer(p.name());
-        if (fast == 1) {
-            throw d.unsupported(p, "write-back for appending streams only (level 1); levels 0 and 2 are modelled");
-        }
-        if (fast != 0 && fast != 2) {
+        if (fast < 0 || fast > 2) {
             throw ConfigException.at(p.origin(), "'Fast write level' must be 0, 1 or 2");
         }
         p = d.required("Immediate buffer read");
@@ -366,6 +363,9 @@ public final class DiskSimSpec {
         if (fast != 0 && !enableCache) {
             throw ConfigException.at(diskBlock.origin(), diskBlock.name() + ": write-back needs caching in the buffer");
         }
+        if (readAnyFree && !enableCache) {
+            throw ConfigException.at(diskBlock.origin(), diskBlock.name() + ": reading free blocks needs caching in the buffer (DiskSim rejects it too)");
+        }
         if (writeSegs < 1 || writeSegs > segments || segments < 1 || (dedicated && segments < 2) || segSize < 1) {
             throw ConfigException.at(diskBlock.origin(), diskBlock.name() + ": impossible buffer: " + segments + " segments of "
                     + segSize + " blocks, " + writeSegs + " write segments");
@@ -373,7 +373,7 @@ public final class DiskSimSpec {
         HddParams.Cache cache = new HddParams.Cache(segments, segSize, writeSegs, dedicated, lowWater, highWater, byReq,
                 enableCache, HddParams.Prefetch.of(contRead), minRa, maxRa, keep, raIdle, HddParams.WriteBack.of(fast),
                 immedRead == 1, immedWrite == 1, combine,
-                stopInSector, discInSeek, writeHitStop, readDirect, immedTrans, almost, readHitsOnWrite, prebuffer, false);
+                stopInSector, discInSeek, writeHitStop, readDirect, immedTrans, almost, readHitsOnWrite, prebuffer, readAnyFree);
         HddParams.Bus bus = new HddParams.Bus(Math.max(host.readSectorNs(), bulk), Math.max(host.writeSectorNs(), bulk));
         try {
             return new HddParams(diskBlock.name(), mp.layout, mp.mech, cache, fw, bus, maxQueue, scheduler, 0, 0);

@@ -80,9 +80,9 @@ public final class ValidateTrace implements Closeable {
         if (line == null) {
             return null;
         }
-        String[] f = line.trim().split("\\s+");
-        if (f.length != 6) {
-            throw err("expected 6 fields 'R|W action lbn size measured-us gap-us', got " + f.length);
+        String[] f = fields(line);
+        if (f == null) {
+            throw err("expected 6 fields 'R|W action lbn size measured-us gap-us', got " + line.trim().split("\\s+").length);
         }
         boolean read;
         if (f[0].equals("R")) {
@@ -108,6 +108,32 @@ public final class ValidateTrace implements Closeable {
         } catch (NumberFormatException e) {
             throw err("bad number in '" + line.trim() + "'");
         }
+    }
+
+    /** The line's six whitespace-separated fields, or null when it has another number of them. */
+    private final String[] fields = new String[6];
+
+    private String[] fields(String line) {
+        int n = 0;
+        int i = 0;
+        int len = line.length();
+        while (i < len) {
+            while (i < len && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (i == len) {
+                break;
+            }
+            int start = i;
+            while (i < len && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (n == 6) {
+                return null;
+            }
+            fields[n++] = line.substring(start, i);
+        }
+        return n == 6 ? fields : null;
     }
 
     private ConfigException err(String msg) {

@@ -45,6 +45,8 @@ final class Actuator {
     private long trackLast;
     private boolean trackRegular;
     private int trackSector0;
+    /** Angle of sector 0 in sectors, when every sector's angle is it plus the sector number (whole-sector skews), else NaN. */
+    private double trackBase;
     private int[] trackSectorOf = new int[0];
     private boolean[] trackRelocated = new boolean[0];
     private int progressGuard;
@@ -514,11 +516,14 @@ final class Actuator {
         long p1 = layout.ltop(trackLast);
         int n = (int) (trackLast - trackFirst + 1);
         trackSector0 = Layout.sector(p0);
+        double base = layout.sectorPosition(cyl, head, 0);
+        trackBase = base == Math.rint(base) && layout.sectorPosition(cyl, head, trackSpt - 1) == (base + trackSpt - 1) % trackSpt
+                ? base : Double.NaN;
         trackRegular = !Layout.relocated(p0) && !Layout.relocated(p1)
                 && Layout.cyl(p0) == cyl && Layout.head(p0) == head && Layout.cyl(p1) == cyl && Layout.head(p1) == head
                 && Layout.sector(p1) - trackSector0 == n - 1
                 && layout.ptol(cyl, head, trackSector0) == trackFirst && layout.ptol(cyl, head, Layout.sector(p1)) == trackLast
-                && !layout.hasDefects(cyl);
+                && !layout.defectOnTrack(cyl, head);
         if (!trackRegular) {
             if (trackSectorOf.length < n) {
                 trackSectorOf = new int[n];
@@ -551,6 +556,10 @@ final class Actuator {
     }
 
     private double position(int sector) {
+        if (trackBase == trackBase) { // not NaN: whole-sector angles, exact in double
+            double p = trackBase + sector;
+            return p >= trackSpt ? p - trackSpt : p;
+        }
         return layout.sectorPosition(trackCyl, trackHead, sector);
     }
 
@@ -587,7 +596,7 @@ final class Actuator {
         seg.accLbn = at;
         seg.accBcount = 0;
         progressGuard = 0;
-        scheduleSector(seg, now + latency);
+        scheduleStep(seg, now + latency);
     }
 
     private void scheduleSector(BufferSegment seg, long at) {
@@ -670,7 +679,7 @@ final class Actuator {
             }
         }
         if (seg.outState == BusState.TRANSFERRING) {
-            bus.updateOutBuffer(seg);
+            bus.updateOutBuffer(seg, now);
         }
         boolean boundary = false;
         if (seg.state == State.READING) {
@@ -736,7 +745,127 @@ final class Actuator {
             bc = 2;
         }
         seg.accBcount = bc;
-        scheduleSector(seg, now + dur);
+        scheduleStep(seg, now + dur);
+    }
+
+    /**
+     * Schedules the sector step due at {@code at}, taking first the steps that change nothing
+     * but the media cursor: until the next event of anyone else, the blocks that merely pass
+     * under the head are computed here rather than each given an event of its own.
+     */
+    private void scheduleStep(BufferSegment seg, long at) {
+        long horizon = sim.horizon();
+        while (at < horizon) {
+            long following = quietStep(seg, at);
+            if (following < 0) {
+                break;
+            }
+            at = following;
+        }
+        scheduleSector(seg, at);
+    }
+
+    /**
+     * The sector step due at {@code t}, taken now if it changes nothing but the media cursor: a
+     * block of a regular track that joins the segment (or the media) in order, or passes without
+     * moving, with no water mark, request end, read-ahead limit, destage boundary, track end or
+     * waiting bus among its consequences (the conditions of {@link #sectorDone} and
+     * {@link #requestComplete} that would act). Returns the time of the step after it, or -1,
+     * leaving the state as it was, when the step must run as an event of its own.
+     */
+    private long quietStep(BufferSegment seg, long t) {
+        DriveCommand c = effectiveHda;
+        if (bus.holdsBusWaiting() || seg.outState == BusState.PREEMPT) {
+            return -1;
+        }
+        if (trackRegular && seg.outState != BusState.TRANSFERRING && seg.accBcount == 1
+                && (rules.readDirectToBuffer() || !seg.accRead) && immedStart == trackLast + 1) {
+            long run = inOrderRun(seg, c, t);
+            if (run >= 0) {
+                return run;
+            }
+        }
+        boolean reading = seg.state == State.READING;
+        boolean background = seg.accBackground;
+        if (!reading && seg.reqs.size() > 1) {
+            return -1;
+        }
+        long first = trackFirst;
+        long last = trackLast;
+        long next = last + 1;
+        long blk = seg.accLbn;
+        long currLbn = blk > first ? blk - 1 : last;
+        long nextBlk = blk < last ? blk + 1 : first;
+        if (relocatedOnTrack(currLbn) || relocatedOnTrack(nextBlk)) {
+            return -1;
+        }
+        // The block availability of the next step is asked of the sector starting now, translated back.
+        long cause = ptolOnTrack(seg.accSector);
+        if (cause < 0 || Layout.relocated(cause)) {
+            return -1;
+        }
+        int bcount = seg.accBcount;
+        if (!rules.readDirectToBuffer() && seg.accRead && bcount == 1 && !buf.blockAvailable(seg, currLbn)) {
+            bcount = 2;
+        }
+        long firstBlk = reading ? seg.end : c.inLbn;
+        boolean moved = false;
+        if (bcount == 1) {
+            if (currLbn != firstBlk || firstBlk + 1 == immedStart) {
+                return -1;
+            }
+            firstBlk++;
+            moved = true;
+        }
+        if (firstBlk >= next || (!moved && progressGuard + 1 > 64L * trackSpt)) {
+            return -1;
+        }
+        if (seg.outState == BusState.TRANSFERRING) {
+            bus.updateOutBuffer(seg, t); // the event at t would do the same first
+        }
+        long saveEnd = seg.end;
+        long saveStart = seg.start;
+        long saveIn = c.inLbn;
+        if (reading) {
+            seg.end = firstBlk;
+        } else {
+            if (c.inLbn < c.end && firstBlk >= c.end) {
+                return -1; // a command boundary
+            }
+            c.inLbn = firstBlk;
+        }
+        seg.wrap(seg.end);
+        boolean quiet;
+        if (reading) {
+            quiet = background
+                    ? seg.end < seg.maxRa && !(seg.end == seg.minRa && c.completionReceived)
+                    : seg.end < c.end && !(seg.outState == BusState.IDLE && seg.end - c.outLbn >= c.watermark && bus.wouldReconnect(c));
+        } else {
+            boolean reqdone = background ? seg.end == c.inLbn : c.inLbn >= c.end;
+            boolean watermark = !background && seg.end - c.inLbn <= c.watermark && seg.end < c.end;
+            quiet = !reqdone
+                    && !(!background && seg.outState == BusState.IDLE && watermark && bus.wouldReconnect(c))
+                    && !(rules.prebufferWrites() && bus.idle() && buf.waitsForRoomIn(seg));
+        }
+        if (!quiet) {
+            seg.end = saveEnd;
+            seg.start = saveStart;
+            c.inLbn = saveIn;
+            return -1;
+        }
+        if (moved) {
+            mediaSectors++;
+            if (!reading) {
+                sectorsWritten++;
+            }
+        }
+        progressGuard = moved ? 0 : progressGuard + 1;
+        int sector = seg.accSector;
+        seg.accSector = sectorOf(nextBlk);
+        seg.accLbn = nextBlk;
+        seg.time = t;
+        seg.accBcount = (rules.readDirectToBuffer() || !seg.accRead) && !buf.blockAvailable(seg, cause) ? 2 : 1;
+        return t + mech.sectorNs(position(sector), trackSpt);
     }
 
     /**
@@ -819,6 +948,79 @@ final class Actuator {
                 releaseHda(c);
             }
         }
+    }
+
+    /**
+     * A run of quiet steps from the one due at {@code t} in which every block joins the segment
+     * (or reaches the media) in order, taken at once: the limits {@link #quietStep} would find
+     * step by step, the block counts added up, the sector times summed. Returns the time of the
+     * first step after the run, or -1 when the step at {@code t} is not of this kind.
+     */
+    private long inOrderRun(BufferSegment seg, DriveCommand c, long t) {
+        boolean reading = seg.state == State.READING;
+        long blk = seg.accLbn;
+        long firstBlk = reading ? seg.end : c.inLbn;
+        if (blk <= trackFirst || blk - 1 != firstBlk || (!reading && seg.reqs.size() > 1)) {
+            return -1;
+        }
+        boolean background = seg.accBackground;
+        // The run commits firstBlk, firstBlk + 1, ...; after step k the segment (or media) has
+        // reached firstBlk + k + 1, which must stay below every limit (a step reaching one acts).
+        long limit = trackLast + 1;
+        long avail; // blocks below this are available to the next step
+        if (reading) {
+            limit = Math.min(limit, background ? seg.maxRa : c.end);
+            if (background && c.completionReceived && seg.end < seg.minRa) {
+                limit = Math.min(limit, seg.minRa);
+            }
+            if (!background && seg.outState == BusState.IDLE) {
+                limit = Math.min(limit, c.outLbn + c.watermark);
+            }
+            DriveCommand owner = buf.owner(seg, true);
+            avail = owner != null && !owner.completionSent ? owner.outLbn + seg.size : Long.MAX_VALUE;
+        } else {
+            if (rules.prebufferWrites() || fw.extraWriteDisconnect()) {
+                return -1;
+            }
+            // The write's own end is a command boundary; a background destage ends where the data does.
+            limit = Math.min(limit, background ? Math.min(seg.end, c.end) : c.end);
+            if (!background && seg.outState == BusState.IDLE && seg.end < c.end) {
+                limit = Math.min(limit, seg.end - c.watermark);
+            }
+            avail = seg.end;
+        }
+        // Step k is due at t_k and commits firstBlk + k; it may run here while its successor's
+        // block (firstBlk + k + 1) is available, to keep the run in order, and t_k is before the horizon.
+        long horizon = sim.horizon();
+        long reached = firstBlk;
+        long at = t;
+        int sector = seg.accSector;
+        while (reached + 1 < limit && at < horizon && reached + 1 < avail) {
+            reached++;
+            at += mech.sectorNs(position(sector), trackSpt);
+            sector++;
+        }
+        if (reached == firstBlk) {
+            return -1;
+        }
+        long n = reached - firstBlk;
+        mediaSectors += n;
+        if (reading) {
+            seg.end = reached;
+        } else {
+            c.inLbn = reached;
+            sectorsWritten += n;
+        }
+        seg.wrap(seg.end);
+        progressGuard = 0;
+        // Step n-1 set up the step after the run: its block, and the availability of the block
+        // whose sector started with step n-1 (= reached).
+        long nextBlk = blk + n;
+        seg.accLbn = nextBlk;
+        seg.accSector = sectorOf(nextBlk);
+        seg.time = at - mech.sectorNs(position(sector - 1), trackSpt);
+        seg.accBcount = buf.blockAvailable(seg, reached) ? 1 : 2;
+        return at;
     }
 
     /**

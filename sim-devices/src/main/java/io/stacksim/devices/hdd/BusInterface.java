@@ -123,6 +123,22 @@ final class BusInterface {
         host.complete(rq);
     }
 
+    /** Whether a command holds the bus waiting for media data. */
+    boolean holdsBusWaiting() {
+        return outWait != null;
+    }
+
+    /** Whether {@link #checkBus}{@code (c)} would reconnect for {@code c} now (it has no other effect). */
+    boolean wouldReconnect(DriveCommand c) {
+        if (busWait) {
+            return false;
+        }
+        if (effectiveBus != null ? effectiveBus != c : currentBus != null && currentBus != c) {
+            return false;
+        }
+        return needsBus(c) >= 0;
+    }
+
     /** A media access waits on the bus holding it: let it look again (disk_buffer_request_complete's first step). */
     void pokeWaitingTransfer() {
         if (outWait != null) {
@@ -493,14 +509,17 @@ final class BusInterface {
         return seg.outCount;
     }
 
-    /** While data streams over the bus, account the sectors already moved (sector-granular). */
-    void updateOutBuffer(BufferSegment seg) {
+    /**
+     * While data streams over the bus, account the sectors moved by {@code time} (sector-granular;
+     * applying it twice for the same time changes nothing).
+     */
+    void updateOutBuffer(BufferSegment seg, long time) {
         DriveCommand c = effectiveBus;
         if (c == null || c.seg != seg || outWait != null) {
             return;
         }
         long per = c.read ? link.readSectorNs() : link.writeSectorNs();
-        long blks = per == 0 ? seg.outCount : (sim.now() - startTrans) / per;
+        long blks = per == 0 ? seg.outCount : (time - startTrans) / per;
         int moved = (int) Math.min(seg.outCount, blks - blksDone);
         if (moved <= 0) {
             return;

@@ -666,9 +666,20 @@ public final class Layout {
         return flag ? lbn | RELOCATED : lbn;
     }
 
-    /** Whether the zone holding {@code cyl} lists remapped defects. */
-    public boolean hasDefects(int cyl) {
-        return mapped(cyl) && zones[zoneOfCyl[cyl]].defects().length > 0;
+    /** Whether a remapped defect, or the spare holding one, lies on track (cyl, head). */
+    public boolean defectOnTrack(int cyl, int head) {
+        if (!mapped(cyl)) {
+            return false;
+        }
+        Zone z = zones[zoneOfCyl[cyl]];
+        long track = (long) (cyl - z.firstCyl()) * surfaces + surfaceRank(z, cyl, head);
+        long per = sparing == Sparing.TRACK ? 1 : z.sectorsPerTrack();
+        for (int d : z.defects()) {
+            if (d / per == track) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- track boundaries

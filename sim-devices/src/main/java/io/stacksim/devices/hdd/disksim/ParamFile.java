@@ -128,8 +128,23 @@ public final class ParamFile {
         return null;
     }
 
+    /** Trimmed, runs of whitespace as one space, lower case (without a regex: it runs for every parameter lookup). */
     static String normalise(String name) {
-        return name.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+        StringBuilder sb = new StringBuilder(name.length());
+        boolean space = false;
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (Character.isWhitespace(ch)) {
+                space = sb.length() > 0;
+            } else {
+                if (space) {
+                    sb.append(' ');
+                    space = false;
+                }
+                sb.append(ch);
+            }
+        }
+        return sb.toString().toLowerCase(Locale.ROOT);
     }
 
     private void parseFile(Path file, int depth) {

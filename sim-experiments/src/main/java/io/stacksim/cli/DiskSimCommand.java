@@ -50,7 +50,7 @@ final class DiskSimCommand implements Callable<Integer> {
     @Option(names = "--requests", paramLabel = "DIR", description = "write each case's per-request service times to DIR/X.requests.csv")
     Path requests;
 
-    @Option(names = "--max-percent", paramLabel = "P", description = "pass when demerit <= P % of the measured mean (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-percent", paramLabel = "P", description = "pass when demerit <= P %% of the measured mean (default: ${DEFAULT-VALUE})")
     double maxPercent = 3.0;
 
     @Option(names = "--max-ratio", paramLabel = "R", description = "or when demerit <= R x DiskSim's own demerit, where known (default: ${DEFAULT-VALUE})")

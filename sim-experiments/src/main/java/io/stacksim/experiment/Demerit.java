@@ -153,8 +153,9 @@ public final class Demerit {
             for (int i = 0; i < counts.length; i++) {
                 double density = (double) counts[i] / (double) n;
                 dist += density;
-                x[i] = Double.parseDouble(String.format(Locale.ROOT, "%6.3f", (double) starts[i] / buckets.scale()));
-                y[i] = Double.parseDouble(String.format(Locale.ROOT, "%f", dist));
+                // As printed with %6.3f and %f and read back (half up on the shortest decimal form, as Formatter rounds).
+                x[i] = java.math.BigDecimal.valueOf((double) starts[i] / buckets.scale()).setScale(3, java.math.RoundingMode.HALF_UP).doubleValue();
+                y[i] = java.math.BigDecimal.valueOf(dist).setScale(6, java.math.RoundingMode.HALF_UP).doubleValue();
                 rows = i + 1;
                 if (y[i] >= 1.0) {
                     break;

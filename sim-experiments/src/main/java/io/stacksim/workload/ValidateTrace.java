@@ -99,14 +99,58 @@ public final class ValidateTrace implements Closeable {
         try {
             long lbn = Long.parseLong(f[2]);
             int size = Integer.parseInt(f[3]);
-            double measured = Double.parseDouble(f[4]);
-            double gap = Double.parseDouble(f[5]);
+            double measured = decimal(f[4]);
+            double gap = decimal(f[5]);
             if (lbn < 0 || size <= 0 || measured < 0 || gap < 0) {
                 throw err("block, size, measured time and gap must be non-negative (size positive)");
             }
             return new Entry(read, f[1], lbn, size, measured, gap, lineNo);
         } catch (NumberFormatException e) {
             throw err("bad number in '" + line.trim() + "'");
+        }
+    }
+
+    /**
+     * A plain decimal such as {@code 14095.370}: with at most 15 digits it is the integer of its
+     * digits divided by a power of ten below 10^23, both exact in a double, so the one division
+     * rounds as {@link Double#parseDouble} does; anything else goes to parseDouble.
+     */
+    private static double decimal(String s) {
+        long digits = 0;
+        int n = 0;
+        int frac = -1;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch >= '0' && ch <= '9') {
+                if (digits != 0 || ch != '0') {
+                    n++;
+                }
+                digits = digits * 10 + (ch - '0');
+                if (frac >= 0) {
+                    frac++;
+                }
+            } else if (ch == '.' && frac < 0) {
+                frac = 0;
+            } else {
+                return Double.parseDouble(s);
+            }
+            if (n > 15 || frac > 22) {
+                return Double.parseDouble(s);
+            }
+        }
+        if (s.isEmpty() || s.equals(".")) {
+            return Double.parseDouble(s);
+        }
+        return frac <= 0 ? (double) digits : digits / POW10[frac];
+    }
+
+    private static final double[] POW10 = new double[23];
+
+    static {
+        double p = 1;
+        for (int i = 0; i < POW10.length; i++) {
+            POW10[i] = p;
+            p *= 10;
         }
     }
 

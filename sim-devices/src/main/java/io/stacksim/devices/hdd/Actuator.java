@@ -778,7 +778,7 @@ final class Actuator {
         if (bus.holdsBusWaiting() || seg.outState == BusState.PREEMPT) {
             return -1;
         }
-        if (trackRegular && seg.outState != BusState.TRANSFERRING && seg.accBcount == 1
+        if (trackRegular && seg.accBcount == 1
                 && (rules.readDirectToBuffer() || !seg.accRead) && immedStart == trackLast + 1) {
             long run = inOrderRun(seg, c, t);
             if (run >= 0) {
@@ -992,18 +992,41 @@ final class Actuator {
         // Step k is due at t_k and commits firstBlk + k; it may run here while its successor's
         // block (firstBlk + k + 1) is available, to keep the run in order, and t_k is before the horizon.
         long horizon = sim.horizon();
-        long reached = firstBlk;
-        long at = t;
         int sector = seg.accSector;
-        while (reached + 1 < limit && at < horizon && reached + 1 < avail) {
-            reached++;
-            at += mech.sectorNs(position(sector), trackSpt);
-            sector++;
-        }
-        if (reached == firstBlk) {
+        long n = Math.min(limit, avail) - 1 - firstBlk; // steps the limits allow
+        if (n <= 0 || t >= horizon) {
             return -1;
         }
-        long n = reached - firstBlk;
+        long at;
+        if (trackBase == trackBase) {
+            // Whole-sector angles: the sector times of consecutive sectors add up to a phase difference.
+            long p = (long) (trackBase + sector) % trackSpt;
+            long phase0 = sectorPhase(p);
+            // Step k is due at t + phase(p + k) - phase0 and must be due before the horizon.
+            long budget = horizon - 1 - t;
+            long k = budget >= Long.MAX_VALUE / trackSpt ? n - 1 : Math.min(n - 1, budget * trackSpt / mech.periodNs() + 1);
+            while (k > 0 && t + sectorPhase(p + k) - phase0 >= horizon) {
+                k--;
+            }
+            n = Math.min(n, k + 1);
+            at = t + sectorPhase(p + n) - phase0;
+        } else {
+            at = t;
+            long k = 0;
+            while (k < n && at < horizon) {
+                at += mech.sectorNs(position(sector + (int) k), trackSpt);
+                k++;
+            }
+            n = k;
+        }
+        long reached = firstBlk + n;
+        sector += (int) n;
+        long lastStep = at - mech.sectorNs(position(sector - 1), trackSpt);
+        if (seg.outState == BusState.TRANSFERRING) {
+            // The bus moved on meanwhile: where each step would have found it, the last one finds it.
+            // (Its progress only widens the limits taken from the run's start.)
+            bus.updateOutBuffer(seg, lastStep);
+        }
         mediaSectors += n;
         if (reading) {
             seg.end = reached;
@@ -1018,9 +1041,17 @@ final class Actuator {
         long nextBlk = blk + n;
         seg.accLbn = nextBlk;
         seg.accSector = sectorOf(nextBlk);
-        seg.time = at - mech.sectorNs(position(sector - 1), trackSpt);
+        seg.time = lastStep;
         seg.accBcount = buf.blockAvailable(seg, reached) ? 1 : 2;
         return at;
+    }
+
+    /**
+     * The time from angle 0 of the current track until its whole-sector position {@code pos}
+     * (counting on past one revolution) passes: the running sum of {@link Mechanics#sectorNs}.
+     */
+    private long sectorPhase(long pos) {
+        return pos / trackSpt * mech.periodNs() + mech.phaseOf(pos % trackSpt, trackSpt);
     }
 
     /**

@@ -341,19 +341,20 @@ final class BufferCache {
 
     /** The segment's owner; the "effective" owner of a read segment is the reader furthest behind. */
     DriveCommand owner(BufferSegment seg, boolean effective) {
+        ArrayList<DriveCommand> reqs = seg.reqs;
         DriveCommand owner = null;
-        for (DriveCommand t : seg.reqs) {
+        for (int i = 0; i < reqs.size(); i++) {
+            DriveCommand t = reqs.get(i);
             if (t.segOwned) {
                 owner = t;
                 break;
             }
         }
         if (effective && seg.hasAccess && seg.accRead) {
-            for (DriveCommand t : seg.reqs) {
-                if (!t.live || t.read) {
-                    if (owner == null || t.outLbn < owner.outLbn) {
-                        owner = t;
-                    }
+            for (int i = 0; i < reqs.size(); i++) {
+                DriveCommand t = reqs.get(i);
+                if ((!t.live || t.read) && (owner == null || t.outLbn < owner.outLbn)) {
+                    owner = t;
                 }
             }
         }

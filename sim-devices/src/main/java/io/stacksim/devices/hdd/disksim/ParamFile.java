@@ -71,10 +71,14 @@ public final class ParamFile {
     }
 
     /** {@code Name = value}. */
-    public record Param(String name, Value value, Origin origin) {
-        /** The name with whitespace collapsed and lower-cased, for matching. */
-        public String key() {
-            return normalise(name);
+    /**
+     * {@code Name = value}.
+     *
+     * @param key the name with whitespace collapsed and lower-cased, for matching
+     */
+    public record Param(String name, String key, Value value, Origin origin) {
+        public Param(String name, Value value, Origin origin) {
+            this(name, normalise(name), value, origin);
         }
     }
 

@@ -48,6 +48,15 @@ final class Actuator {
     /** Angle of sector 0 in sectors, when every sector's angle is it plus the sector number (whole-sector skews), else NaN. */
     private double trackBase;
     private int[] trackSectorOf = new int[0];
+    // Regular tracks visited lately, by (cyl * 31 + head) mod the cache size.
+    private static final int TRACK_CACHE = 64;
+    private final int[] cachedCyl = filled(TRACK_CACHE);
+    private final int[] cachedHead = new int[TRACK_CACHE];
+    private final int[] cachedSpt = new int[TRACK_CACHE];
+    private final long[] cachedFirst = new long[TRACK_CACHE];
+    private final long[] cachedLast = new long[TRACK_CACHE];
+    private final int[] cachedSector0 = new int[TRACK_CACHE];
+    private final double[] cachedBase = new double[TRACK_CACHE];
     private boolean[] trackRelocated = new boolean[0];
     private int progressGuard;
 
@@ -57,6 +66,12 @@ final class Actuator {
     long seekNsSum;
     long mediaSectors;
     long sectorsWritten;
+
+    private static int[] filled(int n) {
+        int[] a = new int[n];
+        java.util.Arrays.fill(a, -1);
+        return a;
+    }
 
     Actuator(HddParams params) {
         this.rules = params.cache();
@@ -506,6 +521,17 @@ final class Actuator {
         }
         trackCyl = cyl;
         trackHead = head;
+        int slot = ((cyl * 31) + head) & (TRACK_CACHE - 1);
+        if (cachedCyl[slot] == cyl && cachedHead[slot] == head) {
+            // A regular track seen before (their description is a function of the layout alone).
+            trackSpt = cachedSpt[slot];
+            trackFirst = cachedFirst[slot];
+            trackLast = cachedLast[slot];
+            trackSector0 = cachedSector0[slot];
+            trackBase = cachedBase[slot];
+            trackRegular = true;
+            return;
+        }
         trackSpt = layout.sectorsPerTrack(cyl);
         trackFirst = layout.trackFirstLbn(cyl, head);
         trackLast = layout.trackLastLbn(cyl, head);
@@ -524,7 +550,15 @@ final class Actuator {
                 && Layout.sector(p1) - trackSector0 == n - 1
                 && layout.ptol(cyl, head, trackSector0) == trackFirst && layout.ptol(cyl, head, Layout.sector(p1)) == trackLast
                 && !layout.defectOnTrack(cyl, head);
-        if (!trackRegular) {
+        if (trackRegular) {
+            cachedCyl[slot] = cyl;
+            cachedHead[slot] = head;
+            cachedSpt[slot] = trackSpt;
+            cachedFirst[slot] = trackFirst;
+            cachedLast[slot] = trackLast;
+            cachedSector0[slot] = trackSector0;
+            cachedBase[slot] = trackBase;
+        } else {
             if (trackSectorOf.length < n) {
                 trackSectorOf = new int[n];
                 trackRelocated = new boolean[n];

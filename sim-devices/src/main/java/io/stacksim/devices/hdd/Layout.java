@@ -131,6 +131,8 @@ public final class Layout {
     private final Zone[] zones;
     private final long[] zoneFirstLbn;
     private final long[] zoneBlocks;
+    /** Zones whose slips ascend (all of DiskSim's specs): their slips are counted by binary search. */
+    private final boolean[] sortedSlips;
     private final int[] zoneOfCyl;
     private final long capacity;
     private final int maxSectorsPerTrack;
@@ -159,6 +161,7 @@ public final class Layout {
         this.zones = zones.toArray(new Zone[0]);
         this.zoneFirstLbn = new long[this.zones.length];
         this.zoneBlocks = new long[this.zones.length];
+        this.sortedSlips = new boolean[this.zones.length];
         int next = 0;
         long lbn = 0;
         int maxSpt = 0;
@@ -176,6 +179,7 @@ public final class Layout {
                 throw new IllegalArgumentException("zone " + i + ": slips and defects outnumber the zone's spare tracks");
             }
             checkSlips(i, z);
+            sortedSlips[i] = ascending(z.slips());
             next = z.lastCyl() + 1;
             zoneFirstLbn[i] = lbn;
             zoneBlocks[i] = blocksIn(z);
@@ -436,9 +440,15 @@ public final class Layout {
                 long s = x % lpr;
                 long first = range * bpr;
                 int n = 0;
-                for (int slip : slips) {
-                    if (slip >= first && slip - first <= s + n) {
+                if (sortedSlips[zi]) {
+                    for (int i = countBelow(slips, first); i < slips.length && slips[i] - first <= s + n; i++) {
                         n++;
+                    }
+                } else {
+                    for (int slip : slips) {
+                        if (slip >= first && slip - first <= s + n) {
+                            n++;
+                        }
                     }
                 }
                 s += n;
@@ -454,9 +464,15 @@ public final class Layout {
             }
             case SECTORS_PER_ZONE, SECTORS_PER_ZONE_SLIP_TO_END -> {
                 int n = 0;
-                for (int slip : slips) {
-                    if (slip <= x + n) {
+                if (sortedSlips[zi]) {
+                    while (n < slips.length && slips[n] <= x + n) {
                         n++;
+                    }
+                } else {
+                    for (int slip : slips) {
+                        if (slip <= x + n) {
+                            n++;
+                        }
                     }
                 }
                 x += n;
@@ -481,16 +497,22 @@ public final class Layout {
                 long c = x / lpc;
                 if (sparing.slipToEnd()) {
                     // Slips in earlier cylinders push blocks on: find the cylinder whose range holds x.
-                    while (x >= (c + 1) * lpc - slipsBefore(slips, (c + 1) * bpc)) {
+                    while (x >= (c + 1) * lpc - (sortedSlips[zi] ? countBelow(slips, (c + 1) * bpc) : slipsBefore(slips, (c + 1) * bpc))) {
                         c++;
                     }
                 }
-                long k = x - c * lpc + (sparing.slipToEnd() ? slipsBefore(slips, c * bpc) : 0);
+                long k = x - c * lpc + (sparing.slipToEnd() ? (sortedSlips[zi] ? countBelow(slips, c * bpc) : slipsBefore(slips, c * bpc)) : 0);
                 long first = c * bpc;
                 long sct = k + (sparing.sparesAtFront() ? z.spares() : 0);
-                for (int slip : slips) {
-                    if (slip >= first && slip - first <= sct) {
+                if (sortedSlips[zi]) {
+                    for (int i = countBelow(slips, first); i < slips.length && slips[i] - first <= sct; i++) {
                         sct++;
+                    }
+                } else {
+                    for (int slip : slips) {
+                        if (slip >= first && slip - first <= sct) {
+                            sct++;
+                        }
                     }
                 }
                 for (int i = 0; i < d.length; i += 2) {
@@ -520,6 +542,43 @@ public final class Layout {
             }
         }
         return n;
+    }
+
+    private static boolean ascending(int[] a) {
+        for (int i = 1; i < a.length; i++) {
+            if (a[i] <= a[i - 1]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Entries of the ascending {@code a} below {@code v}. */
+    private static int countBelow(int[] a, long v) {
+        int lo = 0;
+        int hi = a.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < v) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * ptol's slip step for a zone whose slips ascend: -1 when sector {@code p} is itself slipped,
+     * else the slips below {@code p} at or after {@code unitStart} (DiskSim's descending loop,
+     * which decrements p once for each, comes to the same).
+     */
+    private static long slipsInUnit(int[] slips, long unitStart, long p) {
+        int below = countBelow(slips, p);
+        if (below < slips.length && slips[below] == p) {
+            return -1;
+        }
+        return below - countBelow(slips, unitStart);
     }
 
     // ---------------------------------------------------------------- PBN -> LBN
@@ -586,7 +645,14 @@ public final class Layout {
         }
         switch (sparing) {
             case SECTORS_PER_TRACK -> {
-                for (int i = slips.length - 1; i >= 0; i--) {
+                if (sortedSlips[zi]) {
+                    long k = slipsInUnit(slips, p / spt * spt, p);
+                    if (k < 0) {
+                        return NO_LBN;
+                    }
+                    p -= k;
+                }
+                for (int i = sortedSlips[zi] ? -1 : slips.length - 1; i >= 0; i--) {
                     if (p == slips[i]) {
                         return NO_LBN;
                     }
@@ -608,7 +674,14 @@ public final class Layout {
             case SECTORS_PER_RANGE -> {
                 long bpr = bpc * rangeSize;
                 long range = cylRel / rangeSize;
-                for (int i = slips.length - 1; i >= 0; i--) {
+                if (sortedSlips[zi]) {
+                    long k = slipsInUnit(slips, range * bpr, p);
+                    if (k < 0) {
+                        return NO_LBN;
+                    }
+                    p -= k;
+                }
+                for (int i = sortedSlips[zi] ? -1 : slips.length - 1; i >= 0; i--) {
                     if (p == slips[i]) {
                         return NO_LBN;
                     }
@@ -624,7 +697,14 @@ public final class Layout {
                 lbn += range * lpr + p - z.deadSpace();
             }
             case SECTORS_PER_ZONE, SECTORS_PER_ZONE_SLIP_TO_END -> {
-                for (int i = slips.length - 1; i >= 0; i--) {
+                if (sortedSlips[zi]) {
+                    long k = slipsInUnit(slips, 0, p);
+                    if (k < 0) {
+                        return NO_LBN;
+                    }
+                    p -= k;
+                }
+                for (int i = sortedSlips[zi] ? -1 : slips.length - 1; i >= 0; i--) {
                     if (p == slips[i]) {
                         return NO_LBN;
                     }
@@ -640,7 +720,17 @@ public final class Layout {
                 lbn += p - z.deadSpace();
             }
             default -> { // the per-cylinder family
-                for (int i = slips.length - 1; i >= 0; i--) {
+                if (sortedSlips[zi]) {
+                    long k = slipsInUnit(slips, cylRel * bpc, p);
+                    if (k < 0) {
+                        return NO_LBN;
+                    }
+                    p -= k;
+                    if (sparing.slipToEnd()) {
+                        lbn -= countBelow(slips, cylRel * bpc);
+                    }
+                }
+                for (int i = sortedSlips[zi] ? -1 : slips.length - 1; i >= 0; i--) {
                     if (p == slips[i]) {
                         return NO_LBN;
                     }
@@ -792,11 +882,7 @@ public final class Layout {
             // physical head, not its rank, counts for per-track sparing.
             long tracks = (long) cylRel * surfaces + (sparing == Sparing.SECTORS_PER_TRACK ? head : 0);
             long cutoff = tracks * spt;
-            for (int s : z.slips()) {
-                if (s < cutoff) {
-                    pos += 1;
-                }
-            }
+            pos += sortedSlips[zoneOfCyl[cyl]] ? countBelow(z.slips(), cutoff) : slipsBefore(z.slips(), cutoff);
         }
         pos += sector;
         pos %= spt;

@@ -1,8 +1,11 @@
 package io.stacksim.block;
 
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 import io.stacksim.engine.Stats;
 import java.util.Comparator;
+import java.util.List;
 import java.util.TreeSet;
 
 /**
@@ -34,6 +37,10 @@ import java.util.TreeSet;
  * CONFIG_HZ = 250, the Debian and Ubuntu kernels' setting.
  */
 public final class DeadlineScheduler extends Elevator {
+    /** Registered in {@link Schedulers#ALL}; "deadline" is the kernel's elevator_alias. */
+    public static final SchedulerType TYPE = new SchedulerType("mq-deadline", List.of("deadline"), Tunables.SECTION,
+            iosched -> new DeadlineScheduler(Tunables.from(iosched)));
+
     /** CONFIG_HZ of the modelled kernel. */
     public static final int HZ = 250;
     private static final long JIFFY_NS = 1_000_000_000L / HZ;
@@ -51,30 +58,72 @@ public final class DeadlineScheduler extends Elevator {
      */
     public record Tunables(int readExpireMs, int writeExpireMs, int writesStarved, int fifoBatch,
                            int frontMerges, int prioAgingExpireMs, int asyncDepth) {
+        static final Tunable<Long> READ_EXPIRE = Tunable.duration("read_expire", 500_000_000L, 1_000_000L)
+                .help("a read's FIFO deadline (sysfs shows ms)");
+        static final Tunable<Long> WRITE_EXPIRE = Tunable.duration("write_expire", 5_000_000_000L, 1_000_000L)
+                .help("a write's FIFO deadline");
+        static final Tunable<Integer> WRITES_STARVED = Tunable.integer("writes_starved", 2, Integer.MIN_VALUE,
+                Integer.MAX_VALUE).help("read batches preferred before a waiting write batch must go");
+        static final Tunable<Integer> FIFO_BATCH = Tunable.integer("fifo_batch", 16, 0, Integer.MAX_VALUE)
+                .help("requests in one batch before deadlines are checked again");
+        static final Tunable<Integer> FRONT_MERGES = Tunable.integer("front_merges", 1, 0, 1)
+                .help("look up front merges in the sort tree (dd_request_merge)");
+        static final Tunable<Long> PRIO_AGING_EXPIRE = Tunable.duration("prio_aging_expire", 10_000_000_000L,
+                1_000_000L).help("a lower priority level's requests older than this go first");
+        static final Tunable<Integer> ASYNC_DEPTH = Tunable.integer("async_depth", 0, 0, Integer.MAX_VALUE)
+                .help("tags writes and asynchronous requests may use (dd_limit_depth); 0 = nr_requests");
+
+        /** mq-deadline's tunables, under {@code block.iosched}. */
+        public static final ConfigSection SECTION = ConfigSection.of("block.iosched",
+                "mq-deadline (`block.iosched` with `block.scheduler: mq-deadline`)",
+                READ_EXPIRE, WRITE_EXPIRE, WRITES_STARVED, FIFO_BATCH, FRONT_MERGES, PRIO_AGING_EXPIRE, ASYNC_DEPTH)
+                .intro("block/mq-deadline.c's sysfs tunables with the kernel's names and defaults; times are"
+                        + " jiffies at CONFIG_HZ = 250 inside, written as durations (a bare number is in ms, as"
+                        + " sysfs shows them).");
+
         public static Tunables defaults() {
-            return new Tunables(500, 5000, 2, 16, 1, 10000, 0);
+            return from(ConfigNode.emptyRoot("defaults"));
         }
 
         /** Reads {@code block.iosched}; ranges as the kernel's store functions clamp them. */
         public static Tunables from(ConfigNode s) {
-            Tunables d = defaults();
             return new Tunables(
-                    ms(s, "read_expire", d.readExpireMs),
-                    ms(s, "write_expire", d.writeExpireMs),
-                    s.intValue("writes_starved", d.writesStarved, Integer.MIN_VALUE, Integer.MAX_VALUE),
-                    s.intValue("fifo_batch", d.fifoBatch, 0, Integer.MAX_VALUE),
-                    s.intValue("front_merges", d.frontMerges, 0, 1),
-                    ms(s, "prio_aging_expire", d.prioAgingExpireMs),
-                    s.intValue("async_depth", d.asyncDepth, 0, Integer.MAX_VALUE));
+                    ms(s, READ_EXPIRE),
+                    ms(s, WRITE_EXPIRE),
+                    WRITES_STARVED.read(s),
+                    FIFO_BATCH.read(s),
+                    FRONT_MERGES.read(s),
+                    ms(s, PRIO_AGING_EXPIRE),
+                    ASYNC_DEPTH.read(s));
         }
 
-        private static int ms(ConfigNode s, String key, int def) {
-            long ns = s.duration(key, def * 1_000_000L, 1_000_000L);
+        private static int ms(ConfigNode s, Tunable<Long> t) {
+            long ns = t.read(s);
             if (ns < 0 || ns / 1_000_000L > Integer.MAX_VALUE) {
-                throw s.error(key, "must be between 0 and " + Integer.MAX_VALUE + " ms");
+                throw t.error(s, "must be between 0 and " + Integer.MAX_VALUE + " ms");
             }
             return (int) (ns / 1_000_000L);
         }
+    }
+
+    /**
+     * mq-deadline's part of a request ({@code rq->elv.priv[0]} and the {@code fifo_time} and
+     * {@code rb_node} the kernel keeps in struct request for it). One per scheduler tag in use:
+     * taken from {@link #spare} at prepare_request and given back at finish_request, so no I/O
+     * allocates one once the pool has grown to the tags used at once.
+     */
+    private static final class DdRequest {
+        /** The request this state belongs to while it is allocated. */
+        Request rq;
+        /** The per-priority level the request was inserted at (elv.priv[0]); -1 before. */
+        int prio = -1;
+        /** FIFO deadline in jiffies (fifo_time). */
+        long fifoTime;
+        /** The sector the request was sorted under: a front merge moves it only when re-sorted. */
+        long treeKey;
+        /** Sort-tree order among equal sectors: the kernel's rbtree puts a new equal key to the right. */
+        long treeSeq;
+        boolean inTree;
     }
 
     /**
@@ -82,14 +131,19 @@ public final class DeadlineScheduler extends Elevator {
      * goes to the right). Like an rbtree node, a request keeps its place until it is re-sorted,
      * so a front merge's neighbour lookup (rb_prev) and removal work on its old place.
      */
-    private static final Comparator<Request> BY_SECTOR = (a, b) -> a.treeKey != b.treeKey
+    private static final Comparator<DdRequest> BY_SECTOR = (a, b) -> a.treeKey != b.treeKey
             ? Long.compare(a.treeKey, b.treeKey) : Long.compare(a.treeSeq, b.treeSeq);
+
+    /** The state mq-deadline attached to {@code rq} at prepare_request. */
+    private static DdRequest dd(Request rq) {
+        return (DdRequest) rq.elvPriv;
+    }
 
     /** struct dd_per_prio. */
     private static final class PerPrio {
         final RequestList dispatch = new RequestList();
         @SuppressWarnings("unchecked")
-        final TreeSet<Request>[] sort = new TreeSet[] {new TreeSet<>(BY_SECTOR), new TreeSet<>(BY_SECTOR)};
+        final TreeSet<DdRequest>[] sort = new TreeSet[] {new TreeSet<>(BY_SECTOR), new TreeSet<>(BY_SECTOR)};
         final RequestList[] fifo = {new RequestList(), new RequestList()};
         final long[] latestPos = new long[2];
         long inserted;
@@ -107,7 +161,10 @@ public final class DeadlineScheduler extends Elevator {
     private int starved;
     private long treeSeq;
     private int asyncDepth;
-    private final Request probe = new Request(Op.READ, 0, IoPriority.NONE, 0, 0);
+    private final DdRequest probe = new DdRequest();
+    /** States of freed requests, ready for the next prepare_request. */
+    private DdRequest[] spare = new DdRequest[16];
+    private int spareCount;
     private long batches;
     private long writeBatchesForced;
     private long expiredPicks;
@@ -158,19 +215,52 @@ public final class DeadlineScheduler extends Elevator {
         };
     }
 
+    // ------------------------------------------------------------------ per-request state
+
+    /** dd_prepare_request: the request gets its state, not yet inserted at any level. */
+    @Override
+    public void prepareRequest(Request rq) {
+        DdRequest d = spareCount > 0 ? spare[--spareCount] : new DdRequest();
+        d.rq = rq;
+        d.prio = -1;
+        d.fifoTime = 0;
+        d.inTree = false;
+        rq.elvPriv = d;
+    }
+
+    /** dd_finish_request: a request inserted at a level is counted completed there; its state goes back. */
+    @Override
+    public void completed(Request rq) {
+        DdRequest d = dd(rq);
+        if (d == null) {
+            return;
+        }
+        if (d.prio >= 0) {
+            perPrio[d.prio].completed++;
+        }
+        d.rq = null;
+        rq.elvPriv = null;
+        if (spareCount == spare.length) {
+            spare = java.util.Arrays.copyOf(spare, spare.length * 2);
+        }
+        spare[spareCount++] = d;
+    }
+
     // ------------------------------------------------------------------ trees
 
     private void treeAdd(PerPrio pp, Request rq) {
-        rq.treeSeq = ++treeSeq;
-        rq.treeKey = rq.sector;
-        pp.sort[dir(rq.op)].add(rq);
-        rq.inTree = true;
+        DdRequest d = dd(rq);
+        d.treeSeq = ++treeSeq;
+        d.treeKey = rq.sector;
+        pp.sort[dir(rq.op)].add(d);
+        d.inTree = true;
     }
 
     private void treeDel(PerPrio pp, Request rq) {
-        if (rq.inTree) {
-            pp.sort[dir(rq.op)].remove(rq);
-            rq.inTree = false;
+        DdRequest d = dd(rq);
+        if (d.inTree) {
+            pp.sort[dir(rq.op)].remove(d);
+            d.inTree = false;
         }
     }
 
@@ -178,7 +268,8 @@ public final class DeadlineScheduler extends Elevator {
     private Request fromPos(PerPrio pp, int dir, long pos) {
         probe.treeKey = pos;
         probe.treeSeq = Long.MIN_VALUE;
-        return pp.sort[dir].ceiling(probe);
+        DdRequest d = pp.sort[dir].ceiling(probe);
+        return d == null ? null : d.rq;
     }
 
     /** deadline_remove_request. */
@@ -200,7 +291,7 @@ public final class DeadlineScheduler extends Elevator {
         }
         PerPrio pp = perPrio[prio(bio.priority)];
         Request rq = fromPos(pp, dir(bio.op), bio.endSector());
-        if (rq != null && rq.sector == bio.endSector() && q.bioMergeOk(rq, bio)) {
+        if (rq != null && rq.sector == bio.endSector() && q.merge.bioMergeOk(rq, bio)) {
             return rq;
         }
         return null;
@@ -208,7 +299,7 @@ public final class DeadlineScheduler extends Elevator {
 
     @Override
     protected void requestMerged(Request rq, boolean front) {
-        if (front && rq.inTree) {
+        if (front && dd(rq).inTree) {
             PerPrio pp = perPrio[prio(rq.priority)];
             treeDel(pp, rq);
             treeAdd(pp, rq);
@@ -219,21 +310,29 @@ public final class DeadlineScheduler extends Elevator {
     protected void mergedRequests(Request rq, Request next) {
         PerPrio pp = perPrio[prio(next.priority)];
         pp.merged++;
-        if (RequestList.onList(rq) && RequestList.onList(next) && next.fifoTime < rq.fifoTime) {
+        DdRequest d = dd(rq);
+        DdRequest dn = dd(next);
+        if (RequestList.onList(rq) && RequestList.onList(next) && dn.fifoTime < d.fifoTime) {
             ((RequestList) next.schedData).moveAfter(rq, next);
-            rq.fifoTime = next.fifoTime;
+            d.fifoTime = dn.fifoTime;
         }
         remove(pp, next);
     }
 
     @Override
     protected Request latterRequest(Request rq) {
-        return rq.inTree ? perPrio[prio(rq.priority)].sort[dir(rq.op)].higher(rq) : null;
+        DdRequest d = dd(rq);
+        return d.inTree ? rqOf(perPrio[prio(rq.priority)].sort[dir(rq.op)].higher(d)) : null;
     }
 
     @Override
     protected Request formerRequest(Request rq) {
-        return rq.inTree ? perPrio[prio(rq.priority)].sort[dir(rq.op)].lower(rq) : null;
+        DdRequest d = dd(rq);
+        return d.inTree ? rqOf(perPrio[prio(rq.priority)].sort[dir(rq.op)].lower(d)) : null;
+    }
+
+    private static Request rqOf(DdRequest d) {
+        return d == null ? null : d.rq;
     }
 
     /** dd_limit_depth: synchronous reads are not throttled. */
@@ -250,31 +349,25 @@ public final class DeadlineScheduler extends Elevator {
     public boolean insert(Request rq, boolean atHead) {
         int prio = prio(rq.priority);
         PerPrio pp = perPrio[prio];
-        if (rq.elvPrio < 0) {
+        DdRequest dd = dd(rq);
+        if (dd.prio < 0) {
             pp.inserted++;
         }
-        rq.elvPrio = prio;
+        dd.prio = prio;
         if (insertMerge(rq)) {
             return false;
         }
         if (atHead) {
             pp.dispatch.addHead(rq);
-            rq.fifoTime = jiffies();
+            dd.fifoTime = jiffies();
         } else {
             int d = dir(rq.op);
             treeAdd(pp, rq);
             addMergeable(rq);
-            rq.fifoTime = jiffies() + fifoExpire[d];
+            dd.fifoTime = jiffies() + fifoExpire[d];
             pp.fifo[d].addTail(rq);
         }
         return true;
-    }
-
-    @Override
-    public void completed(Request rq) {
-        if (rq.elvPrio >= 0) {
-            perPrio[rq.elvPrio].completed++;
-        }
     }
 
     private long queued(int prio) {
@@ -296,7 +389,7 @@ public final class DeadlineScheduler extends Elevator {
 
     /** started_after: the request was inserted after {@code latestStart} (jiffies). */
     private boolean startedAfter(Request rq, long latestStart) {
-        long start = rq.fifoTime - fifoExpire[dir(rq.op)];
+        long start = dd(rq).fifoTime - fifoExpire[dir(rq.op)];
         return start > latestStart;
     }
 
@@ -341,7 +434,7 @@ public final class DeadlineScheduler extends Elevator {
         }
         Request nextRq = fromPos(pp, dataDir, pp.latestPos[dataDir]);
         Request head = pp.fifo[dataDir].first();
-        boolean expired = jiffies() >= head.fifoTime;
+        boolean expired = jiffies() >= dd(head).fifoTime;
         if (expired || nextRq == null) {
             // A deadline expired, or nothing lies ahead: restart from the oldest request.
             rq = head;
@@ -363,7 +456,8 @@ public final class DeadlineScheduler extends Elevator {
     }
 
     private Request done(Request rq, int dataDir) {
-        PerPrio pp = perPrio[rq.elvPrio >= 0 ? rq.elvPrio : prio(rq.priority)];
+        int level = dd(rq).prio;
+        PerPrio pp = perPrio[level >= 0 ? level : prio(rq.priority)];
         pp.latestPos[dataDir] = rq.sector;
         pp.dispatched++;
         return rq;

@@ -151,29 +151,29 @@ public abstract class Elevator implements IoScheduler {
     private int elvMerge(Bio bio) {
         int nomerges = q.settings().nomerges();
         if (nomerges == 2 || !bio.mergeable()) {
-            return BlockQueue.NO_MERGE;
+            return MergeRules.NO_MERGE;
         }
-        if (lastMerge != null && q.bioMergeOk(lastMerge, bio)) {
-            int k = BlockQueue.tryMerge(lastMerge, bio);
-            if (k != BlockQueue.NO_MERGE) {
+        if (lastMerge != null && q.merge.bioMergeOk(lastMerge, bio)) {
+            int k = MergeRules.tryMerge(lastMerge, bio);
+            if (k != MergeRules.NO_MERGE) {
                 found = lastMerge;
                 return k;
             }
         }
         if (nomerges == 1) {
-            return BlockQueue.NO_MERGE;
+            return MergeRules.NO_MERGE;
         }
         Request rq = hashFind(bio.sector);
-        if (rq != null && q.bioMergeOk(rq, bio)) {
+        if (rq != null && q.merge.bioMergeOk(rq, bio)) {
             found = rq;
-            return BlockQueue.BACK_MERGE;
+            return MergeRules.BACK_MERGE;
         }
         rq = requestMerge(bio);
         if (rq != null) {
             found = rq;
-            return BlockQueue.FRONT_MERGE;
+            return MergeRules.FRONT_MERGE;
         }
-        return BlockQueue.NO_MERGE;
+        return MergeRules.NO_MERGE;
     }
 
     /**
@@ -185,24 +185,24 @@ public abstract class Elevator implements IoScheduler {
         int kind = elvMerge(bio);
         Request rq = found;
         found = null;
-        if (kind == BlockQueue.BACK_MERGE) {
-            if (!q.bioAttemptBackMerge(rq, bio)) {
+        if (kind == MergeRules.BACK_MERGE) {
+            if (!q.merge.bioAttemptBackMerge(rq, bio)) {
                 return false;
             }
             Request next = latterRequest(rq);
-            if (next == null || !q.attemptMerge(rq, next)) {
+            if (next == null || !q.merge.attemptMerge(rq, next)) {
                 requestMerged(rq, false);
                 hashReposition(rq);
                 lastMerge = rq;
             }
             return true;
         }
-        if (kind == BlockQueue.FRONT_MERGE) {
-            if (!q.bioAttemptFrontMerge(rq, bio)) {
+        if (kind == MergeRules.FRONT_MERGE) {
+            if (!q.merge.bioAttemptFrontMerge(rq, bio)) {
                 return false;
             }
             Request prev = formerRequest(rq);
-            if (prev == null || !q.attemptMerge(prev, rq)) {
+            if (prev == null || !q.merge.attemptMerge(prev, rq)) {
                 requestMerged(rq, true);
                 lastMerge = rq;
             }
@@ -232,7 +232,7 @@ public abstract class Elevator implements IoScheduler {
         if (nomerges == 2) {
             return false;
         }
-        if (lastMerge != null && q.attemptMerge(lastMerge, rq)) {
+        if (lastMerge != null && q.merge.attemptMerge(lastMerge, rq)) {
             return true;
         }
         if (nomerges == 1) {
@@ -241,7 +241,7 @@ public abstract class Elevator implements IoScheduler {
         boolean merged = false;
         while (true) {
             Request r = hashFind(rq.sector);
-            if (r == null || !q.attemptMerge(r, rq)) {
+            if (r == null || !q.merge.attemptMerge(r, rq)) {
                 break;
             }
             merged = true;

@@ -6,8 +6,8 @@ import io.stacksim.engine.Stats;
  * An I/O scheduler, chosen by name with {@code block.scheduler}. The block queue calls it as
  * blk-mq calls {@code struct elevator_mq_ops}: try a bio merge, insert a request, hand out the
  * next request when the driver has a free tag, and hear about merges and completions. A new
- * scheduler (bfq, kyber) is one more implementation, usually of {@link Elevator}, plus a line
- * in {@link Schedulers}.
+ * scheduler (bfq, kyber) is one file, an implementation (usually of {@link Elevator}) that
+ * declares its {@link SchedulerType}, plus one line in {@link Schedulers#ALL}.
  */
 public interface IoScheduler {
     /** The name used in config and in sysfs, e.g. "mq-deadline". */
@@ -40,6 +40,13 @@ public interface IoScheduler {
 
     /** Removes and returns the next request to dispatch, or null if none should go now. */
     Request dispatch();
+
+    /**
+     * ops.prepare_request: {@code rq} was just allocated from the scheduler's tags (an
+     * elevator's only); the scheduler may attach its per-request state to {@link Request#elvPriv}.
+     */
+    default void prepareRequest(Request rq) {
+    }
 
     /** The request finished or was freed after merging into another (ops.finish_request). */
     default void completed(Request rq) {

@@ -1,5 +1,7 @@
 package io.stacksim.block;
 
+import java.util.List;
+
 /**
  * {@code none}: blk-mq without an elevator. Requests hold a driver tag from allocation
  * (nr_requests is the hardware depth), so they are normally issued straight to the driver, from
@@ -9,6 +11,9 @@ package io.stacksim.block;
  * no sorting, no deadline, and no request-to-request merging.
  */
 public final class NoneScheduler implements IoScheduler {
+    /** Registered in {@link Schedulers#ALL}. */
+    public static final SchedulerType TYPE = new SchedulerType("none", List.of(), null, iosched -> new NoneScheduler());
+
     /** blk_bio_list_merge looks at this many requests from the tail. */
     static final int LIST_MERGE_DEPTH = 8;
 
@@ -35,7 +40,7 @@ public final class NoneScheduler implements IoScheduler {
     public boolean bioMerge(Bio bio) {
         int checked = LIST_MERGE_DEPTH;
         for (Request rq = swQueue.last(); rq != null && checked-- > 0; rq = rq.schedPrev) {
-            switch (q.attemptBioMerge(rq, bio)) {
+            switch (q.merge.attemptBioMerge(rq, bio)) {
                 case OK:
                     return true;
                 case FAILED:

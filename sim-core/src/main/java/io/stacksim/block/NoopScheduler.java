@@ -1,5 +1,7 @@
 package io.stacksim.block;
 
+import java.util.List;
+
 /**
  * {@code noop}: the legacy single-queue noop elevator (block/noop-iosched.c, removed in Linux
  * 5.0), run as an elevator under blk-mq. Requests wait in one FIFO and are dispatched from its
@@ -13,6 +15,9 @@ package io.stacksim.block;
  * and merges a bio only in the plug or with the last 8 requests still in the software queue.
  */
 public final class NoopScheduler extends Elevator {
+    /** Registered in {@link Schedulers#ALL}. */
+    public static final SchedulerType TYPE = new SchedulerType("noop", List.of(), null, iosched -> new NoopScheduler());
+
     private final RequestList fifo = new RequestList();
 
     @Override

@@ -1,6 +1,8 @@
 package io.stacksim.block;
 
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 import java.util.List;
 
 /**
@@ -22,22 +24,43 @@ import java.util.List;
 public record QueueSettings(String scheduler, int nrRequests, int maxSectorsKb, int nomerges,
                             int readAheadKb, boolean plugging) {
 
-    /** Accepted values of {@code block.scheduler}; "deadline" is mq-deadline's alias. */
-    public static final List<String> SCHEDULERS = List.of("default", "none", "mq-deadline", "deadline", "noop");
+    /** Accepted values of {@code block.scheduler}: "default" and every registered name and alias. */
+    public static final List<String> SCHEDULERS = Schedulers.configNames();
+
+    static final Tunable<String> SCHEDULER = Tunable.choice("scheduler", "default", SCHEDULERS)
+            .help("queue/scheduler; `default` = the kernel's choice (elevator_get_default): mq-deadline for a"
+                    + " device with one hardware queue, else none; `deadline` is mq-deadline's alias");
+    static final Tunable<Integer> NR_REQUESTS = Tunable.integer("nr_requests", 0, 0, 1 << 16)
+            .help("queue/nr_requests; 0 = the kernel's: 2 x min(depth, 128) with a scheduler, the depth without"
+                    + " (where it can only lower it)");
+    static final Tunable<Integer> MAX_SECTORS_KB = Tunable.integer("max_sectors_kb", 0, 0, 1 << 20)
+            .help("queue/max_sectors_kb; 0 = min(max_hw_sectors_kb, 4096), Linux 6.10's BLK_DEF_MAX_SECTORS_CAP");
+    static final Tunable<Integer> NOMERGES = Tunable.integer("nomerges", 0, 0, 2)
+            .help("queue/nomerges: 0 all merges, 1 the one-hit cache only, 2 none");
+    static final Tunable<Integer> READ_AHEAD_KB = Tunable.integer("read_ahead_kb", 128, 0, 1 << 20)
+            .help("queue/read_ahead_kb: the readahead window (128 = VM_READAHEAD_PAGES x 4 KiB)");
+    static final Tunable<Boolean> PLUGGING = Tunable.flag("plugging", true)
+            .help("tasks plug their submissions (blk_start_plug), as Linux always does");
+
+    /** The {@code block} section's tunables. */
+    public static final ConfigSection SECTION = ConfigSection.of("block", "Block queue (`block`)",
+            SCHEDULER, NR_REQUESTS, MAX_SECTORS_KB, NOMERGES, READ_AHEAD_KB, PLUGGING)
+            .intro("The request queue's settings, as in /sys/block/DEV/queue/. The scheduler's own tunables go"
+                    + " under `block.iosched` (below, per scheduler).");
 
     public static QueueSettings defaults() {
-        return new QueueSettings("default", 0, 0, 0, 128, true);
+        return new QueueSettings(SCHEDULER.defaultValue(), NR_REQUESTS.defaultValue(), MAX_SECTORS_KB.defaultValue(),
+                NOMERGES.defaultValue(), READ_AHEAD_KB.defaultValue(), PLUGGING.defaultValue());
     }
 
     /** Reads the {@code block} section. */
     public static QueueSettings from(ConfigNode block) {
-        QueueSettings d = defaults();
         return new QueueSettings(
-                block.choice("scheduler", d.scheduler, SCHEDULERS),
-                block.intValue("nr_requests", d.nrRequests, 0, 1 << 16),
-                block.intValue("max_sectors_kb", d.maxSectorsKb, 0, 1 << 20),
-                block.intValue("nomerges", d.nomerges, 0, 2),
-                block.intValue("read_ahead_kb", d.readAheadKb, 0, 1 << 20),
-                block.bool("plugging", d.plugging));
+                SCHEDULER.read(block),
+                NR_REQUESTS.read(block),
+                MAX_SECTORS_KB.read(block),
+                NOMERGES.read(block),
+                READ_AHEAD_KB.read(block),
+                PLUGGING.read(block));
     }
 }

@@ -47,19 +47,16 @@ public final class Request {
     /** Host-link (DMA) transfer time. */
     public long devTransferNs;
 
-    /** Scheduler-private: FIFO deadline in jiffies (mq-deadline's fifo_time). */
-    public long fifoTime;
-    /** Scheduler-private links (queuelist) and state. */
+    /** The scheduler's queue links ({@code queuelist}) and the list the request is on. */
     public Request schedPrev;
     public Request schedNext;
     public Object schedData;
-    /** Scheduler-private: mq-deadline's per-priority level, set at insert (elv.priv[0]); -1 before. */
-    int elvPrio = -1;
-    /** Sort-tree order among equal sectors: the kernel's rbtree puts a new equal key to the right. */
-    long treeSeq;
-    /** The sector the request was sorted under: a front merge moves it only when re-sorted. */
-    long treeKey;
-    boolean inTree;
+    /**
+     * The elevator's own per-request state ({@code rq->elv.priv}): set by the scheduler's
+     * {@link IoScheduler#prepareRequest} when the request takes a scheduler tag, cleared when it
+     * is freed. Only the scheduler that set it reads it.
+     */
+    public Object elvPriv;
     /** Back-merge hash chain (elevator.c rqhash, keyed by end sector). */
     Request hashNext;
     boolean hashed;

@@ -31,15 +31,104 @@ public record DeviceLimits(long capacitySectors, int logicalBlockSize, int physi
         }
     }
 
-    /** Limits whose tag depth is the device's queue depth (every tag can be dispatched). */
-    public DeviceLimits(long capacitySectors, int logicalBlockSize, int physicalBlockSize,
-                        int queueDepth, int hwQueues, int maxHwSectors, int maxSegments,
-                        int maxSegmentSize, boolean rotational, boolean volatileWriteCache, boolean fua) {
-        this(capacitySectors, logicalBlockSize, physicalBlockSize, queueDepth, hwQueues, maxHwSectors, maxSegments,
-                maxSegmentSize, rotational, volatileWriteCache, fua, queueDepth);
-    }
-
     public long capacityBytes() {
         return capacitySectors << 9;
+    }
+
+    /**
+     * Limits built field by field, so a call site reads by name. Unset fields take the block
+     * layer's defaults (block/blk-settings.c blk_set_default_limits): 512-byte logical blocks,
+     * a physical block of the logical size, BLK_MAX_SEGMENTS (128) segments of at most
+     * BLK_MAX_SEGMENT_SIZE (64 KiB), BLK_SAFE_MAX_SECTORS (255) per request; one hardware queue
+     * of depth 1, non-rotational, no volatile cache, no FUA, and a tag depth equal to the queue
+     * depth.
+     */
+    public static Builder builder(long capacitySectors) {
+        return new Builder(capacitySectors);
+    }
+
+    /** Builds {@link DeviceLimits} by field name; see {@link #builder}. */
+    public static final class Builder {
+        private final long capacitySectors;
+        private int logicalBlockSize = 512;
+        private int physicalBlockSize;
+        private int queueDepth = 1;
+        private int hwQueues = 1;
+        private int maxHwSectors = 255;
+        private int maxSegments = 128;
+        private int maxSegmentSize = 65536;
+        private boolean rotational;
+        private boolean volatileWriteCache;
+        private boolean fua;
+        private int tagDepth;
+
+        private Builder(long capacitySectors) {
+            this.capacitySectors = capacitySectors;
+        }
+
+        public Builder logicalBlockSize(int bytes) {
+            this.logicalBlockSize = bytes;
+            return this;
+        }
+
+        /** Default: the logical block size. */
+        public Builder physicalBlockSize(int bytes) {
+            this.physicalBlockSize = bytes;
+            return this;
+        }
+
+        public Builder queueDepth(int depth) {
+            this.queueDepth = depth;
+            return this;
+        }
+
+        public Builder hwQueues(int n) {
+            this.hwQueues = n;
+            return this;
+        }
+
+        /** max_hw_sectors in 512-byte sectors (max_hw_sectors_kb x 2). */
+        public Builder maxHwSectors(int sectors) {
+            this.maxHwSectors = sectors;
+            return this;
+        }
+
+        public Builder maxSegments(int n) {
+            this.maxSegments = n;
+            return this;
+        }
+
+        public Builder maxSegmentSize(int bytes) {
+            this.maxSegmentSize = bytes;
+            return this;
+        }
+
+        public Builder rotational(boolean rotational) {
+            this.rotational = rotational;
+            return this;
+        }
+
+        public Builder volatileWriteCache(boolean cache) {
+            this.volatileWriteCache = cache;
+            return this;
+        }
+
+        public Builder fua(boolean fua) {
+            this.fua = fua;
+            return this;
+        }
+
+        /** Driver tags per hardware queue; default: the queue depth. */
+        public Builder tagDepth(int depth) {
+            this.tagDepth = depth;
+            return this;
+        }
+
+        public DeviceLimits build() {
+            return new DeviceLimits(capacitySectors, logicalBlockSize,
+                    physicalBlockSize > 0 ? physicalBlockSize : logicalBlockSize, queueDepth, hwQueues, maxHwSectors,
+                    maxSegments, maxSegmentSize, rotational, volatileWriteCache, fua,
+                    tagDepth > 0 ? tagDepth : queueDepth);
+        }
     }
 }

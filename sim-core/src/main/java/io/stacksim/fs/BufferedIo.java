@@ -25,19 +25,17 @@ public final class BufferedIo {
     static final int WRITE_BATCH = 32;
 
     private final PageCache cache;
+    private final PageIo io;
     private final Readahead readahead;
     private final Writeback writeback;
     private final FsCosts costs;
 
-    public BufferedIo(PageCache cache, Readahead readahead, Writeback writeback, FsCosts costs) {
+    BufferedIo(PageCache cache, PageIo io, Readahead readahead, Writeback writeback, FsCosts costs) {
         this.cache = cache;
+        this.io = io;
         this.readahead = readahead;
         this.writeback = writeback;
         this.costs = costs;
-    }
-
-    public PageCache cache() {
-        return cache;
     }
 
     public Readahead readahead() {
@@ -129,7 +127,7 @@ public final class BufferedIo {
                         cache.waitForMemory(() -> ctx.wakeUp(this::step));
                         return;
                     }
-                    cache.readPage(cf, index, ctx);
+                    io.readPage(cf, index, ctx);
                 }
             } else {
                 count(index, true);
@@ -267,7 +265,7 @@ public final class BufferedIo {
                     boolean hasData = (index << VmSettings.PAGE_SHIFT) < f.file().size();
                     if (bytes < VmSettings.PAGE_SIZE && hasData) {
                         // A partial write over existing data reads the page first (block_write_begin).
-                        cache.readPage(cf, index, ctx);
+                        io.readPage(cf, index, ctx);
                         if (n > 0) {
                             break;
                         }
@@ -277,7 +275,7 @@ public final class BufferedIo {
                 } else {
                     if (!cache.isUptodate(s) && bytes < VmSettings.PAGE_SIZE) {
                         cache.lock(s);
-                        cache.readPage(cf, index, ctx);
+                        io.readPage(cf, index, ctx);
                         if (n > 0) {
                             break;
                         }

@@ -2,7 +2,7 @@ package io.stacksim.fs;
 
 import io.stacksim.block.Bio;
 import io.stacksim.block.BioEndIo;
-import io.stacksim.block.BlockQueue;
+import io.stacksim.block.BlockTarget;
 import io.stacksim.block.IoOwner;
 import io.stacksim.block.IoPriority;
 import io.stacksim.block.Op;
@@ -63,14 +63,14 @@ public final class DirectIo {
         long result = op == Op.READ ? Math.min(len, file.size() - offset) : len;
         int bios = bioCount(file, offset, n);
         Completion c = new Completion(bios, result, done);
-        BlockQueue q = fs.queue();
+        BlockTarget bdev = fs.bdev();
         long pos = offset;
         long end = offset + n;
         while (pos < end) {
             Extent e = file.extentAt(pos);
             long piece = Math.min(end, e.fileEnd()) - pos;
             long sector = e.sector() + ((pos - e.fileOffset()) >> 9);
-            q.submitBio(new Bio(sector, (int) (piece >> 9), op, bioFlags, IoPriority.NONE, owner, c));
+            bdev.submitBio(new Bio(sector, (int) (piece >> 9), op, bioFlags, IoPriority.NONE, owner, c));
             pos += piece;
         }
         return bios;

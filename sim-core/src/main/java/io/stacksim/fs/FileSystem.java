@@ -1,7 +1,9 @@
 package io.stacksim.fs;
 
-import io.stacksim.block.BlockQueue;
+import io.stacksim.block.BlockTarget;
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 import io.stacksim.engine.RandomStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +21,7 @@ import java.util.Map;
  * partition).
  */
 public final class FileSystem {
-    private final BlockQueue queue;
+    private final BlockTarget bdev;
     private final int blockSize;
     private final int extentsPerFile;
     private final long firstSector;
@@ -28,20 +30,32 @@ public final class FileSystem {
     private final Map<String, SimFile> files = new LinkedHashMap<>();
     private int nextIno = 12;
 
-    public FileSystem(BlockQueue queue, ConfigNode fs, RandomStream random) {
-        this.queue = queue;
-        this.blockSize = (int) fs.size("block_size", 4096, 512, 65536);
+    static final Tunable<Long> BLOCK_SIZE = Tunable.size("block_size", 4096, 512, 65536)
+            .help("file-system block size, a power of two");
+    static final Tunable<Integer> EXTENTS_PER_FILE = Tunable.integer("extents_per_file", 1, 1, 1 << 20)
+            .help("1 = contiguous files; more = each new file in that many extents with gaps (aging)");
+    static final Tunable<Long> FIRST_SECTOR = Tunable.longInteger("first_sector", 2048, 0, Long.MAX_VALUE)
+            .help("where allocation starts (2048 = a 1 MiB-aligned first partition)");
+
+    /** The {@code fs} section's tunables. */
+    public static final ConfigSection SECTION = ConfigSection.of("fs", "File system (`fs`)",
+            BLOCK_SIZE, EXTENTS_PER_FILE, FIRST_SECTOR);
+
+    public FileSystem(BlockTarget bdev, ConfigNode fs, RandomStream random) {
+        this.bdev = bdev;
+        this.blockSize = (int) (long) BLOCK_SIZE.read(fs);
         if (Integer.bitCount(blockSize) != 1) {
-            throw fs.error("block_size", "must be a power of two");
+            throw BLOCK_SIZE.error(fs, "must be a power of two");
         }
-        this.extentsPerFile = fs.intValue("extents_per_file", 1, 1, 1 << 20);
-        this.firstSector = fs.longValue("first_sector", 2048, 0, Long.MAX_VALUE);
+        this.extentsPerFile = EXTENTS_PER_FILE.read(fs);
+        this.firstSector = FIRST_SECTOR.read(fs);
         this.random = random;
         this.nextFreeSector = firstSector;
     }
 
-    public BlockQueue queue() {
-        return queue;
+    /** The block device the files live on. */
+    public BlockTarget bdev() {
+        return bdev;
     }
 
     public int blockSize() {
@@ -50,7 +64,7 @@ public final class FileSystem {
 
     /** The device's logical block size: the O_DIRECT alignment. */
     public int logicalBlockSize() {
-        return queue.device().limits().logicalBlockSize();
+        return bdev.limits().logicalBlockSize();
     }
 
     public SimFile lookup(String name) {
@@ -59,8 +73,8 @@ public final class FileSystem {
 
     /** The whole device as a file (/dev/NAME). */
     public SimFile blockDevice() {
-        return files.computeIfAbsent("/dev/" + queue.device().name(), n -> {
-            long bytes = queue.device().limits().capacityBytes();
+        return files.computeIfAbsent("/dev/" + bdev.name(), n -> {
+            long bytes = bdev.capacityBytes();
             return new SimFile(nextIno++, n, bytes, List.of(new Extent(0, 0, bytes)), true);
         });
     }
@@ -77,7 +91,7 @@ public final class FileSystem {
         long blocks = alloc / blockSize;
         int pieces = (int) Math.min(extentsPerFile, blocks);
         List<Extent> extents = new ArrayList<>(pieces);
-        long capacity = queue.device().limits().capacitySectors();
+        long capacity = bdev.capacitySectors();
         long fileOff = 0;
         for (int i = 0; i < pieces; i++) {
             long pieceBlocks = blocks / pieces + (i < blocks % pieces ? 1 : 0);
@@ -89,7 +103,7 @@ public final class FileSystem {
             long sector = nextFreeSector;
             if (sector + (bytes >> 9) > capacity) {
                 throw new IllegalArgumentException("no space for " + name + " (" + size + " bytes) on "
-                        + queue.device().name());
+                        + bdev.name());
             }
             extents.add(new Extent(fileOff, sector, bytes));
             nextFreeSector += bytes >> 9;

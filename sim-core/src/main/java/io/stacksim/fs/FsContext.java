@@ -28,7 +28,4 @@ public interface FsContext extends IoOwner {
 
     void setNrDirtied(int n);
 
-    /** The task waited for {@code bio} (for the per-layer latency breakdown). */
-    default void waitedFor(io.stacksim.block.Bio bio) {
-    }
 }

@@ -1,5 +1,9 @@
 package io.stacksim.fs;
 
+import io.stacksim.block.Bio;
+
+import java.util.function.Consumer;
+
 /**
  * Memory-mapped file I/O (mm/memory.c and mm/filemap.c): page faults on first touch,
  * readahead for faults, fault-around, dirtying through shared writable mappings, msync.
@@ -22,13 +26,15 @@ package io.stacksim.fs;
  */
 public final class MmapIo {
     private final PageCache cache;
+    private final PageIo io;
     private final Readahead readahead;
     private final Writeback writeback;
     private final FsCosts costs;
     private final long faultAroundPages;
 
-    public MmapIo(PageCache cache, Readahead readahead, Writeback writeback, FsCosts costs) {
+    MmapIo(PageCache cache, PageIo io, Readahead readahead, Writeback writeback, FsCosts costs) {
         this.cache = cache;
+        this.io = io;
         this.readahead = readahead;
         this.writeback = writeback;
         this.costs = costs;
@@ -76,7 +82,7 @@ public final class MmapIo {
      * {@code write}); every page that needs it faults, waiting for I/O where it must.
      * {@code then} runs on the task's CPU when all pages are accessible.
      */
-    public void touch(FsContext ctx, Mapping m, long offset, long len, boolean write, Runnable then) {
+    public void touch(FsContext ctx, Mapping m, long offset, long len, boolean write, Consumer<Bio> then) {
         if (m.unmapped) {
             throw new IllegalStateException("touch of an unmapped region");
         }
@@ -93,10 +99,12 @@ public final class MmapIo {
         private final Mapping m;
         private final long end;
         private final boolean write;
-        private final Runnable then;
+        private final Consumer<Bio> then;
         private long page;
+        /** The bio whose completion the last fault waited for (for the latency breakdown). */
+        private Bio waited;
 
-        Touch(FsContext ctx, Mapping m, long first, long end, boolean write, Runnable then) {
+        Touch(FsContext ctx, Mapping m, long first, long end, boolean write, Consumer<Bio> then) {
             this.ctx = ctx;
             this.m = m;
             this.page = first;
@@ -118,7 +126,7 @@ public final class MmapIo {
                 fault(idx);
                 return;
             }
-            then.run();
+            then.accept(waited);
         }
 
         private void fault(long idx) {
@@ -163,7 +171,7 @@ public final class MmapIo {
                         cache.waitForMemory(() -> ctx.wakeUp(() -> fault(idx)));
                         return;
                     }
-                    cache.readPage(m.file, idx, ctx);
+                    io.readPage(m.file, idx, ctx);
                 }
             } else {
                 // In the cache but still being read (readahead in flight): a minor fault that waits.
@@ -179,7 +187,7 @@ public final class MmapIo {
                 }
                 ctx.sleep();
                 cache.waitUnlocked(slot, bio -> {
-                    ctx.waitedFor(bio);
+                    waited = bio;
                     ctx.wakeUp(() -> mapAndGo(idx));
                 });
             });

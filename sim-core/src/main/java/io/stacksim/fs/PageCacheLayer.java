@@ -1,30 +1,89 @@
 package io.stacksim.fs;
 
-import io.stacksim.block.BlockQueue;
+import io.stacksim.block.BlockTarget;
 import io.stacksim.engine.Simulator;
 import io.stacksim.engine.Stats;
 
 /**
- * The page cache of one block device with the machinery around it: readahead, writeback
- * (and its flusher thread), buffered I/O and mmap. Built once per stack.
+ * The page cache of one block device with the machinery around it - readahead, writeback (and
+ * its flusher thread), buffered I/O and mmap - and the entry points the system-call layer uses:
+ * the generic_file_* read and write paths, the direct-I/O coherence steps, fsync and sync,
+ * fadvise's cache operations and the mmap calls. Built once per stack.
  */
 public final class PageCacheLayer {
-    public final PageCache cache;
-    public final Readahead readahead;
-    public final Writeback writeback;
-    public final BufferedIo buffered;
-    public final MmapIo mmap;
+    private final PageCache cache;
+    private final Readahead readahead;
+    private final Writeback writeback;
+    private final BufferedIo buffered;
+    private final MmapIo mmap;
 
     /**
      * @param flusher the kernel thread that runs writeback (sleeping until needed)
      */
-    public PageCacheLayer(Simulator sim, BlockQueue queue, VmSettings vm, FsCosts costs, FsContext flusher) {
-        this.cache = new PageCache(sim, queue, vm);
-        this.readahead = new Readahead(cache, queue.settings().readAheadKb() / 4, queue.maxSectors() / 8);
-        this.writeback = new Writeback(sim, cache, costs, flusher, queue.device().limits().volatileWriteCache());
-        this.buffered = new BufferedIo(cache, readahead, writeback, costs);
-        this.mmap = new MmapIo(cache, readahead, writeback, costs);
+    public PageCacheLayer(Simulator sim, BlockTarget bdev, VmSettings vm, FsCosts costs, FsContext flusher) {
+        this.cache = new PageCache(sim, bdev, vm);
+        PageIo io = new PageIo(cache);
+        this.readahead = new Readahead(cache, io, bdev.readAheadPages(), bdev.limits().ioPages());
+        this.writeback = new Writeback(sim, cache, io, costs, flusher, bdev.limits().volatileWriteCache());
+        this.buffered = new BufferedIo(cache, io, readahead, writeback, costs);
+        this.mmap = new MmapIo(cache, io, readahead, writeback, costs);
     }
+
+    // ------------------------------------------------------------------ read and write
+
+    /** filemap_read: a buffered read of [pos, pos+len); {@code done} gets the bytes and the bio waited for. */
+    public void read(FsContext ctx, OpenFile f, long pos, long len, BufferedIo.Done done) {
+        buffered.read(ctx, f, pos, len, done);
+    }
+
+    /** generic_perform_write: a buffered write of [pos, pos+len), throttled by balance_dirty_pages. */
+    public void write(FsContext ctx, OpenFile f, long pos, long len, BufferedIo.Done done) {
+        buffered.write(ctx, f, pos, len, done);
+    }
+
+    /** filemap_splice_read: the cached pages of [pos, pos+len) handed on without a copy. */
+    public void spliceRead(FsContext ctx, OpenFile f, long pos, long len, BufferedIo.Done done) {
+        buffered.spliceRead(ctx, f, pos, len, done);
+    }
+
+    /** kiocb_write_and_wait before a direct read: dirty cached pages of the range reach the device first. */
+    public void beforeDirectRead(FsContext ctx, OpenFile f, long pos, long len, Runnable then) {
+        buffered.beforeDirectRead(ctx, f, pos, len, then);
+    }
+
+    /** kiocb_invalidate_pages before a direct write: the range is written back and dropped. */
+    public void beforeDirectWrite(FsContext ctx, OpenFile f, long pos, long len, Runnable then) {
+        buffered.beforeDirectWrite(ctx, f, pos, len, then);
+    }
+
+    /** kiocb_invalidate_post_direct_write: pages read in meanwhile are dropped. */
+    public void afterDirectWrite(OpenFile f, long pos, long len) {
+        buffered.afterDirectWrite(f, pos, len);
+    }
+
+    /** Pages of {@code f} in the cache (mapping->nrpages). */
+    public long cachedPages(SimFile f) {
+        return cache.state(f).nrPages();
+    }
+
+    /** True when page {@code index} of {@code f} is in the cache (filemap_get_folio found it). */
+    public boolean isCached(SimFile f, long index) {
+        return cache.find(cache.state(f), index) >= 0;
+    }
+
+    // ------------------------------------------------------------------ sync
+
+    /** vfs_fsync_range over the whole file: its dirty pages to the device, then a cache flush. */
+    public void fsync(FsContext ctx, OpenFile f, Runnable then) {
+        writeback.fsync(ctx, cache.state(f.file()), then);
+    }
+
+    /** ksys_sync: every dirty file, then a cache flush. */
+    public void syncAll(FsContext ctx, Runnable then) {
+        writeback.syncAll(ctx, then);
+    }
+
+    // ------------------------------------------------------------------ fadvise
 
     /** POSIX_FADV_SEQUENTIAL (true) or NORMAL (false): the file's readahead window. */
     public void readaheadSequential(OpenFile f, boolean sequential) {
@@ -32,13 +91,62 @@ public final class PageCacheLayer {
     }
 
     /** POSIX_FADV_WILLNEED / readahead(2): read [first, first+n) pages now (force_page_cache_ra). */
-    public void forceReadahead(OpenFile f, CachedFile cf, long first, long n, FsContext owner) {
-        readahead.forceRa(readahead.state(f), cf, first, n, owner);
+    public void forceReadahead(OpenFile f, long first, long n, FsContext owner) {
+        readahead.forceRa(readahead.state(f), cache.state(f.file()), first, n, owner);
     }
 
-    /** __filemap_fdatawrite_range with WB_SYNC_NONE: start writing the range, do not wait. */
-    public void startWriteback(FsContext owner, CachedFile cf, long first, long last) {
-        writeback.startRange(owner, cf, first, last);
+    /** __filemap_fdatawrite_range with WB_SYNC_NONE: start writing pages [first, last), do not wait. */
+    public void startWriteback(FsContext owner, OpenFile f, long first, long last) {
+        writeback.startRange(owner, cache.state(f.file()), first, last);
+    }
+
+    /** invalidate_mapping_pages: drop the clean, unlocked pages of [first, last). */
+    public int invalidate(OpenFile f, long first, long last) {
+        return cache.invalidateRange(cache.state(f.file()), first, last);
+    }
+
+    // ------------------------------------------------------------------ mmap
+
+    /** mmap of {@code len} bytes of {@code f} from {@code offset}. */
+    public Mapping map(OpenFile f, long offset, long len, boolean shared, boolean writable) {
+        return mmap.map(f, offset, len, shared, writable);
+    }
+
+    public void unmap(Mapping m) {
+        mmap.unmap(m);
+    }
+
+    /** msync(MS_SYNC or MS_ASYNC) of the mapping. */
+    public void msync(FsContext ctx, Mapping m, boolean sync, Runnable then) {
+        mmap.msync(ctx, m, sync, then);
+    }
+
+    /** madvise(MADV_NORMAL / MADV_SEQUENTIAL / MADV_RANDOM). */
+    public void madvise(Mapping m, boolean sequential, boolean random) {
+        mmap.advise(m, sequential, random);
+    }
+
+    /**
+     * Loads or stores over [offset, offset+len) of a mapping: faults where needed, then
+     * {@code then} gets the bio the last fault waited for (null if none did).
+     */
+    public void touch(FsContext ctx, Mapping m, long offset, long len, boolean write, java.util.function.Consumer<io.stacksim.block.Bio> then) {
+        mmap.touch(ctx, m, offset, len, write, then);
+    }
+
+    // ------------------------------------------------------------------ statistics and checks
+
+    /** The invariant checker of --check, or null. */
+    public PageCacheChecker checker() {
+        return cache.checker();
+    }
+
+    PageCache cache() {
+        return cache;
+    }
+
+    Writeback writeback() {
+        return writeback;
     }
 
     public void resetStats() {

@@ -45,6 +45,7 @@ public final class Readahead {
     private static final long FORCE_CHUNK_PAGES = (2 << 20) >> VmSettings.PAGE_SHIFT;
 
     private final PageCache cache;
+    private final PageIo io;
     private final long raPages;
     private final long ioPages;
     long windows;
@@ -54,8 +55,9 @@ public final class Readahead {
      * @param raPages read_ahead_kb / 4 (bdi->ra_pages)
      * @param ioPages max_sectors_kb / 4 (bdi->io_pages)
      */
-    public Readahead(PageCache cache, long raPages, long ioPages) {
+    Readahead(PageCache cache, PageIo io, long raPages, long ioPages) {
         this.cache = cache;
+        this.io = io;
         this.raPages = raPages;
         this.ioPages = ioPages;
     }
@@ -225,6 +227,6 @@ public final class Readahead {
         n = Math.min(n, endIndex - index + 1);
         long mark = lookahead > 0 && lookahead <= n ? index + n - lookahead : -1;
         pagesRequested += n;
-        cache.readPages(cf, index, n, mark, owner, Bio.RAHEAD);
+        io.readPages(cf, index, n, mark, owner, Bio.RAHEAD);
     }
 }

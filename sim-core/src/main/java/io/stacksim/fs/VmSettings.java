@@ -2,6 +2,8 @@ package io.stacksim.fs;
 
 import io.stacksim.config.ConfigException;
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 import io.stacksim.config.Units;
 
 /**
@@ -28,16 +30,40 @@ public record VmSettings(long memoryBytes, long pageCacheBytes, int dirtyRatio, 
     public static final int PAGE_SIZE = 4096;
     public static final int PAGE_SHIFT = 12;
 
+    static final Tunable<Long> MEMORY = Tunable.size("memory", 8L << 30, 1 << 20, Long.MAX_VALUE)
+            .help("simulated RAM");
+    static final Tunable<String> PAGE_CACHE = Tunable.text("page_cache", "90%")
+            .range("a size, or a share of `vm.memory` such as 50%")
+            .help("page-cache capacity (the rest is the kernel and anonymous memory, which are not simulated)");
+    static final Tunable<Integer> DIRTY_RATIO = Tunable.integer("dirty_ratio", 20, 0, 100)
+            .help("% of dirtyable memory a writer may dirty before it is throttled (mm/page-writeback.c)");
+    static final Tunable<Integer> DIRTY_BACKGROUND_RATIO = Tunable.integer("dirty_background_ratio", 10, 0, 100)
+            .help("% of dirtyable memory dirty before the flusher starts");
+    static final Tunable<Long> DIRTY_BYTES = Tunable.size("dirty_bytes", 0, 0, Long.MAX_VALUE)
+            .help("non-zero replaces dirty_ratio (at least 2 pages)");
+    static final Tunable<Long> DIRTY_BACKGROUND_BYTES = Tunable.size("dirty_background_bytes", 0, 0, Long.MAX_VALUE)
+            .help("non-zero replaces dirty_background_ratio");
+    static final Tunable<Long> DIRTY_EXPIRE_CENTISECS = Tunable.longInteger("dirty_expire_centisecs", 3000, 0,
+            Integer.MAX_VALUE).help("age at which dirty data is written back (centiseconds)");
+    static final Tunable<Long> DIRTY_WRITEBACK_CENTISECS = Tunable.longInteger("dirty_writeback_centisecs", 500, 0,
+            Integer.MAX_VALUE).help("period of the flusher's wake-ups (centiseconds); 0 disables periodic writeback");
+    static final Tunable<Long> FAULT_AROUND_BYTES = Tunable.size("fault_around_bytes", 65536, PAGE_SIZE, 1 << 20)
+            .help("pages mapped around a read fault (mm/memory.c), a power of two");
+
+    /** The {@code vm} section's tunables. */
+    public static final ConfigSection SECTION = ConfigSection.of("vm", "Memory and page cache (`vm`)",
+            MEMORY, PAGE_CACHE, DIRTY_RATIO, DIRTY_BACKGROUND_RATIO, DIRTY_BYTES, DIRTY_BACKGROUND_BYTES,
+            DIRTY_EXPIRE_CENTISECS, DIRTY_WRITEBACK_CENTISECS, FAULT_AROUND_BYTES)
+            .intro("The /proc/sys/vm names where Linux has them, with mm/page-writeback.c's defaults.");
+
     public static VmSettings defaults() {
-        long mem = 8L << 30;
-        return new VmSettings(mem, mem / 10 * 9, 20, 10, 0, 0, 30_000_000_000L, 5_000_000_000L, 65536, false);
+        return from(ConfigNode.emptyRoot("defaults"), false);
     }
 
     /** Reads the {@code vm} section. */
     public static VmSettings from(ConfigNode vm, boolean check) {
-        VmSettings d = defaults();
-        long mem = vm.size("memory", d.memoryBytes, 1 << 20, Long.MAX_VALUE);
-        String pc = vm.string("page_cache", "90%");
+        long mem = MEMORY.read(vm);
+        String pc = PAGE_CACHE.read(vm);
         long cache;
         try {
             if (pc.endsWith("%")) {
@@ -58,16 +84,16 @@ public record VmSettings(long memoryBytes, long pageCacheBytes, int dirtyRatio, 
         if (cache < 64L * PAGE_SIZE) {
             throw vm.error("page_cache", "needs at least 64 pages (256 KiB)");
         }
-        int ratio = vm.intValue("dirty_ratio", d.dirtyRatio, 0, 100);
-        int bgRatio = vm.intValue("dirty_background_ratio", d.dirtyBackgroundRatio, 0, 100);
-        long bytes = vm.size("dirty_bytes", 0, 0, Long.MAX_VALUE);
-        long bgBytes = vm.size("dirty_background_bytes", 0, 0, Long.MAX_VALUE);
+        int ratio = DIRTY_RATIO.read(vm);
+        int bgRatio = DIRTY_BACKGROUND_RATIO.read(vm);
+        long bytes = DIRTY_BYTES.read(vm);
+        long bgBytes = DIRTY_BACKGROUND_BYTES.read(vm);
         if (bytes != 0 && bytes < 2L * PAGE_SIZE) {
             throw vm.error("dirty_bytes", "must be 0 or at least 2 pages, as Linux requires");
         }
-        long expire = vm.longValue("dirty_expire_centisecs", 3000, 0, Integer.MAX_VALUE) * 10_000_000L;
-        long wb = vm.longValue("dirty_writeback_centisecs", 500, 0, Integer.MAX_VALUE) * 10_000_000L;
-        long fa = vm.size("fault_around_bytes", d.faultAroundBytes, PAGE_SIZE, 1 << 20);
+        long expire = DIRTY_EXPIRE_CENTISECS.read(vm) * 10_000_000L;
+        long wb = DIRTY_WRITEBACK_CENTISECS.read(vm) * 10_000_000L;
+        long fa = FAULT_AROUND_BYTES.read(vm);
         if (Long.bitCount(fa) != 1) {
             throw ConfigException.at(vm.origin(), "'vm.fault_around_bytes' must be a power of two");
         }

@@ -2,7 +2,7 @@ package io.stacksim.fs;
 
 import io.stacksim.block.Bio;
 import io.stacksim.block.BioEndIo;
-import io.stacksim.block.BlockQueue;
+import io.stacksim.block.BlockTarget;
 import io.stacksim.block.IoPriority;
 import io.stacksim.block.Op;
 import io.stacksim.engine.Simulator;
@@ -47,9 +47,10 @@ public final class Writeback {
 
     private final Simulator sim;
     private final PageCache cache;
+    private final PageIo io;
     private final FsCosts costs;
     private final FsContext flusher;
-    private final BlockQueue queue;
+    private final BlockTarget bdev;
     private final boolean volatileCache;
     private final VmSettings vm;
 
@@ -76,12 +77,13 @@ public final class Writeback {
     long kupdateRuns;
     long backgroundRuns;
 
-    public Writeback(Simulator sim, PageCache cache, FsCosts costs, FsContext flusher, boolean volatileCache) {
+    Writeback(Simulator sim, PageCache cache, PageIo io, FsCosts costs, FsContext flusher, boolean volatileCache) {
         this.sim = sim;
         this.cache = cache;
+        this.io = io;
         this.costs = costs;
         this.flusher = flusher;
-        this.queue = cache.queue();
+        this.bdev = cache.bdev();
         this.volatileCache = volatileCache;
         this.vm = cache.settings();
         cache.onBackgroundThreshold(this::wakeBackground);
@@ -158,7 +160,7 @@ public final class Writeback {
      * blk_mq_get_tag when nr_requests are all taken, which paces writeback to the device.
      */
     private void paceFlusher() {
-        if (queue.whenRequestsAllocated(flusher, () -> flusher.wakeUp(this::flusherLoop))) {
+        if (bdev.whenRequestsAllocated(flusher, () -> flusher.wakeUp(this::flusherLoop))) {
             flusher.sleep();
         } else {
             flusherLoop();
@@ -192,7 +194,7 @@ public final class Writeback {
         int count = n;
         long cpu = count * costs.pageCacheLookupNs() + bios(pages, count) * costs.blockSubmitNs();
         ctx.computeSys(cpu, () -> {
-            cache.submitWrites(cf, pages, count, ctx, bioFlags);
+            io.submitWrites(cf, pages, count, ctx, bioFlags);
             then.run();
         });
     }
@@ -204,7 +206,7 @@ public final class Writeback {
                 b++;
             }
         }
-        return b + count / PageCache.BIO_MAX_PAGES;
+        return b + count / PageIo.BIO_MAX_PAGES;
     }
 
     // ------------------------------------------------------------------ bandwidth estimation
@@ -406,7 +408,7 @@ public final class Writeback {
         }
         long cpu = count * costs.pageCacheLookupNs() + bios(pages, count) * costs.blockSubmitNs();
         ctx.computeSys(cpu, () -> {
-            cache.submitWrites(cf, pages, count, ctx, Bio.SYNC);
+            io.submitWrites(cf, pages, count, ctx, Bio.SYNC);
             afterSubmit.run();
         });
     }
@@ -423,7 +425,7 @@ public final class Writeback {
             }
         }
         if (n > 0) {
-            cache.submitWrites(cf, pages, n, ctx, 0);
+            io.submitWrites(cf, pages, n, ctx, 0);
         }
     }
 
@@ -468,7 +470,7 @@ public final class Writeback {
                     ctx.wakeUp(then);
                 }
             };
-            queue.submitBio(new Bio(0, 0, Op.WRITE, Bio.SYNC | Bio.PREFLUSH, IoPriority.NONE, ctx, end));
+            bdev.submitBio(new Bio(0, 0, Op.WRITE, Bio.SYNC | Bio.PREFLUSH, IoPriority.NONE, ctx, end));
             if (done[0]) {
                 then.run();
             } else {

@@ -1,6 +1,8 @@
 package io.stacksim.os;
 
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 
 /**
  * CPU costs of the kernel paths, config section {@code os}. Defaults are measurements on the
@@ -31,26 +33,57 @@ public record CostModel(long modeSwitchNs, long contextSwitchNs, double memcpyBy
                         long pageCacheLookupNs, long vfsCallNs, long blockSubmitNs, long dioPagePinNs,
                         long schedSliceNs) {
 
+    static final Tunable<Long> MODE_SWITCH = Tunable.duration("mode_switch", 130, 1)
+            .help("one user/kernel transition (a syscall is two); half the 0.26 us getppid round trip measured here");
+    static final Tunable<Long> CONTEXT_SWITCH = Tunable.duration("context_switch", 3_000, 1)
+            .help("giving a core to another task: 3.8 us measured here per pipe ping-pong switch less its syscalls");
+    static final Tunable<Double> MEMCPY_BANDWIDTH = Tunable.rate("memcpy_bandwidth", 7.5e9)
+            .help("one core's copy_to/from_user bandwidth, measured here from DRAM");
+    static final Tunable<Long> MINOR_FAULT = Tunable.duration("minor_fault", 480, 1)
+            .help("a page fault on a cached page, measured here");
+    static final Tunable<Long> MAJOR_FAULT = Tunable.duration("major_fault", 1_500, 1)
+            .help("a page fault needing I/O, excluding the I/O [est]");
+    static final Tunable<Long> HARDIRQ = Tunable.duration("hardirq", 500, 1)
+            .help("a completion interrupt's top half [est]");
+    static final Tunable<Long> SOFTIRQ = Tunable.duration("softirq", 1_000, 1)
+            .help("the block softirq completing a request [est]");
+    static final Tunable<Long> PAGE_CACHE_LOOKUP = Tunable.duration("page_cache_lookup", 50, 1)
+            .help("one page-cache (xarray) lookup [est]");
+    static final Tunable<Long> VFS_CALL = Tunable.duration("vfs_call", 200, 1)
+            .help("VFS dispatch of a read/write-type call [est]");
+    static final Tunable<Long> BLOCK_SUBMIT = Tunable.duration("block_submit", 1_000, 1)
+            .help("allocating and submitting one bio [est]");
+    static final Tunable<Long> DIO_PAGE_PIN = Tunable.duration("dio_page_pin", 100, 1)
+            .help("pinning one user page for O_DIRECT (get_user_pages) [est]");
+    static final Tunable<Long> SCHED_SLICE = Tunable.duration("sched_slice", 0, 1)
+            .help("time slice; 0 = the kernel's base_slice, 0.75 ms x (1 + ilog2(min(cpus, 8)))");
+
+    /** The file-path costs of the {@code os} section. */
+    public static final ConfigSection SECTION = ConfigSection.of("os", "Kernel CPU costs (`os`)",
+            MODE_SWITCH, CONTEXT_SWITCH, MEMCPY_BANDWIDTH, MINOR_FAULT, MAJOR_FAULT, HARDIRQ, SOFTIRQ,
+            PAGE_CACHE_LOOKUP, VFS_CALL, BLOCK_SUBMIT, DIO_PAGE_PIN, SCHED_SLICE)
+            .intro("CPU time of the kernel's paths. \"Measured here\" is the reference machine (a 2-vCPU EPYC VM"
+                    + " running Linux 6.18); [est] marks estimates within published ranges.");
+
     public static CostModel defaults() {
-        return new CostModel(130, 3_000, 7.5e9, 480, 1_500, 500, 1_000, 50, 200, 1_000, 100, 0);
+        return from(ConfigNode.emptyRoot("defaults"));
     }
 
     /** Reads the {@code os} section. */
     public static CostModel from(ConfigNode os) {
-        CostModel d = defaults();
         return new CostModel(
-                os.duration("mode_switch", d.modeSwitchNs, 1),
-                os.duration("context_switch", d.contextSwitchNs, 1),
-                os.rate("memcpy_bandwidth", d.memcpyBytesPerSec),
-                os.duration("minor_fault", d.minorFaultNs, 1),
-                os.duration("major_fault", d.majorFaultNs, 1),
-                os.duration("hardirq", d.hardIrqNs, 1),
-                os.duration("softirq", d.softIrqNs, 1),
-                os.duration("page_cache_lookup", d.pageCacheLookupNs, 1),
-                os.duration("vfs_call", d.vfsCallNs, 1),
-                os.duration("block_submit", d.blockSubmitNs, 1),
-                os.duration("dio_page_pin", d.dioPagePinNs, 1),
-                os.duration("sched_slice", d.schedSliceNs, 1));
+                MODE_SWITCH.read(os),
+                CONTEXT_SWITCH.read(os),
+                MEMCPY_BANDWIDTH.read(os),
+                MINOR_FAULT.read(os),
+                MAJOR_FAULT.read(os),
+                HARDIRQ.read(os),
+                SOFTIRQ.read(os),
+                PAGE_CACHE_LOOKUP.read(os),
+                VFS_CALL.read(os),
+                BLOCK_SUBMIT.read(os),
+                DIO_PAGE_PIN.read(os),
+                SCHED_SLICE.read(os));
     }
 
     /** The costs the file layer charges. */

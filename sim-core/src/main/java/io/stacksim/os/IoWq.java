@@ -72,7 +72,7 @@ final class IoWq {
         if (hashed) {
             hashRunning.add(work.cb().file.file());
         }
-        kernel.ioWqExecute(w, work.cb(), work.ring(), () -> {
+        kernel.uring().ioWqExecute(w, work.cb(), work.ring(), () -> {
             if (hashed) {
                 hashRunning.remove(work.cb().file.file());
                 wakeForHashed();

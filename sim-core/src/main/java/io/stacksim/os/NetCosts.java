@@ -1,6 +1,8 @@
 package io.stacksim.os;
 
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 
 /**
  * CPU costs of the socket, pipe and I/O-multiplexing paths, read from the config section
@@ -48,25 +50,56 @@ public record NetCosts(long socketCallNs, long skbNs, long txPacketNs, long rxPa
                        long pipeBufNs, long pollFdNs, long pollWaitNs, long epollWaitNs, long epollItemNs,
                        long epollCallbackNs, long epollCtlNs) {
 
+    static final Tunable<Long> SOCKET_CALL = Tunable.duration("socket_call", 400, 1)
+            .help("socket-layer work of one send/recv beyond the syscall frame and the copy, measured here");
+    static final Tunable<Long> SKB_ALLOC = Tunable.duration("skb_alloc", 200, 1)
+            .help("allocating and charging one skb [est]");
+    static final Tunable<Long> NET_TX_PACKET = Tunable.duration("net_tx_packet", 1_000, 1)
+            .help("one packet down the stack to the driver, measured here");
+    static final Tunable<Long> NET_RX_PACKET = Tunable.duration("net_rx_packet", 1_000, 1)
+            .help("one received packet in NET_RX softirq, measured here");
+    static final Tunable<Long> NET_TX_COMPLETION = Tunable.duration("net_tx_completion", 200, 1)
+            .help("cleaning one transmitted packet [est]");
+    static final Tunable<Long> PIPE_BUFFER = Tunable.duration("pipe_buffer", 50, 1)
+            .help("one pipe buffer set up or released (splice, sendfile) [est]");
+    static final Tunable<Long> POLL_PER_FD = Tunable.duration("poll_per_fd", 100, 1)
+            .help("select/poll: one descriptor checked in one pass, measured here");
+    static final Tunable<Long> POLL_WAIT_ENTRY = Tunable.duration("poll_wait_entry", 50, 1)
+            .help("select/poll: a wait-queue entry added and removed, measured here");
+    static final Tunable<Long> EPOLL_WAIT = Tunable.duration("epoll_wait", 150, 1)
+            .help("epoll_wait's own work beyond the syscall frame, measured here");
+    static final Tunable<Long> EPOLL_PER_READY = Tunable.duration("epoll_per_ready", 100, 1)
+            .help("one ready-list item checked in ep_send_events, measured here");
+    static final Tunable<Long> EPOLL_CALLBACK = Tunable.duration("epoll_callback", 100, 1)
+            .help("ep_poll_callback in the waker [est]");
+    static final Tunable<Long> EPOLL_CTL = Tunable.duration("epoll_ctl", 700, 1)
+            .help("one epoll_ctl's own work, measured here");
+
+    /** The network and multiplexing costs of the {@code os} section. */
+    public static final ConfigSection SECTION = ConfigSection.of("os", "Network and multiplexing CPU costs (`os`)",
+            SOCKET_CALL, SKB_ALLOC, NET_TX_PACKET, NET_RX_PACKET, NET_TX_COMPLETION, PIPE_BUFFER, POLL_PER_FD,
+            POLL_WAIT_ENTRY, EPOLL_WAIT, EPOLL_PER_READY, EPOLL_CALLBACK, EPOLL_CTL)
+            .intro("The socket, pipe and select/poll/epoll paths' own work, beyond the syscall frame, the VFS"
+                    + " dispatch and the copies above.");
+
     public static NetCosts defaults() {
-        return new NetCosts(400, 200, 1_000, 1_000, 200, 50, 100, 50, 150, 100, 100, 700);
+        return from(ConfigNode.emptyRoot("defaults"));
     }
 
     /** Reads the network keys of the {@code os} section. */
     public static NetCosts from(ConfigNode os) {
-        NetCosts d = defaults();
         return new NetCosts(
-                os.duration("socket_call", d.socketCallNs, 1),
-                os.duration("skb_alloc", d.skbNs, 1),
-                os.duration("net_tx_packet", d.txPacketNs, 1),
-                os.duration("net_rx_packet", d.rxPacketNs, 1),
-                os.duration("net_tx_completion", d.txCompletionNs, 1),
-                os.duration("pipe_buffer", d.pipeBufNs, 1),
-                os.duration("poll_per_fd", d.pollFdNs, 1),
-                os.duration("poll_wait_entry", d.pollWaitNs, 1),
-                os.duration("epoll_wait", d.epollWaitNs, 1),
-                os.duration("epoll_per_ready", d.epollItemNs, 1),
-                os.duration("epoll_callback", d.epollCallbackNs, 1),
-                os.duration("epoll_ctl", d.epollCtlNs, 1));
+                SOCKET_CALL.read(os),
+                SKB_ALLOC.read(os),
+                NET_TX_PACKET.read(os),
+                NET_RX_PACKET.read(os),
+                NET_TX_COMPLETION.read(os),
+                PIPE_BUFFER.read(os),
+                POLL_PER_FD.read(os),
+                POLL_WAIT_ENTRY.read(os),
+                EPOLL_WAIT.read(os),
+                EPOLL_PER_READY.read(os),
+                EPOLL_CALLBACK.read(os),
+                EPOLL_CTL.read(os));
     }
 }

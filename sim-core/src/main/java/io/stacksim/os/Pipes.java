@@ -211,7 +211,7 @@ public final class Pipes {
         }
         int free = p.capacity() - p.occupancy();
         long n = Math.min(len, Sockets.fitting(offset, free));
-        kernel.pageCache().buffered.spliceRead(t, in, offset, n, (res, waited) -> {
+        kernel.pageCache().spliceRead(t, in, offset, n, (res, waited) -> {
             if (res <= 0) {
                 done.ret(res);
                 return;

@@ -148,20 +148,20 @@ public final class PosixAio {
     /** handle_fildes_io: run {@code cb} with a blocking syscall, then look for more. */
     private void handle(Helper h, Iocb cb) {
         OpenFile f = cb.file;
-        Kernel.Ret done = r -> finished(h, cb, r);
+        Kernel.IoRet done = (r, waited) -> finished(h, cb, r, waited);
         if (cb.op == Op.READ) {
             kernel.pread(h.task, f, cb.offset, cb.length, 0, done);
         } else if (cb.op == Op.WRITE) {
             kernel.pwrite(h.task, f, cb.offset, cb.length, 0, done);
         } else {
-            kernel.fsync(h.task, f, done);
+            kernel.fsync(h.task, f, r -> finished(h, cb, r, null));
         }
     }
 
-    private void finished(Helper h, Iocb cb, long result) {
+    private void finished(Helper h, Iocb cb, long result, io.stacksim.block.Bio waited) {
         cb.result = result;
         cb.tCompleted = kernel.sim().now();
-        cb.lastBio = h.task.lastIo;
+        cb.lastBio = waited;
         ArrayDeque<Iocb> chain = byFd.get(cb.file);
         chain.pollFirst();
         if (chain.isEmpty()) {

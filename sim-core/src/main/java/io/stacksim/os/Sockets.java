@@ -110,7 +110,7 @@ public final class Sockets {
             }
             // filemap_splice_read fills the free slots: a page piece per buffer.
             long n = Math.min(left, fitting(pos, Pipe.DEF_BUFFERS));
-            kernel.pageCache().buffered.spliceRead(t, in, pos, n, (res, waited) -> {
+            kernel.pageCache().spliceRead(t, in, pos, n, (res, waited) -> {
                 if (res <= 0) {
                     done.ret(pos > start ? pos - start : res);
                     return;

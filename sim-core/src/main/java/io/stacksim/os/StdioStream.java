@@ -101,7 +101,7 @@ public final class StdioStream {
         if (want >= bufSize) {
             // Large request, empty buffer: read whole buffer-sized blocks straight into the caller.
             long direct = want - want % bufSize;
-            settle(() -> kernel.read(task, file, direct, 0, r -> {
+            settle(() -> kernel.read(task, file, direct, 0, (r, waited) -> {
                 if (r <= 0) {
                     eof = r == 0;
                     k.ret(got > 0 ? got : r);
@@ -111,7 +111,7 @@ public final class StdioStream {
             }));
             return;
         }
-        settle(() -> kernel.read(task, file, bufSize, 0, r -> {
+        settle(() -> kernel.read(task, file, bufSize, 0, (r, waited) -> {
             if (r <= 0) {
                 eof = r == 0;
                 k.ret(got > 0 ? got : r);
@@ -161,13 +161,13 @@ public final class StdioStream {
         }
         // Empty buffer and at least a buffer's worth left: write whole blocks directly.
         long direct = left - left % bufSize;
-        settle(() -> kernel.write(task, file, direct, 0, r -> writeMore(left - direct, total, k)));
+        settle(() -> kernel.write(task, file, direct, 0, (r, waited) -> writeMore(left - direct, total, k)));
     }
 
     private void flushBuffer(Kernel.Ret k) {
         int n = filled;
         filled = 0;
-        settle(() -> kernel.write(task, file, n, 0, k));
+        settle(() -> kernel.write(task, file, n, 0, (r, waited) -> k.ret(r)));
     }
 
     /** fflush: writes pending output (no-op when reading or empty). */

@@ -44,8 +44,6 @@ public final class Task implements FsContext {
     /** Pages dirtied since balance_dirty_pages last looked (current->nr_dirtied). */
     private int nrDirtied;
 
-    /** The bio that completed last in the task's most recent I/O wait (for the latency breakdown). */
-    public io.stacksim.block.Bio lastIo;
     /** Time the task last woke from an I/O sleep (for the latency breakdown). */
     public long lastWakeRequested;
     /** current->plug. */
@@ -145,11 +143,6 @@ public final class Task implements FsContext {
         } else {
             counters.minorFaults++;
         }
-    }
-
-    @Override
-    public void waitedFor(io.stacksim.block.Bio bio) {
-        lastIo = bio;
     }
 
     @Override

@@ -246,7 +246,7 @@ public final class TcpSocket implements Pollable {
             Skb skb = tail;
             if (src == Source.MAPPED) {
                 // copy_from_user faults the mapped pages in (minor or major faults, in kernel mode).
-                kernel.touch(t, map, mapOff, chunk, false, () -> add(skb, chunk));
+                kernel.touch(t, map, mapOff, chunk, false, waited -> add(skb, chunk));
                 return;
             }
             add(skb, chunk);

@@ -86,8 +86,8 @@ class DiskStatsAndTraceTest {
      */
     @Test
     void anEmptyPreflushRunsOneFlushRequest() {
-        Harness h = new Harness("mq-deadline", new io.stacksim.device.DeviceLimits(1L << 30, 512, 512, 32, 1, 2560,
-                128, 65536, false, true, false), MS);
+        Harness h = new Harness("mq-deadline", io.stacksim.device.DeviceLimits.builder(1L << 30)
+                .queueDepth(32).maxHwSectors(2560).volatileWriteCache(true).build(), MS);
         h.queue.submitBio(h.bio(Op.WRITE, 0, 0, Bio.SYNC | Bio.PREFLUSH));
         h.sim.run();
         assertThat(h.trace).containsExactly("Q W 0+0", "G W 0+0", "D F 0+0", "C F 0+0", "C W 0+0");

@@ -15,7 +15,8 @@ class DispatchBudgetTest {
     private static final long MS = 1_000_000;
 
     private static Harness harness(String scheduler) {
-        DeviceLimits oneAtATime = new DeviceLimits(1L << 30, 512, 512, 1, 1, 2560, 128, 65536, true, false, false, 32);
+        DeviceLimits oneAtATime = DeviceLimits.builder(1L << 30).queueDepth(1).tagDepth(32).maxHwSectors(2560)
+                .rotational(true).build();
         return new Harness(scheduler, oneAtATime, 5 * MS);
     }
 

@@ -79,7 +79,8 @@ final class Harness {
 
     /** Limits like a loop device: 1280 KiB max_hw_sectors, 128 segments, 512 B blocks. */
     static DeviceLimits limits(int depth, int maxHwSectors, int maxSegments) {
-        return new DeviceLimits(1L << 30, 512, 512, depth, 1, maxHwSectors, maxSegments, 65536, false, false, false);
+        return DeviceLimits.builder(1L << 30).queueDepth(depth).maxHwSectors(maxHwSectors).maxSegments(maxSegments)
+                .build();
     }
 
     Harness(String scheduler, DeviceLimits limits, long serviceNs, String... settings) {

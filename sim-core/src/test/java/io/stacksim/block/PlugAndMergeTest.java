@@ -158,8 +158,8 @@ class PlugAndMergeTest {
      */
     @Test
     void differentDirectionsPrioritiesAndFlushFlagsNeverMerge() {
-        Harness h = new Harness("mq-deadline", new io.stacksim.device.DeviceLimits(1L << 30, 512, 512, 1, 1, 2560,
-                128, 65536, false, true, false), MS, "block.nr_requests=32");
+        Harness h = new Harness("mq-deadline", io.stacksim.device.DeviceLimits.builder(1L << 30)
+                .queueDepth(1).maxHwSectors(2560).volatileWriteCache(true).build(), MS, "block.nr_requests=32");
         h.submit(Op.WRITE, 100_000, 8);
         h.submit(Op.WRITE, 0, 8);
         h.queue.submitBio(h.bio(Op.READ, 8, 8, 0));

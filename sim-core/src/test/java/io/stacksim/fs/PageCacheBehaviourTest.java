@@ -32,7 +32,7 @@ class PageCacheBehaviourTest {
             done.run();
             return;
         }
-        k.pread(t, f, pos, bs, 0, r -> readSeq(k, t, f, pos + bs, end, bs, done));
+        k.pread(t, f, pos, bs, 0, (r, waited) -> readSeq(k, t, f, pos + bs, end, bs, done));
     }
 
     @Test
@@ -85,7 +85,7 @@ class PageCacheBehaviourTest {
         RandomStream rnd = new RandomStreams(3).stream("offsets");
         long pages = 32 * MIB / 4096;
         int total = 60_000;
-        PageCache cache = h.kernel.pageCache().cache;
+        PageCache cache = h.kernel.pageCache().cache();
         h.spawn("random", t -> randomReads(h, t, f, rnd, pages, total, cache));
         h.run();
         double hitRatio = (double) cache.hits / (cache.hits + cache.misses);
@@ -103,7 +103,7 @@ class PageCacheBehaviourTest {
             cache.resetStats(); // measure once the cache is full
         }
         long page = rnd.nextLong(pages);
-        h.kernel.pread(t, f, page * 4096, 4096, 0, r -> randomReads(h, t, f, rnd, pages, left - 1, cache));
+        h.kernel.pread(t, f, page * 4096, 4096, 0, (r, waited) -> randomReads(h, t, f, rnd, pages, left - 1, cache));
     }
 
     @Test
@@ -111,7 +111,7 @@ class PageCacheBehaviourTest {
         KernelHarness h = machine(100_000, false, "page_cache", "1g");
         SimFile file = h.fs.create("log", 8 * MIB);
         OpenFile f = new OpenFile(file, 0);
-        h.spawn("writer", t -> h.kernel.pwrite(t, f, 0, 8 * MIB, 0, r -> {
+        h.spawn("writer", t -> h.kernel.pwrite(t, f, 0, 8 * MIB, 0, (r, waited) -> {
             // Stay alive (asleep) for 40 s so the run covers the expiry.
             t.sleep();
             h.sim.after(40_000_000_000L, () -> t.wake(t::exit));
@@ -123,7 +123,7 @@ class PageCacheBehaviourTest {
         // dirty_expire_centisecs = 3000: the flusher (every 5 s) writes the inode once it is 30 s old.
         assertThat(first).isBetween(30_000_000_000L, 30_100_000_000L);
         assertThat(writes.stream().mapToLong(RecordingDevice.Seen::sectors).sum()).isEqualTo(8 * MIB / 512);
-        assertThat(h.kernel.pageCache().cache.nrDirty()).isZero();
+        assertThat(h.kernel.pageCache().cache().nrDirty()).isZero();
     }
 
     @Test
@@ -132,7 +132,7 @@ class PageCacheBehaviourTest {
         KernelHarness h = machine(2_000_000, false, "page_cache", "64m");
         SimFile file = h.fs.create("flood", 256 * MIB);
         OpenFile f = new OpenFile(file, 0);
-        PageCache cache = h.kernel.pageCache().cache;
+        PageCache cache = h.kernel.pageCache().cache();
         long[] maxDirty = {0};
         h.sim.schedule(0, new io.stacksim.engine.Event() {
             @Override
@@ -145,7 +145,7 @@ class PageCacheBehaviourTest {
         });
         h.spawn("writer", t -> writeSeq(h, t, f, 0, 256 * MIB));
         h.run();
-        Writeback wb = h.kernel.pageCache().writeback;
+        Writeback wb = h.kernel.pageCache().writeback();
         assertThat(wb.throttleEvents).isPositive();
         assertThat(maxDirty[0]).isLessThanOrEqualTo(cache.dirtyThresh() + Writeback.RATELIMIT_PAGES * 2);
         assertThat(maxDirty[0]).isGreaterThan((cache.dirtyThresh() + cache.backgroundThresh()) / 2);
@@ -156,7 +156,7 @@ class PageCacheBehaviourTest {
             t.exit();
             return;
         }
-        h.kernel.pwrite(t, f, pos, 65536, 0, r -> writeSeq(h, t, f, pos + 65536, end));
+        h.kernel.pwrite(t, f, pos, 65536, 0, (r, waited) -> writeSeq(h, t, f, pos + 65536, end));
     }
 
     @Test
@@ -165,11 +165,11 @@ class PageCacheBehaviourTest {
         SimFile file = h.fs.create("d", MIB);
         OpenFile f = new OpenFile(file, OpenFile.O_DIRECT);
         long[] results = new long[3];
-        h.spawn("dio", t -> h.kernel.pread(t, f, 100, 4096, 0, r0 -> {
+        h.spawn("dio", t -> h.kernel.pread(t, f, 100, 4096, 0, (r0, b0) -> {
             results[0] = r0;
-            h.kernel.pread(t, f, 0, 1000, 0, r1 -> {
+            h.kernel.pread(t, f, 0, 1000, 0, (r1, b1) -> {
                 results[1] = r1;
-                h.kernel.pread(t, f, 512, 512, 0, r2 -> {
+                h.kernel.pread(t, f, 512, 512, 0, (r2, b2) -> {
                     results[2] = r2;
                     t.exit();
                 });
@@ -201,7 +201,7 @@ class PageCacheBehaviourTest {
             t.exit();
             return;
         }
-        h.kernel.touch(t, m, pos, 4096, false, () -> t.compute(500, false, () -> scan(h, t, m, pos + 4096, end)));
+        h.kernel.touch(t, m, pos, 4096, false, waited -> t.compute(500, false, () -> scan(h, t, m, pos + 4096, end)));
     }
 
     @Test
@@ -210,7 +210,7 @@ class PageCacheBehaviourTest {
         SimFile file = h.fs.create("db", 4 * MIB);
         OpenFile f = new OpenFile(file, 0);
         long[] returned = {0};
-        h.spawn("db", t -> h.kernel.pwrite(t, f, 0, MIB, 0, w -> h.kernel.fsync(t, f, r -> {
+        h.spawn("db", t -> h.kernel.pwrite(t, f, 0, MIB, 0, (w, waited) -> h.kernel.fsync(t, f, r -> {
             returned[0] = h.sim.now();
             t.exit();
         })));
@@ -235,7 +235,7 @@ class PageCacheBehaviourTest {
         OpenFile buffered = new OpenFile(file, 0);
         OpenFile direct = new OpenFile(file, OpenFile.O_DIRECT);
         h.spawn("app", t -> h.kernel.pwrite(t, buffered, 0, 8192, 0,
-                w -> h.kernel.pread(t, direct, 0, 8192, 0, r -> t.exit())));
+                (w, wb) -> h.kernel.pread(t, direct, 0, 8192, 0, (r, waited) -> t.exit())));
         h.run();
         List<RecordingDevice.Seen> seen = h.device.seen;
         assertThat(seen).extracting(RecordingDevice.Seen::op).containsExactly(Op.WRITE, Op.READ);
@@ -248,10 +248,10 @@ class PageCacheBehaviourTest {
         SimFile file = h.fs.create("churn", 16 * MIB);
         OpenFile f = new OpenFile(file, 0);
         RandomStream rnd = new RandomStreams(9).stream("churn");
-        PageCache cache = h.kernel.pageCache().cache;
+        PageCache cache = h.kernel.pageCache().cache();
         h.spawn("churn", t -> churn(h, t, f, rnd, 20_000, cache));
         h.run();
-        PageCache.Checker c = cache.checker();
+        PageCacheChecker c = cache.checker();
         assertThat(cache.pages()).isLessThanOrEqualTo(cache.capacity());
         assertThat(c.violations()).as(String.join("; ", c.messages())).isZero();
         c.finish(true);
@@ -266,7 +266,7 @@ class PageCacheBehaviourTest {
         }
         assertThat(cache.pages()).isLessThanOrEqualTo(cache.capacity());
         long off = rnd.nextLong(16 * MIB / 4096) * 4096;
-        Kernel.Ret next = r -> churn(h, t, f, rnd, left - 1, cache);
+        Kernel.IoRet next = (r, waited) -> churn(h, t, f, rnd, left - 1, cache);
         if (rnd.nextInt(2) == 0) {
             h.kernel.pwrite(t, f, off, 4096, 0, next);
         } else {

@@ -23,7 +23,8 @@ public final class RecordingDevice implements BlockDevice {
     public final List<Seen> seen = new ArrayList<>();
 
     public RecordingDevice(long capacityBytes, long latencyNs, boolean writeCache) {
-        this.limits = new DeviceLimits(capacityBytes >> 9, 512, 4096, 64, 1, 2560, 128, 65536, false, writeCache, false);
+        this.limits = DeviceLimits.builder(capacityBytes >> 9).physicalBlockSize(4096).queueDepth(64)
+                .maxHwSectors(2560).volatileWriteCache(writeCache).build();
         this.latencyNs = latencyNs;
     }
 

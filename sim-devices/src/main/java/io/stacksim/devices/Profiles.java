@@ -1,10 +1,8 @@
 package io.stacksim.devices;
-
 import io.stacksim.config.ConfigException;
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.Tunable;
 import io.stacksim.device.BlockDevice;
-import io.stacksim.devices.latency.LatencyDevice;
-import io.stacksim.devices.ram.RamDisk;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -25,6 +23,16 @@ import java.util.Map;
  */
 public final class Profiles {
     private static final String DIR = "/io/stacksim/devices/profiles/";
+
+    /** The profile a {@code device} or {@code net} section starts from. */
+    public static final Tunable<String> PROFILE = Tunable.text("profile", null)
+            .range("a profile name (`stacksim profiles`), a profile .yaml, or disksim:PATH.parv")
+            .help("the device's profile; every other key of the section overrides one of its parameters");
+
+    /** The device's name in /dev, diskstats and traces; each kind has its default. */
+    public static final Tunable<String> DEV_NAME = Tunable.text("dev_name", null)
+            .shownDefault("the kind's (nvme0n1, sda, ram0, eth0)").range("a device name")
+            .help("the device's name, as in /dev, /proc/diskstats and block traces");
     private final Map<String, DeviceProfile> builtIn = new LinkedHashMap<>();
 
     private Profiles() {
@@ -127,10 +135,10 @@ public final class Profiles {
      * {@code defaultProfile}) overlaid with every other key of the section.
      */
     public BlockDevice create(ConfigNode deviceSection, String defaultProfile) {
-        String name = deviceSection.string("profile", defaultProfile);
+        String name = PROFILE.read(deviceSection, defaultProfile);
         DeviceProfile profile = lookup(name);
         ConfigNode overrides = deviceSection.copy();
-        overrides.remove("profile");
+        overrides.remove(PROFILE.name());
         deviceSection.markOpen(); // its keys are checked against the model below
         ConfigNode params = profile.parameters(overrides);
         BlockDevice dev = build(profile, params);
@@ -143,15 +151,16 @@ public final class Profiles {
      * {@code profile} (default {@code defaultProfile}), overlaid with the section's other keys.
      */
     public io.stacksim.device.NetworkDevice createNetwork(ConfigNode section, String defaultProfile) {
-        DeviceProfile profile = lookup(section.string("profile", defaultProfile));
-        if (!profile.kind().equals("nic")) {
-            throw section.error("profile", "'" + profile.name() + "' is a " + profile.kind() + " device, not a network device");
+        DeviceProfile profile = lookup(PROFILE.read(section, defaultProfile));
+        DeviceKind kind = DeviceKinds.find(profile.kind());
+        if (kind == null || kind.isBlock()) {
+            throw PROFILE.error(section, "'" + profile.name() + "' is a " + profile.kind() + " device, not a network device");
         }
         ConfigNode overrides = section.copy();
-        overrides.remove("profile");
+        overrides.remove(PROFILE.name());
         section.markOpen();
         ConfigNode params = profile.parameters(overrides);
-        io.stacksim.device.NetworkDevice nic = io.stacksim.devices.net.Nic.build(params.string("dev_name", "eth0"), params);
+        io.stacksim.device.NetworkDevice nic = kind.network().build(DEV_NAME.read(params, kind.defaultDevName()), params);
         params.checkAllUsed();
         return nic;
     }
@@ -161,79 +170,25 @@ public final class Profiles {
      * over-provisioning, parallel units), for {@code stacksim profiles NAME}; empty for kinds
      * without derived figures.
      */
-    public static java.util.List<String> derived(DeviceProfile profile) {
+    public static List<String> derived(DeviceProfile profile) {
         ConfigNode p = profile.parameters(null);
-        java.util.List<String> out = new java.util.ArrayList<>();
-        switch (profile.kind()) {
-            case "nvme", "sata-ssd" -> {
-                io.stacksim.device.DeviceLimits lim = LimitsReader.read(p);
-                io.stacksim.devices.ssd.SsdConfig c = io.stacksim.devices.ssd.SsdConfig.from(p, lim);
-                io.stacksim.devices.ssd.FlashGeometry g = c.geometry();
-                io.stacksim.devices.dma.LinkSpec link = profile.kind().equals("nvme")
-                        ? io.stacksim.devices.dma.LinkSpec.pcie(p.intValue("pcie_gen", 3, 1, 5), p.intValue("pcie_lanes", 4, 1, 16),
-                                (int) p.size("max_payload", 256, 128, 4096))
-                        : io.stacksim.devices.dma.LinkSpec.sata3();
-                out.add(String.format(java.util.Locale.ROOT, "host link: %s, %.3f GB/s after encoding, %.3f GB/s of data",
-                        link.name(), link.encodedBytesPerSecond() / 1e9, link.dataBytesPerSecond() / 1e9));
-                out.add(String.format(java.util.Locale.ROOT, "NAND: %d dies (%d channels), %d planes, raw %.1f GiB, user %.1f GiB,"
-                        + " over-provisioning %.1f%%", g.dies(), g.channels(), g.planes(), g.rawBytes() / (double) (1L << 30),
-                        lim.capacityBytes() / (double) (1L << 30), 100 * c.overProvisioning()));
-                int units = c.independentPlaneReads() ? g.planes() : g.dies();
-                long perRead = c.timing().readNs() + c.timing().channelNs(g.channelBytes(1));
-                out.add(String.format(java.util.Locale.ROOT, "4 KiB random-read ceilings: %d read units / (tR + transfer) = %.0f K IOPS;"
-                        + " firmware %d cores / %d ns = %.0f K IOPS", units, units * 1e6 / perRead,
-                        c.controllerCores(), c.commandOverheadNs(), c.controllerCores() * 1e6 / c.commandOverheadNs()));
-            }
-            case "hdd" -> {
-                io.stacksim.devices.hdd.HddModel m = io.stacksim.devices.hdd.HddProfile.build(p.string("dev_name", "sda"), p);
-                out.addAll(m.params().describe().lines().toList());
-            }
-            default -> {
-            }
-        }
+        DeviceKind kind = DeviceKinds.find(profile.kind());
+        List<String> out = kind == null ? List.of() : kind.derived().lines(p);
         p.markOpen();
         return out;
     }
 
-    /** The model behind each kind. */
+    /** The model behind the profile's kind. */
     static BlockDevice build(DeviceProfile profile, ConfigNode p) {
-        String devName = p.string("dev_name", defaultDevName(profile.kind()));
-        return switch (profile.kind()) {
-            case "latency" -> new LatencyDevice(devName, LimitsReader.read(p),
-                    service(p, "read_time"), service(p, "write_time"),
-                    p.intValue("servers", 1, 1, 1 << 20),
-                    p.has("link_bandwidth") && p.string("link_bandwidth", "0").equals("0") ? 0 : p.rate("link_bandwidth", 3.938e9),
-                    p.duration("link_setup", 0, 1),
-                    p.duration("command_overhead", 0, 1));
-            case "ram" -> new RamDisk(devName, LimitsReader.read(p),
-                    p.rate("memory_bandwidth", 7.5e9),
-                    p.duration("per_request", 300, 1));
-            case "nvme" -> io.stacksim.devices.nvme.NvmeProfile.build(devName, p);
-            case "sata-ssd" -> io.stacksim.devices.ssd.SataSsd.build(devName, p);
-            case "hdd" -> io.stacksim.devices.hdd.HddProfile.build(devName, p);
-            case "nic" -> throw new ConfigException(profile.origin() + ": profile '" + profile.name()
-                    + "' is a network device (kind nic), not a block device");
-            default -> throw new ConfigException(profile.origin() + ": profile '" + profile.name()
+        DeviceKind kind = DeviceKinds.find(profile.kind());
+        if (kind == null) {
+            throw new ConfigException(profile.origin() + ": profile '" + profile.name()
                     + "' has unknown kind '" + profile.kind() + "'");
-        };
-    }
-
-    private static io.stacksim.devices.latency.ServiceTime service(ConfigNode p, String key) {
-        String spec = p.string(key, "const:100us");
-        try {
-            return io.stacksim.devices.latency.ServiceTime.parse(spec);
-        } catch (IllegalArgumentException e) {
-            throw p.error(key, e.getMessage());
         }
-    }
-
-    private static String defaultDevName(String kind) {
-        return switch (kind) {
-            case "ram" -> "ram0";
-            case "nvme" -> "nvme0n1";
-            case "nic" -> "eth0";
-            case "sata-ssd" -> "sda";
-            default -> "sda";
-        };
+        if (!kind.isBlock()) {
+            throw new ConfigException(profile.origin() + ": profile '" + profile.name()
+                    + "' is a network device (kind " + kind.name() + "), not a block device");
+        }
+        return kind.block().build(DEV_NAME.read(p, kind.defaultDevName()), p);
     }
 }

@@ -3,7 +3,7 @@ package io.stacksim.cli;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.config.Origin;
 import io.stacksim.config.Units;
-import io.stacksim.experiment.CopyPaths;
+import io.stacksim.experiment.run.CopyPaths;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,14 +1,14 @@
 package io.stacksim.cli;
 
-import io.stacksim.experiment.Catalog;
-import io.stacksim.experiment.Shard;
+import io.stacksim.experiment.sweep.Catalog;
+import io.stacksim.experiment.sweep.Shard;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code stacksim experiment}: the catalog of ready-made sweeps. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,

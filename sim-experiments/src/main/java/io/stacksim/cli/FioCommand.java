@@ -3,8 +3,8 @@ package io.stacksim.cli;
 import io.stacksim.config.ConfigException;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.config.Units;
-import io.stacksim.experiment.RunResult;
-import io.stacksim.experiment.Simulation;
+import io.stacksim.experiment.run.RunResult;
+import io.stacksim.experiment.run.Simulation;
 import io.stacksim.report.FioCompare;
 import io.stacksim.report.FioJsonWriter;
 import io.stacksim.report.FioNormalWriter;
@@ -78,12 +78,9 @@ final class FioCommand implements Callable<Integer> {
             }
         }
         ConfigNode root = ConfigLoader.load(stack, sets);
-        long userNsPerIo = 400;
         ConfigNode w = root.section("workload");
-        if (w.has("user_time_per_io")) {
-            userNsPerIo = w.duration("user_time_per_io", 400, 1);
-        }
-        w.remove("user_time_per_io");
+        long userNsPerIo = Simulation.USER_TIME_PER_IO.read(w);
+        w.remove(Simulation.USER_TIME_PER_IO.name());
         for (String k : w.keys()) {
             throw ConfigException.at(w.child(k).origin(), "'workload." + k + "': with stacksim fio the workload is the job"
                     + " file; the stack config's workload section may only hold user_time_per_io");

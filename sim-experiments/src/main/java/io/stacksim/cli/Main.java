@@ -4,8 +4,8 @@ import io.stacksim.config.ConfigException;
 import io.stacksim.report.Version;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code stacksim} command. Bad input (a config, a flag, a trace) prints one line naming
@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         description = "A discrete-event simulator of the Linux storage I/O stack.",
         subcommands = {RunCommand.class, ReplayCommand.class, FioCommand.class, ValidateCommand.class,
                 ProfilesCommand.class, MultiplexCommand.class, SweepCommand.class, MergeCommand.class,
-                ExperimentCommand.class})
+                ExperimentCommand.class, ConfigReferenceCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input. */
     public static final int BAD_INPUT = 2;

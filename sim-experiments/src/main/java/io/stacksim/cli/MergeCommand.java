@@ -1,12 +1,12 @@
 package io.stacksim.cli;
 
 import io.stacksim.config.ConfigException;
-import io.stacksim.experiment.RunRecord;
-import io.stacksim.experiment.Sweep;
-import io.stacksim.experiment.SweepFile;
-import io.stacksim.experiment.SweepResults;
-import io.stacksim.experiment.SweepRun;
-import io.stacksim.experiment.SweepStore;
+import io.stacksim.experiment.sweep.RunRecord;
+import io.stacksim.experiment.sweep.Sweep;
+import io.stacksim.experiment.sweep.SweepFile;
+import io.stacksim.experiment.sweep.SweepResults;
+import io.stacksim.experiment.sweep.SweepRun;
+import io.stacksim.experiment.sweep.SweepStore;
 import io.stacksim.report.ChartFiles;
 import io.stacksim.report.SweepPublisher;
 import io.stacksim.report.Version;
@@ -19,10 +19,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code stacksim merge DIR... --out DIR}: joins the outputs of sweep shards. */
 @Command(name = "merge", mixinStandardHelpOptions = true,

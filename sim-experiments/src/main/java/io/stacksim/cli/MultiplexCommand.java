@@ -4,7 +4,7 @@ import io.stacksim.config.ConfigException;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.config.Origin;
 import io.stacksim.experiment.Parallel;
-import io.stacksim.experiment.Simulation;
+import io.stacksim.experiment.run.Simulation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

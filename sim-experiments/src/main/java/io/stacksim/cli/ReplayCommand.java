@@ -1,8 +1,8 @@
 package io.stacksim.cli;
 
 import io.stacksim.config.ConfigNode;
-import io.stacksim.experiment.ReplaySimulation;
-import io.stacksim.experiment.RunResult;
+import io.stacksim.experiment.run.ReplaySimulation;
+import io.stacksim.experiment.run.RunResult;
 import io.stacksim.report.JsonResult;
 import io.stacksim.report.TextSummary;
 import io.stacksim.workload.ReplayRunner;

@@ -1,14 +1,14 @@
 package io.stacksim.cli;
 
-import io.stacksim.experiment.Shard;
-import io.stacksim.experiment.SweepFile;
-import io.stacksim.experiment.SweepSpec;
+import io.stacksim.experiment.sweep.Shard;
+import io.stacksim.experiment.sweep.SweepFile;
+import io.stacksim.experiment.sweep.SweepSpec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code stacksim sweep SWEEP.yaml}: a parameter sweep with tables, charts and a report. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,

@@ -1,11 +1,11 @@
 package io.stacksim.cli;
 
-import io.stacksim.experiment.Shard;
-import io.stacksim.experiment.Sweep;
-import io.stacksim.experiment.SweepResults;
-import io.stacksim.experiment.SweepRunner;
-import io.stacksim.experiment.SweepSpec;
-import io.stacksim.experiment.SweepStore;
+import io.stacksim.experiment.sweep.Shard;
+import io.stacksim.experiment.sweep.Sweep;
+import io.stacksim.experiment.sweep.SweepResults;
+import io.stacksim.experiment.sweep.SweepRunner;
+import io.stacksim.experiment.sweep.SweepSpec;
+import io.stacksim.experiment.sweep.SweepStore;
 import io.stacksim.report.ChartFiles;
 import io.stacksim.report.SweepPublisher;
 import io.stacksim.report.Version;

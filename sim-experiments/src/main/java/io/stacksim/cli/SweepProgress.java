@@ -1,7 +1,7 @@
 package io.stacksim.cli;
 
-import io.stacksim.experiment.SweepRun;
-import io.stacksim.experiment.SweepRunner;
+import io.stacksim.experiment.sweep.SweepRun;
+import io.stacksim.experiment.sweep.SweepRunner;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;

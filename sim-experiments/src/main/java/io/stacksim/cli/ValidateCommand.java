@@ -1,6 +1,6 @@
 package io.stacksim.cli;
 
-import io.stacksim.experiment.QueueingValidation;
+import io.stacksim.experiment.validation.QueueingValidation;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** {@code stacksim validate ...}: checks of the models against independent truths. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Check the simulator against independent truths.",
-        subcommands = {ValidateCommand.Queueing.class, DiskSimCommand.class, CopyPathsCommand.class})
+        subcommands = {ValidateCommand.Queueing.class, DiskSimCommand.class, CopyPathsCommand.class,
+                WriteAmplificationCommand.class})
 final class ValidateCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

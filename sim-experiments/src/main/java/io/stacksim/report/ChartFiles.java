@@ -1,6 +1,6 @@
 package io.stacksim.report;
 
-import io.stacksim.experiment.SweepStore;
+import io.stacksim.experiment.sweep.SweepStore;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

@@ -1,6 +1,6 @@
 package io.stacksim.report;
 
-import io.stacksim.experiment.ChartSpec;
+import io.stacksim.experiment.sweep.ChartSpec;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -3,7 +3,7 @@ package io.stacksim.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stacksim.config.ConfigException;
-import io.stacksim.experiment.Demerit;
+import io.stacksim.experiment.validation.Demerit;
 import io.stacksim.workload.FioHistogram;
 import io.stacksim.workload.JobStats;
 import java.io.IOException;

@@ -50,7 +50,7 @@ public final class FioNormalWriter {
     private void header() {
         String last = null;
         int processes = 0;
-        for (io.stacksim.experiment.RunResult.CloneRun c : report.result().clones()) {
+        for (io.stacksim.experiment.run.RunResult.CloneRun c : report.result().clones()) {
             processes++;
             JobSpec s = c.spec();
             if (c.cloneIndex() > 0) {

@@ -1,6 +1,6 @@
 package io.stacksim.report;
 
-import io.stacksim.experiment.RunResult;
+import io.stacksim.experiment.run.RunResult;
 import io.stacksim.workload.JobSpec;
 import io.stacksim.workload.JobStats;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package io.stacksim.report;
 
 import io.stacksim.engine.Estimate;
-import io.stacksim.experiment.Axis;
-import io.stacksim.experiment.AxisValue;
-import io.stacksim.experiment.ChartSpec;
 import io.stacksim.experiment.Parallel;
-import io.stacksim.experiment.SweepPoint;
-import io.stacksim.experiment.SweepResults;
+import io.stacksim.experiment.sweep.Axis;
+import io.stacksim.experiment.sweep.AxisValue;
+import io.stacksim.experiment.sweep.ChartSpec;
+import io.stacksim.experiment.sweep.SweepPoint;
+import io.stacksim.experiment.sweep.SweepResults;
 import io.stacksim.workload.JobStats;
 import java.awt.BasicStroke;
 import java.nio.file.Path;

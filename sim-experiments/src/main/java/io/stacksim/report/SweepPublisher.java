@@ -1,8 +1,8 @@
 package io.stacksim.report;
 
-import io.stacksim.experiment.ResultTables;
-import io.stacksim.experiment.SweepResults;
-import io.stacksim.experiment.SweepStore;
+import io.stacksim.experiment.sweep.ResultTables;
+import io.stacksim.experiment.sweep.SweepResults;
+import io.stacksim.experiment.sweep.SweepStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;

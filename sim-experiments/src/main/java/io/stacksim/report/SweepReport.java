@@ -1,17 +1,17 @@
 package io.stacksim.report;
 
 import io.stacksim.engine.Estimate;
-import io.stacksim.experiment.Axis;
-import io.stacksim.experiment.AxisValue;
-import io.stacksim.experiment.ChartSpec;
-import io.stacksim.experiment.LittlesLaw;
-import io.stacksim.experiment.Setting;
-import io.stacksim.experiment.Sweep;
-import io.stacksim.experiment.SweepPoint;
-import io.stacksim.experiment.SweepResults;
-import io.stacksim.experiment.SweepRun;
-import io.stacksim.experiment.SweepSpec;
-import io.stacksim.experiment.SweepStore;
+import io.stacksim.experiment.sweep.Axis;
+import io.stacksim.experiment.sweep.AxisValue;
+import io.stacksim.experiment.sweep.ChartSpec;
+import io.stacksim.experiment.sweep.Setting;
+import io.stacksim.experiment.sweep.Sweep;
+import io.stacksim.experiment.sweep.SweepPoint;
+import io.stacksim.experiment.sweep.SweepResults;
+import io.stacksim.experiment.sweep.SweepRun;
+import io.stacksim.experiment.sweep.SweepSpec;
+import io.stacksim.experiment.sweep.SweepStore;
+import io.stacksim.experiment.validation.LittlesLaw;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -111,7 +111,7 @@ public final class SweepReport {
 
     /** The whole base config, as YAML: the stack and the workload every point starts from. */
     private String baseSummary() {
-        String yaml = io.stacksim.experiment.Sweep.yaml(spec().base().toPlain()).strip();
+        String yaml = io.stacksim.experiment.sweep.Sweep.yaml(spec().base().toPlain()).strip();
         return yaml.startsWith("---") ? yaml.substring(3).strip() : yaml;
     }
 

@@ -2,8 +2,8 @@ package io.stacksim.report;
 
 import io.stacksim.config.Units;
 import io.stacksim.engine.LatencyRecorder;
-import io.stacksim.experiment.JobSummary;
-import io.stacksim.experiment.RunResult;
+import io.stacksim.experiment.run.JobSummary;
+import io.stacksim.experiment.run.RunResult;
 import io.stacksim.workload.JobSpec;
 import io.stacksim.workload.JobStats;
 import java.util.Locale;

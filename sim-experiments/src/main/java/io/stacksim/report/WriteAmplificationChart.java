@@ -1,7 +1,7 @@
 package io.stacksim.report;
 
 import io.stacksim.devices.ssd.GreedyGcModel;
-import io.stacksim.experiment.WriteAmplificationExperiment.Point;
+import io.stacksim.experiment.validation.WriteAmplificationExperiment.Point;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

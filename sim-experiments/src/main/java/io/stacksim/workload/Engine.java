@@ -1,13 +1,16 @@
 package io.stacksim.workload;
 
+import io.stacksim.os.Task;
+import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
  * An fio ioengine driving the simulated kernel (fio's {@code struct ioengine_ops}): queue one
  * unit, commit the queued ones, reap completions. Every method is asynchronous in the
- * simulator's sense and continues on the job's task.
+ * simulator's sense and continues on the job's task. A new engine implements it and declares
+ * its {@link IoEngineType}, registered with one line in {@link IoEngines#ALL}.
  */
-sealed interface Engine permits SyncEngine, VsyncEngine, LibaioEngine, IoUringEngine, PosixAioEngine, MmapEngine {
+public interface Engine {
     /** fio_q_status values. */
     int COMPLETED = 0;
     int QUEUED = 1;
@@ -38,5 +41,14 @@ sealed interface Engine permits SyncEngine, VsyncEngine, LibaioEngine, IoUringEn
      */
     default void getevents(int min, int max, IntConsumer k) {
         k.accept(0);
+    }
+
+    /** Threads the engine started in the job's process (their CPU use is the job's). */
+    default List<Task> threads() {
+        return List.of();
+    }
+
+    /** Puts the engine's own figures (inline and punted requests, worker threads) into {@code stats}. */
+    default void report(JobStats stats) {
     }
 }

@@ -14,6 +14,10 @@ import java.util.function.IntConsumer;
  * (fio_ioring_getevents). Sync units are IORING_OP_FSYNC requests.
  */
 final class IoUringEngine implements Engine {
+    /** io_uring_enter(2) on shared submission and completion rings. */
+    static final IoEngineType TYPE = new IoEngineType("io_uring", false, true, (iodepth, direct) -> iodepth,
+            IoUringEngine::new);
+
     private final JobRunner r;
     private IoUring ring;
     /** SQEs written but not submitted, in ring order. */
@@ -28,8 +32,22 @@ final class IoUringEngine implements Engine {
     }
 
     @Override
+    public List<io.stacksim.os.Task> threads() {
+        return ring == null ? List.of() : ring.workerTasks();
+    }
+
+    @Override
+    public void report(JobStats stats) {
+        if (ring != null) {
+            stats.asyncInline = ring.inlineRequests();
+            stats.asyncPunted = ring.puntedRequests();
+            stats.workerThreads = ring.workers();
+        }
+    }
+
+    @Override
     public void init(Runnable k) {
-        r.kernel().ioUringSetup(r.task(), r.spec().iodepth(), g -> {
+        r.kernel().uring().ioUringSetup(r.task(), r.spec().iodepth(), g -> {
             ring = g;
             k.run();
         });
@@ -62,7 +80,7 @@ final class IoUringEngine implements Engine {
             k.run();
             return;
         }
-        r.kernel().ioUringEnter(r.task(), ring, sqes.size(), 0, n -> {
+        r.kernel().uring().ioUringEnter(r.task(), ring, sqes.size(), 0, n -> {
             for (int j = 0; j < n; j++) {
                 r.issued((IoUnit) sqes.pollFirst().data);
             }
@@ -93,6 +111,6 @@ final class IoUringEngine implements Engine {
             k.accept(total);
             return;
         }
-        r.kernel().ioUringEnter(r.task(), ring, 0, min - total, x -> reap(min, max, total, k));
+        r.kernel().uring().ioUringEnter(r.task(), ring, 0, min - total, x -> reap(min, max, total, k));
     }
 }

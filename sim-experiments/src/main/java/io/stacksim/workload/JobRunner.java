@@ -1,19 +1,12 @@
 package io.stacksim.workload;
 
-import io.stacksim.engine.RandomStream;
 import io.stacksim.engine.RandomStreams;
 import io.stacksim.engine.Simulator;
-import io.stacksim.engine.Timer;
-import io.stacksim.fs.FileSystem;
 import io.stacksim.fs.Mapping;
 import io.stacksim.fs.OpenFile;
-import io.stacksim.fs.SimFile;
-import io.stacksim.os.IoCounters;
 import io.stacksim.os.Kernel;
 import io.stacksim.os.Task;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Runs one clone of a job on its own task the way fio's job thread does (backend.c thread_main
@@ -23,9 +16,13 @@ import java.util.List;
  * the queue is full, think when asked - until the runtime, size or number of I/Os is reached;
  * then it drains, runs end_fsync, and repeats for each of {@code loops}.
  *
- * <p>Engines: {@link SyncEngine} (sync, psync, pvsync), {@link VsyncEngine}, {@link LibaioEngine},
- * {@link IoUringEngine}, {@link PosixAioEngine} and {@link MmapEngine}. The benchmark's own user
- * time per I/O ({@code userNsPerIo}) is spent as each unit is set up.
+ * <p>This class is the loop itself (backend.c do_io: submit, commit, reap, think, drain,
+ * end_fsync, the next loop). Its parts, one file each: {@link FileSetup} (filesetup.c: the
+ * files, their regions, open and close), {@link IoUnitPlanner} (io_u.c: each unit's direction,
+ * file, offset and size, and when a loop ends), {@link JobSamples} (stat.c: bandwidth and IOPS
+ * samples), {@link ProcessCpu} (the job's rusage), {@link JobLogs} (write_*_log, write_iolog)
+ * and the engine ({@link IoEngines}). The benchmark's own user time per I/O
+ * ({@code userNsPerIo}) is spent as each unit is set up.
  *
  * <p>Statistics follow fio: slat/clat/lat per direction, fio's latency histograms, bandwidth
  * and IOPS samples every bwavgtime/iopsavgtime from the end of ramp_time, the depth, submit and
@@ -42,34 +39,21 @@ public final class JobRunner {
     private final Engine engine;
     public final JobStats stats = new JobStats();
 
-    private final Target[] targets;
+    private final FileSetup files;
+    private final IoUnitPlanner planner;
+    private final JobSamples samples;
+    private final ProcessCpu cpu;
     private final ArrayDeque<IoUnit> free = new ArrayDeque<>();
-    private final RandomStream mixRng;
-    private final RandomStream[] bsRng = new RandomStream[2];
-    private final RandomStream[] poissonRng = new RandomStream[2];
-    private final RandomStream fileRng;
 
-    // fio's thread_data counters.
+    // fio's thread_data counters of the do_io loop.
     private int curDepth;
     private int ioUQueued;
     private int inFlight;
     private IoUnit requeued;
-    private final long[] ioIssues = new long[2];
     private final long[] ioBlocks = new long[2];
     private final long[] ioBytes = new long[2];
-    private final long[] rateIssueBytes = new long[2];
-    private final long[] rateNextNs = new long[2];
-    private final long[] lastPoissonNs = new long[2];
-    private long loopBytesIssued;
-    private long loopIosIssued;
-    private long totalBytesPerLoop;
-    private int rwmixDdir;
-    private long rwmixIssues;
-    private int seqCountdown;
     private boolean lastWasSync;
     private boolean wroteThisLoop;
-    private int fileCursor;
-    private int fileLeft;
     private int loopsLeft;
 
     // Time.
@@ -78,30 +62,10 @@ public final class JobRunner {
     private boolean terminate;
     private boolean looping;
     private long loopStartNs;
-    private final long[] runtimeUs = new long[2];
-    private Timer sampleTimer;
-    private final long[] sampleBytes = new long[2];
-    private final long[] sampleIos = new long[2];
-    private long sampleNs;
-    private final long[] cpuBase = new long[6];
-    private final long[] cpuCarry = new long[6];
     private boolean exited;
     private boolean inRamp;
     private java.nio.file.Path logDir = java.nio.file.Path.of("");
     private JobLogs logs;
-
-    /** One file of the job (fio's struct fio_file) with its offset state. */
-    private static final class Target {
-        final SimFile file;
-        final OffsetGenerator offsets;
-        OpenFile open;
-        Mapping mapping;
-
-        Target(SimFile file, OffsetGenerator offsets) {
-            this.file = file;
-            this.offsets = offsets;
-        }
-    }
 
     /**
      * @param clone       clone number (numjobs)
@@ -119,117 +83,20 @@ public final class JobRunner {
         this.stats.pid = task.pid();
         String stream = "workload." + spec.name() + "." + clone
                 + (spec.access().randseed() == 0x89 ? "" : ".seed" + spec.access().randseed());
-        this.mixRng = random.stream(stream + ".rwmix");
-        this.bsRng[0] = random.stream(stream + ".bs.read");
-        this.bsRng[1] = random.stream(stream + ".bs.write");
-        this.poissonRng[0] = random.stream(stream + ".poisson.read");
-        this.poissonRng[1] = random.stream(stream + ".poisson.write");
-        this.fileRng = random.stream(stream + ".file");
-        this.targets = resolveFiles(kernel.fs(), random, stream);
-        if (spec.engine().kind() == IoEngineKind.MMAP && spec.direct()) {
+        this.files = new FileSetup(spec, clone, kernel, task, random, stream);
+        this.planner = new IoUnitPlanner(spec, files.offsets(), files.bytesPerLoop(), random, stream);
+        if (spec.engine().kind() == MmapEngine.TYPE && spec.direct()) {
             throw new IllegalArgumentException("job '" + spec.name() + "': ioengine=mmap with direct=1 is not modelled"
                     + " (fio would msync and madvise(DONTNEED) each block)");
         }
-        this.engine = switch (spec.engine().kind()) {
-            case SYNC, PSYNC, PVSYNC -> new SyncEngine(this, spec.engine().kind());
-            case VSYNC -> new VsyncEngine(this);
-            case LIBAIO -> new LibaioEngine(this);
-            case IO_URING -> new IoUringEngine(this);
-            case POSIXAIO -> new PosixAioEngine(this);
-            case MMAP -> new MmapEngine(this);
-        };
+        this.engine = spec.engine().kind().factory().apply(this);
+        this.cpu = new ProcessCpu(task, engine);
+        this.samples = new JobSamples(sim, spec, stats, ioBytes, ioBlocks,
+                () -> looping && !exited && !(stopAtNs > 0 && sim.now() >= stopAtNs));
         for (int i = 0; i < spec.iodepth(); i++) {
             free.add(new IoUnit());
         }
-        this.seqCountdown = spec.access().seqNr();
         this.loopsLeft = spec.limits().loops();
-        this.rwmixDdir = spec.rw().reads ? JobStats.READ : JobStats.WRITE;
-    }
-
-    // ------------------------------------------------------------------ files
-
-    /**
-     * The job's files (filesetup.c setup_files): the names given, or jobname.clone.N; the size
-     * split evenly (or filesize= per file), from offset (+ offset_increment per clone). A file
-     * that does not exist is created laid out, as fio lays it out before the job starts.
-     */
-    private Target[] resolveFiles(FileSystem fs, RandomStreams random, String stream) {
-        JobSpec.Files f = spec.files();
-        List<String> names = new ArrayList<>();
-        if (!f.filenames().isEmpty()) {
-            for (String n : f.filenames()) {
-                names.add(n.startsWith("/") || f.directory().isEmpty() ? n : f.directory() + "/" + n);
-            }
-        } else {
-            for (int i = 0; i < f.nrfiles(); i++) {
-                String n = spec.name() + "." + clone + "." + i;
-                names.add(f.directory().isEmpty() ? n : f.directory() + "/" + n);
-            }
-        }
-        int nfiles = names.size();
-        SimFile[] existing = new SimFile[nfiles];
-        long existingTotal = 0;
-        boolean allExist = true;
-        for (int i = 0; i < nfiles; i++) {
-            existing[i] = names.get(i).startsWith("/dev/") ? fs.blockDevice() : fs.lookup(names.get(i));
-            if (existing[i] == null) {
-                allExist = false;
-            } else {
-                existingTotal += existing[i].size();
-            }
-        }
-        JobSpec.Size size = f.size();
-        long total;
-        if (size == null || size.isPercent()) {
-            if (!allExist) {
-                throw new IllegalArgumentException("job '" + spec.name() + "': size= is needed, file '"
-                        + names.get(java.util.Arrays.asList(existing).indexOf(null)) + "' does not exist yet");
-            }
-            total = size == null ? existingTotal : size.resolve(existingTotal);
-        } else {
-            total = size.bytes();
-        }
-        long minBs = spec.access().bs().minBs();
-        RandomStream sizeRng = random.stream(stream + ".filesize");
-        Target[] out = new Target[nfiles];
-        for (int i = 0; i < nfiles; i++) {
-            long ioSize;
-            if (f.filesizeMax() > 0) {
-                long lo = f.filesizeMin();
-                long hi = f.filesizeMax();
-                ioSize = lo == hi ? lo : lo + sizeRng.nextLong(hi - lo + 1);
-                ioSize -= ioSize % minBs;
-            } else {
-                ioSize = total / nfiles;
-            }
-            long real = existing[i] != null ? existing[i].size() : ioSize;
-            long offset = f.offset().resolve(real) + clone * f.offsetIncrement().resolve(real);
-            if (existing[i] != null && size == null && f.filesizeMax() == 0) {
-                ioSize = Math.max(0, existing[i].size() - offset);
-            }
-            if (ioSize < minBs) {
-                throw new IllegalArgumentException("job '" + spec.name() + "': the region of '" + names.get(i) + "' ("
-                        + ioSize + " bytes) is smaller than the block size " + minBs);
-            }
-            SimFile sf = existing[i];
-            if (sf == null) {
-                sf = fs.create(names.get(i), offset + ioSize);
-            } else if (offset + ioSize > sf.size()) {
-                throw new IllegalArgumentException("job '" + spec.name() + "': region [" + offset + ", " + (offset + ioSize)
-                        + ") is beyond the end of '" + sf.name() + "' (" + sf.size() + " bytes); give the jobs that share"
-                        + " it the same size");
-            }
-            String fs2 = stream + ".file" + i;
-            OffsetGenerator gen = new OffsetGenerator(offset, ioSize, sf.size(), spec.access(), spec.timeBased(), nfiles == 1,
-                    random.stream(fs2 + ".offset"), random.stream(fs2 + ".seqrand.read"),
-                    random.stream(fs2 + ".seqrand.write"), random.stream(fs2 + ".zone"), random.stream(fs2 + ".rank"));
-            out[i] = new Target(sf, gen);
-            totalBytesPerLoop += ioSize;
-        }
-        if (spec.limits().ioSize() > 0) {
-            totalBytesPerLoop = spec.limits().ioSize();
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------ for the engines
@@ -261,21 +128,21 @@ public final class JobRunner {
     }
 
     OpenFile open(int file) {
-        return targets[file].open;
+        return files.get(file).open;
     }
 
     Mapping mapping(int file) {
-        return targets[file].mapping;
+        return files.get(file).mapping;
     }
 
     long mappedFrom(int file) {
-        return targets[file].offsets.start();
+        return files.get(file).offsets.start();
     }
 
     /** issue_time: the unit goes to the kernel now; async engines sample slat here (io_u_queued). */
     void issued(IoUnit u) {
         u.issueNs = sim.now();
-        if (!spec.engine().kind().syncio && !u.isSync()) {
+        if (!spec.engine().kind().syncio() && !u.isSync()) {
             stats.recordSlat(u.ddir, u.issueNs - u.startNs);
         }
     }
@@ -303,7 +170,7 @@ public final class JobRunner {
         stats.recordFio(d, u.startNs, u.issueNs, now, false);
         if (logs != null && !inRamp) {
             logs.completed(now, d, u.length, u.issueNs - u.startNs, now - u.issueNs, now - u.startNs,
-                    !spec.engine().kind().syncio);
+                    !spec.engine().kind().syncio());
         }
         if (d == JobStats.WRITE) {
             wroteThisLoop = true;
@@ -337,90 +204,18 @@ public final class JobRunner {
     public void prepare(Runnable ready) {
         if (spec.reporting().logs().any()) {
             try {
-                logs = new JobLogs(spec, clone, logDir, !spec.engine().kind().syncio);
+                logs = new JobLogs(spec, clone, logDir, !spec.engine().kind().syncio());
             } catch (java.io.UncheckedIOException e) {
                 throw new io.stacksim.config.ConfigException("job '" + spec.name() + "': cannot write its log files in "
                         + logDir.toAbsolutePath() + ": " + e.getCause().getMessage());
             }
             logs.start(sim.now());
-            for (Target t : targets) {
-                logs.fileEvent(sim.now(), t.file.name(), "add");
-            }
+            files.logTo(logs);
         }
-        task.start(() -> openFiles(0, () -> {
+        task.start(() -> files.openAll(() -> {
             ready.run();
             task.sleep();
         }));
-    }
-
-    private void openFiles(int i, Runnable done) {
-        if (i == targets.length) {
-            done.run();
-            return;
-        }
-        Target t = targets[i];
-        int flags = (spec.direct() ? OpenFile.O_DIRECT : 0)
-                | (spec.sync().openMode() == 1 ? OpenFile.O_SYNC : 0)
-                | (spec.sync().openMode() == 2 ? OpenFile.O_DSYNC : 0);
-        Runnable next = () -> openFiles(i + 1, done);
-        Runnable mapped = () -> {
-            if (spec.engine().kind() == IoEngineKind.MMAP) {
-                map(t, next);
-            } else {
-                next.run();
-            }
-        };
-        Runnable hinted = () -> fadviseHint(t, mapped);
-        kernel.open(task, t.file.name(), flags, -1, of -> {
-            t.open = of;
-            if (logs != null) {
-                logs.fileEvent(sim.now(), t.file.name(), "open");
-            }
-            if (spec.cache().preRead()) {
-                preRead(t, t.offsets.start(), hinted);
-            } else if (spec.cache().invalidate() && spec.engine().kind() != IoEngineKind.MMAP) {
-                // td_io_open_file -> file_invalidate_cache (the mmap engine's invalidate is a
-                // madvise of a mapping that does not exist yet: nothing is dropped).
-                kernel.fadvise(task, of, t.offsets.start(), t.offsets.ioSize(), Kernel.Advice.DONTNEED, r -> hinted.run());
-            } else {
-                hinted.run();
-            }
-        });
-    }
-
-    /** fadvise_hint (default 1): POSIX_FADV_RANDOM for random jobs, SEQUENTIAL otherwise. */
-    private void fadviseHint(Target t, Runnable k) {
-        Kernel.Advice a = switch (spec.engine().fadvise()) {
-            case NONE -> null;
-            case TYPE -> spec.rw().random ? Kernel.Advice.RANDOM : Kernel.Advice.SEQUENTIAL;
-            case SEQUENTIAL -> Kernel.Advice.SEQUENTIAL;
-            case RANDOM -> Kernel.Advice.RANDOM;
-        };
-        if (a == null || spec.engine().kind() == IoEngineKind.MMAP) {
-            k.run();
-            return;
-        }
-        kernel.fadvise(task, t.open, t.offsets.start(), t.offsets.ioSize(), a, r -> k.run());
-    }
-
-    /** fio_mmap_file: MAP_SHARED over the region, madvise by pattern. */
-    private void map(Target t, Runnable k) {
-        kernel.mmap(task, t.open, t.offsets.start(), t.offsets.ioSize(), true, spec.rw().writes, m -> {
-            t.mapping = m;
-            kernel.madvise(task, m, !spec.rw().random, spec.rw().random, r -> k.run());
-        });
-    }
-
-    /** pre_read_file: the region read with buffered reads of the largest read block size. */
-    private void preRead(Target t, long pos, Runnable then) {
-        OpenFile buffered = new OpenFile(t.file, 0);
-        long end = t.offsets.start() + t.offsets.ioSize();
-        if (pos >= end) {
-            then.run();
-            return;
-        }
-        long n = Math.min(spec.access().bs().read().max(), end - pos);
-        kernel.pread(task, buffered, pos, n, 0, r -> preRead(t, pos + n, then));
     }
 
     /** Starts the job: the prepared task wakes and runs fio's loop. */
@@ -441,7 +236,7 @@ public final class JobRunner {
         long now = sim.now();
         epochNs = now;
         stats.startNs = now;
-        snapshotCpu();
+        cpu.restart(false);
         if (spec.runtimeNs() > 0) {
             stopAtNs = now + spec.rampTimeNs() + spec.runtimeNs();
         }
@@ -449,7 +244,7 @@ public final class JobRunner {
             inRamp = true;
             sim.after(spec.rampTimeNs(), this::rampOver);
         } else {
-            startSampling();
+            samples.start();
         }
         engine.init(this::startLoop);
     }
@@ -464,65 +259,17 @@ public final class JobRunner {
         stats.reset(now);
         epochNs = now;
         loopStartNs = now;
-        snapshotCpu();
-        java.util.Arrays.fill(cpuCarry, 0);
-        for (int d = 0; d < 2; d++) {
-            rateIssueBytes[d] = 0;
-            rateNextNs[d] = 0;
-            lastPoissonNs[d] = 0;
-            runtimeUs[d] = 0;
-        }
-        startSampling();
+        cpu.restart(true);
+        planner.resetRate();
+        samples.start();
     }
 
     private void startLoop() {
         looping = true;
         loopStartNs = Math.max(loopStartNs, epochNs);
-        loopBytesIssued = 0;
-        loopIosIssued = 0;
+        planner.startLoop();
         wroteThisLoop = false;
         loop();
-    }
-
-    // ------------------------------------------------------------------ bandwidth / IOPS samples
-
-    private void startSampling() {
-        sampleNs = sim.now();
-        sampleBytes[0] = ioBytes[0];
-        sampleBytes[1] = ioBytes[1];
-        sampleIos[0] = ioBlocks[0];
-        sampleIos[1] = ioBlocks[1];
-        long avg = Math.min(spec.reporting().bwAvgNs(), spec.reporting().iopsAvgNs());
-        scheduleSample(avg);
-    }
-
-    private void scheduleSample(long avg) {
-        sampleTimer = sim.scheduleTimer(sim.now() + avg, this::sample);
-    }
-
-    /**
-     * stat.c __add_samples at each window end while the job runs: per direction with I/O in the
-     * window, KiB/s = bytes x 1000 / ms / 1024 and IOPS = I/Os x 1000 / ms.
-     */
-    private void sample() {
-        if (!looping || exited || (stopAtNs > 0 && sim.now() >= stopAtNs)) {
-            return;
-        }
-        long spentMs = (sim.now() - sampleNs) / 1_000_000;
-        for (int d = 0; d < 2; d++) {
-            long db = ioBytes[d] - sampleBytes[d];
-            if (db > 0 && spentMs > 0) {
-                stats.bwStat[d].add(db * 1000 / spentMs / 1024);
-            }
-            long di = ioBlocks[d] - sampleIos[d];
-            if (di > 0 && spentMs > 0) {
-                stats.iopsStat[d].add(di * 1000 / spentMs);
-            }
-            sampleBytes[d] = ioBytes[d];
-            sampleIos[d] = ioBlocks[d];
-        }
-        sampleNs = sim.now();
-        scheduleSample(spec.reporting().bwAvgNs());
     }
 
     // ------------------------------------------------------------------ fio's do_io loop
@@ -541,8 +288,7 @@ public final class JobRunner {
             submit(u);
             return;
         }
-        if (!spec.timeBased() && (loopBytesIssued >= totalBytesPerLoop
-                || (spec.numberIos() > 0 && loopIosIssued >= spec.numberIos()))) {
+        if (planner.loopDone()) {
             endLoop();
             return;
         }
@@ -553,20 +299,20 @@ public final class JobRunner {
     private void getIoU() {
         IoUnit u = free.pollFirst();
         curDepth++;
-        int syncDdir = syncDue();
+        int syncDdir = planner.syncDue(lastWasSync);
         if (syncDdir >= 0) {
             u.ddir = syncDdir;
-            u.file = fileCursor;
+            u.file = planner.currentFile();
             u.offset = 0;
             u.length = 0;
             u.startNs = sim.now();
             submit(u);
             return;
         }
-        int ddir = rwmix();
+        int ddir = planner.direction();
         if (spec.pacing().limited()) {
             long[] wait = {0};
-            ddir = rateDdir(ddir, wait);
+            ddir = planner.rateDirection(ddir, sim.now() - epochNs, wait);
             if (wait[0] > 0) {
                 int dd = ddir;
                 quiesce(() -> {
@@ -579,124 +325,25 @@ public final class JobRunner {
         fill(u, ddir);
     }
 
-    /** should_fsync + get_rw_ddir's sync check: fsync/fdatasync after every N write issues. */
-    private int syncDue() {
-        JobSpec.Sync s = spec.sync();
-        if (lastWasSync || !spec.rw().writes || ioIssues[JobStats.WRITE] == 0) {
-            return -1;
-        }
-        if (s.fsync() > 0 && ioIssues[JobStats.WRITE] % s.fsync() == 0) {
-            return JobStats.SYNC;
-        }
-        if (s.fdatasync() > 0 && ioIssues[JobStats.WRITE] % s.fdatasync() == 0) {
-            return JobStats.DATASYNC;
-        }
-        return -1;
-    }
-
-    /**
-     * get_rw_ddir for a mixed pattern: a new direction is drawn (rwmixread%) once the current
-     * one has issued its share (set_rwmix_bytes: issues of the old direction x the new one's
-     * percentage).
-     */
-    private int rwmix() {
-        if (!spec.rw().mixed()) {
-            return spec.rw().writes ? JobStats.WRITE : JobStats.READ;
-        }
-        if (ioIssues[rwmixDdir] >= rwmixIssues) {
-            int v = mixRng.nextInt(100);
-            int ddir = v < spec.access().rwmixread() ? JobStats.READ : JobStats.WRITE;
-            if (ddir != rwmixDdir) {
-                int diff = ddir == JobStats.READ ? spec.access().rwmixread() : 100 - spec.access().rwmixread();
-                rwmixIssues = ioIssues[rwmixDdir] * diff / 100;
-            }
-            rwmixDdir = ddir;
-        }
-        return rwmixDdir;
-    }
-
-    /**
-     * rate_ddir: a direction that is behind its rate goes now; if it is ahead, the other
-     * direction of a mix goes if that one is behind, else the job sleeps until the earlier
-     * of the two is due (after quiescing, as fio does in inline submit mode).
-     */
-    private int rateDdir(int ddir, long[] wait) {
-        long now = sim.now() - epochNs;
-        if (rateNextNs[ddir] <= now) {
-            return ddir;
-        }
-        int odir = ddir ^ 1;
-        int oshare = odir == JobStats.READ ? spec.access().rwmixread() : 100 - spec.access().rwmixread();
-        if (spec.rw().mixed() && oshare > 0) {
-            if (rateNextNs[odir] <= now) {
-                return odir;
-            }
-            if (rateNextNs[ddir] <= rateNextNs[odir]) {
-                wait[0] = rateNextNs[ddir] - now;
-            } else {
-                wait[0] = rateNextNs[odir] - now;
-                ddir = odir;
-            }
-        } else {
-            wait[0] = rateNextNs[ddir] - now;
-        }
-        return ddir;
-    }
-
-    /**
-     * usec_for_io (fio 3.33): linear pacing from the bytes issued and rate_bps (rate, or rate_iops
-     * x the smallest block size - so with mixed block sizes rate_iops caps bandwidth); poisson
-     * adds exponential gaps with mean 1e6 / (rate_bps / min_bs) microseconds.
-     */
-    private void updateRate(int ddir) {
-        long bps = spec.pacing().bps(ddir, spec.access().bs().of(ddir).min());
-        if (bps <= 0) {
-            return;
-        }
-        if (spec.pacing().poisson()) {
-            long iops = bps / spec.access().bs().of(ddir).min();
-            if (iops <= 0) {
-                return;
-            }
-            double u = poissonRng[ddir].nextDouble();
-            long val = (long) ((1_000_000 / iops) * -Math.log(1.0 - u)) * 1000;
-            lastPoissonNs[ddir] += val;
-            rateNextNs[ddir] = lastPoissonNs[ddir];
-        } else {
-            long bytes = rateIssueBytes[ddir];
-            rateNextNs[ddir] = (long) (bytes * 1e9 / bps);
-        }
-    }
-
+    /** The unit's file and offset; a file that wrapped may first drop its cached pages. */
     private void fill(IoUnit u, int ddir) {
-        int fi = nextFile();
-        OffsetGenerator gen = targets[fi].offsets;
-        boolean rwSeqHit = false;
-        if (--seqCountdown == 0) {
-            rwSeqHit = true;
-            seqCountdown = spec.access().seqNr();
-        }
-        long off = gen.next(ddir, rwSeqHit);
-        if (gen.takeWrapped() && spec.cache().invalidate() && !spec.direct()
-                && spec.engine().kind() != IoEngineKind.MMAP) {
-            // loop_cache_invalidate: a time-based job going round again drops the cached pages.
-            Target t = targets[fi];
-            kernel.fadvise(task, t.open, gen.start(), gen.ioSize(), Kernel.Advice.DONTNEED, r -> place(u, ddir, fi, off));
+        int fi = planner.nextFile();
+        long off = planner.nextOffset(fi, ddir);
+        if (planner.wrapped(fi) && files.invalidateOnWrap(fi, () -> place(u, ddir, fi, off))) {
             return;
         }
         place(u, ddir, fi, off);
     }
 
+    /** The unit's size, then it is submitted. */
     private void place(IoUnit u, int ddir, int fi, long off) {
-        OffsetGenerator gen = targets[fi].offsets;
-        long len = off < 0 ? 0 : blockSize(spec.access().bs().of(ddir), spec.access().bs().unaligned(), bsRng[ddir], gen, off);
+        long len = planner.length(fi, ddir, off);
         if (len == 0) {
             // No offset or size left: fio's get_io_u fails and the loop ends.
             put(u);
             endLoop();
             return;
         }
-        len = gen.issued(ddir, off, len, gen.lastWasSequential());
         u.ddir = ddir;
         u.file = fi;
         u.offset = off;
@@ -705,89 +352,14 @@ public final class JobRunner {
         submit(u);
     }
 
-    /**
-     * get_next_buflen: fixed, or for bsrange min + max x U aligned down to min and capped at
-     * max, or a bssplit entry by cumulative percentage; redrawn until it fits in the region.
-     */
-    static long blockSize(JobSpec.BlockSize bs, boolean unaligned, RandomStream r, OffsetGenerator gen, long off) {
-        long minbs = bs.min();
-        long maxbs = bs.max();
-        if (minbs == maxbs) {
-            return gen.fits(off, minbs) ? minbs : 0;
-        }
-        if (!gen.fits(off, minbs)) {
-            return 0;
-        }
-        long buflen;
-        do {
-            long r32 = OffsetGenerator.u32(r);
-            if (bs.split().isEmpty()) {
-                buflen = minbs + (long) ((double) maxbs * (r32 / (OffsetGenerator.FRAND32_MAX + 1.0)));
-            } else {
-                long perc = 0;
-                buflen = minbs;
-                for (JobSpec.Split s : bs.split()) {
-                    if (s.percent() == 0) {
-                        continue;
-                    }
-                    buflen = s.bs();
-                    perc += s.percent();
-                    if (r32 / perc <= 4294967295L / 100 && gen.fits(off, buflen)) {
-                        break;
-                    }
-                }
-            }
-            if (!unaligned && Long.bitCount(minbs) == 1) {
-                buflen &= ~(minbs - 1);
-            } else if (!unaligned) {
-                buflen -= buflen % minbs;
-            }
-            if (buflen > maxbs) {
-                buflen = maxbs;
-            }
-        } while (!gen.fits(off, buflen));
-        return buflen;
-    }
-
-    /** get_next_file: roundrobin (every N I/Os), sequential (a file until it is done) or random. */
-    private int nextFile() {
-        if (targets.length == 1) {
-            return 0;
-        }
-        if (fileLeft > 0) {
-            fileLeft--;
-            return fileCursor;
-        }
-        switch (spec.files().service()) {
-            case "random" -> fileCursor = fileRng.nextInt(targets.length);
-            case "sequential" -> {
-                // Stays on a file until its region is covered, then moves on.
-                OffsetGenerator g = targets[fileCursor].offsets;
-                if (targetDone(g)) {
-                    fileCursor = (fileCursor + 1) % targets.length;
-                }
-            }
-            default -> fileCursor = (fileCursor + 1) % targets.length;
-        }
-        fileLeft = spec.files().serviceNr() - 1;
-        return fileCursor;
-    }
-
-    private boolean targetDone(OffsetGenerator g) {
-        return g.next(spec.rw().writes && !spec.rw().reads ? 1 : 0, false) >= g.start() + g.ioSize();
-    }
-
     /** td_io_queue + io_queue_event. */
     private void submit(IoUnit u) {
         boolean rw = !u.isSync();
         if (rw) {
-            ioIssues[u.ddir]++;
-            loopBytesIssued += u.length;
-            loopIosIssued++;
-            rateIssueBytes[u.ddir] += u.length;
+            planner.issued(u.ddir, u.length);
         }
         if (logs != null) {
-            logs.issued(sim.now(), targets[u.file].file.name(), u.ddir, u.offset, u.length);
+            logs.issued(sim.now(), files.get(u.file).file.name(), u.ddir, u.offset, u.length);
         }
         engine.queue(u, st -> afterQueue(u, st));
     }
@@ -804,7 +376,7 @@ public final class JobRunner {
                 stats.markDepth(curDepth, 1);
                 put(u);
                 if (rw) {
-                    updateRate(u.ddir);
+                    planner.updateRate(u.ddir);
                 }
                 reap(false);
             }
@@ -812,7 +384,7 @@ public final class JobRunner {
                 count(u);
                 ioUQueued++;
                 if (rw) {
-                    updateRate(u.ddir);
+                    planner.updateRate(u.ddir);
                 }
                 if (ioUQueued >= spec.engine().batchSubmit()) {
                     commit(() -> reap(false));
@@ -822,10 +394,7 @@ public final class JobRunner {
             }
             default -> {
                 if (rw) {
-                    ioIssues[u.ddir]--;
-                    loopBytesIssued -= u.length;
-                    loopIosIssued--;
-                    rateIssueBytes[u.ddir] -= u.length;
+                    planner.unissued(u.ddir, u.length);
                 }
                 requeued = u;
                 commit(() -> reap(true));
@@ -928,7 +497,7 @@ public final class JobRunner {
             loop();
             return;
         }
-        long b = p.thinkOnIssue() ? ioIssues[0] + ioIssues[1] : ioBlocks[0] + ioBlocks[1];
+        long b = p.thinkOnIssue() ? planner.issues(0) + planner.issues(1) : ioBlocks[0] + ioBlocks[1];
         if (b == 0 || b % p.thinktimeBlocks() != 0) {
             loop();
             return;
@@ -1002,7 +571,7 @@ public final class JobRunner {
 
     /** end_fsync through the engine as a sync unit per file (td_io_sync), its latency recorded. */
     private void endFsync(int i, Runnable k) {
-        if (i == targets.length) {
+        if (i == files.count()) {
             k.run();
             return;
         }
@@ -1025,61 +594,28 @@ public final class JobRunner {
 
     /** clear_io_state between loops: files closed and reopened (invalidate, fadvise), positions reset. */
     private void nextLoop() {
-        closeFiles(0, () -> {
-            for (Target t : targets) {
-                t.offsets.reset();
-            }
-            rwmixIssues = 0;
+        files.closeAll(() -> {
+            planner.nextLoop();
             lastWasSync = false;
             loopStartNs = sim.now();
-            openFiles(0, this::startLoop);
+            files.openAll(this::startLoop);
         });
-    }
-
-    private void closeFiles(int i, Runnable k) {
-        if (i == targets.length) {
-            k.run();
-            return;
-        }
-        Target t = targets[i];
-        Runnable close = () -> kernel.close(task, t.open, r -> {
-            if (logs != null) {
-                logs.fileEvent(sim.now(), t.file.name(), "close");
-            }
-            closeFiles(i + 1, k);
-        });
-        if (t.mapping != null) {
-            Mapping m = t.mapping;
-            t.mapping = null;
-            kernel.munmap(task, m, r -> close.run());
-        } else {
-            close.run();
-        }
     }
 
     private void finish() {
         looping = false;
-        if (sampleTimer != null) {
-            sampleTimer.cancel();
-        }
+        samples.stop();
         long now = sim.now();
         stats.endNs = now;
         stats.totalRunTimeMs = (now - epochNs) / 1_000_000;
-        long[] cpu = cpuNow();
-        stats.userNs = cpu[0] - cpuBase[0] + cpuCarry[0];
-        stats.sysNs = cpu[1] - cpuBase[1] + cpuCarry[1];
-        stats.ctx = cpu[2] - cpuBase[2] + cpuCarry[2];
-        stats.minf = cpu[4] - cpuBase[4] + cpuCarry[4];
-        stats.majf = cpu[5] - cpuBase[5] + cpuCarry[5];
-        if (engine instanceof IoUringEngine u && u.ring() != null) {
-            stats.asyncInline = u.ring().inlineRequests();
-            stats.asyncPunted = u.ring().puntedRequests();
-            stats.workerThreads = u.ring().workers();
-        } else if (engine instanceof PosixAioEngine p) {
-            stats.asyncPunted = stats.totalIos[0] + stats.totalIos[1];
-            stats.workerThreads = p.aio().threadsCreated();
-        }
-        closeFiles(0, () -> {
+        long[] used = cpu.used();
+        stats.userNs = used[ProcessCpu.USER];
+        stats.sysNs = used[ProcessCpu.SYS];
+        stats.ctx = used[ProcessCpu.CTX];
+        stats.minf = used[ProcessCpu.MINF];
+        stats.majf = used[ProcessCpu.MAJF];
+        engine.report(stats);
+        files.closeAll(() -> {
             if (logs != null) {
                 logs.finish(sim.now());
             }
@@ -1089,48 +625,12 @@ public final class JobRunner {
         });
     }
 
-    // ------------------------------------------------------------------ CPU accounting
-
-    /** The job's process: its task and the threads it started (glibc aio helpers, io-wq workers). */
-    private List<Task> processTasks() {
-        List<Task> out = new ArrayList<>();
-        out.add(task);
-        if (engine instanceof PosixAioEngine p) {
-            out.addAll(p.aio().helperTasks());
-        } else if (engine instanceof IoUringEngine u && u.ring() != null) {
-            out.addAll(u.ring().workerTasks());
-        }
-        return out;
-    }
-
-    private long[] cpuNow() {
-        long[] c = new long[6];
-        for (Task t : processTasks()) {
-            IoCounters k = t.counters();
-            c[0] += k.userNs;
-            c[1] += k.sysNs;
-            c[2] += k.voluntarySwitches + k.involuntarySwitches;
-            c[4] += k.minorFaults;
-            c[5] += k.majorFaults;
-        }
-        return c;
-    }
-
-    private void snapshotCpu() {
-        long[] c = cpuNow();
-        System.arraycopy(c, 0, cpuBase, 0, c.length);
-    }
-
     /** The simulation is about to zero every task's counters: keep what this job used so far. */
     public void countersReset() {
         if (exited) {
             return;
         }
-        long[] c = cpuNow();
-        for (int i = 0; i < c.length; i++) {
-            cpuCarry[i] += c[i] - cpuBase[i];
-            cpuBase[i] = 0;
-        }
+        cpu.countersReset();
     }
 
     /** An I/O failed: the job stops, as fio does without continue_on_error. */

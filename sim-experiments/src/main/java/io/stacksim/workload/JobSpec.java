@@ -131,7 +131,7 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param direct           O_DIRECT
      * @param fadvise          fadvise_hint
      */
-    public record Engine(IoEngineKind kind, int iodepth, int batchSubmit, int batchCompleteMin,
+    public record Engine(IoEngineType kind, int iodepth, int batchSubmit, int batchCompleteMin,
                          int batchCompleteMax, int depthLow, boolean direct, Fadvise fadvise) {
     }
 
@@ -278,7 +278,7 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
                 new Files(List.of(trace), "", 1, Size.bytes(0), 0, 0, Size.bytes(0), Size.bytes(0), "roundrobin", 1),
                 new Access(Pattern.RANDRW, 0, 1, false, 50, List.of(100, 100), new BlockSizes(bs, bs, false),
                         new Distribution.Uniform(), false, 0),
-                new Engine(IoEngineKind.LIBAIO, Math.max(1, depth), 1, 1, Math.max(1, depth), Math.max(1, depth), true,
+                new Engine(LibaioEngine.TYPE, Math.max(1, depth), 1, 1, Math.max(1, depth), Math.max(1, depth), true,
                         Fadvise.NONE),
                 new Limits(0, records, 0, false, 0, 0, 1), Pacing.none(), Sync.none(), new Cache(false, false),
                 new Reporting(false, false, false, Reporting.DEFAULT_PERCENTILES, true, false, false, 1024, 8, 4, true,
@@ -339,7 +339,7 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
 
     /** True for engines that keep several I/Os in flight. */
     public boolean async() {
-        return !engine.kind().syncio;
+        return !engine.kind().syncio();
     }
 
     /**
@@ -348,10 +348,6 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * io_submit) and posixaio (glibc runs one request per file descriptor at a time).
      */
     public int effectiveDepth() {
-        return switch (engine.kind()) {
-            case LIBAIO -> engine.direct() ? engine.iodepth() : 1;
-            case IO_URING -> engine.iodepth();
-            default -> 1;
-        };
+        return engine.kind().depth().of(engine.iodepth(), engine.direct());
     }
 }

@@ -16,6 +16,10 @@ import java.util.function.IntConsumer;
  * a sync unit waits until nothing is queued (FIO_Q_BUSY), then runs fsync(2) in place.
  */
 final class LibaioEngine implements Engine {
+    /** io_submit(2)/io_getevents(2); buffered I/O completes inside io_submit, one at a time. */
+    static final IoEngineType TYPE = new IoEngineType("libaio", false, true,
+            (iodepth, direct) -> direct ? iodepth : 1, LibaioEngine::new);
+
     private final JobRunner r;
     private final List<Iocb> pending = new ArrayList<>();
     private AioContext ctx;
@@ -26,7 +30,7 @@ final class LibaioEngine implements Engine {
 
     @Override
     public void init(Runnable k) {
-        r.kernel().ioSetup(r.task(), r.spec().iodepth(), c -> {
+        r.kernel().aio().ioSetup(r.task(), r.spec().iodepth(), c -> {
             ctx = c;
             k.run();
         });
@@ -71,7 +75,7 @@ final class LibaioEngine implements Engine {
         }
         List<Iocb> batch = new ArrayList<>(pending);
         pending.clear();
-        r.kernel().ioSubmit(r.task(), ctx, batch, n -> {
+        r.kernel().aio().ioSubmit(r.task(), ctx, batch, n -> {
             for (Iocb cb : batch) {
                 r.issued((IoUnit) cb.data);
             }
@@ -82,7 +86,7 @@ final class LibaioEngine implements Engine {
 
     @Override
     public void getevents(int min, int max, IntConsumer k) {
-        r.kernel().ioGetevents(r.task(), ctx, min, max, events -> {
+        r.kernel().aio().ioGetevents(r.task(), ctx, min, max, events -> {
             for (Iocb cb : events) {
                 IoUnit u = (IoUnit) cb.data;
                 u.result = cb.result;

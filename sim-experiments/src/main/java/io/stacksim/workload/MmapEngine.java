@@ -11,6 +11,10 @@ import java.util.function.IntConsumer;
  * user time, plus the page faults of pages not yet mapped. A sync unit is msync(MS_SYNC).
  */
 final class MmapEngine implements Engine {
+    /** memcpy to and from an mmap(2) of the file. */
+    static final IoEngineType TYPE = new IoEngineType("mmap", true, false, IoEngineType.DeviceDepth.ONE,
+            MmapEngine::new);
+
     private final JobRunner r;
 
     MmapEngine(JobRunner r) {
@@ -28,7 +32,6 @@ final class MmapEngine implements Engine {
         Task t = r.task();
         Mapping m = r.mapping(u.file);
         r.issued(u);
-        t.lastIo = null;
         if (u.isSync()) {
             k.msync(t, m, true, res -> {
                 u.result = res;
@@ -39,9 +42,9 @@ final class MmapEngine implements Engine {
         }
         long rel = u.offset - r.mappedFrom(u.file);
         boolean write = u.ddir == JobStats.WRITE;
-        k.touch(t, m, rel, u.length, write, () -> t.compute(k.fsCosts().copyNs(u.length), false, () -> {
+        k.touch(t, m, rel, u.length, write, waited -> t.compute(k.fsCosts().copyNs(u.length), false, () -> {
             u.result = u.length;
-            u.lastBio = t.lastIo;
+            u.lastBio = waited;
             r.completed(u);
             status.accept(COMPLETED);
         }));

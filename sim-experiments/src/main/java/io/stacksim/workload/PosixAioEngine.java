@@ -15,6 +15,10 @@ import java.util.function.IntConsumer;
  * done (fio_posixaio_getevents).
  */
 final class PosixAioEngine implements Engine {
+    /** glibc's aio_read(3)/aio_write(3): helper threads doing pread/pwrite, one per descriptor. */
+    static final IoEngineType TYPE = new IoEngineType("posixaio", false, false, IoEngineType.DeviceDepth.ONE,
+            PosixAioEngine::new);
+
     private final JobRunner r;
     private final PosixAio aio;
     private final List<IoUnit> inFlight = new ArrayList<>();
@@ -26,6 +30,17 @@ final class PosixAioEngine implements Engine {
 
     PosixAio aio() {
         return aio;
+    }
+
+    @Override
+    public List<io.stacksim.os.Task> threads() {
+        return aio.helperTasks();
+    }
+
+    @Override
+    public void report(JobStats stats) {
+        stats.asyncPunted = stats.totalIos[0] + stats.totalIos[1];
+        stats.workerThreads = aio.threadsCreated();
     }
 
     @Override

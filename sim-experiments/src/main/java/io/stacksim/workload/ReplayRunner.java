@@ -2,7 +2,7 @@ package io.stacksim.workload;
 
 import io.stacksim.block.Bio;
 import io.stacksim.block.BioEndIo;
-import io.stacksim.block.BlockQueue;
+import io.stacksim.block.BlockTarget;
 import io.stacksim.block.IoPriority;
 import io.stacksim.block.Op;
 import io.stacksim.block.Plug;
@@ -33,7 +33,7 @@ public final class ReplayRunner implements BioEndIo {
     public enum Timing { TRACE, CLOSED }
 
     private final Simulator sim;
-    private final BlockQueue queue;
+    private final BlockTarget queue;
     private final TraceReader reader;
     private final Timing timing;
     private final int depth;
@@ -55,7 +55,7 @@ public final class ReplayRunner implements BioEndIo {
     private long wrapped;
     private final Runnable submitNextClosed = this::fillClosed;
 
-    public ReplayRunner(Simulator sim, BlockQueue queue, TraceReader reader, Timing timing, int depth, double speed,
+    public ReplayRunner(Simulator sim, BlockTarget queue, TraceReader reader, Timing timing, int depth, double speed,
                         Runnable onDone) {
         if (depth < 1 || !(speed > 0)) {
             throw new IllegalArgumentException("depth must be >= 1 and speed > 0");
@@ -67,8 +67,8 @@ public final class ReplayRunner implements BioEndIo {
         this.depth = depth;
         this.speed = speed;
         this.onDone = onDone;
-        this.capacity = queue.device().limits().capacitySectors();
-        this.lbs = queue.device().limits().logicalBlockSize() >> 9;
+        this.capacity = queue.capacitySectors();
+        this.lbs = queue.limits().logicalBlockSize() >> 9;
     }
 
     public long records() {

@@ -11,12 +11,25 @@ import java.util.function.IntConsumer;
  * is not already there (fio_syncio_prep); pvsync passes one iovec to preadv(2)/pwritev(2).
  */
 final class SyncEngine implements Engine {
-    private final JobRunner r;
-    private final IoEngineKind kind;
+    /** read(2)/write(2), lseek(2) when the position must move (engines/sync.c). */
+    static final IoEngineType SYNC = new IoEngineType("sync", true, false, IoEngineType.DeviceDepth.ONE,
+            r -> new SyncEngine(r, Call.READ));
+    /** pread(2)/pwrite(2): fio's default engine on Linux. */
+    static final IoEngineType PSYNC = new IoEngineType("psync", true, false, IoEngineType.DeviceDepth.ONE,
+            r -> new SyncEngine(r, Call.PREAD));
+    /** preadv(2)/pwritev(2), one iovec per call. */
+    static final IoEngineType PVSYNC = new IoEngineType("pvsync", true, false, IoEngineType.DeviceDepth.ONE,
+            r -> new SyncEngine(r, Call.PREADV));
 
-    SyncEngine(JobRunner r, IoEngineKind kind) {
+    /** The system calls of each engine: read/write at the file position, pread/pwrite, preadv/pwritev. */
+    private enum Call { READ, PREAD, PREADV }
+
+    private final JobRunner r;
+    private final Call calls;
+
+    private SyncEngine(JobRunner r, Call call) {
         this.r = r;
-        this.kind = kind;
+        this.calls = call;
     }
 
     @Override
@@ -29,22 +42,21 @@ final class SyncEngine implements Engine {
         Kernel k = r.kernel();
         Task t = r.task();
         OpenFile f = r.open(u.file);
-        Kernel.Ret done = res -> {
+        Kernel.IoRet done = (res, waited) -> {
             u.result = res;
-            u.lastBio = t.lastIo;
+            u.lastBio = waited;
             r.completed(u);
             status.accept(COMPLETED);
         };
         Runnable call = () -> {
             r.issued(u);
-            t.lastIo = null;
             boolean read = u.ddir == JobStats.READ;
             switch (u.ddir) {
-                case JobStats.SYNC -> k.fsync(t, f, done);
-                case JobStats.DATASYNC -> k.fdatasync(t, f, done);
+                case JobStats.SYNC -> k.fsync(t, f, res -> done.ret(res, null));
+                case JobStats.DATASYNC -> k.fdatasync(t, f, res -> done.ret(res, null));
                 default -> {
-                    switch (kind) {
-                        case PVSYNC -> {
+                    switch (calls) {
+                        case PREADV -> {
                             long[] iov = {u.length};
                             if (read) {
                                 k.preadv(t, f, u.offset, iov, done);
@@ -52,7 +64,7 @@ final class SyncEngine implements Engine {
                                 k.pwritev(t, f, u.offset, iov, done);
                             }
                         }
-                        case SYNC -> {
+                        case READ -> {
                             if (read) {
                                 k.read(t, f, u.length, 0, done);
                             } else {
@@ -70,7 +82,7 @@ final class SyncEngine implements Engine {
                 }
             }
         };
-        if (kind == IoEngineKind.SYNC && !u.isSync() && f.position() != u.offset) {
+        if (calls == Call.READ && !u.isSync() && f.position() != u.offset) {
             k.lseek(t, f, u.offset, x -> call.run());
         } else {
             call.run();

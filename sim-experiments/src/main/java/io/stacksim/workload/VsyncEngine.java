@@ -16,6 +16,10 @@ import java.util.function.IntConsumer;
  * with iodepth_batch_submit > 1.
  */
 final class VsyncEngine implements Engine {
+    /** readv(2)/writev(2) of adjacent I/Os gathered up to iodepth_batch (fio_vsyncio_queue). */
+    static final IoEngineType TYPE = new IoEngineType("vsync", true, true, IoEngineType.DeviceDepth.ONE,
+            VsyncEngine::new);
+
     private final JobRunner r;
     private final List<IoUnit> queued = new ArrayList<>();
     private final List<IoUnit> events = new ArrayList<>();
@@ -49,7 +53,6 @@ final class VsyncEngine implements Engine {
                 r.issued(u);
                 Kernel.Ret done = res -> {
                     u.result = res;
-                    u.lastBio = t.lastIo;
                     r.completed(u);
                     status.accept(COMPLETED);
                 };
@@ -87,11 +90,11 @@ final class VsyncEngine implements Engine {
             iov[i] = queued.get(i).length;
         }
         boolean read = first.ddir == JobStats.READ;
-        Kernel.Ret done = res -> {
+        Kernel.IoRet done = (res, waited) -> {
             long left = res;
             for (IoUnit u : queued) {
                 u.result = res < 0 ? res : Math.min(left, u.length);
-                u.lastBio = t.lastIo;
+                u.lastBio = waited;
                 left = Math.max(0, left - u.length);
             }
             events.addAll(queued);
@@ -99,7 +102,6 @@ final class VsyncEngine implements Engine {
             k.run();
         };
         r.kernel().lseek(t, f, first.offset, x -> {
-            t.lastIo = null;
             if (read) {
                 r.kernel().readv(t, f, iov, done);
             } else {

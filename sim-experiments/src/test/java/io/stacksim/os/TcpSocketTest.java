@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stacksim.config.ConfigNode;
 import io.stacksim.config.Origin;
-import io.stacksim.experiment.Stack;
+import io.stacksim.experiment.machine.Stack;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -2,13 +2,13 @@ package io.stacksim.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stacksim.experiment.Shard;
-import io.stacksim.experiment.Sweep;
-import io.stacksim.experiment.SweepFile;
-import io.stacksim.experiment.SweepResults;
-import io.stacksim.experiment.SweepRun;
-import io.stacksim.experiment.SweepRunner;
-import io.stacksim.experiment.SweepStore;
+import io.stacksim.experiment.sweep.Shard;
+import io.stacksim.experiment.sweep.Sweep;
+import io.stacksim.experiment.sweep.SweepFile;
+import io.stacksim.experiment.sweep.SweepResults;
+import io.stacksim.experiment.sweep.SweepRun;
+import io.stacksim.experiment.sweep.SweepRunner;
+import io.stacksim.experiment.sweep.SweepStore;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;

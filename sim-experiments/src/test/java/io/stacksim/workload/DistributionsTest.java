@@ -187,7 +187,7 @@ class DistributionsTest {
         int draws = 80_000;
         long[] count = new long[9];
         for (int i = 0; i < draws; i++) {
-            long len = JobRunner.blockSize(sp.access().bs().read(), false, r, gen, 0);
+            long len = IoUnitPlanner.blockSize(sp.access().bs().read(), false, r, gen, 0);
             assertThat(len % 4096).isZero();
             count[(int) (len / 4096)]++;
         }

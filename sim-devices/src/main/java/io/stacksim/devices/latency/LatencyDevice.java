@@ -1,9 +1,14 @@
 package io.stacksim.devices.latency;
 
 import io.stacksim.block.Request;
+import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 import io.stacksim.device.BlockDevice;
 import io.stacksim.device.DeviceHost;
 import io.stacksim.device.DeviceLimits;
+import io.stacksim.devices.DeviceKind;
+import io.stacksim.devices.LimitsReader;
 import io.stacksim.devices.dma.HostLink;
 import io.stacksim.engine.RandomStream;
 import io.stacksim.engine.Stats;
@@ -16,6 +21,30 @@ import java.util.ArrayDeque;
  * validation drives (one server, exponential or deterministic service).
  */
 public final class LatencyDevice implements BlockDevice {
+    static final Tunable<String> READ_TIME = Tunable.text("read_time", "const:100us")
+            .range("const:T, exp:MEAN, erlang:K:MEAN, uniform:LO:HI, lognormal:MEAN:CV, h2:MEAN:SCV")
+            .help("media time of a read, drawn from the distribution");
+    static final Tunable<String> WRITE_TIME = Tunable.text("write_time", "const:100us")
+            .range("as read_time").help("media time of a write");
+    static final Tunable<Integer> SERVERS = Tunable.integer("servers", 1, 1, 1 << 20)
+            .help("parallel units; a request waits in arrival order for a free one");
+    static final Tunable<Double> LINK_BANDWIDTH = Tunable.rate("link_bandwidth", 3.938e9)
+            .range("a rate, or 0 for no transfer time").help("host-link bandwidth: reads transfer after the media"
+                    + " work, writes before it");
+    static final Tunable<Long> LINK_SETUP = Tunable.duration("link_setup", 0, 1)
+            .help("set-up time of each transfer on the link");
+    static final Tunable<Long> COMMAND_OVERHEAD = Tunable.duration("command_overhead", 0, 1)
+            .help("controller time per command before the media work");
+
+    /** The {@code latency} kind's own parameters. */
+    public static final ConfigSection PARAMS = ConfigSection.of("device", "`kind: latency` devices (`device`)",
+            READ_TIME, WRITE_TIME, SERVERS, LINK_BANDWIDTH, LINK_SETUP, COMMAND_OVERHEAD)
+            .intro("A device whose media time is drawn from a distribution, served by `servers` parallel units in"
+                    + " arrival order, with the data crossing a host link.");
+
+    /** The {@code latency} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
+    public static final DeviceKind KIND = DeviceKind.block("latency", "sda", LatencyDevice::build).withParams(PARAMS);
+
     private final String name;
     private final DeviceLimits limits;
     private final ServiceTime readTime;
@@ -51,6 +80,25 @@ public final class LatencyDevice implements BlockDevice {
         this.linkBytesPerSec = linkBytesPerSec;
         this.linkSetupNs = linkSetupNs;
         this.commandOverheadNs = commandOverheadNs;
+    }
+
+    /** The device a {@code kind: latency} profile describes. */
+    static LatencyDevice build(String devName, ConfigNode p) {
+        return new LatencyDevice(devName, LimitsReader.read(p),
+                service(p, READ_TIME), service(p, WRITE_TIME),
+                SERVERS.read(p),
+                LINK_BANDWIDTH.isSet(p) && p.string(LINK_BANDWIDTH.name(), "0").equals("0") ? 0 : LINK_BANDWIDTH.read(p),
+                LINK_SETUP.read(p),
+                COMMAND_OVERHEAD.read(p));
+    }
+
+    private static ServiceTime service(ConfigNode p, Tunable<String> t) {
+        String spec = t.read(p);
+        try {
+            return ServiceTime.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw t.error(p, e.getMessage());
+        }
     }
 
     @Override

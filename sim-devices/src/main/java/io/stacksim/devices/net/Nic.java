@@ -1,6 +1,8 @@
 package io.stacksim.devices.net;
 
 import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 import io.stacksim.device.NetDeviceFeatures;
 import io.stacksim.device.NetworkDevice;
 import io.stacksim.device.NetworkHost;
@@ -56,20 +58,43 @@ public final class Nic implements NetworkDevice {
         this.dmaSetupNs = dmaSetupNs;
     }
 
+    static final Tunable<Double> LINK_RATE = Tunable.rate("link_rate", 1.25e9).help("the wire's data rate");
+    static final Tunable<Integer> MTU = Tunable.integer("mtu", 1500, 576, 65535).help("the link's MTU");
+    static final Tunable<Boolean> SCATTER_GATHER = Tunable.flag("scatter_gather", true)
+            .help("NETIF_F_SG: the NIC gathers a packet from several pages (sendfile and splice need no copy)");
+    static final Tunable<Integer> MAX_FRAGMENTS = Tunable.integer("max_fragments", 17, 1, 1024)
+            .help("MAX_SKB_FRAGS: page fragments per packet");
+    static final Tunable<Boolean> TSO = Tunable.flag("tso", true).help("TCP segmentation offload");
+    static final Tunable<Long> GSO_MAX_SIZE = Tunable.size("gso_max_size", 65536, 1500, 1 << 20)
+            .help("largest segment handed to the NIC with TSO");
+    static final Tunable<Integer> PCIE_GEN = Tunable.integer("pcie_gen", 3, 1, 5).help("PCIe generation of the NIC");
+    static final Tunable<Integer> PCIE_LANES = Tunable.integer("pcie_lanes", 8, 1, 16).help("PCIe lanes");
+    static final Tunable<Long> MAX_PAYLOAD = Tunable.size("max_payload", 256, 128, 4096)
+            .help("PCIe max payload size per TLP");
+    static final Tunable<Long> DMA_SETUP = Tunable.duration("dma_setup", 500, 1)
+            .help("mapping and descriptor set-up per DMA");
+
+    /** The {@code nic} kind's parameters, under {@code net}. */
+    public static final ConfigSection PARAMS = ConfigSection.of("net", "`kind: nic` network devices (`net`)",
+            LINK_RATE, MTU, SCATTER_GATHER, MAX_FRAGMENTS, TSO, GSO_MAX_SIZE, PCIE_GEN, PCIE_LANES, MAX_PAYLOAD,
+            DMA_SETUP);
+
+    /** The {@code nic} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
+    public static final io.stacksim.devices.DeviceKind KIND = io.stacksim.devices.DeviceKind.network("nic", "eth0", Nic::build)
+            .withParams(PARAMS);
+
     /** Builds a NIC from profile parameters ({@code kind: nic}). */
     public static Nic build(String name, ConfigNode p) {
         NetDeviceFeatures f;
         LinkSpec spec;
         try {
-            f = new NetDeviceFeatures(p.rate("link_rate", 1.25e9) * 8, p.intValue("mtu", 1500, 576, 65535),
-                    p.bool("scatter_gather", true), p.intValue("max_fragments", 17, 1, 1024), p.bool("tso", true),
-                    (int) p.size("gso_max_size", 65536, 1500, 1 << 20));
-            spec = LinkSpec.pcie(p.intValue("pcie_gen", 3, 1, 5), p.intValue("pcie_lanes", 8, 1, 16),
-                    (int) p.size("max_payload", 256, 128, 4096));
+            f = new NetDeviceFeatures(LINK_RATE.read(p) * 8, MTU.read(p), SCATTER_GATHER.read(p), MAX_FRAGMENTS.read(p),
+                    TSO.read(p), (int) (long) GSO_MAX_SIZE.read(p));
+            spec = LinkSpec.pcie(PCIE_GEN.read(p), PCIE_LANES.read(p), (int) (long) MAX_PAYLOAD.read(p));
         } catch (IllegalArgumentException e) {
-            throw p.error("link_rate", e.getMessage());
+            throw LINK_RATE.error(p, e.getMessage());
         }
-        return new Nic(name, f, spec, p.duration("dma_setup", 500, 1));
+        return new Nic(name, f, spec, DMA_SETUP.read(p));
     }
 
     @Override

@@ -15,6 +15,9 @@ import io.stacksim.devices.ssd.SsdConfig;
  * {@code interrupt_coalescing_time}.
  */
 public final class NvmeProfile {
+    /** The {@code nvme} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
+    public static final io.stacksim.devices.DeviceKind KIND = io.stacksim.devices.DeviceKind.block("nvme", "nvme0n1", NvmeProfile::build).withDerived(p -> io.stacksim.devices.ssd.SsdFigures.lines(p, true));
+
     private NvmeProfile() {
     }
 

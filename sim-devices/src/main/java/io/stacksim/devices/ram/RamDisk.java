@@ -1,9 +1,13 @@
 package io.stacksim.devices.ram;
 
 import io.stacksim.block.Request;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
 import io.stacksim.device.BlockDevice;
 import io.stacksim.device.DeviceHost;
 import io.stacksim.device.DeviceLimits;
+import io.stacksim.devices.DeviceKind;
+import io.stacksim.devices.LimitsReader;
 import io.stacksim.engine.Stats;
 
 /**
@@ -12,6 +16,20 @@ import io.stacksim.engine.Stats;
  * different CPUs proceed in parallel and no DMA is involved.
  */
 public final class RamDisk implements BlockDevice {
+    static final Tunable<Double> MEMORY_BANDWIDTH = Tunable.rate("memory_bandwidth", 7.5e9)
+            .help("one core's memory copy bandwidth");
+    static final Tunable<Long> PER_REQUEST = Tunable.duration("per_request", 300, 1)
+            .help("driver cost per request (the page lookup in brd's xarray)");
+
+    /** The {@code ram} kind's own parameters. */
+    public static final ConfigSection PARAMS = ConfigSection.of("device", "`kind: ram` devices (`device`)",
+            MEMORY_BANDWIDTH, PER_REQUEST)
+            .intro("A RAM disk like brd: each request is a copy by the submitting CPU, no DMA.");
+
+    /** The {@code ram} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
+    public static final DeviceKind KIND = DeviceKind.block("ram", "ram0", (devName, p) -> new RamDisk(devName,
+            LimitsReader.read(p), MEMORY_BANDWIDTH.read(p), PER_REQUEST.read(p))).withParams(PARAMS);
+
     private final String name;
     private final DeviceLimits limits;
     private final double bytesPerNs;

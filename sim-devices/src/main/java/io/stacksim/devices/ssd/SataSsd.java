@@ -27,6 +27,9 @@ import java.util.ArrayDeque;
  * caps SATA SSDs near 100K 4 KiB IOPS.
  */
 public final class SataSsd implements BlockDevice, SsdCommand.Stages, FlashBackend.HostInterface {
+    /** The {@code sata-ssd} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
+    public static final io.stacksim.devices.DeviceKind KIND = io.stacksim.devices.DeviceKind.block("sata-ssd", "sda", SataSsd::build).withDerived(p -> SsdFigures.lines(p, false));
+
     private static final int FETCHED = 1;
     private static final int FIRMWARE = 2;
     private static final int DATA_IN = 3;

@@ -4,7 +4,8 @@ import io.stacksim.config.ConfigException;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.config.Origin;
 import io.stacksim.workload.Distribution;
-import io.stacksim.workload.IoEngineKind;
+import io.stacksim.workload.IoEngineType;
+import io.stacksim.workload.IoEngines;
 import io.stacksim.workload.JobSpec;
 import io.stacksim.workload.Pattern;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class JobTranslator {
     private int batchCompleteMax;
     private int depthLow;
     private int numjobs = 1;
-    private IoEngineKind engine = IoEngineKind.PSYNC;
+    private IoEngineType engine = IoEngines.byName("psync");
     private boolean direct;
     private int syncMode;
     private int fsync;
@@ -344,9 +345,9 @@ public final class JobTranslator {
             case "iodepth_low" -> depthLow = intIn(v, 0, 65535, "a queue depth");
             case "numjobs" -> numjobs = intIn(v, 1, 4096, "a number of clones");
             case "ioengine" -> {
-                IoEngineKind k = IoEngineKind.byName(v);
+                IoEngineType k = IoEngines.byName(v);
                 if (k == null) {
-                    notModelled(o, "ioengine=" + v + " is not simulated (StackSim simulates " + IoEngineKind.names() + ")");
+                    notModelled(o, "ioengine=" + v + " is not simulated (StackSim simulates " + IoEngines.names() + ")");
                 } else {
                     engine = k;
                 }

@@ -17,6 +17,9 @@ import io.stacksim.block.Op;
  * from its first bio to that point, as the traced kernel did.
  */
 public final class BlkparseReader implements TraceReader {
+    /** Registered in {@link TraceFormats#ALL}. */
+    public static final TraceFormat FORMAT = new TraceFormat("blkparse", BlkparseReader::of);
+
     private static final String EXPECTED = "a blkparse event line 'maj,min cpu seq secs.nsecs pid action rwbs ...'";
     private final LineSource src;
     private boolean inSummary;

@@ -15,6 +15,9 @@ import io.stacksim.block.Op;
  * </pre>
  */
 public final class CsvTraceReader implements TraceReader {
+    /** Registered in {@link TraceFormats#ALL}. */
+    public static final TraceFormat FORMAT = new TraceFormat("csv", CsvTraceReader::of);
+
     private static final String EXPECTED = "a CSV line 'time_ns,op,sector,sectors' with op R, W, WS, D or F";
     private final LineSource src;
     private boolean first = true;

@@ -11,6 +11,9 @@ import io.stacksim.block.Op;
  * kept in {@link TraceRecord#pid} (all devices replay onto the one simulated device).
  */
 public final class DiskSimReader implements TraceReader {
+    /** Registered in {@link TraceFormats#ALL}. */
+    public static final TraceFormat FORMAT = new TraceFormat("disksim", DiskSimReader::of);
+
     private static final String EXPECTED = "a DiskSim line 'time devno sector size flags'";
     private final LineSource src;
     private final Long unitNs;

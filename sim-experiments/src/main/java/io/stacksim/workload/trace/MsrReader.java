@@ -9,6 +9,9 @@ import io.stacksim.block.Op;
  * Times are returned relative to the first record (a FILETIME in ns would overflow a long).
  */
 public final class MsrReader implements TraceReader {
+    /** Registered in {@link TraceFormats#ALL}. */
+    public static final TraceFormat FORMAT = new TraceFormat("msr", MsrReader::of);
+
     private static final String EXPECTED = "an MSR line 'Timestamp,Hostname,DiskNumber,Read|Write,Offset,Size,ResponseTime'";
     private final LineSource src;
     private long firstTicks = Long.MIN_VALUE;

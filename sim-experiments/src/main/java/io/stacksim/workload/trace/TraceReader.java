@@ -8,18 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Reads a block trace one record at a time, so a trace of any size replays in constant memory.
- * One implementation per format; {@link #open} picks it by name. A malformed line is a
+ * One implementation per format, each declaring its {@link TraceFormat} (registered in
+ * {@link TraceFormats#ALL}); {@link #open} picks it by name. A malformed line is a
  * {@link ConfigException} naming the file and line and what was expected.
  */
-public sealed interface TraceReader extends AutoCloseable
-        permits BlkparseReader, MsrReader, DiskSimReader, CsvTraceReader {
-    /** The format names {@code --trace-format} accepts. */
-    List<String> FORMATS = List.of("blkparse", "msr", "disksim", "csv");
-
+public interface TraceReader extends AutoCloseable {
     /** The next record, or null at the end of the trace. */
     TraceRecord next();
 
@@ -36,17 +32,12 @@ public sealed interface TraceReader extends AutoCloseable
 
     /** Opens {@code file} in {@code format}. */
     static TraceReader open(Path file, String format) {
-        LineSource src = LineSource.open(file);
-        return switch (format) {
-            case "blkparse" -> new BlkparseReader(src);
-            case "msr" -> new MsrReader(src);
-            case "disksim" -> new DiskSimReader(src, null);
-            case "csv" -> new CsvTraceReader(src);
-            default -> {
-                src.close();
-                throw new ConfigException("--trace-format " + format + ": expected one of " + String.join(", ", FORMATS));
-            }
-        };
+        TraceFormat f = TraceFormats.find(format);
+        if (f == null) {
+            throw new ConfigException("--trace-format " + format + ": expected one of "
+                    + String.join(", ", TraceFormats.names()));
+        }
+        return f.reader().apply(LineSource.open(file));
     }
 
     /** A line-numbered reader of a text file. */

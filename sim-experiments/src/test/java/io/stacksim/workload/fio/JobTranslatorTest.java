@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stacksim.config.ConfigException;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.workload.Distribution;
-import io.stacksim.workload.IoEngineKind;
+import io.stacksim.workload.IoEngines;
 import io.stacksim.workload.JobSpec;
 import io.stacksim.workload.Pattern;
 import java.io.StringReader;
@@ -72,7 +72,7 @@ class JobTranslatorTest {
     @Test
     void depthOptionsGetFiosDefaults() {
         JobSpec s = spec("ioengine=io_uring\niodepth=16\niodepth_batch_submit=0\n");
-        assertThat(s.engine().kind()).isEqualTo(IoEngineKind.IO_URING);
+        assertThat(s.engine().kind()).isSameAs(IoEngines.byName("io_uring"));
         assertThat(s.engine().batchSubmit()).isEqualTo(16);
         assertThat(s.engine().batchCompleteMin()).isEqualTo(1);
         assertThat(s.engine().batchCompleteMax()).isEqualTo(16);

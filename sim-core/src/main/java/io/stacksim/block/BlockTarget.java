@@ -1,0 +1,42 @@
+package io.stacksim.block;
+
+/**
+ * What the filesystem, the page cache and direct I/O see of a block device: the kernel's
+ * {@code struct block_device} with its queue's limits and backing_dev_info, and
+ * {@code submit_bio}. A {@link BlockQueue} (blk-mq on one device) implements it; stacking
+ * drivers (md, device-mapper) implement it over their member devices' targets.
+ *
+ * <p>Everything above the block layer depends on this interface only, never on the queue,
+ * its scheduler or the device behind it.
+ */
+public interface BlockTarget {
+    /** The disk's name, as in /dev and /proc/diskstats ({@code bdev_name}): "nvme0n1", "sda". */
+    String name();
+
+    /** Capacity in 512-byte sectors ({@code bdev_nr_sectors}). */
+    long capacitySectors();
+
+    /** Capacity in bytes. */
+    default long capacityBytes() {
+        return capacitySectors() << 9;
+    }
+
+    /** The queue limits a bio must respect or will be split to ({@code bdev_get_queue(bdev)->limits}). */
+    QueueLimits limits();
+
+    /** The default readahead window in pages: the bdi's {@code ra_pages} (queue/read_ahead_kb / 4). */
+    int readAheadPages();
+
+    /**
+     * submit_bio: the bio goes down the stack; its {@code endIo} runs, in completion context,
+     * when it is done. It is split to the limits if it exceeds them.
+     */
+    void submitBio(Bio bio);
+
+    /**
+     * When some of {@code owner}'s bios still wait for a request (the submitter sleeps in
+     * blk_mq_get_tag), runs {@code then} once they all have one and returns true; else returns
+     * false and {@code then} is not run.
+     */
+    boolean whenRequestsAllocated(IoOwner owner, Runnable then);
+}

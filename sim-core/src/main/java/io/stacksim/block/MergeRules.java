@@ -1,0 +1,220 @@
+package io.stacksim.block;
+
+/**
+ * The queue limits applied to bios and requests (block/blk-merge.c): a bio larger than the
+ * limits is split (bio_split_to_limits, blktrace {@code X}), and a bio joins a request, or a
+ * request its neighbour, only when both may merge (blk_rq_merge_ok), they are contiguous
+ * (blk_try_merge) and the result stays within max_sectors and max_segments
+ * (ll_back_merge_fn, ll_front_merge_fn, ll_merge_requests_fn). A merge the limits refuse
+ * marks the request unmergeable (req_set_nomerge).
+ *
+ * <p>The plug, the software queue of {@code none} and the elevators all merge through these
+ * rules; where they look for a candidate is their own.
+ */
+final class MergeRules {
+    static final int NO_MERGE = 0;
+    static final int BACK_MERGE = 1;
+    static final int FRONT_MERGE = 2;
+    /** UINT_MAX >> SECTOR_SHIFT: the kernel's cap on a discard when the device sets none. */
+    private static final int MAX_DISCARD_SECTORS = (int) (0xffffffffL >>> 9);
+
+    /** The outcome of blk_attempt_bio_merge. */
+    enum MergeResult { NONE, OK, FAILED }
+
+    private final BlockQueue q;
+    private final int maxSectors;
+    private final int maxSegments;
+    private final int logicalBlockSectors;
+    private final int physicalBlockSectors;
+    long splits;
+    long requestMerges;
+
+    MergeRules(BlockQueue q, QueueLimits limits) {
+        this.q = q;
+        this.maxSectors = limits.maxSectors();
+        this.maxSegments = limits.maxSegments();
+        this.logicalBlockSectors = limits.logicalBlockSize() >> 9;
+        this.physicalBlockSectors = limits.physicalBlockSize() >> 9;
+    }
+
+    // ------------------------------------------------------------------ splitting
+
+    /** True when a data bio exceeds max_sectors or max_segments and must be split. */
+    boolean needsSplit(Bio bio) {
+        return bio.op.hasData() && (bio.nrSectors > maxSectors || Request.segmentsOf(bio) > maxSegments);
+    }
+
+    /**
+     * bio_split_to_limits: a data bio larger than the queue allows is cut at get_max_io_size
+     * (max_sectors, aligned to the physical block) or max_segments pages; each piece goes to
+     * {@link BlockQueue#mqSubmit} alone, the remainder is resubmitted (blktrace {@code X}). The
+     * parent ends when its last piece does (bio_chain).
+     */
+    void split(Bio bio) {
+        BioChain chain = new BioChain(bio);
+        long start = bio.sector;
+        long end = bio.endSector();
+        while (start < end) {
+            int piece = maxIoSectors(start);
+            int len = (int) Math.min(piece, end - start);
+            if (start + len < end) {
+                splits++;
+                if (q.trace() != null) {
+                    q.trace('X', bio.owner, bio.op, bio.flags, start, len, start + len);
+                }
+            }
+            chain.remaining++;
+            Bio child = new Bio(start, len, bio.op, bio.flags, bio.priority, bio.owner, chain);
+            child.tQueued = bio.tQueued;
+            q.mqSubmit(child);
+            start += len;
+        }
+        chain.armed = true;
+        chain.maybeDone();
+    }
+
+    /** get_max_io_size (block/blk-merge.c), also bounded by max_segments pages of 8 sectors. */
+    private int maxIoSectors(long sector) {
+        int max = Math.min(maxSectors, maxSegments * 8);
+        long startInPbs = sector & (physicalBlockSectors - 1);
+        long endAligned = (startInPbs + max) & ~((long) physicalBlockSectors - 1);
+        if (endAligned > startInPbs) {
+            return (int) (endAligned - startInPbs);
+        }
+        return max - max % logicalBlockSectors;
+    }
+
+    /** Completes the parent of split bios when the last piece ends (bio_chain). */
+    private static final class BioChain implements BioEndIo {
+        private final Bio parent;
+        int remaining;
+        boolean armed;
+        private int done;
+
+        BioChain(Bio parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public void endIo(Bio child) {
+            if (child.error != 0) {
+                parent.error = child.error;
+            }
+            if (child.tCompleted >= parent.tCompleted) {
+                parent.tDispatched = child.tDispatched;
+                parent.tCompleted = child.tCompleted;
+                parent.devQueueNs = child.devQueueNs;
+                parent.devMediaNs = child.devMediaNs;
+                parent.devTransferNs = child.devTransferNs;
+            }
+            done++;
+            maybeDone();
+        }
+
+        void maybeDone() {
+            if (armed && done == remaining) {
+                armed = false;
+                parent.endIo.endIo(parent);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ merging
+
+    /** blk_attempt_bio_merge: eligibility, then a back or front merge under the limits. */
+    MergeResult attemptBioMerge(Request rq, Bio bio) {
+        if (!bioMergeOk(rq, bio)) {
+            return MergeResult.NONE;
+        }
+        return switch (tryMerge(rq, bio)) {
+            case BACK_MERGE -> bioAttemptBackMerge(rq, bio) ? MergeResult.OK : MergeResult.FAILED;
+            case FRONT_MERGE -> bioAttemptFrontMerge(rq, bio) ? MergeResult.OK : MergeResult.FAILED;
+            default -> MergeResult.NONE;
+        };
+    }
+
+    /** blk_rq_merge_ok: both mergeable, same operation and same I/O priority. */
+    boolean bioMergeOk(Request rq, Bio bio) {
+        return rq.mergeable() && bio.mergeable() && rq.op == bio.op && rq.priority == bio.priority;
+    }
+
+    /** blk_try_merge: back if the bio starts where the request ends, front if it ends where the request starts. */
+    static int tryMerge(Request rq, Bio bio) {
+        if (rq.endSector() == bio.sector) {
+            return BACK_MERGE;
+        }
+        if (rq.sector - bio.nrSectors == bio.sector) {
+            return FRONT_MERGE;
+        }
+        return NO_MERGE;
+    }
+
+    /** blk_rq_get_max_sectors (no chunk boundaries modelled). */
+    private int maxSectorsFor(Request rq) {
+        return rq.op == Op.DISCARD ? MAX_DISCARD_SECTORS : maxSectors;
+    }
+
+    /** ll_back/front_merge_fn + ll_new_hw_segment: the size and segment limits. */
+    private boolean fits(Request rq, Bio bio) {
+        if (rq.nrSectors + bio.nrSectors > maxSectorsFor(rq)
+                || (rq.op != Op.DISCARD && rq.nrSegments + Request.segmentsOf(bio) > maxSegments)) {
+            // req_set_nomerge: the request is full; never try it again.
+            rq.noMerge = true;
+            q.scheduler().noMerge(rq);
+            return false;
+        }
+        return true;
+    }
+
+    /** bio_attempt_back_merge: true when merged. */
+    boolean bioAttemptBackMerge(Request rq, Bio bio) {
+        if (!fits(rq, bio)) {
+            return false;
+        }
+        if (q.trace() != null) {
+            q.trace('M', bio.owner, bio.op, bio.flags, bio.sector, bio.nrSectors, 0);
+        }
+        rq.appendBio(bio);
+        q.diskStats().merged(rq.op);
+        return true;
+    }
+
+    /** bio_attempt_front_merge: true when merged. */
+    boolean bioAttemptFrontMerge(Request rq, Bio bio) {
+        if (!fits(rq, bio)) {
+            return false;
+        }
+        if (q.trace() != null) {
+            q.trace('F', bio.owner, bio.op, bio.flags, bio.sector, bio.nrSectors, 0);
+        }
+        rq.prependBio(bio);
+        q.diskStats().merged(rq.op);
+        return true;
+    }
+
+    /**
+     * attempt_merge: merges {@code next} into {@code rq} when it starts where {@code rq} ends,
+     * both are mergeable, of the same operation and priority, and the result fits the limits
+     * (ll_merge_requests_fn). {@code next} is then freed. Returns true when merged.
+     */
+    boolean attemptMerge(Request rq, Request next) {
+        if (!rq.mergeable() || !next.mergeable() || rq.op != next.op || rq.priority != next.priority
+                || rq.endSector() != next.sector) {
+            return false;
+        }
+        if (rq.nrSectors + next.nrSectors > maxSectorsFor(rq)
+                || (rq.op != Op.DISCARD && rq.nrSegments + next.nrSegments > maxSegments)) {
+            return false;
+        }
+        if (next.tCreated < rq.tCreated) {
+            rq.tCreated = next.tCreated; // the older start_time_ns is kept for accounting
+        }
+        rq.absorb(next);
+        q.scheduler().requestsMerged(rq, next);
+        requestMerges++;
+        q.diskStats().requestMerged(next.op, q.sim().now());
+        q.traceRq('M', next.owner() != null ? next.owner() : rq.owner(), next);
+        q.freeRequest(next);
+        return true;
+    }
+}

@@ -1,0 +1,306 @@
+package io.stacksim.experiment.run;
+import io.stacksim.config.ConfigException;
+import io.stacksim.config.ConfigNode;
+import io.stacksim.config.ConfigSection;
+import io.stacksim.config.Tunable;
+import io.stacksim.engine.Stats;
+import io.stacksim.experiment.machine.Stack;
+import io.stacksim.fs.PageCacheChecker;
+import io.stacksim.os.IoCounters;
+import io.stacksim.workload.JobRunner;
+import io.stacksim.workload.JobSpec;
+import io.stacksim.workload.JobStats;
+import io.stacksim.workload.fio.JobTranslator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one config: builds the stack, runs the workload's jobs as fio does, and gathers every
+ * statistic into a {@link RunResult}. Both front ends come here: the YAML {@code workload}
+ * section and fio job files ({@code stacksim fio}) are translated into the same
+ * {@link JobSpec}s and run by the same {@link JobRunner}s.
+ *
+ * <p>Jobs start together; a job with {@code stonewall} waits until every earlier job has
+ * finished (fio's wait_for_previous). Each job prepares its files (open, invalidate or
+ * pre-read) when its turn comes, then starts.
+ */
+public final class Simulation {
+    private Simulation() {
+    }
+
+    /** Runs {@code root} (already overridden by --set); throws ConfigException for bad input. */
+    public static RunResult run(ConfigNode root) {
+        return run(root, null, false);
+    }
+
+    /** The master seed: every random stream derives from it by name. */
+    public static final Tunable<Long> SEED = Tunable.longInteger("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE)
+            .help("master seed; every random stream derives from it by name");
+
+    /** The {@code run} section. */
+    public static final ConfigSection RUN = ConfigSection.of("run", "The run (`run`)", SEED);
+
+    /** The benchmark's own user time per I/O. */
+    public static final Tunable<Long> USER_TIME_PER_IO = Tunable.duration("user_time_per_io", 400, 1)
+            .help("the benchmark's own user-space CPU per I/O (StackSim's, not fio's)");
+    static final Tunable<String> JOBS = Tunable.text("jobs", null).shownDefault("").range("a list of jobs")
+            .help("several jobs; the other `workload` keys are their defaults, as fio's `[global]`");
+
+    /** The {@code workload} section's own keys; the rest are fio's options. */
+    public static final ConfigSection WORKLOAD = ConfigSection.of("workload", "The workload (`workload`)",
+            USER_TIME_PER_IO, JOBS)
+            .intro("""
+                    One fio job, with fio's option names (below), or a list of them under `workload.jobs`; or, instead
+                    of fio jobs, a server (`workload.server`), a file sent to a socket (`workload.copy`) or a C
+                    library stream (`workload.stdio`).
+
+                    Workload options are fio's, with fio's names, syntax and defaults, read by the same code as
+                    fio job files (`stacksim fio`, see docs/fio.md for the full list): `name`, `rw`/`readwrite`
+                    (read, write, randread, randwrite, rw, randrw, with the `:N` suffix), `bs` (4k, per direction
+                    as `read,write`), `bsrange`, `bssplit`, `blockalign`, `size` (1g here; fio itself requires it),
+                    `filesize`, `nrfiles`, `offset`, `io_size`, `number_ios`, `loops`, `runtime` (seconds),
+                    `time_based`, `ramp_time`, `iodepth` and `iodepth_batch*`, `ioengine` (sync, psync, vsync,
+                    pvsync, libaio, io_uring, posixaio, mmap), `direct`/`buffered`, `sync`, `fsync`, `fdatasync`,
+                    `end_fsync`, `numjobs`, `rwmixread`/`rwmixwrite` (50), `filename` (a file name, or
+                    `/dev/<device>` for the raw device), `rate`, `rate_iops`, `rate_process`, `thinktime`
+                    (microseconds), `random_distribution`, `norandommap`, `invalidate`, `pre_read`,
+                    `fadvise_hint` (1: POSIX_FADV_RANDOM for random jobs, SEQUENTIAL otherwise, as fio does),
+                    `stonewall`, `new_group`. An option fio knows but StackSim does not simulate is an error naming
+                    its line.
+
+                    Files a job names are created laid out on the device before the run starts (fio's layout phase
+                    is not simulated).""");
+
+    /**
+     * Runs {@code root}. With {@code blktrace} non-null, also writes the run's block trace there
+     * in blkparse text (replaced atomically when the run ends). With {@code check}, the page
+     * cache checks its invariants as it goes and a final sync(2) lets the end-of-run checks
+     * prove every dirty page reached the device.
+     */
+    public static RunResult run(ConfigNode root, java.nio.file.Path blktrace, boolean check) {
+        ConfigNode w = root.section("workload");
+        if (w.has("server")) {
+            return withStack(root, blktrace, check, (stack, seed) -> ServerSimulation.run(root, stack, seed));
+        }
+        if (w.has("copy")) {
+            return withStack(root, blktrace, check, (stack, seed) -> CopySimulation.run(root, stack, seed));
+        }
+        if (w.has("stdio")) {
+            return withStack(root, blktrace, check, (stack, seed) -> StdioSimulation.run(root, stack, seed));
+        }
+        long userNsPerIo = USER_TIME_PER_IO.read(w);
+        w.remove(USER_TIME_PER_IO.name());
+        List<JobSpec> specs = jobSpecs(w);
+        return run(root, specs, userNsPerIo, blktrace, check, true);
+    }
+
+    /**
+     * Runs {@code specs} on the stack {@code root} describes (its workload section, if any, is
+     * not read). {@code yamlStats} keeps the YAML front end's statistics window: stack
+     * statistics start after the jobs have prepared and restart at the end of ramp_time; the
+     * fio front end counts the disk from the start, as fio's disk_util does.
+     */
+    public static RunResult run(ConfigNode root, List<JobSpec> specs, long userNsPerIo, java.nio.file.Path blktrace,
+                                boolean check, boolean yamlStats) {
+        return run(root, specs, userNsPerIo, blktrace, check, yamlStats, java.nio.file.Path.of(""));
+    }
+
+    /** As above, with the directory per-I/O logs (write_lat_log, write_iolog ...) are written to. */
+    public static RunResult run(ConfigNode root, List<JobSpec> specs, long userNsPerIo, java.nio.file.Path blktrace,
+                                boolean check, boolean yamlStats, java.nio.file.Path logDir) {
+        return withStack(root, blktrace, check,
+                (stack, seed) -> run(root, stack, seed, specs, userNsPerIo, yamlStats, logDir));
+    }
+
+    /** What runs on a built stack. */
+    @FunctionalInterface
+    private interface OnStack {
+        RunResult run(Stack stack, long seed);
+    }
+
+    /** Builds the stack from {@code root}, runs {@code body} on it, and writes the block trace if asked. */
+    private static RunResult withStack(ConfigNode root, java.nio.file.Path blktrace, boolean check, OnStack body) {
+        long seed = SEED.read(root.section("run"));
+        Stack stack = new Stack(root, seed, check);
+        io.stacksim.block.trace.BlkparseWriter trace = blktrace == null ? null : stack.traceTo(blktrace);
+        try {
+            RunResult r = body.run(stack, seed);
+            if (trace != null) {
+                trace.close(stack.sim.now());
+            }
+            return r;
+        } finally {
+            if (trace != null) {
+                trace.abort();
+            }
+        }
+    }
+
+    /** One job's clones, with the job's fio reporting group. */
+    private record Planned(JobSpec spec, int groupId, List<JobRunner> runners) {
+    }
+
+    private static RunResult run(ConfigNode root, Stack stack, long seed, List<JobSpec> specs, long userNsPerIo,
+                                 boolean yamlStats, java.nio.file.Path logDir) {
+        root.checkAllUsed();
+        // fio's add_job: a job with stonewall or new_group after some jobs starts a new group.
+        List<Planned> plan = new ArrayList<>();
+        int groupId = 0;
+        int groupJobs = 0;
+        for (JobSpec spec : specs) {
+            if ((spec.reporting().stonewall() || spec.reporting().newGroup()) && groupJobs > 0) {
+                groupId++;
+                groupJobs = 0;
+            }
+            plan.add(new Planned(spec, groupId, new ArrayList<>()));
+            groupJobs++;
+        }
+        List<List<Planned>> segments = new ArrayList<>();
+        for (Planned p : plan) {
+            if (segments.isEmpty() || p.spec().reporting().stonewall()) {
+                segments.add(new ArrayList<>());
+            }
+            segments.get(segments.size() - 1).add(p);
+        }
+        runSegment(stack, segments, 0, userNsPerIo, yamlStats, logDir);
+        try {
+            stack.sim.run();
+        } catch (JobRunner.JobError e) {
+            throw new ConfigException(e.getMessage());
+        }
+        long jobsEnd = stack.sim.now();
+        PageCacheChecker checker = stack.kernel.pageCache().checker();
+        if (checker != null) {
+            finalSync(stack);
+            checker.finish(true);
+        }
+
+        JobStats group = JobStats.empty();
+        List<JobSummary> jobs = new ArrayList<>();
+        List<RunResult.CloneRun> clones = new ArrayList<>();
+        for (Planned p : plan) {
+            JobStats js = JobStats.empty();
+            for (JobRunner r : p.runners()) {
+                js.add(r.stats);
+                clones.add(new RunResult.CloneRun(p.spec(), r.cloneIndex(), p.groupId(), r.stats));
+            }
+            jobs.add(new JobSummary(p.spec(), p.spec().numjobs(), js));
+            group.add(js);
+        }
+        registerJobMetrics(stack.stats, group);
+        IoCounters totals = stack.cpus.totals();
+        IoCounters.register(stack.stats, "os.", () -> totals);
+        stack.stats.gauge("run.sim_time_s", () -> jobsEnd / 1e9);
+        stack.stats.counter("run.events", stack.sim::eventsFired);
+        if (checker != null) {
+            stack.stats.counter("check.violations", checker::violations);
+        }
+        Map<String, Number> metrics = stack.stats.snapshot();
+        List<String> problems = checker == null ? List.of() : checker.messages();
+        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.device.name(), problems, clones);
+    }
+
+    /**
+     * Starts segment {@code index}: its jobs' clones prepare (open, invalidate or pre-read),
+     * then all begin together; when the last exits, the next segment starts, or the run ends.
+     */
+    private static void runSegment(Stack stack, List<List<Planned>> segments, int index, long userNsPerIo,
+                                   boolean yamlStats, java.nio.file.Path logDir) {
+        if (index == segments.size()) {
+            stack.sim.stop();
+            return;
+        }
+        List<JobRunner> runners = new ArrayList<>();
+        int[] live = {0};
+        Runnable onExit = () -> {
+            if (--live[0] == 0) {
+                stack.sim.schedule(stack.sim.now(),
+                        () -> runSegment(stack, segments, index + 1, userNsPerIo, yamlStats, logDir));
+            }
+        };
+        for (Planned p : segments.get(index)) {
+            try {
+                for (int clone = 0; clone < p.spec().numjobs(); clone++) {
+                    JobRunner r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit);
+                    stack.cpus.registerTask(stack.stats, r.task());
+                    r.logDirectory(logDir);
+                    p.runners().add(r);
+                    runners.add(r);
+                    live[0]++;
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage().startsWith("job '") ? e.getMessage()
+                        : "job '" + p.spec().name() + "': " + e.getMessage());
+            }
+        }
+        long ramp = segments.get(index).stream().mapToLong(p -> p.spec().rampTimeNs()).max().orElse(0);
+        int[] unprepared = {runners.size()};
+        Runnable allReady = () -> {
+            if (yamlStats) {
+                if (index == 0) {
+                    stack.resetStats();
+                }
+                if (ramp > 0) {
+                    stack.sim.after(ramp, () -> {
+                        runners.forEach(JobRunner::countersReset);
+                        stack.resetStats();
+                    });
+                }
+            }
+            runners.forEach(JobRunner::go);
+        };
+        for (JobRunner r : runners) {
+            r.prepare(() -> {
+                if (--unprepared[0] == 0) {
+                    stack.sim.schedule(stack.sim.now(), allReady::run);
+                }
+            });
+        }
+    }
+
+    /** sync(2) from a task of its own after the jobs, so every dirty page gets written. */
+    private static void finalSync(Stack stack) {
+        io.stacksim.os.Task syncer = stack.cpus.newTask("sync");
+        syncer.start(() -> stack.kernel.syncAll(syncer, r -> syncer.exit()));
+        stack.sim.run();
+    }
+
+    /**
+     * The jobs of the {@code workload} section, translated by the same code as fio job files:
+     * either the section itself is one job, or it holds {@code jobs:}, a list of jobs, and its
+     * other keys are defaults for all of them (as fio's [global] section is). Option names are
+     * fio's.
+     */
+    public static List<JobSpec> jobSpecs(ConfigNode w) {
+        ConfigNode copy = w.copy();
+        copy.remove("user_time_per_io");
+        w.markOpen();
+        return JobTranslator.fromConfig(copy);
+    }
+
+    static void registerJobMetrics(Stats stats, JobStats g) {
+        String[] dirs = {"read", "write"};
+        double seconds = g.runtimeNs() / 1e9;
+        for (int d = 0; d < 2; d++) {
+            int dd = d;
+            String dir = dirs[d];
+            stats.counter("io." + dir + ".ios", () -> g.ios[dd]);
+            stats.counter("io." + dir + ".bytes", () -> g.bytes[dd]);
+            stats.gauge("iops." + dir, () -> seconds <= 0 ? 0 : g.ios[dd] / seconds);
+            stats.gauge("bw." + dir + "_MiBps", () -> seconds <= 0 ? 0 : g.bytes[dd] / seconds / (1 << 20));
+            stats.latency("lat." + dir, g.clat[dd]);
+        }
+        if (g.syncLat.count() > 0) {
+            stats.latency("lat.sync", g.syncLat); // fsync/fdatasync calls, as fio's "sync" latency
+        }
+        stats.gauge("iops.total", () -> seconds <= 0 ? 0 : (g.ios[0] + g.ios[1]) / seconds);
+        stats.gauge("bw.total_MiBps", () -> seconds <= 0 ? 0 : (g.bytes[0] + g.bytes[1]) / seconds / (1 << 20));
+        stats.gauge("run.job_runtime_s", () -> seconds);
+        stats.counter("io.errors", () -> g.errors);
+        for (JobStats.Layer layer : JobStats.Layer.values()) {
+            stats.gauge("lat.layer." + layer.key + "_us",
+                    () -> g.layerSamples == 0 ? 0 : g.layers[layer.ordinal()] / g.layerSamples / 1e3);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.stacksim.workload;
+
+import java.util.List;
+
+/**
+ * The fio ioengines StackSim simulates, by fio's name. A new engine is its own file declaring
+ * an {@link IoEngineType} plus one line in {@link #ALL}.
+ */
+public final class IoEngines {
+    /** Every engine, in the order error messages list them. */
+    public static final List<IoEngineType> ALL = List.of(
+            SyncEngine.SYNC,
+            SyncEngine.PSYNC,
+            VsyncEngine.TYPE,
+            SyncEngine.PVSYNC,
+            LibaioEngine.TYPE,
+            IoUringEngine.TYPE,
+            PosixAioEngine.TYPE,
+            MmapEngine.TYPE);
+
+    private IoEngines() {
+    }
+
+    /** The engine fio calls {@code name}, or null. */
+    public static IoEngineType byName(String name) {
+        for (IoEngineType t : ALL) {
+            if (t.fioName().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The names StackSim accepts, comma-separated. */
+    public static String names() {
+        return String.join(", ", ALL.stream().map(IoEngineType::fioName).toList());
+    }
+}

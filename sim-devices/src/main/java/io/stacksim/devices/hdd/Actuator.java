@@ -132,7 +132,7 @@ final class Actuator {
                 buf.setSegment(c);
             }
         }
-        if (joins) {
+        if (joins && rules.destage() == HddParams.Destage.RING) {
             // Appended behind the write in progress: its blocks reach the media in the same sweep,
             // so it does not compete for the actuator (see appendedWritesProgress). A write that
             // lost its segment above is not appended and stays a candidate of its own.
@@ -723,7 +723,9 @@ final class Actuator {
             sectorsWritten += firstBlk - c.inLbn;
             c.inLbn = firstBlk;
             if (seg.reqs.size() > 1) {
-                boundary |= appendedWritesProgress(seg, c, firstBlk);
+                if (rules.destage() == HddParams.Destage.RING) {
+                    boundary |= appendedWritesProgress(seg, c, firstBlk);
+                }
             }
         }
         seg.wrap(seg.end);

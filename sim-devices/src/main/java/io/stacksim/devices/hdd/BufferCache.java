@@ -495,7 +495,7 @@ final class BufferCache {
      * the heads), or null when no write waits for room.
      */
     BufferSegment roomSegment(BufferSegment current) {
-        if (!rules.writeBackEnabled()) {
+        if (!rules.writeBackEnabled() || rules.destage() != HddParams.Destage.RING) {
             return null;
         }
         DriveCommand w = null;
@@ -573,6 +573,7 @@ final class BufferCache {
      * write on. Another write of the segment is not a candidate of its own.
      */
     boolean notRingTail(DriveCommand c) {
-        return !c.read && c.seg != null && rules.writeBackEnabled() && c.seg.firstDirty() != c;
+        return !c.read && c.seg != null && rules.writeBackEnabled() && rules.destage() == HddParams.Destage.RING
+                && c.seg.firstDirty() != c;
     }
 }

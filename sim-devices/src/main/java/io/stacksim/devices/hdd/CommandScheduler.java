@@ -47,11 +47,14 @@ final class CommandScheduler {
         c.inQueue = true;
     }
 
-    /** Queued commands not yet given the actuator (DiskSim's ioqueue_get_number_pending). */
+    /**
+     * Queued commands never given the actuator (DiskSim's ioqueue_get_number_pending): a write
+     * appended behind the one in progress counts until it is dispatched itself.
+     */
     int pendingCount() {
         int n = 0;
         for (int i = 0; i < queue.size(); i++) {
-            if (!queue.get(i).started) {
+            if (queue.get(i).hdaAt < 0) {
                 n++;
             }
         }

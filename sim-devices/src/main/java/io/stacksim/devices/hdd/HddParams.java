@@ -81,6 +81,7 @@ public record HddParams(String name, Layout layout, Mechanics mech, Cache cache,
      *                              (DiskSim's "Allow write prebuffering"; with write-back: a write cache)
      * @param readAnyFreeBlocks     a read that lands on its track reads from the track's first block on, keeping
      *                              the blocks before the requested ones (DiskSim's "Read any free blocks")
+     * @param destage               how write-back data reaches the media
      */
     public record Cache(int segments, int segmentSize, int writeSegments, boolean dedicatedWriteSegment,
                         double writeWater, double readWater, boolean waterByRequest, boolean enableCache,
@@ -89,7 +90,7 @@ public record HddParams(String name, Layout layout, Mechanics mech, Cache cache,
                         boolean combineSeqWrites, boolean stopPrefetchInSector, boolean disconnectWriteIfSeek,
                         boolean writeHitStopPrefetch, boolean readDirectToBuffer, boolean immedTransPartialHit,
                         boolean almostReadHits, boolean readHitsOnWriteData, boolean prebufferWrites,
-                        boolean readAnyFreeBlocks) {
+                        boolean readAnyFreeBlocks, Destage destage) {
         public Cache {
             if (segments < 1 || segmentSize < 1 || writeSegments < 1 || writeSegments > segments
                     || (dedicatedWriteSegment && segments < 2)) {
@@ -145,6 +146,23 @@ public record HddParams(String name, Layout layout, Mechanics mech, Cache cache,
         public static Prefetch of(int n) {
             return values()[n];
         }
+    }
+
+    /** How write-back data reaches the media. */
+    public enum Destage {
+        /**
+         * As in DiskSim 4.0: writes appended to a segment are queued commands like any other,
+         * dispatched in the drive's order; a destage sweeps the whole segment, and an appended
+         * write dispatched after it writes its blocks a second time.
+         */
+        DISKSIM,
+        /**
+         * A write-back segment is a ring (the drive "does not overwrite data that has not yet been
+         * written to the medium", Seagate product manuals) destaged from its first unwritten write
+         * on: appended writes reach the media in that sweep and are done, and with the cache full
+         * the segment a waiting write needs is destaged first.
+         */
+        RING
     }
 
     /** Write-back caching, DiskSim's "Fast write level" 0-2. */

@@ -209,7 +209,7 @@ public final class HddProfile {
         HddParams.Cache cache = new HddParams.Cache(segments, segSize, writeSegments, false,
                 1.0, 1.0, true, true, HddParams.Prefetch.UNTIL_SEGMENT_FULL, 0, Math.min(maxRa, segSize), 1, true,
                 writeBack ? HddParams.WriteBack.ALWAYS : HddParams.WriteBack.OFF, false, false,
-                true, true, false, true, true, true, false, true, writeBack, false);
+                true, true, false, true, true, true, false, true, writeBack, false, HddParams.Destage.RING);
         HddParams.Firmware fw = HddParams.Firmware.simple(COMMAND_OVERHEAD.read(p), COMPLETION_OVERHEAD.read(p));
         HddParams.Bus bus = HddParams.Bus.ofRate(LINK_RATE.read(p));
         int depth = NCQ_DEPTH.read(p);

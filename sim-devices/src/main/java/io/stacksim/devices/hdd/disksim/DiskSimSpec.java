@@ -562,11 +562,15 @@ public final class DiskSimSpec {
                 usedBy.add("constant seek time");
             }
             case "linear" -> {
+                notes.add(st.origin() + ": seek type linear follows the manual's interpolation; DiskSim 4.0's"
+                        + " dm_mech_g1_seek_3pt_line multiplies by integer-divided fractions");
                 curve = new SeekCurve.Linear(r.msNonNegative("Single cylinder seek time"), r.msNonNegative("Average seek time"),
                         r.msNonNegative("Full strobe seek time"), cylinders);
                 usedBy.addAll(List.of("single cylinder seek time", "average seek time", "full strobe seek time"));
             }
             case "curve" -> {
+                notes.add(st.origin() + ": seek type curve follows the manual's three-point equation (Lee); DiskSim 4.0"
+                        + " never fits its coefficients (dm_mech_g1_seek_init is unreachable) and uses the three times as them");
                 curve = SeekCurve.ThreePoint.fit(r.msNonNegative("Single cylinder seek time"), r.msNonNegative("Average seek time"),
                         r.msNonNegative("Full strobe seek time"), cylinders);
                 usedBy.addAll(List.of("single cylinder seek time", "average seek time", "full strobe seek time"));

@@ -1116,6 +1116,21 @@ final class Actuator {
         return retired;
     }
 
+    /**
+     * The read-ahead running for {@code c} goes on in the background: the scheduler's next
+     * command may have the actuator. True when it took it (or the access is to stop).
+     */
+    private boolean offerActuator(BufferSegment seg, DriveCommand c) {
+        Access hold = seg.accType;
+        seg.accType = Access.NONE;
+        checkPrefetchSwap();
+        if (seg.outState == BusState.PREEMPT || effectiveHda != c) {
+            return true;
+        }
+        seg.accType = hold;
+        return false;
+    }
+
     /** After each sector: is the media part of the access finished? (DiskSim's disk_buffer_request_complete.) */
     private boolean requestComplete(DriveCommand c) {
         BufferSegment seg = c.seg;
@@ -1151,13 +1166,9 @@ final class Actuator {
             bus.checkBus(null);
         }
         if (background && reading && seg.end == seg.minRa && c.completionReceived) {
-            Access hold = seg.accType;
-            seg.accType = Access.NONE;
-            checkPrefetchSwap();
-            if (seg.outState == BusState.PREEMPT || effectiveHda != c) {
+            if (offerActuator(seg, c)) {
                 return true;
             }
-            seg.accType = hold;
         } else if ((!background || !reading) && reqdone) {
             if (!reading || rules.prefetch() == HddParams.Prefetch.NONE || seg.end >= seg.maxRa) {
                 seg.accType = Access.NONE;
@@ -1165,14 +1176,8 @@ final class Actuator {
                 seg.accBackground = true;
                 reqdone = false;
             }
-            if (!reqdone && c.completionReceived) {
-                Access hold = seg.accType;
-                seg.accType = Access.NONE;
-                checkPrefetchSwap();
-                if (seg.outState == BusState.PREEMPT || effectiveHda != c) {
-                    return true;
-                }
-                seg.accType = hold;
+            if (!reqdone && c.completionReceived && offerActuator(seg, c)) {
+                return true;
             }
         }
         if (reqdone) {

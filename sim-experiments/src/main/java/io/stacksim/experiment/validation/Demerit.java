@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The demerit figure of Ruemmler and Wilkes (IEEE Computer, March 1994): the root mean square
@@ -174,6 +173,17 @@ public final class Demerit {
             if (x.length != y.length || x.length < 2) {
                 throw new IllegalArgumentException("a curve needs at least two rows");
             }
+        }
+
+        /** A curve from rows of (x, fraction below x). */
+        public static Curve of(List<double[]> rows) {
+            double[] x = new double[rows.size()];
+            double[] y = new double[rows.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rows.get(i)[0];
+                y[i] = rows.get(i)[1];
+            }
+            return new Curve(x, y);
         }
 
         /** The x at which the curve reaches fraction {@code p}, interpolated as rms does. */

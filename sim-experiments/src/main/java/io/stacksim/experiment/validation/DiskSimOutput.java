@@ -78,13 +78,7 @@ public record DiskSimOutput(Demerit.Curve simulated, Demerit.Curve measured, dou
         if (rows.size() < 2) {
             return null;
         }
-        double[] x = new double[rows.size()];
-        double[] y = new double[rows.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rows.get(i)[0];
-            y[i] = rows.get(i)[1];
-        }
-        return new Demerit.Curve(x, y);
+        return Demerit.Curve.of(rows);
     }
 
     private static double average(List<String> lines, String prefix) {

@@ -261,13 +261,7 @@ public final class DiskSimValidation {
                     break;
                 }
             }
-            double[] x = new double[rows.size()];
-            double[] y = new double[rows.size()];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = rows.get(i)[0];
-                y[i] = rows.get(i)[1];
-            }
-            return new Demerit.Curve(x, y);
+            return Demerit.Curve.of(rows);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {

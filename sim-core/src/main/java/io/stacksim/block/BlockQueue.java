@@ -37,6 +37,12 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     private final RandomStreams random;
     private final BlockDevice device;
     private final InterruptController irq;
+    /**
+     * blk_mq_complete_request_remote (block/blk-mq.c): a single hardware queue raises
+     * BLOCK_SOFTIRQ per completion; with several the request completes in the hard IRQ (the
+     * submitting CPU shares its cache with the interrupted one, so no IPI either).
+     */
+    private final boolean completesInSoftirq;
     private final IoScheduler scheduler;
     private final boolean elevator;
     private final DiskStats diskStats = new DiskStats();
@@ -78,6 +84,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         this.scheduler = scheduler;
         this.elevator = scheduler.isElevator();
         DeviceLimits lim = device.limits();
+        this.completesInSoftirq = lim.hwQueues() == 1;
         this.limits = QueueLimits.of(lim, settings);
         this.logicalBlockSectors = limits.logicalBlockSize() >> 9;
         this.merge = new MergeRules(this, limits);
@@ -432,7 +439,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     @Override
     public void complete(Request rq) {
         rq.tCompleted = sim.now();
-        irq.raise(rq.cpu, () -> endRequest(rq));
+        irq.raiseCompletion(rq.cpu, completesInSoftirq, () -> endRequest(rq));
     }
 
     /** One interrupt for the whole batch (coalesced completions), on the first request's CPU. */
@@ -445,7 +452,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         for (Request rq : rqs) {
             rq.tCompleted = sim.now();
         }
-        irq.raise(rqs[0].cpu, () -> {
+        irq.raiseCompletion(rqs[0].cpu, completesInSoftirq, () -> {
             for (Request rq : rqs) {
                 endRequest(rq);
             }

@@ -20,6 +20,10 @@ import io.stacksim.config.Tunable;
  * @param majorFaultNs        a fault needing I/O, excluding the I/O: 1.5 us [est].
  * @param hardIrqNs           a device interrupt's top half: 0.5 us [est].
  * @param softIrqNs           the block softirq completing a request: 1 us [est].
+ * @param irqCompleteNs       completing a request in the hard IRQ itself, as a multi-queue device
+ *                            does (block/blk-mq.c blk_mq_complete_request_remote returns false:
+ *                            no BLOCK_SOFTIRQ is raised): 0.7 us [est], the softirq's work less
+ *                            raising it and entering __do_softirq.
  * @param pageCacheLookupNs   one page-cache (xarray) lookup: 50 ns [est].
  * @param vfsCallNs           VFS dispatch of a read/write-type syscall: 200 ns [est].
  * @param blockSubmitNs       bio allocation and blk-mq submission of one bio: 1 us [est].
@@ -31,7 +35,7 @@ import io.stacksim.config.Tunable;
 public record CostModel(long modeSwitchNs, long contextSwitchNs, double memcpyBytesPerSec,
                         long minorFaultNs, long majorFaultNs, long hardIrqNs, long softIrqNs,
                         long pageCacheLookupNs, long vfsCallNs, long blockSubmitNs, long dioPagePinNs,
-                        long schedSliceNs) {
+                        long schedSliceNs, long irqCompleteNs) {
 
     static final Tunable<Long> MODE_SWITCH = Tunable.duration("mode_switch", 130, 1)
             .help("one user/kernel transition (a syscall is two); half the 0.26 us getppid round trip measured here");
@@ -46,7 +50,10 @@ public record CostModel(long modeSwitchNs, long contextSwitchNs, double memcpyBy
     static final Tunable<Long> HARDIRQ = Tunable.duration("hardirq", 500, 1)
             .help("a completion interrupt's top half [est]");
     static final Tunable<Long> SOFTIRQ = Tunable.duration("softirq", 1_000, 1)
-            .help("the block softirq completing a request [est]");
+            .help("the block softirq completing a request of a single-queue device [est]");
+    static final Tunable<Long> IRQ_COMPLETE = Tunable.duration("irq_complete", 700, 1)
+            .help("completing a request in the hard IRQ, as a multi-queue device does: no BLOCK_SOFTIRQ"
+                    + " (block/blk-mq.c blk_mq_complete_request_remote) [est]");
     static final Tunable<Long> PAGE_CACHE_LOOKUP = Tunable.duration("page_cache_lookup", 50, 1)
             .help("one page-cache (xarray) lookup [est]");
     static final Tunable<Long> VFS_CALL = Tunable.duration("vfs_call", 200, 1)
@@ -61,7 +68,7 @@ public record CostModel(long modeSwitchNs, long contextSwitchNs, double memcpyBy
     /** The file-path costs of the {@code os} section. */
     public static final ConfigSection SECTION = ConfigSection.of("os", "Kernel CPU costs (`os`)",
             MODE_SWITCH, CONTEXT_SWITCH, MEMCPY_BANDWIDTH, MINOR_FAULT, MAJOR_FAULT, HARDIRQ, SOFTIRQ,
-            PAGE_CACHE_LOOKUP, VFS_CALL, BLOCK_SUBMIT, DIO_PAGE_PIN, SCHED_SLICE)
+            IRQ_COMPLETE, PAGE_CACHE_LOOKUP, VFS_CALL, BLOCK_SUBMIT, DIO_PAGE_PIN, SCHED_SLICE)
             .intro("CPU time of the kernel's paths. \"Measured here\" is the reference machine (a 2-vCPU EPYC VM"
                     + " running Linux 6.18); [est] marks estimates within published ranges.");
 
@@ -83,7 +90,8 @@ public record CostModel(long modeSwitchNs, long contextSwitchNs, double memcpyBy
                 VFS_CALL.read(os),
                 BLOCK_SUBMIT.read(os),
                 DIO_PAGE_PIN.read(os),
-                SCHED_SLICE.read(os));
+                SCHED_SLICE.read(os),
+                IRQ_COMPLETE.read(os));
     }
 
     /** The costs the file layer charges. */

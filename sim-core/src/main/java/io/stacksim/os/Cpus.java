@@ -149,6 +149,13 @@ public final class Cpus implements InterruptController {
         irqWork(c, cost.hardIrqNs() + cost.softIrqNs(), handler);
     }
 
+    @Override
+    public void raiseCompletion(int cpu, boolean blockSoftirq, Event handler) {
+        Cpu c = cores[Math.floorMod(cpu, cores.length)];
+        c.interrupts++;
+        irqWork(c, cost.hardIrqNs() + (blockSoftirq ? cost.softIrqNs() : cost.irqCompleteNs()), handler);
+    }
+
     /**
      * Interrupt-context work of {@code ns} on core {@code cpu} (a hard IRQ, or softirq work
      * such as NET_RX processing): it runs after the interrupt work already queued there,

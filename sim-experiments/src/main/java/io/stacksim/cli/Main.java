@@ -15,7 +15,7 @@ import picocli.CommandLine;
         description = "A discrete-event simulator of the Linux storage I/O stack.",
         subcommands = {RunCommand.class, ReplayCommand.class, FioCommand.class, ValidateCommand.class,
                 ProfilesCommand.class, MultiplexCommand.class, SweepCommand.class, MergeCommand.class,
-                ExperimentCommand.class, ConfigReferenceCommand.class})
+                ExperimentCommand.class, ConfigReferenceCommand.class, CalibrateCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input. */
     public static final int BAD_INPUT = 2;

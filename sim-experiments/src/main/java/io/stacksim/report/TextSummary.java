@@ -68,6 +68,15 @@ public final class TextSummary {
                     sb.append(String.format(Locale.ROOT, " %.2fth=[%s]%s", ps[i], us(lat.percentile(ps[i])),
                             i < ps.length - 1 ? "," : "\n"));
                 }
+                LatencyRecorder dev = st.dtime[d];
+                if (dev.count() > 0) {
+                    // the device's own share (dispatch to completion, blktrace's D2C), beside clat
+                    sb.append(String.format(Locale.ROOT, "     device time percentiles (usec), avg=%.2f:%n      |", dev.mean() / 1e3));
+                    for (int i = 0; i < ps.length; i++) {
+                        sb.append(String.format(Locale.ROOT, " %.2fth=[%s]%s", ps[i], us(dev.percentile(ps[i])),
+                                i < ps.length - 1 ? "," : "\n"));
+                    }
+                }
             }
             if (st.layerSamples > 0) {
                 double n = st.layerSamples * 1e3;

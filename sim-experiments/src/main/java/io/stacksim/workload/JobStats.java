@@ -23,6 +23,8 @@ public final class JobStats {
     public static final int DATASYNC = 3;
 
     public final LatencyRecorder[] clat = {new LatencyRecorder(), new LatencyRecorder()};
+    /** Device time of each I/O's last request: dispatch to the device until its completion (blktrace's D2C). */
+    public final LatencyRecorder[] dtime = {new LatencyRecorder(), new LatencyRecorder()};
     /** fsync/fdatasync/msync latencies (fio's "sync" block). */
     public final LatencyRecorder syncLat = new LatencyRecorder();
     public final long[] ios = new long[2];
@@ -223,6 +225,9 @@ public final class JobStats {
             layers[Layer.CPU.ordinal()] += total;
             return;
         }
+        if (last.tCompleted > last.tDispatched) {
+            dtime[dir].record(last.tCompleted - last.tDispatched);
+        }
         // A bio issued before this I/O began (readahead in flight) counts only from the start.
         long q = Math.max(last.tQueued, issued);
         long d = Math.max(last.tDispatched, issued);
@@ -248,6 +253,9 @@ public final class JobStats {
     /** Forgets everything (end of ramp_time). */
     public void reset(long now) {
         for (LatencyRecorder r : clat) {
+            r.reset();
+        }
+        for (LatencyRecorder r : dtime) {
             r.reset();
         }
         for (int d = 0; d < 2; d++) {
@@ -285,6 +293,7 @@ public final class JobStats {
     public void add(JobStats o) {
         for (int d = 0; d < 2; d++) {
             clat[d].add(o.clat[d]);
+            dtime[d].add(o.dtime[d]);
             ios[d] += o.ios[d];
             bytes[d] += o.bytes[d];
             clatStat[d].merge(o.clatStat[d], false);

@@ -71,6 +71,21 @@ public record LinkSpec(String name, double transfersPerSecond, int lanes, double
                 maxPayload, 24, true);
     }
 
+    /**
+     * PCIe generation {@code gen}'s encoding and framing with a per-lane rate of
+     * {@code laneBytesPerSecond} after line encoding (MQSim's PCIe_Lane_Bandwidth; 0.985 GB/s for
+     * gen3, 1.969 GB/s for gen4): a link slower or faster than its generation's nominal rate.
+     */
+    public static LinkSpec pcie(int gen, int lanes, int maxPayload, double laneBytesPerSecond) {
+        LinkSpec nominal = pcie(gen, lanes, maxPayload);
+        if (!(laneBytesPerSecond > 0)) {
+            throw new IllegalArgumentException("PCIe lane bandwidth must be positive");
+        }
+        double gt = laneBytesPerSecond * 8 / nominal.encodingEfficiency();
+        return new LinkSpec(String.format(java.util.Locale.ROOT, "PCIe %d.0 x%d at %.3f GB/s per lane", gen, lanes,
+                laneBytesPerSecond / 1e9), gt, lanes, nominal.encodingEfficiency(), maxPayload, nominal.framingBytes(), true);
+    }
+
     /** Bytes per second on the wire after line encoding, per direction (before packet framing). */
     public double encodedBytesPerSecond() {
         return transfersPerSecond * lanes * encodingEfficiency / 8;

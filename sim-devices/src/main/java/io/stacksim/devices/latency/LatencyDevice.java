@@ -22,7 +22,7 @@ import java.util.ArrayDeque;
  */
 public final class LatencyDevice implements BlockDevice {
     static final Tunable<String> READ_TIME = Tunable.text("read_time", "const:100us")
-            .range("const:T, exp:MEAN, erlang:K:MEAN, uniform:LO:HI, lognormal:MEAN:CV, h2:MEAN:SCV")
+            .range("const:T, exp:MEAN, erlang:K:MEAN, uniform:LO:HI, lognormal:MEAN:CV, h2:MEAN:SCV, empirical:T0,..,Tn")
             .help("media time of a read, drawn from the distribution");
     static final Tunable<String> WRITE_TIME = Tunable.text("write_time", "const:100us")
             .range("as read_time").help("media time of a write");
@@ -35,10 +35,22 @@ public final class LatencyDevice implements BlockDevice {
             .help("set-up time of each transfer on the link");
     static final Tunable<Long> COMMAND_OVERHEAD = Tunable.duration("command_overhead", 0, 1)
             .help("controller time per command before the media work");
+    static final Tunable<String> FLUSH_TIME = Tunable.text("flush_time", "")
+            .range("as read_time; empty = write_time").help("time of a cache flush");
+    static final Tunable<Double> WRITE_LINK_BANDWIDTH = Tunable.rate("write_link_bandwidth", 0)
+            .range("a rate, or 0 for the same link as reads").help("host-to-device direction's own bandwidth");
+    static final Tunable<String> READ_LOAD = Tunable.text("read_load", "")
+            .range("DEPTH:IOPS,.. or SIZE@DEPTH:IOPS,..;SIZE@..; empty = none")
+            .help("reads as a flow-equivalent server: the measured throughput at each depth (and size)");
+    static final Tunable<String> WRITE_LOAD = Tunable.text("write_load", "").range("as read_load")
+            .help("writes as a flow-equivalent server");
+    static final Tunable<Double> LOAD_SCV = Tunable.number("load_scv", 1, 1, 1000)
+            .help("squared CV of the waiting that load adds (hyperexponential; 1 = exponential)");
 
     /** The {@code latency} kind's own parameters. */
     public static final ConfigSection PARAMS = ConfigSection.of("device", "`kind: latency` devices (`device`)",
-            READ_TIME, WRITE_TIME, SERVERS, LINK_BANDWIDTH, LINK_SETUP, COMMAND_OVERHEAD)
+            READ_TIME, WRITE_TIME, SERVERS, LINK_BANDWIDTH, LINK_SETUP, COMMAND_OVERHEAD, FLUSH_TIME,
+            WRITE_LINK_BANDWIDTH, READ_LOAD, WRITE_LOAD, LOAD_SCV)
             .intro("A device whose media time is drawn from a distribution, served by `servers` parallel units in"
                     + " arrival order, with the data crossing a host link.");
 
@@ -53,9 +65,15 @@ public final class LatencyDevice implements BlockDevice {
     private final double linkBytesPerSec;
     private final long linkSetupNs;
     private final long commandOverheadNs;
+    private final ServiceTime flushTime;
 
     private DeviceHost host;
     private HostLink link;
+    private HostLink writeLink;
+    private LoadCurve.Sized readLoad;
+    private LoadCurve.Sized writeLoad;
+    private double waitScv = 1;
+    private double writeLinkBytesPerSec;
     private RandomStream random;
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
     private int busy;
@@ -69,6 +87,13 @@ public final class LatencyDevice implements BlockDevice {
      */
     public LatencyDevice(String name, DeviceLimits limits, ServiceTime readTime, ServiceTime writeTime,
                          int servers, double linkBytesPerSec, long linkSetupNs, long commandOverheadNs) {
+        this(name, limits, readTime, writeTime, writeTime, servers, linkBytesPerSec, linkSetupNs, commandOverheadNs);
+    }
+
+    /** As above, with its own time for a cache flush ({@code flushTime}; the write time by default). */
+    public LatencyDevice(String name, DeviceLimits limits, ServiceTime readTime, ServiceTime writeTime, ServiceTime flushTime,
+                         int servers, double linkBytesPerSec, long linkSetupNs, long commandOverheadNs) {
+        this.flushTime = flushTime;
         if (servers < 1) {
             throw new IllegalArgumentException("servers must be >= 1");
         }
@@ -84,12 +109,27 @@ public final class LatencyDevice implements BlockDevice {
 
     /** The device a {@code kind: latency} profile describes. */
     static LatencyDevice build(String devName, ConfigNode p) {
-        return new LatencyDevice(devName, LimitsReader.read(p),
-                service(p, READ_TIME), service(p, WRITE_TIME),
+        ServiceTime write = service(p, WRITE_TIME);
+        LatencyDevice d = new LatencyDevice(devName, LimitsReader.read(p),
+                service(p, READ_TIME), write, FLUSH_TIME.read(p).isEmpty() ? write : service(p, FLUSH_TIME),
                 SERVERS.read(p),
                 LINK_BANDWIDTH.isSet(p) && p.string(LINK_BANDWIDTH.name(), "0").equals("0") ? 0 : LINK_BANDWIDTH.read(p),
                 LINK_SETUP.read(p),
                 COMMAND_OVERHEAD.read(p));
+        double wl = !WRITE_LINK_BANDWIDTH.isSet(p) || p.string(WRITE_LINK_BANDWIDTH.name(), "0").equals("0") ? 0
+                : WRITE_LINK_BANDWIDTH.read(p);
+        d.setWriteLinkBandwidth(wl);
+        d.setLoadCurves(load(p, READ_LOAD), load(p, WRITE_LOAD), LOAD_SCV.read(p));
+        return d;
+    }
+
+    private static LoadCurve.Sized load(ConfigNode p, Tunable<String> t) {
+        String spec = t.read(p);
+        try {
+            return spec.isEmpty() ? null : LoadCurve.Sized.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw t.error(p, e.getMessage());
+        }
     }
 
     private static ServiceTime service(ConfigNode p, Tunable<String> t) {
@@ -115,6 +155,7 @@ public final class LatencyDevice implements BlockDevice {
     public void attach(DeviceHost host) {
         this.host = host;
         this.link = new HostLink(host.sim(), linkBytesPerSec, linkSetupNs);
+        this.writeLink = writeLinkBytesPerSec > 0 ? new HostLink(host.sim(), writeLinkBytesPerSec, linkSetupNs) : link;
         this.random = host.random().stream("device." + name + ".service");
     }
 
@@ -139,18 +180,57 @@ public final class LatencyDevice implements BlockDevice {
         }
     }
 
+    /**
+     * Gives writes a link of their own at {@code bytesPerSec} (a full-duplex link whose two
+     * directions run at different rates, as a calibrated device's reads and writes do); before
+     * the device is attached.
+     */
+    public void setWriteLinkBandwidth(double bytesPerSec) {
+        this.writeLinkBytesPerSec = bytesPerSec;
+    }
+
+    /**
+     * Makes the service time grow with the requests in service as measured ({@link LoadCurve},
+     * a flow-equivalent server), per direction; null = independent of load. Before attaching.
+     */
+    public void setLoadCurves(LoadCurve.Sized reads, LoadCurve.Sized writes) {
+        setLoadCurves(reads, writes, 1);
+    }
+
+    /**
+     * As above; the time load adds beyond a request's own service (its size's time at depth 1)
+     * is waiting, drawn from a balanced two-phase hyperexponential of squared coefficient of
+     * variation {@code waitScv} (1: exponential) whose mean follows the curve.
+     */
+    public void setLoadCurves(LoadCurve.Sized reads, LoadCurve.Sized writes, double waitScv) {
+        if (!(waitScv >= 1)) {
+            throw new IllegalArgumentException("load_scv must be >= 1");
+        }
+        this.readLoad = reads;
+        this.writeLoad = writes;
+        this.waitScv = waitScv;
+    }
+
     /** Moves the request's data over the link; waiting for the link counts as device queueing. */
     private void transfer(Request rq, long now, io.stacksim.engine.Event then) {
-        long end = link.transfer(rq.bytes(), then);
-        long dur = link.transferTime(rq.bytes());
+        HostLink l = rq.isWrite() ? writeLink : link;
+        long end = l.transfer(rq.bytes(), then);
+        long dur = l.transferTime(rq.bytes());
         rq.devTransferNs = dur;
         rq.devQueueNs += (end - now) - dur;
         host.countDma(rq, rq.bytes());
     }
 
     private void media(Request rq) {
-        ServiceTime dist = rq.isWrite() ? writeTime : readTime;
+        ServiceTime dist = rq.op == io.stacksim.block.Op.FLUSH ? flushTime : rq.isWrite() ? writeTime : readTime;
         long t = commandOverheadNs + (rq.op.hasData() || rq.op == io.stacksim.block.Op.FLUSH ? dist.sample(random) : 0);
+        LoadCurve.Sized load = rq.op == io.stacksim.block.Op.FLUSH ? null : rq.isWrite() ? writeLoad : readLoad;
+        if (load != null) {
+            long own = t - commandOverheadNs;
+            double alone = load.multiplier(1, rq.bytes());
+            double wait = dist.mean() * (load.multiplier(busy, rq.bytes()) - alone);
+            t = commandOverheadNs + Math.round(own * alone + (wait > 0 ? new ServiceTime.HyperExp(wait, waitScv).sample(random) : 0));
+        }
         rq.devMediaNs = t - commandOverheadNs;
         mediaBusyNs += t;
         host.sim().after(t, () -> mediaDone(rq));
@@ -180,6 +260,6 @@ public final class LatencyDevice implements BlockDevice {
     public void registerStats(Stats stats, String prefix) {
         stats.counter(prefix + "commands", () -> served);
         stats.gauge(prefix + "media_busy_ms", () -> mediaBusyNs / 1e6);
-        stats.gauge(prefix + "link_busy_ms", () -> link.busyNs() / 1e6);
+        stats.gauge(prefix + "link_busy_ms", () -> (link.busyNs() + (writeLink != link ? writeLink.busyNs() : 0)) / 1e6);
     }
 }

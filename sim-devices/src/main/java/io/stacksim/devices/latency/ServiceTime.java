@@ -9,7 +9,9 @@ import org.apache.commons.math3.special.Erf;
  * A service-time distribution, written as text in config:
  * {@code const:100us}, {@code exp:100us} (mean), {@code erlang:K:100us} (mean),
  * {@code uniform:50us:150us}, {@code lognormal:100us:1.5} (mean, coefficient of variation),
- * {@code h2:100us:4} (balanced two-phase hyperexponential: mean, squared CV).
+ * {@code h2:100us:4} (balanced two-phase hyperexponential: mean, squared CV),
+ * {@code empirical:T0,T1,..,Tn} (a measured distribution: its quantiles at 0, 1/n, .., 1, drawn
+ * by linear interpolation between them; what {@code stacksim calibrate} fits).
  * Each knows its first two moments, for queueing formulas.
  */
 public sealed interface ServiceTime {
@@ -49,6 +51,14 @@ public sealed interface ServiceTime {
                 case "h2":
                     require(p, 3, spec);
                     return new HyperExp(ns(p[1]), Double.parseDouble(p[2]));
+                case "empirical":
+                    require(p, 2, spec);
+                    String[] q = p[1].split(",");
+                    double[] v = new double[q.length];
+                    for (int i = 0; i < q.length; i++) {
+                        v[i] = ns(q[i].trim());
+                    }
+                    return new Empirical(v);
                 default:
                     if (p.length == 1) {
                         return new Constant(ns(p[0])); // a bare duration is a constant
@@ -58,7 +68,7 @@ public sealed interface ServiceTime {
             // fall through to the error below
         }
         throw new IllegalArgumentException("expected const:T, exp:MEAN, erlang:K:MEAN, uniform:LO:HI,"
-                + " lognormal:MEAN:CV or h2:MEAN:SCV, got '" + spec + "'");
+                + " lognormal:MEAN:CV, h2:MEAN:SCV or empirical:T0,..,Tn (ascending quantiles), got '" + spec + "'");
     }
 
     private static void require(String[] p, int n, String spec) {
@@ -199,6 +209,73 @@ public sealed interface ServiceTime {
 
         public String spec() {
             return "h2:" + (long) mean + "ns:" + scv;
+        }
+    }
+
+    /**
+     * A measured distribution given by its quantiles at 0, 1/n, .., 1 (ascending): a uniform draw
+     * is mapped through the piecewise-linear quantile function.
+     */
+    record Empirical(double[] quantiles) implements ServiceTime {
+        public Empirical {
+            if (quantiles.length < 2) {
+                throw new IllegalArgumentException("an empirical distribution needs at least 2 quantiles");
+            }
+            for (int i = 0; i < quantiles.length; i++) {
+                if (quantiles[i] < 0 || (i > 0 && quantiles[i] < quantiles[i - 1])) {
+                    throw new IllegalArgumentException("empirical quantiles must be non-negative and ascending");
+                }
+            }
+            quantiles = quantiles.clone();
+        }
+
+        public long sample(RandomStream r) {
+            double x = r.nextDouble() * (quantiles.length - 1);
+            int i = Math.min((int) x, quantiles.length - 2);
+            double f = x - i;
+            return Math.round(quantiles[i] + f * (quantiles[i + 1] - quantiles[i]));
+        }
+
+        public double mean() {
+            double s = 0;
+            for (int i = 0; i + 1 < quantiles.length; i++) {
+                s += (quantiles[i] + quantiles[i + 1]) / 2;
+            }
+            return s / (quantiles.length - 1);
+        }
+
+        public double secondMoment() {
+            // E[X^2] of each linear piece a..b taken with probability 1/n: (a^2 + ab + b^2) / 3
+            double s = 0;
+            for (int i = 0; i + 1 < quantiles.length; i++) {
+                double a = quantiles[i];
+                double b = quantiles[i + 1];
+                s += (a * a + a * b + b * b) / 3;
+            }
+            return s / (quantiles.length - 1);
+        }
+
+        public String spec() {
+            StringBuilder sb = new StringBuilder("empirical:");
+            for (int i = 0; i < quantiles.length; i++) {
+                sb.append(i == 0 ? "" : ",").append((long) quantiles[i]).append("ns");
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Empirical e && java.util.Arrays.equals(quantiles, e.quantiles);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(quantiles);
+        }
+
+        @Override
+        public String toString() {
+            return spec();
         }
     }
 }

@@ -30,9 +30,12 @@ import java.util.ArrayList;
  *
  * <p>Queue pairs: one per hardware queue; blk-mq maps each CPU to one (here CPU mod
  * hw_queues), each submission queue holds up to {@code queue_depth} commands (the spec allows
- * 65,536 entries; Linux's io_queue_depth defaults to 1024). The controller serves the queues
- * round-robin as commands arrive (arbitration burst 1). The PCIe link is full duplex and the
- * transfers in flight share each direction ({@link SharedLink}).
+ * 65,536 entries; Linux's io_queue_depth defaults to 1024). Command fetch (NVMe 1.4 s4.11
+ * "Command Arbitration"): the controller's fetch engine picks the submission queues with new
+ * entries round-robin and takes up to {@code arbitration_burst} entries (AB, Set Features 01h)
+ * from the chosen one per fetch; it starts a fetch every {@code sqe_fetch_interval} (fetches
+ * are pipelined PCIe reads), each arriving {@code doorbell} after it starts. The PCIe link is full
+ * duplex and the transfers in flight share each direction ({@link SharedLink}).
  */
 public final class NvmeController implements BlockDevice, SsdCommand.Stages, FlashBackend.HostInterface {
     private static final int FIRMWARE = 1;
@@ -48,6 +51,15 @@ public final class NvmeController implements BlockDevice, SsdCommand.Stages, Fla
     private final long cqPostNs;
     private final ScatterGather sg;
     private final InterruptCoalescing coalescing;
+    private int arbitrationBurst = 1;
+    private long fetchIntervalNs = 0;
+    /** The arbiter's position: the queue after the one it served last. */
+    private int arbiterNext;
+    /** Entries rung but not yet fetched, over all queues. */
+    private int toFetchTotal;
+    private long nextFetchAt;
+    private boolean fetchScheduled;
+    private final io.stacksim.engine.Event fetchTurn = this::fetchTurn;
 
     private DeviceHost host;
     private Simulator sim;
@@ -101,12 +113,25 @@ public final class NvmeController implements BlockDevice, SsdCommand.Stages, Fla
         this.host = host;
         this.sim = host.sim();
         this.link = new SharedLink(sim, pcie, dmaSetupNs);
-        this.backend = new FlashBackend(sim, cfg, cfg.newFtl(host.random().stream("device." + name + ".precondition")),
-                link, this);
+        this.backend = new FlashBackend(sim, cfg, cfg.newFtl(host.random().stream("device." + name + ".precondition"),
+                host.random().stream("device." + name + ".gc")), link, this,
+                host.random().stream("device." + name + ".nand").nextLong(Long.MAX_VALUE));
         this.queues = new QueuePair[limits.hwQueues()];
         for (int i = 0; i < queues.length; i++) {
             queues[i] = new QueuePair(i);
         }
+    }
+
+    /**
+     * Sets the fetch engine: {@code burst} entries per fetch from one submission queue, one fetch
+     * started every {@code intervalNs}. Before the controller is attached.
+     */
+    public void setCommandFetch(int burst, long intervalNs) {
+        if (burst < 1 || intervalNs < 0) {
+            throw new IllegalArgumentException("arbitration burst must be >= 1 and the fetch interval >= 0");
+        }
+        this.arbitrationBurst = burst;
+        this.fetchIntervalNs = intervalNs;
     }
 
     @Override
@@ -116,12 +141,52 @@ public final class NvmeController implements BlockDevice, SsdCommand.Stages, Fla
         if (qp.outstanding >= limits.queueDepth()) {
             qp.overflow.addLast(rq); // the submission queue is full: the entry waits for a slot
         } else {
-            issue(qp, rq);
+            ring(qp, rq);
+        }
+    }
+
+    /** The entry is in the submission queue and the doorbell rung: it waits for the fetch engine. */
+    private void ring(QueuePair qp, Request rq) {
+        qp.outstanding++;
+        qp.toFetch.addLast(rq);
+        toFetchTotal++;
+        if (!fetchScheduled) {
+            if (sim.now() >= nextFetchAt) {
+                fetchTurn();
+            } else {
+                fetchScheduled = true;
+                sim.schedule(nextFetchAt, fetchTurn);
+            }
+        }
+    }
+
+    /** Round-robin arbitration: one fetch of up to a burst of entries from the next queue holding some. */
+    private void fetchTurn() {
+        fetchScheduled = false;
+        if (toFetchTotal == 0) {
+            return;
+        }
+        QueuePair qp = null;
+        for (int k = 0; k < queues.length; k++) {
+            QueuePair q = queues[(arbiterNext + k) % queues.length];
+            if (!q.toFetch.isEmpty()) {
+                qp = q;
+                break;
+            }
+        }
+        arbiterNext = (qp.id + 1) % queues.length;
+        for (int i = 0; i < arbitrationBurst && !qp.toFetch.isEmpty(); i++) {
+            toFetchTotal--;
+            issue(qp, qp.toFetch.pollFirst());
+        }
+        nextFetchAt = sim.now() + fetchIntervalNs;
+        if (toFetchTotal > 0) {
+            fetchScheduled = true;
+            sim.schedule(nextFetchAt, fetchTurn);
         }
     }
 
     private void issue(QueuePair qp, Request rq) {
-        qp.outstanding++;
         commands++;
         SsdCommand c = pool.pollFirst();
         if (c == null) {
@@ -178,7 +243,7 @@ public final class NvmeController implements BlockDevice, SsdCommand.Stages, Fla
         pool.addFirst(c);
         qp.outstanding--;
         if (!qp.overflow.isEmpty()) {
-            issue(qp, qp.overflow.pollFirst());
+            ring(qp, qp.overflow.pollFirst());
         }
         if (coalescing.enabled()) {
             qp.post(rq);
@@ -201,6 +266,7 @@ public final class NvmeController implements BlockDevice, SsdCommand.Stages, Fla
         final int id;
         int outstanding;
         final ArrayDeque<Request> overflow = new ArrayDeque<>();
+        final ArrayDeque<Request> toFetch = new ArrayDeque<>();
         final ArrayList<Request> pending = new ArrayList<>();
         Timer timer;
         final io.stacksim.engine.Event timeUp = this::raise;

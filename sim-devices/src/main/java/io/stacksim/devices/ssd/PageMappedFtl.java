@@ -4,7 +4,7 @@ import io.stacksim.engine.RandomStream;
 import java.util.Arrays;
 
 /**
- * A page-mapped flash translation layer with greedy garbage collection: the logic only, no
+ * A page-mapped flash translation layer with garbage collection: the logic only, no
  * timing. The device model ({@link FlashBackend}) charges the NAND time of what it does.
  *
  * <p><b>Mapping.</b> Every logical mapping unit (4 KiB) maps to any physical unit; a write goes
@@ -16,8 +16,9 @@ import java.util.Arrays;
  *
  * <p><b>Garbage collection.</b> Per plane, as real FTLs do (valid data moves within its plane,
  * where copy-back works): when a plane's free blocks fall below {@code gcThreshold}, the closed
- * block with the fewest valid units is the victim (greedy; Bux and Iliadis, "Performance of
- * greedy garbage collection in flash-based SSDs", Perf. Eval. 67(11), 2010); its valid units
+ * block the {@link GcPolicy} picks is the victim (by default the one with the fewest valid units,
+ * greedy; Bux and Iliadis, "Performance of greedy garbage collection in flash-based SSDs", Perf.
+ * Eval. 67(11), 2010); its valid units
  * are rewritten at the plane's frontier and it is erased. Blocks sit in buckets by valid count,
  * so finding the victim costs O(1) amortised. The NAND work each collection needs (page reads,
  * units moved, page programs, erases) is added to the die's GC debt for the timing model.
@@ -75,6 +76,12 @@ public final class PageMappedFtl {
     private final int[] bPrev;
     private final int[] lowHint;
     private final int initialRows;
+    private final GcPolicy policy;
+    private final boolean greedy;
+    private final RandomStream gcRandom;
+    /** Per block: the order it was closed in (0 for the initial layout): age for FIFO, windowed and cost-benefit. */
+    private final long[] closedAt;
+    private long closeClock;
     private boolean inGc;
 
     // GC debt per die, drained by the timing model.
@@ -96,7 +103,22 @@ public final class PageMappedFtl {
      *                     one to write into while collecting, one spare)
      */
     public PageMappedFtl(FlashGeometry g, long logicalUnits, int gcThreshold, InitialState initial) {
+        this(g, logicalUnits, gcThreshold, initial, new GcPolicy.Greedy(), null);
+    }
+
+    /**
+     * An FTL whose garbage collection picks victims by {@code policy}; {@code random} draws the
+     * random policies' choices (may be null for the others).
+     */
+    public PageMappedFtl(FlashGeometry g, long logicalUnits, int gcThreshold, InitialState initial, GcPolicy policy,
+                         RandomStream random) {
         this.g = g;
+        this.policy = policy;
+        this.greedy = policy instanceof GcPolicy.Greedy;
+        this.gcRandom = random;
+        if (!greedy && (policy instanceof GcPolicy.Random || policy instanceof GcPolicy.DChoices) && random == null) {
+            throw new IllegalArgumentException("GC policy " + policy.spec() + " needs a random stream");
+        }
         this.upp = g.unitsPerPage();
         this.upb = g.unitsPerBlock();
         this.dies = g.dies();
@@ -129,6 +151,7 @@ public final class PageMappedFtl {
         this.bNext = new int[blocks];
         this.bPrev = new int[blocks];
         this.lowHint = new int[planes];
+        this.closedAt = new long[blocks];
         Arrays.fill(bucketHead, -1);
         Arrays.fill(frontier, -1);
         this.debtReadPages = new long[dies];
@@ -370,6 +393,7 @@ public final class PageMappedFtl {
         if (blk < 0 || writePtr[blk] == upb) {
             if (blk >= 0) {
                 state[blk] = CLOSED;
+                closedAt[blk] = ++closeClock;
                 bucketInsert(blk);
             }
             blk = openBlock(plane);
@@ -404,49 +428,173 @@ public final class PageMappedFtl {
     /** Greedy collection until the plane has {@code gcThreshold} free blocks again. */
     private void collect(int plane) {
         inGc = true;
-        int die = plane / planesPerDie;
         while (freeCount[plane] < gcThreshold) {
-            int victim = pickVictim(plane);
-            if (victim < 0 || validCount[victim] >= upb) {
-                throw new IllegalStateException("plane " + plane + ": no block with invalid data to collect");
-            }
-            bucketRemove(victim);
-            long[] bits = validBits[victim] != null ? validBits[victim] : materialiseInitialBits(victim);
-            int moved = 0;
-            int pagesRead = 0;
-            for (int page = 0; page < g.pagesPerBlock(); page++) {
-                boolean any = false;
-                for (int s = 0; s < upp; s++) {
-                    int off = page * upp + s;
-                    if ((bits[off >>> 6] & (1L << off)) != 0) {
-                        int lpn = lpnAt(victim, off);
-                        int to = allocate(plane);
-                        place(lpn, to);
-                        moved++;
-                        any = true;
-                    }
-                }
-                if (any) {
-                    pagesRead++;
-                }
-            }
-            validCount[victim] = 0;
-            Arrays.fill(bits, 0);
-            state[victim] = FREE;
-            writePtr[victim] = 0;
-            freeStack[plane][freeCount[plane]++] = victim;
-            gcUnits += moved;
-            erases++;
-            collections++;
-            debtReadPages[die] += pagesRead;
-            debtUnits[die] += moved;
-            debtProgramPages[die] += (moved + upp - 1) / upp;
-            debtErases[die]++;
+            collectOne(plane, true);
         }
         inGc = false;
     }
 
+    /**
+     * Background garbage collection: while the die is idle, collects one victim of
+     * {@code plane} if the plane has at most {@code freeBelow} free blocks and a victim with
+     * invalid data. Returns true if it collected (the NAND work is added to the die's GC debt).
+     */
+    public boolean collectInBackground(int plane, int freeBelow) {
+        if (inGc || freeCount[plane] > freeBelow) {
+            return false;
+        }
+        inGc = true;
+        boolean done = collectOne(plane, false);
+        inGc = false;
+        return done;
+    }
+
+    /** Moves one victim's valid units to the plane's frontier and erases it. */
+    private boolean collectOne(int plane, boolean mustFind) {
+        int die = plane / planesPerDie;
+        int victim = pickVictim(plane);
+        if (victim < 0 || validCount[victim] >= upb) {
+            if (!mustFind) {
+                return false;
+            }
+            throw new IllegalStateException("plane " + plane + ": no block with invalid data to collect");
+        }
+        bucketRemove(victim);
+        long[] bits = validBits[victim] != null ? validBits[victim] : materialiseInitialBits(victim);
+        int moved = 0;
+        int pagesRead = 0;
+        for (int page = 0; page < g.pagesPerBlock(); page++) {
+            boolean any = false;
+            for (int s = 0; s < upp; s++) {
+                int off = page * upp + s;
+                if ((bits[off >>> 6] & (1L << off)) != 0) {
+                    int lpn = lpnAt(victim, off);
+                    int to = allocate(plane);
+                    place(lpn, to);
+                    moved++;
+                    any = true;
+                }
+            }
+            if (any) {
+                pagesRead++;
+            }
+        }
+        validCount[victim] = 0;
+        Arrays.fill(bits, 0);
+        state[victim] = FREE;
+        writePtr[victim] = 0;
+        freeStack[plane][freeCount[plane]++] = victim;
+        gcUnits += moved;
+        erases++;
+        collections++;
+        debtReadPages[die] += pagesRead;
+        debtUnits[die] += moved;
+        debtProgramPages[die] += (moved + upp - 1) / upp;
+        debtErases[die]++;
+        return true;
+    }
+
     private int pickVictim(int plane) {
+        if (greedy) {
+            return pickGreedy(plane);
+        }
+        int first = plane * bpp;
+        int end = first + bpp;
+        int best = -1;
+        if (policy instanceof GcPolicy.Fifo) {
+            for (int b = first; b < end; b++) {
+                if (collectable(b) && (best < 0 || closedAt[b] < closedAt[best])) {
+                    best = b;
+                }
+            }
+        } else if (policy instanceof GcPolicy.Windowed w) {
+            best = windowed(first, end, w.w());
+        } else if (policy instanceof GcPolicy.CostBenefit) {
+            double bestScore = -1;
+            for (int b = first; b < end; b++) {
+                if (collectable(b)) {
+                    double u = (double) validCount[b] / upb;
+                    double age = closeClock + 1 - closedAt[b];
+                    double score = u == 0 ? Double.MAX_VALUE : age * (1 - u) / (2 * u);
+                    if (score > bestScore) {
+                        bestScore = score;
+                        best = b;
+                    }
+                }
+            }
+        } else if (policy instanceof GcPolicy.Random) {
+            best = randomClosed(first, end);
+        } else if (policy instanceof GcPolicy.DChoices d) {
+            for (int i = 0; i < d.d(); i++) {
+                int b = randomClosed(first, end);
+                if (b >= 0 && (best < 0 || validCount[b] < validCount[best])) {
+                    best = b;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** A closed block that still has something to reclaim. */
+    private boolean collectable(int blk) {
+        byte s = state[blk];
+        return (s == CLOSED || s == INITIAL_CLOSED) && validCount[blk] < upb;
+    }
+
+    /** Greedy within the {@code w} least recently closed collectable blocks. */
+    private int windowed(int first, int end, int w) {
+        // the window's newest close time: the w-th smallest closedAt among collectable blocks
+        long[] ages = windowScratch(end - first);
+        int n = 0;
+        for (int b = first; b < end; b++) {
+            if (collectable(b)) {
+                ages[n++] = closedAt[b];
+            }
+        }
+        if (n == 0) {
+            return -1;
+        }
+        Arrays.sort(ages, 0, n);
+        long limit = ages[Math.min(w, n) - 1];
+        int best = -1;
+        for (int b = first; b < end; b++) {
+            if (collectable(b) && closedAt[b] <= limit && (best < 0 || validCount[b] < validCount[best])) {
+                best = b;
+            }
+        }
+        return best;
+    }
+
+    private long[] scratch;
+
+    private long[] windowScratch(int n) {
+        if (scratch == null || scratch.length < n) {
+            scratch = new long[n];
+        }
+        return scratch;
+    }
+
+    /** A collectable block of the plane, uniformly at random. */
+    private int randomClosed(int first, int end) {
+        int n = 0;
+        for (int b = first; b < end; b++) {
+            if (collectable(b)) {
+                n++;
+            }
+        }
+        if (n == 0) {
+            return -1;
+        }
+        long k = gcRandom.nextLong(n);
+        for (int b = first; b < end; b++) {
+            if (collectable(b) && k-- == 0) {
+                return b;
+            }
+        }
+        return -1;
+    }
+
+    private int pickGreedy(int plane) {
         int base = plane * (upb + 1);
         for (int c = lowHint[plane]; c <= upb; c++) {
             int blk = bucketHead[base + c];

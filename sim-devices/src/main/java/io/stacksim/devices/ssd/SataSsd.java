@@ -28,7 +28,18 @@ import java.util.ArrayDeque;
  */
 public final class SataSsd implements BlockDevice, SsdCommand.Stages, FlashBackend.HostInterface {
     /** The {@code sata-ssd} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
-    public static final io.stacksim.devices.DeviceKind KIND = io.stacksim.devices.DeviceKind.block("sata-ssd", "sda", SataSsd::build).withDerived(p -> SsdFigures.lines(p, false));
+    static final io.stacksim.config.Tunable<Long> FIS_OVERHEAD = io.stacksim.config.Tunable.duration("fis_overhead", 900, 1)
+            .help("link time of the handshake around each FIS");
+    static final io.stacksim.config.Tunable<Long> COMMAND_FETCH = io.stacksim.config.Tunable.duration("command_fetch", 500, 1)
+            .help("HBA fetch of the command header and table from host memory");
+
+    /** The SATA host interface's parameters and the flash back end's. */
+    public static final io.stacksim.config.ConfigSection PARAMS = SsdParams.withHost("`kind: sata-ssd` devices (`device`)",
+            "AHCI and the SATA link, then the flash behind them (the same keys as `kind: nvme`'s; docs/ssd.md).",
+            FIS_OVERHEAD, COMMAND_FETCH);
+
+    public static final io.stacksim.devices.DeviceKind KIND = io.stacksim.devices.DeviceKind.block("sata-ssd", "sda", SataSsd::build)
+            .withDerived(p -> SsdFigures.lines(p, false)).withParams(PARAMS);
 
     private static final int FETCHED = 1;
     private static final int FIRMWARE = 2;
@@ -92,8 +103,9 @@ public final class SataSsd implements BlockDevice, SsdCommand.Stages, FlashBacke
         this.host = host;
         this.sim = host.sim();
         this.link = new HostLink(sim, LinkSpec.sata3(), fisOverheadNs);
-        this.backend = new FlashBackend(sim, cfg, cfg.newFtl(host.random().stream("device." + name + ".precondition")),
-                link, this);
+        this.backend = new FlashBackend(sim, cfg, cfg.newFtl(host.random().stream("device." + name + ".precondition"),
+                host.random().stream("device." + name + ".gc")), link, this,
+                host.random().stream("device." + name + ".nand").nextLong(Long.MAX_VALUE));
     }
 
     @Override
@@ -185,6 +197,6 @@ public final class SataSsd implements BlockDevice, SsdCommand.Stages, FlashBacke
             throw p.error("hw_queues", "AHCI has one command list per port: hw_queues must be 1");
         }
         SsdConfig cfg = SsdConfig.from(p, lim);
-        return new SataSsd(name, lim, cfg, p.duration("fis_overhead", 900, 1), p.duration("command_fetch", 500, 1));
+        return new SataSsd(name, lim, cfg, FIS_OVERHEAD.read(p), COMMAND_FETCH.read(p));
     }
 }

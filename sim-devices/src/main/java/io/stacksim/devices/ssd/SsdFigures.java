@@ -23,20 +23,20 @@ public final class SsdFigures {
         DeviceLimits lim = LimitsReader.read(p);
         SsdConfig c = SsdConfig.from(p, lim);
         FlashGeometry g = c.geometry();
-        LinkSpec link = pcie
-                ? LinkSpec.pcie(p.intValue("pcie_gen", 3, 1, 5), p.intValue("pcie_lanes", 4, 1, 16),
-                        (int) p.size("max_payload", 256, 128, 4096))
-                : LinkSpec.sata3();
+        LinkSpec link = pcie ? io.stacksim.devices.nvme.NvmeProfile.pcieLink(p) : LinkSpec.sata3();
         out.add(String.format(Locale.ROOT, "host link: %s, %.3f GB/s after encoding, %.3f GB/s of data",
                 link.name(), link.encodedBytesPerSecond() / 1e9, link.dataBytesPerSecond() / 1e9));
         out.add(String.format(Locale.ROOT, "NAND: %d dies (%d channels), %d planes, raw %.1f GiB, user %.1f GiB,"
                 + " over-provisioning %.1f%%", g.dies(), g.channels(), g.planes(), g.rawBytes() / (double) (1L << 30),
                 lim.capacityBytes() / (double) (1L << 30), 100 * c.overProvisioning()));
-        int units = c.independentPlaneReads() ? g.planes() : g.dies();
-        long perRead = c.timing().readNs() + c.timing().channelNs(g.channelBytes(1));
-        out.add(String.format(Locale.ROOT, "4 KiB random-read ceilings: %d read units / (tR + transfer) = %.0f K IOPS;"
-                + " firmware %d cores / %d ns = %.0f K IOPS", units, units * 1e6 / perRead,
-                c.controllerCores(), c.commandOverheadNs(), c.controllerCores() * 1e6 / c.commandOverheadNs()));
+        int units = !c.dieInterleave() ? g.channels() * g.chipsPerChannel()
+                : c.independentPlaneReads() ? g.planes() : g.dies();
+        double perRead = c.timing().meanReadNs() + c.timing().channelNs(g.channelBytes(1));
+        out.add(String.format(Locale.ROOT, "4 KiB random-read ceilings: %d read units%s / (tR + transfer) = %.0f K IOPS; %s",
+                units, c.dieInterleave() ? "" : " (chips: die_interleave false)", units * 1e6 / perRead,
+                c.commandOverheadNs() == 0 ? "no firmware time per command" : String.format(Locale.ROOT,
+                        "firmware %d cores / %d ns = %.0f K IOPS", c.controllerCores(), c.commandOverheadNs(),
+                        c.controllerCores() * 1e6 / c.commandOverheadNs())));
         return out;
     }
 }

@@ -15,7 +15,8 @@ class SsdDeviceTest {
     /** Small test geometries: 2 channels x 2 dies, 1 plane each, 1 GiB raw. */
     private static final String[] SMALL = {
         "capacity=768MiB", "channels=2", "chips_per_channel=2", "dies_per_chip=1", "planes_per_die=1",
-        "blocks_per_plane=256", "pages_per_block=64", "page_size=16KiB", "spare_size=2208"};
+        "blocks_per_plane=256", "pages_per_block=64", "page_size=16KiB", "spare_size=2208",
+        "cell_type=slc", "t_read_lsb=45us", "read_retry_share=0", "read_prefetch=0"};
 
     private static String[] with(String[] base, String... more) {
         String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
@@ -35,7 +36,7 @@ class SsdDeviceTest {
         Request rq = host.request(Op.READ, 123_456L * 4096, 4096, 0);
         dev.submit(rq);
         host.sim.run();
-        // profile: doorbell 1 us, command 3 us, tR 45 us, channel 1.4 GB/s, DMA setup 200 ns, CQE+MSI-X 500 ns
+        // profile: doorbell 1 us, command 3 us, tR 45 us (SLC here: one page type), channel 1.4 GB/s, DMA setup 200 ns, CQE+MSI-X 500 ns
         long channel = ceilDiv(4096 + 2208 / 4, 1.4);                     // 4 KiB + its quarter of the page's spare
         long wire = 4096 + 16 * 24;                                       // 16 TLPs of 256 B, 24 B framing each
         long link = 200 + ceilDiv(wire, 16e9 * 4 * 128 / 130 / 8 / 1e9);  // setup + wire / (16 GT/s x4, 128b/130b)
@@ -63,7 +64,7 @@ class SsdDeviceTest {
         long data = fis + ceilDiv(4096 + framing, sataBytesPerNs);
         long sdb = fis + ceilDiv(8 + framing, sataBytesPerNs);
         long channel = ceilDiv(4096 + 2208 / 4, 1.4);
-        long expected = 500 + h2d + 5_000 + 45_000 + channel + data + sdb;
+        long expected = 500 + h2d + 20_000 + 45_000 + channel + data + sdb;
         assertThat(rq.tCompleted - rq.tDispatched).isEqualTo(expected);
     }
 
@@ -97,7 +98,7 @@ class SsdDeviceTest {
         double tR = 50_000;
         long channel = ceilDiv(4096 + 2208 / 4, 0.8);
         double dies = 4;
-        String[] cfg = with(fast, "t_read=50us", "channel_rate=800MB/s");
+        String[] cfg = with(fast, "t_read_lsb=50us", "channel_rate=800MB/s");
         double max = dies / ((tR + channel) / 1e9); // analytical: every die busy with tR + data out
         double prev = 0;
         double qd1 = 0;

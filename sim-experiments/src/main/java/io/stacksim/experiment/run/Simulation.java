@@ -290,6 +290,7 @@ public final class Simulation {
             stats.gauge("iops." + dir, () -> seconds <= 0 ? 0 : g.ios[dd] / seconds);
             stats.gauge("bw." + dir + "_MiBps", () -> seconds <= 0 ? 0 : g.bytes[dd] / seconds / (1 << 20));
             stats.latency("lat." + dir, g.clat[dd]);
+            stats.latency("lat.device." + dir, g.dtime[dd]);
         }
         if (g.syncLat.count() > 0) {
             stats.latency("lat.sync", g.syncLat); // fsync/fdatasync calls, as fio's "sync" latency

@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 class CatalogTest {
 
     @Test
-    void theCatalogListsTheIssuesSevenExperimentsAndTheWritebackOneWithWhatEachShows() {
+    void theCatalogListsTheIssuesSevenExperimentsTheWritebackAndTheWriteAmplificationOnesWithWhatEachShows() {
         List<Catalog.Entry> entries = Catalog.entries();
         assertThat(entries).extracting(Catalog.Entry::name).containsExactly("io-modes", "schedulers", "copy-paths",
-                "page-cache", "page-cache-writeback", "multiplexing", "stdio-buffering", "queue-depth");
+                "page-cache", "page-cache-writeback", "multiplexing", "stdio-buffering", "queue-depth",
+                "write-amplification");
         assertThat(entries).allSatisfy(e -> assertThat(e.description()).hasSizeGreaterThan(200));
     }
 
@@ -59,6 +60,6 @@ class CatalogTest {
     @Test
     void anUnknownExperimentNamesTheKnownOnes() {
         assertThatThrownBy(() -> Catalog.load("queue-dept", false)).isInstanceOf(ConfigException.class)
-                .hasMessage("unknown experiment 'queue-dept' (known: io-modes, schedulers, copy-paths, page-cache, page-cache-writeback, multiplexing, stdio-buffering, queue-depth)");
+                .hasMessage("unknown experiment 'queue-dept' (known: io-modes, schedulers, copy-paths, page-cache, page-cache-writeback, multiplexing, stdio-buffering, queue-depth, write-amplification)");
     }
 }

@@ -1,0 +1,69 @@
+package io.stacksim.devices.latency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.stacksim.block.Op;
+import io.stacksim.device.BlockDevice;
+import io.stacksim.devices.TestHost;
+import io.stacksim.engine.RandomStream;
+import io.stacksim.engine.RandomStreams;
+import org.junit.jupiter.api.Test;
+
+/** A latency device as a flow-equivalent server, and measured (empirical) service times. */
+class LoadCurveTest {
+    /** Closed loop of {@code depth} 4 KiB reads on a load-curved latency device; returns IOPS. */
+    static double iops(String curve, int depth) {
+        TestHost host = new TestHost();
+        BlockDevice dev = TestHost.device("latency-100us", "read_time=exp:100us", "servers=128", "queue_depth=128",
+                "link_bandwidth=0", "read_load=" + curve);
+        dev.attach(host);
+        RandomStream r = host.random.stream("offsets");
+        long[] done = {0};
+        long[] t0 = {0};
+        int ios = 40_000;
+        host.onComplete = rq -> {
+            if (++done[0] == ios / 10) {
+                t0[0] = host.sim.now();
+            }
+            if (done[0] < ios) {
+                dev.submit(host.request(Op.READ, r.nextLong(1 << 20) * 4096, 4096, 0));
+            }
+        };
+        for (int i = 0; i < depth; i++) {
+            dev.submit(host.request(Op.READ, r.nextLong(1 << 20) * 4096, 4096, 0));
+        }
+        host.sim.run();
+        return (done[0] - ios / 10 - depth) * 1e9 / (host.sim.now() - t0[0]);
+    }
+
+    @Test
+    void aClosedLoopOfDepthNRunsAtTheCurvesThroughputAtN() {
+        String spec = "1:10000,32:50000";
+        LoadCurve c = LoadCurve.parse(spec);
+        for (int n : new int[] {1, 4, 8, 32}) {
+            double x = c.throughput(n);
+            assertThat(iops(spec, n)).as("depth %d", n).isCloseTo(x, within(0.05 * x));
+        }
+        // log-log interpolation: halfway in log depth is the geometric mean of the throughputs
+        assertThat(c.throughput((int) Math.round(Math.sqrt(32)))).isCloseTo(Math.sqrt(1e4 * 5e4), within(2_500.0));
+        assertThat(c.throughput(64)).isEqualTo(50_000); // saturated past the last point
+    }
+
+    @Test
+    void anEmpiricalDistributionDrawsItsOwnMeanAndSecondMoment() {
+        ServiceTime s = ServiceTime.parse("empirical:10us,20us,30us,100us");
+        RandomStream r = new RandomStreams(5).stream("x");
+        double sum = 0;
+        double sq = 0;
+        int n = 200_000;
+        for (int i = 0; i < n; i++) {
+            double v = s.sample(r);
+            sum += v;
+            sq += v * v;
+        }
+        assertThat(sum / n).isCloseTo(s.mean(), within(0.01 * s.mean()));
+        assertThat(sq / n).isCloseTo(s.secondMoment(), within(0.02 * s.secondMoment()));
+        assertThat(s.mean()).isCloseTo((15 + 25 + 65) / 3.0 * 1e3, within(1.0));
+    }
+}

@@ -1,0 +1,356 @@
+package io.stacksim.cli;
+
+import io.stacksim.config.ConfigException;
+import io.stacksim.config.ConfigNode;
+import io.stacksim.experiment.validation.Calibration;
+import io.stacksim.experiment.validation.Calibration.Fit;
+import io.stacksim.experiment.validation.Calibration.Job;
+import io.stacksim.experiment.validation.Calibration.Measured;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code stacksim calibrate DEVICE_OR_FILE}: runs the calibration matrix of fio jobs on a real
+ * target, fits a latency-device profile ({@link Calibration}), writes it, and prints the fit's
+ * error on each job. {@code stacksim calibrate --check PROFILE --target DEV JOB.fio...} runs other
+ * jobs on the real target and on the profile and prints them side by side with the demerit.
+ * Both need fio on the PATH and refuse cleanly without it.
+ */
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+        description = {"Fit a device profile to a real block device or file by running fio on it,",
+            "or (--check) compare a profile with real fio runs of other jobs."})
+final class CalibrateCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DEVICE_OR_FILE|PROFILE",
+            description = "the real target to calibrate; with --check, the profile to check")
+    String first;
+
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "JOB.fio", description = "with --check: the fio jobs to compare")
+    List<Path> jobFiles = new ArrayList<>();
+
+    @Option(names = "--check", description = "compare PROFILE with real runs of the JOB.fio files on --target")
+    boolean check;
+
+    @Option(names = "--target", paramLabel = "DEVICE_OR_FILE", description = "with --check: the real target the jobs run on")
+    String target;
+
+    @Option(names = "--out", paramLabel = "PROFILE.yaml", description = "where the fitted profile goes (default: NAME-calibrated.yaml)")
+    Path out;
+
+    @Option(names = "--runtime", paramLabel = "SECONDS", description = "fio runtime of each job (default: ${DEFAULT-VALUE})")
+    int runtime = 3;
+
+    @Option(names = "--size", paramLabel = "SIZE", description = "the span of the target the jobs use (default: ${DEFAULT-VALUE})")
+    String size = "1g";
+
+    @Option(names = "--repeat", paramLabel = "N", description = "real runs per job; their medians are used (default: ${DEFAULT-VALUE})")
+    int repeat = 3;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "keep the job files and fio JSON here (default: a temporary directory)")
+    Path workDir;
+
+    @Option(names = "--fio", paramLabel = "PATH", description = "the fio to run (default: ${DEFAULT-VALUE}, from the PATH)")
+    String fioBinary = "fio";
+
+    @Option(names = "--reuse", description = "use the real runs' fio JSON already in --work-dir instead of running fio again")
+    boolean reuse;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!reuse) {
+            requireFio(fioBinary);
+        } else if (workDir == null) {
+            throw new ConfigException("--reuse needs --work-dir, where the earlier real runs are");
+        }
+        if (repeat < 1 || runtime < 1) {
+            throw new ConfigException("--repeat and --runtime must be at least 1");
+        }
+        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("stacksim-calibrate");
+        PrintWriter o = spec.commandLine().getOut();
+        if (check) {
+            if (target == null || jobFiles.isEmpty()) {
+                throw new ConfigException("calibrate --check PROFILE --target DEVICE_OR_FILE JOB.fio...: needs --target and at least one job file");
+            }
+            return check(Path.of(first), dir, o);
+        }
+        if (!jobFiles.isEmpty()) {
+            throw new ConfigException("calibrate DEVICE_OR_FILE takes no job files (those are for --check)");
+        }
+        return calibrate(first, dir, o);
+    }
+
+    // ------------------------------------------------------------------ calibrate
+
+    private int calibrate(String tgt, Path dir, PrintWriter o) throws IOException {
+        Target t = Target.of(tgt).atLeast(io.stacksim.config.Units.parseSize(size));
+        o.printf(Locale.ROOT, "calibrating %s (%s): %d jobs x %d runs x %d s%n", tgt, t.describe(), Calibration.matrix().size(),
+                repeat, runtime);
+        o.flush();
+        Map<String, Measured> real = new LinkedHashMap<>();
+        for (Job j : Calibration.matrix()) {
+            real.put(j.name(), runReal(j, tgt, dir));
+            Measured m = real.get(j.name());
+            o.printf(Locale.ROOT, "  %-20s IOPS %9.0f  p50 %8.1f us  p99 %8.1f us%n", j.name(), m.iops(), m.p50Us(), m.p99Us());
+            o.flush();
+        }
+        // what the simulated kernel spends per I/O around an instant device, per job kind
+        Path zero = dir.resolve("instant.yaml");
+        Files.writeString(zero, Calibration.profileYaml("instant", tgt, t.devName(), t.capacity(), "", t.queueDepth(),
+                t.maxSectorsKb(), t.logicalBlock(), t.rotational(),
+                new Fit(new double[] {0, 0}, new double[] {0, 0}, 0, 4096, 1e15, 1e15, null, null, 1), "instant device"));
+        Measured hr = simulate(byName("randread-4k-qd1"), zero, t, dir);
+        Measured hw = simulate(byName("randwrite-4k-qd1"), zero, t, dir);
+        Measured hf = simulate(byName("flush-4k-qd1"), zero, t, dir);
+        double link = 0;
+        double wlink = 0;
+        for (Measured m : real.values()) {
+            if (m.job().contains("128k") && m.dir().equals("read")) {
+                link = Math.max(link, m.bwKiBps() * 1024);
+            } else if (m.job().contains("128k")) {
+                wlink = Math.max(wlink, m.bwKiBps() * 1024);
+            }
+        }
+        // the load curves carry the size (and so the transfer): the service times are the whole device's
+        double[] rq = Calibration.serviceQuantiles(real.get("randread-4k-qd1"), hr.meanUs() * 1e3);
+        double[] wq = Calibration.serviceQuantiles(real.get("randwrite-4k-qd1"), hw.meanUs() * 1e3);
+        double flush = Math.max(0, (real.get("flush-4k-qd1").syncMeanUs() - hf.syncMeanUs()) * 1e3);
+        // the device as a flow-equivalent server: its throughput at depth 1 and 32, per direction
+        double[] rl = {real.get("randread-4k-qd1").iops(), real.get("randread-4k-qd32").iops(),
+            real.get("randread-128k-qd1").iops(), real.get("randread-128k-qd32").iops()};
+        double[] wl = {real.get("randwrite-4k-qd1").iops(), real.get("randwrite-4k-qd32").iops(),
+            real.get("randwrite-128k-qd1").iops(), real.get("randwrite-128k-qd32").iops()};
+        Fit fit = new Fit(rq, wq, flush, Math.max(t.queueDepth(), 32), link, wlink, rl, wl,
+                Calibration.waitScv(real.get("randread-4k-qd1"), real.get("randread-4k-qd32")));
+        String name = t.devName() + "-calibrated";
+        Path profile = out != null ? out : Path.of(name + ".yaml");
+        String how = "direct I/O, libaio, medians of " + repeat + " runs of " + runtime + " s per job";
+        // the curve's QD32 points are device-level; match the host-level QD32 throughputs by simulation
+        for (int iter = 0; iter < 4; iter++) {
+            write(profile, Calibration.profileYaml(name, tgt, t.devName(), t.capacity(), t.describe(), t.queueDepth(),
+                    t.maxSectorsKb(), t.logicalBlock(), t.rotational(), fit, how));
+            String[] matched = {"randread-4k-qd32", "randread-128k-qd32", "randwrite-4k-qd32", "randwrite-128k-qd32"};
+            double[] f = new double[4];
+            boolean close = true;
+            for (int k = 0; k < 4; k++) {
+                f[k] = real.get(matched[k]).iops() / simulate(byName(matched[k]), profile, t, dir).iops();
+                close &= Math.abs(f[k] - 1) < 0.03;
+            }
+            if (close) {
+                break;
+            }
+            fit = fit.scaleLoad(f);
+        }
+        write(profile, Calibration.profileYaml(name, tgt, t.devName(), t.capacity(), t.describe(), t.queueDepth(),
+                t.maxSectorsKb(), t.logicalBlock(), t.rotational(), fit, how));
+        o.printf(Locale.ROOT, "%nprofile: %s (read load %s, write load %s IOPS at depth 1 and 32; links %.1f/%.1f MB/s"
+                + " read/write; read service mean %.1f us; flush %.1f us)%n", profile, Arrays.toString(fit.readLoad()),
+                Arrays.toString(fit.writeLoad()), link / 1e6, wlink / 1e6, fit.meanReadNs() / 1e3, flush / 1e3);
+        o.println("\nfit error per job (real: medians of " + repeat + " runs):");
+        o.println(Calibration.header());
+        for (Job j : Calibration.matrix()) {
+            o.println(Calibration.row(simulate(j, profile, t, dir), real.get(j.name())));
+            o.flush();
+        }
+        o.println("\nuse it as device.profile: " + profile);
+        return 0;
+    }
+
+    private static Job byName(String name) {
+        return Calibration.matrix().stream().filter(j -> j.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    // ------------------------------------------------------------------ check
+
+    private int check(Path profile, Path dir, PrintWriter o) throws IOException {
+        if (!Files.isRegularFile(profile)) {
+            throw new ConfigException(profile + ": no such profile file");
+        }
+        ConfigNode p = ConfigNode.parseYaml(profile).section("params");
+        String devName = p.string("dev_name", "sdx");
+        p.markOpen();
+        Target t = Target.of(target).named(devName);
+        o.printf(Locale.ROOT, "checking %s against %s (real: medians of %d runs)%n", profile, target, repeat);
+        o.println(Calibration.header());
+        for (Path jf : jobFiles) {
+            String text = Files.readString(jf);
+            for (int r = 0; r < repeat; r++) {
+                fio(withTarget(text, target), dir, jf.getFileName() + ".real" + r, target);
+            }
+            List<Measured> sims = Calibration.read(simulateText(withTarget(text, "/dev/" + devName), profile, t, dir,
+                    jf.getFileName().toString(), "/dev/" + devName));
+            for (int i = 0; i < sims.size(); i++) {
+                List<Measured> same = new ArrayList<>();
+                for (int r = 0; r < repeat; r++) {
+                    same.add(Calibration.read(dir.resolve(jf.getFileName() + ".real" + r + ".json")).get(i));
+                }
+                o.println(Calibration.row(sims.get(i), Calibration.median(same)));
+            }
+            o.flush();
+        }
+        return 0;
+    }
+
+    /** The job file with a leading [global] naming the target (the file's own filename, if any, still wins). */
+    static String withTarget(String jobText, String filename) {
+        return "[global]\nfilename=" + filename + "\n\n" + jobText;
+    }
+
+    // ------------------------------------------------------------------ running fio, real and simulated
+
+    private Measured runReal(Job j, String tgt, Path dir) throws IOException {
+        List<Measured> runs = new ArrayList<>();
+        String text = j.fioText(tgt, size, Integer.toString(runtime));
+        for (int r = 0; r < repeat; r++) {
+            runs.add(Calibration.read(fio(text, dir, j.name() + ".real" + r, tgt)).get(0));
+        }
+        return Calibration.median(runs);
+    }
+
+    private Measured simulate(Job j, Path profile, Target t, Path dir) throws IOException {
+        String dev = "/dev/" + t.devName();
+        return Calibration.read(simulateText(j.fioText(dev, size, Integer.toString(runtime)), profile, t, dir, j.name(), dev))
+                .get(0);
+    }
+
+    /** Runs fio on a job text; returns its json+ output file. */
+    private Path fio(String jobText, Path dir, String name, String tgt) throws IOException {
+        Path job = dir.resolve(name + ".fio");
+        Path json = dir.resolve(name + ".json");
+        if (reuse && Files.isRegularFile(json)) {
+            return json;
+        }
+        Files.writeString(job, jobText, StandardCharsets.UTF_8);
+        ProcessBuilder pb = new ProcessBuilder(fioBinary, "--output-format=json+", "--output=" + json, job.toString());
+        pb.environment().put("TARGET", tgt);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new ConfigException(job + ": fio failed: " + log.strip().lines().findFirst().orElse("exit " + p.exitValue()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("interrupted while fio ran " + job);
+        }
+        return json;
+    }
+
+    /** Simulates a job text with {@code stacksim fio} on the profile; returns its json+ output file. */
+    private static Path simulateText(String jobText, Path profile, Target t, Path dir, String name, String dev)
+            throws IOException {
+        Path job = dir.resolve(name + ".sim.fio");
+        Path json = dir.resolve(name + ".sim.json");
+        Path stack = dir.resolve("stack.yaml");
+        Files.writeString(job, jobText, StandardCharsets.UTF_8);
+        Files.writeString(stack, "run:\n  seed: 1\ncpu:\n  count: " + Runtime.getRuntime().availableProcessors()
+                + "\ndevice:\n  profile: " + profile.toAbsolutePath() + "\nblock:\n  scheduler: " + t.scheduler() + "\n",
+                StandardCharsets.UTF_8);
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"fio", job.toString(), "--stack", stack.toString(), "--output-format=json+",
+            "--output", json.toString(), "--lenient", "--env", "TARGET=" + dev}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
+        if (code != 0) {
+            throw new ConfigException(job + ": simulation failed: " + err.toString().strip().lines()
+                    .filter(l -> !l.startsWith("stacksim: warning")).findFirst().orElse("exit " + code));
+        }
+        return json;
+    }
+
+    /** Refuses cleanly when fio is not installed. */
+    static void requireFio(String fio) {
+        try {
+            Process p = new ProcessBuilder(fio, "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (p.waitFor() != 0) {
+                throw new ConfigException("calibrate runs fio on the real target, and 'fio --version' failed");
+            }
+        } catch (IOException e) {
+            throw new ConfigException("calibrate runs fio on the real target, and fio is not installed (no '" + fio
+                    + "' " + (fio.contains("/") ? "there" : "on the PATH") + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("interrupted while looking for fio");
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Path abs = file.toAbsolutePath();
+            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot write: " + e.getMessage());
+        }
+    }
+
+    /** What sysfs says about the target (a block device), or defaults for a file. */
+    record Target(String path, String devName, long capacity, int queueDepth, int maxSectorsKb, int logicalBlock,
+                  boolean rotational, String scheduler, String extra) {
+        static Target of(String path) {
+            Path p = Path.of(path);
+            if (!Files.exists(p)) {
+                throw new ConfigException(path + ": no such device or file");
+            }
+            String base = p.getFileName().toString();
+            Path q = Path.of("/sys/block", base, "queue");
+            if (path.startsWith("/dev/") && Files.isDirectory(q)) {
+                long sectors = Long.parseLong(sys(Path.of("/sys/block", base, "size"), "0"));
+                String sched = sys(q.resolve("scheduler"), "[none]");
+                int a = sched.indexOf('[');
+                int b = sched.indexOf(']');
+                String dio = sys(Path.of("/sys/block", base, "loop", "dio"), "");
+                return new Target(path, base, sectors * 512, Integer.parseInt(sys(q.resolve("nr_requests"), "64")),
+                        Integer.parseInt(sys(q.resolve("max_sectors_kb"), "1280")),
+                        Integer.parseInt(sys(q.resolve("logical_block_size"), "512")), sys(q.resolve("rotational"), "0").equals("1"),
+                        a >= 0 && b > a ? sched.substring(a + 1, b) : "none", dio.isEmpty() ? "" : " loop/dio " + dio + ".");
+            }
+            try {
+                return new Target(path, "sdx", Files.size(p), 64, 1280, 512, false, "none", "");
+            } catch (IOException e) {
+                throw new ConfigException(path + ": cannot read its size: " + e.getMessage());
+            }
+        }
+
+        /** The target with at least {@code bytes} of capacity (a detached loop device reports 0). */
+        Target atLeast(long bytes) {
+            return new Target(path, devName, Math.max(capacity, bytes), queueDepth, maxSectorsKb, logicalBlock, rotational,
+                    scheduler, extra);
+        }
+
+        Target named(String dev) {
+            return new Target(path, dev, capacity, queueDepth, maxSectorsKb, logicalBlock, rotational, scheduler, extra);
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "sysfs: scheduler %s, nr_requests %d, max_sectors_kb %d, logical block %d B,"
+                    + " rotational %d.%s", scheduler, queueDepth, maxSectorsKb, logicalBlock, rotational ? 1 : 0, extra);
+        }
+
+        private static String sys(Path f, String def) {
+            try {
+                return Files.readString(f).trim();
+            } catch (IOException e) {
+                return def;
+            }
+        }
+    }
+}

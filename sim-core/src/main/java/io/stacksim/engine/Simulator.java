@@ -15,6 +15,7 @@ public final class Simulator {
     private long fired;
     private int cancelledPending;
     private boolean stopRequested;
+    private long limit = Long.MAX_VALUE;
 
     /** Current simulated time in nanoseconds. */
     public long now() {
@@ -24,6 +25,17 @@ public final class Simulator {
     /** Number of events fired so far (cancelled timers excluded). */
     public long eventsFired() {
         return fired;
+    }
+
+    /**
+     * The earliest instant at which something else may happen: the first pending event's time
+     * (a cancelled timer may still count) or the end of the current {@link #runUntil}, whichever
+     * is earlier. Until then nothing but the running event changes the world, so a component
+     * may compute its own progress up to (not including) this instant instead of scheduling an
+     * event for every step of it.
+     */
+    public long horizon() {
+        return queue.isEmpty() ? limit : Math.min(limit, queue.peekTime());
     }
 
     /** Number of live pending events (cancelled timers excluded). */
@@ -83,6 +95,8 @@ public final class Simulator {
      */
     public void runUntil(long time) {
         stopRequested = false;
+        long outer = limit;
+        limit = time;
         EventQueue q = queue;
         Event e;
         while (!stopRequested && (e = q.pollDue(time)) != null) {
@@ -94,6 +108,7 @@ public final class Simulator {
             fired++;
             e.fire();
         }
+        limit = outer;
         if (!stopRequested && time != Long.MAX_VALUE && time > now) {
             now = time;
         }

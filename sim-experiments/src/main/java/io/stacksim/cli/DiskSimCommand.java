@@ -23,13 +23,20 @@ import picocli.CommandLine.Parameters;
         description = {"Replay DiskSim validate-format traces (real drives' measured service times) against the HDD model"
                 + " built from each drive's DiskSim spec, the way DiskSim's validate mode replays them, and score the"
                 + " distributions by DiskSim's demerit (rms horizontal distance of the CDFs).",
-                "Exit 0 when every drive's demerit is within --max-percent of its measured mean."})
+                "The eleven drives of DiskSim 4.0's validation suite are in a DiskSim 4.0 checkout's valid/ folder"
+                + " (e.g. a clone of dmeister/disksim-4-0-x64): ./stacksim validate disksim --all DISKSIM/valid."
+                + " When DiskSim's own output X.outv lies beside X.parv (valid/runvalid writes it), DiskSim's demerit"
+                + " and CDF are shown next to StackSim's.",
+                "Exit 0 when every drive's demerit is within --max-percent of its measured mean, or within"
+                + " --max-ratio times DiskSim's own demerit where that is known."})
 final class DiskSimCommand implements Callable<Integer> {
-    @Parameters(arity = "0..2", paramLabel = "PARV TRACE", description = "a DiskSim .parv and the drive's validate-format trace")
+    @Parameters(arity = "0..*", paramLabel = "PARV TRACE", description = "DiskSim .parv files, each followed by the drive's validate-format trace")
     List<Path> files = new ArrayList<>();
 
-    @Option(names = "--all", paramLabel = "DIR", description = "every X.parv in DIR that has an X.trace in validate format")
-    Path all;
+    @Option(names = "--all", paramLabel = "DIR", arity = "0..1", fallbackValue = "",
+            description = "also every X.parv in DIR that has an X.trace in validate format; without DIR, the valid/ folder of"
+                    + " the DiskSim checkout in DISKSIM_HOME (or peers/disksim beside this one)")
+    String all;
 
     @Option(names = "--format", paramLabel = "text|json", description = "output format (default: ${DEFAULT-VALUE})")
     Format format = Format.text;
@@ -40,8 +47,17 @@ final class DiskSimCommand implements Callable<Integer> {
     @Option(names = "--no-charts", description = "do not write CDF charts")
     boolean noCharts;
 
-    @Option(names = "--max-percent", paramLabel = "P", description = "pass when demerit <= P % of the measured mean (default: ${DEFAULT-VALUE})")
+    @Option(names = "--requests", paramLabel = "DIR", description = "write each case's per-request service times to DIR/X.requests.csv")
+    Path requests;
+
+    @Option(names = "--max-percent", paramLabel = "P", description = "pass when demerit <= P %% of the measured mean (default: ${DEFAULT-VALUE})")
     double maxPercent = 3.0;
+
+    @Option(names = "--max-ratio", paramLabel = "R", description = "or when demerit <= R x DiskSim's own demerit, where known (default: ${DEFAULT-VALUE})")
+    double maxRatio = 1.5;
+
+    @Option(names = "--threads", description = "cases replayed in parallel (default: all cores); results do not depend on it")
+    int threads = Runtime.getRuntime().availableProcessors();
 
     enum Format { text, json }
 
@@ -50,16 +66,22 @@ final class DiskSimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<DiskSimValidation.Case> cases;
+        if (files.size() % 2 != 0) {
+            throw new ConfigException("give PARV TRACE pairs: " + files.get(files.size() - 1) + " has no trace");
+        }
+        List<DiskSimValidation.Case> cases = new ArrayList<>();
+        for (int i = 0; i < files.size(); i += 2) {
+            cases.add(DiskSimValidation.caseOf(files.get(i), files.get(i + 1)));
+        }
         if (all != null) {
-            if (!files.isEmpty()) {
-                throw new ConfigException("give PARV TRACE or --all DIR, not both");
-            }
-            cases = DiskSimValidation.discover(all);
-        } else if (files.size() == 2) {
-            cases = List.of(DiskSimValidation.caseOf(files.get(0), files.get(1)));
-        } else {
-            throw new ConfigException("give PARV TRACE, or --all DIR");
+            Path dir = all.isEmpty()
+                    ? io.stacksim.devices.hdd.disksim.DiskSimCheckout.valid().orElseThrow(
+                            () -> new ConfigException("--all: " + io.stacksim.devices.hdd.disksim.DiskSimCheckout.missing()))
+                    : Path.of(all);
+            cases.addAll(DiskSimValidation.discover(dir));
+        }
+        if (cases.isEmpty()) {
+            throw new ConfigException("give PARV TRACE pairs, or --all DIR (a DiskSim 4.0 checkout's valid/ folder)");
         }
         PrintWriter out = spec.commandLine().getOut();
         boolean pass = true;
@@ -69,26 +91,27 @@ final class DiskSimCommand implements Callable<Integer> {
                     "measured mean R/W (ms)", "StackSim mean R/W (ms)", "demerit", "of mean", "DiskSim 4.0", "result");
             out.flush();
         }
-        for (DiskSimValidation.Case c : cases) {
-            DiskSimValidation.Result r = DiskSimValidation.run(c);
-            boolean ok = r.demeritPercent() <= maxPercent;
-            pass &= ok;
-            String chart = noCharts ? null : chart(r).toString();
+        List<DiskSimValidation.Result> results = DiskSimValidation.runAll(cases, threads, requests);
+        List<String> chartFiles = noCharts ? null
+                : io.stacksim.experiment.Parallel.map(results, threads, r -> chart(r).toString());
+        for (int i = 0; i < results.size(); i++) {
+            DiskSimValidation.Result r = results.get(i);
             DiskSimValidation.Reference ref = r.reference();
+            boolean ok = r.demeritPercent() <= maxPercent || (ref != null && r.demeritMs() <= maxRatio * ref.rmsMs());
+            pass &= ok;
             if (format == Format.text) {
                 String ds = ref == null ? "-" : String.format(Locale.ROOT, "%.3f ms %.2f%%", ref.rmsMs(), 100 * ref.rmsMs() / r.measuredMean()[0]);
                 out.printf(Locale.ROOT, "%-10s %-26s %5d  %6.3f (%6.3f/%6.3f)   %6.3f (%6.3f/%6.3f)   %5.3f ms %6.2f%%  %-16s %s%n",
                         r.name(), r.disk(), r.requests(), r.measuredMean()[0], r.measuredMean()[1], r.measuredMean()[2],
                         r.simulatedMean()[0], r.simulatedMean()[1], r.simulatedMean()[2], r.demeritMs(), r.demeritPercent(),
                         ds, ok ? "PASS" : "FAIL");
-                out.flush();
             } else {
-                json.add(toJson(r, ok, chart));
+                json.add(toJson(r, ok, chartFiles == null ? null : chartFiles.get(i)));
             }
         }
         if (format == Format.text) {
             out.printf(Locale.ROOT, "%ndemerit = DiskSim's rms horizontal distance between the measured and simulated service-time"
-                    + " CDFs (rms.c); pass = demerit <= %.1f%% of the measured mean%n", maxPercent);
+                    + " CDFs (rms.c); pass = demerit <= %.1f%% of the measured mean, or <= %.1f x DiskSim 4.0's%n", maxPercent, maxRatio);
             if (!noCharts) {
                 out.printf("CDF charts: %s%n", charts);
             }
@@ -118,6 +141,7 @@ final class DiskSimCommand implements Callable<Integer> {
         m.put("demerit_percent", round(r.demeritPercent()));
         m.put("measured_read_hits", r.measuredHits());
         m.put("simulated_read_hits", r.simulatedHits());
+        m.put("events_per_request", round((double) r.events() / r.requests()));
         DiskSimValidation.Reference ref = r.reference();
         if (ref != null) {
             m.put("disksim_demerit_ms", round(ref.rmsMs()));
@@ -125,6 +149,7 @@ final class DiskSimCommand implements Callable<Integer> {
             m.put("disksim_mean_ms", round(ref.meanMs()));
             m.put("disksim_read_mean_ms", round(ref.readMeanMs()));
             m.put("disksim_write_mean_ms", round(ref.writeMeanMs()));
+            m.put("disksim_source", ref.source().toString());
         }
         m.put("pass", ok);
         if (chart != null) {

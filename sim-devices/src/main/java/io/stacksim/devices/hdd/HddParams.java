@@ -59,13 +59,13 @@ public record HddParams(String name, Layout layout, Mechanics mech, Cache cache,
      * @param readWater             high (read) water mark as a fraction
      * @param waterByRequest        water marks are fractions of the request size (else of the segment)
      * @param enableCache           segments keep data for later hits (else speed matching only)
-     * @param contRead              prefetch: 0 none, 1 to track end, 2 to cylinder end, 3 until segment full, 4 one track ahead
+     * @param prefetch              read-ahead after a read (DiskSim's "Buffer continuous read")
      * @param minReadahead          sectors to prefetch before another request may take the heads
      * @param maxReadahead          most sectors prefetched after a read (0 = segment size rules)
      * @param keepRequestData       DiskSim's post-pass value of "Read-ahead over requested": 0 prefetch may overwrite
      *                              the returned data, 1 it may not, -1 the returned data is dropped at once
      * @param readaheadOnIdleHit    prefetch also after a full hit
-     * @param fastWrites            write-back: 0 off, 2 on (completion once data is in the buffer)
+     * @param writeBack             write-back caching (DiskSim's "Fast write level")
      * @param zeroLatencyRead       read sectors in the order they pass under the head
      * @param zeroLatencyWrite      write sectors in the order they pass under the head
      * @param combineSeqWrites      sequential writes may share (append to) a segment
@@ -79,38 +79,103 @@ public record HddParams(String name, Layout layout, Mechanics mech, Cache cache,
      * @param prebufferWrites       a write's data is taken into a free segment on arrival, or as soon as
      *                              one frees, even while the actuator serves another command
      *                              (DiskSim's "Allow write prebuffering"; with write-back: a write cache)
+     * @param readAnyFreeBlocks     a read that lands on its track reads from the track's first block on, keeping
+     *                              the blocks before the requested ones (DiskSim's "Read any free blocks")
+     * @param destage               how write-back data reaches the media
      */
     public record Cache(int segments, int segmentSize, int writeSegments, boolean dedicatedWriteSegment,
                         double writeWater, double readWater, boolean waterByRequest, boolean enableCache,
-                        int contRead, int minReadahead, int maxReadahead, int keepRequestData,
-                        boolean readaheadOnIdleHit, int fastWrites, boolean zeroLatencyRead, boolean zeroLatencyWrite,
+                        Prefetch prefetch, int minReadahead, int maxReadahead, int keepRequestData,
+                        boolean readaheadOnIdleHit, WriteBack writeBack, boolean zeroLatencyRead, boolean zeroLatencyWrite,
                         boolean combineSeqWrites, boolean stopPrefetchInSector, boolean disconnectWriteIfSeek,
                         boolean writeHitStopPrefetch, boolean readDirectToBuffer, boolean immedTransPartialHit,
-                        boolean almostReadHits, boolean readHitsOnWriteData, boolean prebufferWrites) {
+                        boolean almostReadHits, boolean readHitsOnWriteData, boolean prebufferWrites,
+                        boolean readAnyFreeBlocks, Destage destage) {
         public Cache {
             if (segments < 1 || segmentSize < 1 || writeSegments < 1 || writeSegments > segments
                     || (dedicatedWriteSegment && segments < 2)) {
                 throw new IllegalArgumentException("bad cache: " + segments + " segments of " + segmentSize
                         + " sectors, " + writeSegments + " write segments");
             }
-            if (contRead < 0 || contRead > 4 || (fastWrites != 0 && fastWrites != 2) || keepRequestData < -1 || keepRequestData > 1) {
-                throw new IllegalArgumentException("bad cache policy");
+            if (keepRequestData < -1 || keepRequestData > 1) {
+                throw new IllegalArgumentException("bad cache policy: keepRequestData " + keepRequestData);
             }
-            if (fastWrites != 0 && !enableCache) {
+            if (writeBack != WriteBack.OFF && !enableCache) {
                 throw new IllegalArgumentException("write-back caching needs the buffer to cache");
             }
+            if (readAnyFreeBlocks && !enableCache) {
+                throw new IllegalArgumentException("reading free blocks needs the buffer to cache");
+            }
+        }
+
+        /** Whether writes may complete from the buffer. */
+        public boolean writeBackEnabled() {
+            return writeBack != WriteBack.OFF;
         }
 
         public String describe() {
             return String.format(Locale.ROOT, "%d x %d-sector segments%s, prefetch %s (max %d), write-back %s",
                     segments, segmentSize, dedicatedWriteSegment ? " (one for writes)" : "",
-                    switch (contRead) {
-                        case 0 -> "off";
-                        case 1 -> "to track end";
-                        case 2 -> "to cylinder end";
-                        case 3 -> "until segment full";
-                        default -> "one track ahead";
-                    }, maxReadahead, fastWrites != 0 ? "on" : "off");
+                    switch (prefetch) {
+                        case NONE -> "off";
+                        case TO_TRACK_END -> "to track end";
+                        case TO_CYLINDER_END -> "to cylinder end";
+                        case UNTIL_SEGMENT_FULL -> "until segment full";
+                        case TRACK_AHEAD -> "one track ahead";
+                    }, maxReadahead, switch (writeBack) {
+                        case OFF -> "off";
+                        case APPENDING -> "on for appending writes";
+                        case ALWAYS -> "on";
+                    });
+        }
+    }
+
+    /** Read-ahead after a read, DiskSim's "Buffer continuous read" 0-4. */
+    public enum Prefetch {
+        /** 0: none. */
+        NONE,
+        /** 1: to the end of the track. */
+        TO_TRACK_END,
+        /** 2: to the end of the cylinder. */
+        TO_CYLINDER_END,
+        /** 3: until the segment is full. */
+        UNTIL_SEGMENT_FULL,
+        /** 4: to the end of the track after the request's, or of the next when the segment started before (DEC's scheme). */
+        TRACK_AHEAD;
+
+        public static Prefetch of(int n) {
+            return values()[n];
+        }
+    }
+
+    /** How write-back data reaches the media. */
+    public enum Destage {
+        /**
+         * As in DiskSim 4.0: writes appended to a segment are queued commands like any other,
+         * dispatched in the drive's order; a destage sweeps the whole segment, and an appended
+         * write dispatched after it writes its blocks a second time.
+         */
+        DISKSIM,
+        /**
+         * A write-back segment is a ring (the drive "does not overwrite data that has not yet been
+         * written to the medium", Seagate product manuals) destaged from its first unwritten write
+         * on: appended writes reach the media in that sweep and are done, and with the cache full
+         * the segment a waiting write needs is destaged first.
+         */
+        RING
+    }
+
+    /** Write-back caching, DiskSim's "Fast write level" 0-2. */
+    public enum WriteBack {
+        /** 0: a write completes when its data is on the media. */
+        OFF,
+        /** 1: only a write appending to the data being written completes from the buffer (LIMITED_FASTWRITE). */
+        APPENDING,
+        /** 2: every write without FUA completes once its data is in the buffer. */
+        ALWAYS;
+
+        public static WriteBack of(int n) {
+            return values()[n];
         }
     }
 

@@ -14,8 +14,10 @@ import java.util.Arrays;
  * @param trackSkew       skew added at each head switch, in sectors
  * @param cylSkew         skew added at each cylinder switch, in sectors
  * @param spares          spare tracks (track sparing) or spare sectors per track / cylinder
- * @param slips           zone-relative tracks or sectors skipped at format time (ascending)
- * @param defects         remapped tracks as (bad, replacement) pairs, zone-relative (track sparing only)
+ * @param slips           zone-relative tracks (track sparing) or sectors skipped at format time, in the
+ *                        spec's order (DiskSim walks them in that order, assuming it ascends)
+ * @param defects         remapped defects as (bad, replacement) pairs of zone-relative tracks (track
+ *                        sparing) or sectors (the other schemes)
  */
 public record Zone(int firstCyl, int lastCyl, int sectorsPerTrack, double firstOffset, int deadSpace,
                    double trackSkew, double cylSkew, int spares, int[] slips, int[] defects) {
@@ -28,7 +30,6 @@ public record Zone(int firstCyl, int lastCyl, int sectorsPerTrack, double firstO
             throw new IllegalArgumentException("defects must be (bad, replacement) pairs");
         }
         slips = slips.clone();
-        Arrays.sort(slips);
         defects = defects.clone();
     }
 

@@ -160,7 +160,7 @@ class HddModelTest {
     void forceUnitAccessWriteAndWriteThroughCacheCompleteOnlyAfterTheMedia() {
         for (Drive d : new Drive[] {new Drive("hdd-15k"), new Drive("hdd-15k", "write_back", "false")}) {
             long half = d.dev.limits().capacitySectors() / 2;
-            boolean wb = d.hdd().params().cache().fastWrites() != 0;
+            boolean wb = d.hdd().params().cache().writeBackEnabled();
             Request w = d.submit(half, SECTORS_4K, Op.WRITE, wb ? Bio.FUA : 0);
             d.sim.run();
             long seekHalf = d.hdd().params().mech().seek().seekNs(d.hdd().params().layout().cylinders() / 2);

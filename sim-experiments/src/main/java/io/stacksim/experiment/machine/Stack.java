@@ -43,8 +43,7 @@ public final class Stack {
             .intro("""
                     `device.profile` names the model and its parameters; any other key under `device` overrides
                     one of the profile's parameters (`stacksim profiles NAME` lists them all). The parameters every
-                    block device has, and those of the kinds that declare theirs, follow; the hdd
-                    model's own parameters are listed by `stacksim profiles NAME`.""");
+                    block device has, and those of the kinds that declare theirs, follow.""");
 
     public final Simulator sim = new Simulator();
     public final RandomStreams random;

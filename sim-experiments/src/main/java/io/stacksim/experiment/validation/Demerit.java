@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The demerit figure of Ruemmler and Wilkes (IEEE Computer, March 1994): the root mean square
@@ -153,8 +152,9 @@ public final class Demerit {
             for (int i = 0; i < counts.length; i++) {
                 double density = (double) counts[i] / (double) n;
                 dist += density;
-                x[i] = Double.parseDouble(String.format(Locale.ROOT, "%6.3f", (double) starts[i] / buckets.scale()));
-                y[i] = Double.parseDouble(String.format(Locale.ROOT, "%f", dist));
+                // As printed with %6.3f and %f and read back (half up on the shortest decimal form, as Formatter rounds).
+                x[i] = java.math.BigDecimal.valueOf((double) starts[i] / buckets.scale()).setScale(3, java.math.RoundingMode.HALF_UP).doubleValue();
+                y[i] = java.math.BigDecimal.valueOf(dist).setScale(6, java.math.RoundingMode.HALF_UP).doubleValue();
                 rows = i + 1;
                 if (y[i] >= 1.0) {
                     break;
@@ -173,6 +173,17 @@ public final class Demerit {
             if (x.length != y.length || x.length < 2) {
                 throw new IllegalArgumentException("a curve needs at least two rows");
             }
+        }
+
+        /** A curve from rows of (x, fraction below x). */
+        public static Curve of(List<double[]> rows) {
+            double[] x = new double[rows.size()];
+            double[] y = new double[rows.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rows.get(i)[0];
+                y[i] = rows.get(i)[1];
+            }
+            return new Curve(x, y);
         }
 
         /** The x at which the curve reaches fraction {@code p}, interpolated as rms does. */

@@ -12,6 +12,7 @@ import io.stacksim.devices.hdd.HddParams;
 import io.stacksim.devices.hdd.disksim.DiskSimSpec;
 import io.stacksim.engine.RandomStreams;
 import io.stacksim.engine.Simulator;
+import io.stacksim.experiment.Parallel;
 import io.stacksim.workload.ValidateTrace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,8 +48,19 @@ public final class DiskSimValidation {
     public record Case(String name, Path parv, Path trace) {
     }
 
-    /** DiskSim 4.0's own figures for a case (from {@code expected/} next to the case), when known. */
-    public record Reference(double rmsMs, double meanMs, double readMeanMs, double writeMeanMs, Demerit.Curve curve) {
+    /**
+     * DiskSim 4.0's own figures for a case, when known: from the {@code X.outv} DiskSim wrote
+     * beside the case (valid/runvalid does), else from an {@code expected/} folder of tables.
+     *
+     * @param rmsMs       DiskSim's demerit
+     * @param meanMs      its mean service time, and for reads and writes
+     * @param readMeanMs  its mean read service time
+     * @param writeMeanMs its mean write service time
+     * @param curve       its service-time CDF, or null
+     * @param source      the file the figures come from
+     */
+    public record Reference(double rmsMs, double meanMs, double readMeanMs, double writeMeanMs, Demerit.Curve curve,
+                            Path source) {
     }
 
     /**
@@ -66,10 +78,11 @@ public final class DiskSimValidation {
      * @param simulatedHits read commands the model served entirely from its buffer
      * @param partialHits   read commands that found the start of their data in the buffer
      * @param reference     DiskSim 4.0's result on the same case, or null
+     * @param events        simulation events the replay took
      */
     public record Result(String name, String disk, int requests, Demerit.Curve measured, Demerit.Curve simulated,
                          double[] measuredMean, double[] simulatedMean, double demeritMs, long measuredHits,
-                         long simulatedHits, long partialHits, Reference reference) {
+                         long simulatedHits, long partialHits, Reference reference, long events) {
         public double demeritPercent() {
             return 100 * demeritMs / measuredMean[0];
         }
@@ -108,8 +121,21 @@ public final class DiskSimValidation {
         return new Case(f.endsWith(".parv") ? f.substring(0, f.length() - 5) : f, parv, trace);
     }
 
+    /** Replays every case, on at most {@code threads} threads (results in case order, independent of the count). */
+    public static List<Result> runAll(List<Case> cases, int threads, Path requestsDir) {
+        return Parallel.map(cases, threads, c -> run(c, requestsDir == null ? null : requestsDir.resolve(c.name() + ".requests.csv")));
+    }
+
     /** Replays one case. */
     public static Result run(Case c) {
+        return run(c, null);
+    }
+
+    /**
+     * Replays one case; with {@code requestsCsv} also writes one row per request (trace line,
+     * op, LBN, blocks, measured and simulated service time in ms) to compare with DiskSim's.
+     */
+    public static Result run(Case c, Path requestsCsv) {
         DiskSimSpec.Loaded spec = DiskSimSpec.load(c.parv());
         HddParams p = spec.params();
         Demerit.Buckets buckets = bucketsFor(c.parv());
@@ -119,17 +145,32 @@ public final class DiskSimValidation {
                 .maxSegments(65535)
                 .maxSegmentSize(1 << 30)
                 .rotational(true)
-                .volatileWriteCache(p.cache().fastWrites() != 0)
-                .fua(p.cache().fastWrites() != 0)
+                .volatileWriteCache(p.cache().writeBackEnabled())
+                .fua(p.cache().writeBackEnabled())
                 .build();
         Replay r = new Replay(c, p, limits, buckets);
-        r.run();
+        if (requestsCsv == null) {
+            r.run();
+        } else {
+            try {
+                Files.createDirectories(requestsCsv.toAbsolutePath().getParent());
+                Path tmp = requestsCsv.resolveSibling(requestsCsv.getFileName() + ".tmp");
+                try (java.io.PrintWriter w = new java.io.PrintWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {
+                    w.println("line,op,lbn,blocks,measured_ms,simulated_ms");
+                    r.requestLog = w;
+                    r.run();
+                }
+                Files.move(tmp, requestsCsv, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         Demerit.Curve sim = r.simulated.curve();
         Demerit.Curve meas = r.measured.curve();
         return new Result(c.name(), spec.disk(), r.requests, meas, sim,
                 new double[] {r.measured.mean(), mean(r.measSum, r.n, true), mean(r.measSum, r.n, false)},
                 new double[] {r.simulated.mean(), mean(r.simSum, r.n, true), mean(r.simSum, r.n, false)},
-                Demerit.rms(sim, meas), r.measuredHits, r.device.readHitsWhole(), r.device.readHitsPartial(), reference(c));
+                Demerit.rms(sim, meas), r.measuredHits, r.device.readHitsWhole(), r.device.readHitsPartial(), reference(c), r.sim.eventsFired());
     }
 
     private static double mean(double[] sum, long[] n, boolean read) {
@@ -151,8 +192,18 @@ public final class DiskSimValidation {
         return Demerit.Buckets.DISKSIM_ACCESS_TIME;
     }
 
-    /** DiskSim 4.0's figures for the case from {@code expected/results.csv} and {@code expected/<case>.cdf.csv}, if present. */
+    /**
+     * DiskSim 4.0's figures for the case: from DiskSim's own output {@code <case>.outv} beside
+     * the .parv, or from {@code expected/results.csv} and {@code expected/<case>.cdf.csv}, if present.
+     */
     public static Reference reference(Case c) {
+        Path outv = c.parv().toAbsolutePath().resolveSibling(c.name() + ".outv");
+        if (Files.isRegularFile(outv)) {
+            DiskSimOutput o = DiskSimOutput.read(outv);
+            if (o != null) {
+                return new Reference(o.rmsMs(), o.meanMs(), o.readMeanMs(), o.writeMeanMs(), o.simulated(), outv);
+            }
+        }
         Path dir = c.parv().toAbsolutePath().getParent().resolve("expected");
         Path results = dir.resolve("results.csv");
         if (!Files.isRegularFile(results)) {
@@ -175,7 +226,7 @@ public final class DiskSimValidation {
                 if (Files.isRegularFile(cdf)) {
                     curve = readCdf(cdf, "disksim40_cum");
                 }
-                return new Reference(rms, mean, rmean, wmean, curve);
+                return new Reference(rms, mean, rmean, wmean, curve, results);
             }
             return null;
         } catch (IOException e) {
@@ -210,13 +261,7 @@ public final class DiskSimValidation {
                     break;
                 }
             }
-            double[] x = new double[rows.size()];
-            double[] y = new double[rows.size()];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = rows.get(i)[0];
-                y[i] = rows.get(i)[1];
-            }
-            return new Demerit.Curve(x, y);
+            return Demerit.Curve.of(rows);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
@@ -240,6 +285,7 @@ public final class DiskSimValidation {
         private long issuedAt;
         private int requests;
         private long measuredHits;
+        private java.io.PrintWriter requestLog;
 
         Replay(Case c, HddParams p, DeviceLimits limits, Demerit.Buckets buckets) {
             this.c = c;
@@ -295,6 +341,9 @@ public final class DiskSimValidation {
             double simMs = (sim.now() - issuedAt) / 1e6;
             double measMs = e.measuredMs();
             simulated.add(simMs);
+            if (requestLog != null) {
+                requestLog.printf(Locale.ROOT, "%d,%s,%d,%d,%.6f,%.6f%n", e.line(), e.read() ? "R" : "W", e.lbn(), e.blocks(), measMs, simMs);
+            }
             measured.add(measMs);
             int k = e.read() ? 0 : 1;
             simSum[k] += simMs;

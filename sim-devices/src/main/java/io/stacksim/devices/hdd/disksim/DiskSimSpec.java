@@ -55,6 +55,30 @@ public final class DiskSimSpec {
         return new DiskSimSpec().loadParv(parv);
     }
 
+    /**
+     * A diskmodel on its own: the layout and mechanics of the first {@code dm_disk} block in a
+     * DiskSim .model file.
+     *
+     * @param layout zones, sparing and skews
+     * @param mech   seek curve, head switch, write settle, spindle
+     * @param notes  parameters read but without effect, with the reason
+     */
+    public record Model(Layout layout, Mechanics mech, List<String> notes) {
+    }
+
+    /** Loads the first {@code dm_disk} block of {@code modelFile}. */
+    public static Model loadModel(Path modelFile) {
+        ParamFile pf = ParamFile.parse(modelFile);
+        for (Block b : pf.blocks()) {
+            if (b.type().equals("dm_disk")) {
+                DiskSimSpec s = new DiskSimSpec();
+                ModelParts mp = s.readModel(b);
+                return new Model(mp.layout, mp.mech, List.copyOf(s.notes));
+            }
+        }
+        throw new ConfigException(modelFile + ": no dm_disk block");
+    }
+
     private Loaded loadParv(Path parv) {
         ParamFile pf = ParamFile.parse(parv);
         Map<String, String> typeOf = new LinkedHashMap<>();
@@ -273,13 +297,10 @@ public final class DiskSimSpec {
         int maxRa = (int) d.integer("Maximum read-ahead (blks)");
         int keep = d.intIn("Read-ahead over requested", -1, 1);
         boolean raIdle = d.flag("Read-ahead on idle hit");
-        d.requireValue("Read any free blocks", 0, "reading sectors that pass under the head before the requested ones");
+        boolean readAnyFree = d.flag("Read any free blocks");
         p = d.required("Fast write level");
         int fast = (int) d.scalar(p).integer(p.name());
-        if (fast == 1) {
-            throw d.unsupported(p, "write-back for appending streams only (level 1); levels 0 and 2 are modelled");
-        }
-        if (fast != 0 && fast != 2) {
+        if (fast < 0 || fast > 2) {
             throw ConfigException.at(p.origin(), "'Fast write level' must be 0, 1 or 2");
         }
         p = d.required("Immediate buffer read");
@@ -342,13 +363,18 @@ public final class DiskSimSpec {
         if (fast != 0 && !enableCache) {
             throw ConfigException.at(diskBlock.origin(), diskBlock.name() + ": write-back needs caching in the buffer");
         }
+        if (readAnyFree && !enableCache) {
+            throw ConfigException.at(diskBlock.origin(), diskBlock.name() + ": reading free blocks needs caching in the buffer (DiskSim rejects it too)");
+        }
         if (writeSegs < 1 || writeSegs > segments || segments < 1 || (dedicated && segments < 2) || segSize < 1) {
             throw ConfigException.at(diskBlock.origin(), diskBlock.name() + ": impossible buffer: " + segments + " segments of "
                     + segSize + " blocks, " + writeSegs + " write segments");
         }
         HddParams.Cache cache = new HddParams.Cache(segments, segSize, writeSegs, dedicated, lowWater, highWater, byReq,
-                enableCache, contRead, minRa, maxRa, keep, raIdle, fast, immedRead == 1, immedWrite == 1, combine,
-                stopInSector, discInSeek, writeHitStop, readDirect, immedTrans, almost, readHitsOnWrite, prebuffer);
+                enableCache, HddParams.Prefetch.of(contRead), minRa, maxRa, keep, raIdle, HddParams.WriteBack.of(fast),
+                immedRead == 1, immedWrite == 1, combine,
+                stopInSector, discInSeek, writeHitStop, readDirect, immedTrans, almost, readHitsOnWrite, prebuffer, readAnyFree,
+                HddParams.Destage.DISKSIM);
         HddParams.Bus bus = new HddParams.Bus(Math.max(host.readSectorNs(), bulk), Math.max(host.writeSectorNs(), bulk));
         try {
             return new HddParams(diskBlock.name(), mp.layout, mp.mech, cache, fw, bus, maxQueue, scheduler, 0, 0);
@@ -421,18 +447,19 @@ public final class DiskSimSpec {
             throw ConfigException.at(b.origin(), "layout model " + b.type() + " is not supported (only dm_layout_g1)");
         }
         BlockReader r = new BlockReader(b, notes);
-        int mapping = r.intIn("LBN-to-PBN mapping scheme", 0, 2);
-        Param sp = r.required("Sparing scheme used");
-        long scheme = r.scalar(sp).integer(sp.name());
-        Layout.Sparing sparing = switch ((int) scheme) {
-            case 0 -> Layout.Sparing.NONE;
-            case 1 -> Layout.Sparing.TRACK;
-            case 2 -> Layout.Sparing.SECTORS_PER_CYLINDER;
-            case 3 -> Layout.Sparing.SECTORS_PER_TRACK;
-            default -> throw r.unsupported(sp, "sparing schemes 0 (none), 1 (tracks per zone), 2 (sectors per cylinder)"
-                    + " and 3 (sectors per track) are modelled");
-        };
-        r.note("Rangesize for sparing", "matters only to sparing scheme 8");
+        Layout.Mapping mapping = Layout.Mapping.of(r.intIn("LBN-to-PBN mapping scheme", 0, 2));
+        Layout.Sparing sparing = Layout.Sparing.of(r.intIn("Sparing scheme used", 0, 10));
+        int rangeSize = 1;
+        if (sparing == Layout.Sparing.SECTORS_PER_RANGE) {
+            Param rs = r.required("Rangesize for sparing");
+            long v = r.scalar(rs).integer(rs.name());
+            if (v < 1) {
+                throw ConfigException.at(rs.origin(), "'Rangesize for sparing' must be at least 1 cylinder");
+            }
+            rangeSize = (int) v;
+        } else {
+            r.note("Rangesize for sparing", "matters only to sparing scheme 8");
+        }
         String skewUnits = r.has("Skew units") ? r.word("Skew units") : "sectors";
         List<Zone> zones = new ArrayList<>();
         for (Value v : r.list("Zones")) {
@@ -446,7 +473,7 @@ public final class DiskSimSpec {
             throw ConfigException.at(b.origin(), "the layout has no zones");
         }
         try {
-            return new Layout(surfaces, mapping, sparing, zones);
+            return new Layout(surfaces, mapping, sparing, rangeSize, zones);
         } catch (IllegalArgumentException e) {
             throw ConfigException.at(b.origin(), "layout: " + e.getMessage());
         }
@@ -477,14 +504,8 @@ public final class DiskSimSpec {
         int[] slips = ints(r, "slips");
         int[] defects = ints(r, "defects");
         r.finish();
-        if (defects.length > 0 && sparing != Layout.Sparing.TRACK) {
-            throw r.unsupported(r.required("defects"), "remapped sector defects; remapped tracks (sparing scheme 1) are modelled");
-        }
         if (defects.length % 2 != 0) {
             throw ConfigException.at(r.required("defects").origin(), "'defects' must list (bad, replacement) pairs");
-        }
-        if (sparing == Layout.Sparing.TRACK && slips.length + defects.length / 2 > spares) {
-            throw ConfigException.at(b.origin(), "slips and defects outnumber the zone's spare tracks");
         }
         try {
             return new Zone(first, last, spt, offset, dead, tskew, cskew, spares, slips, defects);
@@ -541,11 +562,15 @@ public final class DiskSimSpec {
                 usedBy.add("constant seek time");
             }
             case "linear" -> {
+                notes.add(st.origin() + ": seek type linear follows the manual's interpolation; DiskSim 4.0's"
+                        + " dm_mech_g1_seek_3pt_line multiplies by integer-divided fractions");
                 curve = new SeekCurve.Linear(r.msNonNegative("Single cylinder seek time"), r.msNonNegative("Average seek time"),
                         r.msNonNegative("Full strobe seek time"), cylinders);
                 usedBy.addAll(List.of("single cylinder seek time", "average seek time", "full strobe seek time"));
             }
             case "curve" -> {
+                notes.add(st.origin() + ": seek type curve follows the manual's three-point equation (Lee); DiskSim 4.0"
+                        + " never fits its coefficients (dm_mech_g1_seek_init is unreachable) and uses the three times as them");
                 curve = SeekCurve.ThreePoint.fit(r.msNonNegative("Single cylinder seek time"), r.msNonNegative("Average seek time"),
                         r.msNonNegative("Full strobe seek time"), cylinders);
                 usedBy.addAll(List.of("single cylinder seek time", "average seek time", "full strobe seek time"));

@@ -71,10 +71,14 @@ public final class ParamFile {
     }
 
     /** {@code Name = value}. */
-    public record Param(String name, Value value, Origin origin) {
-        /** The name with whitespace collapsed and lower-cased, for matching. */
-        public String key() {
-            return normalise(name);
+    /**
+     * {@code Name = value}.
+     *
+     * @param key the name with whitespace collapsed and lower-cased, for matching
+     */
+    public record Param(String name, String key, Value value, Origin origin) {
+        public Param(String name, Value value, Origin origin) {
+            this(name, normalise(name), value, origin);
         }
     }
 
@@ -128,8 +132,23 @@ public final class ParamFile {
         return null;
     }
 
+    /** Trimmed, runs of whitespace as one space, lower case (without a regex: it runs for every parameter lookup). */
     static String normalise(String name) {
-        return name.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+        StringBuilder sb = new StringBuilder(name.length());
+        boolean space = false;
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (Character.isWhitespace(ch)) {
+                space = sb.length() > 0;
+            } else {
+                if (space) {
+                    sb.append(' ');
+                    space = false;
+                }
+                sb.append(ch);
+            }
+        }
+        return sb.toString().toLowerCase(Locale.ROOT);
     }
 
     private void parseFile(Path file, int depth) {

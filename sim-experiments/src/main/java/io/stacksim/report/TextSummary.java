@@ -116,20 +116,45 @@ public final class TextSummary {
                 d(m, "iostat.r_s"), d(m, "iostat.w_s"), d(m, "iostat.rkB_s"), d(m, "iostat.wkB_s"),
                 d(m, "iostat.rrqm_s"), d(m, "iostat.wrqm_s"), d(m, "iostat.r_await_ms"), d(m, "iostat.w_await_ms"),
                 d(m, "iostat.rareq_sz_kB"), d(m, "iostat.wareq_sz_kB"), d(m, "iostat.aqu_sz"), d(m, "iostat.util_pct")));
-        sb.append(String.format(Locale.ROOT,
-                "  block: scheduler=%s, nr_requests=%d, max_sectors_kb=%d, merges plug/sched/request=%d/%d/%d,"
-                        + " request waits=%d (mean %.1f us)%n",
-                m.keySet().stream().filter(k -> k.startsWith("block.scheduler.")).findFirst()
-                        .map(k -> k.substring("block.scheduler.".length())).orElse("?"),
-                l(m, "block.nr_requests"), l(m, "block.max_sectors") / 2, l(m, "block.merges.plug"),
-                l(m, "block.merges.sched"), l(m, "block.merges.requests"), l(m, "block.request_waits"),
-                d(m, "block.request_wait.mean_us")));
+        if (m.containsKey("block.nr_requests")) {
+            blockLine(sb, m, "  ", "block.");
+        }
+        // A stack of several devices: each one's own line, as fio lists an md array's members.
+        for (String k : m.keySet()) {
+            if (!k.startsWith("diskstats.") || !k.endsWith(".read.ios") || k.length() <= "diskstats..read.ios".length()) {
+                continue;
+            }
+            String dev = k.substring("diskstats.".length(), k.length() - ".read.ios".length());
+            if (dev.contains(".") || dev.equals(r.device())) {
+                continue;
+            }
+            String p = "diskstats." + dev + ".";
+            sb.append(String.format(Locale.ROOT,
+                    "  %s: ios=%d/%d, merge=%d/%d, sectors=%d/%d, ticks=%d/%d, in_queue=%d, util=%.2f%%%n",
+                    dev, l(m, p + "read.ios"), l(m, p + "write.ios"), l(m, p + "read.merges"), l(m, p + "write.merges"),
+                    l(m, p + "read.sectors"), l(m, p + "write.sectors"), l(m, p + "read.ticks_ms"),
+                    l(m, p + "write.ticks_ms"), l(m, p + "time_in_queue_ms"), d(m, "iostat." + dev + ".util_pct")));
+            if (m.containsKey("block." + dev + ".nr_requests")) {
+                blockLine(sb, m, "    ", "block." + dev + ".");
+            }
+        }
         sb.append(String.format(Locale.ROOT, "%nsimulated %.3f s, %d events, seed %d%n",
                 d(m, "run.sim_time_s"), l(m, "run.events"), r.seed()));
         return sb.toString();
     }
 
     /** Per-CPU utilisation: user, system and interrupt shares of each core's time (the first 16 cores). */
+    private static void blockLine(StringBuilder sb, Map<String, Number> m, String indent, String p) {
+        sb.append(String.format(Locale.ROOT,
+                "%sblock: scheduler=%s, nr_requests=%d, max_sectors_kb=%d, merges plug/sched/request=%d/%d/%d,"
+                        + " request waits=%d (mean %.1f us)%n", indent,
+                m.keySet().stream().filter(k -> k.startsWith(p + "scheduler.")).findFirst()
+                        .map(k -> k.substring((p + "scheduler.").length())).orElse("?"),
+                l(m, p + "nr_requests"), l(m, p + "max_sectors") / 2, l(m, p + "merges.plug"),
+                l(m, p + "merges.sched"), l(m, p + "merges.requests"), l(m, p + "request_waits"),
+                d(m, p + "request_wait.mean_us")));
+    }
+
     private static void perCpu(StringBuilder sb, Map<String, Number> m) {
         for (int i = 0; i < 16 && m.containsKey("cpu." + i + ".util_pct"); i++) {
             String p = "cpu." + i + ".";

@@ -60,7 +60,9 @@ class DiskStatsAndTraceTest {
                 "  7,0    0        6     0.004585396    44  D  FN [kworker/0:1H]",
                 "  7,0    0        7     0.007236305     0  C  FN 0 [0]",
                 "  7,0    0        8     0.302466589  8752  Q   R 0 + 8 [fio]");
-        assertThat(lines).contains("Total (loop0):", "Events (loop0): 8 entries");
+        // one CPU: blkparse's show_device_info prints no Total block, and the depth lines end at the number
+        assertThat(lines).contains("Events (loop0): 8 entries", " Read depth:             1        \t Write depth:             0")
+                .doesNotContain("Total (loop0):");
         try (var files = Files.list(dir)) {
             assertThat(files.toList()).containsExactly(out);
         }

@@ -110,33 +110,28 @@ public final class TextSummary {
                 l(m, "diskstats.read.sectors"), l(m, "diskstats.write.sectors"),
                 l(m, "diskstats.read.ticks_ms"), l(m, "diskstats.write.ticks_ms"),
                 l(m, "diskstats.time_in_queue_ms"), d(m, "iostat.util_pct")));
-        sb.append(String.format(Locale.ROOT,
-                "  iostat: r/s=%.1f w/s=%.1f rkB/s=%.1f wkB/s=%.1f rrqm/s=%.1f wrqm/s=%.1f r_await=%.3f w_await=%.3f"
-                        + " rareq-sz=%.1f wareq-sz=%.1f aqu-sz=%.2f %%util=%.1f%n",
-                d(m, "iostat.r_s"), d(m, "iostat.w_s"), d(m, "iostat.rkB_s"), d(m, "iostat.wkB_s"),
-                d(m, "iostat.rrqm_s"), d(m, "iostat.wrqm_s"), d(m, "iostat.r_await_ms"), d(m, "iostat.w_await_ms"),
-                d(m, "iostat.rareq_sz_kB"), d(m, "iostat.wareq_sz_kB"), d(m, "iostat.aqu_sz"), d(m, "iostat.util_pct")));
+        sb.append("  /proc/diskstats: ").append(DiskstatsText.procDiskstatsLine(r.device(), m)).append('\n');
         if (m.containsKey("block.nr_requests")) {
             blockLine(sb, m, "  ", "block.");
         }
-        // A stack of several devices: each one's own line, as fio lists an md array's members.
-        for (String k : m.keySet()) {
-            if (!k.startsWith("diskstats.") || !k.endsWith(".read.ios") || k.length() <= "diskstats..read.ios".length()) {
-                continue;
-            }
-            String dev = k.substring("diskstats.".length(), k.length() - ".read.ios".length());
-            if (dev.contains(".") || dev.equals(r.device())) {
-                continue;
-            }
-            String p = "diskstats." + dev + ".";
+        // A stack of several devices: each one's own lines, as fio lists an md array's members.
+        java.util.List<String> others = otherDevices(m, r.device());
+        for (String dev : others) {
+            Map<String, Number> d = scoped(m, dev);
             sb.append(String.format(Locale.ROOT,
                     "  %s: ios=%d/%d, merge=%d/%d, sectors=%d/%d, ticks=%d/%d, in_queue=%d, util=%.2f%%%n",
-                    dev, l(m, p + "read.ios"), l(m, p + "write.ios"), l(m, p + "read.merges"), l(m, p + "write.merges"),
-                    l(m, p + "read.sectors"), l(m, p + "write.sectors"), l(m, p + "read.ticks_ms"),
-                    l(m, p + "write.ticks_ms"), l(m, p + "time_in_queue_ms"), d(m, "iostat." + dev + ".util_pct")));
+                    dev, l(d, "diskstats.read.ios"), l(d, "diskstats.write.ios"), l(d, "diskstats.read.merges"),
+                    l(d, "diskstats.write.merges"), l(d, "diskstats.read.sectors"), l(d, "diskstats.write.sectors"),
+                    l(d, "diskstats.read.ticks_ms"), l(d, "diskstats.write.ticks_ms"), l(d, "diskstats.time_in_queue_ms"),
+                    d(d, "iostat.util_pct")));
             if (m.containsKey("block." + dev + ".nr_requests")) {
                 blockLine(sb, m, "    ", "block." + dev + ".");
             }
+        }
+        sb.append("\niostat -x:\n").append(DiskstatsText.IOSTAT_X_HEADER).append('\n')
+                .append(DiskstatsText.iostatXRow(r.device(), m)).append('\n');
+        for (String dev : others) {
+            sb.append(DiskstatsText.iostatXRow(dev, scoped(m, dev))).append('\n');
         }
         sb.append(String.format(Locale.ROOT, "%nsimulated %.3f s, %d events, seed %d%n",
                 d(m, "run.sim_time_s"), l(m, "run.events"), r.seed()));
@@ -144,6 +139,34 @@ public final class TextSummary {
     }
 
     /** Per-CPU utilisation: user, system and interrupt shares of each core's time (the first 16 cores). */
+    /** The devices of a stack of several with their own diskstats ({@code diskstats.NAME.*}), but {@code main}. */
+    private static java.util.List<String> otherDevices(Map<String, Number> m, String main) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String k : m.keySet()) {
+            if (k.startsWith("diskstats.") && k.endsWith(".read.ios") && k.length() > "diskstats..read.ios".length()) {
+                String dev = k.substring("diskstats.".length(), k.length() - ".read.ios".length());
+                if (!dev.contains(".") && !dev.equals(main)) {
+                    out.add(dev);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Device {@code dev}'s diskstats and iostat metrics under the plain names ({@code diskstats.read.ios}). */
+    private static Map<String, Number> scoped(Map<String, Number> m, String dev) {
+        Map<String, Number> out = new java.util.TreeMap<>();
+        for (String group : new String[] {"diskstats.", "iostat."}) {
+            String p = group + dev + ".";
+            m.forEach((k, v) -> {
+                if (k.startsWith(p)) {
+                    out.put(group + k.substring(p.length()), v);
+                }
+            });
+        }
+        return out;
+    }
+
     private static void blockLine(StringBuilder sb, Map<String, Number> m, String indent, String p) {
         sb.append(String.format(Locale.ROOT,
                 "%sblock: scheduler=%s, nr_requests=%d, max_sectors_kb=%d, merges plug/sched/request=%d/%d/%d,"

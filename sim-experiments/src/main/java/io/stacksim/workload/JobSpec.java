@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * One fio job as StackSim simulates it: fio's options, read from a job file or the YAML
  * {@code workload} section by {@link io.stacksim.workload.fio.JobTranslator}, grouped by what
- * they control. Names and defaults are fio's (HOWTO; shared/reference/formats.md section 1).
+ * they control. Names and defaults are fio's (fio's HOWTO.rst and options.c).
  *
  * @param name      job name
  * @param files     which files, how large, where the I/O region starts

@@ -283,9 +283,9 @@ public final class Stack {
                     names the NIC, any other key but `tcp` overrides one of its parameters (e.g.
                     `net.scatter_gather: false`, `net.mtu: 9000`).""");
 
-    /** Starts writing the block trace of this machine's device to {@code file} (blkparse text). */
-    public io.stacksim.block.trace.BlkparseWriter traceTo(java.nio.file.Path file) {
-        io.stacksim.block.trace.BlkparseWriter w = new io.stacksim.block.trace.BlkparseWriter(file, device.name());
+    /** Starts writing the block trace of this machine's device to {@code out} (blkparse text, binary or both). */
+    public io.stacksim.block.trace.TraceOutput.Writers traceTo(io.stacksim.block.trace.TraceOutput out) {
+        io.stacksim.block.trace.TraceOutput.Writers w = out.open(device.name());
         queue.setTrace(w);
         return w;
     }

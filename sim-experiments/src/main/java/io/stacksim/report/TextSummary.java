@@ -110,12 +110,7 @@ public final class TextSummary {
                 l(m, "diskstats.read.sectors"), l(m, "diskstats.write.sectors"),
                 l(m, "diskstats.read.ticks_ms"), l(m, "diskstats.write.ticks_ms"),
                 l(m, "diskstats.time_in_queue_ms"), d(m, "iostat.util_pct")));
-        sb.append(String.format(Locale.ROOT,
-                "  iostat: r/s=%.1f w/s=%.1f rkB/s=%.1f wkB/s=%.1f rrqm/s=%.1f wrqm/s=%.1f r_await=%.3f w_await=%.3f"
-                        + " rareq-sz=%.1f wareq-sz=%.1f aqu-sz=%.2f %%util=%.1f%n",
-                d(m, "iostat.r_s"), d(m, "iostat.w_s"), d(m, "iostat.rkB_s"), d(m, "iostat.wkB_s"),
-                d(m, "iostat.rrqm_s"), d(m, "iostat.wrqm_s"), d(m, "iostat.r_await_ms"), d(m, "iostat.w_await_ms"),
-                d(m, "iostat.rareq_sz_kB"), d(m, "iostat.wareq_sz_kB"), d(m, "iostat.aqu_sz"), d(m, "iostat.util_pct")));
+        sb.append("  /proc/diskstats: ").append(DiskstatsText.procDiskstatsLine(r.device(), m)).append('\n');
         sb.append(String.format(Locale.ROOT,
                 "  block: scheduler=%s, nr_requests=%d, max_sectors_kb=%d, merges plug/sched/request=%d/%d/%d,"
                         + " request waits=%d (mean %.1f us)%n",
@@ -124,6 +119,8 @@ public final class TextSummary {
                 l(m, "block.nr_requests"), l(m, "block.max_sectors") / 2, l(m, "block.merges.plug"),
                 l(m, "block.merges.sched"), l(m, "block.merges.requests"), l(m, "block.request_waits"),
                 d(m, "block.request_wait.mean_us")));
+        sb.append("\niostat -x:\n").append(DiskstatsText.IOSTAT_X_HEADER).append('\n')
+                .append(DiskstatsText.iostatXRow(r.device(), m)).append('\n');
         sb.append(String.format(Locale.ROOT, "%nsimulated %.3f s, %d events, seed %d%n",
                 d(m, "run.sim_time_s"), l(m, "run.events"), r.seed()));
         return sb.toString();

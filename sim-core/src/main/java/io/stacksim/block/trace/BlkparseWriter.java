@@ -96,8 +96,8 @@ public final class BlkparseWriter implements BlockTrace {
         }
     }
 
-    /** The usual device numbers: sd 8, nvme 259, loop 7, brd ram 1. */
-    static int[] majorMinor(String name) {
+    /** The usual device numbers: sd 8, nvme 259, loop 7, brd ram 1 (also /proc/diskstats' first two fields). */
+    public static int[] majorMinor(String name) {
         if (name.startsWith("nvme")) {
             return new int[] {259, 0};
         }

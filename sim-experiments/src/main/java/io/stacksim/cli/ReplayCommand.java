@@ -45,7 +45,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--stack", paramLabel = "CONFIG.yaml", description = "the machine: cpu, os, block, device sections")
     Path stack;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override one config value, e.g. --set block.scheduler=none")
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = {"override one config value,", "e.g. --set block.scheduler=none"})
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "text|json", description = "output format (default: ${DEFAULT-VALUE})")

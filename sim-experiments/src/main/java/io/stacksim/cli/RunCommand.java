@@ -21,7 +21,7 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG.yaml", description = "the run config (docs/config.md)")
     Path config;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override one config value, e.g. --set block.scheduler=none")
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = {"override one config value,", "e.g. --set block.scheduler=none"})
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "text|json", description = "output format (default: ${DEFAULT-VALUE})")

@@ -72,12 +72,20 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param distribution random offset distribution
      * @param randomMap    fio's random map (off with norandommap or a non-uniform distribution)
      * @param randseed     fio's randseed, folded into the job's random stream names
+     * @param lfsr         random_generator=lfsr: uniform offsets from fio's LFSR, no random map
      */
     public record Access(Pattern rw, long seqAdd, int seqNr, boolean identicalSeq, int rwmixread,
                          List<Integer> percRandom, BlockSizes bs, Distribution distribution, boolean randomMap,
-                         long randseed) {
+                         long randseed, boolean lfsr) {
         public Access {
             percRandom = List.copyOf(percRandom);
+        }
+
+        /** With fio's default generator (tausworthe). */
+        public Access(Pattern rw, long seqAdd, int seqNr, boolean identicalSeq, int rwmixread,
+                      List<Integer> percRandom, BlockSizes bs, Distribution distribution, boolean randomMap,
+                      long randseed) {
+            this(rw, seqAdd, seqNr, identicalSeq, rwmixread, percRandom, bs, distribution, randomMap, randseed, false);
         }
     }
 

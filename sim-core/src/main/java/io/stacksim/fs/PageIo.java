@@ -20,11 +20,9 @@ final class PageIo {
     static final int BIO_MAX_PAGES = 256;
 
     private final PageCache cache;
-    private final BlockTarget bdev;
 
     PageIo(PageCache cache) {
         this.cache = cache;
-        this.bdev = cache.bdev();
     }
 
     /**
@@ -78,7 +76,7 @@ final class PageIo {
     private void submitRead(CachedFile cf, long first, long count, IoOwner owner, int bioFlags) {
         forEachBioRun(cf, first, count, (sector, pageStart, pages) -> {
             PageBio done = new PageBio(cf, pageStart, pages, false);
-            bdev.submitBio(new Bio(sector, pages << 3, Op.READ, bioFlags, IoPriority.NONE, owner, done));
+            cf.file.bdev().submitBio(new Bio(sector, pages << 3, Op.READ, bioFlags, IoPriority.NONE, owner, done));
         });
     }
 
@@ -102,7 +100,7 @@ final class PageIo {
             long n = j - i;
             forEachBioRun(cf, first, n, (sector, pageStart, np) -> {
                 PageBio done = new PageBio(cf, pageStart, np, true);
-                bdev.submitBio(new Bio(sector, np << 3, Op.WRITE, bioFlags, IoPriority.NONE, owner, done));
+                cf.file.bdev().submitBio(new Bio(sector, np << 3, Op.WRITE, bioFlags, IoPriority.NONE, owner, done));
             });
             i = j;
         }

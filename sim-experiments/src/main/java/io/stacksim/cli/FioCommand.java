@@ -42,7 +42,7 @@ final class FioCommand implements Callable<Integer> {
     @Option(names = "--stack", paramLabel = "CONFIG.yaml", description = "the stack (cpu, os, vm, fs, block, device, run); default: every default")
     Path stack;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override one stack value, e.g. --set device.profile=ramdisk")
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = {"override one stack value,", "e.g. --set device.profile=ramdisk"})
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--output-format", paramLabel = "FORMAT", split = ",",

@@ -92,6 +92,7 @@ public final class JobTranslator {
     private boolean thinkOnIssue;
     private Distribution distribution = new Distribution.Uniform();
     private boolean norandommap;
+    private boolean lfsr;
     private long randseed = 0x89;
     private boolean stonewall;
     private boolean newGroup;
@@ -401,9 +402,8 @@ public final class JobTranslator {
             case "random_distribution" -> distribution = distribution(v, o);
             case "random_generator" -> {
                 switch (v) {
-                    case "tausworthe", "tausworthe64" -> { }
-                    case "lfsr" -> notModelled(o, "random_generator=lfsr is not modelled (StackSim draws offsets with"
-                            + " its own generator and fio's random map)");
+                    case "tausworthe", "tausworthe64" -> lfsr = false;
+                    case "lfsr" -> lfsr = true;
                     default -> throw new IllegalArgumentException("expected tausworthe, lfsr or tausworthe64, got '" + v + "'");
                 }
             }
@@ -743,7 +743,8 @@ public final class JobTranslator {
                 new JobSpec.Files(filenames, directory, nrfiles, size, filesizeMin, filesizeMax, offset, offsetIncrement,
                         service, serviceNr),
                 new JobSpec.Access(rw, seqAdd, seqNr, identicalSeq, rwmixread, List.of(percRandom[0], percRandom[1]),
-                        new JobSpec.BlockSizes(sizes[0], sizes[1], bsUnaligned), distribution, randomMap, randseed),
+                        new JobSpec.BlockSizes(sizes[0], sizes[1], bsUnaligned), distribution, randomMap, randseed,
+                        lfsr && distribution instanceof Distribution.Uniform),
                 new JobSpec.Engine(engine, iodepth, batchSubmit, batchCompleteMin, batchCompleteMax, depthLow, direct,
                         fadvise),
                 new JobSpec.Limits(ioSize, numberIos, runtimeNs, timeBased, rampNs, startDelayNs, loops),

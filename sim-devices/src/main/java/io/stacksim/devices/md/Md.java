@@ -17,7 +17,7 @@ import java.util.List;
  * mdadm's headroom). The array is clean: no resync or recovery runs.
  */
 public final class Md {
-    static final Tunable<String> LEVEL = Tunable.choice("level", "0", List.of("0"))
+    static final Tunable<String> LEVEL = Tunable.choice("level", "0", List.of("0", "1", "10"))
             .help("the RAID level (mdadm --level)");
     static final Tunable<String> DEVICES = Tunable.text("devices", null).shownDefault("(required)")
             .range("a list of device names").help("the members, in raid_disk order (mdadm's device list)");
@@ -105,8 +105,23 @@ public final class Md {
         MdGeometry g = new MdGeometry((int) (chunk >> 9), offset, sectors);
         return switch (level) {
             case "0" -> new Raid0(sim, name, members, g, raid0Layout(section, layout));
+            case "1" -> new Raid1(sim, name, members, g);
+            case "10" -> new Raid10(sim, name, members, g, nearCopies(section, layout, n));
             default -> throw LEVEL.error(section, "RAID-" + level + " is not built yet");
         };
+    }
+
+    /** A RAID-10 layout {@code nN} (mdadm's default n2): N near copies, at most the number of devices. */
+    private static int nearCopies(ConfigNode section, String layout, int disks) {
+        String l = layout == null ? "n2" : layout;
+        if (l.matches("n[0-9]+")) {
+            int n = Integer.parseInt(l.substring(1));
+            if (n >= 2 && n <= disks) {
+                return n;
+            }
+        }
+        throw LAYOUT.error(section, "'" + l + "' is not a RAID-10 near layout for " + disks
+                + " devices (n2 .. n" + disks + "; far and offset layouts are not built)");
     }
 
     private static int raid0Layout(ConfigNode section, String layout) {

@@ -61,6 +61,20 @@ public final class BioChain implements BioEndIo {
         return new Bio(sector, nrSectors, op, flags, like.priority, like.owner, this);
     }
 
+    /**
+     * As {@link #child(long, int, io.stacksim.block.Op, int, Bio)}, running {@code first} (the
+     * driver's own end_io work: pending counts, head positions) when it ends, before the chain
+     * counts it.
+     */
+    public Bio child(long sector, int nrSectors, io.stacksim.block.Op op, int flags, Bio like,
+                     java.util.function.Consumer<Bio> first) {
+        remaining++;
+        return new Bio(sector, nrSectors, op, flags, like.priority, like.owner, b -> {
+            first.accept(b);
+            endIo(b);
+        });
+    }
+
     /** Drops the chain's own reference: it ends once its pieces have. */
     public void put() {
         if (--remaining == 0) {

@@ -43,6 +43,26 @@ class MultiDeviceStackTest {
     }
 
     @Test
+    void raid1SpreadsRandomReadsOverItsMirrorsAndWritesBoth() {
+        Map<String, Number> m = run("""
+                devices:
+                  nvme0n1: {profile: nvme-gen4}
+                  nvme1n1: {profile: nvme-gen4}
+                md:
+                  md0: {level: 1, devices: [nvme0n1, nvme1n1]}
+                workload: {filename: /dev/md0, rw: randrw, bs: 4k, direct: 1, ioengine: libaio, iodepth: 16,
+                           number_ios: 4000}
+                """);
+        long r0 = m.get("diskstats.nvme0n1.read.ios").longValue();
+        long r1 = m.get("diskstats.nvme1n1.read.ios").longValue();
+        assertThat(r0 + r1).isEqualTo(m.get("diskstats.md0.read.ios").longValue());
+        assertThat((double) r0 / (r0 + r1)).isBetween(0.4, 0.6);
+        assertThat(m.get("diskstats.nvme0n1.write.ios").longValue())
+                .isEqualTo(m.get("diskstats.md0.write.ios").longValue())
+                .isEqualTo(m.get("diskstats.nvme1n1.write.ios").longValue());
+    }
+
+    @Test
     void fioFilenameNamesTheDiskAndEachDiskHasItsOwnScheduler() {
         Map<String, Number> m = run("""
                 devices:

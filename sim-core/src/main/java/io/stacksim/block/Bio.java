@@ -20,6 +20,8 @@ public final class Bio {
     public static final int NOMERGE = 1 << 5;
     /** REQ_IDLE: the submitter has no more I/O to follow soon. */
     public static final int IDLE = 1 << 6;
+    /** REQ_BACKGROUND: background (or periodic) writeback (wbc_to_write_flags). */
+    public static final int BACKGROUND = 1 << 7;
 
     public final long sector;
     public final int nrSectors;

@@ -48,6 +48,13 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     private final DiskStats diskStats = new DiskStats();
     private final QueueSettings settings;
     private final FlushMachine flush;
+    /** blk-wbt.c: buffered writeback throttling (rq_qos). */
+    private final Wbt wbt;
+    /** Submitters asleep until their bios have requests (blk_mq_get_tag or wbt_wait). */
+    private final java.util.List<OwnerWaiter> ownerWaiters = new java.util.ArrayList<>(2);
+
+    private record OwnerWaiter(IoOwner owner, Runnable then) {
+    }
     /** The kblockd worker that runs the queue asynchronously (blk_mq_run_hw_queue async). */
     final Submitter kblockd = new Submitter(44, "kworker/0:1H", 0);
 
@@ -93,6 +100,10 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         // and wait (scsi_mq_get_budget, scsi_dev_queue_ready).
         this.budget = lim.queueDepth() * lim.hwQueues();
         this.flush = new FlushMachine(this, lim.volatileWriteCache(), lim.fua());
+        // wbt_enable_default at blk_register_queue, after the elevator is set up; bfq turns it off.
+        this.wbt = new Wbt(this, settings.wbtLatUsec(), lim.rotational(), lim.volatileWriteCache(),
+                scheduler.disablesWbt(), tags.nrRequests);
+        diskStats.onReset(wbt::resetStats);
         scheduler.init(this);
         device.attach(this);
     }
@@ -144,6 +155,11 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
 
     public DiskStats diskStats() {
         return diskStats;
+    }
+
+    /** The queue's blk-wbt. */
+    Wbt wbt() {
+        return wbt;
     }
 
     /** Effective nr_requests. */
@@ -233,11 +249,39 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
             tags.enqueue(bio);
             return;
         }
+        if (wbt.isWaiting(owner)) {
+            // The submitter sleeps in wbt_wait: likewise.
+            bio.mergeTried = false;
+            wbt.enqueueBehindOwner(bio);
+            return;
+        }
         bio.mergeTried = true;
         Plug plug = activePlug(owner);
         if (tryMerges(bio, plug)) {
             return;
         }
+        // rq_qos_throttle: blk-wbt may put the submitter to sleep before it gets a request.
+        if (!wbt.throttle(bio)) {
+            return;
+        }
+        getRequest(bio, plug);
+    }
+
+    /** A bio woken in wbt_wait with its slot: on to a request, the submitter unplugged (it slept). */
+    void afterThrottle(Bio bio) {
+        getRequest(bio, null);
+    }
+
+    /**
+     * A bio whose submitter slept in blk_mq_get_tag that still has to pass wbt_wait: false if
+     * it sleeps there now (it goes on through {@link #afterThrottle}).
+     */
+    boolean throttleAfterTagWait(Bio bio) {
+        return wbt.throttle(bio);
+    }
+
+    /** blk_mq_get_new_requests: a request now, or sleep in blk_mq_get_tag for one. */
+    private void getRequest(Bio bio, Plug plug) {
         if (tags.anyWaiting() || !tags.available(bio)) {
             tags.requestWaits++;
             tags.enqueue(bio);
@@ -274,6 +318,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         Request rq = new Request(bio, owner == null ? 0 : owner.cpu(), now);
         rq.queue = this;
         tags.allocate(rq);
+        wbt.track(rq, bio); // rq_qos_track
         if (elevator) {
             rq.schedTag = true;
             scheduler.prepareRequest(rq); // blk_mq_rq_ctx_init
@@ -423,6 +468,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         }
         rq.started = true;
         rq.tDispatched = sim.now();
+        wbt.issue(rq); // rq_qos_issue
         inDevice++;
         traceRq('D', who, rq);
         device.submit(rq);
@@ -434,7 +480,31 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
      */
     @Override
     public boolean whenRequestsAllocated(IoOwner owner, Runnable then) {
-        return tags.whenRequestsAllocated(owner, then);
+        if (!ownerWaits(owner)) {
+            return false;
+        }
+        ownerWaiters.add(new OwnerWaiter(owner, then));
+        return true;
+    }
+
+    private boolean ownerWaits(IoOwner owner) {
+        return (tags.anyWaiting() && tags.isWaiting(owner)) || wbt.isWaiting(owner);
+    }
+
+    /** Submitters whose bios all have requests now wake (after a tag or wbt wake-up). */
+    void wakeOwners() {
+        for (int i = 0; i < ownerWaiters.size(); i++) {
+            OwnerWaiter w = ownerWaiters.get(i);
+            if (!ownerWaits(w.owner())) {
+                ownerWaiters.remove(i--);
+                w.then().run();
+            }
+        }
+    }
+
+    @Override
+    public void dirtySleep(long now) {
+        wbt.dirtySleep(now);
     }
 
     // ------------------------------------------------------------------ completion
@@ -479,6 +549,8 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         if (trace != null) {
             trace.event('C', now, rq.cpu, null, rq.op, rq.flags, rq.sector, rq.nrSectors, 0);
         }
+        wbt.completed(rq, now); // blk_stat_add
+        wbt.done(rq); // rq_qos_done, also for a flush sequence's data step (its end_io)
         if (rq.flushSeq != 0 || rq.flushOrig != null) {
             flush.completed(rq);
             return;
@@ -506,6 +578,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
 
     /** blk_mq_free_request: returns the driver tag and the request's own tag. */
     void freeRequest(Request rq) {
+        wbt.done(rq); // blk_mq_free_request: rq_qos_done (a no-op once done at the end)
         if (rq.tag >= 0) {
             tags.putDriverTag(rq.tag);
         }
@@ -564,6 +637,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         stats.counter("device.dma.transfers", () -> dmaTransfers);
         stats.counter("device.dma.bytes", () -> dmaBytes);
         flush.registerStats(stats);
+        wbt.registerStats(stats);
         scheduler.registerStats(stats, "block.sched.");
         device.registerStats(stats, "device.");
     }

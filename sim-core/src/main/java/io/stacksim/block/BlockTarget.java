@@ -41,6 +41,13 @@ public interface BlockTarget {
     boolean whenRequestsAllocated(IoOwner owner, Runnable then);
 
     /**
+     * A task writing to this device slept in balance_dirty_pages (the bdi's wb->dirty_sleep,
+     * which blk-wbt reads as a sign that writeback must go faster).
+     */
+    default void dirtySleep(long now) {
+    }
+
+    /**
      * {@link #whenRequestsAllocated} over {@code targets} from index {@code from}: when some of
      * {@code owner}'s bios wait for a request on any of them, runs {@code then} once none does
      * and returns true; else returns false and {@code then} is not run.

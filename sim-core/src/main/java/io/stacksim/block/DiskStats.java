@@ -32,6 +32,12 @@ public final class DiskStats {
     private long ioTicksNs;
     private long lastUpdate;
     private long windowStart;
+    private final java.util.List<java.util.function.LongConsumer> resetHooks = new java.util.ArrayList<>(1);
+
+    /** Runs {@code hook} at every {@link #reset} (the queue's other statistics that restart with diskstats). */
+    public void onReset(java.util.function.LongConsumer hook) {
+        resetHooks.add(hook);
+    }
 
     /** The stat group of an operation. */
     public static int group(Op op) {
@@ -130,6 +136,9 @@ public final class DiskStats {
         java.util.Arrays.fill(ticksNs, 0);
         ioTicksNs = 0;
         windowStart = now;
+        for (java.util.function.LongConsumer h : resetHooks) {
+            h.accept(now);
+        }
     }
 
     /**

@@ -20,9 +20,18 @@ import java.util.List;
  * @param nomerges     queue/nomerges: 0 all merges, 1 one-hit cache only, 2 none
  * @param readAheadKb  queue/read_ahead_kb (128 = VM_READAHEAD_PAGES x 4 KiB)
  * @param plugging     whether tasks plug their submissions (blk_start_plug), as Linux always does
+ * @param wbtLatUsec   queue/wbt_lat_usec: -1 = the kernel's default (blk-wbt on, 2000 us
+ *                     non-rotational, 75000 us rotational, off under a scheduler that disables
+ *                     it), 0 = off, else the latency target in microseconds
  */
 public record QueueSettings(String scheduler, int nrRequests, int maxSectorsKb, int nomerges,
-                            int readAheadKb, boolean plugging) {
+                            int readAheadKb, boolean plugging, int wbtLatUsec) {
+
+    /** The settings with blk-wbt at the kernel's default. */
+    public QueueSettings(String scheduler, int nrRequests, int maxSectorsKb, int nomerges, int readAheadKb,
+                         boolean plugging) {
+        this(scheduler, nrRequests, maxSectorsKb, nomerges, readAheadKb, plugging, -1);
+    }
 
     /** Accepted values of {@code block.scheduler}: "default" and every registered name and alias. */
     public static final List<String> SCHEDULERS = Schedulers.configNames();
@@ -41,16 +50,20 @@ public record QueueSettings(String scheduler, int nrRequests, int maxSectorsKb, 
             .help("queue/read_ahead_kb: the readahead window (128 = VM_READAHEAD_PAGES x 4 KiB)");
     static final Tunable<Boolean> PLUGGING = Tunable.flag("plugging", true)
             .help("tasks plug their submissions (blk_start_plug), as Linux always does");
+    static final Tunable<Integer> WBT_LAT_USEC = Tunable.integer("wbt_lat_usec", -1, -1, Integer.MAX_VALUE)
+            .help("queue/wbt_lat_usec, blk-wbt's read latency target: -1 = the kernel's default (on, 2000 us"
+                    + " non-rotational, 75000 us rotational; off under a scheduler that disables it), 0 = off");
 
     /** The {@code block} section's tunables. */
     public static final ConfigSection SECTION = ConfigSection.of("block", "Block queue (`block`)",
-            SCHEDULER, NR_REQUESTS, MAX_SECTORS_KB, NOMERGES, READ_AHEAD_KB, PLUGGING)
+            SCHEDULER, NR_REQUESTS, MAX_SECTORS_KB, NOMERGES, READ_AHEAD_KB, PLUGGING, WBT_LAT_USEC)
             .intro("The request queue's settings, as in /sys/block/DEV/queue/. The scheduler's own tunables go"
                     + " under `block.iosched` (below, per scheduler).");
 
     public static QueueSettings defaults() {
         return new QueueSettings(SCHEDULER.defaultValue(), NR_REQUESTS.defaultValue(), MAX_SECTORS_KB.defaultValue(),
-                NOMERGES.defaultValue(), READ_AHEAD_KB.defaultValue(), PLUGGING.defaultValue());
+                NOMERGES.defaultValue(), READ_AHEAD_KB.defaultValue(), PLUGGING.defaultValue(),
+                WBT_LAT_USEC.defaultValue());
     }
 
     /** Reads the {@code block} section. */
@@ -61,6 +74,7 @@ public record QueueSettings(String scheduler, int nrRequests, int maxSectorsKb, 
                 MAX_SECTORS_KB.read(block),
                 NOMERGES.read(block),
                 READ_AHEAD_KB.read(block),
-                PLUGGING.read(block));
+                PLUGGING.read(block),
+                WBT_LAT_USEC.read(block));
     }
 }

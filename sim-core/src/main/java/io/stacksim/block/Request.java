@@ -21,6 +21,8 @@ public final class Request {
     /** REQ_* flags of the request (cmd_flags), from its first bio. */
     public int flags;
     public final IoPriority priority;
+    /** rq->wbt_flags: what blk-wbt tracks of this request ({@link Wbt}). */
+    int wbtFlags;
     /** Physical segments (scatter-gather entries) of the data. */
     public int nrSegments;
     /** CPU the request was submitted from; its completion interrupt goes there. */

@@ -2,9 +2,7 @@ package io.stacksim.block;
 
 import io.stacksim.device.DeviceLimits;
 import io.stacksim.engine.LatencyRecorder;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.List;
 
 /**
  * A queue's tags (block/blk-mq-tag.c, blk-mq-sched.c): the driver tags - the device's queue
@@ -35,14 +33,10 @@ final class Tags {
     private Bio waitHead;
     private Bio waitTail;
     private boolean draining;
-    private final List<TagWaiter> tagWaiters = new ArrayList<>(2);
     /** Bios waiting per submitter (only while some wait): who is asleep in blk_mq_get_tag. */
     private final IdentityHashMap<IoOwner, int[]> waitingPerOwner = new IdentityHashMap<>();
     final LatencyRecorder requestWait = new LatencyRecorder();
     long requestWaits;
-
-    private record TagWaiter(IoOwner owner, Runnable then) {
-    }
 
     Tags(BlockQueue q, IoScheduler scheduler, DeviceLimits lim, QueueSettings settings) {
         this.q = q;
@@ -135,18 +129,6 @@ final class Tags {
     }
 
     /**
-     * When some of {@code owner}'s bios wait for a request, runs {@code then} once they all have
-     * one and returns true (the submitter sleeps in blk_mq_get_tag meanwhile); else returns false.
-     */
-    boolean whenRequestsAllocated(IoOwner owner, Runnable then) {
-        if (waitHead == null || !isWaiting(owner)) {
-            return false;
-        }
-        tagWaiters.add(new TagWaiter(owner, then));
-        return true;
-    }
-
-    /**
      * Gives freed tags to waiting bios in arrival order; a bio queued behind its sleeping
      * submitter first tries to merge. Submitters whose bios all have requests wake.
      */
@@ -164,6 +146,12 @@ final class Tags {
                         pop();
                         continue;
                     }
+                    // Off the queue before wbt_wait may queue it on its own (the same link).
+                    pop();
+                    if (!q.throttleAfterTagWait(b)) {
+                        continue; // now asleep in wbt_wait instead
+                    }
+                    pushFront(b); // with its wbt slot, first in line for a tag
                 }
                 if (!available(b)) {
                     break;
@@ -176,14 +164,15 @@ final class Tags {
         } finally {
             draining = false;
         }
-        if (!tagWaiters.isEmpty()) {
-            for (int i = 0; i < tagWaiters.size(); i++) {
-                TagWaiter w = tagWaiters.get(i);
-                if (!isWaiting(w.owner())) {
-                    tagWaiters.remove(i--);
-                    w.then().run();
-                }
-            }
+        q.wakeOwners();
+    }
+
+    private void pushFront(Bio b) {
+        waitingPerOwner.computeIfAbsent(b.owner, o -> new int[1])[0]++;
+        b.waitNext = waitHead;
+        waitHead = b;
+        if (waitTail == null) {
+            waitTail = b;
         }
     }
 

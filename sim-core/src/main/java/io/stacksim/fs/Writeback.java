@@ -152,7 +152,8 @@ public final class Writeback {
             }
             return;
         }
-        writeChunk(flusher, target, chunkPages(), 0, this::paceFlusher);
+        // wbc_to_write_flags: background and kupdate writeback carry REQ_BACKGROUND (blk-wbt's lower limit).
+        writeChunk(flusher, target, chunkPages(), Bio.BACKGROUND, this::paceFlusher);
     }
 
     /**
@@ -348,6 +349,7 @@ public final class Writeback {
         throttleEvents++;
         throttleNs += pause;
         boolean overLimit = taskRate <= 0;
+        bdev.dirtySleep(sim.now()); // wb->dirty_sleep = now (balance_dirty_pages)
         ctx.sleep();
         sim.after(pause, () -> ctx.wakeUp(() -> {
             ctx.setNrDirtied(0);

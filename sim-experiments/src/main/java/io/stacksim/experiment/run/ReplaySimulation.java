@@ -60,7 +60,7 @@ public final class ReplaySimulation {
             String format = TraceReader.AUTO.equals(o.format())
                     ? io.stacksim.workload.trace.TraceDetector.detect(o.trace()) : o.format();
             TraceReader reader = TraceReader.open(o.trace(), format);
-            ReplayRunner runner = new ReplayRunner(stack.sim, stack.queue, reader, o.timing(), o.depth(), o.speed(),
+            ReplayRunner runner = new ReplayRunner(stack.sim, stack.target, reader, o.timing(), o.depth(), o.speed(),
                     stack.sim::stop).wrap(o.wrap());
             runner.start();
             stack.sim.run();
@@ -78,7 +78,7 @@ public final class ReplaySimulation {
             stack.stats.counter("run.events", stack.sim::eventsFired);
             Map<String, Number> metrics = stack.stats.snapshot();
             return new RunResult(root.toPlain(), seed, metrics, List.of(new JobSummary(spec, 1, runner.stats)),
-                    stack.device.name(), List.of());
+                    stack.target.name(), List.of());
         } finally {
             if (trace != null) {
                 trace.abort();

@@ -198,7 +198,7 @@ public final class Simulation {
         }
         Map<String, Number> metrics = stack.stats.snapshot();
         List<String> problems = checker == null ? List.of() : checker.messages();
-        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.device.name(), problems, clones);
+        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.target.name(), problems, clones);
     }
 
     /**

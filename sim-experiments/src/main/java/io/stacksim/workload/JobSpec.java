@@ -294,6 +294,17 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
                 1);
     }
 
+    /**
+     * This job with its runtime capped at {@code capNs} (a job with no runtime gets it as one):
+     * {@code stacksim fio --max-runtime}, for a quick look at a long job file.
+     */
+    public JobSpec withRuntimeCap(long capNs) {
+        long rt = limits.runtimeNs() == 0 ? capNs : Math.min(limits.runtimeNs(), capNs);
+        Limits l = new Limits(limits.ioSize(), limits.numberIos(), rt, limits.timeBased(), limits.rampTimeNs(),
+                limits.startDelayNs(), limits.loops());
+        return new JobSpec(name, files, access, engine, l, pacing, sync, cache, reporting, numjobs);
+    }
+
     /** True for the spec of a trace replay. */
     public boolean isReplay() {
         return name.equals("replay") && "replay".equals(reporting.description());

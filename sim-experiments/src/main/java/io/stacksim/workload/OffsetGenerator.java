@@ -225,11 +225,17 @@ public final class OffsetGenerator {
         if (lastPos[ddir] >= realSize) {
             return -1;
         }
+        long add = access.seqAdd();
+        if (lastPos[ddir] == start && start != 0 && add < 0) {
+            // Only rewind if we already hit the end.
+            lastPos[ddir] = Math.min(realSize, ioSize);
+        }
         long pos = lastPos[ddir] - start;
-        if (pos > 0 && access.seqAdd() != 0) {
-            pos += access.seqAdd();
-            if (start + pos >= realSize) {
-                pos = 0;
+        if (pos != 0 && add != 0) {
+            pos += add;
+            // fio's pos is unsigned: a backwards step before the start wraps as well (rw=read:-8k).
+            if (pos < 0 || start + pos >= realSize) {
+                pos = add > 0 ? 0 : Math.min(realSize, ioSize) + add;
             }
         }
         return start + pos;

@@ -31,6 +31,13 @@ public final class Bio {
     /** Called once, in completion context, when the bio's data is done. */
     public final BioEndIo endIo;
 
+    /**
+     * Physical segments of the data (scatter-gather entries) when the submitter knows them:
+     * the page cache's bios have one bio_vec per folio, each up to max_segment_size a
+     * segment. 0 = one per 4 KiB page (user buffers, order-0 pages).
+     */
+    public int segments;
+
     /** Next bio of the same request. */
     Bio next;
     /** Next bio waiting for a request (the tag wait queue). */

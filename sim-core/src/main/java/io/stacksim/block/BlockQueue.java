@@ -264,7 +264,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
 
     /** blk_attempt_plug_merge: only the newest request of the plug (one queue per plug here). */
     private boolean plugMerge(Plug plug, Bio bio) {
-        return merge.attemptBioMerge(plug.tail, bio) == MergeRules.MergeResult.OK;
+        return plug.tail.queue == this && merge.attemptBioMerge(plug.tail, bio) == MergeRules.MergeResult.OK;
     }
 
     /** blk_mq_get_new_requests + blk_mq_rq_ctx_init, then the plug, the scheduler or the driver. */
@@ -318,9 +318,9 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
             if (trace != null) {
                 trace('P', owner, null, 0, 0, 0, 0);
             }
-        } else if (plug.rqCount >= Plug.MAX_REQUEST_COUNT
+        } else if (plug.rqCount >= plug.maxRequestCount()
                 || (settings.nomerges() != 2 && plug.head.bytes() >= Plug.FLUSH_SIZE)) {
-            flushPlug(plug, false);
+            plug.flush(false);
             if (trace != null) {
                 trace('P', owner, null, 0, 0, 0, 0);
             }
@@ -334,10 +334,13 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
      * and the queue is run, from kblockd when the task is going to sleep.
      */
     void flushPlug(Plug plug, boolean fromSchedule) {
-        IoOwner owner = plug.owner();
         int depth = plug.rqCount;
         boolean viaScheduler = plug.hasElevator || fromSchedule;
-        Request rq = plug.takeAll();
+        dispatchPlugged(plug.owner(), plug.takeAll(), depth, viaScheduler, fromSchedule);
+    }
+
+    /** This queue's {@code depth} plugged requests (a list through listNext) to the driver or the scheduler. */
+    void dispatchPlugged(IoOwner owner, Request rq, int depth, boolean viaScheduler, boolean fromSchedule) {
         plugFlushes++;
         if (trace != null) {
             trace(fromSchedule ? 'T' : 'U', owner, null, 0, 0, 0, depth);

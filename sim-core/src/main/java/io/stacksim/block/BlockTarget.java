@@ -39,4 +39,24 @@ public interface BlockTarget {
      * false and {@code then} is not run.
      */
     boolean whenRequestsAllocated(IoOwner owner, Runnable then);
+
+    /**
+     * {@link #whenRequestsAllocated} over {@code targets} from index {@code from}: when some of
+     * {@code owner}'s bios wait for a request on any of them, runs {@code then} once none does
+     * and returns true; else returns false and {@code then} is not run.
+     */
+    static boolean whenAllAllocated(java.util.List<? extends BlockTarget> targets, int from, IoOwner owner,
+                                    Runnable then) {
+        for (int i = from; i < targets.size(); i++) {
+            int next = i + 1;
+            if (targets.get(i).whenRequestsAllocated(owner, () -> {
+                if (!whenAllAllocated(targets, next, owner, then)) {
+                    then.run();
+                }
+            })) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

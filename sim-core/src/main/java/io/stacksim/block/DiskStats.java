@@ -58,12 +58,20 @@ public final class DiskStats {
 
     /** A request ended: account it. */
     public void done(Request rq, long now) {
+        done(rq.op, rq.nrSectors, rq.tCreated, now);
+    }
+
+    /**
+     * An I/O of {@code nrSectors} that started at {@code startNs} ended: a request, or a bio of a
+     * bio-based driver (md, dm: bio_end_io_acct).
+     */
+    public void done(Op op, int nrSectors, long startNs, long now) {
         advance(now);
         inFlight--;
-        int g = group(rq.op);
+        int g = group(op);
         ios[g]++;
-        sectors[g] += rq.op == Op.FLUSH ? 0 : rq.nrSectors;
-        ticksNs[g] += now - rq.tCreated;
+        sectors[g] += op == Op.FLUSH ? 0 : nrSectors;
+        ticksNs[g] += now - startNs;
     }
 
     /** A queued request merged into another (blk_account_io_merge_request): one fewer in flight. */

@@ -54,8 +54,12 @@ final class MergeRules {
         BioChain chain = new BioChain(bio);
         long start = bio.sector;
         long end = bio.endSector();
+        // Sectors per physical segment: 8 for order-0 pages, more for a large folio's bio_vecs
+        // (bio_split_rw_at walks the bio_vecs; their segments are uniform within one bio here).
+        int segs = Request.segmentsOf(bio);
+        int sectorsPerSegment = Math.max(8, segs > 0 ? bio.nrSectors / segs : 8);
         while (start < end) {
-            int piece = maxIoSectors(start);
+            int piece = maxIoSectors(start, sectorsPerSegment);
             int len = (int) Math.min(piece, end - start);
             if (start + len < end) {
                 splits++;
@@ -65,6 +69,9 @@ final class MergeRules {
             }
             chain.remaining++;
             Bio child = new Bio(start, len, bio.op, bio.flags, bio.priority, bio.owner, chain);
+            if (bio.segments > 0) {
+                child.segments = (int) Math.max(1, ((long) len + sectorsPerSegment - 1) / sectorsPerSegment);
+            }
             child.tQueued = bio.tQueued;
             q.mqSubmit(child);
             start += len;
@@ -73,9 +80,9 @@ final class MergeRules {
         chain.maybeDone();
     }
 
-    /** get_max_io_size (block/blk-merge.c), also bounded by max_segments pages of 8 sectors. */
-    private int maxIoSectors(long sector) {
-        int max = Math.min(maxSectors, maxSegments * 8);
+    /** get_max_io_size (block/blk-merge.c), also bounded by max_segments segments of the bio's size. */
+    private int maxIoSectors(long sector, int sectorsPerSegment) {
+        int max = (int) Math.min(maxSectors, (long) maxSegments * sectorsPerSegment);
         long startInPbs = sector & (physicalBlockSectors - 1);
         long endAligned = (startInPbs + max) & ~((long) physicalBlockSectors - 1);
         if (endAligned > startInPbs) {

@@ -27,6 +27,8 @@ public final class Plug {
     Request tail;
     int rqCount;
     boolean hasElevator;
+    /** plug->multiple_queues: the plug holds requests of more than one queue (a stacked device's members). */
+    boolean multipleQueues;
 
     private Plug(IoOwner owner) {
         this.owner = owner;
@@ -68,11 +70,57 @@ public final class Plug {
         if (rqCount == 0) {
             return;
         }
-        head.queue.flushPlug(this, fromSchedule);
+        if (!multipleQueues) {
+            head.queue.flushPlug(this, fromSchedule);
+            return;
+        }
+        // blk_mq_flush_plug_list with plug->multiple_queues: each queue's requests, in order,
+        // go to their queue (blk_mq_dispatch_multiple_queue_requests, blk_mq_dispatch_list).
+        boolean viaScheduler = hasElevator || fromSchedule;
+        Request rest = takeAll();
+        while (rest != null) {
+            BlockQueue q = rest.queue;
+            Request mine = null;
+            Request mineTail = null;
+            Request others = null;
+            Request othersTail = null;
+            int depth = 0;
+            for (Request rq = rest; rq != null; ) {
+                Request next = rq.listNext;
+                rq.listNext = null;
+                if (rq.queue == q) {
+                    if (mineTail == null) {
+                        mine = rq;
+                    } else {
+                        mineTail.listNext = rq;
+                    }
+                    mineTail = rq;
+                    depth++;
+                } else {
+                    if (othersTail == null) {
+                        others = rq;
+                    } else {
+                        othersTail.listNext = rq;
+                    }
+                    othersTail = rq;
+                }
+                rq = next;
+            }
+            q.dispatchPlugged(owner, mine, depth, viaScheduler, fromSchedule);
+            rest = others;
+        }
+    }
+
+    /** blk_plug_max_rq_count: twice BLK_MAX_REQUEST_COUNT when the plug spans several queues. */
+    int maxRequestCount() {
+        return multipleQueues ? 2 * MAX_REQUEST_COUNT : MAX_REQUEST_COUNT;
     }
 
     void add(Request rq) {
         rq.listNext = null;
+        if (head != null && head.queue != rq.queue) {
+            multipleQueues = true;
+        }
         if (tail == null) {
             head = rq;
         } else {
@@ -92,6 +140,7 @@ public final class Plug {
         tail = null;
         rqCount = 0;
         hasElevator = false;
+        multipleQueues = false;
         return h;
     }
 }

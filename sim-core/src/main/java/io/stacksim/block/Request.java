@@ -101,8 +101,14 @@ public final class Request {
         this.tCreated = now;
     }
 
-    /** Physical segments of a bio's data: one per 4 KiB page it spans (buffers are page-aligned). */
+    /**
+     * Physical segments of a bio's data: as its submitter counted them ({@link Bio#segments}:
+     * per folio), else one per 4 KiB page it spans (buffers are page-aligned).
+     */
     public static int segmentsOf(Bio bio) {
+        if (bio.segments > 0 && bio.op.hasData()) {
+            return bio.segments;
+        }
         return bio.op.hasData() ? (int) ((bio.bytes() + 4095) >>> 12) : bio.op == Op.DISCARD ? 1 : 0;
     }
 

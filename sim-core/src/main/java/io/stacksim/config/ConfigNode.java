@@ -438,6 +438,27 @@ public final class ConfigNode {
         }
     }
 
+    /**
+     * Throws, as {@link #checkAllUsed()} does, for the first key of this map that was not read
+     * in {@code readCopy}: a copy of it (or of a map it was overlaid on) that a component read
+     * in its place.
+     */
+    public void checkUsedIn(ConfigNode readCopy) {
+        if (kind != Kind.MAP || readCopy.kind != Kind.MAP || readCopy.open) {
+            return;
+        }
+        used = true;
+        for (Map.Entry<String, ConfigNode> e : children.entrySet()) {
+            ConfigNode c = e.getValue();
+            ConfigNode r = readCopy.children.get(e.getKey());
+            if (r == null || !r.used) {
+                throw ConfigException.at(c.origin, "unknown key '" + c.path + "'" + readCopy.suggestion(e.getKey()));
+            }
+            c.used = true;
+            c.checkUsedIn(r);
+        }
+    }
+
     private String suggestion(String key) {
         if (asked.isEmpty()) {
             return "";

@@ -11,7 +11,27 @@ import java.util.function.LongSupplier;
  * ({@code block.merges.read}); {@link #snapshot()} reads them all at the end of a run.
  */
 public final class Stats {
-    private final Map<String, Object> entries = new TreeMap<>();
+    private final Map<String, Object> entries;
+    /** The device name inserted after a name's first part by a {@link #under} view, or null. */
+    private final String scope;
+
+    public Stats() {
+        this(new TreeMap<>(), null);
+    }
+
+    private Stats(Map<String, Object> entries, String scope) {
+        this.entries = entries;
+        this.scope = scope;
+    }
+
+    /**
+     * A view registering into the same statistics with {@code name} inserted after each name's
+     * first part: {@code diskstats.read.ios} becomes {@code diskstats.nvme1n1.read.ios}, as each
+     * disk of a stack of several reports its own.
+     */
+    public Stats under(String name) {
+        return new Stats(entries, name);
+    }
 
     /** Registers an integer statistic. Names are unique. */
     public void counter(String name, LongSupplier value) {
@@ -48,6 +68,10 @@ public final class Stats {
     }
 
     private void put(String name, Object supplier) {
+        if (scope != null) {
+            int dot = name.indexOf('.');
+            name = dot < 0 ? name + "." + scope : name.substring(0, dot) + "." + scope + name.substring(dot);
+        }
         if (entries.putIfAbsent(name, supplier) != null) {
             throw new IllegalStateException("statistic registered twice: " + name);
         }

@@ -221,6 +221,9 @@ public final class BufferedIo {
         private long pos;
         private long written;
         private Bio waited;
+        /** The folio this write last started: its first page and order. */
+        private long folioStart = -1;
+        private int folioOrder;
 
         WriteOp(FsContext ctx, OpenFile f, long pos, long end, Done done) {
             this.ctx = ctx;
@@ -252,7 +255,7 @@ public final class BufferedIo {
                     return;
                 }
                 if (s < 0) {
-                    s = cache.addLocked(cf, index);
+                    s = cache.addLocked(cf, index, folioOrder(index, p));
                     if (s < 0) {
                         if (n > 0) {
                             break;
@@ -307,6 +310,34 @@ public final class BufferedIo {
                 pos = upTo;
                 writeback.balanceDirtyPages(ctx, this::step);
             });
+        }
+
+        /**
+         * The order of the folio that page {@code index} (written from byte {@code p}) joins:
+         * the one this write already started there, else a new one as write_begin gets it
+         * (__filemap_get_folio with fgf_set_order(len)): ilog2 of the bytes left of the write
+         * within a 2 MiB chunk (generic_perform_write), in pages, no larger than the index's
+         * alignment, smaller while it would cover a page already cached.
+         */
+        private int folioOrder(long index, long p) {
+            if (!cache.settings().largeFolios()) {
+                return 0;
+            }
+            if (index >= folioStart && index < folioStart + (1L << folioOrder)) {
+                return folioOrder;
+            }
+            long chunk = (long) VmSettings.PAGE_SIZE << Readahead.MAX_PAGECACHE_ORDER;
+            long len = Math.min(chunk - (p & (chunk - 1)), end - p);
+            int order = Math.max(0, 63 - Long.numberOfLeadingZeros(len) - VmSettings.PAGE_SHIFT);
+            if ((index & ((1L << order) - 1)) != 0) {
+                order = Long.numberOfTrailingZeros(index);
+            }
+            while (order > 0 && !cache.noneCached(cf, index, 1L << order)) {
+                order--;
+            }
+            folioStart = index;
+            folioOrder = order;
+            return order;
         }
 
         private void waitFor(int slot) {

@@ -63,7 +63,7 @@ public final class DirectIo {
         long result = op == Op.READ ? Math.min(len, file.size() - offset) : len;
         int bios = bioCount(file, offset, n);
         Completion c = new Completion(bios, result, done);
-        BlockTarget bdev = fs.bdev();
+        BlockTarget bdev = file.bdev();
         long pos = offset;
         long end = offset + n;
         while (pos < end) {

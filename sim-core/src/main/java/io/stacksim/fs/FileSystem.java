@@ -29,6 +29,8 @@ public final class FileSystem {
     private long nextFreeSector;
     private final Map<String, SimFile> files = new LinkedHashMap<>();
     private int nextIno = 12;
+    /** The machine's other block devices by name (for /dev/NAME). */
+    private final Map<String, BlockTarget> devices = new LinkedHashMap<>();
 
     static final Tunable<Long> BLOCK_SIZE = Tunable.size("block_size", 4096, 512, 65536)
             .help("file-system block size, a power of two");
@@ -37,9 +39,14 @@ public final class FileSystem {
     static final Tunable<Long> FIRST_SECTOR = Tunable.longInteger("first_sector", 2048, 0, Long.MAX_VALUE)
             .help("where allocation starts (2048 = a 1 MiB-aligned first partition)");
 
+    /** The device the file system is on; read by the machine that builds it. */
+    public static final Tunable<String> DEVICE = Tunable.text("device", null)
+            .shownDefault("the top of the stack: the last md or dm device, else the first disk")
+            .range("a device name of the stack").help("the block device the file system is made on");
+
     /** The {@code fs} section's tunables. */
     public static final ConfigSection SECTION = ConfigSection.of("fs", "File system (`fs`)",
-            BLOCK_SIZE, EXTENTS_PER_FILE, FIRST_SECTOR);
+            BLOCK_SIZE, EXTENTS_PER_FILE, FIRST_SECTOR, DEVICE);
 
     public FileSystem(BlockTarget bdev, ConfigNode fs, RandomStream random) {
         this.bdev = bdev;
@@ -71,12 +78,55 @@ public final class FileSystem {
         return files.get(name);
     }
 
-    /** The whole device as a file (/dev/NAME). */
+    /** The whole device the files are on, as a file (/dev/NAME). */
     public SimFile blockDevice() {
-        return files.computeIfAbsent("/dev/" + bdev.name(), n -> {
-            long bytes = bdev.capacityBytes();
-            return new SimFile(nextIno++, n, bytes, List.of(new Extent(0, 0, bytes)), true);
+        return blockDevice(bdev);
+    }
+
+    /** The whole of {@code target} as a file (/dev/NAME, the device node's inode). */
+    private SimFile blockDevice(BlockTarget target) {
+        return files.computeIfAbsent("/dev/" + target.name(), n -> {
+            long bytes = target.capacityBytes();
+            return new SimFile(nextIno++, n, bytes, List.of(new Extent(0, 0, bytes)), true, target);
         });
+    }
+
+    /**
+     * Makes {@code target} reachable as /dev/NAME beside the file system's own device (the
+     * other disks, md and dm devices of a stack of several).
+     */
+    public void addDevice(BlockTarget target) {
+        if (target != bdev && devices.putIfAbsent(target.name(), target) != null) {
+            throw new IllegalArgumentException("two devices called " + target.name());
+        }
+    }
+
+    /** Every block device of the machine, the file system's first. */
+    public List<BlockTarget> devices() {
+        List<BlockTarget> all = new ArrayList<>();
+        all.add(bdev);
+        all.addAll(devices.values());
+        return all;
+    }
+
+    /**
+     * The device node {@code path} (/dev/NAME): the device of that name. On a machine with one
+     * device every /dev path names it; with several, an unknown name is an error listing them.
+     */
+    public SimFile blockDevice(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        if (devices.isEmpty() || name.equals(bdev.name())) {
+            return blockDevice();
+        }
+        BlockTarget t = devices.get(name);
+        if (t == null) {
+            List<String> names = new ArrayList<>();
+            for (BlockTarget d : devices()) {
+                names.add("/dev/" + d.name());
+            }
+            throw new IllegalArgumentException("no device " + path + " (the machine has " + String.join(", ", names) + ")");
+        }
+        return blockDevice(t);
     }
 
     /**
@@ -109,7 +159,7 @@ public final class FileSystem {
             nextFreeSector += bytes >> 9;
             fileOff += bytes;
         }
-        SimFile f = new SimFile(nextIno++, name, size, extents, false);
+        SimFile f = new SimFile(nextIno++, name, size, extents, false, bdev);
         files.put(name, f);
         return f;
     }

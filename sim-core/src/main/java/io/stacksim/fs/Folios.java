@@ -36,6 +36,12 @@ final class Folios {
     short[] mapcount;
     /** The LRU list the page is on ({@link FileLru#INACTIVE}, {@link FileLru#ACTIVE} or none). */
     byte[] list;
+    /**
+     * folio_order of the folio the page belongs to: the folio is the 2^order pages from
+     * {@code index & ~(2^order - 1)}. Pages keep their own slots (the LRU and reclaim work per
+     * page); the order shapes the I/O: one bio_vec, and physical segments, per folio.
+     */
+    byte[] order;
     private int allocated;
     private int freeHead = -1;
 
@@ -49,6 +55,7 @@ final class Folios {
         next = new int[initial];
         mapcount = new short[initial];
         list = new byte[initial];
+        order = new byte[initial];
     }
 
     /** A free slot, growing the arrays when every slot has been used once. */
@@ -67,6 +74,7 @@ final class Folios {
             next = Arrays.copyOf(next, cap);
             mapcount = Arrays.copyOf(mapcount, cap);
             list = Arrays.copyOf(list, cap);
+            order = Arrays.copyOf(order, cap);
         }
         return allocated++;
     }
@@ -74,6 +82,7 @@ final class Folios {
     /** Gives {@code slot} back (its flags cleared). */
     void free(int slot) {
         flags[slot] = 0;
+        order[slot] = 0;
         next[slot] = freeHead;
         freeHead = slot;
     }

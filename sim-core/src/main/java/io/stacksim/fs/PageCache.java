@@ -232,6 +232,21 @@ public final class PageCache {
     }
 
     /** folio_mark_accessed: the LRU's promotion rule. */
+    /** folio_order of the folio holding the page in {@code slot}. */
+    int folioOrder(int slot) {
+        return pages.order[slot];
+    }
+
+    /** True when none of pages [first, first+n) of {@code cf} is cached (filemap_add_folio would not hit -EEXIST). */
+    boolean noneCached(CachedFile cf, long first, long n) {
+        for (long i = first; i < first + n; i++) {
+            if (find(cf, i) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void markAccessed(int slot) {
         lru.markAccessed(slot);
     }
@@ -249,6 +264,17 @@ public final class PageCache {
      * page is dirty, under I/O or in use) — the caller then waits with {@link #waitForMemory}.
      */
     int addLocked(CachedFile cf, long idx) {
+        return addLocked(cf, idx, 0);
+    }
+
+    /** Room for {@code n} more pages, reclaiming if need be (the folio allocation of filemap_alloc_folio). */
+    boolean canAdd(long n) {
+        long over = used + n - capacity;
+        return over <= 0 || lru.reclaim((int) over);
+    }
+
+    /** {@link #addLocked(CachedFile, long)} for a page of a folio of {@code order} (filemap_add_folio). */
+    int addLocked(CachedFile cf, long idx, int order) {
         if (used >= capacity && !lru.reclaim(1)) {
             return -1;
         }
@@ -258,6 +284,7 @@ public final class PageCache {
         pages.index[slot] = idx;
         pages.flags[slot] = PG_LOCKED;
         pages.mapcount[slot] = 0;
+        pages.order[slot] = (byte) order;
         long k = key(i, idx);
         table.put(k, slot);
         cf.nrPages++;

@@ -23,7 +23,7 @@ public final class PageCacheLayer {
     public PageCacheLayer(Simulator sim, BlockTarget bdev, VmSettings vm, FsCosts costs, FsContext flusher) {
         this.cache = new PageCache(sim, bdev, vm);
         PageIo io = new PageIo(cache);
-        this.readahead = new Readahead(cache, io, bdev.readAheadPages(), bdev.limits().ioPages());
+        this.readahead = new Readahead(cache, io, bdev.readAheadPages(), bdev.limits().ioPages(), vm.largeFolios());
         this.writeback = new Writeback(sim, cache, io, costs, flusher, bdev.limits().volatileWriteCache());
         this.buffered = new BufferedIo(cache, io, readahead, writeback, costs);
         this.mmap = new MmapIo(cache, io, readahead, writeback, costs);

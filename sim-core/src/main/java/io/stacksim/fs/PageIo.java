@@ -12,19 +12,63 @@ import io.stacksim.block.Plug;
  * The page cache's block I/O: reads of runs of missing pages for readahead and faults
  * (mm/readahead.c read_pages, mm/filemap.c filemap_read_folio) and writes of runs of dirty
  * pages for writeback and fsync (the ->writepages of fs/mpage.c and iomap), one bio per run
- * contiguous on the device within an extent, up to 256 pages (BIO_MAX_VECS), submitted under
- * a plug to the {@link BlockTarget}. Completion is end_page_read / folio_end_writeback.
+ * contiguous on the device within an extent, submitted under a plug to the
+ * {@link BlockTarget}. A bio holds up to 256 bio_vecs (BIO_MAX_VECS), one per folio (a
+ * multi-page bvec), and each bio_vec is one physical segment per max_segment_size of it
+ * (bvec_split_segs), so a bio of large folios spans megabytes in few segments where one of
+ * order-0 pages stops at 1 MiB and 256 segments. Completion is end_page_read /
+ * folio_end_writeback.
  */
 final class PageIo {
-    /** BIO_MAX_VECS: pages per bio. */
-    static final int BIO_MAX_PAGES = 256;
+    /** BIO_MAX_VECS: bio_vecs (folios) per bio. */
+    static final int BIO_MAX_VECS = 256;
 
     private final PageCache cache;
-    private final BlockTarget bdev;
 
     PageIo(PageCache cache) {
         this.cache = cache;
-        this.bdev = cache.bdev();
+    }
+
+    /**
+     * The folio loop of page_cache_ra_order (mm/readahead.c): from {@code start} up to
+     * {@code limit} (inclusive), folios of {@code order}, smaller where the index is not aligned
+     * to it (__ffs(index)) or the folio would pass {@code limit}, the one holding {@code mark}
+     * marked PG_readahead (ra_alloc_folio); read_pages then submits them. A folio that would
+     * overlap a cached page, or no memory, stops the loop (filemap_add_folio fails). Returns the
+     * index it stopped at.
+     */
+    long readFolios(CachedFile cf, long start, long limit, int order, long mark, IoOwner owner, int bioFlags) {
+        long index = start;
+        long runStart = -1;
+        Plug plug = Plug.start(owner); // read_pages plugs around ->readahead
+        while (index <= limit) {
+            int o = order;
+            if ((index & ((1L << o) - 1)) != 0) {
+                o = Long.numberOfTrailingZeros(index);
+            }
+            while (o > 0 && index + (1L << o) - 1 > limit) {
+                o--;
+            }
+            long n = 1L << o;
+            if (!cache.noneCached(cf, index, n) || !cache.canAdd(n)) {
+                break;
+            }
+            for (long i = index; i < index + n; i++) {
+                cache.addLocked(cf, i, o);
+            }
+            if (mark >= index && mark < index + n) {
+                cache.setReadaheadMark(cache.find(cf, index));
+            }
+            if (runStart < 0) {
+                runStart = index;
+            }
+            index += n;
+        }
+        if (runStart >= 0) {
+            submitRead(cf, runStart, index - runStart, owner, bioFlags);
+        }
+        Plug.finish(owner, plug);
+        return index;
     }
 
     /**
@@ -76,9 +120,11 @@ final class PageIo {
     }
 
     private void submitRead(CachedFile cf, long first, long count, IoOwner owner, int bioFlags) {
-        forEachBioRun(cf, first, count, (sector, pageStart, pages) -> {
+        forEachBioRun(cf, first, count, (sector, pageStart, pages, segments) -> {
             PageBio done = new PageBio(cf, pageStart, pages, false);
-            bdev.submitBio(new Bio(sector, pages << 3, Op.READ, bioFlags, IoPriority.NONE, owner, done));
+            Bio bio = new Bio(sector, pages << 3, Op.READ, bioFlags, IoPriority.NONE, owner, done);
+            bio.segments = segments;
+            cf.file.bdev().submitBio(bio);
         });
     }
 
@@ -100,9 +146,11 @@ final class PageIo {
             }
             long first = pages[i];
             long n = j - i;
-            forEachBioRun(cf, first, n, (sector, pageStart, np) -> {
+            forEachBioRun(cf, first, n, (sector, pageStart, np, segments) -> {
                 PageBio done = new PageBio(cf, pageStart, np, true);
-                bdev.submitBio(new Bio(sector, np << 3, Op.WRITE, bioFlags, IoPriority.NONE, owner, done));
+                Bio bio = new Bio(sector, np << 3, Op.WRITE, bioFlags, IoPriority.NONE, owner, done);
+                bio.segments = segments;
+                cf.file.bdev().submitBio(bio);
             });
             i = j;
         }
@@ -111,20 +159,37 @@ final class PageIo {
 
     @FunctionalInterface
     private interface RunConsumer {
-        void accept(long sector, long pageStart, int pages);
+        void accept(long sector, long pageStart, int pages, int segments);
     }
 
-    /** Splits file pages [first, first+count) into runs contiguous on the device, <= 256 pages. */
-    private static void forEachBioRun(CachedFile cf, long first, long count, RunConsumer c) {
+    /**
+     * Splits cached file pages [first, first+count) into bios contiguous on the device, each
+     * of at most 256 bio_vecs: one per folio (the part of it inside the run), every bio_vec
+     * ceil(bytes / max_segment_size) physical segments.
+     */
+    private void forEachBioRun(CachedFile cf, long first, long count, RunConsumer c) {
+        long maxSegmentSize = Math.max(VmSettings.PAGE_SIZE, cf.file.bdev().limits().maxSegmentSize());
         long p = first;
         long end = first + count;
         while (p < end) {
             Extent e = cf.file.extentAt(p << VmSettings.PAGE_SHIFT);
-            long extentEndPage = e.fileEnd() >> VmSettings.PAGE_SHIFT;
-            int n = (int) Math.min(Math.min(end, extentEndPage) - p, BIO_MAX_PAGES);
+            long runEnd = Math.min(end, e.fileEnd() >> VmSettings.PAGE_SHIFT);
             long sector = e.sector() + (((p << VmSettings.PAGE_SHIFT) - e.fileOffset()) >> 9);
-            c.accept(sector, p, n);
-            p += n;
+            long q = p;
+            int vecs = 0;
+            int segments = 0;
+            while (q < runEnd && vecs < BIO_MAX_VECS) {
+                int s = cache.find(cf, q);
+                int order = s < 0 ? 0 : cache.folioOrder(s);
+                long folioEnd = (q & ~((1L << order) - 1)) + (1L << order);
+                long upTo = Math.min(folioEnd, runEnd);
+                long bytes = (upTo - q) << VmSettings.PAGE_SHIFT;
+                segments += (int) ((bytes + maxSegmentSize - 1) / maxSegmentSize);
+                vecs++;
+                q = upTo;
+            }
+            c.accept(sector, p, (int) (q - p), segments);
+            p = q;
         }
     }
 

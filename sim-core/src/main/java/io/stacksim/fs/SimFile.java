@@ -1,5 +1,6 @@
 package io.stacksim.fs;
 
+import io.stacksim.block.BlockTarget;
 import java.util.List;
 
 /**
@@ -12,10 +13,12 @@ public final class SimFile {
     private long size;
     private final List<Extent> extents;
     private final boolean blockDevice;
+    private final BlockTarget bdev;
     /** Per-inode page-cache and writeback state, owned by the page cache. */
     public Object cacheState;
 
-    SimFile(int ino, String name, long size, List<Extent> extents, boolean blockDevice) {
+    SimFile(int ino, String name, long size, List<Extent> extents, boolean blockDevice, BlockTarget bdev) {
+        this.bdev = bdev;
         this.ino = ino;
         this.name = name;
         this.size = size;
@@ -37,6 +40,14 @@ public final class SimFile {
 
     public boolean isBlockDevice() {
         return blockDevice;
+    }
+
+    /**
+     * The block device its blocks are on: the file system's ({@code inode->i_sb->s_bdev}), or,
+     * for a device node, that device ({@code I_BDEV(inode)}).
+     */
+    public BlockTarget bdev() {
+        return bdev;
     }
 
     public List<Extent> extents() {

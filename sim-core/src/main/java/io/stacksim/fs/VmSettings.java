@@ -21,11 +21,13 @@ import io.stacksim.config.Units;
  * @param dirtyExpireNs          dirty_expire_centisecs (3000 = 30 s)
  * @param dirtyWritebackNs       dirty_writeback_centisecs (500 = 5 s); 0 disables periodic writeback
  * @param faultAroundBytes       fault_around_bytes (64 KiB, mm/memory.c)
+ * @param largeFolios            the page cache holds large folios (mapping_large_folio_support:
+ *                               block devices and ext4 regular files on Linux 6.18)
  * @param check                  check the page cache's invariants as the run goes (--check)
  */
 public record VmSettings(long memoryBytes, long pageCacheBytes, int dirtyRatio, int dirtyBackgroundRatio,
                          long dirtyBytes, long dirtyBackgroundBytes, long dirtyExpireNs, long dirtyWritebackNs,
-                         long faultAroundBytes, boolean check) {
+                         long faultAroundBytes, boolean largeFolios, boolean check) {
 
     public static final int PAGE_SIZE = 4096;
     public static final int PAGE_SHIFT = 12;
@@ -49,11 +51,15 @@ public record VmSettings(long memoryBytes, long pageCacheBytes, int dirtyRatio, 
             Integer.MAX_VALUE).help("period of the flusher's wake-ups (centiseconds); 0 disables periodic writeback");
     static final Tunable<Long> FAULT_AROUND_BYTES = Tunable.size("fault_around_bytes", 65536, PAGE_SIZE, 1 << 20)
             .help("pages mapped around a read fault (mm/memory.c), a power of two");
+    static final Tunable<Boolean> LARGE_FOLIOS = Tunable.flag("large_folios", true)
+            .help("the page cache holds large folios, as Linux 6.18 does for block devices and ext4 files:"
+                    + " readahead grows them two orders a window up to 2 MiB (mm/readahead.c), a write takes one"
+                    + " as large as its length (fgf_set_order); false = order-0 pages only");
 
     /** The {@code vm} section's tunables. */
     public static final ConfigSection SECTION = ConfigSection.of("vm", "Memory and page cache (`vm`)",
             MEMORY, PAGE_CACHE, DIRTY_RATIO, DIRTY_BACKGROUND_RATIO, DIRTY_BYTES, DIRTY_BACKGROUND_BYTES,
-            DIRTY_EXPIRE_CENTISECS, DIRTY_WRITEBACK_CENTISECS, FAULT_AROUND_BYTES)
+            DIRTY_EXPIRE_CENTISECS, DIRTY_WRITEBACK_CENTISECS, FAULT_AROUND_BYTES, LARGE_FOLIOS)
             .intro("The /proc/sys/vm names where Linux has them, with mm/page-writeback.c's defaults.");
 
     public static VmSettings defaults() {
@@ -97,7 +103,7 @@ public record VmSettings(long memoryBytes, long pageCacheBytes, int dirtyRatio, 
         if (Long.bitCount(fa) != 1) {
             throw ConfigException.at(vm.origin(), "'vm.fault_around_bytes' must be a power of two");
         }
-        return new VmSettings(mem, cache, ratio, bgRatio, bytes, bgBytes, expire, wb, fa, check);
+        return new VmSettings(mem, cache, ratio, bgRatio, bytes, bgBytes, expire, wb, fa, LARGE_FOLIOS.read(vm), check);
     }
 
     /** Page-cache capacity in pages. */

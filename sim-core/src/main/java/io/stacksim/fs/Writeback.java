@@ -206,7 +206,7 @@ public final class Writeback {
                 b++;
             }
         }
-        return b + count / PageIo.BIO_MAX_PAGES;
+        return b + count / PageIo.BIO_MAX_VECS;
     }
 
     // ------------------------------------------------------------------ bandwidth estimation

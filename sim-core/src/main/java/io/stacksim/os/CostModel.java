@@ -6,8 +6,8 @@ import io.stacksim.config.Tunable;
 
 /**
  * CPU costs of the kernel paths, config section {@code os}. Defaults are measurements on the
- * reference machine (a 2-vCPU EPYC VM running Linux 6.18, see shared/reference/linux-facts.md
- * section 7) or, marked [est], estimates within published ranges.
+ * reference machine (a 2-vCPU EPYC VM running Linux 6.18: a getppid loop, a pipe ping-pong,
+ * a memcpy loop and page-touch loops) or, marked [est], estimates within published ranges.
  *
  * @param modeSwitchNs        one user/kernel transition; a syscall is two. 130 ns: half the
  *                            0.26 us getppid round trip measured here.

@@ -1,6 +1,7 @@
 package io.stacksim.os;
 
 import io.stacksim.block.Bio;
+import io.stacksim.block.BlockTarget;
 import io.stacksim.block.Op;
 import io.stacksim.block.Plug;
 import io.stacksim.engine.Simulator;
@@ -181,7 +182,7 @@ public final class Kernel {
     /** openat: opens (creating if asked) a file; returns the open file, or null with ENOENT. */
     public void open(Task t, String name, int flags, long createSize, Consumer<OpenFile> k) {
         enter(t, Syscall.OPENAT, cost.vfsCallNs() + cost.pageCacheLookupNs(), () -> {
-            SimFile f = name.startsWith("/dev/") ? fs.blockDevice() : fs.lookup(name);
+            SimFile f = name.startsWith("/dev/") ? fs.blockDevice(name) : fs.lookup(name);
             if (f == null && createSize >= 0) {
                 f = fs.create(name, createSize);
             }
@@ -379,7 +380,7 @@ public final class Kernel {
      * then {@code cont} runs on its CPU. Without such a wait {@code cont} runs at once.
      */
     void afterRequestWait(Task t, Runnable cont) {
-        if (!fs.bdev().whenRequestsAllocated(t, () -> t.wake(cont))) {
+        if (!BlockTarget.whenAllAllocated(fs.devices(), 0, t, () -> t.wake(cont))) {
             cont.run();
             return;
         }

@@ -13,7 +13,7 @@ import io.stacksim.config.Tunable;
  * <p>"Measured here" means on the reference machine (2-vCPU EPYC VM, Linux 6.18.44) with the
  * programs in {@code docs/measurements/} (thread CPU time, minimum of six runs, idle loopback
  * TCP sockets). The VM was loaded at the time (getppid cost 1.07 us there instead of the
- * 0.26 us of linux-facts section 7), so costs are given beyond a getppid measured in the same
+ * 0.26 us a getppid loop measured on the idle machine), so costs are given beyond a getppid measured in the same
  * run. [est] marks estimates.
  *
  * @param socketCallNs    socket-layer work of one send/recv call beyond the syscall frame and

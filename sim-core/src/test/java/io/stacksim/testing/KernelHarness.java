@@ -29,10 +29,15 @@ public final class KernelHarness {
      * @param vm overrides of the {@code vm} section, e.g. {@code page_cache=8m}
      */
     public KernelHarness(int cpuCount, long deviceLatencyNs, boolean writeCache, Map<String, String> vm) {
+        this(cpuCount, deviceLatencyNs, writeCache, vm, 128);
+    }
+
+    /** @param readAheadKb the queue's read_ahead_kb (128 by default) */
+    public KernelHarness(int cpuCount, long deviceLatencyNs, boolean writeCache, Map<String, String> vm, int readAheadKb) {
         RandomStreams random = new RandomStreams(1);
         cpus = new Cpus(sim, cpuCount, CostModel.defaults());
         device = new RecordingDevice(8L << 30, deviceLatencyNs, writeCache);
-        queue = new BlockQueue(sim, random, device, cpus, new QueueSettings("none", 0, 0, 0, 128, true), new NoneScheduler());
+        queue = new BlockQueue(sim, random, device, cpus, new QueueSettings("none", 0, 0, 0, readAheadKb, true), new NoneScheduler());
         fs = new FileSystem(queue, ConfigNode.emptyRoot("test"), random.stream("fs"));
         ConfigNode v = ConfigNode.emptyRoot("test");
         vm.forEach((k, val) -> v.set(k, val, Origin.flag("test")));

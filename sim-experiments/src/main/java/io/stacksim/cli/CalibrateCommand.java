@@ -32,8 +32,8 @@ import picocli.CommandLine.Parameters;
  * Both need fio on the PATH and refuse cleanly without it.
  */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
-        description = {"Fit a device profile to a real block device or file by running fio on it,",
-            "or (--check) compare a profile with real fio runs of other jobs."})
+        description = {"Fit a device profile to a real block device or file by running fio on it,"
+            + " or (--check) compare a profile with real fio runs of other jobs."})
 final class CalibrateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DEVICE_OR_FILE|PROFILE",
             description = "the real target to calibrate; with --check, the profile to check")

@@ -73,6 +73,9 @@ final class ConfigReferenceCommand implements Callable<Integer> {
                 out.add(k.params());
             }
         }
+        out.add(Stack.DEVICES);
+        out.add(io.stacksim.devices.md.Md.SECTION);
+        out.add(io.stacksim.devices.dm.Dm.SECTION);
         out.add(Stack.NET);
         for (DeviceKind k : DeviceKinds.ALL) {
             if (!k.isBlock() && k.params() != null) {

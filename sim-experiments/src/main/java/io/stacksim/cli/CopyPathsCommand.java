@@ -36,7 +36,7 @@ final class CopyPathsCommand implements Callable<Integer> {
     @Option(names = "--nic", paramLabel = "PROFILE", description = "NIC profile; its scatter_gather is set per row (default: ${DEFAULT-VALUE})")
     String nic = "nic-100g";
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override any config value of the machine, e.g. --set cpu.count=1")
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = {"override any config value of the machine,", "e.g. --set cpu.count=1"})
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--seed", description = "master seed (default: ${DEFAULT-VALUE})")

@@ -12,8 +12,8 @@ import picocli.CommandLine;
 
 /** {@code stacksim experiment}: the catalog of ready-made sweeps. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = {"Run an experiment of the catalog (a sweep shipped with StackSim) into results/NAME,",
-                "or list them. Each writes runs.csv, summary.csv, charts and report.html."})
+        description = {"Run an experiment of the catalog (a sweep shipped with StackSim) into results/NAME,"
+                + " or list them. Each writes runs.csv, summary.csv, charts and report.html."})
 final class ExperimentCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "the experiment (see --list)")
     String name;
@@ -35,6 +35,10 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Option(names = "--resume", description = "keep the runs already in the output folder and make only the others")
     boolean resume;
+
+    @Option(names = "--shard", paramLabel = "I/N",
+            description = "run only shard I of N (1-based), e.g. one task of a job array; `stacksim merge` joins the shards")
+    String shard;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -61,19 +65,20 @@ final class ExperimentCommand implements Callable<Integer> {
         if (all == (name != null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give an experiment NAME, --all or --list");
         }
+        Shard sh = shard == null ? Shard.ALL : Shard.parse(shard);
         String command = SweepExecution.commandLine(spec.commandLine());
         if (all) {
             Path parent = this.out != null ? this.out : Path.of("results");
             for (Catalog.Entry e : Catalog.entries()) {
                 out.printf("== %s: %s%n", e.name(), e.title());
                 out.flush();
-                SweepExecution.run(Catalog.load(e.name(), quick), parent.resolve(e.name()), jobs, resume, Shard.ALL,
+                SweepExecution.run(Catalog.load(e.name(), quick), parent.resolve(e.name()), jobs, resume, sh,
                         command, out, spec.commandLine().getErr());
             }
             return 0;
         }
         Path dir = this.out != null ? this.out : Path.of("results", name);
-        SweepExecution.run(Catalog.load(name, quick), dir, jobs, resume, Shard.ALL, command, out,
+        SweepExecution.run(Catalog.load(name, quick), dir, jobs, resume, sh, command, out,
                 spec.commandLine().getErr());
         return 0;
     }

@@ -42,7 +42,7 @@ final class FioCommand implements Callable<Integer> {
     @Option(names = "--stack", paramLabel = "CONFIG.yaml", description = "the stack (cpu, os, vm, fs, block, device, run); default: every default")
     Path stack;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override one stack value, e.g. --set device.profile=ramdisk")
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = {"override one stack value,", "e.g. --set device.profile=ramdisk"})
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--output-format", paramLabel = "FORMAT", split = ",",
@@ -66,6 +66,10 @@ final class FioCommand implements Callable<Integer> {
 
     @Option(names = "--env", paramLabel = "NAME=VALUE", description = "set an environment variable for $${NAME} in the job files (default: the process environment)")
     Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--max-runtime", paramLabel = "TIME",
+            description = "cap every job's runtime at TIME of simulated time (fio's time units, e.g. 2s); the report says so")
+    String maxRuntime;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -101,6 +105,19 @@ final class FioCommand implements Callable<Integer> {
                 specs.add(r.spec());
                 warnings.addAll(r.warnings());
             }
+        }
+        if (maxRuntime != null) {
+            long capNs;
+            try {
+                capNs = Math.multiplyExact(io.stacksim.workload.fio.FioValues.timeUs(maxRuntime, 1_000_000), 1000L);
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw new ConfigException("--max-runtime " + maxRuntime + ": expected a time such as 2s or 500ms");
+            }
+            if (capNs <= 0) {
+                throw new ConfigException("--max-runtime " + maxRuntime + ": expected a time above 0");
+            }
+            specs.replaceAll(s -> s.withRuntimeCap(capNs));
+            warnings.add("--max-runtime " + maxRuntime + ": every job's runtime is capped at " + maxRuntime);
         }
         PrintWriter err = spec.commandLine().getErr();
         for (String warning : warnings) {

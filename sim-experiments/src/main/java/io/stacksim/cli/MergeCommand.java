@@ -26,8 +26,8 @@ import picocli.CommandLine;
 
 /** {@code stacksim merge DIR... --out DIR}: joins the outputs of sweep shards. */
 @Command(name = "merge", mixinStandardHelpOptions = true,
-        description = {"Join the output folders of the shards of one sweep (stacksim sweep --shard I/N) into one",
-                "folder with runs.csv, summary.csv, charts and report.html, as if it had run on one machine."})
+        description = {"Join the output folders of the shards of one sweep (stacksim sweep or experiment --shard I/N)"
+                + " into one folder with runs.csv, summary.csv, charts and report.html, as if it had run on one machine."})
 final class MergeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "shard output folders")
     List<Path> dirs;

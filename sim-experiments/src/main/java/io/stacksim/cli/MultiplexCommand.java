@@ -36,7 +36,7 @@ final class MultiplexCommand implements Callable<Integer> {
     @Option(names = "--modes", split = ",", paramLabel = "MODE,...", description = "threads, select, poll, epoll (default: all)")
     List<String> modes = new ArrayList<>(List.of("threads", "select", "poll", "epoll"));
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a config value, e.g. --set workload.server.rate=200")
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = {"override a config value,", "e.g. --set workload.server.rate=200"})
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--threads", description = "simulations run in parallel (default: all cores); results do not depend on it")

@@ -17,15 +17,18 @@ import picocli.CommandLine.Parameters;
 
 /** {@code stacksim replay TRACE}: a block trace fed straight into the simulated block layer. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Replay a block trace (blkparse text, MSR Cambridge CSV, DiskSim/MQSim ascii, plain CSV)"
+        description = "Replay a block trace (blkparse text, blktrace binary, MSR Cambridge CSV, DiskSim/MQSim ascii,"
+                + " plain CSV)"
                 + " into the simulated block layer and print the summary with diskstats/iostat figures.")
 final class ReplayCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "TRACE", description = "the trace file")
+    @Parameters(index = "0", paramLabel = "TRACE", description = "the trace file (or a folder of blktrace per-CPU files)")
     Path trace;
 
     @Option(names = "--trace-format", paramLabel = "FORMAT",
-            description = "blkparse, msr, disksim or csv (time_ns,op,sector,sectors) (default: ${DEFAULT-VALUE})")
-    String traceFormat = "blkparse";
+            description = "auto (from the file: blktrace's magic, or the shape of its first line), blkparse, msr, disksim,"
+                    + " csv (time_ns,op,sector,sectors) or blktrace (binary: a file, or a folder of DEV.blktrace.N files)"
+                    + " (default: ${DEFAULT-VALUE})")
+    String traceFormat = "auto";
 
     @Option(names = "--timing", paramLabel = "trace|closed",
             description = "open loop at the trace's times, or closed loop at --depth (default: ${DEFAULT-VALUE})")
@@ -42,7 +45,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--stack", paramLabel = "CONFIG.yaml", description = "the machine: cpu, os, block, device sections")
     Path stack;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override one config value, e.g. --set block.scheduler=none")
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = {"override one config value,", "e.g. --set block.scheduler=none"})
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "text|json", description = "output format (default: ${DEFAULT-VALUE})")
@@ -50,6 +53,10 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--blktrace", paramLabel = "FILE", description = "write the replay's block trace as blkparse text to FILE")
     Path blktrace;
+
+    @Option(names = "--blktrace-binary", paramLabel = "DIR",
+            description = "write the replay's block trace as blktrace's binary per-CPU files (DEV.blktrace.CPU) into DIR")
+    Path blktraceBinary;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -59,7 +66,8 @@ final class ReplayCommand implements Callable<Integer> {
         ConfigNode root = ConfigLoader.load(stack, sets);
         long wall = System.nanoTime();
         RunResult r = ReplaySimulation.run(root, new ReplaySimulation.Options(trace, traceFormat,
-                timing == Timing.closed ? ReplayRunner.Timing.CLOSED : ReplayRunner.Timing.TRACE, depth, speed, blktrace));
+                timing == Timing.closed ? ReplayRunner.Timing.CLOSED : ReplayRunner.Timing.TRACE, depth, speed,
+                io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary)));
         wall = System.nanoTime() - wall;
         spec.commandLine().getOut().print(format == RunCommand.Format.json ? JsonResult.format(r) : TextSummary.format(r));
         spec.commandLine().getOut().flush();

@@ -21,7 +21,7 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG.yaml", description = "the run config (docs/config.md)")
     Path config;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override one config value, e.g. --set block.scheduler=none")
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = {"override one config value,", "e.g. --set block.scheduler=none"})
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "text|json", description = "output format (default: ${DEFAULT-VALUE})")
@@ -35,6 +35,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--blktrace", paramLabel = "FILE", description = "write the run's block trace as blkparse text to FILE")
     Path blktrace;
 
+    @Option(names = "--blktrace-binary", paramLabel = "DIR",
+            description = "write the run's block trace as blktrace's binary per-CPU files (DEV.blktrace.CPU) into DIR,"
+                    + " for blkparse, btt and iowatcher")
+    Path blktraceBinary;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -42,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         ConfigNode root = ConfigLoader.load(config, sets);
         long wall = System.nanoTime();
-        RunResult r = Simulation.run(root, blktrace, check);
+        RunResult r = Simulation.run(root, io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), check);
         wall = System.nanoTime() - wall;
         spec.commandLine().getOut().print(format == Format.json ? JsonResult.format(r) : TextSummary.format(r));
         spec.commandLine().getOut().flush();

@@ -93,8 +93,38 @@ public final class SweepCharts {
         if (chart == null) {
             return null;
         }
-        ChartStyle.apply(chart, f.subtitle());
+        ChartStyle.apply(chart, withBarNote(c, f.subtitle() + filterNote(c, f)));
         return ChartFiles.write(chart, dir, c.name() + f.suffix(), title(c) + (f.fixed.isEmpty() ? "" : " (" + f.subtitle() + ")"));
+    }
+
+    /**
+     * Error bars need this many replications: from two, Student t's 12.7 makes intervals that
+     * say nothing and cross zero on a linear axis.
+     */
+    static final int MIN_REPLICATIONS_FOR_BARS = 3;
+
+    /** The filters of {@code where} that the facet's own fixed values do not already name. */
+    private String filterNote(ChartSpec c, Facet f) {
+        List<String> parts = new ArrayList<>();
+        c.where().forEach((axis, kept) -> {
+            if (!f.fixed().containsKey(axis)) {
+                parts.add(kept.size() == 1 ? axis + " = " + kept.get(0) : axis + " in {" + String.join(", ", kept) + "}");
+            }
+        });
+        if (parts.isEmpty()) {
+            return "";
+        }
+        return (f.fixed().isEmpty() ? "" : ", ") + String.join(", ", parts);
+    }
+
+    /** A line chart whose points have too few replications for bars says so. */
+    private String withBarNote(ChartSpec c, String subtitle) {
+        int n = results.spec().replications();
+        if (!(c instanceof ChartSpec.Line) || n >= MIN_REPLICATIONS_FOR_BARS) {
+            return subtitle;
+        }
+        String note = n < 2 ? "1 replication per point: no error bars" : n + " replications per point: too few for error bars";
+        return subtitle.isEmpty() ? note : subtitle + "; " + note;
     }
 
     /** The chart's title; a line chart without one is "Y against X". */
@@ -235,7 +265,8 @@ public final class SweepCharts {
                     if (Double.isNaN(x) || Double.isNaN(ye.mean())) {
                         continue;
                     }
-                    s.add(x, xl, xh, ye.mean(), ye.low(), ye.high());
+                    boolean bars = ye.n() >= MIN_REPLICATIONS_FOR_BARS;
+                    s.add(x, xl, xh, ye.mean(), bars ? ye.low() : ye.mean(), bars ? ye.high() : ye.mean());
                 }
                 data.addSeries(s);
                 int color = c.series() != null ? si : yi;
@@ -269,7 +300,7 @@ public final class SweepCharts {
                 String name = lineName(c, sv, y);
                 for (SweepPoint p : ordered(f, c, sv)) {
                     Estimate e = results.estimate(p, y);
-                    data.add(e.mean(), e.n() >= 2 ? e.halfWidth() : 0, name, p.param(c.x()));
+                    data.add(e.mean(), e.n() >= MIN_REPLICATIONS_FOR_BARS ? e.halfWidth() : 0, name, p.param(c.x()));
                 }
                 int color = c.series() != null ? si : yi;
                 r.setSeriesPaint(k, Palette.color(color));

@@ -171,11 +171,11 @@ public final class SweepReport {
             }
             md.append('\n');
         }
-        md.append(String.format(Locale.ROOT, "%d points (%s), %d replications each, %d runs. Master seed %d; %s.%n%n",
-                results.sweep().points().size(), spec().combine().name().toLowerCase(Locale.ROOT), spec().replications(),
+        md.append(String.format(Locale.ROOT, "%d points (%s), %s each, %d runs. Master seed %d; %s.%n%n",
+                results.sweep().points().size(), spec().combine().name().toLowerCase(Locale.ROOT), replications(spec().replications()),
                 results.sweep().runs().size(), spec().seed(), seedRule()));
 
-        md.append("## Results\n\nMean over replications ± half-width of the 95% confidence interval (Student t). "
+        md.append("## Results\n\n").append(intervalNote()).append(" "
                 + "Every metric of every run is in `runs.csv`; every metric's mean and interval per point in `summary.csv`.\n\n");
         List<String> header = tableHeader();
         md.append("| ").append(String.join(" | ", header)).append(" |\n|");
@@ -190,7 +190,7 @@ public final class SweepReport {
         }
 
         if (!charts.isEmpty()) {
-            md.append("## Charts\n\nError bars are 95% confidence intervals across replications. "
+            md.append("## Charts\n\n").append(chartNote()).append(" "
                     + "Each chart is also in SVG for papers (same name, `.svg`).\n\n");
             for (ChartFiles.Written c : charts) {
                 md.append("### ").append(c.title()).append("\n\n![").append(c.title()).append("](").append(c.png())
@@ -211,8 +211,8 @@ public final class SweepReport {
             md.append("```\n").append(c).append("\n```\n\n");
         }
         md.append("- StackSim version: `").append(version).append("`\n");
-        md.append("- master seed `").append(spec().seed()).append("`, ").append(spec().replications())
-                .append(" replications; ").append(seedRule()).append('\n');
+        md.append("- master seed `").append(spec().seed()).append("`, ").append(replications(spec().replications()))
+                .append("; ").append(seedRule()).append('\n');
         md.append("- `stacksim sweep sweep.yaml` reruns this exact sweep from the resolved sweep file in this folder; "
                 + "`stacksim run points/point-NNN.yaml --set run.seed=SEED` reruns one run (seeds below and in runs.csv)\n\n");
         md.append("| point | replication | seed |\n|---|---|---|\n");
@@ -222,6 +222,35 @@ public final class SweepReport {
         }
         md.append('\n');
         return md.toString();
+    }
+
+    /** "1 replication", "3 replications". */
+    static String replications(int n) {
+        return n == 1 ? "1 replication" : n + " replications";
+    }
+
+    /** What the table's figures are; a single replication claims no interval. */
+    private String intervalNote() {
+        int n = spec().replications();
+        if (n < 2) {
+            return "One replication per point: each figure is that run's value, and no confidence interval can be given "
+                    + "(it needs 2 or more replications).";
+        }
+        return String.format(Locale.ROOT, "Mean over %d replications ± half-width of the 95%% confidence interval "
+                + "(Student t, %d degree%s of freedom).", n, n - 1, n == 2 ? "" : "s");
+    }
+
+    /** What the charts' error bars are, matching {@link SweepCharts#MIN_REPLICATIONS_FOR_BARS}. */
+    private String chartNote() {
+        int n = spec().replications();
+        if (n < 2) {
+            return "One replication per point: the charts have no error bars.";
+        }
+        if (n < SweepCharts.MIN_REPLICATIONS_FOR_BARS) {
+            return "Two replications per point are too few for a 95% interval worth drawing (Student t with one "
+                    + "degree of freedom is 12.7), so the charts have no error bars; the table gives the intervals.";
+        }
+        return "Error bars are 95% confidence intervals across " + n + " replications.";
     }
 
     private String axisSettings(Axis a) {
@@ -307,7 +336,7 @@ public final class SweepReport {
         h.append("<h1>").append(esc(spec().title())).append("</h1>\n");
         h.append("<p class=\"meta\">StackSim ").append(esc(version)).append(" · sweep <code>").append(esc(spec().name()))
                 .append("</code> · ").append(results.sweep().points().size()).append(" points × ")
-                .append(spec().replications()).append(" replications</p>\n");
+                .append(replications(spec().replications())).append("</p>\n");
         if (!spec().question().isEmpty()) {
             h.append("<p class=\"question\"><strong>Question.</strong> ").append(inline(spec().question())).append("</p>\n");
         }
@@ -328,11 +357,11 @@ public final class SweepReport {
             }
             h.append("</tbody></table>\n");
         }
-        h.append(String.format(Locale.ROOT, "<p>%d points (%s), %d replications each, %d runs. Master seed %d; %s.</p>%n",
-                results.sweep().points().size(), spec().combine().name().toLowerCase(Locale.ROOT), spec().replications(),
+        h.append(String.format(Locale.ROOT, "<p>%d points (%s), %s each, %d runs. Master seed %d; %s.</p>%n",
+                results.sweep().points().size(), spec().combine().name().toLowerCase(Locale.ROOT), replications(spec().replications()),
                 results.sweep().runs().size(), spec().seed(), esc(seedRule())));
 
-        h.append("<h2>Results</h2>\n<p>Mean over replications ± half-width of the 95% confidence interval (Student t). "
+        h.append("<h2>Results</h2>\n<p>").append(esc(intervalNote())).append(" "
                 + "Every metric of every run is in <a href=\"runs.csv\">runs.csv</a>; means and intervals of every metric per "
                 + "point in <a href=\"summary.csv\">summary.csv</a>.</p>\n<div class=\"scroll\"><table class=\"num\"><thead><tr>");
         for (String c : tableHeader()) {
@@ -376,7 +405,7 @@ public final class SweepReport {
         }
 
         if (!charts.isEmpty()) {
-            h.append("<h2>Charts</h2>\n<p>Error bars are 95% confidence intervals across replications.</p>\n");
+            h.append("<h2>Charts</h2>\n<p>").append(esc(chartNote())).append("</p>\n");
             for (ChartFiles.Written c : charts) {
                 h.append("<figure>\n").append(c.inline()).append("\n<figcaption>").append(esc(c.title()))
                         .append(" · <a href=\"").append(esc(c.png())).append("\">PNG</a> · <a href=\"").append(esc(c.svg()))

@@ -110,26 +110,74 @@ public final class TextSummary {
                 l(m, "diskstats.read.sectors"), l(m, "diskstats.write.sectors"),
                 l(m, "diskstats.read.ticks_ms"), l(m, "diskstats.write.ticks_ms"),
                 l(m, "diskstats.time_in_queue_ms"), d(m, "iostat.util_pct")));
-        sb.append(String.format(Locale.ROOT,
-                "  iostat: r/s=%.1f w/s=%.1f rkB/s=%.1f wkB/s=%.1f rrqm/s=%.1f wrqm/s=%.1f r_await=%.3f w_await=%.3f"
-                        + " rareq-sz=%.1f wareq-sz=%.1f aqu-sz=%.2f %%util=%.1f%n",
-                d(m, "iostat.r_s"), d(m, "iostat.w_s"), d(m, "iostat.rkB_s"), d(m, "iostat.wkB_s"),
-                d(m, "iostat.rrqm_s"), d(m, "iostat.wrqm_s"), d(m, "iostat.r_await_ms"), d(m, "iostat.w_await_ms"),
-                d(m, "iostat.rareq_sz_kB"), d(m, "iostat.wareq_sz_kB"), d(m, "iostat.aqu_sz"), d(m, "iostat.util_pct")));
-        sb.append(String.format(Locale.ROOT,
-                "  block: scheduler=%s, nr_requests=%d, max_sectors_kb=%d, merges plug/sched/request=%d/%d/%d,"
-                        + " request waits=%d (mean %.1f us)%n",
-                m.keySet().stream().filter(k -> k.startsWith("block.scheduler.")).findFirst()
-                        .map(k -> k.substring("block.scheduler.".length())).orElse("?"),
-                l(m, "block.nr_requests"), l(m, "block.max_sectors") / 2, l(m, "block.merges.plug"),
-                l(m, "block.merges.sched"), l(m, "block.merges.requests"), l(m, "block.request_waits"),
-                d(m, "block.request_wait.mean_us")));
+        sb.append("  /proc/diskstats: ").append(DiskstatsText.procDiskstatsLine(r.device(), m)).append('\n');
+        if (m.containsKey("block.nr_requests")) {
+            blockLine(sb, m, "  ", "block.");
+        }
+        // A stack of several devices: each one's own lines, as fio lists an md array's members.
+        java.util.List<String> others = otherDevices(m, r.device());
+        for (String dev : others) {
+            Map<String, Number> d = scoped(m, dev);
+            sb.append(String.format(Locale.ROOT,
+                    "  %s: ios=%d/%d, merge=%d/%d, sectors=%d/%d, ticks=%d/%d, in_queue=%d, util=%.2f%%%n",
+                    dev, l(d, "diskstats.read.ios"), l(d, "diskstats.write.ios"), l(d, "diskstats.read.merges"),
+                    l(d, "diskstats.write.merges"), l(d, "diskstats.read.sectors"), l(d, "diskstats.write.sectors"),
+                    l(d, "diskstats.read.ticks_ms"), l(d, "diskstats.write.ticks_ms"), l(d, "diskstats.time_in_queue_ms"),
+                    d(d, "iostat.util_pct")));
+            if (m.containsKey("block." + dev + ".nr_requests")) {
+                blockLine(sb, m, "    ", "block." + dev + ".");
+            }
+        }
+        sb.append("\niostat -x:\n").append(DiskstatsText.IOSTAT_X_HEADER).append('\n')
+                .append(DiskstatsText.iostatXRow(r.device(), m)).append('\n');
+        for (String dev : others) {
+            sb.append(DiskstatsText.iostatXRow(dev, scoped(m, dev))).append('\n');
+        }
         sb.append(String.format(Locale.ROOT, "%nsimulated %.3f s, %d events, seed %d%n",
                 d(m, "run.sim_time_s"), l(m, "run.events"), r.seed()));
         return sb.toString();
     }
 
     /** Per-CPU utilisation: user, system and interrupt shares of each core's time (the first 16 cores). */
+    /** The devices of a stack of several with their own diskstats ({@code diskstats.NAME.*}), but {@code main}. */
+    private static java.util.List<String> otherDevices(Map<String, Number> m, String main) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String k : m.keySet()) {
+            if (k.startsWith("diskstats.") && k.endsWith(".read.ios") && k.length() > "diskstats..read.ios".length()) {
+                String dev = k.substring("diskstats.".length(), k.length() - ".read.ios".length());
+                if (!dev.contains(".") && !dev.equals(main)) {
+                    out.add(dev);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Device {@code dev}'s diskstats and iostat metrics under the plain names ({@code diskstats.read.ios}). */
+    private static Map<String, Number> scoped(Map<String, Number> m, String dev) {
+        Map<String, Number> out = new java.util.TreeMap<>();
+        for (String group : new String[] {"diskstats.", "iostat."}) {
+            String p = group + dev + ".";
+            m.forEach((k, v) -> {
+                if (k.startsWith(p)) {
+                    out.put(group + k.substring(p.length()), v);
+                }
+            });
+        }
+        return out;
+    }
+
+    private static void blockLine(StringBuilder sb, Map<String, Number> m, String indent, String p) {
+        sb.append(String.format(Locale.ROOT,
+                "%sblock: scheduler=%s, nr_requests=%d, max_sectors_kb=%d, merges plug/sched/request=%d/%d/%d,"
+                        + " request waits=%d (mean %.1f us)%n", indent,
+                m.keySet().stream().filter(k -> k.startsWith(p + "scheduler.")).findFirst()
+                        .map(k -> k.substring((p + "scheduler.").length())).orElse("?"),
+                l(m, p + "nr_requests"), l(m, p + "max_sectors") / 2, l(m, p + "merges.plug"),
+                l(m, p + "merges.sched"), l(m, p + "merges.requests"), l(m, p + "request_waits"),
+                d(m, p + "request_wait.mean_us")));
+    }
+
     private static void perCpu(StringBuilder sb, Map<String, Number> m) {
         for (int i = 0; i < 16 && m.containsKey("cpu." + i + ".util_pct"); i++) {
             String p = "cpu." + i + ".";

@@ -87,7 +87,7 @@ final class FileSetup {
         long existingTotal = 0;
         boolean allExist = true;
         for (int i = 0; i < nfiles; i++) {
-            existing[i] = names.get(i).startsWith("/dev/") ? fs.blockDevice() : fs.lookup(names.get(i));
+            existing[i] = names.get(i).startsWith("/dev/") ? fs.blockDevice(names.get(i)) : fs.lookup(names.get(i));
             if (existing[i] == null) {
                 allExist = false;
             } else {

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * One fio job as StackSim simulates it: fio's options, read from a job file or the YAML
  * {@code workload} section by {@link io.stacksim.workload.fio.JobTranslator}, grouped by what
- * they control. Names and defaults are fio's (HOWTO; shared/reference/formats.md section 1).
+ * they control. Names and defaults are fio's (fio's HOWTO.rst and options.c).
  *
  * @param name      job name
  * @param files     which files, how large, where the I/O region starts
@@ -72,12 +72,20 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param distribution random offset distribution
      * @param randomMap    fio's random map (off with norandommap or a non-uniform distribution)
      * @param randseed     fio's randseed, folded into the job's random stream names
+     * @param lfsr         random_generator=lfsr: uniform offsets from fio's LFSR, no random map
      */
     public record Access(Pattern rw, long seqAdd, int seqNr, boolean identicalSeq, int rwmixread,
                          List<Integer> percRandom, BlockSizes bs, Distribution distribution, boolean randomMap,
-                         long randseed) {
+                         long randseed, boolean lfsr) {
         public Access {
             percRandom = List.copyOf(percRandom);
+        }
+
+        /** With fio's default generator (tausworthe). */
+        public Access(Pattern rw, long seqAdd, int seqNr, boolean identicalSeq, int rwmixread,
+                      List<Integer> percRandom, BlockSizes bs, Distribution distribution, boolean randomMap,
+                      long randseed) {
+            this(rw, seqAdd, seqNr, identicalSeq, rwmixread, percRandom, bs, distribution, randomMap, randseed, false);
         }
     }
 
@@ -284,6 +292,17 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
                 new Reporting(false, false, false, Reporting.DEFAULT_PERCENTILES, true, false, false, 1024, 8, 4, true,
                         true, "replay", 500_000_000L, 500_000_000L, Logs.none(), Map.of()),
                 1);
+    }
+
+    /**
+     * This job with its runtime capped at {@code capNs} (a job with no runtime gets it as one):
+     * {@code stacksim fio --max-runtime}, for a quick look at a long job file.
+     */
+    public JobSpec withRuntimeCap(long capNs) {
+        long rt = limits.runtimeNs() == 0 ? capNs : Math.min(limits.runtimeNs(), capNs);
+        Limits l = new Limits(limits.ioSize(), limits.numberIos(), rt, limits.timeBased(), limits.rampTimeNs(),
+                limits.startDelayNs(), limits.loops());
+        return new JobSpec(name, files, access, engine, l, pacing, sync, cache, reporting, numjobs);
     }
 
     /** True for the spec of a trace replay. */

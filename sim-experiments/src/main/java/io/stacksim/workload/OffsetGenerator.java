@@ -1,7 +1,6 @@
 package io.stacksim.workload;
 
 import io.stacksim.engine.RandomStream;
-import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -17,6 +16,8 @@ import java.util.List;
  *       time-based job starts a new pass when all are used (get_next_rand_block).</li>
  *   <li>zipf, pareto (lib/zipf.c), normal (lib/gauss.c), zoned and zoned_abs as fio computes
  *       them, including the hash that scatters the popular ranks over the file.</li>
+ *   <li>{@code random_generator=lfsr}: fio's maximal-period LFSR (lib/lfsr.c) numbers the blocks
+ *       in a scrambled order that visits each once a pass, with no random map.</li>
  *   <li>{@code rw=randread:N} takes a new random offset only every N I/Os (the caller counts,
  *       fio's ddir_seq_nr), and percentage_random mixes sequential and random I/O.</li>
  * </ul>
@@ -43,9 +44,10 @@ public final class OffsetGenerator {
     private final RandomStream rng;
     private final RandomStream[] seqRand;
     private final RandomStream zoneRng;
-    private final BitSet map;
+    private final Axmap map;
     private final long mapBlocks;
-    private long mapUsed;
+    private final Lfsr lfsr;
+    private final long lfsrSeed;
     private final RankGenerator ranks;
     private final int[][] zoneStart = new int[2][];
     private final int[][] zoneEnd = new int[2][];
@@ -81,17 +83,24 @@ public final class OffsetGenerator {
         this.mapUnit = access.bs().minBs();
         lastPos[0] = lastPos[1] = start;
         long blocks = Math.max(1, ioSize / mapUnit);
-        if (access.randomMap() && access.rw().random) {
-            if (blocks > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("random map over more than 2^31 blocks: use norandommap");
-            }
-            map = new BitSet((int) blocks);
-        } else {
-            map = null;
-        }
-        this.mapBlocks = blocks;
         // filesetup.c __init_rand_distribution: ranges of the smallest block size over min(file, region).
         long fsize = Math.min(realSize, ioSize);
+        if (access.lfsr() && access.rw().random) {
+            // filesetup.c init_random_map: an LFSR over min(file, region) / rw_min_bs blocks, no axmap.
+            long nums = Math.max(1, fsize / mapUnit);
+            long seed = rng.generator().nextLong();
+            while (Lfsr.prohibited(nums, seed)) {
+                seed = rng.generator().nextLong(); // fio fails the job ("failed initializing LFSR")
+            }
+            lfsrSeed = seed;
+            lfsr = new Lfsr(nums, seed);
+            map = null;
+        } else {
+            lfsrSeed = 0;
+            lfsr = null;
+            map = access.randomMap() && access.rw().random ? new Axmap(blocks) : null;
+        }
+        this.mapBlocks = blocks;
         long nranges = Math.max(1, (fsize + mapUnit - 1) / mapUnit);
         Distribution dist = access.distribution();
         if (dist instanceof Distribution.Zipf z) {
@@ -135,8 +144,9 @@ public final class OffsetGenerator {
         lastPos[0] = lastPos[1] = start;
         lastStart[0] = lastStart[1] = -1;
         if (map != null) {
-            map.clear();
-            mapUsed = 0;
+            map.reset();
+        } else if (lfsr != null) {
+            lfsr.reset(lfsrSeed);
         }
     }
 
@@ -183,12 +193,7 @@ public final class OffsetGenerator {
         if (map != null && !busyOk) {
             long first = (offset - start) / mapUnit;
             long nr = (len + mapUnit - 1) / mapUnit;
-            long set = 0;
-            for (long b = first; b < first + nr && b < mapBlocks && !map.get((int) b); b++) {
-                map.set((int) b);
-                mapUsed++;
-                set++;
-            }
+            long set = map.setNr(first, nr);
             if (set > 0 && set * mapUnit < len) {
                 len = set * mapUnit;
             }
@@ -220,11 +225,17 @@ public final class OffsetGenerator {
         if (lastPos[ddir] >= realSize) {
             return -1;
         }
+        long add = access.seqAdd();
+        if (lastPos[ddir] == start && start != 0 && add < 0) {
+            // Only rewind if we already hit the end.
+            lastPos[ddir] = Math.min(realSize, ioSize);
+        }
         long pos = lastPos[ddir] - start;
-        if (pos > 0 && access.seqAdd() != 0) {
-            pos += access.seqAdd();
-            if (start + pos >= realSize) {
-                pos = 0;
+        if (pos != 0 && add != 0) {
+            pos += add;
+            // fio's pos is unsigned: a backwards step before the start wraps as well (rw=read:-8k).
+            if (pos < 0 || start + pos >= realSize) {
+                pos = add > 0 ? 0 : Math.min(realSize, ioSize) + add;
             }
         }
         return start + pos;
@@ -266,27 +277,24 @@ public final class OffsetGenerator {
     }
 
     /**
-     * __get_next_rand_offset: lastb x U; with the random map, a used block moves to the next free
+     * __get_next_rand_offset: lastb x U, or the LFSR's next block; with the random map, a used block moves to the next free
      * one (axmap_next_free, wrapping), none free ends the pass. The map counts blocks of the
      * smallest block size; {@code align} is the unit of the returned block number.
      */
     private long uniformBlock(long lastb, long align) {
+        if (lfsr != null) {
+            return lfsr.next(); // lfsr_next: -1 ends the pass
+        }
         long b = (long) (lastb * (u32(rng) / (FRAND32_MAX + 1.0)));
         if (map == null) {
             return b;
         }
-        int idx = (int) Math.min(b * align / mapUnit, mapBlocks - 1);
-        if (!map.get(idx)) {
+        long idx = Math.min(b * align / mapUnit, mapBlocks - 1);
+        if (!map.isSet(idx)) {
             return b;
         }
-        if (mapUsed >= mapBlocks) {
-            return -1;
-        }
-        int free = map.nextClearBit(idx + 1);
-        if (free >= mapBlocks) {
-            free = map.nextClearBit(0);
-        }
-        return free >= mapBlocks ? -1 : free * mapUnit / align;
+        long free = map.nextFree(idx);
+        return free < 0 ? -1 : free * mapUnit / align;
     }
 
     /** __td_zone_gen_index: the zone each of the 100 access percentiles falls into. */

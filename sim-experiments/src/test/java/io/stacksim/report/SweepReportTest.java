@@ -133,4 +133,22 @@ class SweepReportTest {
                 .contains("## Reproduce").contains("```\n" + COMMAND + "\n```")
                 .contains("     usecs               : count     distribution");
     }
+    @Test
+    void twoReplicationsClaimNoErrorBarsAndSayWhy() throws IOException {
+        String md = Files.readString(tmp.resolve("out/report.md"));
+        assertThat(md).doesNotContain("Error bars are 95%").contains("too few for a 95% interval")
+                .contains("Mean over 2 replications ± half-width of the 95% confidence interval (Student t, 1 degree of freedom)");
+        assertThat(Files.readString(tmp.resolve("out/charts/iops.svg"))).contains("2 replications per point: too few for error bars");
+    }
+
+    @Test
+    void aChartsSubtitleNamesTheFilterItApplies() throws IOException {
+        assertThat(Files.readString(tmp.resolve("out/charts/hist-device-slow.svg"))).contains("device = slow, qd in {1, 16}");
+    }
+
+    @Test
+    void oneReplicationIsSingular() {
+        assertThat(SweepReport.replications(1)).isEqualTo("1 replication");
+        assertThat(SweepReport.replications(3)).isEqualTo("3 replications");
+    }
 }

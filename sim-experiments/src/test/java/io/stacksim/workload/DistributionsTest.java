@@ -196,4 +196,34 @@ class DistributionsTest {
             assertThat(count[k] / (double) draws).isCloseTo(0.125, within(0.006));
         }
     }
+
+    @Test
+    void randomGeneratorLfsrUsesEveryBlockOnceAPassWithoutAMap() {
+        JobSpec sp = spec("rw=randread\nbs=4k\nsize=400k\nrandom_generator=lfsr\n");
+        assertThat(sp.access().lfsr()).isTrue();
+        OffsetGenerator gen = new OffsetGenerator(0, 400 * 1024, 400 * 1024, sp.access(), false, true, s("l1"),
+                s("a"), s("b"), s("z"), s("r"));
+        java.util.BitSet seen = new java.util.BitSet();
+        for (int i = 0; i < 100; i++) {
+            long off = gen.next(0, true);
+            assertThat(off % 4096).isZero();
+            int block = (int) (off / 4096);
+            assertThat(seen.get(block)).as("block %d used twice", block).isFalse();
+            seen.set(block);
+            gen.issued(0, off, 4096, gen.lastWasSequential());
+        }
+        assertThat(gen.next(0, true)).isEqualTo(-1);
+        // a time-based job starts another pass over every block
+        OffsetGenerator timed = new OffsetGenerator(0, 400 * 1024, 400 * 1024, sp.access(), true, true, s("l2"),
+                s("a"), s("b"), s("z"), s("r"));
+        for (int i = 0; i < 100; i++) {
+            timed.next(0, true);
+        }
+        java.util.BitSet again = new java.util.BitSet();
+        for (int i = 0; i < 100; i++) {
+            again.set((int) (timed.next(0, true) / 4096));
+        }
+        assertThat(again.cardinality()).isEqualTo(100);
+        assertThat(timed.takeWrapped()).isTrue();
+    }
 }

@@ -41,6 +41,8 @@ public final class BlkparseWriter implements BlockTrace {
     private int[] seq = new int[4];
     private CpuStats[] cpus = new CpuStats[4];
     private final int[] inFlight = new int[2];
+    /** blkparse keeps the deepest queue per device (per_dev_info max_depth) and prints it in every CPU's block. */
+    private final int[] maxDepth = new int[2];
     private boolean closed;
 
     /** blkparse's per-CPU counters (struct io_stats). */
@@ -53,7 +55,6 @@ public final class BlkparseWriter implements BlockTrace {
         final long[] completedKb = new long[2];
         final long[] merges = new long[2];
         final long[] mergesKb = new long[2];
-        final int[] depth = new int[2];
         long unplugs;
         long timerUnplugs;
 
@@ -95,8 +96,8 @@ public final class BlkparseWriter implements BlockTrace {
         }
     }
 
-    /** The usual device numbers: sd 8, nvme 259, loop 7, brd ram 1. */
-    static int[] majorMinor(String name) {
+    /** The usual device numbers: sd 8, nvme 259, loop 7, brd ram 1 (also /proc/diskstats' first two fields). */
+    public static int[] majorMinor(String name) {
         if (name.startsWith("nvme")) {
             return new int[] {259, 0};
         }
@@ -200,7 +201,7 @@ public final class BlkparseWriter implements BlockTrace {
                     st.dispatched[dir]++;
                     st.dispatchedKb[dir] += kb;
                     inFlight[dir]++;
-                    st.depth[dir] = Math.max(st.depth[dir], inFlight[dir]);
+                    maxDepth[dir] = Math.max(maxDepth[dir], inFlight[dir]);
                 } else if (action == 'M' || action == 'F') {
                     st.merges[dir]++;
                     st.mergesKb[dir] += kb;
@@ -234,14 +235,18 @@ public final class BlkparseWriter implements BlockTrace {
         closed = true;
         try {
             CpuStats total = new CpuStats();
+            int shown = 0;
             for (int c = 0; c < cpus.length; c++) {
                 if (cpus[c] != null) {
                     summary("CPU" + c, cpus[c], true);
                     total.add(cpus[c]);
+                    shown++;
                 }
             }
-            out.append('\n');
-            summary("Total", total, false);
+            if (shown > 1) { // blkparse's show_device_info prints the total only over several CPUs
+                out.append('\n');
+                summary("Total", total, false);
+            }
             long ms = Math.max(1, (lastTime - Math.max(origin, 0)) / 1_000_000L);
             out.append(String.format(Locale.ROOT, "%nThroughput (R/W): %dKiB/s / %dKiB/s%n",
                     1000 * total.completedKb[0] / ms, 1000 * total.completedKb[1] / ms));
@@ -281,10 +286,10 @@ public final class BlkparseWriter implements BlockTrace {
         out.append(String.format(Locale.ROOT, " Read Merges:     %8d, %8dKiB\t Write Merges:     %8d, %8dKiB%n",
                 s.merges[0], s.mergesKb[0], s.merges[1], s.mergesKb[1]));
         if (depth) {
-            out.append(String.format(Locale.ROOT, " Read depth:      %8d        \t Write depth:      %8d        %n",
-                    s.depth[0], s.depth[1]));
+            out.append(String.format(Locale.ROOT, " Read depth:      %8d        \t Write depth:      %8d%n",
+                    maxDepth[0], maxDepth[1]));
         }
-        out.append(String.format(Locale.ROOT, " IO unplugs:      %8d        \t Timer unplugs:    %8d        %n",
+        out.append(String.format(Locale.ROOT, " IO unplugs:      %8d        \t Timer unplugs:    %8d%n",
                 s.unplugs, s.timerUnplugs));
     }
 }

@@ -1,5 +1,15 @@
 package io.stacksim.experiment.machine;
 import io.stacksim.block.BlockQueue;
+import io.stacksim.block.BlockTarget;
+import io.stacksim.config.ConfigException;
+import io.stacksim.devices.dm.Dm;
+import io.stacksim.devices.md.Md;
+import io.stacksim.devices.stacked.BioBasedDevice;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import io.stacksim.block.IoScheduler;
 import io.stacksim.block.QueueSettings;
 import io.stacksim.block.Schedulers;
@@ -45,13 +55,33 @@ public final class Stack {
                     one of the profile's parameters (`stacksim profiles NAME` lists them all). The parameters every
                     block device has, and those of the kinds that declare theirs, follow.""");
 
+    /** The {@code devices.NAME} sections: the disks of a stack of several. */
+    public static final ConfigSection DEVICES = ConfigSection.of("devices.<name>", "Several disks (`devices.NAME`)",
+            Profiles.PROFILE.shownDefault(DEFAULT_PROFILE))
+            .intro("""
+                    Instead of one `device`, a machine may have several disks, each `devices.NAME` a device called NAME
+                    (in /dev, diskstats and fio's `filename=/dev/NAME`) with its own request queue and scheduler:
+                    `profile` and any of its parameters as under `device`, and a `block` map overriding the top-level
+                    `block` settings for this disk's queue (e.g. `devices.sdb.block.scheduler: bfq`). md arrays
+                    (`md.NAME`) and device-mapper devices (`dm.NAME`) are built on them; the file system is made
+                    on `fs.device`. Each disk's statistics appear under its name (`diskstats.NAME.*`,
+                    `block.NAME.*`, `device.NAME.*`); the plain `diskstats.*` are the file system's device's.""");
+
     public final Simulator sim = new Simulator();
     public final RandomStreams random;
     public final Stats stats = new Stats();
     public final CostModel cost;
     public final Cpus cpus;
+    /** The (first) disk. */
     public final BlockDevice device;
+    /** The (first) disk's queue. */
     public final BlockQueue queue;
+    /** Every disk's queue, in declaration order (one, unless `devices` names several). */
+    public final List<BlockQueue> queues;
+    /** The md and dm devices, in the order they were built (members first). */
+    public final List<BioBasedDevice> stacked;
+    /** The device the file system is on. */
+    public final BlockTarget target;
     public final FileSystem fs;
     public final Kernel kernel;
     /** Costs of the socket, pipe and select/poll/epoll paths (keys of the {@code os} section). */
@@ -71,20 +101,157 @@ public final class Stack {
         this.netCosts = NetCosts.from(root.section("os"));
         ConfigNode cpu = root.section("cpu");
         this.cpus = new Cpus(sim, CPU_COUNT.read(cpu), cost);
-        this.device = Profiles.builtIn().create(root.section("device"), DEFAULT_PROFILE);
-        ConfigNode block = root.section("block");
-        QueueSettings qs = QueueSettings.from(block);
-        String schedName = Schedulers.resolve(qs.scheduler(), device.limits());
-        IoScheduler scheduler = Schedulers.create(schedName, block.section("iosched"));
-        this.queue = new BlockQueue(sim, random, device, cpus, qs, scheduler);
-        this.fs = new FileSystem(queue, root.section("fs"), random.stream("fs.allocator"));
+        ConfigNode fsSection = root.section("fs");
+        String fsDevice = FileSystem.DEVICE.read(fsSection);
+        if (!root.has("devices")) {
+            this.device = Profiles.builtIn().create(root.section("device"), DEFAULT_PROFILE);
+            ConfigNode block = root.section("block");
+            this.queue = queue(device, block);
+            this.queues = List.of(queue);
+            this.stacked = List.of();
+            this.target = queue;
+            if (fsDevice != null && !fsDevice.equals(device.name())) {
+                throw FileSystem.DEVICE.error(fsSection, "no device '" + fsDevice + "' (the machine has " + device.name() + ")");
+            }
+        } else {
+            if (root.has("device")) {
+                throw ConfigException.at(root.child("device").origin(),
+                        "'device' and 'devices' both given: name every disk under 'devices'");
+            }
+            Map<String, BlockTarget> byName = new LinkedHashMap<>();
+            List<BlockQueue> qs = new ArrayList<>();
+            ConfigNode devices = root.section("devices");
+            ConfigNode block = root.section("block");
+            QueueSettings.from(block); // the defaults are read (and checked) even if every disk overrides them
+            for (String name : devices.keys()) {
+                qs.add(disk(name, devices.section(name), block));
+                byName.put(name, qs.get(qs.size() - 1));
+            }
+            if (qs.isEmpty()) {
+                throw ConfigException.at(devices.origin(), "'devices' names no disk");
+            }
+            this.queues = List.copyOf(qs);
+            this.queue = qs.get(0);
+            this.device = queue.device();
+            this.stacked = List.copyOf(buildStacked(root, byName));
+            String top = fsDevice != null ? fsDevice
+                    : stacked.isEmpty() ? queue.name() : stacked.get(stacked.size() - 1).name();
+            this.target = byName.get(top);
+            if (target == null) {
+                throw FileSystem.DEVICE.error(fsSection, "no device '" + top + "' (the machine has "
+                        + String.join(", ", byName.keySet()) + ")");
+            }
+        }
+        this.fs = new FileSystem(target, fsSection, random.stream("fs.allocator"));
+        for (BlockQueue q : queues) {
+            fs.addDevice(q);
+        }
+        for (BioBasedDevice d : stacked) {
+            fs.addDevice(d);
+        }
         this.kernel = new Kernel(sim, cpus, fs, VmSettings.from(root.section("vm"), check));
         cpus.registerStats(stats);
-        queue.registerStats(stats);
+        if (queues.size() == 1 && stacked.isEmpty()) {
+            queue.registerStats(stats);
+        } else {
+            for (BlockQueue q : queues) {
+                q.registerStats(stats.under(q.name()));
+            }
+            for (BioBasedDevice d : stacked) {
+                d.registerStats(stats);
+            }
+            // The plain diskstats.* and iostat.* are the file system's device's, as with one disk.
+            if (target instanceof BlockQueue q) {
+                q.diskStats().register(stats, sim::now);
+            } else {
+                ((BioBasedDevice) target).diskStats().register(stats, sim::now);
+            }
+        }
         kernel.pageCache().registerStats(stats);
         if (root.has("net")) {
             network();
         }
+    }
+
+    /** The queue of {@code dev} with the {@code block} settings and their scheduler. */
+    private BlockQueue queue(BlockDevice dev, ConfigNode block) {
+        QueueSettings qs = QueueSettings.from(block);
+        String schedName = Schedulers.resolve(qs.scheduler(), dev.limits());
+        IoScheduler scheduler = Schedulers.create(schedName, block.section("iosched"));
+        return new BlockQueue(sim, random, dev, cpus, qs, scheduler);
+    }
+
+    /** The disk {@code devices.NAME}: its profile and overrides, and its queue (block settings overlaid). */
+    private BlockQueue disk(String name, ConfigNode section, ConfigNode defaults) {
+        ConfigNode profile = section.copy();
+        profile.remove("block");
+        profile.set(Profiles.DEV_NAME.name(), name, section.origin());
+        BlockDevice dev = Profiles.builtIn().create(profile, DEFAULT_PROFILE);
+        if (!section.has("block")) {
+            section.markOpen();
+            return queue(dev, defaults);
+        }
+        ConfigNode own = section.section("block");
+        ConfigNode merged = defaults.copy();
+        merged.overlay(own);
+        BlockQueue q = queue(dev, merged);
+        own.checkUsedIn(merged);
+        section.markOpen();
+        return q;
+    }
+
+    /** The md and dm devices, each built once its members are (so they may stack on one another). */
+    private List<BioBasedDevice> buildStacked(ConfigNode root, Map<String, BlockTarget> byName) {
+        record Pending(String name, ConfigNode section, boolean md, List<String> members) {
+        }
+        List<Pending> pending = new ArrayList<>();
+        for (String kind : List.of("md", "dm")) {
+            if (!root.has(kind)) {
+                continue;
+            }
+            ConfigNode all = root.section(kind);
+            for (String name : all.keys()) {
+                ConfigNode sec = all.section(name);
+                if (byName.containsKey(name) || pending.stream().anyMatch(p -> p.name().equals(name))) {
+                    throw ConfigException.at(sec.origin(), "two devices called '" + name + "'");
+                }
+                boolean md = kind.equals("md");
+                pending.add(new Pending(name, sec, md, md ? Md.memberNames(sec) : Dm.memberNames(sec)));
+            }
+        }
+        List<BioBasedDevice> built = new ArrayList<>();
+        Map<String, String> usedBy = new HashMap<>();
+        while (!pending.isEmpty()) {
+            Pending ready = null;
+            for (Pending p : pending) {
+                if (byName.keySet().containsAll(p.members())) {
+                    ready = p;
+                    break;
+                }
+            }
+            if (ready == null) {
+                Pending p = pending.get(0);
+                String missing = p.members().stream().filter(m -> !byName.containsKey(m)).findFirst().orElse("?");
+                boolean known = pending.stream().anyMatch(q -> q.name().equals(missing));
+                throw ConfigException.at(p.section().origin(), "'" + p.section().path() + "': "
+                        + (known ? "devices that stack on each other in a loop" : "no device '" + missing
+                        + "' (the machine has " + String.join(", ", byName.keySet()) + ")"));
+            }
+            pending.remove(ready);
+            List<BlockTarget> members = new ArrayList<>();
+            for (String m : ready.members()) {
+                String other = usedBy.putIfAbsent(m, ready.name());
+                if (other != null && ready.md()) {
+                    throw ConfigException.at(ready.section().origin(), "'" + m + "' is already a member of '" + other + "'");
+                }
+                members.add(byName.get(m));
+            }
+            BioBasedDevice d = ready.md() ? Md.build(sim, ready.name(), ready.section(), members)
+                    : Dm.build(sim, ready.name(), ready.section(), members);
+            byName.put(d.name(), d);
+            built.add(d);
+        }
+        return built;
     }
 
     /** The NIC on the {@code net} section's profile (default nic-10g) and the network stack, built on first use. */
@@ -116,9 +283,9 @@ public final class Stack {
                     names the NIC, any other key but `tcp` overrides one of its parameters (e.g.
                     `net.scatter_gather: false`, `net.mtu: 9000`).""");
 
-    /** Starts writing the block trace of this machine's device to {@code file} (blkparse text). */
-    public io.stacksim.block.trace.BlkparseWriter traceTo(java.nio.file.Path file) {
-        io.stacksim.block.trace.BlkparseWriter w = new io.stacksim.block.trace.BlkparseWriter(file, device.name());
+    /** Starts writing the block trace of this machine's device to {@code out} (blkparse text, binary or both). */
+    public io.stacksim.block.trace.TraceOutput.Writers traceTo(io.stacksim.block.trace.TraceOutput out) {
+        io.stacksim.block.trace.TraceOutput.Writers w = out.open(device.name());
         queue.setTrace(w);
         return w;
     }
@@ -126,7 +293,12 @@ public final class Stack {
     /** Resets the statistics gathered so far (end of warm-up). */
     public void resetStats() {
         cpus.resetStats();
-        queue.diskStats().reset(sim.now());
+        for (BlockQueue q : queues) {
+            q.diskStats().reset(sim.now());
+        }
+        for (BioBasedDevice d : stacked) {
+            d.resetStats();
+        }
         kernel.pageCache().resetStats();
         if (net != null) {
             net.resetStats();

@@ -19,7 +19,7 @@ import java.util.List;
 
 /**
  * The file-to-socket copy paths of the classic zero-copy table (developer.ibm.com j-zerocopy;
- * Linux Journal 6345; shared/reference/linux-facts.md section 6), run on a simulated machine:
+ * Linux Journal 6345; fs/splice.c, fs/read_write.c do_sendfile), run on a simulated machine:
  * one task sends a whole file to a TCP socket in transfer units by
  * <ul>
  *   <li>read + write: read(file, buf, unit), write(sock, buf, unit);</li>

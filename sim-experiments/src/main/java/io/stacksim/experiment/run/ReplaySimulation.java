@@ -1,6 +1,6 @@
 package io.stacksim.experiment.run;
 
-import io.stacksim.block.trace.BlkparseWriter;
+import io.stacksim.block.trace.TraceOutput;
 import io.stacksim.config.ConfigException;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.experiment.machine.Stack;
@@ -29,15 +29,15 @@ public final class ReplaySimulation {
      * @param blktrace where to write the replay's own block trace, or null
      */
     public record Options(Path trace, String format, ReplayRunner.Timing timing, int depth, double speed,
-                          Path blktrace) {
+                          TraceOutput blktrace) {
     }
 
     private ReplaySimulation() {
     }
 
     public static RunResult run(ConfigNode root, Options o) {
-        if (io.stacksim.workload.trace.TraceFormats.find(o.format()) == null) {
-            throw new ConfigException("--trace-format " + o.format() + ": expected one of "
+        if (!TraceReader.AUTO.equals(o.format()) && io.stacksim.workload.trace.TraceFormats.find(o.format()) == null) {
+            throw new ConfigException("--trace-format " + o.format() + ": expected auto or one of "
                     + String.join(", ", io.stacksim.workload.trace.TraceFormats.names()));
         }
         if (o.depth() < 1) {
@@ -50,17 +50,19 @@ public final class ReplaySimulation {
         Stack stack = new Stack(root, seed);
         root.section("workload").markOpen();
         root.checkAllUsed();
-        BlkparseWriter trace = o.blktrace() == null ? null : stack.traceTo(o.blktrace());
+        TraceOutput.Writers trace = o.blktrace() == null ? null : stack.traceTo(o.blktrace());
         try {
-            TraceReader reader = TraceReader.open(o.trace(), o.format());
-            ReplayRunner runner = new ReplayRunner(stack.sim, stack.queue, reader, o.timing(), o.depth(), o.speed(),
+            String format = TraceReader.AUTO.equals(o.format())
+                    ? io.stacksim.workload.trace.TraceDetector.detect(o.trace()) : o.format();
+            TraceReader reader = TraceReader.open(o.trace(), format);
+            ReplayRunner runner = new ReplayRunner(stack.sim, stack.target, reader, o.timing(), o.depth(), o.speed(),
                     stack.sim::stop);
             runner.start();
             stack.sim.run();
             if (trace != null) {
                 trace.close(stack.sim.now());
             }
-            JobSpec spec = JobSpec.replay(o.trace().toString() + " (" + o.format() + ", " + describe(o) + ")",
+            JobSpec spec = JobSpec.replay(o.trace().toString() + " (" + format + ", " + describe(o) + ")",
                     runner.records(), o.timing() == ReplayRunner.Timing.CLOSED ? o.depth() : 0);
             Simulation.registerJobMetrics(stack.stats, runner.stats);
             IoCounters totals = stack.cpus.totals();
@@ -71,7 +73,7 @@ public final class ReplaySimulation {
             stack.stats.counter("run.events", stack.sim::eventsFired);
             Map<String, Number> metrics = stack.stats.snapshot();
             return new RunResult(root.toPlain(), seed, metrics, List.of(new JobSummary(spec, 1, runner.stats)),
-                    stack.device.name(), List.of());
+                    stack.target.name(), List.of());
         } finally {
             if (trace != null) {
                 trace.abort();

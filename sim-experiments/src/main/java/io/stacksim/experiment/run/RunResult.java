@@ -45,7 +45,7 @@ public record RunResult(Object config, long seed, Map<String, Number> metrics, L
             checker.finish(false);
             stack.stats.counter("check.violations", checker::violations);
         }
-        return new RunResult(root.toPlain(), seed, stack.stats.snapshot(), List.of(), stack.device.name(),
+        return new RunResult(root.toPlain(), seed, stack.stats.snapshot(), List.of(), stack.target.name(),
                 checker == null ? List.of() : checker.messages());
     }
 

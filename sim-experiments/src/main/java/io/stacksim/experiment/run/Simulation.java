@@ -74,11 +74,11 @@ public final class Simulation {
 
     /**
      * Runs {@code root}. With {@code blktrace} non-null, also writes the run's block trace there
-     * in blkparse text (replaced atomically when the run ends). With {@code check}, the page
+     * (blkparse text and/or blktrace binary, each replaced atomically when the run ends). With {@code check}, the page
      * cache checks its invariants as it goes and a final sync(2) lets the end-of-run checks
      * prove every dirty page reached the device.
      */
-    public static RunResult run(ConfigNode root, java.nio.file.Path blktrace, boolean check) {
+    public static RunResult run(ConfigNode root, io.stacksim.block.trace.TraceOutput blktrace, boolean check) {
         ConfigNode w = root.section("workload");
         if (w.has("server")) {
             return withStack(root, blktrace, check, (stack, seed) -> ServerSimulation.run(root, stack, seed));
@@ -101,13 +101,13 @@ public final class Simulation {
      * statistics start after the jobs have prepared and restart at the end of ramp_time; the
      * fio front end counts the disk from the start, as fio's disk_util does.
      */
-    public static RunResult run(ConfigNode root, List<JobSpec> specs, long userNsPerIo, java.nio.file.Path blktrace,
+    public static RunResult run(ConfigNode root, List<JobSpec> specs, long userNsPerIo, io.stacksim.block.trace.TraceOutput blktrace,
                                 boolean check, boolean yamlStats) {
         return run(root, specs, userNsPerIo, blktrace, check, yamlStats, java.nio.file.Path.of(""));
     }
 
     /** As above, with the directory per-I/O logs (write_lat_log, write_iolog ...) are written to. */
-    public static RunResult run(ConfigNode root, List<JobSpec> specs, long userNsPerIo, java.nio.file.Path blktrace,
+    public static RunResult run(ConfigNode root, List<JobSpec> specs, long userNsPerIo, io.stacksim.block.trace.TraceOutput blktrace,
                                 boolean check, boolean yamlStats, java.nio.file.Path logDir) {
         return withStack(root, blktrace, check,
                 (stack, seed) -> run(root, stack, seed, specs, userNsPerIo, yamlStats, logDir));
@@ -120,10 +120,10 @@ public final class Simulation {
     }
 
     /** Builds the stack from {@code root}, runs {@code body} on it, and writes the block trace if asked. */
-    private static RunResult withStack(ConfigNode root, java.nio.file.Path blktrace, boolean check, OnStack body) {
+    private static RunResult withStack(ConfigNode root, io.stacksim.block.trace.TraceOutput blktrace, boolean check, OnStack body) {
         long seed = SEED.read(root.section("run"));
         Stack stack = new Stack(root, seed, check);
-        io.stacksim.block.trace.BlkparseWriter trace = blktrace == null ? null : stack.traceTo(blktrace);
+        io.stacksim.block.trace.TraceOutput.Writers trace = blktrace == null ? null : stack.traceTo(blktrace);
         try {
             RunResult r = body.run(stack, seed);
             if (trace != null) {
@@ -198,7 +198,7 @@ public final class Simulation {
         }
         Map<String, Number> metrics = stack.stats.snapshot();
         List<String> problems = checker == null ? List.of() : checker.messages();
-        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.device.name(), problems, clones);
+        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.target.name(), problems, clones);
     }
 
     /**

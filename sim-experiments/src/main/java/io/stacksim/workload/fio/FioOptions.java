@@ -13,10 +13,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Every option fio 3.33 knows (read from {@code fio-3.33-options.txt}, taken from
- * {@code fio --cmdhelp=all}), and what StackSim does with each: simulate it, use it only for the
- * report, accept it as having nothing to simulate, or reject it as not modelled. A name that
- * is not in the list is a typo and always an error.
+ * Every option fio 3.33 knows, and what StackSim does with each: simulate it, use it only for
+ * the report, accept it as having nothing to simulate, or reject it as not modelled. The global
+ * options come from {@code fio-3.33-options.txt} ({@code fio --cmdhelp=all} and options.c), the
+ * engine-specific ones, per engine, from {@code fio-3.33-engine-options.txt} (fio's
+ * engines/*.c, listed by examples/fio-examples/engine-options.py); the options fio's tiobench
+ * and act profiles add to its table are known too. A name in neither list is a typo and always
+ * an error.
  */
 public final class FioOptions {
     /** What StackSim does with an option. */
@@ -27,8 +30,20 @@ public final class FioOptions {
         REPORT,
         /** Accepted: nothing in the simulation depends on it (e.g. thread vs process). */
         NO_EFFECT,
+        /** fio says it is deprecated and ignores it; StackSim does the same, with a warning. */
+        DEPRECATED,
         /** fio knows it, StackSim does not simulate it: an error, or a warning with --lenient. */
         NOT_MODELLED
+    }
+
+    /** Where fio declares an option. */
+    public enum Scope {
+        /** fio's own table (options.c): valid in any job. */
+        GLOBAL,
+        /** An engine's table: valid only with one of {@link Def#engines()}. */
+        ENGINE,
+        /** Added by a profile (profiles/tiobench.c, act.c): accepted, used only by {@code --profile}. */
+        PROFILE
     }
 
     /**
@@ -37,14 +52,35 @@ public final class FioOptions {
      * @param name    fio's name
      * @param alias   its other name, or null
      * @param flag    FIO_OPT_STR_SET: the value may be left out ({@code time_based})
-     * @param support what StackSim does with it
+     * @param support what StackSim does with it (for an engine option: with an engine StackSim simulates)
      * @param prio    fio's parse priority: higher first ({@code kb_base} 1, {@code filename} -1),
      *                which is also the order fio prints options back in
+     * @param scope   fio's table the option is in
+     * @param engines for {@link Scope#ENGINE}: the engines whose table has it, in name order
+     * @param type    fio's type as the resource lists it (flag, bool, int, size, time, str, string, ...)
      */
-    public record Def(String name, String alias, boolean flag, Support support, int prio) {
+    public record Def(String name, String alias, boolean flag, Support support, int prio, Scope scope,
+                      java.util.List<String> engines, String type) {
+        /**
+         * The value may be left out: FIO_OPT_STR_SET, and FIO_OPT_STR, whose callback gets NULL
+         * (parse.c __handle_option: a bare {@code write_bw_log} names the log after the job).
+         */
+        public boolean valueOptional() {
+            return flag || type.equals("str");
+        }
+
+        /** The engines as a message names them ("net, netsplice or rdma"). */
+        public String engineList() {
+            if (engines.size() == 1) {
+                return engines.get(0);
+            }
+            return String.join(", ", engines.subList(0, engines.size() - 1)) + " or " + engines.get(engines.size() - 1);
+        }
     }
 
     private static final Map<String, Support> SUPPORTED = new LinkedHashMap<>();
+    /** Engine options StackSim simulates, as "engine:option". */
+    private static final Map<String, Support> ENGINE_SUPPORTED = new LinkedHashMap<>();
 
     static {
         for (String n : new String[] {"name", "filename", "directory", "size", "filesize", "nrfiles", "offset",
@@ -69,58 +105,115 @@ public final class FioOptions {
         }
     }
 
-    private static final Map<String, Def> BY_KEY = load();
+    private static final Map<String, Def> BY_KEY = new LinkedHashMap<>();
+    private static final Map<String, Def> ENGINE_BY_KEY = new LinkedHashMap<>();
+    private static final java.util.Set<String> ENGINE_NAMES = new java.util.TreeSet<>();
+
+    static {
+        load();
+    }
 
     private FioOptions() {
     }
 
-    private static Map<String, Def> load() {
-        Map<String, Def> byKey = new LinkedHashMap<>();
-        try (InputStream in = FioOptions.class.getResourceAsStream("fio-3.33-options.txt")) {
+    private static java.util.List<String[]> rows(String resource) {
+        java.util.List<String[]> out = new java.util.ArrayList<>();
+        try (InputStream in = FioOptions.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("fio-3.33-options.txt missing from the build");
+                throw new IllegalStateException(resource + " missing from the build");
             }
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             String line;
             while ((line = r.readLine()) != null) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] f = line.trim().split("\\s+");
-                String name = f[0];
-                String alias = f[1].equals("-") ? null : f[1];
-                boolean flag = f[2].equals("flag");
-                Support s = SUPPORTED.getOrDefault(name, Support.NOT_MODELLED);
-                int prio = switch (name) {
-                    case "kb_base" -> 1;
-                    case "filename" -> -1;
-                    default -> 0;
-                };
-                Def d = new Def(name, alias, flag, s, prio);
-                byKey.put(name, d);
-                if (alias != null) {
-                    byKey.putIfAbsent(alias, d);
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    out.add(line.trim().split("\\s+"));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out;
+    }
+
+    private static void load() {
+        for (String[] f : rows("fio-3.33-options.txt")) {
+            String name = f[0];
+            String alias = f[1].equals("-") ? null : f[1];
+            Scope scope = f[2].equals("profile") ? Scope.PROFILE : Scope.GLOBAL;
+            Support s = switch (f[2]) {
+                case "profile" -> Support.NO_EFFECT;
+                case "deprecated" -> Support.DEPRECATED;
+                default -> SUPPORTED.getOrDefault(name, Support.NOT_MODELLED);
+            };
+            int prio = switch (name) {
+                case "kb_base" -> 1;
+                case "filename" -> -1;
+                default -> 0;
+            };
+            Def d = new Def(name, alias, f[2].equals("flag"), s, prio, scope, java.util.List.of(), f[2]);
+            BY_KEY.put(name, d);
+            if (alias != null) {
+                BY_KEY.putIfAbsent(alias, d);
+            }
+        }
+        Map<String, java.util.TreeSet<String>> engines = new LinkedHashMap<>();
+        Map<String, String[]> first = new LinkedHashMap<>();
+        for (String[] f : rows("fio-3.33-engine-options.txt")) {
+            if (f[0].equals("engine")) {
+                ENGINE_NAMES.add(f[1]);
+                continue;
+            }
+            engines.computeIfAbsent(f[1], k -> new java.util.TreeSet<>()).add(f[0]);
+            first.putIfAbsent(f[1], f);
+            if (!f[2].equals("-")) {
+                engines.computeIfAbsent(f[2], k -> new java.util.TreeSet<>()).add(f[0]);
+                first.putIfAbsent(f[2], f);
+            }
+        }
+        for (Map.Entry<String, java.util.TreeSet<String>> e : engines.entrySet()) {
+            String[] f = first.get(e.getKey());
+            if (BY_KEY.containsKey(e.getKey())) {
+                throw new IllegalStateException("engine option " + e.getKey() + " is also a global option");
+            }
+            String alias = f[2].equals("-") ? null : f[2];
+            ENGINE_BY_KEY.put(e.getKey(), new Def(f[1], alias, f[3].equals("flag"), Support.NOT_MODELLED, 0, Scope.ENGINE,
+                    java.util.List.copyOf(e.getValue()), f[3]));
+        }
         for (String n : SUPPORTED.keySet()) {
-            if (!byKey.containsKey(n)) {
+            if (!BY_KEY.containsKey(n)) {
                 throw new IllegalStateException("supported option " + n + " is not a fio 3.33 option");
             }
         }
-        return Collections.unmodifiableMap(byKey);
+        for (String n : ENGINE_SUPPORTED.keySet()) {
+            String[] p = n.split(":");
+            Def d = ENGINE_BY_KEY.get(p[1]);
+            if (d == null || !d.engines().contains(p[0])) {
+                throw new IllegalStateException("supported engine option " + n + " is not a fio 3.33 option of " + p[0]);
+            }
+        }
     }
 
-    /** The option named (or aliased) {@code key}, or null if fio has no such option. */
+    /** The global option named (or aliased) {@code key}, else the engine option, or null if fio has no such option. */
     public static Def lookup(String key) {
-        return BY_KEY.get(key);
+        Def d = BY_KEY.get(key);
+        return d != null ? d : ENGINE_BY_KEY.get(key);
     }
 
-    /** Every known name and alias. */
+    /** What StackSim does with engine option {@code d} of {@code engine}. */
+    public static Support engineSupport(String engine, Def d) {
+        return ENGINE_SUPPORTED.getOrDefault(engine + ":" + d.name(), Support.NOT_MODELLED);
+    }
+
+    /** Every engine fio 3.33's source has (engines/*.c), compiled into the Debian build or not. */
+    public static java.util.Set<String> engineNames() {
+        return java.util.Collections.unmodifiableSet(ENGINE_NAMES);
+    }
+
+    /** Every known name and alias, engine options included. */
     public static Set<String> keys() {
-        return BY_KEY.keySet();
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(BY_KEY.keySet());
+        all.addAll(ENGINE_BY_KEY.keySet());
+        return all;
     }
 
     /**
@@ -128,6 +221,6 @@ public final class FioOptions {
      * fio's own rule (parse.c string_distance_ok) is an edit distance of at most half the length.
      */
     public static String suggestion(String key) {
-        return io.stacksim.config.Spelling.closest(key, BY_KEY.keySet(), (key.length() + 1) / 2);
+        return io.stacksim.config.Spelling.closest(key, keys(), (key.length() + 1) / 2);
     }
 }

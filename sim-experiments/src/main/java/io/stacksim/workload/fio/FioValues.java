@@ -187,13 +187,37 @@ public final class FioValues {
         return Math.multiplyExact(v, suffix.isEmpty() ? defaultUnitUs : timeMultiplierUs(suffix, s));
     }
 
-    /** fio's bool: 0 or 1 (StackSim also takes true/false, yes/no, on/off, for YAML configs). */
+    /**
+     * fio's bool (parse.c check_int, then the option's maxval of 1): a number read as sscanf
+     * reads it, "%x" when the text holds "0x", else "%u", so {@code 1}, {@code 01}, {@code 0x1}
+     * and {@code 1x} are all 1, and anything above 1 is out of range. StackSim also takes
+     * true/false, yes/no, on/off, for YAML configs.
+     */
     public static boolean bool(String text) {
-        return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "1", "true", "yes", "on" -> true;
-            case "0", "false", "no", "off" -> false;
-            default -> throw new IllegalArgumentException("expected 0 or 1, got '" + text + "'");
-        };
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        switch (t) {
+            case "true", "yes", "on":
+                return true;
+            case "false", "no", "off":
+                return false;
+            default:
+                break;
+        }
+        int hex = t.indexOf("0x");
+        String digits = hex >= 0 ? t.substring(hex + 2) : (t.startsWith("+") ? t.substring(1) : t);
+        int radix = hex >= 0 ? 16 : 10;
+        int n = 0;
+        while (n < digits.length() && Character.digit(digits.charAt(n), radix) >= 0) {
+            n++;
+        }
+        if (n == 0 || (hex > 0 && !t.substring(0, hex).isBlank())) {
+            throw new IllegalArgumentException("expected 0 or 1, got '" + text + "'");
+        }
+        java.math.BigInteger v = new java.math.BigInteger(digits.substring(0, n), radix);
+        if (v.compareTo(java.math.BigInteger.ONE) > 0) {
+            throw new IllegalArgumentException("expected 0 or 1 (fio's maximum for a boolean is 1), got '" + text + "'");
+        }
+        return v.signum() == 1;
     }
 
     /** A floating-point number. */

@@ -192,7 +192,8 @@ public final class JobFileParser {
             throw ConfigException.at(origin, "unknown fio option '" + key + "'"
                     + (best == null ? "" : "; did you mean '" + best + "'?"));
         }
-        if (value == null && !def.flag() && def.support() != FioOptions.Support.NOT_MODELLED) {
+        if (value == null && !def.valueOptional() && def.support() != FioOptions.Support.NOT_MODELLED
+                && def.scope() == FioOptions.Scope.GLOBAL) {
             throw ConfigException.at(origin, "option '" + key + "' needs a value (" + key + "=...)");
         }
         return new JobFile.Option(key, value, origin);

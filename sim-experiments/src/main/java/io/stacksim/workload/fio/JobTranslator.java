@@ -92,6 +92,7 @@ public final class JobTranslator {
     private boolean thinkOnIssue;
     private Distribution distribution = new Distribution.Uniform();
     private boolean norandommap;
+    private boolean lfsr;
     private long randseed = 0x89;
     private boolean stonewall;
     private boolean newGroup;
@@ -114,6 +115,8 @@ public final class JobTranslator {
     private boolean perJobLogs = true;
     private String iolog;
     private Origin timeBasedOrigin;
+    /** The job's ioengine= as written (the last one wins), for its engine options. */
+    private String engineWritten = "psync";
 
     private JobTranslator(String name, boolean lenient, Map<JobFile.Option, String> paths) {
         this.name = name;
@@ -139,6 +142,12 @@ public final class JobTranslator {
                                     boolean lenient, JobSpec.Size defaultSize, Map<JobFile.Option, String> paths) {
         JobTranslator t = new JobTranslator(defaultName, lenient, paths);
         t.size = defaultSize;
+        for (JobFile.Option o : effective) {
+            FioOptions.Def d = FioOptions.lookup(o.key());
+            if (d != null && d.name().equals("ioengine") && o.value() != null) {
+                t.engineWritten = o.value().strip();
+            }
+        }
         for (JobFile.Option o : inFioOrder(effective)) {
             t.apply(o);
         }
@@ -236,12 +245,24 @@ public final class JobTranslator {
             throw ConfigException.at(o.origin(), "unknown fio option '" + display(o) + "'"
                     + (best == null ? "" : "; did you mean '" + best + "'?"));
         }
+        if (def.scope() == FioOptions.Scope.ENGINE) {
+            engineOption(def, o);
+            return;
+        }
+        if (def.scope() == FioOptions.Scope.PROFILE) {
+            // profiles/tiobench.c, act.c add these to fio's table; only --profile reads them.
+            return;
+        }
+        if (def.support() == FioOptions.Support.DEPRECATED) {
+            warnings.add(o.origin() + ": option '" + display(o) + "' is deprecated (fio ignores it too)");
+            return;
+        }
         if (def.support() == FioOptions.Support.NOT_MODELLED) {
             notModelled(o, "option '" + display(o) + "' is not modelled by StackSim");
             return;
         }
         String v = o.value();
-        if (v == null && !def.flag()) {
+        if (v == null && !def.flag() && !LOG_OPTIONS.contains(def.name())) {
             throw ConfigException.at(o.origin(), "option '" + display(o) + "' needs a value");
         }
         try {
@@ -249,6 +270,37 @@ public final class JobTranslator {
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw ConfigException.at(o.origin(), "'" + display(o) + "': " + e.getMessage());
         }
+    }
+
+    /** FIO_OPT_STR log options whose callback takes no value: the log is named after the job. */
+    private static final java.util.Set<String> LOG_OPTIONS =
+            java.util.Set.of("write_bw_log", "write_lat_log", "write_iops_log", "write_hist_log");
+
+    /**
+     * An option from an engine's table: fio knows it only once that engine is loaded, so with
+     * another ioengine it is an error (fio: "Bad option"), whatever --lenient says.
+     */
+    private void engineOption(FioOptions.Def def, JobFile.Option o) {
+        String engine = engineWritten.contains(":") ? engineWritten.substring(0, engineWritten.indexOf(':')) : engineWritten;
+        if (!def.engines().contains(engine)) {
+            throw ConfigException.at(o.origin(), "option '" + display(o) + "' is an option of ioengine " + def.engineList()
+                    + ", and this job's ioengine is " + engineWritten);
+        }
+        FioOptions.Support s = FioOptions.engineSupport(engine, def);
+        if (s == FioOptions.Support.NOT_MODELLED) {
+            notModelled(o, "option '" + display(o) + "' of ioengine " + engine + " is not modelled by StackSim");
+            return;
+        }
+        try {
+            setEngineOption(engine, def.name(), o.value(), o);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw ConfigException.at(o.origin(), "'" + display(o) + "': " + e.getMessage());
+        }
+    }
+
+    /** Engine options StackSim simulates (FioOptions' engine table says which). */
+    private void setEngineOption(String engine, String opt, String v, JobFile.Option o) {
+        throw new IllegalStateException("supported engine option without a handler: " + engine + ":" + opt);
     }
 
     private String display(JobFile.Option o) {
@@ -401,9 +453,8 @@ public final class JobTranslator {
             case "random_distribution" -> distribution = distribution(v, o);
             case "random_generator" -> {
                 switch (v) {
-                    case "tausworthe", "tausworthe64" -> { }
-                    case "lfsr" -> notModelled(o, "random_generator=lfsr is not modelled (StackSim draws offsets with"
-                            + " its own generator and fio's random map)");
+                    case "tausworthe", "tausworthe64" -> lfsr = false;
+                    case "lfsr" -> lfsr = true;
                     default -> throw new IllegalArgumentException("expected tausworthe, lfsr or tausworthe64, got '" + v + "'");
                 }
             }
@@ -439,9 +490,9 @@ public final class JobTranslator {
                 }
             }
             case "disk_util" -> diskUtil = FioValues.bool(v);
-            case "write_lat_log" -> latLog = v;
-            case "write_bw_log" -> bwLog = v;
-            case "write_iops_log" -> iopsLog = v;
+            case "write_lat_log" -> latLog = v == null ? "" : v;
+            case "write_bw_log" -> bwLog = v == null ? "" : v;
+            case "write_iops_log" -> iopsLog = v == null ? "" : v;
             case "log_avg_msec" -> logAvgMsec = intIn(v, 0, Integer.MAX_VALUE, "milliseconds");
             case "per_job_logs" -> perJobLogs = FioValues.bool(v);
             case "write_iolog" -> iolog = v;
@@ -529,6 +580,9 @@ public final class JobTranslator {
             String n = v.substring(colon + 1);
             if (rw.random) {
                 seqNr = (int) positive(FioValues.integer(n), "a number of I/Os");
+            } else if (n.startsWith("-")) {
+                // str_rw_cb: a negative offset reads backwards (rw=read:-8k).
+                seqAdd = -FioValues.size(n.substring(1), kbBase);
             } else {
                 seqAdd = FioValues.size(n, kbBase);
             }
@@ -653,23 +707,33 @@ public final class JobTranslator {
             if (dirs[d] == null) {
                 continue;
             }
-            List<Distribution.Zone> z = new ArrayList<>();
+            // options.c split_parse_ddir + zone_split_ddir: an empty entry ends the list; a
+            // size left out or 0 ("20/", "20") shares out what the others leave.
+            List<long[]> entries = new ArrayList<>();
             int access = 0;
             int sizes = 0;
+            int missing = 0;
             for (String e : FioValues.split(dirs[d], ':')) {
+                if (e.isEmpty()) {
+                    break;
+                }
                 int slash = e.indexOf('/');
-                if (slash < 0) {
-                    throw new IllegalArgumentException("expected ACCESS%/SIZE entries such as 60/10, got '" + e + "'");
-                }
-                int a = (int) FioValues.integer(e.substring(0, slash));
-                String sz = e.substring(slash + 1);
+                int a = (int) FioValues.integer(slash < 0 ? e : e.substring(0, slash));
+                String sz = slash < 0 ? "" : e.substring(slash + 1);
+                long size;
                 if (absolute) {
-                    z.add(new Distribution.Zone(a, 0, positive(FioValues.size(sz, kbBase), "a zone size")));
+                    size = sz.isEmpty() ? 0 : positive(FioValues.size(sz, kbBase), "a zone size");
                 } else {
-                    int s = (int) FioValues.integer(sz.endsWith("%") ? sz.substring(0, sz.length() - 1) : sz);
-                    sizes += s;
-                    z.add(new Distribution.Zone(a, s, 0));
+                    String n = sz.endsWith("%") ? sz.substring(0, sz.length() - 1) : sz;
+                    size = n.isEmpty() ? 0 : Math.min(100, FioValues.integer(n));
+                    if (size <= 0) {
+                        missing++;
+                        size = -1;
+                    } else {
+                        sizes += (int) size;
+                    }
                 }
+                entries.add(new long[] {a, size});
                 access += a;
             }
             if (access != 100) {
@@ -677,6 +741,17 @@ public final class JobTranslator {
             }
             if (!absolute && sizes > 100) {
                 throw new IllegalArgumentException("zone sizes add up to " + sizes + "%, more than 100%");
+            }
+            if (missing == 1 && entries.size() == 1) {
+                sizes = 100;
+            }
+            List<Distribution.Zone> z = new ArrayList<>();
+            for (long[] e : entries) {
+                if (absolute) {
+                    z.add(new Distribution.Zone((int) e[0], 0, e[1]));
+                } else {
+                    z.add(new Distribution.Zone((int) e[0], e[1] < 0 ? (100 - sizes) / missing : (int) e[1], 0));
+                }
             }
             zones.set(d, z);
         }
@@ -743,7 +818,8 @@ public final class JobTranslator {
                 new JobSpec.Files(filenames, directory, nrfiles, size, filesizeMin, filesizeMax, offset, offsetIncrement,
                         service, serviceNr),
                 new JobSpec.Access(rw, seqAdd, seqNr, identicalSeq, rwmixread, List.of(percRandom[0], percRandom[1]),
-                        new JobSpec.BlockSizes(sizes[0], sizes[1], bsUnaligned), distribution, randomMap, randseed),
+                        new JobSpec.BlockSizes(sizes[0], sizes[1], bsUnaligned), distribution, randomMap, randseed,
+                        lfsr && distribution instanceof Distribution.Uniform),
                 new JobSpec.Engine(engine, iodepth, batchSubmit, batchCompleteMin, batchCompleteMax, depthLow, direct,
                         fadvise),
                 new JobSpec.Limits(ioSize, numberIos, runtimeNs, timeBased, rampNs, startDelayNs, loops),

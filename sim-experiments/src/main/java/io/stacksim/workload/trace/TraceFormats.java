@@ -12,7 +12,8 @@ public final class TraceFormats {
             BlkparseReader.FORMAT,
             MsrReader.FORMAT,
             DiskSimReader.FORMAT,
-            CsvTraceReader.FORMAT);
+            CsvTraceReader.FORMAT,
+            BlktraceReader.FORMAT);
 
     private TraceFormats() {
     }

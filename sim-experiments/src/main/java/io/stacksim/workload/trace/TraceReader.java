@@ -16,6 +16,9 @@ import java.nio.file.Path;
  * {@link ConfigException} naming the file and line and what was expected.
  */
 public interface TraceReader extends AutoCloseable {
+    /** The {@code --trace-format} that detects the format from the file. */
+    String AUTO = "auto";
+
     /** The next record, or null at the end of the trace. */
     TraceRecord next();
 
@@ -30,14 +33,14 @@ public interface TraceReader extends AutoCloseable {
     @Override
     void close();
 
-    /** Opens {@code file} in {@code format}. */
+    /** Opens {@code file} in {@code format} ({@code auto}: as {@link TraceDetector} tells it). */
     static TraceReader open(Path file, String format) {
-        TraceFormat f = TraceFormats.find(format);
+        TraceFormat f = TraceFormats.find(AUTO.equals(format) ? TraceDetector.detect(file) : format);
         if (f == null) {
-            throw new ConfigException("--trace-format " + format + ": expected one of "
+            throw new ConfigException("--trace-format " + format + ": expected auto or one of "
                     + String.join(", ", TraceFormats.names()));
         }
-        return f.reader().apply(LineSource.open(file));
+        return f.file().apply(file);
     }
 
     /** A line-numbered reader of a text file. */

@@ -58,12 +58,12 @@ class BlockLayerRunsTest {
         Path out = dir.resolve("run.blktrace.txt");
         RunResult r = Simulation.run(config("block.scheduler", "mq-deadline", "workload.rw", "randread",
                 "workload.ioengine", "libaio", "workload.iodepth", "4", "workload.direct", "1",
-                "workload.number_ios", "200"), out, false);
+                "workload.number_ios", "200"), io.stacksim.block.trace.TraceOutput.text(out), false);
         List<String> lines = Files.readAllLines(out);
         long d = lines.stream().filter(s -> s.matches("^ +8,0 +\\d+ +\\d+ +\\d+\\.\\d{9} +\\d+ +D +R \\d+ \\+ 8 \\[fio]$")).count();
         long c = lines.stream().filter(s -> s.matches("^ +8,0 +\\d+ +\\d+ +\\d+\\.\\d{9} +0 +C +R \\d+ \\+ 8 \\[0]$")).count();
         assertThat(d).isEqualTo(r.metrics().get("diskstats.read.ios").longValue());
         assertThat(c).isEqualTo(d);
-        assertThat(lines).contains("Total (sdx):");
+        assertThat(lines).contains("CPU0 (sdx):").anyMatch(s -> s.matches("Events \\(sdx\\): \\d+ entries"));
     }
 }

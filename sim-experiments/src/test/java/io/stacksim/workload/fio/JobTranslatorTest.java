@@ -117,4 +117,29 @@ class JobTranslatorTest {
         assertThat(JobTranslator.printed(f.jobs().get(0).options())).containsExactly(Map.entry("kb_base", "1000"),
                 Map.entry("rw", "read"), Map.entry("bs", "4k"), Map.entry("filename", "x"));
     }
+    /** fio's syntax as fio 3.33 parses it (options.c str_rw_cb, str_random_distribution_cb, the bool parser). */
+    @Test
+    void fiosOwnSyntaxIsAccepted() {
+        // rw=read:-8k: a negative hole, i.e. backwards by 8 KiB after each I/O (fio's ddir_seq_add)
+        assertThat(spec("rw=read:-8k\nbs=4k\n").access().seqAdd()).isEqualTo(-8192);
+        // a trailing '/' after the last zone of random_distribution
+        assertThat(spec("rw=randread\nrandom_distribution=zoned:50/5:30/15:20/\n").access().distribution())
+                .isEqualTo(spec("rw=randread\nrandom_distribution=zoned:50/5:30/15:20\n").access().distribution());
+        // a bare boolean and the log options without a value
+        spec("rw=read\nthreads=1\nwrite_bw_log\n");
+        spec("rw=read\nthread\n");
+        assertThat(spec("rw=read\ndirect=yes\n").engine().direct()).isTrue();
+        assertThat(spec("rw=read\ndirect=off\n").engine().direct()).isFalse();
+    }
+
+    /**
+     * An option of an engine the job does not use is named as that engine's, not "unknown"; fio
+     * refuses it too (the engine's options are parsed only for that engine).
+     */
+    @Test
+    void engineSpecificOptionsAreKnownAsSuch() {
+        assertThatThrownBy(() -> job("rw=read\nioengine=psync\nhostname=localhost\n", true))
+                .hasMessageContaining("t.fio:4: option 'hostname' is an option of ioengine libhdfs, net, netsplice or rdma,"
+                        + " and this job's ioengine is psync");
+    }
 }

@@ -1,0 +1,87 @@
+package io.stacksim.devices.dm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stacksim.block.Bio;
+import io.stacksim.block.BlockTarget;
+import io.stacksim.block.IoPriority;
+import io.stacksim.block.Op;
+import io.stacksim.config.ConfigException;
+import io.stacksim.config.ConfigNode;
+import io.stacksim.devices.stacked.BioBasedDevice;
+import io.stacksim.devices.stacked.RecordingTarget;
+import io.stacksim.engine.Simulator;
+import java.io.StringReader;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * device-mapper tables against drivers/md/dm-linear.c (linear_map_sector), dm-stripe.c
+ * (stripe_map_sector, stripe_ctr's checks) and dm.c (splits at target boundaries and at
+ * max_io_len; a flush before the data of a REQ_PREFLUSH bio).
+ */
+class DmTableTest {
+    private final Simulator sim = new Simulator();
+    private final RecordingTarget a = new RecordingTarget(sim, "a", 1000, 500);
+    private final RecordingTarget b = new RecordingTarget(sim, "b", 1000, 500);
+
+    private BioBasedDevice dm(String table) {
+        ConfigNode s = ConfigNode.parseYaml(new StringReader("table:\n" + table), "t.yaml");
+        List<String> names = Dm.memberNames(s);
+        List<BlockTarget> devs = names.stream().map(n -> (BlockTarget) (n.equals("a") ? a : b)).toList();
+        return Dm.build(sim, "dm-0", s, devs);
+    }
+
+    private void submit(BioBasedDevice d, long sector, int n) {
+        d.submitBio(new Bio(sector, n, Op.READ, 0, IoPriority.NONE, null, x -> { }));
+    }
+
+    @Test
+    void stripedMapsChunksRoundTheStripes() {
+        DmDevice d = (DmDevice) dm("  - 0 64 striped 2 8 a 0 /dev/b 100\n");
+        assertEquals(new DmTarget.Place(0, 0), d.target(0).map(0));
+        assertEquals(new DmTarget.Place(1, 100), d.target(8).map(8));
+        assertEquals(new DmTarget.Place(0, 8), d.target(16).map(16));
+        assertEquals(new DmTarget.Place(0, 12), d.target(20).map(20));
+        assertEquals(new DmTarget.Place(1, 111), d.target(27).map(27));
+        assertEquals(64, d.capacitySectors());
+        assertEquals(32, d.readAheadPages()); // io_opt 8 KiB: the 128 KiB floor
+    }
+
+    @Test
+    void aBioIsSplitAtChunkAndTargetBoundaries() {
+        BioBasedDevice d = dm("  - 0 50 linear a 10\n  - 50 32 striped 2 8 a 100 b 0\n");
+        submit(d, 45, 20); // 45..50 on the linear line, 50..58 chunk 0, 58..65 chunk 1
+        assertEquals(List.of(55L, 100L), a.bios.stream().map(x -> x.sector).toList());
+        assertEquals(List.of(5, 8), a.bios.stream().map(x -> x.nrSectors).toList());
+        assertEquals(0, b.bios.get(0).sector);
+        assertEquals(7, b.bios.get(0).nrSectors);
+        assertEquals(3, d.diskStats().inFlight());
+    }
+
+    @Test
+    void aFlushWithDataFlushesEveryDeviceFirst() {
+        BioBasedDevice d = dm("  - 0 50 linear a 0\n  - 50 50 linear b 0\n");
+        long[] end = {-1};
+        d.submitBio(new Bio(0, 8, Op.WRITE, Bio.PREFLUSH, IoPriority.NONE, null, x -> end[0] = sim.now()));
+        assertEquals(1, a.bios.size());
+        assertEquals(1, b.bios.size());
+        assertTrue(a.bios.get(0).has(Bio.PREFLUSH));
+        sim.run();
+        assertEquals(2, a.bios.size());
+        assertEquals(8, a.bios.get(1).nrSectors);
+        assertEquals(1000, end[0]); // the flush's 500 ns, then the data's
+    }
+
+    @Test
+    void badTablesAreRejectedAsStripeCtrAndDmTableCompleteDo() {
+        ConfigException gap = assertThrows(ConfigException.class, () -> dm("  - 0 50 linear a 0\n  - 60 10 linear b 0\n"));
+        assertTrue(gap.getMessage().contains("not at 50"), gap.getMessage());
+        ConfigException div = assertThrows(ConfigException.class, () -> dm("  - 0 60 striped 2 8 a 0 b 0\n"));
+        assertTrue(div.getMessage().contains("not divisible by chunk size"), div.getMessage());
+        ConfigException kind = assertThrows(ConfigException.class, () -> dm("  - 0 60 crypt a 0\n"));
+        assertTrue(kind.getMessage().contains("t.yaml:"), kind.getMessage());
+    }
+}

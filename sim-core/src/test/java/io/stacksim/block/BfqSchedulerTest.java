@@ -1,0 +1,174 @@
+package io.stacksim.block;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stacksim.device.DeviceLimits;
+import java.util.ArrayList;
+import java.util.List;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bfq against block/bfq-iosched.c on a rotational test device that serves one request at a
+ * time in a fixed time, so the order requests reach it is bfq's dispatch order.
+ */
+class BfqSchedulerTest {
+    private static final long MS = 1_000_000;
+
+    private static DeviceLimits rotational() {
+        return DeviceLimits.builder(1L << 30).queueDepth(1).maxHwSectors(2560).maxSegments(128).rotational(true)
+                .build();
+    }
+
+    private static Harness harness(String... settings) {
+        String[] all = new String[settings.length + 2];
+        all[0] = "block.nr_requests=64";
+        all[1] = "block.scheduler=bfq";
+        System.arraycopy(settings, 0, all, 2, settings.length);
+        return new Harness("bfq", rotational(), MS, all);
+    }
+
+    private static BfqScheduler bfq(Harness h) {
+        return (BfqScheduler) h.queue.scheduler();
+    }
+
+    /**
+     * A process reading sequentially with {@code depth} reads of {@code sectors} outstanding;
+     * after each completion it thinks {@code thinkNs} and sends the next, until {@code stopAt}.
+     */
+    private static final class Reader implements BioEndIo {
+        final Harness h;
+        final Submitter who;
+        final int sectors;
+        final long thinkNs;
+        final long stopAt;
+        long next;
+        long gap;
+        long doneSectors;
+
+        Reader(Harness h, int pid, long start, int sectors, int depth, long thinkNs, long stopAt) {
+            this.h = h;
+            this.who = new Submitter(pid, "reader" + pid, 0);
+            this.next = start;
+            this.sectors = sectors;
+            this.thinkNs = thinkNs;
+            this.stopAt = stopAt;
+            for (int i = 0; i < depth; i++) {
+                submit();
+            }
+        }
+
+        void submit() {
+            h.queue.submitBio(new Bio(next, sectors, Op.READ, 0, IoPriority.NONE, who, this));
+            next += sectors + gap;
+        }
+
+        @Override
+        public void endIo(Bio bio) {
+            h.done.add(bio);
+            doneSectors += bio.nrSectors;
+            if (h.sim.now() < stopAt) {
+                h.sim.after(thinkNs, this::submit);
+            }
+        }
+    }
+
+    /** Two always-backlogged readers of equal weight (BE, level 4: weight 40) share the device equally. */
+    @Test
+    void backloggedQueuesOfEqualWeightShareTheDeviceEqually() {
+        Harness h = harness();
+        Reader a = new Reader(h, 201, 0, 64, 4, 0, 4000 * MS);
+        Reader b = new Reader(h, 202, 500_000_000L, 64, 4, 0, 4000 * MS);
+        h.sim.run();
+        double share = (double) a.doneSectors / (a.doneSectors + b.doneSectors);
+        assertThat(share).isCloseTo(0.5, Offset.offset(0.05));
+    }
+
+    /**
+     * Idling (bfq_better_to_idle, idling_boosts_thr_without_issues): on a rotational device a
+     * sequential, I/O-bound reader with a short think time (0.1 ms against 1 ms of service)
+     * keeps the device while another queue is backlogged: bfq idles for its next request instead
+     * of switching queues, so nearly every read of it follows its previous one directly. With
+     * slice_idle = 0 the two queues alternate. (low_latency = 0: weight-raised queues would turn
+     * this throughput idling off.)
+     */
+    @Test
+    void aSequentialSyncReaderKeepsTheDeviceAcrossItsThinkTimeWhenIdlingIsOn() {
+        assertThat(runsOfTheThinkingReader(harness("block.iosched.low_latency=0"))).isGreaterThan(0.9);
+        assertThat(runsOfTheThinkingReader(harness("block.iosched.low_latency=0", "block.iosched.slice_idle=0")))
+                .isLessThan(0.1);
+    }
+
+    /** The fraction of the thinking reader's dispatches that directly follow one of its own. */
+    private static double runsOfTheThinkingReader(Harness h) {
+        new Reader(h, 301, 0, 64, 1, MS / 10, 2000 * MS);
+        new Reader(h, 302, 800_000_000L, 64, 4, 0, 2000 * MS);
+        h.sim.run();
+        List<Long> sectors = h.dispatchedSectors();
+        int own = 0;
+        int follows = 0;
+        for (int i = 1; i < sectors.size(); i++) {
+            if (sectors.get(i) < 800_000_000L) {
+                own++;
+                if (sectors.get(i - 1) < 800_000_000L) {
+                    follows++;
+                }
+            }
+        }
+        return (double) follows / own;
+    }
+
+    /**
+     * Budget feedback (__bfq_bfqq_recalc_budget): a new sync queue starts with max_budget = 2/3
+     * of bfq_default_max_budget (10922 sectors); a queue that exhausts its budget gets 4x, capped
+     * at the maximum budget (16384 until 194 budgets have been assigned). (low_latency = 0: a
+     * weight-raised queue gets 2 x min_budget instead.)
+     */
+    @Test
+    void aQueueThatExhaustsItsBudgetGetsFourTimesItCappedAtTheMaximum() {
+        Harness h = harness("block.iosched.low_latency=0");
+        Reader a = new Reader(h, 401, 0, 256, 8, 0, 300 * MS);
+        h.sim.runUntil(5 * MS);
+        assertThat(bfq(h).queueMaxBudget(a.who)).isEqualTo(2 * 16384 / 3);
+        h.sim.runUntil(250 * MS);
+        assertThat(bfq(h).expirations(BfqScheduler.Reason.BUDGET_EXHAUSTED)).isPositive();
+        assertThat(bfq(h).queueMaxBudget(a.who)).isEqualTo(16384);
+        // When the reader stops, the queue idles out with nothing in flight: 16384 - 4 x 512.
+        h.sim.run();
+        assertThat(bfq(h).queueMaxBudget(a.who)).isEqualTo(16384 - 2048);
+    }
+
+    /**
+     * A queue that sent a few reads and then went quiet idles out (TOO_IDLE) with nothing in
+     * flight: its budget drops by 4 x min_budget (min_budget = 16384 / 32 = 512), 10922 - 2048.
+     */
+    @Test
+    void aQueueThatIdlesOutWithNothingInFlightGetsASmallerBudget() {
+        Harness h = harness("block.iosched.low_latency=0");
+        Submitter p = new Submitter(501, "burst", 0);
+        for (int i = 0; i < 4; i++) {
+            h.queue.submitBio(new Bio(i * 8L, 8, Op.READ, 0, IoPriority.NONE, p, h.done::add));
+        }
+        h.sim.run();
+        assertThat(bfq(h).expirations(BfqScheduler.Reason.TOO_IDLE)).isEqualTo(1);
+        assertThat(bfq(h).queueMaxBudget(p)).isEqualTo(2 * 16384 / 3 - 4 * 512);
+    }
+
+    /**
+     * bfq_update_peak_rate / bfq_calc_max_budget: with max_budget = 0, bfq_max_budget follows
+     * the measured sequential rate, here 256 sectors per 1 ms request on a device of depth 1
+     * (reads 8 sectors apart: close enough to count as sequential, too far to merge), 0.256
+     * sectors/us: the sectors moved in timeout_sync (124 ms at HZ 250) are 31744.
+     */
+    @Test
+    void theMaximumBudgetIsWhatThePeakRateMovesInTimeoutSync() {
+        Harness h = harness();
+        Reader r = new Reader(h, 601, 0, 256, 0, 0, 20_000 * MS);
+        r.gap = 8;
+        for (int i = 0; i < 8; i++) {
+            r.submit();
+        }
+        h.sim.run();
+        assertThat((double) bfq(h).maxBudgetSectors()).isCloseTo(31744, Offset.offset(31744 * 0.03));
+    }
+}

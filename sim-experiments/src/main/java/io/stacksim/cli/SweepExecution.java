@@ -22,6 +22,10 @@ final class SweepExecution {
 
     static void run(SweepSpec spec, Path out, int jobs, boolean resume, Shard shard, String command,
                     PrintWriter stdout, PrintWriter err) {
+        if (jobs < 1) {
+            throw new io.stacksim.config.ConfigException("--jobs " + jobs + ": expected an integer >= 1");
+        }
+        io.stacksim.config.OutputFiles.checkFolder(out, "--out");
         Sweep sweep = new Sweep(spec);
         SweepStore store = new SweepStore(out);
         SweepProgress progress = SweepProgress.forConsole(spec.name(), err);

@@ -92,7 +92,7 @@ public final class BlkparseWriter implements BlockTrace {
             this.temp = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".tmp");
             this.out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write block trace " + target + ": " + e.getMessage(), e);
+            throw io.stacksim.config.OutputFiles.writeError("--blktrace " + target, e);
         }
     }
 
@@ -223,7 +223,7 @@ public final class BlkparseWriter implements BlockTrace {
         try {
             out.append(line);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write block trace " + target + ": " + e.getMessage(), e);
+            throw io.stacksim.config.OutputFiles.writeError("--blktrace " + target, e);
         }
     }
 
@@ -259,7 +259,7 @@ public final class BlkparseWriter implements BlockTrace {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write block trace " + target + ": " + e.getMessage(), e);
+            throw io.stacksim.config.OutputFiles.writeError("--blktrace " + target, e);
         }
     }
 

@@ -18,7 +18,8 @@ public final class Schedulers {
             NoneScheduler.TYPE,
             DeadlineScheduler.TYPE,
             NoopScheduler.TYPE,
-            BfqScheduler.TYPE);
+            BfqScheduler.TYPE,
+            KyberScheduler.TYPE);
 
     private Schedulers() {
     }

@@ -473,13 +473,16 @@ public final class BfqScheduler extends Elevator {
     }
 
     /**
-     * The class index (RT 0, BE 1, IDLE 2) and level of {@code rq}'s I/O priority, as
-     * bfq_set_next_ioprio_data maps them: class NONE is the task's nice-derived class and level
-     * (BE, 4 for nice 0); IDLE has level 7.
+     * The class index (RT 0, BE 1, IDLE 2) and level of the issuer's I/O priority (its
+     * io_context's, as bfq reads bic->icq.ioc->ioprio), as bfq_set_next_ioprio_data maps them:
+     * class NONE is the task's nice-derived class and level (BE, 4 for nice 0); IDLE has level 7.
      */
-    private static int[] ioprioOf(IoPriority p) {
-        return switch (p) {
-            case RT -> new int[] {BfqWf2q.CLASS_RT, IOPRIO_NORM};
+    private static int[] ioprioOf(IoOwner owner) {
+        int v = owner == null ? 0 : owner.ioprio();
+        int level = IoPriority.levelOf(v);
+        return switch (IoPriority.classOf(v)) {
+            case RT -> new int[] {BfqWf2q.CLASS_RT, level};
+            case BE -> new int[] {BfqWf2q.CLASS_BE, level};
             case IDLE -> new int[] {BfqWf2q.CLASS_IDLE, IOPRIO_NR_LEVELS - 1};
             default -> new int[] {BfqWf2q.CLASS_BE, IOPRIO_NORM};
         };
@@ -545,9 +548,21 @@ public final class BfqScheduler extends Elevator {
 
     // ------------------------------------------------------------------ queues and processes
 
-    /** The group a bio's issuer is in: the root group until tasks carry a cgroup. */
+    /**
+     * The group of the issuer's cgroup (bfq_bio_bfqg, bfq_bic_update_cgroup); its weight follows
+     * the cgroup's bfq weight. One level below the root, as flat cgroups.
+     */
     private Group groupOf(IoOwner owner) {
-        return root;
+        Blkcg cg = owner == null ? Blkcg.ROOT : owner.blkcg();
+        if (cg == null || cg.isRoot()) {
+            return root;
+        }
+        Group g = groups.computeIfAbsent(cg.path(), p -> new Group(p, cg.bfqWeight(), false));
+        if (g.entity.newWeight != cg.bfqWeight()) {
+            g.entity.newWeight = cg.bfqWeight(); // bfq_io_set_weight_legacy
+            g.entity.prioChanged = true;
+        }
+        return g;
     }
 
     private Bic bicOf(IoOwner owner) {
@@ -561,8 +576,8 @@ public final class BfqScheduler extends Elevator {
     }
 
     /** bfq_get_queue / bfq_get_bfqq_handle_split: the process's sync queue or its group's async queue. */
-    private BfqQueue queueFor(Bic bic, boolean sync, IoPriority prio, IoOwner owner) {
-        int[] cp = ioprioOf(prio);
+    private BfqQueue queueFor(Bic bic, boolean sync, IoOwner owner) {
+        int[] cp = ioprioOf(owner);
         int ioprio = cp[0] << 3 | cp[1];
         Group g = groupOf(owner);
         if (bic.ioprio != ioprio || bic.group != g) {
@@ -641,7 +656,7 @@ public final class BfqScheduler extends Elevator {
         IoOwner owner = rq.owner();
         Bic bic = bicOf(owner);
         boolean sync = isSync(rq.op, rq.flags);
-        BfqQueue bfqq = queueFor(bic, sync, rq.priority, owner);
+        BfqQueue bfqq = queueFor(bic, sync, owner);
         if (sync && bfqq.coop && bfqq.splitCoop) {
             bfqq = splitBfqq(bic, bfqq);
         }

@@ -38,7 +38,7 @@ class BfqSchedulerTest {
      */
     private static final class Reader implements BioEndIo {
         final Harness h;
-        final Submitter who;
+        final Proc who;
         final int sectors;
         final long thinkNs;
         final long stopAt;
@@ -47,8 +47,12 @@ class BfqSchedulerTest {
         long doneSectors;
 
         Reader(Harness h, int pid, long start, int sectors, int depth, long thinkNs, long stopAt) {
+            this(h, new Proc(pid), start, sectors, depth, thinkNs, stopAt);
+        }
+
+        Reader(Harness h, Proc who, long start, int sectors, int depth, long thinkNs, long stopAt) {
             this.h = h;
-            this.who = new Submitter(pid, "reader" + pid, 0);
+            this.who = who;
             this.next = start;
             this.sectors = sectors;
             this.thinkNs = thinkNs;
@@ -71,6 +75,101 @@ class BfqSchedulerTest {
                 h.sim.after(thinkNs, this::submit);
             }
         }
+    }
+
+    /** A process with an I/O priority and a cgroup. */
+    private static final class Proc implements IoOwner {
+        final int pid;
+        int ioprio;
+        Blkcg blkcg = Blkcg.ROOT;
+        Plug plug;
+
+        Proc(int pid) {
+            this.pid = pid;
+        }
+
+        @Override
+        public int pid() {
+            return pid;
+        }
+
+        @Override
+        public String comm() {
+            return "reader" + pid;
+        }
+
+        @Override
+        public int cpu() {
+            return 0;
+        }
+
+        @Override
+        public void countDma(long bytes) {
+        }
+
+        @Override
+        public Plug plug() {
+            return plug;
+        }
+
+        @Override
+        public void setPlug(Plug p) {
+            plug = p;
+        }
+
+        @Override
+        public int ioprio() {
+            return ioprio;
+        }
+
+        @Override
+        public Blkcg blkcg() {
+            return blkcg;
+        }
+    }
+
+    /** Two backlogged readers that start {@code lag} apart, set up by {@code setup}, for {@code ms}. */
+    private static double shareOfFirst(Harness h, java.util.function.BiConsumer<Proc, Proc> setup, long ms) {
+        Reader[] r = new Reader[2];
+        Proc[] p = {new Proc(701), new Proc(702)};
+        setup.accept(p[0], p[1]);
+        r[0] = new Reader(h, p[0], 0, 64, 8, 0, ms * MS);
+        r[1] = new Reader(h, p[1], 500_000_000L, 64, 8, 0, ms * MS);
+        h.sim.run();
+        return (double) r[0].doneSectors / (r[0].doneSectors + r[1].doneSectors);
+    }
+
+    /**
+     * Weights from the I/O priority (bfq_ioprio_to_weight: (8 - level) x 10): best-effort 0
+     * has weight 80, best-effort 7 weight 10, so two backlogged readers share 80 : 10, 0.889.
+     */
+    @Test
+    void ioPriorityLevelsGiveWeightProportionalShares() {
+        double share = shareOfFirst(harness(), (a, b) -> {
+            a.ioprio = IoPriority.value(IoPriority.BE, 0);
+            b.ioprio = IoPriority.value(IoPriority.BE, 7);
+        }, 10_000);
+        assertThat(share).isCloseTo(80.0 / 90, Offset.offset(0.03));
+    }
+
+    /**
+     * Group weights (io.bfq.weight 100 and 300): the groups share 1 : 3 whatever the queues'
+     * own weights inside them (both default, 40).
+     */
+    @Test
+    void cgroupBfqWeightsGiveGroupsWeightProportionalShares() {
+        double share = shareOfFirst(harness(), (a, b) -> {
+            a.blkcg = new Blkcg("/a", 100);
+            b.blkcg = new Blkcg("/b", 300);
+        }, 10_000);
+        assertThat(share).isCloseTo(0.25, Offset.offset(0.03));
+    }
+
+    /** Realtime goes before best-effort: a backlogged RT reader leaves a BE one almost nothing. */
+    @Test
+    void aRealtimeQueueIsServedBeforeBestEffortOnes() {
+        double share = shareOfFirst(harness(), (a, b) -> a.ioprio = IoPriority.value(IoPriority.RT, 4), 5_000);
+        assertThat(share).isGreaterThan(0.95);
     }
 
     /** Two always-backlogged readers of equal weight (BE, level 4: weight 40) share the device equally. */

@@ -92,6 +92,25 @@ class MultiDeviceStackTest {
     }
 
     @Test
+    void fioReportsAnArrayWithItsSlavesAggregateThenEachSlave() {
+        io.stacksim.experiment.run.RunResult r = Simulation.run(ConfigNode.parseYaml(new StringReader("""
+                devices:
+                  sda: {profile: nvme-gen4}
+                  sdb: {profile: nvme-gen4}
+                md:
+                  md0: {level: 1, devices: [sda, sdb]}
+                workload: {filename: /dev/md0, rw: randwrite, bs: 4k, direct: 1, number_ios: 100}
+                """), "test.yaml"));
+        io.stacksim.report.FioReport report = io.stacksim.report.FioReport.of(r, Map.of(), java.util.List.of());
+        String text = new io.stacksim.report.FioNormalWriter(report).write();
+        // fio's print_disk_util: the array indented, its slaves' mean ios, then each slave
+        assertThat(text).contains("    md0: ios=0/100, merge=0/0,").contains("aggrios=0/100, aggrmerge=0/0,")
+                .contains("\n  sda: ios=0/100, merge=0/0,").contains("\n  sdb: ios=0/100,");
+        String json = new io.stacksim.report.FioJsonWriter(report, false, 0).write();
+        assertThat(json).contains("\"aggr_write_ios\" : 100").contains("\"name\" : \"sdb\"");
+    }
+
+    @Test
     void fioFilenameNamesTheDiskAndEachDiskHasItsOwnScheduler() {
         Map<String, Number> m = run("""
                 devices:

@@ -49,9 +49,13 @@ import java.util.TreeSet;
  * non-queueing device) get their queues merged (bfq_setup_cooperator) and split again when the
  * merged queue turns seeky.
  *
- * <p>Not modelled: I/O injection during idling (bfq_choose_bfqq_for_injection), waker/woken
- * detection, stable merging, burst detection of many queues created together, multiple
- * actuators.
+ * <p>While the in-service queue idles with requests in flight, bfq serves its waker queue (a
+ * queue whose completions its I/O follows, bfq_check_waker), a queue it wakes, or injects
+ * requests of other queues up to a limit it adapts to the in-service queue's service time
+ * (bfq_choose_bfqq_for_injection, bfq_update_inject_limit).
+ *
+ * <p>Not modelled: injection from the process's own async queue, stable merging, burst
+ * detection of many queues created together, multiple actuators.
  */
 public final class BfqScheduler extends Elevator {
     /** Registered in {@link Schedulers#ALL}. */
@@ -288,6 +292,16 @@ public final class BfqScheduler extends Elevator {
         Long posKey;
         /** Service and dispatches for statistics. */
         long sectorsServed;
+        /** Waker detection (bfq_check_waker) and the queues this one wakes (woken_list). */
+        BfqQueue wakerBfqq;
+        BfqQueue tentativeWakerBfqq;
+        int numWakerDetections;
+        long wakerDetectionStarted;
+        final java.util.ArrayList<BfqQueue> wokenList = new java.util.ArrayList<>();
+        /** I/O injection (bfq_update_inject_limit). */
+        int injectLimit;
+        long lastServTimeNs;
+        long decreaseTimeJif;
 
         BfqQueue(Group group, boolean sync, int pid, int ioprioClass, int ioprio) {
             this.group = group;
@@ -324,6 +338,16 @@ public final class BfqScheduler extends Elevator {
             splitTime = smallestFromNow();
             softRtNextStart = jiffies();
             seekHistory = 1;
+            decreaseTimeJif = jiffies();
+        }
+
+        @Override
+        void activeChanged(boolean active) {
+            if (active) {
+                activeList.addFirst(this); // list_add: newest first
+            } else {
+                activeList.remove(this);
+            }
         }
 
         @Override
@@ -366,6 +390,15 @@ public final class BfqScheduler extends Elevator {
     private final Map<IoOwner, Bic> bics = new HashMap<>();
     private Bic kernelBic;
     private final RequestList dispatchList = new RequestList();
+    /** bfqd->active_list: queues on an active tree, newest first. */
+    private final java.util.ArrayDeque<BfqQueue> activeList = new java.util.ArrayDeque<>();
+    private BfqQueue lastCompletedRqBfqq;
+    private boolean rqsInjected;
+    private boolean waitDispatch;
+    private BfqRq waitedRq;
+    private long lastEmptyOccupiedNs;
+    private long lastIdlingStartJiffies;
+    private long injections;
     /** queue_weights_tree: weight -> active queues with it. */
     private final TreeMap<Integer, Integer> weightsTree = new TreeMap<>();
     private final int[] busyQueues = new int[BfqWf2q.CLASSES];
@@ -693,6 +726,9 @@ public final class BfqScheduler extends Elevator {
         }
         if (b.bfqq != null) {
             if (b.started) {
+                if (b == waitedRq) {
+                    updateInjectLimit(b.bfqq);
+                }
                 completedRequest(b.bfqq);
             }
             b.bic.requests--;
@@ -1039,7 +1075,12 @@ public final class BfqScheduler extends Elevator {
             return; // time_is_after_eq_jiffies(split_time + wr_min_idle_time)
         }
         boolean shortTtime = !(bfqq.ttimeSamples > 80 && bfqq.ttimeMean > t.sliceIdleNs() >> 1);
+        boolean changed = shortTtime != bfqq.hasShortTtime;
         bfqq.hasShortTtime = shortTtime;
+        if (changed && bfqq.lastServTimeNs == 0
+                && (!before(jiffies(), bfqq.decreaseTimeJif + DeadlineScheduler.msecsToJiffies(100)) || !shortTtime)) {
+            resetInjectLimit(bfqq);
+        }
     }
 
     /** BFQ_RQ_SEEKY. */
@@ -1078,6 +1119,89 @@ public final class BfqScheduler extends Elevator {
         }
     }
 
+    /** bfq_check_waker: a queue whose I/O keeps following another's completions is woken by it. */
+    private void checkWaker(BfqQueue bfqq, long nowNs) {
+        BfqQueue last = lastCompletedRqBfqq;
+        if (last == null || last == bfqq || bfqq.hasShortTtime || nowNs - lastCompletion >= 4 * NS_PER_MS) {
+            return;
+        }
+        if (last != bfqq.tentativeWakerBfqq || nowNs > bfqq.wakerDetectionStarted + 128 * t.sliceIdleNs()) {
+            bfqq.tentativeWakerBfqq = last;
+            bfqq.numWakerDetections = 1;
+            bfqq.wakerDetectionStarted = nowNs;
+        } else {
+            bfqq.numWakerDetections++;
+        }
+        if (bfqq.numWakerDetections == 3) {
+            if (bfqq.wakerBfqq != null) {
+                bfqq.wakerBfqq.wokenList.remove(bfqq);
+            }
+            bfqq.wakerBfqq = last;
+            bfqq.tentativeWakerBfqq = null;
+            last.wokenList.remove(bfqq);
+            last.wokenList.add(0, bfqq); // hlist_add_head
+        }
+    }
+
+    /** bfq_reset_inject_limit. */
+    private void resetInjectLimit(BfqQueue bfqq) {
+        bfqq.lastServTimeNs = 0;
+        waitedRq = null;
+        bfqq.injectLimit = bfqq.hasShortTtime ? 0 : 1;
+        bfqq.decreaseTimeJif = jiffies();
+    }
+
+    /** bfq_update_inject_limit: the waited-for request of the in-service queue completed. */
+    private void updateInjectLimit(BfqQueue bfqq) {
+        long tot = now() - lastEmptyOccupiedNs;
+        int old = bfqq.injectLimit;
+        if (bfqq.lastServTimeNs > 0 && rqsInjected) {
+            long threshold = (bfqq.lastServTimeNs * 3) >> 1;
+            if (tot >= threshold && old > 0) {
+                bfqq.injectLimit--;
+                bfqq.decreaseTimeJif = jiffies();
+            } else if (tot < threshold && old <= maxRqInDriver) {
+                bfqq.injectLimit++;
+            }
+        }
+        if ((bfqq.lastServTimeNs == 0 && totRqInDriver == 1) || tot < bfqq.lastServTimeNs) {
+            if (bfqq.lastServTimeNs == 0) {
+                bfqq.injectLimit = Math.max(1, old);
+            }
+            bfqq.lastServTimeNs = tot;
+        } else if (!rqsInjected && totRqInDriver == 1) {
+            bfqq.lastServTimeNs = tot;
+        }
+        waitedRq = null;
+        rqsInjected = false;
+    }
+
+    /** bfq_choose_bfqq_for_injection: another queue's request while the in-service one waits. */
+    private BfqQueue chooseForInjection() {
+        BfqQueue inServ = inService;
+        int limit = inServ.injectLimit;
+        boolean alwaysInject = inServ.wrCoeff == 1 || !inServ.hasShortTtime;
+        // As written in the kernel, slice_idle (ns) is added to a jiffies count here.
+        if (limit == 0 && inServ.lastServTimeNs == 0 && inServ.waitRequest
+                && !before(jiffies(), lastIdlingStartJiffies + t.sliceIdleNs())) {
+            limit = 1;
+        }
+        if (totRqInDriver >= limit) {
+            return null;
+        }
+        for (BfqQueue bq : activeList) {
+            if (!bq.sortList.isEmpty() && (alwaysInject || bq.wrCoeff > 1)
+                    && servToCharge(bq.nextRq.rq, bq) <= bq.budgetLeft()) {
+                if (!rotational && bq.nextRq.rq.nrSectors >= SECT_THR_NONROT && totRqInDriver >= 1) {
+                    continue;
+                }
+                rqsInjected = true;
+                return bq;
+            }
+        }
+        return null;
+    }
+
     /** bfq_add_request. */
     private void addRequest(BfqRq b) {
         BfqQueue bfqq = b.bfqq;
@@ -1085,8 +1209,25 @@ public final class BfqScheduler extends Elevator {
         boolean interactive = false;
         bfqq.queued[syncIdx(b.rq)]++;
         queued++;
+        long nowNs = now();
+        if (bfqq.sync && b.bic.requests <= 1) {
+            checkWaker(bfqq, nowNs);
+            long jif = jiffies();
+            if (!before(jif, bfqq.decreaseTimeJif + DeadlineScheduler.msecsToJiffies(1000))) {
+                resetInjectLimit(bfqq);
+            }
+            // Start measuring the in-service queue's service time for the injection limit.
+            if (bfqq == inService && (totRqInDriver == 0 || (bfqq.lastServTimeNs > 0 && rqsInjected && totRqInDriver > 0))
+                    && !before(jif, bfqq.decreaseTimeJif + DeadlineScheduler.msecsToJiffies(10))) {
+                lastEmptyOccupiedNs = nowNs;
+                waitDispatch = true;
+                if (totRqInDriver == 0) {
+                    rqsInjected = false;
+                }
+            }
+        }
         if (bfqq.sync) {
-            updateIoIntensity(bfqq, now());
+            updateIoIntensity(bfqq, nowNs);
         }
         sortAdd(bfqq, b);
         BfqRq prev = bfqq.nextRq;
@@ -1520,6 +1661,7 @@ public final class BfqScheduler extends Elevator {
             sl = Math.max(sl, 20 * NS_PER_MS);
         }
         lastIdlingStart = now();
+        lastIdlingStartJiffies = jiffies();
         cancelIdleTimer();
         idleArms++;
         idleTimer = q.sim().timerAfter(sl, this::idleSliceTimer);
@@ -1693,6 +1835,9 @@ public final class BfqScheduler extends Elevator {
                 bfqq.softrtUpdate = true;
             }
         }
+        rqsInjected = false;
+        waitDispatch = false;
+        waitedRq = null;
         recalcBudget(bfqq, reason);
         // __bfq_bfqq_expire
         if (bfqq.coop && bfqq.seeky()) {
@@ -1786,7 +1931,26 @@ public final class BfqScheduler extends Elevator {
                     return bfqq;
                 }
             } else if (bfqq.waitRequest || (bfqq.dispatched != 0 && betterToIdle(bfqq))) {
-                return null; // keep the queue: idle (no injection modelled)
+                // Keep the queue, idling; serve its waker, a queue it wakes, or an injected one meanwhile.
+                BfqQueue waker = bfqq.wakerBfqq;
+                BfqQueue blocked = bfqq.wokenList.isEmpty() ? null : bfqq.wokenList.get(0);
+                if (waker != null && waker.busy && waker.nextRq != null
+                        && servToCharge(waker.nextRq.rq, waker) <= waker.budgetLeft()) {
+                    injections++;
+                    return waker;
+                } else if (blocked != null && blocked.busy && blocked.nextRq != null
+                        && servToCharge(blocked.nextRq.rq, blocked) <= blocked.budgetLeft()) {
+                    injections++;
+                    return blocked;
+                } else if (!idlingBoostsThrWithoutIssues(bfqq)
+                        && (bfqq.wrCoeff == 1 || wrBusyQueues > 1 || !bfqq.hasShortTtime)) {
+                    BfqQueue inj = chooseForInjection();
+                    if (inj != null) {
+                        injections++;
+                    }
+                    return inj;
+                }
+                return null;
             } else {
                 reason = Reason.NO_MORE_REQUESTS;
             }
@@ -1866,6 +2030,10 @@ public final class BfqScheduler extends Elevator {
         BfqRq b = bfqq.nextRq;
         served(bfqq, servToCharge(b.rq, bfqq));
         bfqq.sectorsServed += b.rq.nrSectors;
+        if (bfqq == inService && waitDispatch) {
+            waitDispatch = false;
+            waitedRq = b;
+        }
         // bfq_dispatch_remove
         bfqq.dispatched++;
         updatePeakRate(b);
@@ -1953,6 +2121,7 @@ public final class BfqScheduler extends Elevator {
             updateRateReset(null);
         }
         lastCompletion = nowNs;
+        lastCompletedRqBfqq = bfqq.coop ? null : bfqq;
         if (bfqq.softrtUpdate && bfqq.dispatched == 0 && bfqq.sortList.isEmpty() && bfqq.wrCoeff != WR_COEFF) {
             bfqq.softRtNextStart = softrtNextStart(bfqq);
         }
@@ -2007,6 +2176,7 @@ public final class BfqScheduler extends Elevator {
                     () -> expirations[r.ordinal()]);
         }
         stats.counter(prefix + "idle_timer_arms", () -> idleArms);
+        stats.counter(prefix + "injected", () -> injections);
         stats.counter(prefix + "queue_merges", () -> queueMerges);
         stats.counter(prefix + "queue_splits", () -> queueSplits);
         stats.counter(prefix + "weight_raisings", () -> wrStarts);

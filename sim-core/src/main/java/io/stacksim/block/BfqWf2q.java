@@ -103,6 +103,10 @@ final class BfqWf2q {
         /** Called when the weight of a queue entity changes (the weights tree); a no-op for groups. */
         void weightChanged(int prevWeight) {
         }
+
+        /** The entity entered (true) or left (false) its active tree (bfqd->active_list for queues). */
+        void activeChanged(boolean active) {
+        }
     }
 
     private static final Comparator<Entity> BY_FINISH = (a, b) -> {
@@ -138,6 +142,7 @@ final class BfqWf2q {
             e.seq = ++seq;
             active.add(e);
             e.where = Where.ACTIVE;
+            e.activeChanged(true);
             if (e.sched.owner != null) {
                 e.sched.owner.activeEntities++;
             }
@@ -146,6 +151,7 @@ final class BfqWf2q {
         void activeExtract(Entity e) {
             active.remove(e);
             e.where = Where.NONE;
+            e.activeChanged(false);
             if (e.sched.owner != null) {
                 e.sched.owner.activeEntities--;
             }

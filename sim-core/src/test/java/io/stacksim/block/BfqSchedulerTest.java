@@ -45,6 +45,8 @@ class BfqSchedulerTest {
         long next;
         long gap;
         long doneSectors;
+        /** Sends the next read from the completion itself, so the queue never runs empty. */
+        boolean immediate;
 
         Reader(Harness h, int pid, long start, int sectors, int depth, long thinkNs, long stopAt) {
             this(h, new Proc(pid), start, sectors, depth, thinkNs, stopAt);
@@ -72,7 +74,11 @@ class BfqSchedulerTest {
             h.done.add(bio);
             doneSectors += bio.nrSectors;
             if (h.sim.now() < stopAt) {
-                h.sim.after(thinkNs, this::submit);
+                if (immediate) {
+                    submit();
+                } else {
+                    h.sim.after(thinkNs, this::submit);
+                }
             }
         }
     }
@@ -128,13 +134,23 @@ class BfqSchedulerTest {
         }
     }
 
-    /** Two backlogged readers that start {@code lag} apart, set up by {@code setup}, for {@code ms}. */
+    /**
+     * Two readers set up by {@code setup}, each sending its next read from the completion of the
+     * last (so neither queue ever runs empty and bfq never idles or injects: the shares are
+     * B-WF2Q+'s), for {@code ms}.
+     */
     private static double shareOfFirst(Harness h, java.util.function.BiConsumer<Proc, Proc> setup, long ms) {
         Reader[] r = new Reader[2];
         Proc[] p = {new Proc(701), new Proc(702)};
         setup.accept(p[0], p[1]);
-        r[0] = new Reader(h, p[0], 0, 64, 8, 0, ms * MS);
-        r[1] = new Reader(h, p[1], 500_000_000L, 64, 8, 0, ms * MS);
+        r[0] = new Reader(h, p[0], 0, 64, 0, 0, ms * MS);
+        r[1] = new Reader(h, p[1], 500_000_000L, 64, 0, 0, ms * MS);
+        for (Reader x : r) {
+            x.immediate = true;
+            for (int i = 0; i < 8; i++) {
+                x.submit();
+            }
+        }
         h.sim.run();
         return (double) r[0].doneSectors / (r[0].doneSectors + r[1].doneSectors);
     }

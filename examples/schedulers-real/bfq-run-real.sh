@@ -3,10 +3,10 @@
 # a 2 GiB backing file on /dev/vda (written, so reads reach the disk), loop with direct-io on
 # (no page cache between loop and the disk), fio's O_DIRECT random reads. Serialized with the
 # other helpers' kernel work; cleans up the loop device and the cgroups.
-# Usage: sudo flock /tmp/stacksim-kernel.lock ./run-real.sh OUTDIR
+# Usage: sudo flock /tmp/stacksim-kernel.lock ./bfq-run-real.sh OUTDIR
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-out="${1:?usage: run-real.sh OUTDIR}"
+out="${1:?usage: bfq-run-real.sh OUTDIR}"
 mkdir -p "$out"
 img=/var/tmp/stacksim-bfq/backing.img
 mkdir -p "$(dirname "$img")"

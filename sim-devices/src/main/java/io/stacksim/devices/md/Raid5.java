@@ -36,9 +36,12 @@ import java.util.Map;
  * holds stripe_cache_size stripes; when every one is active a writer sleeps until one is
  * released (the submitter, or the flusher, waits as it does for a request tag).
  *
- * <p>Not modelled: the delayed-stripe batching of pre-reads (STRIPE_DELAYED, preread_active),
- * stripe batching for full-stripe writes, degraded operation, the journal and PPL; the md
- * thread's CPU time (parity is computed in {@code xor_bandwidth} time, off every task's CPU).
+ * <p>A stripe that needs pre-reads waits on the delayed list (STRIPE_DELAYED) until no
+ * pre-reading stripe is in flight; then every delayed stripe may pre-read at once
+ * (raid5_activate_delayed, IO_THRESHOLD 1), so that writes arriving meanwhile can fill a stripe
+ * and spare its reads. Not modelled: stripe batching for full-stripe writes, degraded operation,
+ * the journal and PPL; the md thread's CPU time (parity is computed in {@code xor_bandwidth}
+ * time, off every task's CPU).
  */
 final class Raid5 extends MdDevice {
     /** RAID5_STRIPE_SECTORS with 4 KiB pages. */
@@ -99,6 +102,10 @@ final class Raid5 extends MdDevice {
         int inflight;
         boolean busy;
         boolean queued;
+        /** STRIPE_DELAYED: it needs pre-reads and waits for the pre-reads in flight to end. */
+        boolean delayed;
+        /** STRIPE_PREREAD_ACTIVE: it may issue its pre-reads. */
+        boolean prereadActive;
         Bio lastMemberIo;
 
         Stripe(long sector, int pd, int qd) {
@@ -133,6 +140,13 @@ final class Raid5 extends MdDevice {
     /** Released stripes, least recently released first (the inactive list). */
     private final LinkedHashSet<Stripe> inactive = new LinkedHashSet<>();
     private final ArrayDeque<Stripe> handleList = new ArrayDeque<>();
+    /** conf->delayed_list and conf->hold_list. */
+    private final java.util.LinkedHashSet<Stripe> delayedList = new java.util.LinkedHashSet<>();
+    private final ArrayDeque<Stripe> holdList = new ArrayDeque<>();
+    /** conf->preread_active_stripes. */
+    private int prereadActiveStripes;
+    /** IO_THRESHOLD: delayed stripes are activated when fewer than this many pre-read. */
+    static final int IO_THRESHOLD = 1;
     private boolean threadScheduled;
 
     /** A page write that found no free stripe: it waits, and so does its submitter. */
@@ -324,22 +338,57 @@ final class Raid5 extends MdDevice {
             s.queued = true;
             handleList.add(s);
         }
+        wakeThread();
+    }
+
+    /** md_wakeup_thread. */
+    private void wakeThread() {
         if (!threadScheduled) {
             threadScheduled = true;
             sim.after(0, this::raid5d);
         }
     }
 
-    /** raid5d: handles the stripes queued, under a plug so that their member I/O merges. */
+    /**
+     * raid5d: activates the delayed stripes when no pre-reads are in flight
+     * (raid5_activate_delayed), then handles the stripes queued, the handle list before the
+     * hold list (__get_priority_stripe), under a plug so that their member I/O merges.
+     */
     private void raid5d() {
         threadScheduled = false;
         Plug plug = Plug.start(thread);
-        while (!handleList.isEmpty()) {
+        while (true) {
+            activateDelayed();
             Stripe s = handleList.poll();
+            if (s == null) {
+                s = holdList.poll();
+                if (s == null) {
+                    break;
+                }
+            }
             s.queued = false;
             handleStripe(s);
         }
         Plug.finish(thread, plug);
+    }
+
+    /** raid5_activate_delayed: with no pre-reads in flight, every delayed stripe may pre-read. */
+    private void activateDelayed() {
+        if (prereadActiveStripes >= IO_THRESHOLD || delayedList.isEmpty()) {
+            return;
+        }
+        for (Stripe d : delayedList) {
+            d.delayed = false;
+            if (!d.prereadActive) {
+                d.prereadActive = true;
+                prereadActiveStripes++;
+            }
+            if (!d.queued) {
+                d.queued = true;
+                holdList.add(d);
+            }
+        }
+        delayedList.clear();
     }
 
     /** handle_stripe for a clean, non-degraded array: the dirtying decision, or the stripe's release. */
@@ -373,12 +422,28 @@ final class Raid5 extends MdDevice {
         boolean[] reads = null;
         if ((rmw < rcw || (rmw == rcw && rmwLevel == PARITY_PREFER_RMW)) && rmw > 0) {
             reads = rmwReads;
-            rmwStripes++;
         } else if ((rcw < rmw || (rcw == rmw && rmwLevel != PARITY_PREFER_RMW)) && rcw > 0) {
             reads = rcwReads;
-            rcwStripes++;
+        }
+        if (reads != null && !s.prereadActive) {
+            // handle_stripe_dirtying: without STRIPE_PREREAD_ACTIVE the stripe is delayed, so that more
+            // writes may fill it before it reads (STRIPE_DELAYED; do_release_stripe puts it on delayed_list).
+            if (!s.delayed) {
+                s.delayed = true;
+                delayedList.add(s);
+            }
+            return;
+        }
+        if (s.delayed) {
+            s.delayed = false;
+            delayedList.remove(s);
         }
         if (reads != null) {
+            if (reads == rmwReads) {
+                rmwStripes++;
+            } else {
+                rcwStripes++;
+            }
             s.busy = true;
             for (int i = 0; i < raidDisks; i++) {
                 if (reads[i]) {
@@ -451,6 +516,12 @@ final class Raid5 extends MdDevice {
     /** The stripe's member I/O ended: writes end their bios (handle_stripe_clean_event); then it is handled again. */
     private void ioDone(Stripe s, Op op) {
         s.busy = false;
+        if (op == Op.WRITE && s.prereadActive) {
+            s.prereadActive = false;
+            if (--prereadActiveStripes < IO_THRESHOLD && !delayedList.isEmpty()) {
+                wakeThread();
+            }
+        }
         if (op == Op.WRITE) {
             Bio last = s.lastMemberIo;
             for (int i = 0; i < raidDisks; i++) {

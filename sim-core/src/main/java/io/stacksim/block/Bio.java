@@ -71,7 +71,9 @@ public final class Bio {
         this.nrSectors = nrSectors;
         this.op = op;
         this.flags = flags;
-        this.priority = priority;
+        // bio_set_ioprio (block/blk-mq.c): a bio without a class takes its submitter's
+        // io_context ioprio (get_current_ioprio; IOPRIO_DEFAULT, class NONE, when unset)
+        this.priority = priority == IoPriority.NONE && owner != null ? IoPriority.classOf(owner.ioprio()) : priority;
         this.owner = owner;
         this.endIo = endIo;
     }

@@ -306,9 +306,21 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         return false;
     }
 
-    /** blk_attempt_plug_merge: only the newest request of the plug (one queue per plug here). */
+    /**
+     * blk_attempt_plug_merge: only the newest request of the plug; when the plug holds requests
+     * of several queues (plug->multiple_queues) the newest of this queue's.
+     */
     private boolean plugMerge(Plug plug, Bio bio) {
-        return plug.tail.queue == this && merge.attemptBioMerge(plug.tail, bio) == MergeRules.MergeResult.OK;
+        Request rq = plug.tail;
+        if (plug.multipleQueues) {
+            rq = null;
+            for (Request r = plug.head; r != null; r = r.listNext) {
+                if (r.queue == this) {
+                    rq = r;
+                }
+            }
+        }
+        return rq != null && rq.queue == this && merge.attemptBioMerge(rq, bio) == MergeRules.MergeResult.OK;
     }
 
     /** blk_mq_get_new_requests + blk_mq_rq_ctx_init, then the plug, the scheduler or the driver. */

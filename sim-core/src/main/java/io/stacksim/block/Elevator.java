@@ -35,6 +35,11 @@ public abstract class Elevator implements IoScheduler {
         return null;
     }
 
+    /** ops.allow_merge (elv_bio_merge_ok): may {@code bio} merge into {@code rq}? The default: yes. */
+    protected boolean allowBioMerge(Request rq, Bio bio) {
+        return true;
+    }
+
     /** ops.request_merged: {@code rq} grew by a bio ({@code front} for a front merge). */
     protected void requestMerged(Request rq, boolean front) {
     }
@@ -153,7 +158,7 @@ public abstract class Elevator implements IoScheduler {
         if (nomerges == 2 || !bio.mergeable()) {
             return MergeRules.NO_MERGE;
         }
-        if (lastMerge != null && q.merge.bioMergeOk(lastMerge, bio)) {
+        if (lastMerge != null && q.merge.bioMergeOk(lastMerge, bio) && allowBioMerge(lastMerge, bio)) {
             int k = MergeRules.tryMerge(lastMerge, bio);
             if (k != MergeRules.NO_MERGE) {
                 found = lastMerge;
@@ -164,7 +169,7 @@ public abstract class Elevator implements IoScheduler {
             return MergeRules.NO_MERGE;
         }
         Request rq = hashFind(bio.sector);
-        if (rq != null && q.merge.bioMergeOk(rq, bio)) {
+        if (rq != null && q.merge.bioMergeOk(rq, bio) && allowBioMerge(rq, bio)) {
             found = rq;
             return MergeRules.BACK_MERGE;
         }

@@ -23,4 +23,18 @@ public interface IoOwner {
 
     /** Sets or clears ({@code null}) the owner's active plug. */
     void setPlug(Plug plug);
+
+    /**
+     * The owner's I/O priority ({@code current->io_context->ioprio}) as
+     * {@link IoPriority#value IOPRIO_PRIO_VALUE(class, level)}; 0 (class NONE) unless set with
+     * ioprio_set.
+     */
+    default int ioprio() {
+        return 0;
+    }
+
+    /** The block cgroup the owner's I/O is charged to; the root cgroup unless placed elsewhere. */
+    default Blkcg blkcg() {
+        return Blkcg.ROOT;
+    }
 }

@@ -7,8 +7,31 @@ package io.stacksim.block;
 public enum IoPriority {
     NONE, RT, BE, IDLE;
 
+    /** IOPRIO_CLASS_SHIFT. */
+    public static final int CLASS_SHIFT = 13;
+    /** IOPRIO_NR_LEVELS: levels 0 (highest) to 7. */
+    public static final int NR_LEVELS = 8;
+
     /** The class a scheduler uses: NONE maps to BE. */
     public IoPriority effective() {
         return this == NONE ? BE : this;
+    }
+
+    /** IOPRIO_PRIO_VALUE(class, level); the ordinal is the kernel's class number (NONE 0 .. IDLE 3). */
+    public static int value(IoPriority cls, int level) {
+        if (level < 0 || level >= NR_LEVELS) {
+            throw new IllegalArgumentException("I/O priority level " + level + " outside 0..7");
+        }
+        return cls.ordinal() << CLASS_SHIFT | level;
+    }
+
+    /** IOPRIO_PRIO_CLASS. */
+    public static IoPriority classOf(int ioprio) {
+        return values()[(ioprio >>> CLASS_SHIFT) & 3];
+    }
+
+    /** IOPRIO_PRIO_LEVEL. */
+    public static int levelOf(int ioprio) {
+        return ioprio & (NR_LEVELS - 1);
     }
 }

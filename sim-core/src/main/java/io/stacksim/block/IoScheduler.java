@@ -77,6 +77,14 @@ public interface IoScheduler {
         return Integer.MAX_VALUE;
     }
 
+    /**
+     * True when the scheduler turns writeback throttling off while it runs (ELEVATOR_FLAG_DISABLE_WBT,
+     * set by bfq_init_queue with wbt_disable_default).
+     */
+    default boolean disablesWbt() {
+        return false;
+    }
+
     /** Registers the scheduler's own statistics under {@code prefix}. */
     default void registerStats(Stats stats, String prefix) {
     }

@@ -17,7 +17,9 @@ public final class Schedulers {
     public static final List<SchedulerType> ALL = List.of(
             NoneScheduler.TYPE,
             DeadlineScheduler.TYPE,
-            NoopScheduler.TYPE);
+            NoopScheduler.TYPE,
+            BfqScheduler.TYPE,
+            KyberScheduler.TYPE);
 
     private Schedulers() {
     }

@@ -7,9 +7,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -58,40 +55,56 @@ public final class ConfigNode {
         return new ConfigNode(Kind.MAP, "", Origin.of(source, 0), null);
     }
 
-    /** Parses a YAML file; errors name the file and line. */
+    /** Deepest nesting of maps and lists a config may have (the deepest real one has 5). */
+    public static final int MAX_DEPTH = 64;
+
+    /**
+     * Parses a YAML file of one document; errors name the file and line. The file must be a
+     * regular text file under {@link InputFiles#MAX_TEXT_BYTES}.
+     */
     public static ConfigNode parseYaml(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        }
+        String text = InputFiles.readText(file, "a YAML config");
         return parseYaml(new StringReader(text), file.toString());
     }
 
-    /** Parses YAML text; {@code source} names it in error messages. */
+    /**
+     * Parses YAML text; {@code source} names it in error messages. An empty document and a
+     * stream of several documents are refused: a run, a sweep or a profile is one map.
+     */
     public static ConfigNode parseYaml(Reader reader, String source) {
         try (JsonParser p = new YAMLFactory().createParser(reader)) {
             JsonToken t = p.nextToken();
             if (t == null) {
-                return emptyRoot(source);
+                throw new ConfigException(source + ": empty; expected a YAML map of settings (docs/config.md)");
             }
             if (t != JsonToken.START_OBJECT) {
                 throw new ConfigException(source + ":" + line(p) + ": expected a map of settings at the top level");
             }
             ConfigNode root = new ConfigNode(Kind.MAP, "", Origin.of(source, line(p)), null);
-            readMap(p, root, source);
+            readMap(p, root, source, 1);
+            if (p.nextToken() != null) {
+                throw new ConfigException(source + ":" + line(p) + ": a second YAML document ('---'); expected one document per file");
+            }
             return root;
         } catch (IOException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
             if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null) {
                 throw new ConfigException(source + ":" + jpe.getLocation().getLineNr() + ": invalid YAML: "
-                        + jpe.getOriginalMessage().split("\n")[0]);
+                        + excerpt(jpe.getOriginalMessage().split("\n")[0]));
             }
-            throw new ConfigException(source + ": invalid YAML: " + msg);
+            throw new ConfigException(source + ": invalid YAML: " + excerpt(msg));
+        } catch (RuntimeException e) {
+            if (e instanceof ConfigException) {
+                throw e;
+            }
+            // SnakeYAML's own limits and scanner errors surface as unchecked exceptions
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n")[0];
+            throw new ConfigException(source + ": invalid YAML: " + excerpt(msg));
         }
+    }
+
+    private static String excerpt(String s) {
+        return s.length() > 120 ? s.substring(0, 120) + "..." : s;
     }
 
     private static int line(JsonParser p) {
@@ -99,7 +112,10 @@ public final class ConfigNode {
         return loc == null ? 0 : loc.getLineNr();
     }
 
-    private static void readMap(JsonParser p, ConfigNode map, String source) throws IOException {
+    private static void readMap(JsonParser p, ConfigNode map, String source, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            throw new ConfigException(source + ":" + line(p) + ": nested deeper than " + MAX_DEPTH + " levels");
+        }
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_OBJECT) {
             String key = p.currentName();
@@ -108,24 +124,27 @@ public final class ConfigNode {
             if (map.children.containsKey(key)) {
                 throw new ConfigException(source + ":" + keyLine + ": key '" + map.childPath(key) + "' given twice");
             }
-            map.children.put(key, readValue(p, map.childPath(key), source, keyLine));
+            map.children.put(key, readValue(p, map.childPath(key), source, keyLine, depth + 1));
         }
     }
 
-    private static ConfigNode readValue(JsonParser p, String path, String source, int keyLine) throws IOException {
+    private static ConfigNode readValue(JsonParser p, String path, String source, int keyLine, int depth) throws IOException {
         JsonToken t = p.currentToken();
         Origin origin = Origin.of(source, keyLine > 0 ? keyLine : line(p));
         switch (t) {
             case START_OBJECT: {
                 ConfigNode node = new ConfigNode(Kind.MAP, path, origin, null);
-                readMap(p, node, source);
+                readMap(p, node, source, depth);
                 return node;
             }
             case START_ARRAY: {
+                if (depth > MAX_DEPTH) {
+                    throw new ConfigException(source + ":" + line(p) + ": nested deeper than " + MAX_DEPTH + " levels");
+                }
                 ConfigNode node = new ConfigNode(Kind.LIST, path, origin, null);
                 int i = 0;
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    node.items.add(readValue(p, path + "[" + i++ + "]", source, line(p)));
+                    node.items.add(readValue(p, path + "[" + i++ + "]", source, line(p), depth + 1));
                 }
                 return node;
             }

@@ -48,6 +48,10 @@ public final class Task implements FsContext {
     public long lastWakeRequested;
     /** current->plug. */
     private Plug plug;
+    /** io_context->ioprio (IOPRIO_PRIO_VALUE); 0 = class NONE. */
+    private int ioprio;
+    /** The task's block cgroup. */
+    private io.stacksim.block.Blkcg blkcg = io.stacksim.block.Blkcg.ROOT;
 
     Task(int pid, String comm, Cpus cpus, Simulator sim) {
         this.pid = pid;
@@ -70,6 +74,26 @@ public final class Task implements FsContext {
     @Override
     public int cpu() {
         return cpu != null ? cpu.id : Math.max(lastCpu, 0);
+    }
+
+    @Override
+    public int ioprio() {
+        return ioprio;
+    }
+
+    /** ioprio_set(IOPRIO_WHO_PROCESS, 0, value). */
+    public void setIoprio(int value) {
+        this.ioprio = value;
+    }
+
+    @Override
+    public io.stacksim.block.Blkcg blkcg() {
+        return blkcg;
+    }
+
+    /** Moves the task into {@code cg} (writing its pid to the cgroup's tasks / cgroup.procs). */
+    public void setBlkcg(io.stacksim.block.Blkcg cg) {
+        this.blkcg = cg;
     }
 
     @Override

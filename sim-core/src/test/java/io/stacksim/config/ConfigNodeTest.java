@@ -59,7 +59,7 @@ class ConfigNodeTest {
 
     @Test
     void absentKeysTakeTheirDefaults() {
-        ConfigNode root = yaml("");
+        ConfigNode root = yaml("{}");
         ConfigNode os = root.section("os");
         assertThat(os.duration("context_switch", 3000, 1)).isEqualTo(3000);
         assertThat(os.bool("x", true)).isTrue();

@@ -89,6 +89,19 @@ public final class Profiles {
                 + String.join(", ", builtIn.keySet()) + ", a path to a profile .yaml, or disksim:PATH.parv)");
     }
 
+    /** {@link #lookup}, with an error naming the file and line that chose the profile. */
+    private DeviceProfile lookupAt(ConfigNode section, String name) {
+        try {
+            return lookup(name);
+        } catch (ConfigException e) {
+            if (!section.has(PROFILE.name()) || section.child(PROFILE.name()).origin() == null
+                    || e.getMessage().startsWith(String.valueOf(section.child(PROFILE.name()).origin()))) {
+                throw e;
+            }
+            throw PROFILE.error(section, e.getMessage());
+        }
+    }
+
     /** Prefix of a profile read from a DiskSim disk spec: {@code disksim:PATH/TO/x.parv}. */
     public static final String DISKSIM_PREFIX = "disksim:";
 
@@ -136,7 +149,7 @@ public final class Profiles {
      */
     public BlockDevice create(ConfigNode deviceSection, String defaultProfile) {
         String name = PROFILE.read(deviceSection, defaultProfile);
-        DeviceProfile profile = lookup(name);
+        DeviceProfile profile = lookupAt(deviceSection, name);
         ConfigNode overrides = deviceSection.copy();
         overrides.remove(PROFILE.name());
         deviceSection.markOpen(); // its keys are checked against the model below
@@ -151,7 +164,7 @@ public final class Profiles {
      * {@code profile} (default {@code defaultProfile}), overlaid with the section's other keys.
      */
     public io.stacksim.device.NetworkDevice createNetwork(ConfigNode section, String defaultProfile) {
-        DeviceProfile profile = lookup(PROFILE.read(section, defaultProfile));
+        DeviceProfile profile = lookupAt(section, PROFILE.read(section, defaultProfile));
         DeviceKind kind = DeviceKinds.find(profile.kind());
         if (kind == null || kind.isBlock()) {
             throw PROFILE.error(section, "'" + profile.name() + "' is a " + profile.kind() + " device, not a network device");

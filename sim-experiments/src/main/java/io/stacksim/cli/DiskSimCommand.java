@@ -66,6 +66,15 @@ final class DiskSimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (threads < 1) {
+            throw new ConfigException("--threads " + threads + ": expected an integer >= 1");
+        }
+        if (!(maxPercent >= 0) || Double.isInfinite(maxPercent)) {
+            throw new ConfigException("--max-percent " + maxPercent + ": expected a percentage >= 0");
+        }
+        if (!(maxRatio > 0) || Double.isInfinite(maxRatio)) {
+            throw new ConfigException("--max-ratio " + maxRatio + ": expected a number > 0");
+        }
         if (files.size() % 2 != 0) {
             throw new ConfigException("give PARV TRACE pairs: " + files.get(files.size() - 1) + " has no trace");
         }

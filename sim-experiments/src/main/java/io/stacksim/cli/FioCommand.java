@@ -81,6 +81,15 @@ final class FioCommand implements Callable<Integer> {
                 throw new ConfigException("--output-format " + f + ": expected normal, json, json+ or terse");
             }
         }
+        if (output != null) {
+            io.stacksim.config.OutputFiles.file(output, "--output");
+        }
+        if (compare != null) {
+            io.stacksim.config.InputFiles.requireRegularFile(compare, "fio's JSON output (--compare)");
+        }
+        if (!logDir.toString().isEmpty()) {
+            io.stacksim.config.OutputFiles.checkFolder(logDir, "--log-dir");
+        }
         ConfigNode root = ConfigLoader.load(stack, sets);
         ConfigNode w = root.section("workload");
         long userNsPerIo = Simulation.USER_TIME_PER_IO.read(w);
@@ -183,7 +192,7 @@ final class FioCommand implements Callable<Integer> {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot write: " + e.getMessage());
+            throw io.stacksim.config.OutputFiles.writeError("--output " + file, e);
         }
     }
 }

@@ -48,8 +48,23 @@ public final class Main implements Runnable {
             return BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof ConfigException) {
-                err.println("stacksim: " + ex.getMessage());
+            ConfigException bad = find(ex, ConfigException.class);
+            if (bad != null) {
+                err.println("stacksim: " + oneLine(bad.getMessage()));
+                return BAD_INPUT;
+            }
+            java.io.IOException io = find(ex, java.io.IOException.class);
+            if (io != null) {
+                String file = io instanceof java.nio.file.FileSystemException fse && fse.getFile() != null
+                        ? fse.getFile() + ": " : "";
+                err.println("stacksim: " + file + "I/O error (" + io.getClass().getSimpleName().replace("Exception", "")
+                        + ": " + oneLine(io instanceof java.nio.file.FileSystemException fse2 && fse2.getReason() != null
+                        ? fse2.getReason() : String.valueOf(io.getMessage())) + ")");
+                return BAD_INPUT;
+            }
+            String resource = resourceError(ex);
+            if (resource != null) {
+                err.println(resource);
                 return BAD_INPUT;
             }
             err.println("stacksim: internal error: " + ex);
@@ -60,7 +75,49 @@ public final class Main implements Runnable {
             }
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            err.println(resourceError(e));
+            return BAD_INPUT;
+        }
+    }
+
+    /** The first throwable of class {@code c} in {@code t}'s cause chain (wrapped by a worker thread), or null. */
+    private static <T extends Throwable> T find(Throwable t, Class<T> c) {
+        for (int i = 0; t != null && i < 16; t = t.getCause(), i++) {
+            if (c.isInstance(t)) {
+                return c.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) {
+            return "bad input";
+        }
+        String first = s.split("\\R", 2)[0];
+        return first.length() > 400 ? first.substring(0, 400) + "..." : first;
+    }
+
+    /**
+     * The one-line message for a run that outgrew the JVM: the heap it had and how to give it
+     * more, or the stack an input nested too deeply for. Null for any other failure.
+     */
+    static String resourceError(Throwable ex) {
+        if (find(ex, OutOfMemoryError.class) != null) {
+            long max = Runtime.getRuntime().maxMemory() >> 20;
+            return "stacksim: out of memory: the simulation needs more than the Java heap of " + max
+                    + " MiB; give it more with STACKSIM_JAVA_OPTS=-Xmx" + Math.max(2, (max * 2 + 1023) / 1024)
+                    + "g (the launcher's default is half of the machine's memory), or simulate fewer I/Os,"
+                    + " a smaller device or fewer jobs";
+        }
+        if (find(ex, StackOverflowError.class) != null) {
+            return "stacksim: an input is nested too deeply to read (stack overflow); expected nesting of a few"
+                    + " levels";
+        }
+        return null;
     }
 
     private static String commandPath(CommandLine cl) {

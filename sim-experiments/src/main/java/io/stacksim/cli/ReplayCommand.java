@@ -51,6 +51,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "text|json", description = "output format (default: ${DEFAULT-VALUE})")
     RunCommand.Format format = RunCommand.Format.text;
 
+    @Option(names = "--wrap", description = "wrap records beyond the device's end around its capacity"
+            + " (counted in replay.wrapped); without it such a record is an error")
+    boolean wrap;
+
     @Option(names = "--blktrace", paramLabel = "FILE", description = "write the replay's block trace as blkparse text to FILE")
     Path blktrace;
 
@@ -63,11 +67,14 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (blktrace != null) {
+            io.stacksim.config.OutputFiles.file(blktrace, "--blktrace");
+        }
         ConfigNode root = ConfigLoader.load(stack, sets);
         long wall = System.nanoTime();
         RunResult r = ReplaySimulation.run(root, new ReplaySimulation.Options(trace, traceFormat,
                 timing == Timing.closed ? ReplayRunner.Timing.CLOSED : ReplayRunner.Timing.TRACE, depth, speed,
-                io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary)));
+                io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), wrap));
         wall = System.nanoTime() - wall;
         spec.commandLine().getOut().print(format == RunCommand.Format.json ? JsonResult.format(r) : TextSummary.format(r));
         spec.commandLine().getOut().flush();

@@ -45,6 +45,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (blktrace != null) {
+            io.stacksim.config.OutputFiles.file(blktrace, "--blktrace");
+        }
         ConfigNode root = ConfigLoader.load(config, sets);
         long wall = System.nanoTime();
         RunResult r = Simulation.run(root, io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), check);

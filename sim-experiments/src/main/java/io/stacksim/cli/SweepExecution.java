@@ -22,6 +22,10 @@ final class SweepExecution {
 
     static void run(SweepSpec spec, Path out, int jobs, boolean resume, Shard shard, String command,
                     PrintWriter stdout, PrintWriter err) {
+        if (jobs < 1) {
+            throw new io.stacksim.config.ConfigException("--jobs " + jobs + ": expected an integer >= 1");
+        }
+        io.stacksim.config.OutputFiles.checkFolder(out, "--out");
         Sweep sweep = new Sweep(spec);
         SweepStore store = new SweepStore(out);
         SweepProgress progress = SweepProgress.forConsole(spec.name(), err);
@@ -35,9 +39,9 @@ final class SweepExecution {
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         store.writeText("command.txt", command + "\n");
-        stdout.printf(Locale.ROOT, "sweep %s: %d runs (%d points x %d replications%s), %d made now on %d thread%s, "
+        stdout.printf(Locale.ROOT, "sweep %s: %d runs (%d points x %s%s), %d made now on %d thread%s, "
                         + "%d already done; %.1f s%n", spec.name(), o.records().size(), sweep.points().size(),
-                spec.replications(), shard.isWhole() ? "" : ", shard " + shard, o.ran(), jobs, jobs == 1 ? "" : "s",
+                io.stacksim.report.SweepReport.replications(spec.replications()), shard.isWhole() ? "" : ", shard " + shard, o.ran(), jobs, jobs == 1 ? "" : "s",
                 o.reused(), wall);
         if (!shard.isWhole()) {
             stdout.printf("shard %s stored in %s; join the shards with: stacksim merge DIR... --out DIR%n", shard, out);

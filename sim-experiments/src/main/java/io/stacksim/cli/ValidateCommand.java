@@ -40,8 +40,13 @@ final class ValidateCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (scale <= 0) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--scale must be positive");
+            if (threads < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads " + threads
+                        + ": expected an integer >= 1");
+            }
+            if (!(scale > 0) || Double.isInfinite(scale)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--scale " + scale
+                        + ": expected a number > 0");
             }
             List<QueueingValidation.Row> rows = QueueingValidation.run(QueueingValidation.standardCases(scale), seed, threads);
             PrintWriter out = spec.commandLine().getOut();

@@ -38,7 +38,7 @@ public record FioCompare(List<Row> rows, List<String> demerits, List<String> not
     public static FioCompare compare(FioReport report, Path realJson) {
         JsonNode real;
         try {
-            String text = java.nio.file.Files.readString(realJson);
+            String text = io.stacksim.config.InputFiles.readText(realJson, "fio's JSON output");
             int brace = text.indexOf('{');
             if (brace < 0) {
                 throw new ConfigException(realJson + ": not fio JSON output (no '{')");
@@ -46,7 +46,9 @@ public record FioCompare(List<Row> rows, List<String> demerits, List<String> not
             // fio may print notes before the JSON ("note: both iodepth >= 1 and ...").
             real = new ObjectMapper().readTree(text.substring(brace));
         } catch (IOException e) {
-            throw new ConfigException(realJson + ": cannot read fio JSON: " + e.getMessage().split("\n")[0]);
+            throw new ConfigException(realJson + ": not fio JSON output (invalid JSON"
+                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+                    ? " at line " + j.getLocation().getLineNr() : "") + ")");
         }
         JsonNode jobs = real.path("jobs");
         if (!jobs.isArray() || jobs.isEmpty()) {

@@ -60,7 +60,7 @@ public final class FioJsonWriter {
         }
         root.put("jobs", jobs);
         if (report.diskUtil()) {
-            root.put("disk_util", List.of(diskUtil()));
+            root.put("disk_util", diskUtils());
         }
         root.put("stacksim", extras());
         return root;
@@ -201,17 +201,48 @@ public final class FioJsonWriter {
         return m;
     }
 
-    private Map<String, Object> diskUtil() {
+    /** fio's disk_util: the device, with its slaves' aggregate if it is md or dm (json_object_add_disk_utils), then each slave. */
+    private List<Object> diskUtils() {
+        List<Object> out = new ArrayList<>();
+        List<String> slaves = report.slaves();
+        Map<String, Object> top = diskUtil(report.result().device(), "diskstats.", "iostat.");
+        if (!slaves.isEmpty()) {
+            long n = slaves.size();
+            String[][] aggr = {{"aggr_read_ios", "read.ios"}, {"aggr_write_ios", "write.ios"},
+                {"aggr_read_merges", "read.merges"}, {"aggr_write_merge", "write.merges"},
+                {"aggr_read_ticks", "read.ticks_ms"}, {"aggr_write_ticks", "write.ticks_ms"},
+                {"aggr_in_queue", "time_in_queue_ms"}};
+            for (String[] a : aggr) {
+                long t = 0;
+                for (String d : slaves) {
+                    t += report.count("diskstats." + d + "." + a[1]);
+                }
+                top.put(a[0], t / n);
+            }
+            double u = 0;
+            for (String d : slaves) {
+                u = Math.max(u, Math.min(100.0, report.metric("iostat." + d + ".util_pct")));
+            }
+            top.put("aggr_util", u);
+        }
+        out.add(top);
+        for (String d : slaves) {
+            out.add(diskUtil(d, "diskstats." + d + ".", "iostat." + d + "."));
+        }
+        return out;
+    }
+
+    private Map<String, Object> diskUtil(String name, String ds, String io) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", report.result().device());
-        m.put("read_ios", report.count("diskstats.read.ios"));
-        m.put("write_ios", report.count("diskstats.write.ios"));
-        m.put("read_merges", report.count("diskstats.read.merges"));
-        m.put("write_merges", report.count("diskstats.write.merges"));
-        m.put("read_ticks", report.count("diskstats.read.ticks_ms"));
-        m.put("write_ticks", report.count("diskstats.write.ticks_ms"));
-        m.put("in_queue", report.count("diskstats.time_in_queue_ms"));
-        m.put("util", Math.min(100.0, report.metric("iostat.util_pct")));
+        m.put("name", name);
+        m.put("read_ios", report.count(ds + "read.ios"));
+        m.put("write_ios", report.count(ds + "write.ios"));
+        m.put("read_merges", report.count(ds + "read.merges"));
+        m.put("write_merges", report.count(ds + "write.merges"));
+        m.put("read_ticks", report.count(ds + "read.ticks_ms"));
+        m.put("write_ticks", report.count(ds + "write.ticks_ms"));
+        m.put("in_queue", report.count(ds + "time_in_queue_ms"));
+        m.put("util", Math.min(100.0, report.metric(io + "util_pct")));
         return m;
     }
 

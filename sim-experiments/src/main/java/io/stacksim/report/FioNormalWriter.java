@@ -36,14 +36,49 @@ public final class FioNormalWriter {
         }
         if (report.diskUtil()) {
             p("\nDisk stats (read/write):\n");
-            p("  %s: ios=%d/%d, merge=%d/%d, ticks=%d/%d, in_queue=%d, util=%3.2f%%\n", report.result().device(),
+            List<String> slaves = report.slaves();
+            p("%s  %s: ios=%d/%d, merge=%d/%d, ticks=%d/%d, in_queue=%d, util=%3.2f%%", slaves.isEmpty() ? "" : "  ",
+                    report.result().device(),
                     report.count("diskstats.read.ios"), report.count("diskstats.write.ios"),
                     report.count("diskstats.read.merges"), report.count("diskstats.write.merges"),
                     report.count("diskstats.read.ticks_ms"), report.count("diskstats.write.ticks_ms"),
                     report.count("diskstats.time_in_queue_ms"), Math.min(100.0, report.metric("iostat.util_pct")));
+            if (!slaves.isEmpty()) {
+                // fio's print_disk_util: the slaves' sums over their count, and the busiest one's util.
+                long n = slaves.size();
+                p(", aggrios=%d/%d, aggrmerge=%d/%d, aggrticks=%d/%d, aggrin_queue=%d, aggrutil=%3.2f%%",
+                        sum(slaves, "read.ios") / n, sum(slaves, "write.ios") / n, sum(slaves, "read.merges") / n,
+                        sum(slaves, "write.merges") / n, sum(slaves, "read.ticks_ms") / n,
+                        sum(slaves, "write.ticks_ms") / n, sum(slaves, "time_in_queue_ms") / n, maxUtil(slaves));
+            }
+            p("\n");
+            for (String d : slaves) {
+                String k = "diskstats." + d + ".";
+                p("  %s: ios=%d/%d, merge=%d/%d, ticks=%d/%d, in_queue=%d, util=%3.2f%%\n", d,
+                        report.count(k + "read.ios"), report.count(k + "write.ios"), report.count(k + "read.merges"),
+                        report.count(k + "write.merges"), report.count(k + "read.ticks_ms"),
+                        report.count(k + "write.ticks_ms"), report.count(k + "time_in_queue_ms"),
+                        Math.min(100.0, report.metric("iostat." + d + ".util_pct")));
+            }
         }
         stacksim();
         return out.toString();
+    }
+
+    private long sum(List<String> devices, String field) {
+        long t = 0;
+        for (String d : devices) {
+            t += report.count("diskstats." + d + "." + field);
+        }
+        return t;
+    }
+
+    private double maxUtil(List<String> devices) {
+        double u = 0;
+        for (String d : devices) {
+            u = Math.max(u, Math.min(100.0, report.metric("iostat." + d + ".util_pct")));
+        }
+        return u;
     }
 
     /** The job lines fio prints before starting, then its version and the process count. */

@@ -126,6 +126,24 @@ public record FioReport(List<Thread> threads, Map<Integer, Group> groups, Map<St
         return (ms + 999) / 1000;
     }
 
+    /**
+     * The devices the reported device is stacked on (its /sys/block/NAME/slaves), for fio's
+     * aggregated disk_util of an md or dm device; empty for a disk.
+     */
+    public List<String> slaves() {
+        List<String> out = new java.util.ArrayList<>();
+        String dev = result().device();
+        for (String k : result().metrics().keySet()) {
+            for (String kind : new String[] {"md.", "dm."}) {
+                String p = kind + dev + ".member.";
+                if (k.startsWith(p)) {
+                    out.add(k.substring(p.length()));
+                }
+            }
+        }
+        return out;
+    }
+
     public double metric(String key) {
         Number n = result.metrics().get(key);
         return n == null ? 0 : n.doubleValue();

@@ -225,7 +225,7 @@ public final class SweepReport {
     }
 
     /** "1 replication", "3 replications". */
-    static String replications(int n) {
+    public static String replications(int n) {
         return n == 1 ? "1 replication" : n + " replications";
     }
 

@@ -80,6 +80,13 @@ public final class JobRunner {
         this.userNsPerIo = userNsPerIo;
         this.onExit = onExit;
         this.task = kernel.cpus().newTask("fio");
+        // fio's ioprio_set and cgroup placement before the job starts (backend.c thread_main).
+        JobSpec.Placement pl = spec.placement();
+        task.setIoprio(io.stacksim.block.IoPriority.value(io.stacksim.block.IoPriority.values()[pl.prioclass()],
+                pl.prio()));
+        if (!pl.cgroup().equals("/")) {
+            task.setBlkcg(new io.stacksim.block.Blkcg(pl.cgroup(), pl.cgroupWeight()));
+        }
         this.stats.pid = task.pid();
         String stream = "workload." + spec.name() + "." + clone
                 + (spec.access().randseed() == 0x89 ? "" : ".seed" + spec.access().randseed());

@@ -18,9 +18,29 @@ import java.util.Map;
  * @param cache     page-cache preparation before the job starts
  * @param reporting grouping and what the report shows
  * @param numjobs   clones of the job, each its own task and files
+ * @param placement the job's I/O priority and cgroup
  */
 public record JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
-                      Sync sync, Cache cache, Reporting reporting, int numjobs) {
+                      Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement) {
+
+    /** A job in the root cgroup with no I/O priority set. */
+    public JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
+                   Sync sync, Cache cache, Reporting reporting, int numjobs) {
+        this(name, files, access, engine, limits, pacing, sync, cache, reporting, numjobs, Placement.DEFAULT);
+    }
+
+    /**
+     * Where the job's process runs: its I/O priority (fio prioclass=, prio=) and its cgroup (fio
+     * cgroup=, cgroup_weight=).
+     *
+     * @param prioclass    0 none, 1 realtime, 2 best-effort, 3 idle (include/uapi/linux/ioprio.h)
+     * @param prio         the level, 0 (highest) to 7
+     * @param cgroup       the cgroup's path, "/" for the root
+     * @param cgroupWeight the cgroup's weight, 100 to 1000 (bfq's io.bfq.weight)
+     */
+    public record Placement(int prioclass, int prio, String cgroup, int cgroupWeight) {
+        public static final Placement DEFAULT = new Placement(0, 0, "/", 100);
+    }
 
     /**
      * The files of a job.
@@ -302,7 +322,7 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
         long rt = limits.runtimeNs() == 0 ? capNs : Math.min(limits.runtimeNs(), capNs);
         Limits l = new Limits(limits.ioSize(), limits.numberIos(), rt, limits.timeBased(), limits.rampTimeNs(),
                 limits.startDelayNs(), limits.loops());
-        return new JobSpec(name, files, access, engine, l, pacing, sync, cache, reporting, numjobs);
+        return new JobSpec(name, files, access, engine, l, pacing, sync, cache, reporting, numjobs, placement);
     }
 
     /** True for the spec of a trace replay. */

@@ -1,5 +1,7 @@
 package io.stacksim.workload;
 
+import io.stacksim.config.ConfigException;
+
 import io.stacksim.block.Bio;
 import io.stacksim.block.BioEndIo;
 import io.stacksim.block.BlockTarget;
@@ -25,8 +27,9 @@ import java.util.Map;
  * the plug as they did when traced (open loop only); otherwise every bio is plugged alone, as
  * __submit_bio does.
  *
- * <p>The replay is onto one device: a record beyond its end wraps around modulo the capacity,
- * and sectors are aligned to its logical block size.
+ * <p>The replay is onto one device: a record beyond its end is an error naming its line, unless
+ * the replay wraps ({@code --wrap}: around modulo the capacity, counted in {@code replay.wrapped});
+ * sectors are aligned to its logical block size.
  */
 public final class ReplayRunner implements BioEndIo {
     /** How records are timed. */
@@ -55,6 +58,8 @@ public final class ReplayRunner implements BioEndIo {
     private long wrapped;
     private final Runnable submitNextClosed = this::fillClosed;
 
+    private boolean wrap;
+
     public ReplayRunner(Simulator sim, BlockTarget queue, TraceReader reader, Timing timing, int depth, double speed,
                         Runnable onDone) {
         if (depth < 1 || !(speed > 0)) {
@@ -69,6 +74,12 @@ public final class ReplayRunner implements BioEndIo {
         this.onDone = onDone;
         this.capacity = queue.capacitySectors();
         this.lbs = queue.limits().logicalBlockSize() >> 9;
+    }
+
+    /** Wraps records beyond the device's end around its capacity instead of refusing them. */
+    public ReplayRunner wrap(boolean on) {
+        this.wrap = on;
+        return this;
     }
 
     public long records() {
@@ -149,7 +160,22 @@ public final class ReplayRunner implements BioEndIo {
         records++;
         long sector = r.sector() - r.sector() % lbs;
         int sectors = r.sectors() == 0 ? 0 : (int) ((r.sectors() + lbs - 1) / lbs * lbs);
+        if (r.op() != Op.WRITE || r.sectors() != 0) {
+            if (r.sectors() <= 0 || r.sector() < 0) {
+                throw new ConfigException(reader.where() + ": an I/O of " + r.sectors() + " sectors at sector "
+                        + r.sector() + "; expected a sector >= 0 and a size > 0");
+            }
+            if (r.sectors() > capacity) {
+                throw new ConfigException(reader.where() + ": an I/O of " + r.sectors() + " sectors, larger than the device ("
+                        + capacity + " sectors)");
+            }
+        }
         if (sector + sectors > capacity) {
+            if (!wrap) {
+                throw new ConfigException(reader.where() + ": sector " + r.sector() + " + " + r.sectors()
+                        + " is beyond the end of the device (" + capacity + " sectors); give a device with"
+                        + " --set device.capacity=..., or --wrap to wrap such records around the capacity");
+            }
             wrapped++;
             sector = sector % Math.max(lbs, capacity - sectors);
             sector -= sector % lbs;

@@ -54,6 +54,7 @@ public final class ValidateTrace implements Closeable {
     }
 
     public static ValidateTrace open(Path file) {
+        io.stacksim.config.InputFiles.requireRegularFile(file, "a DiskSim validate trace"); // no FIFO or device
         try {
             return new ValidateTrace(file, Files.newInputStream(file));
         } catch (NoSuchFileException e) {
@@ -177,7 +178,8 @@ public final class ValidateTrace implements Closeable {
             long size = integer(3);
             double measured = decimal(4);
             double gap = decimal(5);
-            if (lbn < 0 || size <= 0 || size > Integer.MAX_VALUE || measured < 0 || gap < 0) {
+            if (lbn < 0 || size <= 0 || size > Integer.MAX_VALUE || !(measured >= 0) || !(gap >= 0)
+                    || Double.isInfinite(measured) || Double.isInfinite(gap)) {
                 throw err("block, size, measured time and gap must be non-negative (size positive)");
             }
             return new Entry(read, action, lbn, (int) size, measured, gap, lineNo);

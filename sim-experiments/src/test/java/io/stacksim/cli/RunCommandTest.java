@@ -92,7 +92,7 @@ class RunCommandTest {
         assertThat(badFormat.err()).doesNotContain("at io.").contains("--format");
         Outcome missing = cli("run", dir.resolve("nope.yaml").toString());
         assertThat(missing.code()).isEqualTo(2);
-        assertThat(missing.err().strip()).endsWith("nope.yaml: no such file");
+        assertThat(missing.err().strip()).endsWith("nope.yaml: no such file (expected a YAML config)");
         Outcome badSet = cli("run", config(SMALL).toString(), "--set", "workload.bs=huge");
         assertThat(badSet.code()).isEqualTo(2);
         assertThat(badSet.err()).contains("--set workload.bs: 'workload.bs': expected a size");

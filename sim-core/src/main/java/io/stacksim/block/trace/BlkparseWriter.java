@@ -92,11 +92,11 @@ public final class BlkparseWriter implements BlockTrace {
             this.temp = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".tmp");
             this.out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write block trace " + target + ": " + e.getMessage(), e);
+            throw io.stacksim.config.OutputFiles.writeError("--blktrace " + target, e);
         }
     }
 
-    /** The usual device numbers: sd 8, nvme 259, loop 7, brd ram 1 (also /proc/diskstats' first two fields). */
+    /** The usual device numbers: sd 8, nvme 259, loop 7, brd ram 1, md 9, dm 253 (also /proc/diskstats' first two fields). */
     public static int[] majorMinor(String name) {
         if (name.startsWith("nvme")) {
             return new int[] {259, 0};
@@ -106,6 +106,12 @@ public final class BlkparseWriter implements BlockTrace {
         }
         if (name.startsWith("ram")) {
             return new int[] {1, 0};
+        }
+        if (name.startsWith("md")) {
+            return new int[] {9, 0}; // MD_MAJOR
+        }
+        if (name.startsWith("dm-")) {
+            return new int[] {253, 0}; // device-mapper's dynamic major, as most systems number it
         }
         return new int[] {8, 0};
     }
@@ -223,7 +229,7 @@ public final class BlkparseWriter implements BlockTrace {
         try {
             out.append(line);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write block trace " + target + ": " + e.getMessage(), e);
+            throw io.stacksim.config.OutputFiles.writeError("--blktrace " + target, e);
         }
     }
 
@@ -259,7 +265,7 @@ public final class BlkparseWriter implements BlockTrace {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write block trace " + target + ": " + e.getMessage(), e);
+            throw io.stacksim.config.OutputFiles.writeError("--blktrace " + target, e);
         }
     }
 

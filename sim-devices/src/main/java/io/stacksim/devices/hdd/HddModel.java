@@ -2,10 +2,8 @@ package io.stacksim.devices.hdd;
 
 import io.stacksim.block.Op;
 import io.stacksim.block.Request;
-import io.stacksim.device.BlockDevice;
-import io.stacksim.device.DeviceHost;
 import io.stacksim.device.DeviceLimits;
-import io.stacksim.engine.Simulator;
+import io.stacksim.devices.BlockDeviceBase;
 import io.stacksim.engine.Stats;
 
 /**
@@ -31,21 +29,17 @@ import io.stacksim.engine.Stats;
  * <p>Not modelled (the DiskSim reader rejects specs that need them): preseeking, sneaky and
  * intermediate read hits, segment recycling and prepending writes to a dirty segment.
  */
-public final class HddModel implements BlockDevice {
-    private final String name;
-    private final DeviceLimits limits;
+public final class HddModel extends BlockDeviceBase {
     private final HddParams params;
     private final BufferCache cache;
     private final CommandScheduler scheduler;
     private final Actuator actuator;
     private final BusInterface bus;
-    private Simulator sim;
-    private DeviceHost host;
     private long nextSeq;
     private long commands;
 
     public HddModel(String name, DeviceLimits limits, HddParams params) {
-        this.name = name;
+        super(name, limits);
         this.params = params;
         Layout layout = params.layout();
         if (limits.capacitySectors() > layout.capacity()) {
@@ -55,7 +49,6 @@ public final class HddModel implements BlockDevice {
         if (limits.queueDepth() > params.queueDepth()) {
             throw new IllegalArgumentException("queue depth exceeds the drive's");
         }
-        this.limits = limits;
         this.cache = new BufferCache(params);
         this.scheduler = new CommandScheduler(params);
         this.actuator = new Actuator(params);
@@ -68,19 +61,7 @@ public final class HddModel implements BlockDevice {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public DeviceLimits limits() {
-        return limits;
-    }
-
-    @Override
-    public void attach(DeviceHost host) {
-        this.host = host;
-        this.sim = host.sim();
+    protected void attached() {
         cache.connect(actuator, bus, scheduler);
         scheduler.connect(sim, host, cache, actuator);
         actuator.connect(sim, cache, bus, scheduler);

@@ -4,9 +4,8 @@ import io.stacksim.block.Request;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.config.ConfigSection;
 import io.stacksim.config.Tunable;
-import io.stacksim.device.BlockDevice;
-import io.stacksim.device.DeviceHost;
 import io.stacksim.device.DeviceLimits;
+import io.stacksim.devices.BlockDeviceBase;
 import io.stacksim.devices.DeviceKind;
 import io.stacksim.devices.LimitsReader;
 import io.stacksim.devices.dma.HostLink;
@@ -20,7 +19,7 @@ import java.util.ArrayDeque;
  * media work, writes before it. The simplest honest device, and the one the queueing-theory
  * validation drives (one server, exponential or deterministic service).
  */
-public final class LatencyDevice implements BlockDevice {
+public final class LatencyDevice extends BlockDeviceBase {
     static final Tunable<String> READ_TIME = Tunable.text("read_time", "const:100us")
             .range("const:T, exp:MEAN, erlang:K:MEAN, uniform:LO:HI, lognormal:MEAN:CV, h2:MEAN:SCV, empirical:T0,..,Tn")
             .help("media time of a read, drawn from the distribution");
@@ -57,8 +56,6 @@ public final class LatencyDevice implements BlockDevice {
     /** The {@code latency} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
     public static final DeviceKind KIND = DeviceKind.block("latency", "sda", LatencyDevice::build).withParams(PARAMS);
 
-    private final String name;
-    private final DeviceLimits limits;
     private final ServiceTime readTime;
     private final ServiceTime writeTime;
     private final int servers;
@@ -67,7 +64,6 @@ public final class LatencyDevice implements BlockDevice {
     private final long commandOverheadNs;
     private final ServiceTime flushTime;
 
-    private DeviceHost host;
     private HostLink link;
     private HostLink writeLink;
     private LoadCurve.Sized readLoad;
@@ -93,12 +89,11 @@ public final class LatencyDevice implements BlockDevice {
     /** As above, with its own time for a cache flush ({@code flushTime}; the write time by default). */
     public LatencyDevice(String name, DeviceLimits limits, ServiceTime readTime, ServiceTime writeTime, ServiceTime flushTime,
                          int servers, double linkBytesPerSec, long linkSetupNs, long commandOverheadNs) {
+        super(name, limits);
         this.flushTime = flushTime;
         if (servers < 1) {
             throw new IllegalArgumentException("servers must be >= 1");
         }
-        this.name = name;
-        this.limits = limits;
         this.readTime = readTime;
         this.writeTime = writeTime;
         this.servers = servers;
@@ -142,18 +137,7 @@ public final class LatencyDevice implements BlockDevice {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public DeviceLimits limits() {
-        return limits;
-    }
-
-    @Override
-    public void attach(DeviceHost host) {
-        this.host = host;
+    protected void attached() {
         this.link = new HostLink(host.sim(), linkBytesPerSec, linkSetupNs);
         this.writeLink = writeLinkBytesPerSec > 0 ? new HostLink(host.sim(), writeLinkBytesPerSec, linkSetupNs) : link;
         this.random = host.random().stream("device." + name + ".service");

@@ -17,7 +17,7 @@ import java.util.List;
  * mdadm's headroom). The array is clean: no resync or recovery runs.
  */
 public final class Md {
-    static final Tunable<String> LEVEL = Tunable.choice("level", "0", List.of("0", "1", "10"))
+    static final Tunable<String> LEVEL = Tunable.choice("level", "0", List.of("0", "1", "10", "5", "6"))
             .help("the RAID level (mdadm --level)");
     static final Tunable<String> DEVICES = Tunable.text("devices", null).shownDefault("(required)")
             .range("a list of device names").help("the members, in raid_disk order (mdadm's device list)");
@@ -33,9 +33,17 @@ public final class Md {
             .range("a size, a multiple of 4 KiB")
             .help("where data starts on each member (after the 1.2 superblock and bitmap space)");
 
+    static final Tunable<Integer> STRIPE_CACHE_SIZE = Tunable.integer("stripe_cache_size", 256, 17, 32768)
+            .help("RAID-5/6: stripes in the stripe cache, 4 KiB per member each (sysfs md/stripe_cache_size; NR_STRIPES)");
+    static final Tunable<Integer> RMW_LEVEL = Tunable.integer("rmw_level", 1, 0, 2)
+            .help("RAID-5/6: 0 always reconstruct-write, 1 the cheaper of read-modify-write and reconstruct-write"
+                    + " (a tie reconstructs), 2 prefer read-modify-write on a tie (sysfs md/rmw_level)");
+    static final Tunable<Double> XOR_BANDWIDTH = Tunable.rate("xor_bandwidth", 10e9)
+            .help("RAID-5/6: the rate parity is computed at (the boot-time xor/raid6 benchmark's; RAID-6 takes twice as long)");
+
     /** Every key of an {@code md.NAME} section. */
     public static final ConfigSection SECTION = ConfigSection.of("md.<name>", "md arrays (`md.NAME`)",
-            LEVEL, DEVICES, CHUNK, LAYOUT, DATA_OFFSET)
+            LEVEL, DEVICES, CHUNK, LAYOUT, DATA_OFFSET, STRIPE_CACHE_SIZE, RMW_LEVEL, XOR_BANDWIDTH)
             .intro("""
                     Each `md.NAME` is an md array, /dev/NAME, on other devices of the stack (disks of `devices`, other
                     arrays, dm devices), as drivers/md builds it: RAID-0 stripes chunks over the members, RAID-1
@@ -107,6 +115,8 @@ public final class Md {
             case "0" -> new Raid0(sim, name, members, g, raid0Layout(section, layout));
             case "1" -> new Raid1(sim, name, members, g);
             case "10" -> new Raid10(sim, name, members, g, nearCopies(section, layout, n));
+            case "5", "6" -> new Raid5(sim, name, members, g, Integer.parseInt(level), raid5Layout(section, layout),
+                    RMW_LEVEL.read(section), STRIPE_CACHE_SIZE.read(section), XOR_BANDWIDTH.read(section));
             default -> throw LEVEL.error(section, "RAID-" + level + " is not built yet");
         };
     }
@@ -122,6 +132,16 @@ public final class Md {
         }
         throw LAYOUT.error(section, "'" + l + "' is not a RAID-10 near layout for " + disks
                 + " devices (n2 .. n" + disks + "; far and offset layouts are not built)");
+    }
+
+    /** A RAID-5/6 layout by mdadm's name (default left-symmetric, ALGORITHM_LEFT_SYMMETRIC). */
+    private static Raid5.Algorithm raid5Layout(ConfigNode section, String layout) {
+        Raid5.Algorithm a = Raid5.Algorithm.of(layout == null ? "left-symmetric" : layout);
+        if (a == null) {
+            throw LAYOUT.error(section, "'" + layout + "' is not a RAID-5/6 layout (left-asymmetric, right-asymmetric,"
+                    + " left-symmetric, right-symmetric, parity-first, parity-last)");
+        }
+        return a;
     }
 
     private static int raid0Layout(ConfigNode section, String layout) {

@@ -1,16 +1,14 @@
 package io.stacksim.devices.nvme;
 
 import io.stacksim.block.Request;
-import io.stacksim.device.BlockDevice;
-import io.stacksim.device.DeviceHost;
 import io.stacksim.device.DeviceLimits;
+import io.stacksim.devices.BlockDeviceBase;
 import io.stacksim.devices.dma.LinkSpec;
 import io.stacksim.devices.dma.ScatterGather;
 import io.stacksim.devices.dma.SharedLink;
 import io.stacksim.devices.ssd.FlashBackend;
 import io.stacksim.devices.ssd.SsdCommand;
 import io.stacksim.devices.ssd.SsdConfig;
-import io.stacksim.engine.Simulator;
 import io.stacksim.engine.Stats;
 import io.stacksim.engine.Timer;
 import java.util.ArrayDeque;
@@ -37,13 +35,11 @@ import java.util.ArrayList;
  * are pipelined PCIe reads), each arriving {@code doorbell} after it starts. The PCIe link is full
  * duplex and the transfers in flight share each direction ({@link SharedLink}).
  */
-public final class NvmeController implements BlockDevice, SsdCommand.Stages, FlashBackend.HostInterface {
+public final class NvmeController extends BlockDeviceBase implements SsdCommand.Stages, FlashBackend.HostInterface {
     private static final int FIRMWARE = 1;
     private static final int DATA_IN = 2;
     private static final int POSTED = 3;
 
-    private final String name;
-    private final DeviceLimits limits;
     private final SsdConfig cfg;
     private final LinkSpec pcie;
     private final long dmaSetupNs;
@@ -61,8 +57,6 @@ public final class NvmeController implements BlockDevice, SsdCommand.Stages, Fla
     private boolean fetchScheduled;
     private final io.stacksim.engine.Event fetchTurn = this::fetchTurn;
 
-    private DeviceHost host;
-    private Simulator sim;
     private SharedLink link;
     private FlashBackend backend;
     private QueuePair[] queues;
@@ -79,8 +73,7 @@ public final class NvmeController implements BlockDevice, SsdCommand.Stages, Fla
      */
     public NvmeController(String name, DeviceLimits limits, SsdConfig cfg, LinkSpec pcie, long dmaSetupNs,
                           long doorbellNs, long cqPostNs, ScatterGather sg, InterruptCoalescing coalescing) {
-        this.name = name;
-        this.limits = limits;
+        super(name, limits);
         this.cfg = cfg;
         this.pcie = pcie;
         this.dmaSetupNs = dmaSetupNs;
@@ -88,16 +81,6 @@ public final class NvmeController implements BlockDevice, SsdCommand.Stages, Fla
         this.cqPostNs = cqPostNs;
         this.sg = sg;
         this.coalescing = coalescing;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public DeviceLimits limits() {
-        return limits;
     }
 
     public FlashBackend backend() {
@@ -109,9 +92,7 @@ public final class NvmeController implements BlockDevice, SsdCommand.Stages, Fla
     }
 
     @Override
-    public void attach(DeviceHost host) {
-        this.host = host;
-        this.sim = host.sim();
+    protected void attached() {
         this.link = new SharedLink(sim, pcie, dmaSetupNs);
         this.backend = new FlashBackend(sim, cfg, cfg.newFtl(host.random().stream("device." + name + ".precondition"),
                 host.random().stream("device." + name + ".gc")), link, this,

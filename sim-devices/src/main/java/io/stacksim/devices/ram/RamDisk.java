@@ -3,9 +3,8 @@ package io.stacksim.devices.ram;
 import io.stacksim.block.Request;
 import io.stacksim.config.ConfigSection;
 import io.stacksim.config.Tunable;
-import io.stacksim.device.BlockDevice;
-import io.stacksim.device.DeviceHost;
 import io.stacksim.device.DeviceLimits;
+import io.stacksim.devices.BlockDeviceBase;
 import io.stacksim.devices.DeviceKind;
 import io.stacksim.devices.LimitsReader;
 import io.stacksim.engine.Stats;
@@ -15,7 +14,7 @@ import io.stacksim.engine.Stats;
  * bandwidth plus a small per-request cost, done by the submitting CPU, so requests from
  * different CPUs proceed in parallel and no DMA is involved.
  */
-public final class RamDisk implements BlockDevice {
+public final class RamDisk extends BlockDeviceBase {
     static final Tunable<Double> MEMORY_BANDWIDTH = Tunable.rate("memory_bandwidth", 7.5e9)
             .help("one core's memory copy bandwidth");
     static final Tunable<Long> PER_REQUEST = Tunable.duration("per_request", 300, 1)
@@ -30,11 +29,8 @@ public final class RamDisk implements BlockDevice {
     public static final DeviceKind KIND = DeviceKind.block("ram", "ram0", (devName, p) -> new RamDisk(devName,
             LimitsReader.read(p), MEMORY_BANDWIDTH.read(p), PER_REQUEST.read(p))).withParams(PARAMS);
 
-    private final String name;
-    private final DeviceLimits limits;
     private final double bytesPerNs;
     private final long perRequestNs;
-    private DeviceHost host;
     private long served;
 
     /**
@@ -42,25 +38,13 @@ public final class RamDisk implements BlockDevice {
      * @param perRequestNs   per-request driver cost (page lookup in the brd xarray)
      */
     public RamDisk(String name, DeviceLimits limits, double memBytesPerSec, long perRequestNs) {
-        this.name = name;
-        this.limits = limits;
+        super(name, limits);
         this.bytesPerNs = memBytesPerSec / 1e9;
         this.perRequestNs = perRequestNs;
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public DeviceLimits limits() {
-        return limits;
-    }
-
-    @Override
-    public void attach(DeviceHost host) {
-        this.host = host;
+    protected void attached() {
     }
 
     @Override

@@ -2,13 +2,11 @@ package io.stacksim.devices.ssd;
 
 import io.stacksim.block.Op;
 import io.stacksim.block.Request;
-import io.stacksim.device.BlockDevice;
-import io.stacksim.device.DeviceHost;
 import io.stacksim.device.DeviceLimits;
+import io.stacksim.devices.BlockDeviceBase;
 import io.stacksim.devices.dma.HostLink;
 import io.stacksim.devices.dma.LinkSpec;
 import io.stacksim.devices.dma.ScatterGather;
-import io.stacksim.engine.Simulator;
 import io.stacksim.engine.Stats;
 import java.util.ArrayDeque;
 
@@ -26,7 +24,7 @@ import java.util.ArrayDeque;
  * FIS handshake ({@code fis_overhead}: X_RDY/R_RDY, R_IP/R_OK and turnaround), which is what
  * caps SATA SSDs near 100K 4 KiB IOPS.
  */
-public final class SataSsd implements BlockDevice, SsdCommand.Stages, FlashBackend.HostInterface {
+public final class SataSsd extends BlockDeviceBase implements SsdCommand.Stages, FlashBackend.HostInterface {
     /** The {@code sata-ssd} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
     static final io.stacksim.config.Tunable<Long> FIS_OVERHEAD = io.stacksim.config.Tunable.duration("fis_overhead", 900, 1)
             .help("link time of the handshake around each FIS");
@@ -50,15 +48,11 @@ public final class SataSsd implements BlockDevice, SsdCommand.Stages, FlashBacke
     /** Set Device Bits FIS: 2 Dwords. */
     static final int SDB_FIS = 8;
 
-    private final String name;
-    private final DeviceLimits limits;
     private final SsdConfig cfg;
     private final long fisOverheadNs;
     private final long commandFetchNs;
     private final ScatterGather sg;
 
-    private DeviceHost host;
-    private Simulator sim;
     private HostLink link;
     private FlashBackend backend;
     private final ArrayDeque<SsdCommand> pool = new ArrayDeque<>();
@@ -69,25 +63,14 @@ public final class SataSsd implements BlockDevice, SsdCommand.Stages, FlashBacke
      * @param commandFetchNs HBA fetch of the command header and table from host memory
      */
     public SataSsd(String name, DeviceLimits limits, SsdConfig cfg, long fisOverheadNs, long commandFetchNs) {
+        super(name, limits);
         if (limits.queueDepth() > 32) {
             throw new IllegalArgumentException("NCQ has 32 tags; queue_depth " + limits.queueDepth() + " is impossible on SATA");
         }
-        this.name = name;
-        this.limits = limits;
         this.cfg = cfg;
         this.fisOverheadNs = fisOverheadNs;
         this.commandFetchNs = commandFetchNs;
         this.sg = ScatterGather.ahciPrd(limits.maxSegments());
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public DeviceLimits limits() {
-        return limits;
     }
 
     public FlashBackend backend() {
@@ -99,9 +82,7 @@ public final class SataSsd implements BlockDevice, SsdCommand.Stages, FlashBacke
     }
 
     @Override
-    public void attach(DeviceHost host) {
-        this.host = host;
-        this.sim = host.sim();
+    protected void attached() {
         this.link = new HostLink(sim, LinkSpec.sata3(), fisOverheadNs);
         this.backend = new FlashBackend(sim, cfg, cfg.newFtl(host.random().stream("device." + name + ".precondition"),
                 host.random().stream("device." + name + ".gc")), link, this,

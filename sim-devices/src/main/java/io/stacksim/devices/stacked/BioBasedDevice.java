@@ -202,6 +202,9 @@ public abstract class BioBasedDevice implements BlockTarget {
         Stats mine = stats.under(name);
         diskStats.register(mine, sim::now);
         mine.counter(kind() + ".splits", () -> splits);
+        for (BlockTarget m : members) {
+            mine.counter(kind() + ".member." + m.name(), () -> 1); // /sys/block/NAME/slaves, for fio's disk_util
+        }
         registerOwnStats(mine, kind() + ".");
     }
 

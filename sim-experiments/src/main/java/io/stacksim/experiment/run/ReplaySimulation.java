@@ -27,9 +27,14 @@ public final class ReplaySimulation {
      * @param depth    outstanding bios in closed loop
      * @param speed    time compression in open loop (2 = twice as fast)
      * @param blktrace where to write the replay's own block trace, or null
+     * @param wrap     wrap records beyond the device's end around its capacity (else refuse them)
      */
     public record Options(Path trace, String format, ReplayRunner.Timing timing, int depth, double speed,
-                          TraceOutput blktrace) {
+                          TraceOutput blktrace, boolean wrap) {
+        /** Without wrapping: a record beyond the device's end is an error. */
+        public Options(Path trace, String format, ReplayRunner.Timing timing, int depth, double speed, TraceOutput blktrace) {
+            this(trace, format, timing, depth, speed, blktrace, false);
+        }
     }
 
     private ReplaySimulation() {
@@ -43,7 +48,7 @@ public final class ReplaySimulation {
         if (o.depth() < 1) {
             throw new ConfigException("--depth " + o.depth() + ": expected an integer >= 1");
         }
-        if (!(o.speed() > 0)) {
+        if (!(o.speed() > 0) || Double.isInfinite(o.speed())) {
             throw new ConfigException("--speed " + o.speed() + ": expected a number > 0");
         }
         long seed = Simulation.SEED.read(root.section("run"));
@@ -56,7 +61,7 @@ public final class ReplaySimulation {
                     ? io.stacksim.workload.trace.TraceDetector.detect(o.trace()) : o.format();
             TraceReader reader = TraceReader.open(o.trace(), format);
             ReplayRunner runner = new ReplayRunner(stack.sim, stack.target, reader, o.timing(), o.depth(), o.speed(),
-                    stack.sim::stop);
+                    stack.sim::stop).wrap(o.wrap());
             runner.start();
             stack.sim.run();
             if (trace != null) {

@@ -57,12 +57,8 @@ public final class Demerit {
          * Only "large" (more than 10 buckets) start/step/grow definitions are accepted.
          */
         public static Buckets fromStatDefs(Path file, String name) {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-            } catch (IOException e) {
-                throw new ConfigException(file + ": cannot read: " + e.getMessage());
-            }
+            List<String> lines = io.stacksim.config.InputFiles.readText(file, "a DiskSim statdefs file",
+                    io.stacksim.config.InputFiles.MAX_TEXT_BYTES, StandardCharsets.ISO_8859_1).lines().toList();
             for (int i = 0; i < lines.size(); i++) {
                 if (!lines.get(i).equals(name)) {
                     continue;

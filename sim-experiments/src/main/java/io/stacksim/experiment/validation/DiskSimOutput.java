@@ -34,12 +34,8 @@ public record DiskSimOutput(Demerit.Curve simulated, Demerit.Curve measured, dou
      * finish, such as its abort on the ST41601N, leaves only the configuration echo).
      */
     public static DiskSimOutput read(Path outv) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(outv, StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        List<String> lines = io.stacksim.config.InputFiles.readText(outv, "DiskSim's output (.outv)",
+                64L << 20, StandardCharsets.ISO_8859_1).lines().toList();
         Demerit.Curve sim = curve(lines, "IOdriver Physical access time distribution", outv);
         Demerit.Curve meas = curve(lines, "VALIDATE Trace access time distribution", outv);
         double mean = average(lines, "Overall I/O System Response time average:");

@@ -39,12 +39,18 @@ public final class FioExpression {
         double v = e.sum();
         e.skipSpace();
         if (e.pos != text.length()) {
-            throw new IllegalArgumentException("unexpected '" + text.substring(e.pos) + "' in expression '" + text + "'");
+            throw new IllegalArgumentException("unexpected '" + e.shown(text.substring(e.pos)) + "' in expression '"
+                    + e.shown(text) + "'");
         }
         return v;
     }
 
     /** True when {@code s} has one of bc's operators, as fio checks before calling bc. */
+    /** At most 40 characters of the expression, for messages. */
+    private String shown(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
     static boolean hasMath(String s) {
         return (s.indexOf('+') >= 0 || s.indexOf('-') >= 0 || s.indexOf('*') >= 0 || s.indexOf('/') >= 0)
                 && s.indexOf('\'') < 0;
@@ -77,14 +83,14 @@ public final class FioExpression {
                 pos++;
                 double d = power();
                 if (d == 0) {
-                    throw new IllegalArgumentException("division by zero in '" + text + "'");
+                    throw new IllegalArgumentException("division by zero in '" + shown(text) + "'");
                 }
                 v = integer ? (double) ((long) v / (long) d) : v / d;
             } else if (peek('%')) {
                 pos++;
                 double d = power();
                 if (d == 0) {
-                    throw new IllegalArgumentException("modulus by zero in '" + text + "'");
+                    throw new IllegalArgumentException("modulus by zero in '" + shown(text) + "'");
                 }
                 v = integer ? (double) ((long) v % (long) d) : v % d;
             } else {
@@ -98,12 +104,37 @@ public final class FioExpression {
         skipSpace();
         if (peek('^')) {
             pos++;
-            return Math.pow(base, power()); // right associative
+            depth++;
+            try {
+                if (depth > MAX_DEPTH) {
+                    throw new IllegalArgumentException("expression nested deeper than " + MAX_DEPTH
+                            + " levels (parentheses, signs or powers)");
+                }
+                return Math.pow(base, power()); // right associative
+            } finally {
+                depth--;
+            }
         }
         return base;
     }
 
+    /** Deepest nesting of parentheses, signs and powers fio's values may use (bison's own stack is 10,000). */
+    static final int MAX_DEPTH = 100;
+    private int depth;
+
     private double unary() {
+        if (++depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("expression nested deeper than " + MAX_DEPTH
+                    + " levels (parentheses, signs or powers)");
+        }
+        try {
+            return unaryAt();
+        } finally {
+            depth--;
+        }
+    }
+
+    private double unaryAt() {
         skipSpace();
         if (peek('-')) {
             pos++;
@@ -118,7 +149,7 @@ public final class FioExpression {
             double v = sum();
             skipSpace();
             if (!peek(')')) {
-                throw new IllegalArgumentException("missing ')' in expression '" + text + "'");
+                throw new IllegalArgumentException("missing ')' in expression '" + shown(text) + "'");
             }
             pos++;
             return v;
@@ -140,7 +171,7 @@ public final class FioExpression {
             }
         }
         if (pos == start || (hex && pos == start + 2)) {
-            throw new IllegalArgumentException("expected a number at '" + text.substring(start) + "' in '" + text + "'");
+            throw new IllegalArgumentException("expected a number at '" + shown(text.substring(start)) + "' in '" + shown(text) + "'");
         }
         double v = hex ? Long.parseLong(text.substring(start + 2, pos), 16) : Double.parseDouble(text.substring(start, pos));
         int s = pos;
@@ -151,7 +182,7 @@ public final class FioExpression {
         return switch (units) {
             case NONE -> {
                 if (!suffix.isEmpty()) {
-                    throw new IllegalArgumentException("unexpected unit '" + suffix + "' in '" + text + "'");
+                    throw new IllegalArgumentException("unexpected unit '" + suffix + "' in '" + shown(text) + "'");
                 }
                 yield v;
             }

@@ -2,10 +2,7 @@ package io.stacksim.workload.fio;
 
 import io.stacksim.config.ConfigException;
 import io.stacksim.config.Origin;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,14 +93,7 @@ public final class JobFileParser {
     }
 
     private void read(Path file, State st, int depth) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such job file");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        }
+        String text = io.stacksim.config.InputFiles.readText(file, "a fio job file");
         Path dir = file.toAbsolutePath().getParent();
         lines(text.split("\n", -1), file.toString(), dir, st, depth);
     }
@@ -121,7 +111,8 @@ public final class JobFileParser {
                 }
                 int end = p.indexOf(']');
                 if (end < 0 || end == 1) {
-                    throw ConfigException.at(origin, "expected a section header such as [job1], got '" + p + "'");
+                    throw ConfigException.at(origin, "expected a section header such as [job1]"
+                            + (quotable(p) ? ", got '" + p + "'" : ""));
                 }
                 st.start(p.substring(1, end), origin);
                 continue;
@@ -141,7 +132,10 @@ public final class JobFileParser {
                 continue;
             }
             if (st.name == null) {
-                throw ConfigException.at(origin, "option '" + p + "' outside of a [section]");
+                String optName = (p.indexOf('=') < 0 ? p : p.substring(0, p.indexOf('='))).strip();
+                throw ConfigException.at(origin, quotable(optName)
+                        ? "option '" + optName + "' outside of a [section]"
+                        : "expected a [section] header or a fio option name=value before this line");
             }
             st.options.add(option(substitute(p, origin), origin));
         }
@@ -168,6 +162,15 @@ public final class JobFileParser {
                 + (dir == null ? "." : dir) + " and " + cwd + ")");
     }
 
+    /**
+     * True when a piece of a line may be quoted in an error: short and of the characters of
+     * fio's option names and values. A line of some other file (an include of the wrong file)
+     * is never echoed.
+     */
+    private static boolean quotable(String s) {
+        return s.length() <= 40 && s.matches("[\\[\\]A-Za-z0-9_.:,=+%/ -]*") && !s.contains(" ");
+    }
+
     /** strip_blank_end: the line ends at the first ';' or '#'. */
     static String stripComment(String line) {
         int cut = line.length();
@@ -187,6 +190,9 @@ public final class JobFileParser {
         String key = (eq < 0 ? line : line.substring(0, eq)).strip();
         String value = eq < 0 ? null : line.substring(eq + 1).strip();
         FioOptions.Def def = FioOptions.lookup(key);
+        if (def == null && !quotable(key)) {
+            throw ConfigException.at(origin, "expected a fio option line name=value (names are letters, digits and _)");
+        }
         if (def == null) {
             String best = FioOptions.suggestion(key);
             throw ConfigException.at(origin, "unknown fio option '" + key + "'"

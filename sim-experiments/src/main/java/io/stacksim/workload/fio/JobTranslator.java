@@ -66,6 +66,10 @@ public final class JobTranslator {
     private int batchCompleteMax;
     private int depthLow;
     private int numjobs = 1;
+    private int prio = -1;
+    private int prioclass = -1;
+    private String cgroup;
+    private int cgroupWeight;
     private IoEngineType engine = IoEngines.byName("psync");
     private boolean direct;
     private int syncMode;
@@ -442,6 +446,10 @@ public final class JobTranslator {
                 case "poisson" -> true;
                 default -> throw new IllegalArgumentException("expected linear or poisson, got '" + v + "'");
             };
+            case "prio" -> prio = intIn(v, 0, 7, "an I/O priority level");
+            case "prioclass" -> prioclass = intIn(v, 0, 3, "an I/O priority class (0 none, 1 rt, 2 be, 3 idle)");
+            case "cgroup" -> cgroup = v.strip();
+            case "cgroup_weight" -> cgroupWeight = intIn(v, 100, 1000, "a cgroup weight");
             case "thinktime" -> thinkNs = nsOf(v, 1);
             case "thinktime_spin" -> thinkSpinNs = nsOf(v, 1);
             case "thinktime_blocks" -> thinkBlocks = intIn(v, 1, Integer.MAX_VALUE, "a number of blocks");
@@ -496,7 +504,7 @@ public final class JobTranslator {
             case "log_avg_msec" -> logAvgMsec = intIn(v, 0, Integer.MAX_VALUE, "milliseconds");
             case "per_job_logs" -> perJobLogs = FioValues.bool(v);
             case "write_iolog" -> iolog = v;
-            case "thread", "allow_file_create", "create_on_open" -> { }
+            case "thread", "allow_file_create", "create_on_open", "cgroup_nodelete" -> { }
             default -> throw new IllegalStateException("supported option without a handler: " + opt);
         }
     }
@@ -830,6 +838,20 @@ public final class JobTranslator {
                 new JobSpec.Reporting(groupReporting, stonewall, newGroup, percentiles, clatPercentiles, latPercentiles,
                         slatPercentiles, kbBase, unitBase, sigFigs, stats, diskUtil, description, bwAvgNs, iopsAvgNs,
                         new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog), printed),
-                numjobs);
+                numjobs, placement());
+    }
+
+    /**
+     * fio's prio/prioclass: the job's process calls ioprio_set when either is nonzero
+     * (backend.c), with class best-effort when none is given (os-linux.h ioprio_value) and level
+     * 0 by default; and cgroup/cgroup_weight: the job runs in that cgroup, whose weight fio
+     * writes, which bfq reads as the cgroup's bfq weight.
+     */
+    private JobSpec.Placement placement() {
+        int level = Math.max(prio, 0);
+        int cls = prioclass > 0 || level > 0 ? (prioclass > 0 ? prioclass : 2) : 0;
+        String cg = cgroup == null || cgroup.isEmpty() ? "/" : (cgroup.startsWith("/") ? cgroup : "/" + cgroup);
+        int w = cgroupWeight > 0 ? cgroupWeight : 100;
+        return new JobSpec.Placement(cls, level, cg, w);
     }
 }

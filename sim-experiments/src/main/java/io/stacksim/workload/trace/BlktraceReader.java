@@ -132,6 +132,7 @@ public final class BlktraceReader implements TraceReader {
                 throw new ConfigException(path + ": expected blktrace per-CPU files (DEV.blktrace.N) in this folder, found none");
             }
         } else {
+            io.stacksim.config.InputFiles.requireRegularFile(path, "a blktrace binary trace");
             files = List.of(path);
         }
         List<Input> inputs = new ArrayList<>();

@@ -44,8 +44,8 @@ public final class MsrReader implements TraceReader {
                 };
                 long offset = Long.parseLong(f[4].trim());
                 long size = Long.parseLong(f[5].trim());
-                if (offset < 0 || size < 0) {
-                    throw src.error(EXPECTED + " with non-negative offset and size", line);
+                if (offset < 0 || size <= 0) {
+                    throw src.error(EXPECTED + " with a non-negative offset and a positive size", line);
                 }
                 int sectors = (int) ((size + 511) >> 9);
                 if (firstTicks == Long.MIN_VALUE) {

@@ -33,6 +33,7 @@ public final class TraceDetector {
             throw new ConfigException(path + ": is a folder; expected a trace file, or a folder of blktrace per-CPU files "
                     + "(DEV.blktrace.N)");
         }
+        io.stacksim.config.InputFiles.requireRegularFile(path, "a block trace"); // a FIFO would never end
         byte[] head;
         try (InputStream in = Files.newInputStream(path)) {
             head = in.readNBytes(SNIFF);

@@ -15,7 +15,7 @@ public record TraceFormat(String name, Function<TraceReader.LineSource, TraceRea
                           Function<Path, TraceReader> file) {
     /** A text format, read line by line. */
     public TraceFormat(String name, Function<TraceReader.LineSource, TraceReader> reader) {
-        this(name, reader, p -> reader.apply(TraceReader.LineSource.open(p)));
+        this(name, reader, p -> reader.apply(TraceReader.LineSource.open(p, "a " + name + " trace")));
     }
 
     /** A binary format, read from its file (or folder of files). */

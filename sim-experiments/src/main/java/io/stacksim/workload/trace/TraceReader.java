@@ -1,12 +1,7 @@
 package io.stacksim.workload.trace;
 
 import io.stacksim.config.ConfigException;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.stacksim.config.InputFiles;
 import java.nio.file.Path;
 
 /**
@@ -33,42 +28,90 @@ public interface TraceReader extends AutoCloseable {
     @Override
     void close();
 
-    /** Opens {@code file} in {@code format} ({@code auto}: as {@link TraceDetector} tells it). */
+    /** "file:line" of the record last returned, for errors about it (empty when unknown). */
+    default String where() {
+        return "";
+    }
+
+    /**
+     * Opens {@code file} in {@code format} ({@code auto}: as {@link TraceDetector} tells it): a
+     * text format streamed from a regular file, a binary one from its file or folder. A trace
+     * without a single I/O record is refused when its end is reached.
+     */
     static TraceReader open(Path file, String format) {
         TraceFormat f = TraceFormats.find(AUTO.equals(format) ? TraceDetector.detect(file) : format);
         if (f == null) {
             throw new ConfigException("--trace-format " + format + ": expected auto or one of "
                     + String.join(", ", TraceFormats.names()));
         }
-        return f.file().apply(file);
+        if (f.reader() == null) {
+            return f.file().apply(file);
+        }
+        LineSource src = LineSource.open(file, "a " + f.name() + " trace");
+        return new Counted(f.reader().apply(src), src, f.name());
+    }
+
+    /** A reader that tells its source when a record was read and refuses a trace with none. */
+    final class Counted implements TraceReader {
+        private final TraceReader in;
+        private final LineSource src;
+        private final String format;
+
+        Counted(TraceReader in, LineSource src, String format) {
+            this.in = in;
+            this.src = src;
+            this.format = format;
+        }
+
+        @Override
+        public TraceRecord next() {
+            TraceRecord r = in.next();
+            if (r != null) {
+                src.records++;
+            } else if (src.records == 0) {
+                throw new ConfigException(src.name + ": no I/O records in " + src.lineNo
+                        + " lines (expected a " + format + " trace; see stacksim replay --help)");
+            }
+            return r;
+        }
+
+        @Override
+        public boolean plugScopes() {
+            return in.plugScopes();
+        }
+
+        @Override
+        public String where() {
+            return src.name + ":" + src.lineNo;
+        }
+
+        @Override
+        public void close() {
+            in.close();
+        }
     }
 
     /** A line-numbered reader of a text file. */
     final class LineSource implements AutoCloseable {
         private final String name;
-        private final BufferedReader in;
+        private final InputFiles.Lines in;
         private int lineNo;
+        private long records;
         private final java.util.ArrayDeque<String> ahead = new java.util.ArrayDeque<>();
         private int readNo;
 
-        private LineSource(String name, BufferedReader in) {
+        private LineSource(String name, InputFiles.Lines in) {
             this.name = name;
             this.in = in;
         }
 
-        static LineSource open(Path file) {
-            try {
-                return new LineSource(file.toString(), Files.newBufferedReader(file, StandardCharsets.UTF_8));
-            } catch (NoSuchFileException e) {
-                throw new ConfigException(file + ": no such file");
-            } catch (IOException e) {
-                throw new ConfigException(file + ": cannot read: " + e.getMessage());
-            }
+        static LineSource open(Path file, String what) {
+            return new LineSource(file.toString(), InputFiles.openLines(file, what));
         }
 
         /** A source over text, for tests. */
         public static LineSource of(String name, java.io.Reader reader) {
-            return new LineSource(name, new BufferedReader(reader));
+            return new LineSource(name, InputFiles.lines(name, "a trace", reader));
         }
 
         /** The next line, or null at the end. */
@@ -85,15 +128,11 @@ public interface TraceReader extends AutoCloseable {
         }
 
         private String raw() {
-            try {
-                String l = in.readLine();
-                if (l != null) {
-                    readNo++;
-                }
-                return l;
-            } catch (IOException e) {
-                throw new UncheckedIOException(name + ": cannot read: " + e.getMessage(), e);
+            String l = in.readLine();
+            if (l != null) {
+                readNo++;
             }
+            return l;
         }
 
         /**
@@ -117,19 +156,22 @@ public interface TraceReader extends AutoCloseable {
             return null;
         }
 
-        /** An error at the current line. */
+        /**
+         * An error at the current line. The line is quoted (at most 60 characters) only once the
+         * file has given a record: of a file that is not a trace at all, nothing is shown.
+         */
         ConfigException error(String expected, String line) {
+            if (records == 0) {
+                return new ConfigException(name + ":" + lineNo + ": expected " + expected
+                        + (lineNo <= 1 ? " (is this a trace in that format?)" : ", before any I/O record"));
+            }
             String shown = line.length() > 60 ? line.substring(0, 60) + "..." : line;
             return new ConfigException(name + ":" + lineNo + ": expected " + expected + ", got '" + shown + "'");
         }
 
         @Override
         public void close() {
-            try {
-                in.close();
-            } catch (IOException e) {
-                // closing a reader we only read from
-            }
+            in.close();
         }
     }
 }

@@ -63,6 +63,54 @@ class MultiDeviceStackTest {
     }
 
     @Test
+    void raid5SmallRandomWritesCostTwoMemberReadsAndTwoMemberWrites() {
+        Map<String, Number> m = run("""
+                devices:
+                  a: {profile: nvme-gen4}
+                  b: {profile: nvme-gen4}
+                  c: {profile: nvme-gen4}
+                  d: {profile: nvme-gen4}
+                  e: {profile: nvme-gen4}
+                md:
+                  md0: {level: 5, devices: [a, b, c, d, e]}
+                workload: {filename: /dev/md0, rw: randwrite, bs: 4k, direct: 1, ioengine: libaio, iodepth: 8,
+                           size: 64g, number_ios: 3000}
+                """);
+        long writes = m.get("diskstats.md0.write.ios").longValue();
+        long memberReads = 0;
+        long memberWrites = 0;
+        for (String d : new String[] {"a", "b", "c", "d", "e"}) {
+            memberReads += m.get("diskstats." + d + ".read.ios").longValue();
+            memberWrites += m.get("diskstats." + d + ".write.ios").longValue();
+        }
+        assertThat(writes).isEqualTo(3000);
+        // the old data and the old parity; the odd write whose stripe is still cached reads one less
+        assertThat(memberReads).isBetween(2 * writes - 5, 2 * writes);
+        assertThat(memberReads).isEqualTo(m.get("md.md0.stripe.member_reads").longValue());
+        assertThat(memberWrites).isEqualTo(2 * writes);  // the new data and the new parity
+        assertThat(m.get("md.md0.stripe.rmw").longValue()).isEqualTo(writes);
+    }
+
+    @Test
+    void fioReportsAnArrayWithItsSlavesAggregateThenEachSlave() {
+        io.stacksim.experiment.run.RunResult r = Simulation.run(ConfigNode.parseYaml(new StringReader("""
+                devices:
+                  sda: {profile: nvme-gen4}
+                  sdb: {profile: nvme-gen4}
+                md:
+                  md0: {level: 1, devices: [sda, sdb]}
+                workload: {filename: /dev/md0, rw: randwrite, bs: 4k, direct: 1, number_ios: 100}
+                """), "test.yaml"));
+        io.stacksim.report.FioReport report = io.stacksim.report.FioReport.of(r, Map.of(), java.util.List.of());
+        String text = new io.stacksim.report.FioNormalWriter(report).write();
+        // fio's print_disk_util: the array indented, its slaves' mean ios, then each slave
+        assertThat(text).contains("    md0: ios=0/100, merge=0/0,").contains("aggrios=0/100, aggrmerge=0/0,")
+                .contains("\n  sda: ios=0/100, merge=0/0,").contains("\n  sdb: ios=0/100,");
+        String json = new io.stacksim.report.FioJsonWriter(report, false, 0).write();
+        assertThat(json).contains("\"aggr_write_ios\" : 100").contains("\"name\" : \"sdb\"");
+    }
+
+    @Test
     void fioFilenameNamesTheDiskAndEachDiskHasItsOwnScheduler() {
         Map<String, Number> m = run("""
                 devices:

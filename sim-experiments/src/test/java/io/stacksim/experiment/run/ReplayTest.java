@@ -23,8 +23,9 @@ class ReplayTest {
         // The generic 100 us SCSI-like device (sd, 8,0): the expectations below are about the block layer.
         root.set("device.profile", "latency-100us", io.stacksim.config.Origin.of("test", 0));
         root.set("block.scheduler", scheduler, io.stacksim.config.Origin.of("test", 0));
+        // MQSim's DiskSim-format traces address a drive larger than this device: wrap them, as --wrap does
         return ReplaySimulation.run(root, new ReplaySimulation.Options(trace, format, timing, depth, 1,
-                io.stacksim.block.trace.TraceOutput.text(blktrace)));
+                io.stacksim.block.trace.TraceOutput.text(blktrace), format.equals("disksim")));
     }
 
     private static long l(Map<String, Number> m, String k) {

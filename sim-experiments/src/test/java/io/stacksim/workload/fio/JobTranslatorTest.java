@@ -28,6 +28,24 @@ class JobTranslatorTest {
         return job(body, false).spec();
     }
 
+    /**
+     * prio/prioclass as fio applies them (backend.c, os-linux.h ioprio_value): no ioprio_set when
+     * both are 0; a level without a class is best-effort; a class without a level is level 0.
+     * cgroup/cgroup_weight place the job; the root cgroup and weight 100 otherwise.
+     */
+    @Test
+    void prioAndCgroupOptionsPlaceTheJobAsFioDoes() {
+        assertThat(spec("rw=read\n").placement()).isEqualTo(JobSpec.Placement.DEFAULT);
+        assertThat(spec("rw=read\nprioclass=2\nprio=7\n").placement())
+                .isEqualTo(new JobSpec.Placement(2, 7, "/", 100));
+        assertThat(spec("rw=read\nprio=3\n").placement().prioclass()).isEqualTo(2);
+        assertThat(spec("rw=read\nprioclass=1\n").placement().prio()).isZero();
+        assertThat(spec("rw=read\ncgroup=bfqA\ncgroup_weight=300\n").placement())
+                .isEqualTo(new JobSpec.Placement(0, 0, "/bfqA", 300));
+        assertThatThrownBy(() -> spec("rw=read\nprio=8\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("prio");
+    }
+
     @Test
     void anOptionStackSimDoesNotModelIsAnErrorOrWithLenientAWarning() {
         assertThatThrownBy(() -> spec("rw=read\nverify=md5\n"))

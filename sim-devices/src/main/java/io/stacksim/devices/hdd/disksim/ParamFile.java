@@ -155,20 +155,15 @@ public final class ParamFile {
         if (depth > 16) {
             throw new ConfigException(file + ": 'source' nested too deeply");
         }
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.ISO_8859_1);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        }
+        String text = io.stacksim.config.InputFiles.readText(file, "a DiskSim parameter file",
+                io.stacksim.config.InputFiles.MAX_TEXT_BYTES, StandardCharsets.ISO_8859_1);
         files.add(file);
         Lexer lx = new Lexer(text, file);
         while (lx.peek() != null) {
             Token t = lx.next();
             if (!t.isWord()) {
-                throw lx.error(t, "expected a block, 'source', 'instantiate' or 'topology', got '" + t.text + "'");
+                throw lx.error(t, "expected a block, 'source', 'instantiate' or 'topology'"
+                        + (t.text.length() <= 40 && t.text.matches("[A-Za-z0-9_]+") ? ", got '" + t.text + "'" : ""));
             }
             switch (t.text) {
                 case "source" -> {
@@ -249,7 +244,26 @@ public final class ParamFile {
         return out;
     }
 
+    /** Deepest nesting of blocks, lists and topology levels (DiskSim's own files nest 4 deep). */
+    static final int MAX_NESTING = 64;
+    private int nesting;
+
+    private void enter(Lexer lx, Token at) {
+        if (++nesting > MAX_NESTING) {
+            throw lx.error(at, "blocks nested deeper than " + MAX_NESTING + " levels");
+        }
+    }
+
     private TopoNode parseTopo(Lexer lx) {
+        enter(lx, lx.peek());
+        try {
+            return parseTopoAt(lx);
+        } finally {
+            nesting--;
+        }
+    }
+
+    private TopoNode parseTopoAt(Lexer lx) {
         Token type = lx.word("a component type");
         Token name = lx.word("a component name");
         lx.expect("[");
@@ -298,6 +312,15 @@ public final class ParamFile {
     }
 
     private Value parseValue(Lexer lx, Path file, int depth) {
+        enter(lx, lx.peek());
+        try {
+            return parseValueAt(lx, file, depth);
+        } finally {
+            nesting--;
+        }
+    }
+
+    private Value parseValueAt(Lexer lx, Path file, int depth) {
         Token t = lx.next();
         if (t == null) {
             throw new ConfigException(file + ": unexpected end of file after '='");
@@ -427,7 +450,7 @@ public final class ParamFile {
         }
 
         Origin origin(Token t) {
-            return Origin.of(file.toString(), t.line);
+            return Origin.of(file.toString(), t == null ? 0 : t.line);
         }
 
         ConfigException error(Token t, String msg) {

@@ -19,14 +19,8 @@ public final class SeekFile {
 
     /** Reads the table; errors name the file and line. */
     public static SeekCurve.Table read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such seek curve file");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        }
+        List<String> lines = io.stacksim.config.InputFiles.readText(file, "a DiskSim seek curve file",
+                io.stacksim.config.InputFiles.MAX_TEXT_BYTES, StandardCharsets.ISO_8859_1).lines().toList();
         int i = 0;
         while (i < lines.size() && lines.get(i).isBlank()) {
             i++;

@@ -42,15 +42,6 @@ public interface IoScheduler {
     Request dispatch();
 
     /**
-     * True for a scheduler that turns blk-wbt off where it is on by default (bfq_init_queue
-     * calls wbt_disable_default and sets ELEVATOR_FLAG_DISABLE_WBT); a latency set in
-     * block.wbt_lat_usec still applies.
-     */
-    default boolean disablesWbt() {
-        return false;
-    }
-
-    /**
      * ops.prepare_request: {@code rq} was just allocated from the scheduler's tags (an
      * elevator's only); the scheduler may attach its per-request state to {@link Request#elvPriv}.
      */

@@ -163,19 +163,7 @@ public final class KyberScheduler implements IoScheduler {
     @Override
     public boolean bioMerge(Bio bio) {
         int cpu = bio.owner == null ? 0 : bio.owner.cpu();
-        RequestList list = kcq(cpu)[domain(bio.op)];
-        int checked = NoneScheduler.LIST_MERGE_DEPTH;
-        for (Request rq = list.last(); rq != null && checked-- > 0; rq = rq.schedPrev) {
-            switch (q.merge.attemptBioMerge(rq, bio)) {
-                case OK:
-                    return true;
-                case FAILED:
-                    return false;
-                default:
-                    break;
-            }
-        }
-        return false;
+        return NoneScheduler.listMerge(q, kcq(cpu)[domain(bio.op)], bio);
     }
 
     /** kyber_insert_requests: to the tail (or head) of the CPU's list of the request's domain. */

@@ -35,11 +35,18 @@ public final class NoneScheduler implements IoScheduler {
         this.q = queue;
     }
 
-    /** blk_bio_list_merge: newest first, stop at the first refused merge. */
     @Override
     public boolean bioMerge(Bio bio) {
+        return listMerge(q, swQueue, bio);
+    }
+
+    /**
+     * blk_bio_list_merge (block/blk-mq-sched.c): tries the last {@link #LIST_MERGE_DEPTH}
+     * requests of a software-queue list, newest first, and stops at the first refused merge.
+     */
+    static boolean listMerge(BlockQueue q, RequestList list, Bio bio) {
         int checked = LIST_MERGE_DEPTH;
-        for (Request rq = swQueue.last(); rq != null && checked-- > 0; rq = rq.schedPrev) {
+        for (Request rq = list.last(); rq != null && checked-- > 0; rq = rq.schedPrev) {
             switch (q.merge.attemptBioMerge(rq, bio)) {
                 case OK:
                     return true;

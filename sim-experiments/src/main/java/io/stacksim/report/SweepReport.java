@@ -150,9 +150,9 @@ public final class SweepReport {
 
     public String markdown() {
         StringBuilder md = new StringBuilder();
-        md.append("# ").append(spec().title()).append("\n\n");
+        md.append("# ").append(mdText(spec().title())).append("\n\n");
         if (!spec().question().isEmpty()) {
-            md.append("**Question.** ").append(spec().question()).append("\n\n");
+            md.append("**Question.** ").append(mdText(spec().question())).append("\n\n");
         }
         if (!spec().description().isEmpty()) {
             md.append("## What it shows\n\n").append(spec().description()).append("\n\n");
@@ -165,20 +165,20 @@ public final class SweepReport {
         } else {
             md.append("| axis | values | sets |\n|---|---|---|\n");
             for (Axis a : spec().axes()) {
-                md.append("| ").append(a.name()).append(" | ")
-                        .append(String.join(", ", a.values().stream().map(AxisValue::label).toList())).append(" | ")
+                md.append("| ").append(mdCell(a.name())).append(" | ")
+                        .append(mdCell(String.join(", ", a.values().stream().map(AxisValue::label).toList()))).append(" | ")
                         .append(mdCell(axisSettings(a))).append(" |\n");
             }
             md.append('\n');
         }
         md.append(String.format(Locale.ROOT, "%d points (%s), %s each, %d runs. Master seed %d; %s.%n%n",
                 results.sweep().points().size(), spec().combine().name().toLowerCase(Locale.ROOT), replications(spec().replications()),
-                results.sweep().runs().size(), spec().seed(), seedRule()));
+                results.sweep().runs().size(), spec().seed(), mdText(seedRule())));
 
         md.append("## Results\n\n").append(intervalNote()).append(" "
                 + "Every metric of every run is in `runs.csv`; every metric's mean and interval per point in `summary.csv`.\n\n");
         List<String> header = tableHeader();
-        md.append("| ").append(String.join(" | ", header)).append(" |\n|");
+        md.append("| ").append(String.join(" | ", header.stream().map(SweepReport::mdCell).toList())).append(" |\n|");
         md.append("---|".repeat(header.size())).append('\n');
         for (Row r : tableRows()) {
             md.append("| ").append(String.join(" | ", r.cells().stream().map(SweepReport::mdCell).toList())).append(" |\n");
@@ -193,12 +193,12 @@ public final class SweepReport {
             md.append("## Charts\n\n").append(chartNote()).append(" "
                     + "Each chart is also in SVG for papers (same name, `.svg`).\n\n");
             for (ChartFiles.Written c : charts) {
-                md.append("### ").append(c.title()).append("\n\n![").append(c.title()).append("](").append(c.png())
+                md.append("### ").append(mdText(c.title())).append("\n\n![").append(mdText(c.title()).replace("]", "\\]")).append("](").append(c.png())
                         .append(")\n\n[PNG](").append(c.png()).append(") · [SVG](").append(c.svg()).append(")\n\n");
             }
             for (ChartSpec c : spec().charts()) {
                 if (c instanceof ChartSpec.Histogram h) {
-                    md.append("### ").append(h.title()).append(" (as biolatency prints it)\n\n");
+                    md.append("### ").append(mdText(h.title())).append(" (as biolatency prints it)\n\n");
                     for (String t : histogramTexts(h)) {
                         md.append("```\n").append(t).append("```\n\n");
                     }
@@ -212,7 +212,7 @@ public final class SweepReport {
         }
         md.append("- StackSim version: `").append(version).append("`\n");
         md.append("- master seed `").append(spec().seed()).append("`, ").append(replications(spec().replications()))
-                .append("; ").append(seedRule()).append('\n');
+                .append("; ").append(mdText(seedRule())).append('\n');
         md.append("- `stacksim sweep sweep.yaml` reruns this exact sweep from the resolved sweep file in this folder; "
                 + "`stacksim run points/point-NNN.yaml --set run.seed=SEED` reruns one run (seeds below and in runs.csv)\n\n");
         md.append("| point | replication | seed |\n|---|---|---|\n");
@@ -267,8 +267,18 @@ public final class SweepReport {
         return String.join("; ", s);
     }
 
+    /** A table cell: the text escaped, and its pipes, which would end the cell. */
     private static String mdCell(String s) {
-        return s.replace("|", "\\|");
+        return mdText(s).replace("|", "\\|");
+    }
+
+    /**
+     * Text from a sweep file (titles, labels, values) as Markdown shows it literally: HTML's
+     * {@code &}, {@code <} and {@code >} as entities, so a {@code <script>} or {@code <img onerror>}
+     * in a title is text in every Markdown renderer, as report.html escapes it.
+     */
+    static String mdText(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private String littleMarkdown() {

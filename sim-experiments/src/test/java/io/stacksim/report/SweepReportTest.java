@@ -151,4 +151,10 @@ class SweepReportTest {
         assertThat(SweepReport.replications(1)).isEqualTo("1 replication");
         assertThat(SweepReport.replications(3)).isEqualTo("3 replications");
     }
+    /** Text from a sweep file reaches report.md as text: no raw HTML a Markdown renderer would run. */
+    @Test
+    void markdownEscapesHtmlFromTheSweepFile() {
+        assertThat(SweepReport.mdText("<script>alert(1)</script> & <img src=x onerror=y>"))
+                .isEqualTo("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=x onerror=y&gt;");
+    }
 }

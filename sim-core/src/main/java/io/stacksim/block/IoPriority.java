@@ -25,9 +25,12 @@ public enum IoPriority {
         return cls.ordinal() << CLASS_SHIFT | level;
     }
 
+    /** The classes by their kernel number, once: values() would copy the array on every call. */
+    private static final IoPriority[] BY_NUMBER = values();
+
     /** IOPRIO_PRIO_CLASS. */
     public static IoPriority classOf(int ioprio) {
-        return values()[(ioprio >>> CLASS_SHIFT) & 3];
+        return BY_NUMBER[(ioprio >>> CLASS_SHIFT) & 3];
     }
 
     /** IOPRIO_PRIO_LEVEL. */

@@ -133,11 +133,6 @@ public final class KyberScheduler implements IoScheduler {
         };
     }
 
-    /** The domain's current token count (for tests and statistics). */
-    int depth(int d) {
-        return depth[d];
-    }
-
     private RequestList[] kcq(int cpu) {
         if (cpu >= kcq.length) {
             int n = kcq.length;

@@ -14,7 +14,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -77,7 +76,9 @@ public final class BlktraceReader implements TraceReader {
     }
 
     private final List<Input> inputs;
-    private final ArrayDeque<Event> ahead = new ArrayDeque<>();
+    /** Events read ahead, from index {@code aheadStart} on (a list, so peeking is O(1)). */
+    private final ArrayList<Event> ahead = new ArrayList<>();
+    private int aheadStart;
     private final Map<Integer, String> comms = new HashMap<>();
     private final boolean plugScopes;
 
@@ -244,24 +245,28 @@ public final class BlktraceReader implements TraceReader {
     }
 
     private Event peek(int k) {
-        while (ahead.size() <= k) {
+        while (ahead.size() - aheadStart <= k) {
             Event e = pull();
             if (e == null) {
                 return null;
             }
-            ahead.addLast(e);
+            ahead.add(e);
         }
-        int n = 0;
-        for (Event e : ahead) {
-            if (n++ == k) {
-                return e;
-            }
-        }
-        return null;
+        return ahead.get(aheadStart + k);
     }
 
     private Event take() {
-        return ahead.isEmpty() ? pull() : ahead.pollFirst();
+        if (aheadStart == ahead.size()) {
+            ahead.clear();
+            aheadStart = 0;
+            return pull();
+        }
+        Event e = ahead.get(aheadStart++);
+        if (aheadStart >= 4096) { // drop what was consumed, so a long trace's look-ahead stays small
+            ahead.subList(0, aheadStart).clear();
+            aheadStart = 0;
+        }
+        return e;
     }
 
     @Override

@@ -133,7 +133,7 @@ final class FioCommand implements Callable<Integer> {
             err.println("stacksim: warning: " + warning);
         }
         err.flush();
-        RunResult result = Simulation.run(root, specs, userNsPerIo, null, false, false, logDir);
+        RunResult result = Simulation.run(root, specs, userNsPerIo, null, false, false, logDir, StatusProgress.forConsole(err));
         FioReport report = FioReport.of(result, globals, warnings);
         StringBuilder text = new StringBuilder();
         long ts = wallClock ? System.currentTimeMillis() : 0;

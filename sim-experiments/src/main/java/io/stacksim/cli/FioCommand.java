@@ -146,7 +146,8 @@ final class FioCommand implements Callable<Integer> {
         }
         err.flush();
         RunResult result = Simulation.run(root, specs, userNsPerIo,
-                io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), false, false, logDir);
+                io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), false, false, logDir,
+                StatusProgress.forConsole(err));
         FioReport report = FioReport.of(result, globals, warnings);
         StringBuilder text = new StringBuilder();
         long ts = wallClock ? System.currentTimeMillis() : 0;

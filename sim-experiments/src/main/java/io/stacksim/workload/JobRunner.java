@@ -64,10 +64,24 @@ public final class JobRunner {
     private long loopStartNs;
     private boolean exited;
     private boolean inRamp;
-    /** fio's TD_FSYNCING runstate: end_fsync's syncs are neither counted nor timed (should_account). */
-    private boolean fsyncing;
     private java.nio.file.Path logDir = java.nio.file.Path.of("");
     private JobLogs logs;
+    private RunState state = RunState.NOT_CREATED;
+
+    /**
+     * fio's td->runstate as its status line shows it (eta.c check_str_update): the letter of
+     * each state; RUNNING's letter depends on the job's pattern.
+     */
+    public enum RunState {
+        NOT_CREATED('P'), SETTING_UP('I'), RAMP('/'), RUNNING('R'), VERIFYING('V'), FSYNCING('F'),
+        FINISHING('f'), REAPED('_');
+
+        final char letter;
+
+        RunState(char letter) {
+            this.letter = letter;
+        }
+    }
 
     /**
      * @param clone       clone number (numjobs)
@@ -106,6 +120,53 @@ public final class JobRunner {
             free.add(new IoUnit());
         }
         this.loopsLeft = spec.limits().loops();
+    }
+
+    // ------------------------------------------------------------------ status (eta.c)
+
+    /** The job's state now. */
+    public RunState runState() {
+        return state;
+    }
+
+    /**
+     * The letter fio's status line shows for this job (eta.c check_str_update): while running
+     * R/W/M sequential, r/w/m random (rw with rwmixread=100 counts as a read job).
+     */
+    public char statusLetter() {
+        if (state != RunState.RUNNING) {
+            return state.letter;
+        }
+        Pattern p = spec.rw();
+        char c = p.mixed() ? (spec.access().rwmixread() == 100 ? 'R' : spec.access().rwmixread() == 0 ? 'W' : 'M')
+                : p.reads ? 'R' : 'W';
+        return p.random ? Character.toLowerCase(c) : c;
+    }
+
+    /** Bytes read [0] and written [1] so far (fio's io_bytes). */
+    public long ioBytes(int ddir) {
+        return ioBytes[ddir];
+    }
+
+    /** Reads [0] and writes [1] completed so far (fio's io_blocks). */
+    public long ioBlocks(int ddir) {
+        return ioBlocks[ddir];
+    }
+
+    /** Files the job has open now. */
+    public int filesOpen() {
+        return state == RunState.RUNNING || state == RunState.VERIFYING || state == RunState.FSYNCING
+                || state == RunState.FINISHING ? files.count() : 0;
+    }
+
+    /** Simulated ns since the job's epoch (its start, or the end of ramp_time). */
+    public long elapsedNs() {
+        return state == RunState.NOT_CREATED || state == RunState.SETTING_UP ? 0 : sim.now() - epochNs;
+    }
+
+    /** fio's total_io_size: what the job will move in all its loops (0 for a time-based job without size). */
+    public long totalIoBytes() {
+        return files.bytesPerLoop() * Math.max(1, spec.limits().loops());
     }
 
     // ------------------------------------------------------------------ for the engines
@@ -164,7 +225,7 @@ public final class JobRunner {
             throw new JobError(spec.name(), u.result);
         }
         if (u.isSync()) {
-            if (!fsyncing) {
+            if (state != RunState.FSYNCING) {
                 stats.recordSync(now - u.issueNs);
             }
             lastWasSync = true;
@@ -213,6 +274,7 @@ public final class JobRunner {
      * for {@link #go()}.
      */
     public void prepare(Runnable ready) {
+        state = RunState.SETTING_UP;
         if (spec.reporting().logs().any()) {
             try {
                 logs = new JobLogs(spec, clone, logDir, !spec.engine().kind().syncio());
@@ -251,6 +313,7 @@ public final class JobRunner {
         if (spec.runtimeNs() > 0) {
             stopAtNs = now + spec.rampTimeNs() + spec.runtimeNs();
         }
+        state = spec.rampTimeNs() > 0 ? RunState.RAMP : RunState.RUNNING;
         if (spec.rampTimeNs() > 0) {
             inRamp = true;
             sim.after(spec.rampTimeNs(), this::rampOver);
@@ -267,6 +330,9 @@ public final class JobRunner {
         }
         long now = sim.now();
         inRamp = false;
+        if (state == RunState.RAMP) {
+            state = RunState.RUNNING;
+        }
         stats.reset(now);
         epochNs = now;
         loopStartNs = now;
@@ -276,6 +342,9 @@ public final class JobRunner {
     }
 
     private void startLoop() {
+        if (state == RunState.FSYNCING) {
+            state = inRamp ? RunState.RAMP : RunState.RUNNING;
+        }
         looping = true;
         loopStartNs = Math.max(loopStartNs, epochNs);
         planner.startLoop();
@@ -552,11 +621,9 @@ public final class JobRunner {
                 }
             };
             if (endSync) {
-                fsyncing = true;
-                endFsync(0, () -> {
-                    fsyncing = false;
-                    after.run();
-                });
+                // TD_FSYNCING: end_fsync's syncs are neither counted nor timed (should_account).
+                state = RunState.FSYNCING;
+                endFsync(0, after);
             } else {
                 after.run();
             }
@@ -624,6 +691,7 @@ public final class JobRunner {
     }
 
     private void finish() {
+        state = RunState.FINISHING;
         looping = false;
         samples.stop();
         long now = sim.now();
@@ -641,6 +709,7 @@ public final class JobRunner {
                 logs.finish(sim.now());
             }
             exited = true;
+            state = RunState.REAPED;
             task.exit();
             onExit.run();
         });

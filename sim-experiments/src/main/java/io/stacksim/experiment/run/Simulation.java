@@ -79,6 +79,12 @@ public final class Simulation {
      * prove every dirty page reached the device.
      */
     public static RunResult run(ConfigNode root, io.stacksim.block.trace.TraceOutput blktrace, boolean check) {
+        return run(root, blktrace, check, null);
+    }
+
+    /** As above; fio jobs report their status line to {@code progress} (null: none). */
+    public static RunResult run(ConfigNode root, io.stacksim.block.trace.TraceOutput blktrace, boolean check,
+                                Progress progress) {
         ConfigNode w = root.section("workload");
         if (w.has("server")) {
             return withStack(root, blktrace, check, (stack, seed) -> ServerSimulation.run(root, stack, seed));
@@ -92,7 +98,23 @@ public final class Simulation {
         long userNsPerIo = USER_TIME_PER_IO.read(w);
         w.remove(USER_TIME_PER_IO.name());
         List<JobSpec> specs = jobSpecs(w);
-        return run(root, specs, userNsPerIo, blktrace, check, true);
+        return withStack(root, blktrace, check,
+                (stack, seed) -> run(root, stack, seed, specs, userNsPerIo, true, java.nio.file.Path.of(""), progress));
+    }
+
+    /**
+     * Where a run's fio status line goes while it runs (wall-clock paced; nothing it does
+     * changes the simulation, so a run with and without it is the same run).
+     */
+    public interface Progress {
+        /** Wall-clock time between two status lines, in ns. */
+        long intervalNs();
+
+        /** The current status line (fio's, without the carriage return). */
+        void status(String line);
+
+        /** The jobs are over (called once, even when no line was shown). */
+        void done();
     }
 
     /**
@@ -109,8 +131,14 @@ public final class Simulation {
     /** As above, with the directory per-I/O logs (write_lat_log, write_iolog ...) are written to. */
     public static RunResult run(ConfigNode root, List<JobSpec> specs, long userNsPerIo, io.stacksim.block.trace.TraceOutput blktrace,
                                 boolean check, boolean yamlStats, java.nio.file.Path logDir) {
+        return run(root, specs, userNsPerIo, blktrace, check, yamlStats, logDir, null);
+    }
+
+    /** As above, with the status line shown to {@code progress} (null: none). */
+    public static RunResult run(ConfigNode root, List<JobSpec> specs, long userNsPerIo, io.stacksim.block.trace.TraceOutput blktrace,
+                                boolean check, boolean yamlStats, java.nio.file.Path logDir, Progress progress) {
         return withStack(root, blktrace, check,
-                (stack, seed) -> run(root, stack, seed, specs, userNsPerIo, yamlStats, logDir));
+                (stack, seed) -> run(root, stack, seed, specs, userNsPerIo, yamlStats, logDir, progress));
     }
 
     /** What runs on a built stack. */
@@ -142,7 +170,7 @@ public final class Simulation {
     }
 
     private static RunResult run(ConfigNode root, Stack stack, long seed, List<JobSpec> specs, long userNsPerIo,
-                                 boolean yamlStats, java.nio.file.Path logDir) {
+                                 boolean yamlStats, java.nio.file.Path logDir, Progress progress) {
         root.checkAllUsed();
         // fio's add_job: a job with stonewall or new_group after some jobs starts a new group.
         List<Planned> plan = new ArrayList<>();
@@ -165,7 +193,11 @@ public final class Simulation {
         }
         runSegment(stack, segments, 0, userNsPerIo, yamlStats, logDir);
         try {
-            stack.sim.run();
+            if (progress == null) {
+                stack.sim.run();
+            } else {
+                runShowingStatus(stack, plan, progress);
+            }
         } catch (JobRunner.JobError e) {
             throw new ConfigException(e.getMessage());
         }
@@ -199,6 +231,40 @@ public final class Simulation {
         Map<String, Number> metrics = stack.stats.snapshot();
         List<String> problems = checker == null ? List.of() : checker.messages();
         return new RunResult(root.toPlain(), seed, metrics, jobs, stack.target.name(), problems, clones);
+    }
+
+    /**
+     * Runs the simulation, stopping every {@code progress.intervalNs()} of wall time (checked
+     * every 1024 events) to show fio's status line; the events fire exactly as in
+     * {@code sim.run()}.
+     */
+    private static void runShowingStatus(Stack stack, List<Planned> plan, Progress progress) {
+        List<FioStatusLine.Job> jobs = plan.stream().map(p -> new FioStatusLine.Job(p.spec(), p.runners())).toList();
+        FioStatusLine line = new FioStatusLine();
+        long wall0 = System.nanoTime();
+        long[] next = {wall0 + progress.intervalNs()};
+        int[] count = {0};
+        boolean[] paused = {false};
+        try {
+            while (true) {
+                paused[0] = false;
+                stack.sim.runWhile(() -> {
+                    if ((++count[0] & 1023) != 0 || System.nanoTime() < next[0]) {
+                        return true;
+                    }
+                    paused[0] = true;
+                    return false;
+                });
+                if (!paused[0]) {
+                    return;
+                }
+                long now = System.nanoTime();
+                progress.status(line.line(jobs, stack.sim.now(), now - wall0));
+                next[0] = now + progress.intervalNs();
+            }
+        } finally {
+            progress.done();
+        }
     }
 
     /**

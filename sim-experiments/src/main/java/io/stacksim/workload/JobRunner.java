@@ -226,7 +226,9 @@ public final class JobRunner {
             throw new JobError(spec.name(), u.result);
         }
         if (u.isSync()) {
-            stats.recordSync(now - u.issueNs);
+            if (state != RunState.FSYNCING) {
+                stats.recordSync(now - u.issueNs);
+            }
             lastWasSync = true;
             return;
         }
@@ -484,11 +486,9 @@ public final class JobRunner {
         }
     }
 
-    /** total_io_u: reads, writes and fsyncs (fdatasync goes to a slot fio does not print). */
+    /** total_io_u: reads, writes, fsyncs and fdatasyncs (td_io_queue). */
     private void count(IoUnit u) {
-        if (u.ddir <= JobStats.SYNC) {
-            stats.totalIos[u.ddir]++;
-        }
+        stats.totalIos[u.ddir]++;
     }
 
     /** td_io_commit: mark the depth, submit the queued units. */
@@ -625,6 +625,7 @@ public final class JobRunner {
                 }
             };
             if (endSync) {
+                // TD_FSYNCING: end_fsync's syncs are neither counted nor timed (should_account).
                 state = RunState.FSYNCING;
                 endFsync(0, after);
             } else {
@@ -652,7 +653,12 @@ public final class JobRunner {
         });
     }
 
-    /** end_fsync through the engine as a sync unit per file (td_io_sync), its latency recorded. */
+    /**
+     * end_fsync through the engine as a sync unit per file (backend.c fio_io_sync). fio runs it
+     * in the TD_FSYNCING state, so td_io_queue counts it in neither total_io_u nor the depth
+     * distribution and io_completed does not account its latency: fio 3.33's JSON shows
+     * {@code sync.total_ios} 0 and {@code lat_ns.N} 0 for it. Its time is in the run time.
+     */
     private void endFsync(int i, Runnable k) {
         if (i == files.count()) {
             k.run();
@@ -664,8 +670,11 @@ public final class JobRunner {
         u.file = i;
         u.startNs = sim.now();
         engine.queue(u, st -> {
+            if (!engine.hasCommit()) {
+                stats.markBatch(true, 1);
+                stats.markBatch(false, 1);
+            }
             if (st == Engine.COMPLETED) {
-                stats.markDepth(curDepth, 1);
                 put(u);
                 endFsync(i + 1, k);
             } else {

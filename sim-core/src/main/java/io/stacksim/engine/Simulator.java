@@ -158,6 +158,40 @@ public final class Simulator {
         }
     }
 
+    /**
+     * As {@link #run()}, but asks {@code pause} before each event and returns when it says yes
+     * (true), or when no event is left or {@link #stop()} was called (false). {@code pause} must
+     * not depend on the simulation's state (a wall-clock check for a progress line): events
+     * fire, and fold, exactly as in {@code run()}, so a run that pauses is the same run.
+     */
+    public boolean runPausing(BooleanSupplier pause) {
+        stopRequested = false;
+        boolean outerFoldable = foldable;
+        foldable = true;
+        EventQueue q = queue;
+        Event e;
+        try {
+            while (!stopRequested) {
+                if (pause.getAsBoolean()) {
+                    return true;
+                }
+                if ((e = q.pollDue(Long.MAX_VALUE)) == null) {
+                    return false;
+                }
+                if (e.getClass() == Timer.class && ((Timer) e).isCancelled()) {
+                    cancelledPending--;
+                    continue;
+                }
+                now = q.polledTime();
+                fired++;
+                e.fire();
+            }
+            return false;
+        } finally {
+            foldable = outerFoldable;
+        }
+    }
+
     /** Fires events while {@code condition} holds (checked before each event). */
     public void runWhile(BooleanSupplier condition) {
         stopRequested = false;

@@ -244,20 +244,8 @@ public final class Simulation {
         long wall0 = System.nanoTime();
         long[] next = {wall0 + progress.intervalNs()};
         int[] count = {0};
-        boolean[] paused = {false};
         try {
-            while (true) {
-                paused[0] = false;
-                stack.sim.runWhile(() -> {
-                    if ((++count[0] & 1023) != 0 || System.nanoTime() < next[0]) {
-                        return true;
-                    }
-                    paused[0] = true;
-                    return false;
-                });
-                if (!paused[0]) {
-                    return;
-                }
+            while (stack.sim.runPausing(() -> (++count[0] & 1023) == 0 && System.nanoTime() >= next[0])) {
                 long now = System.nanoTime();
                 progress.status(line.line(jobs, stack.sim.now(), now - wall0));
                 next[0] = now + progress.intervalNs();

@@ -46,6 +46,8 @@ public final class Bio {
     Bio waitNext;
     /** True once the bio has tried to merge (a bio queued behind a sleeping submitter has not). */
     boolean mergeTried;
+    /** --check's view of the bio: 0 unseen, 1 in flight, 2 ended (BlockChecks). */
+    byte checkState;
     /** When it started waiting for a request. */
     long tWaitStart;
 

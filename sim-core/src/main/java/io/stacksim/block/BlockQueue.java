@@ -80,12 +80,15 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     private long schedMerges;
 
     private BlockTrace trace;
+    /** --check's rules for this queue; null when the run is not checked. */
+    final BlockChecks checks;
 
     public BlockQueue(Simulator sim, RandomStreams random, BlockDevice device, InterruptController irq,
                       QueueSettings settings, IoScheduler scheduler) {
         this.sim = sim;
         this.random = random;
         this.device = device;
+        this.checks = sim.invariants() == null ? null : new BlockChecks(sim.invariants(), device.name());
         this.irq = irq;
         this.settings = settings;
         this.scheduler = scheduler;
@@ -220,6 +223,9 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
             throw new IllegalArgumentException("bio not aligned to the logical block size: " + bio);
         }
         IoOwner owner = bio.owner;
+        if (checks != null) {
+            checks.bioSubmitted(bio);
+        }
         if (trace != null) {
             trace('Q', owner, bio.op, bio.flags, bio.sector, bio.nrSectors, 0);
         }
@@ -283,7 +289,6 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     /** blk_mq_get_new_requests: a request now, or sleep in blk_mq_get_tag for one. */
     private void getRequest(Bio bio, Plug plug) {
         if (tags.anyWaiting() || !tags.available(bio)) {
-            tags.requestWaits++;
             tags.enqueue(bio);
             return;
         }
@@ -482,6 +487,9 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         rq.tDispatched = sim.now();
         wbt.issue(rq); // rq_qos_issue
         inDevice++;
+        if (checks != null) {
+            checks.dispatched(rq, limits);
+        }
         traceRq('D', who, rq);
         device.submit(rq);
     }
@@ -558,6 +566,9 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     private void endRequest(Request rq) {
         long now = sim.now();
         inDevice--;
+        if (checks != null) {
+            checks.completed(rq);
+        }
         if (trace != null) {
             trace.event('C', now, rq.cpu, null, rq.op, rq.flags, rq.sector, rq.nrSectors, 0);
         }
@@ -583,6 +594,9 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
             b.devQueueNs = rq.devQueueNs;
             b.devMediaNs = rq.devMediaNs;
             b.devTransferNs = rq.devTransferNs;
+            if (checks != null) {
+                checks.bioEnded(b);
+            }
             b.endIo.endIo(b);
             b = next;
         }
@@ -633,11 +647,24 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         return diskStats;
     }
 
+    @Override
+    public long durableBeforeNs() {
+        return flush.durableBeforeNs();
+    }
+
+    /** --check at the end of the run (after the final sync): no bio may be left in flight. */
+    public void finishChecks() {
+        if (checks != null) {
+            checks.finish();
+        }
+    }
+
     /** Registers the queue's statistics, the scheduler's and the device's. */
     public void registerStats(Stats stats) {
         diskStats.register(stats, sim::now);
         stats.counter("block.scheduler." + scheduler.name(), () -> 1);
-        stats.counter("block.request_waits", () -> tags.requestWaits);
+        // One population for the count and the mean: every bio that slept for a request and got one.
+        stats.counter("block.request_waits", tags.requestWait::count);
         stats.latency("block.request_wait", tags.requestWait);
         stats.counter("block.splits", () -> merge.splits);
         stats.counter("block.plug_flushes", () -> plugFlushes);

@@ -51,7 +51,7 @@ final class MergeRules {
      * parent ends when its last piece does (bio_chain).
      */
     void split(Bio bio) {
-        BioChain chain = new BioChain(bio);
+        BioChain chain = new BioChain(bio, q.checks);
         long start = bio.sector;
         long end = bio.endSector();
         // Sectors per physical segment: 8 for order-0 pages, more for a large folio's bio_vecs
@@ -73,6 +73,9 @@ final class MergeRules {
                 child.segments = (int) Math.max(1, ((long) len + sectorsPerSegment - 1) / sectorsPerSegment);
             }
             child.tQueued = bio.tQueued;
+            if (q.checks != null) {
+                q.checks.bioSubmitted(child);
+            }
             q.mqSubmit(child);
             start += len;
         }
@@ -94,12 +97,14 @@ final class MergeRules {
     /** Completes the parent of split bios when the last piece ends (bio_chain). */
     private static final class BioChain implements BioEndIo {
         private final Bio parent;
+        private final BlockChecks checks;
         int remaining;
         boolean armed;
         private int done;
 
-        BioChain(Bio parent) {
+        BioChain(Bio parent, BlockChecks checks) {
             this.parent = parent;
+            this.checks = checks;
         }
 
         @Override
@@ -121,6 +126,9 @@ final class MergeRules {
         void maybeDone() {
             if (armed && done == remaining) {
                 armed = false;
+                if (checks != null) {
+                    checks.bioEnded(parent);
+                }
                 parent.endIo.endIo(parent);
             }
         }

@@ -75,6 +75,10 @@ public final class Request {
     int flushSeq;
     Request flushOrig;
 
+    /** Dispatches and completions, counted only under --check (BlockChecks). */
+    int checkDispatches;
+    int checkCompletions;
+
     /** Device-private state while the device holds the request. */
     public Object deviceData;
 

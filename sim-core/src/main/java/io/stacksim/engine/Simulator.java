@@ -16,6 +16,20 @@ public final class Simulator {
     private int cancelledPending;
     private boolean stopRequested;
     private long limit = Long.MAX_VALUE;
+    private Invariants invariants;
+
+    /** The invariants --check verifies, or null when the run is not checked. */
+    public Invariants invariants() {
+        return invariants;
+    }
+
+    /**
+     * Checks this run's invariants into {@code inv}: call before the components are built, as
+     * each reads {@link #invariants()} once when it is made.
+     */
+    public void checkInvariants(Invariants inv) {
+        this.invariants = inv;
+    }
 
     /** Current simulated time in nanoseconds. */
     public long now() {

@@ -356,8 +356,14 @@ public final class BufferedIo {
                 // generic_write_sync: O_SYNC / O_DSYNC write the range back and flush.
                 long first = (end - written) >>> VmSettings.PAGE_SHIFT;
                 long last = (end + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT;
-                writeback.writeAndWait(ctx, cf, first, last,
-                        () -> writeback.flushDevice(ctx, () -> done.done(written, waited)));
+                PageCacheChecker c = cache.checker();
+                PageCacheChecker.SyncMark mark = c == null ? null : c.syncStarted(cf, first, last, "O_SYNC write");
+                writeback.writeAndWait(ctx, cf, first, last, () -> writeback.flushDevice(ctx, () -> {
+                    if (mark != null) {
+                        c.syncReturned(mark, cache.bdev());
+                    }
+                    done.done(written, waited);
+                }));
                 return;
             }
             done.done(written, waited);

@@ -75,7 +75,13 @@ public final class PageCacheLayer {
 
     /** vfs_fsync_range over the whole file: its dirty pages to the device, then a cache flush. */
     public void fsync(FsContext ctx, OpenFile f, Runnable then) {
-        writeback.fsync(ctx, cache.state(f.file()), then);
+        CachedFile cf = cache.state(f.file());
+        PageCacheChecker c = cache.checker();
+        PageCacheChecker.SyncMark mark = c == null ? null : c.syncStarted(cf, 0, Long.MAX_VALUE, "fsync");
+        writeback.fsync(ctx, cf, mark == null ? then : () -> {
+            c.syncReturned(mark, cache.bdev());
+            then.run();
+        });
     }
 
     /** ksys_sync: every dirty file, then a cache flush. */

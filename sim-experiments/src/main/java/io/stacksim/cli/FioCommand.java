@@ -52,6 +52,10 @@ final class FioCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "write the report to FILE instead of standard output")
     Path output;
 
+    @Option(names = "--check", description = "check every layer's invariants during the run and report them on stderr;"
+            + " the output is the same as without it")
+    boolean check;
+
     @Option(names = "--lenient", description = "ignore options StackSim does not model, with a warning recorded in the result")
     boolean lenient;
 
@@ -133,7 +137,7 @@ final class FioCommand implements Callable<Integer> {
             err.println("stacksim: warning: " + warning);
         }
         err.flush();
-        RunResult result = Simulation.run(root, specs, userNsPerIo, null, false, false, logDir);
+        RunResult result = Simulation.run(root, specs, userNsPerIo, null, check, false, logDir);
         FioReport report = FioReport.of(result, globals, warnings);
         StringBuilder text = new StringBuilder();
         long ts = wallClock ? System.currentTimeMillis() : 0;
@@ -159,7 +163,7 @@ final class FioCommand implements Callable<Integer> {
             where.print(table);
             where.flush();
         }
-        return 0;
+        return check ? CheckReport.print(spec.commandLine().getErr(), "fio", List.of(result)) : 0;
     }
 
     /** The simulated machine's values for $pagesize, $mb_memory and $ncpus. */

@@ -1,5 +1,6 @@
 package io.stacksim.workload;
 
+import io.stacksim.config.ConfigException;
 import io.stacksim.engine.RandomStream;
 import io.stacksim.engine.RandomStreams;
 import io.stacksim.fs.FileSystem;
@@ -98,7 +99,8 @@ final class FileSetup {
         long total;
         if (size == null || size.isPercent()) {
             if (!allExist) {
-                throw new IllegalArgumentException("job '" + spec.name() + "': size= is needed, file '"
+                throw ConfigException.at(spec.origin("size", "filename", "nrfiles"), "job '" + spec.name()
+                        + "': size= is needed (0 or none means the files' own sizes), file '"
                         + names.get(Arrays.asList(existing).indexOf(null)) + "' does not exist yet");
             }
             total = size == null ? existingTotal : size.resolve(existingTotal);
@@ -124,14 +126,22 @@ final class FileSetup {
                 ioSize = Math.max(0, existing[i].size() - offset);
             }
             if (ioSize < minBs) {
-                throw new IllegalArgumentException("job '" + spec.name() + "': the region of '" + names.get(i) + "' ("
-                        + ioSize + " bytes) is smaller than the block size " + minBs);
+                throw ConfigException.at(spec.origin("bs", "bsrange", "bssplit", "size", "filesize", "offset"), "job '"
+                        + spec.name() + "': the region of '" + names.get(i) + "' (" + ioSize
+                        + " bytes) is smaller than the block size " + minBs);
             }
             SimFile sf = existing[i];
             if (sf == null) {
-                sf = fs.create(names.get(i), offset + ioSize);
+                try {
+                    sf = fs.create(names.get(i), offset + ioSize);
+                } catch (IllegalArgumentException e) {
+                    throw ConfigException.at(spec.origin("offset", "size", "filesize", "offset_increment"),
+                            "job '" + spec.name() + "': " + e.getMessage());
+                }
             } else if (offset + ioSize > sf.size()) {
-                throw new IllegalArgumentException("job '" + spec.name() + "': region [" + offset + ", " + (offset + ioSize)
+                throw ConfigException.at(offset > 0 ? spec.origin("offset", "offset_increment", "size", "filesize")
+                        : spec.origin("size", "filesize"),
+                        "job '" + spec.name() + "': region [" + offset + ", " + (offset + ioSize)
                         + ") is beyond the end of '" + sf.name() + "' (" + sf.size() + " bytes); give the jobs that share"
                         + " it the same size");
             }

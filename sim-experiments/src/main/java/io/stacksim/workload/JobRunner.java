@@ -159,7 +159,7 @@ public final class JobRunner {
         long now = sim.now();
         if (u.result < 0) {
             stats.errors++;
-            throw new JobError(spec.name(), u.result);
+            throw new JobError(spec, u.result);
         }
         if (u.isSync()) {
             stats.recordSync(now - u.issueNs);
@@ -644,8 +644,25 @@ public final class JobRunner {
     public static final class JobError extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        public JobError(String job, long errno) {
-            super("job '" + job + "': I/O failed with " + io.stacksim.fs.Errno.name(errno));
+        public JobError(JobSpec spec, long errno) {
+            super(message(spec, errno));
+        }
+
+        /**
+         * The error where the user can fix it: EINVAL on an O_DIRECT job is a block size or
+         * offset that is not a multiple of the device's logical block size (blkdev_dio_invalid,
+         * iomap_dio_rw), so the line of bs= (or offset=); any other errno the job's first line.
+         */
+        private static String message(JobSpec spec, long errno) {
+            String name = io.stacksim.fs.Errno.name(errno);
+            boolean dioAlign = spec.direct() && name.equals("EINVAL");
+            io.stacksim.config.Origin at = dioAlign
+                    ? spec.origin("bs", "bsrange", "bssplit", "ba", "offset", "offset_increment", "direct")
+                    : spec.origin();
+            String msg = "job '" + spec.name() + "': I/O failed with " + name
+                    + (dioAlign ? " (direct I/O needs block sizes and offsets that are multiples of the device's"
+                    + " logical block size)" : "");
+            return at == null ? msg : at + ": " + msg;
         }
     }
 }

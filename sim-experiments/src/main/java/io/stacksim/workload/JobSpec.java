@@ -21,7 +21,58 @@ import java.util.Map;
  * @param placement the job's I/O priority and cgroup
  */
 public record JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
-                      Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement) {
+                      Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement,
+                      Origins origins) {
+
+    /**
+     * Where each option of the job was written (option name to file and line; "" for the job's
+     * first option), for the errors found only when the job is laid out or run. Where an option
+     * was written is not part of what the job is: any two Origins are equal, so a job from a
+     * YAML config equals the same job from a fio job file.
+     */
+    public record Origins(Map<String, io.stacksim.config.Origin> byOption) {
+        public static final Origins NONE = new Origins(Map.of());
+
+        public Origins {
+            byOption = Map.copyOf(byOption);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Origins;
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+
+        @Override
+        public String toString() {
+            return "Origins" + new java.util.TreeMap<>(byOption);
+        }
+    }
+
+    /** A job whose options came from nowhere a message could name. */
+    public JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
+                   Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement) {
+        this(name, files, access, engine, limits, pacing, sync, cache, reporting, numjobs, placement, Origins.NONE);
+    }
+
+    /**
+     * Where the first of {@code options} that the job file set was written (file and line), for
+     * errors found only when the job is laid out or run; else where any option of the job was
+     * written; null when the job came from no file.
+     */
+    public io.stacksim.config.Origin origin(String... options) {
+        for (String o : options) {
+            io.stacksim.config.Origin at = origins.byOption().get(o);
+            if (at != null) {
+                return at;
+            }
+        }
+        return origins.byOption().get("");
+    }
 
     /** A job in the root cgroup with no I/O priority set. */
     public JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
@@ -322,7 +373,7 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
         long rt = limits.runtimeNs() == 0 ? capNs : Math.min(limits.runtimeNs(), capNs);
         Limits l = new Limits(limits.ioSize(), limits.numberIos(), rt, limits.timeBased(), limits.rampTimeNs(),
                 limits.startDelayNs(), limits.loops());
-        return new JobSpec(name, files, access, engine, l, pacing, sync, cache, reporting, numjobs, placement);
+        return new JobSpec(name, files, access, engine, l, pacing, sync, cache, reporting, numjobs, placement, origins);
     }
 
     /** True for the spec of a trace replay. */

@@ -246,7 +246,10 @@ public final class JobStats {
         layers[Layer.DEVICE_QUEUE.ordinal()] += devQueue;
         layers[Layer.MEDIA.ordinal()] += media;
         layers[Layer.TRANSFER.ordinal()] += transfer;
-        layers[Layer.DEVICE_OVERHEAD.ordinal()] += device - devQueue - media - transfer;
+        // What the device's measured parts leave of its time: >= 0 per request (--check's
+        // device.time-parts); scaling by share can leave a rounding crumb below a nanosecond.
+        double overhead = device - devQueue - media - transfer;
+        layers[Layer.DEVICE_OVERHEAD.ordinal()] += overhead > -1 ? Math.max(0, overhead) : overhead;
         layers[Layer.COMPLETION.ordinal()] += completion;
     }
 

@@ -95,6 +95,9 @@ public final class Stack {
 
     /** @param check run the page cache's invariant checks (--check) */
     public Stack(ConfigNode root, long seed, boolean check) {
+        if (check) {
+            sim.checkInvariants(new io.stacksim.engine.Invariants()); // before any layer is built: each reads it once
+        }
         this.root = root;
         this.random = new RandomStreams(seed);
         this.cost = CostModel.from(root.section("os"));
@@ -288,6 +291,57 @@ public final class Stack {
         io.stacksim.block.trace.TraceOutput.Writers w = out.open(device.name());
         queue.setTrace(w);
         return w;
+    }
+
+    /**
+     * --check's end of run, once every figure has been taken: a sync(2) from a task of its own
+     * writes every dirty page (and flushes a volatile cache), the simulation drains, and each
+     * layer's end-of-run checks are made (no bio in flight, no dirty page left, the page
+     * cache's counters against its pages). Returns every breach, one line each, empty when all
+     * held or the run was not checked.
+     */
+    public java.util.List<String> finishChecks() {
+        io.stacksim.fs.PageCacheChecker pc = kernel.pageCache().checker();
+        io.stacksim.engine.Invariants inv = sim.invariants();
+        if (pc == null && inv == null) {
+            return java.util.List.of();
+        }
+        for (BlockQueue q : queues) {
+            q.setTrace(null); // the sync is the checker's, not the run's: it stays out of the block trace
+        }
+        io.stacksim.os.Task syncer = cpus.newTask("sync");
+        syncer.start(() -> kernel.syncAll(syncer, r -> syncer.exit()));
+        sim.run();
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (pc != null) {
+            pc.finish(true);
+            if (inv == null) { // else its rules report them below
+                for (String m : pc.messages()) {
+                    out.add("page-cache: " + m);
+                }
+            }
+        }
+        if (inv != null) {
+            for (BlockQueue q : queues) {
+                q.finishChecks();
+                q.device().finishChecks(inv);
+            }
+            out.addAll(inv.messages());
+        }
+        return out;
+    }
+
+    /** One line per rule --check verified: its name, how often it was checked, how often it failed. */
+    public java.util.List<String> checkSummary() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        io.stacksim.engine.Invariants inv = sim.invariants();
+        if (inv != null) {
+            for (io.stacksim.engine.Invariants.Rule r : inv.rules()) {
+                out.add(String.format(java.util.Locale.ROOT, "%-32s %12d checks %6d violations  (%s)", r.name(),
+                        r.checked(), r.violations(), r.meaning()));
+            }
+        }
+        return out;
     }
 
     /** Resets the statistics gathered so far (end of warm-up). */

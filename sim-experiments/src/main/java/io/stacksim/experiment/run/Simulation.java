@@ -5,7 +5,6 @@ import io.stacksim.config.ConfigSection;
 import io.stacksim.config.Tunable;
 import io.stacksim.engine.Stats;
 import io.stacksim.experiment.machine.Stack;
-import io.stacksim.fs.PageCacheChecker;
 import io.stacksim.os.IoCounters;
 import io.stacksim.workload.JobRunner;
 import io.stacksim.workload.JobSpec;
@@ -96,6 +95,37 @@ public final class Simulation {
     }
 
     /**
+     * Reads and checks every setting of {@code root} as {@link #run(ConfigNode)} would (the stack
+     * is built, the workload translated, unknown keys refused) without simulating anything, so a
+     * sweep can refuse a bad point before it touches its output folder. Errors found only once
+     * the jobs lay out their files still come from the run.
+     */
+    public static void validate(ConfigNode root) {
+        ConfigNode r = root.copy();
+        ConfigNode w = r.section("workload");
+        long seed = SEED.read(r.section("run"));
+        new Stack(r, seed, false);
+        if (w.has("server")) {
+            io.stacksim.workload.ServerSpec.from(w.section("server"));
+        } else if (w.has("copy")) {
+            readAll(CopySimulation.SECTION, w.section("copy"));
+        } else if (w.has("stdio")) {
+            readAll(StdioSimulation.SECTION, w.section("stdio"));
+        } else {
+            USER_TIME_PER_IO.read(w);
+            w.remove(USER_TIME_PER_IO.name());
+            jobSpecs(w);
+        }
+        r.checkAllUsed();
+    }
+
+    private static void readAll(ConfigSection section, ConfigNode node) {
+        for (io.stacksim.config.Tunable<?> t : section.tunables()) {
+            t.read(node);
+        }
+    }
+
+    /**
      * Runs {@code specs} on the stack {@code root} describes (its workload section, if any, is
      * not read). {@code yamlStats} keeps the YAML front end's statistics window: stack
      * statistics start after the jobs have prepared and restart at the end of ramp_time; the
@@ -129,7 +159,8 @@ public final class Simulation {
             if (trace != null) {
                 trace.close(stack.sim.now());
             }
-            return r;
+            // The checks end after every figure was taken, so a checked run reports what an unchecked one does.
+            return check ? r.withChecks(stack.finishChecks(), stack.checkSummary()) : r;
         } finally {
             if (trace != null) {
                 trace.abort();
@@ -170,11 +201,6 @@ public final class Simulation {
             throw new ConfigException(e.getMessage());
         }
         long jobsEnd = stack.sim.now();
-        PageCacheChecker checker = stack.kernel.pageCache().checker();
-        if (checker != null) {
-            finalSync(stack);
-            checker.finish(true);
-        }
 
         JobStats group = JobStats.empty();
         List<JobSummary> jobs = new ArrayList<>();
@@ -193,12 +219,8 @@ public final class Simulation {
         IoCounters.register(stack.stats, "os.", () -> totals);
         stack.stats.gauge("run.sim_time_s", () -> jobsEnd / 1e9);
         stack.stats.counter("run.events", stack.sim::eventsFired);
-        if (checker != null) {
-            stack.stats.counter("check.violations", checker::violations);
-        }
         Map<String, Number> metrics = stack.stats.snapshot();
-        List<String> problems = checker == null ? List.of() : checker.messages();
-        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.target.name(), problems, clones);
+        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.target.name(), List.of(), clones);
     }
 
     /**
@@ -257,13 +279,6 @@ public final class Simulation {
                 }
             });
         }
-    }
-
-    /** sync(2) from a task of its own after the jobs, so every dirty page gets written. */
-    private static void finalSync(Stack stack) {
-        io.stacksim.os.Task syncer = stack.cpus.newTask("sync");
-        syncer.start(() -> stack.kernel.syncAll(syncer, r -> syncer.exit()));
-        stack.sim.run();
     }
 
     /**

@@ -122,6 +122,9 @@ public final class JobTranslator {
     /** The job's ioengine= as written (the last one wins), for its engine options. */
     private String engineWritten = "psync";
 
+    /** Where each option was last set (fio's later-wins rule), "" for the job's first option. */
+    private final Map<String, Origin> origins = new java.util.HashMap<>();
+
     private JobTranslator(String name, boolean lenient, Map<JobFile.Option, String> paths) {
         this.name = name;
         this.lenient = lenient;
@@ -269,6 +272,8 @@ public final class JobTranslator {
         if (v == null && !def.flag() && !LOG_OPTIONS.contains(def.name())) {
             throw ConfigException.at(o.origin(), "option '" + display(o) + "' needs a value");
         }
+        origins.put(def.name(), o.origin());
+        origins.putIfAbsent("", o.origin());
         try {
             set(def.name(), v, o);
         } catch (IllegalArgumentException | ArithmeticException e) {
@@ -341,7 +346,11 @@ public final class JobTranslator {
             case "description" -> description = v;
             case "filename" -> filenames = splitFilenames(v);
             case "directory" -> directory = v;
-            case "size" -> size = FioValues.sizeOrPercent(v, kbBase);
+            case "size" -> {
+                // fio reads size=0 as no size (filesetup.c: !td->o.size): the files' own sizes.
+                JobSpec.Size z = FioValues.sizeOrPercent(v, kbBase);
+                size = !z.isPercent() && z.bytes() == 0 ? null : z;
+            }
             case "filesize" -> {
                 if (v.indexOf('-') > 0 || v.indexOf(':') > 0) {
                     long[] r = FioValues.range(v, kbBase);
@@ -367,6 +376,7 @@ public final class JobTranslator {
             case "rwmixwrite" -> rwmixread = 100 - intIn(v, 0, 100, "a percentage");
             case "percentage_random" -> perDirectionInt(v, percRandom, 0, 100, "a percentage");
             case "bs" -> {
+                FioValues.unsigned(v, "a block size");
                 String[] d = FioValues.perDirection(v, true);
                 for (int i = 0; i < 2; i++) {
                     if (d[i] != null) {
@@ -375,6 +385,7 @@ public final class JobTranslator {
                 }
             }
             case "ba" -> {
+                FioValues.unsigned(v, "a block alignment");
                 String[] d = FioValues.perDirection(v, true);
                 for (int i = 0; i < 2; i++) {
                     if (d[i] != null) {
@@ -549,6 +560,7 @@ public final class JobTranslator {
     }
 
     private void perDirectionSize(String v, long[] into) {
+        FioValues.unsigned(v, "a rate");
         String[] d = FioValues.perDirection(v, true);
         for (int i = 0; i < 2; i++) {
             if (d[i] != null) {
@@ -838,7 +850,7 @@ public final class JobTranslator {
                 new JobSpec.Reporting(groupReporting, stonewall, newGroup, percentiles, clatPercentiles, latPercentiles,
                         slatPercentiles, kbBase, unitBase, sigFigs, stats, diskUtil, description, bwAvgNs, iopsAvgNs,
                         new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog), printed),
-                numjobs, placement());
+                numjobs, placement(), new JobSpec.Origins(origins));
     }
 
     /**

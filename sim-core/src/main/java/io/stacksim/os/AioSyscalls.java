@@ -109,7 +109,7 @@ public final class AioSyscalls {
             return;
         }
         Plug plug = Plug.start(t); // iomap_dio_rw's own plug
-        kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, Kernel.dioFlags(cb.op), (res, last) -> {
+        kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, Kernel.dioFlags(cb.op), cb.ioprio, (res, last) -> {
             if (cb.op == Op.WRITE) {
                 pc.afterDirectWrite(f, cb.offset, cb.length);
             }

@@ -108,7 +108,7 @@ public final class IoUringSyscalls {
                     continue;
                 }
                 Plug plug = Plug.start(t);
-                kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, Kernel.dioFlags(cb.op), (res, last) -> {
+                kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, Kernel.dioFlags(cb.op), cb.ioprio, (res, last) -> {
                     if (cb.op == Op.WRITE) {
                         pc.afterDirectWrite(f, cb.offset, cb.length);
                     }
@@ -224,7 +224,7 @@ public final class IoUringSyscalls {
                     });
                     w.compute(((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs(), true, () -> {
                         Plug plug = Plug.start(w);
-                        kernel.directIo().submit(w, f, cb.op, cb.offset, cb.length, Kernel.dioFlags(cb.op), wait);
+                        kernel.directIo().submit(w, f, cb.op, cb.offset, cb.length, Kernel.dioFlags(cb.op), cb.ioprio, wait);
                         Plug.finish(w, plug);
                         kernel.afterRequestWait(w, wait::block);
                     });

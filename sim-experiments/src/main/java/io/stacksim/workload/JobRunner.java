@@ -66,6 +66,8 @@ public final class JobRunner {
     private boolean inRamp;
     private java.nio.file.Path logDir = java.nio.file.Path.of("");
     private JobLogs logs;
+    /** fio's cmdprio (engines/cmdprio.c) when the job sets any of its options, else null. */
+    private final CmdPrio cmdprio;
 
     /**
      * @param clone       clone number (numjobs)
@@ -92,6 +94,7 @@ public final class JobRunner {
                 + (spec.access().randseed() == 0x89 ? "" : ".seed" + spec.access().randseed());
         this.files = new FileSetup(spec, clone, kernel, task, random, stream);
         this.planner = new IoUnitPlanner(spec, files.offsets(), files.bytesPerLoop(), random, stream);
+        this.cmdprio = pl.cmdprio().active() ? new CmdPrio(pl.cmdprio(), random.stream(stream + ".prio")) : null;
         if (spec.engine().kind() == MmapEngine.TYPE && spec.direct()) {
             throw new IllegalArgumentException("job '" + spec.name() + "': ioengine=mmap with direct=1 is not modelled"
                     + " (fio would msync and madvise(DONTNEED) each block)");
@@ -647,5 +650,13 @@ public final class JobRunner {
         public JobError(String job, long errno) {
             super("job '" + job + "': I/O failed with " + io.stacksim.fs.Errno.name(errno));
         }
+    }
+
+    /**
+     * The priority a read or write unit is queued with by the libaio and io_uring engines
+     * (fio_cmdprio_set_ioprio at queue time): an IOPRIO_PRIO_VALUE, or 0 for the job's own.
+     */
+    int cmdprio(IoUnit u) {
+        return cmdprio == null || u.isSync() ? 0 : cmdprio.ioprio(u.ddir, u.length);
     }
 }

@@ -38,8 +38,52 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param cgroup       the cgroup's path, "/" for the root
      * @param cgroupWeight the cgroup's weight, 100 to 1000 (bfq's io.bfq.weight)
      */
-    public record Placement(int prioclass, int prio, String cgroup, int cgroupWeight) {
+    public record Placement(int prioclass, int prio, String cgroup, int cgroupWeight, CmdPrio cmdprio) {
         public static final Placement DEFAULT = new Placement(0, 0, "/", 100);
+
+        /** Without per-I/O priorities. */
+        public Placement(int prioclass, int prio, String cgroup, int cgroupWeight) {
+            this(prioclass, prio, cgroup, cgroupWeight, CmdPrio.NONE);
+        }
+    }
+
+    /**
+     * fio's per-I/O priorities (engines/cmdprio.c, options of the libaio and io_uring engines),
+     * per direction (index 0 reads, 1 writes): {@code percentage} of the I/Os carry
+     * IOPRIO_PRIO_VALUE(prioclass, prio) (cmdprio_percentage, cmdprio_class, cmdprio), or, with
+     * cmdprio_bssplit, the entries of the I/O's block size decide. The others go with the job's
+     * own priority (prio/prioclass).
+     *
+     * @param percentage cmdprio_percentage per direction, 0 to 100
+     * @param prioclass  cmdprio_class per direction, 1 to 3 (0 as given = unset: realtime)
+     * @param prio       cmdprio per direction, 0 to 7
+     * @param bssplit    cmdprio_bssplit entries per direction, sorted by block size (empty = none)
+     */
+    public record CmdPrio(List<Integer> percentage, List<Integer> prioclass, List<Integer> prio,
+                          List<List<PrioSplit>> bssplit) {
+        /** No cmdprio option given. */
+        public static final CmdPrio NONE = new CmdPrio(List.of(0, 0), List.of(0, 0), List.of(0, 0),
+                List.of(List.of(), List.of()));
+
+        public CmdPrio {
+            percentage = List.copyOf(percentage);
+            prioclass = List.copyOf(prioclass);
+            prio = List.copyOf(prio);
+            bssplit = bssplit.stream().map(List::copyOf).toList();
+        }
+
+        /** Whether any I/O gets a priority of its own (fio's CMDPRIO_MODE_PERC or _BSSPLIT). */
+        public boolean active() {
+            return percentage.get(0) > 0 || percentage.get(1) > 0 || !bssplit.get(0).isEmpty()
+                    || !bssplit.get(1).isEmpty();
+        }
+    }
+
+    /**
+     * One cmdprio_bssplit entry: {@code percent} of the I/Os of {@code bs} bytes get priority
+     * {@code ioprio} (an IOPRIO_PRIO_VALUE), or the cmdprio_class/cmdprio one when it is -1.
+     */
+    public record PrioSplit(long bs, int percent, int ioprio) {
     }
 
     /**

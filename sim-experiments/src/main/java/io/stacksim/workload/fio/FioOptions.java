@@ -103,6 +103,12 @@ public final class FioOptions {
         for (String n : new String[] {"thread", "allow_file_create", "create_on_open", "cgroup_nodelete"}) {
             SUPPORTED.put(n, Support.NO_EFFECT);
         }
+        // engines/cmdprio.c: the per-I/O priorities of the libaio and io_uring engines.
+        for (String e : new String[] {"libaio", "io_uring"}) {
+            for (String n : new String[] {"cmdprio_percentage", "cmdprio_class", "cmdprio", "cmdprio_bssplit"}) {
+                ENGINE_SUPPORTED.put(e + ":" + n, Support.MODELLED);
+            }
+        }
     }
 
     private static final Map<String, Def> BY_KEY = new LinkedHashMap<>();

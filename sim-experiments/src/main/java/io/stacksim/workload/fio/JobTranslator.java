@@ -70,6 +70,12 @@ public final class JobTranslator {
     private int prioclass = -1;
     private String cgroup;
     private int cgroupWeight;
+    /** The libaio/io_uring cmdprio options, per direction (engines/cmdprio.c). */
+    private final int[] cmdprioPercentage = new int[2];
+    private final int[] cmdprioClass = new int[2];
+    private final int[] cmdprioLevel = new int[2];
+    private String cmdprioBssplit;
+    private JobFile.Option cmdprioOrigin;
     private IoEngineType engine = IoEngines.byName("psync");
     private boolean direct;
     private int syncMode;
@@ -304,7 +310,71 @@ public final class JobTranslator {
 
     /** Engine options StackSim simulates (FioOptions' engine table says which). */
     private void setEngineOption(String engine, String opt, String v, JobFile.Option o) {
-        throw new IllegalStateException("supported engine option without a handler: " + engine + ":" + opt);
+        switch (opt) {
+            case "cmdprio_percentage" -> perDirectionInt(v, cmdprioPercentage, 0, 100, "a percentage");
+            case "cmdprio_class" -> perDirectionInt(v, cmdprioClass, 1, 3, "an I/O priority class (1 rt, 2 be, 3 idle)");
+            case "cmdprio" -> perDirectionInt(v, cmdprioLevel, 0, 7, "an I/O priority level");
+            case "cmdprio_bssplit" -> {
+                cmdprioBssplit = v.strip();
+                cmdprioOrigin = o;
+            }
+            default -> throw new IllegalStateException("supported engine option without a handler: " + engine + ":" + opt);
+        }
+    }
+
+    /**
+     * cmdprio_bssplit's entries per direction (options.c split_parse_prio_ddir): "bs/perc" or
+     * "bs/perc/class/level" separated by ':', a ',' between reads and writes (one list: both);
+     * percentages above 100 count as 100, class and level are capped at 3 and 7, entries of 0 %
+     * are dropped, the rest sorted by block size; per block size they may add up to 100.
+     */
+    private List<List<JobSpec.PrioSplit>> cmdprioSplits() {
+        List<List<JobSpec.PrioSplit>> out = new ArrayList<>(List.of(List.of(), List.of()));
+        if (cmdprioBssplit == null || cmdprioBssplit.isEmpty()) {
+            return out;
+        }
+        String[] d = FioValues.perDirection(cmdprioBssplit, false);
+        for (int i = 0; i < 2; i++) {
+            if (d[i] == null) {
+                continue;
+            }
+            List<JobSpec.PrioSplit> entries = new ArrayList<>();
+            for (String e : d[i].split(":")) {
+                if (e.isEmpty()) {
+                    break;
+                }
+                String[] f = e.split("/", -1);
+                if (f.length == 3 || f.length > 4 || f[0].isEmpty()) {
+                    throw ConfigException.at(cmdprioOrigin.origin(), "'" + display(cmdprioOrigin)
+                            + "': expected blocksize/percentage or blocksize/percentage/class/level, got '" + e + "'");
+                }
+                try {
+                    long bs = FioValues.size(f[0], kbBase);
+                    int perc = f.length > 1 && !f[1].isEmpty() ? (int) Math.min(Long.parseLong(f[1]), 100) : 0;
+                    int prio = -1;
+                    if (f.length == 4) {
+                        prio = (int) Math.min(Long.parseLong(f[2]), 3) << io.stacksim.block.IoPriority.CLASS_SHIFT
+                                | (int) Math.min(Long.parseLong(f[3]), 7);
+                    }
+                    if (perc > 0) {
+                        entries.add(new JobSpec.PrioSplit(bs, perc, prio));
+                    }
+                } catch (IllegalArgumentException ex) {
+                    throw ConfigException.at(cmdprioOrigin.origin(), "'" + display(cmdprioOrigin)
+                            + "': expected blocksize/percentage[/class/level] entries, got '" + e + "'");
+                }
+            }
+            entries.sort(java.util.Comparator.comparingLong(JobSpec.PrioSplit::bs));
+            java.util.Map<Long, Integer> total = new java.util.HashMap<>();
+            for (JobSpec.PrioSplit e : entries) {
+                if (total.merge(e.bs(), e.percent(), Integer::sum) > 100) {
+                    throw ConfigException.at(cmdprioOrigin.origin(), "'" + display(cmdprioOrigin)
+                            + "': total percentage for bs " + e.bs() + " exceeds 100");
+                }
+            }
+            out.set(i, entries);
+        }
+        return out;
     }
 
     private String display(JobFile.Option o) {
@@ -852,6 +922,15 @@ public final class JobTranslator {
         int cls = prioclass > 0 || level > 0 ? (prioclass > 0 ? prioclass : 2) : 0;
         String cg = cgroup == null || cgroup.isEmpty() ? "/" : (cgroup.startsWith("/") ? cgroup : "/" + cgroup);
         int w = cgroupWeight > 0 ? cgroupWeight : 100;
-        return new JobSpec.Placement(cls, level, cg, w);
+        List<List<JobSpec.PrioSplit>> splits = cmdprioSplits();
+        boolean perc = cmdprioPercentage[0] > 0 || cmdprioPercentage[1] > 0;
+        if (perc && (!splits.get(0).isEmpty() || !splits.get(1).isEmpty())) {
+            // fio_cmdprio_init: "cmdprio_percentage and cmdprio_bssplit options are mutually exclusive"
+            throw ConfigException.at(cmdprioOrigin.origin(), "'" + display(cmdprioOrigin)
+                    + "': cmdprio_percentage and cmdprio_bssplit are mutually exclusive");
+        }
+        JobSpec.CmdPrio cmd = new JobSpec.CmdPrio(List.of(cmdprioPercentage[0], cmdprioPercentage[1]),
+                List.of(cmdprioClass[0], cmdprioClass[1]), List.of(cmdprioLevel[0], cmdprioLevel[1]), splits);
+        return new JobSpec.Placement(cls, level, cg, w, cmd.active() ? cmd : JobSpec.CmdPrio.NONE);
     }
 }

@@ -68,6 +68,8 @@ public final class JobRunner {
     private JobLogs logs;
     /** fio's cmdprio (engines/cmdprio.c) when the job sets any of its options, else null. */
     private final CmdPrio cmdprio;
+    /** td->ioprio: the job's own priority (prio/prioclass), 0 when it set none. */
+    private final int jobIoprio;
     private RunState state = RunState.NOT_CREATED;
     private io.stacksim.engine.Timer delayTimer;
 
@@ -112,6 +114,7 @@ public final class JobRunner {
         this.files = new FileSetup(spec, clone, kernel, task, random, stream);
         this.planner = new IoUnitPlanner(spec, files.offsets(), files.bytesPerLoop(), random, stream);
         this.cmdprio = pl.cmdprio().active() ? new CmdPrio(pl.cmdprio(), random.stream(stream + ".prio")) : null;
+        this.jobIoprio = task.ioprio();
         if (spec.engine().kind() == MmapEngine.TYPE && spec.direct()) {
             throw new IllegalArgumentException("job '" + spec.name() + "': ioengine=mmap with direct=1 is not modelled"
                     + " (fio would msync and madvise(DONTNEED) each block)");
@@ -244,6 +247,11 @@ public final class JobRunner {
         ioBytes[d] += u.result;
         stats.record(d, u.issueNs, now, u.result, u.lastBio);
         stats.recordFio(d, u.startNs, u.issueNs, now, false, !spec.control().disableClat(), !spec.control().disableLat());
+        if (cmdprio != null) {
+            // the io_u's clat_prio_index: its cmdprio value, else the job's own (td->ioprio)
+            stats.recordPrio(d, u.ioprio != 0 ? u.ioprio : jobIoprio,
+                    spec.reporting().latPercentiles() ? now - u.startNs : now - u.issueNs);
+        }
         if (logs != null && !inRamp) {
             logs.completed(now, d, u.length, u.issueNs - u.startNs, now - u.issueNs, now - u.startNs,
                     !spec.engine().kind().syncio());
@@ -763,6 +771,7 @@ public final class JobRunner {
      * (fio_cmdprio_set_ioprio at queue time): an IOPRIO_PRIO_VALUE, or 0 for the job's own.
      */
     int cmdprio(IoUnit u) {
-        return cmdprio == null || u.isSync() ? 0 : cmdprio.ioprio(u.ddir, u.length);
+        u.ioprio = cmdprio == null || u.isSync() ? 0 : cmdprio.ioprio(u.ddir, u.length);
+        return u.ioprio;
     }
 }

@@ -164,16 +164,20 @@ public final class PageCacheLayer {
     }
 
     /**
-     * Metadata blocks at home in the block device's page cache ({@code bdevFile}, its pages one
-     * per 4 KiB block): dirty after their commit until the flusher or a checkpoint writes them.
+     * Metadata blocks at home in the block device's page cache ({@code bdevFile}; file-system
+     * block 0 at byte {@code fsOffset} of the device): dirty after their commit until the
+     * flusher or a checkpoint writes them.
      */
-    public io.stacksim.fs.jbd2.Journal.HomeBlocks homeBlocks(SimFile bdevFile, int blockSize) {
+    public io.stacksim.fs.jbd2.Journal.HomeBlocks homeBlocks(SimFile bdevFile, long fsOffset, int blockSize) {
         CachedFile cf = cache.state(bdevFile);
-        int shift = Integer.numberOfTrailingZeros(VmSettings.PAGE_SIZE / blockSize);
         return new io.stacksim.fs.jbd2.Journal.HomeBlocks() {
+            private long page(long block) {
+                return (fsOffset + block * blockSize) >>> VmSettings.PAGE_SHIFT;
+            }
+
             @Override
             public void markDirty(long block) {
-                long idx = block >>> shift;
+                long idx = page(block);
                 int slot = cache.find(cf, idx);
                 if (slot < 0) {
                     slot = cache.addLocked(cf, idx);
@@ -190,7 +194,7 @@ public final class PageCacheLayer {
 
             @Override
             public boolean isDirty(long block) {
-                int slot = cache.find(cf, block >>> shift);
+                int slot = cache.find(cf, page(block));
                 return slot >= 0 && (cache.isDirty(slot) || cache.isWriteback(slot));
             }
 
@@ -198,7 +202,7 @@ public final class PageCacheLayer {
             public void writeAndWait(FsContext ctx, long[] blocks, int n, Runnable then) {
                 long[] pages = new long[n];
                 for (int i = 0; i < n; i++) {
-                    pages[i] = blocks[i] >>> shift;
+                    pages[i] = page(blocks[i]);
                 }
                 java.util.Arrays.sort(pages);
                 writeback.writePagesAndWait(ctx, cf, pages, n, Bio.SYNC | Bio.META, then);

@@ -101,8 +101,9 @@ public final class Kernel {
         }
         Task kjournald = cpus.newTask("jbd2/" + fs.bdev().name() + "-8");
         kjournald.startAsleep();
-        Journal j = new Journal(sim, fs.bdev(), area.firstFsBlock(), area.blocks(), area.blockSize(), kjournald,
-                cost.fsCosts(), fs.commitIntervalNs(), pc.orderedData(), pc.homeBlocks(fs.blockDevice(), area.blockSize()));
+        Journal j = new Journal(sim, fs.bdev(), area.firstFsBlock(), area.firstSector(), area.blocks(), area.blockSize(),
+                kjournald, cost.fsCosts(), fs.commitIntervalNs(), pc.orderedData(),
+                pc.homeBlocks(fs.blockDevice(), area.fsStartSector() * 512, area.blockSize()));
         pc.setFsSync(new JournalSync(j, pc.deviceFlush()));
         fs.setJournal(j);
         journal = j;

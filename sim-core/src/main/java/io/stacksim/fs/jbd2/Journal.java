@@ -110,6 +110,7 @@ public final class Journal implements MetadataJournal {
     private final Simulator sim;
     private final BlockTarget bdev;
     private final long firstBlock;
+    private final long firstSector;
     private final long len;
     private final int blockSize;
     private final int sectorsPerBlock;
@@ -149,11 +150,13 @@ public final class Journal implements MetadataJournal {
     }
 
     /**
-     * @param firstBlock file-system block of the journal's superblock (block 0 of the log)
-     * @param len        journal blocks (j_total_len)
+     * @param firstBlock  file-system block of the journal's superblock (block 0 of the log)
+     * @param firstSector its device sector
+     * @param len         journal blocks (j_total_len)
      * @param kjournald  the commit thread (jbd2/DEV-8), asleep until a commit is asked for
      */
-    public Journal(Simulator sim, BlockTarget bdev, long firstBlock, long len, int blockSize, FsContext kjournald,
+    public Journal(Simulator sim, BlockTarget bdev, long firstBlock, long firstSector, long len, int blockSize,
+                   FsContext kjournald,
                    FsCosts costs, long commitIntervalNs, OrderedData ordered, HomeBlocks home) {
         if (len < 1024) {
             throw new IllegalArgumentException("a journal needs at least 1024 blocks (JBD2_MIN_JOURNAL_BLOCKS), not " + len);
@@ -161,6 +164,7 @@ public final class Journal implements MetadataJournal {
         this.sim = sim;
         this.bdev = bdev;
         this.firstBlock = firstBlock;
+        this.firstSector = firstSector;
         this.len = len;
         this.blockSize = blockSize;
         this.sectorsPerBlock = blockSize / 512;
@@ -556,7 +560,7 @@ public final class Journal implements MetadataJournal {
 
     private void submit(long logBlock, int flags, Counter c) {
         c.pending++;
-        long sector = (firstBlock + logBlock) * sectorsPerBlock;
+        long sector = firstSector + logBlock * sectorsPerBlock;
         bdev.submitBio(new Bio(sector, sectorsPerBlock, Op.WRITE, flags, IoPriority.NONE, kjournald, c));
     }
 

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class JournalTest {
     /** mkfs.ext4's journal of a 1 GiB file system: 8192 blocks at block 131072. */
-    private static final JournalArea AREA = new JournalArea(131072, 8192, 4096);
-    private static final long JOURNAL_SECTOR = AREA.firstFsBlock() * 8;
+    private static final JournalArea AREA = new JournalArea(131072, 8192, 4096, 131072 * 8);
+    private static final long JOURNAL_SECTOR = AREA.firstSector();
     private static final long INODE_BLOCK = 1061;
 
     private static KernelHarness machine(boolean writeCache, boolean fua) {

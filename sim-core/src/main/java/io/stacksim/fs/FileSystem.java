@@ -205,6 +205,9 @@ public final class FileSystem {
         }
         SimFile f = new SimFile(nextIno++, name, size, extents, false, bdev);
         files.put(name, f);
+        if (journal != null) {
+            journal.committedBeforeRun(); // a laid-out file is written and synced before the run
+        }
         return f;
     }
 }

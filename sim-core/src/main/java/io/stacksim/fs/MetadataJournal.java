@@ -9,6 +9,13 @@ public interface MetadataJournal {
     /** ext4_journal_start: a handle on the running transaction. */
     Handle start();
 
+    /**
+     * Work done before the run (files laid out, then synced) was committed: the journal
+     * superblock already records a log tail (JBD2_FLUSHED is clear), so the run's first commit
+     * does not write it, as after the capture's layout and sync.
+     */
+    void committedBeforeRun();
+
     /** handle_t: one operation's metadata changes, all in one transaction. */
     interface Handle {
         /** jbd2_journal_dirty_metadata: the file-system block {@code fsBlock} (its home location) is logged. */

@@ -191,6 +191,13 @@ public final class Journal implements MetadataJournal {
         return new JournalHandle(this, running);
     }
 
+    @Override
+    public void committedBeforeRun() {
+        if (commits == 0) {
+            flushed = false;
+        }
+    }
+
     void dirtyMetadata(Transaction t, long block) {
         if (block < 0) {
             throw new IllegalArgumentException("metadata block " + block);

@@ -35,6 +35,17 @@ class JournalTest {
         return h;
     }
 
+    /**
+     * A machine whose file {@code name} of {@code size} bytes existed when the file system was
+     * mounted: nothing committed since the mount, so the first commit writes the superblock.
+     */
+    private static KernelHarness mountedWith(boolean writeCache, boolean fua, String name, long size, SimFile[] file) {
+        KernelHarness h = new KernelHarness(2, 50_000, writeCache, fua, Map.of(), 128);
+        file[0] = h.fs.create(name, size);
+        h.kernel.mountJournal(AREA);
+        return h;
+    }
+
     /** What ext4 logs for a write that changed the inode (size, extent or time): its table block. */
     private static void inodeChanged(KernelHarness h, SimFile f, boolean datasync) {
         MetadataJournal.Handle handle = h.fs.journal().start();
@@ -66,8 +77,9 @@ class JournalTest {
 
     @Test
     void firstFsyncAfterMountWritesDataThenSuperblockThenDescriptorWithBlockThenFlushCommitFlush() {
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("append.dat", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "append.dat", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, 0);
         Kernel k = h.kernel;
         Task job = h.spawn("fio", t -> k.pwrite(t, f, 0, 4096, 0, (w, b) -> {
@@ -94,8 +106,9 @@ class JournalTest {
 
     @Test
     void laterCommitsSkipTheSuperblockAndAFsyncWithNothingToCommitSendsOneFlush() {
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("append.dat", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "append.dat", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, 0);
         Kernel k = h.kernel;
         int[] before = new int[3];
@@ -125,8 +138,9 @@ class JournalTest {
     @Test
     void fdatasyncSkipsTheCommitWhenOnlyTimestampsChangedAndFsyncDoesNot() {
         // ext4_sync_file: fdatasync waits for i_datasync_tid, which a time update leaves alone.
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("over.dat", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "over.dat", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, 0);
         Kernel k = h.kernel;
         int[] mark = new int[2];
@@ -151,8 +165,9 @@ class JournalTest {
 
     @Test
     void withFuaTheCommitBlockIsAFlushAndAFuaWrite() {
-        KernelHarness h = machine(true, true);
-        SimFile file = h.fs.create("a", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, true, "a", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, 0);
         Task job = h.spawn("fio", t -> h.kernel.pwrite(t, f, 0, 4096, 0, (w, b) -> {
             inodeChanged(h, file, true);
@@ -167,8 +182,9 @@ class JournalTest {
 
     @Test
     void withoutAVolatileCacheTheCommitBlockIsAPlainWriteAndNoFlushIsSent() {
-        KernelHarness h = machine(false, false);
-        SimFile file = h.fs.create("a", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(false, false, "a", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, 0);
         Task job = h.spawn("fio", t -> h.kernel.pwrite(t, f, 0, 4096, 0, (w, b) -> {
             inodeChanged(h, file, true);
@@ -181,8 +197,9 @@ class JournalTest {
 
     @Test
     void theCommitTimerCommitsDirtyMetadataAfterTheCommitInterval() {
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("a", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "a", 1 << 20, made);
+        SimFile file = made[0];
         long[] dirtied = new long[1];
         h.spawn("touch", t -> {
             dirtied[0] = h.sim.now();
@@ -200,8 +217,9 @@ class JournalTest {
     @Test
     void aBlockDirtiedTwiceInOneTransactionIsLoggedOnceAndManyNeedMoreDescriptors() {
         assertThat(Journal.tagsPerDescriptor(4096)).isEqualTo(253);
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("a", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "a", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, 0);
         Task job = h.spawn("fio", t -> {
             MetadataJournal.Handle handle = h.fs.journal().start();
@@ -252,8 +270,9 @@ class JournalTest {
 
     @Test
     void oDirectOSyncWritesCommitWhenTheInodeChangedElseSendOneFlush() {
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("over.dat", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "over.dat", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, OpenFile.O_DIRECT | OpenFile.O_SYNC);
         Kernel k = h.kernel;
         int[] mark = new int[1];
@@ -274,8 +293,9 @@ class JournalTest {
 
     @Test
     void oDsyncBufferedOverwritesSendDataAndOneFlushAndSyncFileRangeNoFlush() {
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("over.dat", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "over.dat", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile dsync = new OpenFile(file, OpenFile.O_DSYNC);
         OpenFile plain = new OpenFile(file, 0);
         Kernel k = h.kernel;
@@ -295,8 +315,9 @@ class JournalTest {
 
     @Test
     void syncfsCommitsTheRunningTransactionAndSendsNoFlushOfItsOwn() {
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("a", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "a", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, 0);
         Task job = h.spawn("sync", t -> {
             inodeChanged(h, file, false);
@@ -349,5 +370,21 @@ class JournalTest {
         assertThat(oSync).extracting(Seen::op).containsExactly(Op.WRITE, Op.FLUSH);
         // No volatile cache: nothing to flush either way.
         assertThat(oneDirectWrite(false, false, OpenFile.O_SYNC)).extracting(Seen::op).containsExactly(Op.WRITE);
+    }
+
+    @Test
+    void aFileLaidOutAndSyncedBeforeTheRunLeavesNoSuperblockForTheFirstCommit() {
+        // The capture's prelayout: files written and synced after the mount, so the journal
+        // superblock was written then (jbd2_journal_update_sb_log_tail cleared JBD2_FLUSHED).
+        KernelHarness h = machine(true, false);
+        SimFile file = h.fs.create("over.dat", 1 << 20);
+        OpenFile f = new OpenFile(file, 0);
+        Task job = h.spawn("fio", t -> h.kernel.pwrite(t, f, 0, 4096, 0, (w, b) -> {
+            inodeChanged(h, file, false);
+            h.kernel.fsync(t, f, r -> t.exit());
+        }));
+        runJob(h, job);
+        assertThat(h.device.seen).extracting(Seen::op).containsExactly(Op.WRITE, Op.WRITE, Op.FLUSH, Op.WRITE, Op.FLUSH);
+        assertThat(h.device.seen.get(1).sector()).isEqualTo(JOURNAL_SECTOR + 8);
     }
 }

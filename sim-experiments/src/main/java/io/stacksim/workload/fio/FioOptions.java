@@ -92,7 +92,9 @@ public final class FioOptions {
             "loops", "rate", "rate_iops", "rate_process", "thinktime", "thinktime_spin", "thinktime_blocks",
             "thinktime_blocks_type", "random_distribution", "random_generator", "randseed", "randrepeat",
             "norandommap", "stonewall", "new_group", "group_reporting", "kb_base", "bwavgtime", "iopsavgtime",
-            "stats", "prio", "prioclass", "cgroup", "cgroup_weight"}) {
+            "stats", "prio", "prioclass", "cgroup", "cgroup_weight", "filename_format", "openfiles", "create_on_open",
+            "create_serialize", "create_fsync", "fallocate", "unlink", "unlink_each_loop", "file_append",
+            "allow_file_create", "overwrite"}) {
             SUPPORTED.put(n, Support.MODELLED);
         }
         for (String n : new String[] {"description", "percentile_list", "clat_percentiles", "lat_percentiles",
@@ -100,7 +102,7 @@ public final class FioOptions {
             "write_iops_log", "log_avg_msec", "per_job_logs", "write_iolog"}) {
             SUPPORTED.put(n, Support.REPORT);
         }
-        for (String n : new String[] {"thread", "allow_file_create", "create_on_open", "cgroup_nodelete"}) {
+        for (String n : new String[] {"thread", "cgroup_nodelete"}) {
             SUPPORTED.put(n, Support.NO_EFFECT);
         }
     }

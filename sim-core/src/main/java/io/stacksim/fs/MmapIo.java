@@ -299,6 +299,6 @@ public final class MmapIo {
             then.run();
             return;
         }
-        writeback.writeAndWait(ctx, m.file, m.pgoff, m.pgoff + m.pages, () -> writeback.flushDevice(ctx, then));
+        writeback.fsyncRange(ctx, m.file, m.pgoff, m.pgoff + m.pages, true, then); // vfs_fsync_range(..., 1)
     }
 }

@@ -203,7 +203,7 @@ public final class IoUringSyscalls {
         OpenFile f = cb.file;
         w.compute(cost.vfsCallNs(), true, () -> {
             if (cb.op == Op.FLUSH) {
-                pc.fsync(w, f, () -> {
+                pc.fsync(w, f, false, () -> {
                     uringComplete(ring, cb, 0, null); // an fsync waits for no single bio
                     then.run();
                 });

@@ -109,4 +109,31 @@ class SimulatorTest {
         assertThat(sim.now()).isEqualTo(10);
         assertThat(sim.pending()).isEqualTo(1);
     }
+
+    @Test
+    void advanceIfNextMovesTheClockOnlyWhenNothingIsDueBeforeOrAtThatTime() {
+        Simulator sim = new Simulator();
+        java.util.List<String> log = new java.util.ArrayList<>();
+        sim.schedule(100, () -> log.add("other@" + sim.now()));
+        sim.schedule(10, () -> {
+            log.add("a@" + sim.now() + ":" + sim.advanceIfNext(50) + "@" + sim.now());
+            log.add("b@" + sim.now() + ":" + sim.advanceIfNext(100) + "@" + sim.now()); // a tie: refused
+            log.add("c@" + sim.now() + ":" + sim.advanceIfNext(200) + "@" + sim.now());
+        });
+        sim.runUntil(1_000);
+        assertThat(log).containsExactly("a@10:true@50", "b@50:false@50", "c@50:false@50", "other@100");
+        assertThat(sim.stepsFolded()).isEqualTo(1);
+    }
+
+    @Test
+    void advanceIfNextIsRefusedPastTheEndOfRunUntilAndUnderRunWhile() {
+        Simulator sim = new Simulator();
+        boolean[] got = new boolean[2];
+        sim.schedule(10, () -> got[0] = sim.advanceIfNext(60));
+        sim.runUntil(50);
+        assertThat(got[0]).isFalse();
+        sim.schedule(70, () -> got[1] = sim.advanceIfNext(80));
+        sim.runWhile(() -> true);
+        assertThat(got[1]).isFalse();
+    }
 }

@@ -34,9 +34,15 @@ public final class KernelHarness {
 
     /** @param readAheadKb the queue's read_ahead_kb (128 by default) */
     public KernelHarness(int cpuCount, long deviceLatencyNs, boolean writeCache, Map<String, String> vm, int readAheadKb) {
+        this(cpuCount, deviceLatencyNs, writeCache, false, vm, readAheadKb);
+    }
+
+    /** @param fua the device honours REQ_FUA */
+    public KernelHarness(int cpuCount, long deviceLatencyNs, boolean writeCache, boolean fua, Map<String, String> vm,
+                         int readAheadKb) {
         RandomStreams random = new RandomStreams(1);
         cpus = new Cpus(sim, cpuCount, CostModel.defaults());
-        device = new RecordingDevice(8L << 30, deviceLatencyNs, writeCache);
+        device = new RecordingDevice(8L << 30, deviceLatencyNs, writeCache, fua);
         queue = new BlockQueue(sim, random, device, cpus, new QueueSettings("none", 0, 0, 0, readAheadKb, true), new NoneScheduler());
         fs = new FileSystem(queue, ConfigNode.emptyRoot("test"), random.stream("fs"));
         ConfigNode v = ConfigNode.emptyRoot("test");

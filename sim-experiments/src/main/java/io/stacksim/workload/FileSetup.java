@@ -24,13 +24,18 @@ import java.util.List;
 final class FileSetup {
     /** One file of the job (fio's struct fio_file) with its offset state. */
     static final class FioFile {
+        /** The simulated file, or null for a diskless engine (null, cpuio), whose files fio never creates. */
         final SimFile file;
+        final String name;
         final OffsetGenerator offsets;
         OpenFile open;
         Mapping mapping;
+        /** Open for the job (td_io_open_file), also for a diskless engine, which has no OpenFile. */
+        boolean opened;
 
-        FioFile(SimFile file, OffsetGenerator offsets) {
+        FioFile(SimFile file, String name, OffsetGenerator offsets) {
             this.file = file;
+            this.name = name;
             this.offsets = offsets;
         }
     }
@@ -40,6 +45,7 @@ final class FileSetup {
     private final Task task;
     private final FioFile[] files;
     private final long bytesPerLoop;
+    private final boolean diskless;
     private JobLogs logs;
 
     /**
@@ -51,7 +57,8 @@ final class FileSetup {
         this.kernel = kernel;
         this.task = task;
         List<String> names = names(spec, clone);
-        this.files = layout(spec, kernel.fs(), names, clone, random, stream);
+        this.diskless = IoEngines.diskless(spec.engine().kind());
+        this.files = layout(spec, diskless ? null : kernel.fs(), names, clone, random, stream);
         long perLoop = 0;
         for (FioFile f : files) {
             perLoop += f.offsets.ioSize();
@@ -116,7 +123,8 @@ final class FileSetup {
         long existingTotal = 0;
         boolean allExist = true;
         for (int i = 0; i < nfiles; i++) {
-            existing[i] = names.get(i).startsWith("/dev/") ? fs.blockDevice(names.get(i)) : fs.lookup(names.get(i));
+            existing[i] = fs == null ? null : names.get(i).startsWith("/dev/") ? fs.blockDevice(names.get(i))
+                    : fs.lookup(names.get(i));
             if (existing[i] == null) {
                 allExist = false;
             } else {
@@ -126,6 +134,11 @@ final class FileSetup {
         JobSpec.Size size = f.size();
         long total;
         if (size == null || size.isPercent()) {
+            if (fs == null) {
+                // setup_files: a diskless engine has no file to size itself from.
+                throw new IllegalArgumentException("job '" + spec.name() + "': ioengine=" + spec.ioengine()
+                        + " needs size= (it has no file to take a size from)");
+            }
             if (!allExist) {
                 throw new IllegalArgumentException("job '" + spec.name() + "': size= is needed, file '"
                         + names.get(Arrays.asList(existing).indexOf(null)) + "' does not exist yet");
@@ -157,6 +170,14 @@ final class FileSetup {
                         + ioSize + " bytes) is smaller than the block size " + minBs);
             }
             SimFile sf = existing[i];
+            if (fs == null) {
+                String fs2 = stream + ".file" + i;
+                OffsetGenerator gen = new OffsetGenerator(offset, ioSize, offset + ioSize, spec.access(), spec.timeBased(),
+                        nfiles == 1, random.stream(fs2 + ".offset"), random.stream(fs2 + ".seqrand.read"),
+                        random.stream(fs2 + ".seqrand.write"), random.stream(fs2 + ".zone"), random.stream(fs2 + ".rank"));
+                out[i] = new FioFile(null, names.get(i), gen);
+                continue;
+            }
             if (sf == null) {
                 sf = fs.create(names.get(i), offset + ioSize);
             } else if (offset + ioSize > sf.size()) {
@@ -168,7 +189,7 @@ final class FileSetup {
             OffsetGenerator gen = new OffsetGenerator(offset, ioSize, sf.size(), spec.access(), spec.timeBased(), nfiles == 1,
                     random.stream(fs2 + ".offset"), random.stream(fs2 + ".seqrand.read"),
                     random.stream(fs2 + ".seqrand.write"), random.stream(fs2 + ".zone"), random.stream(fs2 + ".rank"));
-            out[i] = new FioFile(sf, gen);
+            out[i] = new FioFile(sf, names.get(i), gen);
         }
         return out;
     }
@@ -200,7 +221,7 @@ final class FileSetup {
         this.logs = logs;
         if (logs != null) {
             for (FioFile t : files) {
-                logs.fileEvent(kernel.sim().now(), t.file.name(), "add");
+                logs.fileEvent(kernel.sim().now(), t.name, "add");
             }
         }
     }
@@ -209,7 +230,7 @@ final class FileSetup {
 
     /** True while file {@code i} is open. */
     boolean isOpen(int i) {
-        return files[i].open != null;
+        return files[i].opened;
     }
 
     /**
@@ -222,7 +243,7 @@ final class FileSetup {
     }
 
     private void preReadFile(int i, Runnable done) {
-        if (i == files.length || !spec.cache().preRead()) {
+        if (i == files.length || diskless || !spec.cache().preRead()) {
             done.run();
             return;
         }
@@ -244,6 +265,15 @@ final class FileSetup {
      */
     void open(int i, Runnable done) {
         FioFile t = files[i];
+        t.opened = true;
+        if (diskless) {
+            // A diskless engine's open_file makes no system call (engines/null.c).
+            if (logs != null) {
+                logs.fileEvent(kernel.sim().now(), t.name, "open");
+            }
+            done.run();
+            return;
+        }
         Runnable mapped = () -> {
             if (spec.engine().kind() == MmapEngine.TYPE) {
                 map(t, done);
@@ -255,7 +285,7 @@ final class FileSetup {
         kernel.open(task, t.file.name(), openFlags(), -1, of -> {
             t.open = of;
             if (logs != null) {
-                logs.fileEvent(kernel.sim().now(), t.file.name(), "open");
+                logs.fileEvent(kernel.sim().now(), t.name, "open");
             }
             if (spec.cache().invalidate() && spec.engine().kind() != MmapEngine.TYPE) {
                 // td_io_open_file -> file_invalidate_cache (the mmap engine's invalidate is a
@@ -308,7 +338,7 @@ final class FileSetup {
      * false, without running {@code then}, when nothing is to be dropped.
      */
     boolean invalidateOnWrap(int i, Runnable then) {
-        if (!spec.cache().invalidate() || spec.direct() || spec.engine().kind() == MmapEngine.TYPE) {
+        if (diskless || !spec.cache().invalidate() || spec.direct() || spec.engine().kind() == MmapEngine.TYPE) {
             return false;
         }
         FioFile t = files[i];
@@ -326,7 +356,7 @@ final class FileSetup {
             k.run();
             return;
         }
-        if (files[i].open == null) {
+        if (!files[i].opened) {
             closeFrom(i + 1, k);
             return;
         }
@@ -338,9 +368,17 @@ final class FileSetup {
         FioFile t = files[i];
         OpenFile of = t.open;
         t.open = null;
+        t.opened = false;
+        if (diskless) {
+            if (logs != null) {
+                logs.fileEvent(kernel.sim().now(), t.name, "close");
+            }
+            k.run();
+            return;
+        }
         Runnable close = () -> kernel.close(task, of, r -> {
             if (logs != null) {
-                logs.fileEvent(kernel.sim().now(), t.file.name(), "close");
+                logs.fileEvent(kernel.sim().now(), t.name, "close");
             }
             k.run();
         });

@@ -67,6 +67,7 @@ public final class JobRunner {
     private java.nio.file.Path logDir = java.nio.file.Path.of("");
     private JobLogs logs;
     private RunState state = RunState.NOT_CREATED;
+    private io.stacksim.engine.Timer delayTimer;
 
     /**
      * fio's td->runstate as its status line shows it (eta.c check_str_update): the letter of
@@ -212,7 +213,7 @@ public final class JobRunner {
     /** issue_time: the unit goes to the kernel now; async engines sample slat here (io_u_queued). */
     void issued(IoUnit u) {
         u.issueNs = sim.now();
-        if (!spec.engine().kind().syncio() && !u.isSync()) {
+        if (!spec.engine().kind().syncio() && !u.isSync() && !spec.control().disableSlat()) {
             stats.recordSlat(u.ddir, u.issueNs - u.startNs);
         }
     }
@@ -239,7 +240,7 @@ public final class JobRunner {
         ioBlocks[d]++;
         ioBytes[d] += u.result;
         stats.record(d, u.issueNs, now, u.result, u.lastBio);
-        stats.recordFio(d, u.startNs, u.issueNs, now, false);
+        stats.recordFio(d, u.startNs, u.issueNs, now, false, !spec.control().disableClat(), !spec.control().disableLat());
         if (logs != null && !inRamp) {
             logs.completed(now, d, u.length, u.issueNs - u.startNs, now - u.issueNs, now - u.startNs,
                     !spec.engine().kind().syncio());
@@ -297,9 +298,12 @@ public final class JobRunner {
     }
 
     private void begin() {
-        if (spec.limits().startDelayNs() > 0) {
+        if (spec.limits().startDelayNs() > 0 && !terminate) {
             task.sleep();
-            sim.after(spec.limits().startDelayNs(), () -> task.wake(this::start));
+            delayTimer = sim.timerAfter(spec.limits().startDelayNs(), () -> {
+                delayTimer = null;
+                task.wake(this::start);
+            });
         } else {
             start();
         }
@@ -480,7 +484,7 @@ public final class JobRunner {
             planner.issued(u.ddir, u.length);
         }
         if (logs != null) {
-            logs.issued(sim.now(), files.get(u.file).file.name(), u.ddir, u.offset, u.length);
+            logs.issued(sim.now(), files.get(u.file).name, u.ddir, u.offset, u.length);
         }
         engine.queue(u, st -> afterQueue(u, st));
     }
@@ -767,6 +771,25 @@ public final class JobRunner {
             task.exit();
             onExit.run();
         });
+    }
+
+    /**
+     * fio_mark_td_terminate: the job stops at its next loop step (it drains what is in flight,
+     * as fio's do_io does once td->terminate is set); a job still in its start delay starts at
+     * once and ends (fio clears start_delay).
+     */
+    public void terminate() {
+        terminate = true;
+        if (delayTimer != null && delayTimer.isPending()) {
+            delayTimer.cancel();
+            delayTimer = null;
+            task.wake(this::start);
+        }
+    }
+
+    /** True once the job was told to stop (exitall, or its runtime is over). */
+    public boolean terminated() {
+        return terminate;
     }
 
     /** The simulation is about to zero every task's counters: keep what this job used so far. */

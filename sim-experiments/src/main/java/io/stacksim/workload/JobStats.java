@@ -91,18 +91,30 @@ public final class JobStats {
 
     /** Records a completed read or write the fio way: slat (async engines only), clat, lat, buckets. */
     public void recordFio(int dir, long startNs, long issueNs, long doneNs, boolean slat) {
+        recordFio(dir, startNs, issueNs, doneNs, slat, true, true);
+    }
+
+    /**
+     * As above, with disable_clat ({@code clatOn} false: no clat sample and no latency bucket,
+     * as fio's account_io_completion) and disable_lat ({@code latOn} false).
+     */
+    public void recordFio(int dir, long startNs, long issueNs, long doneNs, boolean slat, boolean clatOn, boolean latOn) {
         long clat = doneNs - issueNs;
         long lat = doneNs - startNs;
-        clatStat[dir].add(clat);
-        hist(clatHist, dir).add(clat);
-        latStat[dir].add(lat);
-        hist(latHist, dir).add(lat);
+        if (latOn) {
+            latStat[dir].add(lat);
+            hist(latHist, dir).add(lat);
+        }
         if (slat) {
             long sl = issueNs - startNs;
             slatStat[dir].add(sl);
             hist(slatHist, dir).add(sl);
         }
-        markLatency(clat);
+        if (clatOn) {
+            clatStat[dir].add(clat);
+            hist(clatHist, dir).add(clat);
+            markLatency(clat);
+        }
     }
 
     /** A submission's latency sample (io_u_queued): recorded when the unit is issued. */

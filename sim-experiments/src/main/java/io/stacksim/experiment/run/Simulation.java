@@ -191,7 +191,7 @@ public final class Simulation {
             }
             segments.get(segments.size() - 1).add(p);
         }
-        runSegment(stack, segments, 0, userNsPerIo, yamlStats, logDir);
+        runSegment(stack, segments, 0, userNsPerIo, yamlStats, logDir, new Control(plan));
         try {
             if (progress == null) {
                 stack.sim.run();
@@ -269,41 +269,84 @@ public final class Simulation {
 
     /**
      * Starts segment {@code index}: its jobs' clones prepare (open, invalidate or pre-read),
-     * then all begin together; when the last exits, the next segment starts, or the run ends.
+     * then all begin together; a job with wait_for starts (prepares, then begins) when every
+     * clone of the job it names has exited (backend.c waitee_running). When the last clone of
+     * the segment exits, the next segment starts, or the run ends. A job ending with exitall
+     * set in any job stops others by its exit_what (libfio.c fio_terminate_threads): its group,
+     * every running job (stonewall), or all, and jobs stopped before they started never run.
      */
     private static void runSegment(Stack stack, List<List<Planned>> segments, int index, long userNsPerIo,
-                                   boolean yamlStats, java.nio.file.Path logDir) {
+                                   boolean yamlStats, java.nio.file.Path logDir, Control control) {
         if (index == segments.size()) {
             stack.sim.stop();
             return;
         }
-        List<JobRunner> runners = new ArrayList<>();
+        List<Planned> segment = segments.get(index);
         int[] live = {0};
-        Runnable onExit = () -> {
-            if (--live[0] == 0) {
-                stack.sim.schedule(stack.sim.now(),
-                        () -> runSegment(stack, segments, index + 1, userNsPerIo, yamlStats, logDir));
-            }
-        };
-        for (Planned p : segments.get(index)) {
+        Runnable segmentOver = () -> stack.sim.schedule(stack.sim.now(),
+                () -> runSegment(stack, segments, index + 1, userNsPerIo, yamlStats, logDir, control));
+        java.util.Map<String, List<Runnable>> waiters = new java.util.HashMap<>();
+        java.util.Map<String, int[]> running = new java.util.HashMap<>();
+        List<JobRunner> first = new ArrayList<>();
+        List<List<JobRunner>> deferred = new ArrayList<>();
+        for (Planned p : segment) {
+            String name = p.spec().name();
+            running.computeIfAbsent(name, k -> new int[1])[0] += p.spec().numjobs();
+        }
+        for (Planned p : segment) {
+            String name = p.spec().name();
+            List<JobRunner> mine = new ArrayList<>();
             try {
                 for (int clone = 0; clone < p.spec().numjobs(); clone++) {
+                    Runnable onExit = () -> {
+                        if (control.exitall) {
+                            terminate(segments, index, p, control);
+                        }
+                        if (--running.get(name)[0] == 0) {
+                            for (Runnable w : waiters.getOrDefault(name, List.of())) {
+                                stack.sim.schedule(stack.sim.now(), w::run);
+                            }
+                        }
+                        if (--live[0] == 0) {
+                            segmentOver.run();
+                        }
+                    };
                     JobRunner r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit);
                     stack.cpus.registerTask(stack.stats, r.task());
                     r.logDirectory(logDir);
+                    if (control.killed.contains(p)) {
+                        r.terminate();
+                    }
                     p.runners().add(r);
-                    runners.add(r);
+                    mine.add(r);
                     live[0]++;
                 }
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage().startsWith("job '") ? e.getMessage()
                         : "job '" + p.spec().name() + "': " + e.getMessage());
             }
+            String waitee = p.spec().control().waitFor();
+            if (waitee != null && !waitee.equals(name) && running.containsKey(waitee)) {
+                deferred.add(mine);
+                waiters.computeIfAbsent(waitee, k -> new ArrayList<>()).add(() -> startTogether(stack, mine, index,
+                        segment, yamlStats, false));
+            } else {
+                first.addAll(mine);
+            }
         }
-        long ramp = segments.get(index).stream().mapToLong(p -> p.spec().rampTimeNs()).max().orElse(0);
+        startTogether(stack, first, index, segment, yamlStats, true);
+    }
+
+    /** The clones prepare; when the last is ready they all begin. */
+    private static void startTogether(Stack stack, List<JobRunner> runners, int index, List<Planned> segment,
+                                      boolean yamlStats, boolean segmentStart) {
+        if (runners.isEmpty()) {
+            return;
+        }
+        long ramp = segment.stream().mapToLong(p -> p.spec().rampTimeNs()).max().orElse(0);
         int[] unprepared = {runners.size()};
         Runnable allReady = () -> {
-            if (yamlStats) {
+            if (yamlStats && segmentStart) {
                 if (index == 0) {
                     stack.resetStats();
                 }
@@ -322,6 +365,51 @@ public final class Simulation {
                     stack.sim.schedule(stack.sim.now(), allReady::run);
                 }
             });
+        }
+    }
+
+    /** What the run's jobs decide together: exitall (any job sets it for all, as fio's global flag). */
+    private static final class Control {
+        final boolean exitall;
+        /** Jobs told to stop before their clones were created. */
+        final java.util.Set<Planned> killed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        Control(List<Planned> plan) {
+            this.exitall = plan.stream().anyMatch(p -> p.spec().control().exitall());
+        }
+    }
+
+    /**
+     * fio_terminate_threads(td->groupid, td->o.exit_what) when {@code ended}'s clone exits:
+     * group - the jobs of its reporting group; stonewall - every job running now; all - every
+     * job, those of later segments included (they start and stop at once, with no I/O).
+     */
+    private static void terminate(List<List<Planned>> segments, int index, Planned ended, Control control) {
+        String what = ended.spec().control().exitWhat();
+        for (int s = 0; s < segments.size(); s++) {
+            for (Planned p : segments.get(s)) {
+                boolean hit = switch (what) {
+                    case "all" -> true;
+                    case "stonewall" -> s == index;
+                    default -> p.groupId() == ended.groupId();
+                };
+                if (!hit) {
+                    continue;
+                }
+                if (p.runners().isEmpty()) {
+                    if (!what.equals("stonewall")) {
+                        control.killed.add(p);
+                    }
+                    continue;
+                }
+                for (JobRunner r : p.runners()) {
+                    boolean started = r.runState() != JobRunner.RunState.NOT_CREATED
+                            && r.runState() != JobRunner.RunState.SETTING_UP;
+                    if (!what.equals("stonewall") || started) {
+                        r.terminate();
+                    }
+                }
+            }
         }
     }
 

@@ -12,9 +12,11 @@ public interface MetadataJournal {
     /**
      * Work done before the run (files laid out, then synced) was committed: the journal
      * superblock already records a log tail (JBD2_FLUSHED is clear), so the run's first commit
-     * does not write it, as after the capture's layout and sync.
+     * does not write it, as after the capture's layout and sync. A journal that keeps no
+     * superblock state has nothing to note.
      */
-    void committedBeforeRun();
+    default void committedBeforeRun() {
+    }
 
     /** handle_t: one operation's metadata changes, all in one transaction. */
     interface Handle {

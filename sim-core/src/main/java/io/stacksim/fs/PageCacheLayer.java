@@ -133,6 +133,11 @@ public final class PageCacheLayer {
 
     // ------------------------------------------------------------------ the journal's seams
 
+    /** What a store's page_mkwrite does to the file's times (file_update_time). */
+    public void onFileModified(java.util.function.Consumer<SimFile> hook) {
+        mmap.onFileModified(hook);
+    }
+
     /** Installs the file system's sync tail (ext4 over jbd2); without one fsync ends in a flush. */
     public void setFsSync(FsSync sync) {
         writeback.setFsSync(sync);

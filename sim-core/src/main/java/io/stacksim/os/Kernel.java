@@ -83,6 +83,7 @@ public final class Kernel {
         this.flusher = cpus.newTask("kworker/u" + 2 * cpus.count() + ":1-flush-" + dev);
         flusher.startAsleep();
         this.pc = new PageCacheLayer(sim, fs.bdev(), vm, cost.fsCosts(), flusher);
+        pc.onFileModified(f -> FileTimes.update(fs, f, sim.now()));
         if (fs.journalArea() != null) {
             mountJournal(fs.journalArea());
         }

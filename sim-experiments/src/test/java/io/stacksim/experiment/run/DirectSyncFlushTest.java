@@ -40,4 +40,16 @@ class DirectSyncFlushTest {
         assertThat(m.get("diskstats.flush.ios").longValue()).isZero();
         assertThat(m.get("diskstats.write.ios").longValue()).isEqualTo(200);
     }
+
+    @Test
+    void asynchronousDsyncDirectWritesSyncInTheDioWorkqueueBeforeTheyComplete() {
+        // iomap_dio_complete_work: generic_write_sync runs before the iocb completes, so every
+        // write is followed by its flush whatever the engine.
+        for (String engine : new String[] {"libaio", "io_uring"}) {
+            Map<String, Number> m = run("workload.ioengine", engine, "workload.iodepth", "4");
+            assertThat(m.get("io.write.ios").longValue()).as(engine).isEqualTo(200);
+            assertThat(m.get("diskstats.flush.ios").longValue()).as(engine).isPositive();
+            assertThat(m.get("diskstats.write.ios").longValue()).as(engine).isGreaterThan(200);
+        }
+    }
 }

@@ -14,9 +14,10 @@ import io.stacksim.fs.FsContext;
 import io.stacksim.fs.FsCosts;
 import io.stacksim.fs.MetadataJournal;
 import io.stacksim.fs.SimFile;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -127,7 +128,10 @@ public final class Journal implements MetadataJournal {
     private long commitRequest;
     private Transaction running;
     private Transaction committing;
-    private final ArrayDeque<Transaction> checkpointList = new ArrayDeque<>();
+    /** Committed transactions with blocks not yet home, oldest first (j_checkpoint_transactions). */
+    private final LinkedHashSet<Transaction> checkpointList = new LinkedHashSet<>();
+    /** The checkpoint transaction of each block not yet home (jh->b_cp_transaction). */
+    private final HashMap<Long, Transaction> checkpointOwner = new HashMap<>();
     /** j_head, j_tail: log blocks in [1, len); j_free between them. */
     private long head = 1;
     private long tail = 1;
@@ -428,9 +432,13 @@ public final class Journal implements MetadataJournal {
         commits++;
         t.state = Transaction.State.FINISHED;
         for (long b : t.blocks) {
-            // __jbd2_journal_insert_checkpoint: a block moves to the newest transaction logging it.
-            for (Transaction old : checkpointList) {
+            // A block still on an older checkpoint list leaves it for this one ("cs_dropped").
+            Transaction old = checkpointOwner.put(b, t);
+            if (old != null) {
                 old.checkpoint.remove(b);
+                if (old.checkpoint.isEmpty()) {
+                    checkpointList.remove(old);
+                }
             }
             t.checkpoint.add(b);
             home.markDirty(b);
@@ -487,7 +495,7 @@ public final class Journal implements MetadataJournal {
 
     /** jbd2_journal_get_log_tail: the oldest transaction still in the log, else the head. */
     private long firstLogBlockInUse() {
-        Transaction oldest = checkpointList.peekFirst();
+        Transaction oldest = oldestCheckpoint();
         if (oldest != null) {
             return oldest.logStart;
         }
@@ -501,14 +509,29 @@ public final class Journal implements MetadataJournal {
         then.run();
     }
 
-    /** __jbd2_journal_clean_checkpoint_list: drop transactions whose blocks are all home. */
+    private Transaction oldestCheckpoint() {
+        return checkpointList.isEmpty() ? null : checkpointList.iterator().next();
+    }
+
+    /**
+     * __jbd2_journal_clean_checkpoint_list: drop transactions whose blocks are all home
+     * (written back since). Only the oldest ones matter to the log's tail, so the walk stops at
+     * the first transaction that still has a dirty block.
+     */
     private void cleanCheckpointList() {
         for (Iterator<Transaction> it = checkpointList.iterator(); it.hasNext(); ) {
             Transaction t = it.next();
-            t.checkpoint.removeIf(b -> !home.isDirty(b));
-            if (t.checkpoint.isEmpty()) {
-                it.remove();
+            t.checkpoint.removeIf(b -> {
+                if (home.isDirty(b)) {
+                    return false;
+                }
+                checkpointOwner.remove(b);
+                return true;
+            });
+            if (!t.checkpoint.isEmpty()) {
+                return;
             }
+            it.remove();
         }
     }
 
@@ -530,7 +553,7 @@ public final class Journal implements MetadataJournal {
             cleanupTail(() -> checkpointUntil(needed, then));
             return;
         }
-        Transaction oldest = checkpointList.peekFirst();
+        Transaction oldest = oldestCheckpoint();
         long[] blocks = new long[oldest.checkpoint.size()];
         int n = 0;
         for (long b : oldest.checkpoint) {
@@ -539,6 +562,9 @@ public final class Journal implements MetadataJournal {
         checkpoints++;
         checkpointBlocks += n;
         home.writeAndWait(kjournald, blocks, n, () -> {
+            for (long b : oldest.checkpoint) {
+                checkpointOwner.remove(b);
+            }
             oldest.checkpoint.clear();
             checkpointList.remove(oldest);
             cleanupTail(() -> checkpointUntil(needed, then));

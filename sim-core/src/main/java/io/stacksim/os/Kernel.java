@@ -103,7 +103,7 @@ public final class Kernel {
         Task kjournald = cpus.newTask("jbd2/" + fs.bdev().name() + "-8");
         kjournald.startAsleep();
         Journal j = new Journal(sim, fs.bdev(), area.firstFsBlock(), area.firstSector(), area.blocks(), area.blockSize(),
-                kjournald, cost.fsCosts(), fs.commitIntervalNs(), pc.orderedData(),
+                kjournald, cost.fsCosts(), fs.commitIntervalNs(), fs.barrier(), pc.orderedData(),
                 pc.homeBlocks(fs.blockDevice(), area.fsStartSector() * 512, area.blockSize()));
         pc.setFsSync(new JournalSync(j, pc.deviceFlush()));
         fs.setJournal(j);

@@ -21,7 +21,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * A jbd2 journal inside the file system's device (journal_t), data=ordered, barrier=1.
+ * A jbd2 journal inside the file system's device (journal_t), data=ordered, with barriers
+ * (JBD2_BARRIER, ext4's default barrier=1) unless mounted nobarrier.
  *
  * <p>Metadata changes join the running transaction (start_this_handle creates one and arms
  * the commit timer at now + commit interval). Its commit, run by the journal's kernel thread
@@ -54,6 +55,10 @@ public final class Journal implements MetadataJournal {
     /** ext4's commit= mount option (JBD2_DEFAULT_MAX_COMMIT_AGE 5 s). */
     public static final Tunable<Long> COMMIT = Tunable.duration("commit", 5_000_000_000L, 1_000_000_000L)
             .range("1 s .. 300 s; whole seconds as the mount option").help("ext4 commit= : the journal's commit interval");
+
+    /** ext4's barrier / nobarrier mount option (JBD2_BARRIER). */
+    public static final Tunable<Boolean> BARRIER = Tunable.flag("barrier", true)
+            .help("ext4 barrier=1: commit blocks carry PREFLUSH|FUA and fsync flushes; false = nobarrier");
 
     /** Tags per descriptor block of 4 KiB with csum v3 (16-byte tags, the UUID after the first, the 4-byte tail). */
     static int tagsPerDescriptor(int blockSize) {
@@ -118,6 +123,7 @@ public final class Journal implements MetadataJournal {
     private final FsContext kjournald;
     private final FsCosts costs;
     private final long commitIntervalNs;
+    private final boolean barrier;
     private final OrderedData ordered;
     private final HomeBlocks home;
     private final long maxTransactionBuffers;
@@ -161,7 +167,7 @@ public final class Journal implements MetadataJournal {
      */
     public Journal(Simulator sim, BlockTarget bdev, long firstBlock, long firstSector, long len, int blockSize,
                    FsContext kjournald,
-                   FsCosts costs, long commitIntervalNs, OrderedData ordered, HomeBlocks home) {
+                   FsCosts costs, long commitIntervalNs, boolean barrier, OrderedData ordered, HomeBlocks home) {
         if (len < 1024) {
             throw new IllegalArgumentException("a journal needs at least 1024 blocks (JBD2_MIN_JOURNAL_BLOCKS), not " + len);
         }
@@ -175,6 +181,7 @@ public final class Journal implements MetadataJournal {
         this.kjournald = kjournald;
         this.costs = costs;
         this.commitIntervalNs = commitIntervalNs;
+        this.barrier = barrier;
         this.ordered = ordered;
         this.home = home;
         this.maxTransactionBuffers = len / 4;
@@ -241,6 +248,11 @@ public final class Journal implements MetadataJournal {
     /** The tid fsync of an inode last dirtied by no transaction would wait for: the last committed. */
     public long commitSequence() {
         return commitSequence;
+    }
+
+    /** JBD2_BARRIER: sync paths flush the device (mounted with barrier=1). */
+    public boolean barrier() {
+        return barrier;
     }
 
     /** jbd2_transaction_committed: {@code tid} is neither running nor committing. */
@@ -421,8 +433,8 @@ public final class Journal implements MetadataJournal {
     private void commitRecord(Transaction t) {
         t.state = Transaction.State.COMMIT_JFLUSH;
         Counter c = new Counter();
-        // journal_submit_commit_record with JBD2_BARRIER: REQ_SYNC | REQ_PREFLUSH | REQ_FUA.
-        submit(nextLogBlock(), Bio.SYNC | Bio.META | Bio.PREFLUSH | Bio.FUA, c);
+        // journal_submit_commit_record: with JBD2_BARRIER, REQ_SYNC | REQ_PREFLUSH | REQ_FUA.
+        submit(nextLogBlock(), Bio.SYNC | Bio.META | (barrier ? Bio.PREFLUSH | Bio.FUA : 0), c);
         c.await(kjournald, () -> finishCommit(t));
     }
 
@@ -574,7 +586,9 @@ public final class Journal implements MetadataJournal {
     /** jbd2_cleanup_journal_tail: with barriers, flush the device, then record the new tail. */
     private void cleanupTail(Runnable then) {
         Counter c = new Counter();
-        submitFlush(c);
+        if (barrier) {
+            submitFlush(c);
+        }
         c.await(kjournald, () -> moveTail(() -> writeSuperblock(Bio.FUA, then)));
     }
 
@@ -583,7 +597,8 @@ public final class Journal implements MetadataJournal {
     private void writeSuperblock(int extraFlags, Runnable then) {
         superblockWrites++;
         Counter c = new Counter();
-        submit(0, Bio.SYNC | Bio.META | extraFlags, c);
+        // jbd2_write_superblock: without JBD2_BARRIER the FUA is dropped.
+        submit(0, Bio.SYNC | Bio.META | (barrier ? extraFlags : extraFlags & ~Bio.FUA), c);
         c.await(kjournald, then);
     }
 

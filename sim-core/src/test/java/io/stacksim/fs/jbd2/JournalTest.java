@@ -387,4 +387,20 @@ class JournalTest {
         assertThat(h.device.seen).extracting(Seen::op).containsExactly(Op.WRITE, Op.WRITE, Op.FLUSH, Op.WRITE, Op.FLUSH);
         assertThat(h.device.seen.get(1).sector()).isEqualTo(JOURNAL_SECTOR + 8);
     }
+
+    @Test
+    void mountedNobarrierCommitsWithoutPreflushOrFuaAndFsyncSendsNoFlush() {
+        // barrier=0: no JBD2_BARRIER, so neither the commit block nor ext4_sync_file flushes.
+        KernelHarness h = new KernelHarness(2, 50_000, true, false, Map.of(), 128, Map.of("barrier", "false"));
+        SimFile file = h.fs.create("a", 1 << 20);
+        h.kernel.mountJournal(AREA);
+        OpenFile f = new OpenFile(file, 0);
+        Task job = h.spawn("fio", t -> h.kernel.pwrite(t, f, 0, 4096, 0, (w, b) -> {
+            inodeChanged(h, file, true);
+            h.kernel.fsync(t, f, r -> h.kernel.fsync(t, f, r2 -> t.exit()));
+        }));
+        runJob(h, job);
+        assertThat(h.device.seen).extracting(Seen::op).containsExactly(Op.WRITE, Op.WRITE, Op.WRITE, Op.WRITE);
+        assertThat(h.device.seen).allSatisfy(s -> assertThat(s.flags() & (Bio.FUA | Bio.PREFLUSH)).isZero());
+    }
 }

@@ -24,6 +24,12 @@ public interface MetadataJournal {
         void dirtyMetadata(long fsBlock);
 
         /**
+         * jbd2_journal_revoke (ext4_forget, ext4_free_blocks with EXT4_FREE_BLOCKS_FORGET): the
+         * metadata block {@code fsBlock} was freed; the commit logs a revoke record for it.
+         */
+        void revoke(long fsBlock);
+
+        /**
          * ext4_jbd2_inode_add_write: newly allocated blocks of {@code f} hold data in
          * [start, end) bytes that the commit writes and waits for first (data=ordered).
          */

@@ -198,6 +198,14 @@ public final class PageCacheLayer {
             }
 
             @Override
+            public void forget(long block) {
+                int slot = cache.find(cf, page(block));
+                if (slot >= 0 && blockSize == VmSettings.PAGE_SIZE) {
+                    cache.cancelDirty(cf, slot); // a page holds other blocks when they are smaller
+                }
+            }
+
+            @Override
             public boolean isDirty(long block) {
                 int slot = cache.find(cf, page(block));
                 return slot >= 0 && (cache.isDirty(slot) || cache.isWriteback(slot));

@@ -106,6 +106,9 @@ public final class Journal implements MetadataJournal {
         /** After the commit the buffer is dirty at home (mark_buffer_dirty in __jbd2_journal_refile_buffer). */
         void markDirty(long block);
 
+        /** bforget: the freed block's buffer is clean again without being written. */
+        void forget(long block);
+
         /** True while the block's buffer is dirty or under writeback. */
         boolean isDirty(long block);
 
@@ -213,9 +216,30 @@ public final class Journal implements MetadataJournal {
         if (block < 0) {
             throw new IllegalArgumentException("metadata block " + block);
         }
+        t.revoked.remove(block); // jbd2_journal_cancel_revoke: the block is metadata again
         if (t.blocks.add(block) && t.blocks.size() > maxTransactionBuffers) {
             // start_this_handle: a transaction that would outgrow the log's quarter is committed.
             startCommit(t.tid);
+        }
+    }
+
+    /**
+     * jbd2_journal_revoke (ext4_free_blocks of a metadata block, ext4_forget): the block is
+     * freed; a revoke record in this transaction keeps replay from writing an older logged copy
+     * over the block's next use. A copy this transaction was to log is forgotten
+     * (jbd2_journal_forget), and the block leaves the checkpoint list it was on, its buffer at
+     * home cleaned without being written (__bforget).
+     */
+    void revoke(Transaction t, long block) {
+        t.blocks.remove(block);
+        t.revoked.add(block);
+        Transaction owner = checkpointOwner.remove(block);
+        if (owner != null) {
+            owner.checkpoint.remove(block);
+            if (owner.checkpoint.isEmpty()) {
+                checkpointList.remove(owner);
+            }
+            home.forget(block);
         }
     }
 
@@ -387,10 +411,19 @@ public final class Journal implements MetadataJournal {
         }
     }
 
-    /** Log blocks a commit of {@code t} takes: descriptors, the logged copies, the commit block. */
+    /** Log blocks a commit of {@code t} takes: revoke blocks, descriptors, the logged copies, the commit block. */
     private long logBlocksFor(Transaction t) {
         long n = t.blocks.size();
-        return n + (n + tagsPerDescriptor - 1) / tagsPerDescriptor + 1;
+        return revokeBlocks(t) + n + (n + tagsPerDescriptor - 1) / tagsPerDescriptor + 1;
+    }
+
+    /**
+     * Revoke blocks of {@code t}: 8-byte records (64bit) after the 16-byte header and before the
+     * 4-byte checksum tail, 509 a 4 KiB block (write_one_revoke_record).
+     */
+    private long revokeBlocks(Transaction t) {
+        int perBlock = (blockSize - 16 - 4) / 8;
+        return (t.revoked.size() + perBlock - 1) / perBlock;
     }
 
     private void writeLog(Transaction t, long needed) {
@@ -406,6 +439,10 @@ public final class Journal implements MetadataJournal {
             }
             Counter logIo = new Counter();
             Plug plug = Plug.start(kjournald);
+            // jbd2_journal_write_revoke_records: the revoke blocks come first in the log.
+            for (long r = revokeBlocks(t); r > 0; r--) {
+                submitLogBlock(nextLogBlock(), logIo);
+            }
             int inDescriptor = tagsPerDescriptor;
             for (long ignored : t.blocks) {
                 if (inDescriptor == tagsPerDescriptor) {

@@ -403,4 +403,38 @@ class JournalTest {
         assertThat(h.device.seen).extracting(Seen::op).containsExactly(Op.WRITE, Op.WRITE, Op.WRITE, Op.WRITE);
         assertThat(h.device.seen).allSatisfy(s -> assertThat(s.flags() & (Bio.FUA | Bio.PREFLUSH)).isZero());
     }
+
+    @Test
+    void aFreedMetadataBlockIsRevokedInTheLogAheadOfTheDescriptorAndLeavesTheCheckpointList() {
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "a", 1 << 20, made);
+        SimFile file = made[0];
+        OpenFile f = new OpenFile(file, 0);
+        int[] mark = new int[1];
+        Task job = h.spawn("fio", t -> {
+            MetadataJournal.Handle first = h.fs.journal().start();
+            first.dirtyMetadata(5000); // an extent index block
+            first.dirtyMetadata(INODE_BLOCK);
+            first.updateInodeFsyncTrans(file, true);
+            first.stop();
+            h.kernel.fsync(t, f, r -> {
+                mark[0] = h.device.seen.size();
+                MetadataJournal.Handle second = h.fs.journal().start();
+                second.revoke(5000); // truncate freed the index block
+                second.dirtyMetadata(INODE_BLOCK);
+                second.updateInodeFsyncTrans(file, true);
+                second.stop();
+                h.kernel.fsync(t, f, r2 -> t.exit());
+            });
+        });
+        runJob(h, job);
+        List<Seen> second = h.device.seen.subList(mark[0], h.device.seen.size());
+        // revoke block + descriptor + the inode block as one request, then flush, commit, flush
+        assertThat(second).extracting(Seen::op).containsExactly(Op.WRITE, Op.FLUSH, Op.WRITE, Op.FLUSH);
+        assertThat(second.get(0).sectors()).isEqualTo(24);
+        // The revoked block is no longer waiting to go home: the flusher writes only the inode block.
+        h.run();
+        assertThat(h.device.seen.stream().filter(s -> s.op() == Op.WRITE && s.sector() == INODE_BLOCK * 8)).hasSize(1);
+        assertThat(h.device.seen.stream().filter(s -> s.op() == Op.WRITE && s.sector() == 5000 * 8)).isEmpty();
+    }
 }

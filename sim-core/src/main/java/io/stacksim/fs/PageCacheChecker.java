@@ -45,6 +45,12 @@ public final class PageCacheChecker {
         periodsClosed++;
     }
 
+    /** A dirty page cleaned without being written (its data was discarded: bforget). */
+    void cancelled(CachedFile cf, long idx) {
+        dirtyPeriods.remove(PageCache.key(cf.file.ino(), idx), 0);
+        periodsClosed++;
+    }
+
     void violation(String m) {
         violations++;
         if (messages.size() < 20) {

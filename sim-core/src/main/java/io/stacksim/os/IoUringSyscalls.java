@@ -108,11 +108,17 @@ public final class IoUringSyscalls {
                     continue;
                 }
                 Plug plug = Plug.start(t);
-                kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, Kernel.dioFlags(cb.op), cb.ioprio, (res, last) -> {
+                int flags = cb.op == Op.WRITE ? kernel.dioWriteFlags(f, cb.offset, cb.length) : Kernel.dioFlags(cb.op);
+                boolean sync = cb.op == Op.WRITE && kernel.dioNeedsSync(f, flags);
+                kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, flags, cb.ioprio, (res, last) -> {
                     if (cb.op == Op.WRITE) {
                         pc.afterDirectWrite(f, cb.offset, cb.length);
                     }
-                    uringComplete(ring, cb, res, last);
+                    if (sync) {
+                        kernel.dioSyncInWorker(f, cb.offset, res, () -> uringComplete(ring, cb, res, last));
+                    } else {
+                        uringComplete(ring, cb, res, last);
+                    }
                 });
                 Plug.finish(t, plug);
             } else if (cb.op == Op.READ && rangeCached(f, cb.offset, cb.length)) {
@@ -215,16 +221,26 @@ public final class IoUringSyscalls {
                         then.run();
                         return;
                     }
+                    int flags = cb.op == Op.WRITE ? kernel.dioWriteFlags(f, cb.offset, cb.length) : Kernel.dioFlags(cb.op);
+                    boolean sync = cb.op == Op.WRITE && kernel.dioNeedsSync(f, flags);
                     WorkerWait wait = new WorkerWait(w, (r, last) -> {
                         if (cb.op == Op.WRITE) {
                             pc.afterDirectWrite(f, cb.offset, cb.length);
                         }
-                        uringComplete(ring, cb, r, last);
-                        then.run();
+                        Runnable complete = () -> {
+                            uringComplete(ring, cb, r, last);
+                            then.run();
+                        };
+                        if (sync && r > 0) {
+                            // generic_write_sync, here in the io-wq worker that waited for the write
+                            pc.fsyncRange(w, f, cb.offset, cb.offset + r, !f.isFullSync(), complete);
+                        } else {
+                            complete.run();
+                        }
                     });
                     w.compute(((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs(), true, () -> {
                         Plug plug = Plug.start(w);
-                        kernel.directIo().submit(w, f, cb.op, cb.offset, cb.length, Kernel.dioFlags(cb.op), cb.ioprio, wait);
+                        kernel.directIo().submit(w, f, cb.op, cb.offset, cb.length, flags, cb.ioprio, wait);
                         Plug.finish(w, plug);
                         kernel.afterRequestWait(w, wait::block);
                     });

@@ -151,14 +151,51 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param filesizeMax     filesize= high end
      * @param offset          start of the region in each file (offset=, may be a percentage)
      * @param offsetIncrement added to the offset per clone (offset_increment=)
-     * @param service         file_service_type: roundrobin, sequential or random
+     * @param service         file_service_type: roundrobin, sequential, random, zipf, pareto or normal
      * @param serviceNr       I/Os on one file before switching (the :N of file_service_type)
+     * @param layout          naming, creation, layout and removal of the files
      */
     public record Files(List<String> filenames, String directory, int nrfiles, Size size, long filesizeMin,
-                        long filesizeMax, Size offset, Size offsetIncrement, String service, int serviceNr) {
+                        long filesizeMax, Size offset, Size offsetIncrement, String service, int serviceNr,
+                        Layout layout) {
         public Files {
             filenames = List.copyOf(filenames);
         }
+
+        /** With fio's default naming, file handling and layout. */
+        public Files(List<String> filenames, String directory, int nrfiles, Size size, long filesizeMin,
+                     long filesizeMax, Size offset, Size offsetIncrement, String service, int serviceNr) {
+            this(filenames, directory, nrfiles, size, filesizeMin, filesizeMax, offset, offsetIncrement, service,
+                    serviceNr, Layout.DEFAULT);
+        }
+    }
+
+    /** fio's fallocate= (file.h enum fio_fallocate_mode): how extend_file pre-allocates a file. */
+    public enum Fallocate { NONE, POSIX, KEEP, NATIVE, TRUNCATE }
+
+    /**
+     * How a job names, creates, lays out, opens and removes its files (fio's filesetup.c).
+     *
+     * @param filenameFormat   filename_format ("" = fio's $jobname.$jobnum.$filenum)
+     * @param serviceDist      file_service_type zipf/pareto/normal: the file-choice distribution
+     *                         (null for roundrobin, sequential and random)
+     * @param openFiles        openfiles: files open at once (0 = nrfiles, fio's fixup)
+     * @param createOnOpen     create_on_open: files are created when the job opens them
+     * @param createSerialize  create_serialize: every job's files are set up before any job runs
+     * @param createFsync      create_fsync: fsync a laid-out file before closing it
+     * @param fallocate        fallocate=
+     * @param unlink           unlink: the files are removed when the job ends
+     * @param unlinkEachLoop   unlink_each_loop: removed after each loop
+     * @param fileAppend       file_append: I/O starts at the end of the file
+     * @param allowFileCreate  allow_file_create: fio may create missing files
+     * @param overwrite        overwrite: a write job lays its files out fully before writing
+     */
+    public record Layout(String filenameFormat, Distribution serviceDist, int openFiles, boolean createOnOpen,
+                         boolean createSerialize, boolean createFsync, Fallocate fallocate, boolean unlink,
+                         boolean unlinkEachLoop, boolean fileAppend, boolean allowFileCreate, boolean overwrite) {
+        /** fio 3.33's defaults. */
+        public static final Layout DEFAULT = new Layout("", null, 0, false, true, true, Fallocate.NATIVE, false, false,
+                false, true, false);
     }
 
     /** A byte count, or a percentage of the file or device ({@code percent} >= 0). */

@@ -172,6 +172,9 @@ public final class Stack {
             }
         }
         kernel.pageCache().registerStats(stats);
+        if (kernel.journal() != null) {
+            kernel.journal().registerStats(stats);
+        }
         if (root.has("net")) {
             network();
         }
@@ -329,6 +332,9 @@ public final class Stack {
             d.resetStats();
         }
         kernel.pageCache().resetStats();
+        if (kernel.journal() != null) {
+            kernel.journal().resetStats();
+        }
         if (net != null) {
             net.resetStats();
         }

@@ -49,6 +49,18 @@ public final class JobTranslator {
     private JobSpec.Size offsetIncrement = JobSpec.Size.bytes(0);
     private String service = "roundrobin";
     private int serviceNr = 1;
+    private Distribution serviceDist;
+    private String filenameFormat = "";
+    private int openFiles;
+    private boolean createOnOpen;
+    private boolean createSerialize = true;
+    private boolean createFsync = true;
+    private JobSpec.Fallocate fallocate = JobSpec.Fallocate.NATIVE;
+    private boolean unlink;
+    private boolean unlinkEachLoop;
+    private boolean fileAppend;
+    private boolean allowFileCreate = true;
+    private boolean overwrite;
     private Pattern rw = Pattern.READ;
     private long seqAdd;
     private int seqNr = 1;
@@ -434,6 +446,25 @@ public final class JobTranslator {
             case "offset" -> offset = FioValues.sizeOrPercent(v, kbBase);
             case "offset_increment" -> offsetIncrement = FioValues.sizeOrPercent(v, kbBase);
             case "file_service_type" -> fileService(v, o);
+            case "filename_format" -> filenameFormat = v;
+            case "openfiles" -> openFiles = intIn(v, 0, 1 << 20, "a number of files");
+            case "create_on_open" -> createOnOpen = FioValues.bool(v);
+            case "create_serialize" -> createSerialize = FioValues.bool(v);
+            case "create_fsync" -> createFsync = FioValues.bool(v);
+            case "fallocate" -> fallocate = switch (v) {
+                case "none", "0" -> JobSpec.Fallocate.NONE;
+                case "posix", "1" -> JobSpec.Fallocate.POSIX;
+                case "keep" -> JobSpec.Fallocate.KEEP;
+                case "native" -> JobSpec.Fallocate.NATIVE;
+                case "truncate" -> JobSpec.Fallocate.TRUNCATE;
+                default -> throw new IllegalArgumentException("expected none, native, posix, keep, truncate, 0 or 1, got '"
+                        + v + "'");
+            };
+            case "unlink" -> unlink = FioValues.bool(v);
+            case "unlink_each_loop" -> unlinkEachLoop = FioValues.bool(v);
+            case "file_append" -> fileAppend = FioValues.bool(v);
+            case "allow_file_create" -> allowFileCreate = FioValues.bool(v);
+            case "overwrite" -> overwrite = FioValues.bool(v);
             case "rw" -> rw(v, o);
             case "rw_sequencer" -> {
                 switch (v) {
@@ -601,7 +632,7 @@ public final class JobTranslator {
                 default -> throw new IllegalArgumentException("expected group, stonewall or all, got '" + v + "'");
             };
             case "wait_for" -> waitFor = v.strip();
-            case "thread", "allow_file_create", "create_on_open", "cgroup_nodelete" -> { }
+            case "thread", "cgroup_nodelete" -> { }
             default -> throw new IllegalStateException("supported option without a handler: " + opt);
         }
     }
@@ -654,18 +685,33 @@ public final class JobTranslator {
         }
     }
 
+    /**
+     * file_service_type=roundrobin|sequential|random[:N] (N I/Os per file before switching) or
+     * zipf|pareto|normal|gauss[:VALUE[:CENTER]] (options.c str_fst_cb: a distribution over
+     * the files, defaults zipf 1.1, pareto 0.2, normal 0; one I/O per choice).
+     */
     private void fileService(String v, JobFile.Option o) {
         int colon = v.indexOf(':');
         String kind = colon < 0 ? v : v.substring(0, colon);
+        serviceNr = 1;
+        serviceDist = null;
         switch (kind) {
-            case "roundrobin", "sequential", "random" -> service = kind;
-            case "zipf", "pareto", "normal", "gauss" -> {
-                notModelled(o, "file_service_type=" + kind + " is not modelled (StackSim has roundrobin, sequential, random)");
-                return;
+            case "roundrobin", "sequential", "random" -> {
+                service = kind;
+                serviceNr = colon < 0 ? 1 : (int) positive(FioValues.integer(v.substring(colon + 1)), "a number of I/Os");
             }
-            default -> throw new IllegalArgumentException("expected roundrobin, sequential, random, zipf, pareto or normal, got '" + v + "'");
+            case "zipf", "pareto", "normal", "gauss" -> {
+                service = kind.equals("gauss") ? "normal" : kind;
+                String def = switch (kind) {
+                    case "zipf" -> "zipf:1.1";
+                    case "pareto" -> "pareto:0.2";
+                    default -> "normal:0";
+                };
+                serviceDist = distribution(colon < 0 ? def : v, o);
+            }
+            default -> throw new IllegalArgumentException("expected roundrobin, sequential, random, zipf, pareto, normal"
+                    + " or gauss, got '" + v + "'");
         }
-        serviceNr = colon < 0 ? 1 : (int) positive(FioValues.integer(v.substring(colon + 1)), "a number of I/Os");
     }
 
     /** rw=PATTERN[:N] (options.c str_rw_cb): N is a hole (sequential) or a run length (random). */
@@ -921,7 +967,9 @@ public final class JobTranslator {
         Map<String, String> printed = printed(own);
         return new JobSpec(name,
                 new JobSpec.Files(filenames, directory, nrfiles, size, filesizeMin, filesizeMax, offset, offsetIncrement,
-                        service, serviceNr),
+                        service, serviceNr, new JobSpec.Layout(filenameFormat, serviceDist, openFiles, createOnOpen,
+                                createSerialize, createFsync, fallocate, unlink, unlinkEachLoop, fileAppend,
+                                allowFileCreate, overwrite)),
                 new JobSpec.Access(rw, seqAdd, seqNr, identicalSeq, rwmixread, List.of(percRandom[0], percRandom[1]),
                         new JobSpec.BlockSizes(sizes[0], sizes[1], bsUnaligned), distribution, randomMap, randseed,
                         lfsr && distribution instanceof Distribution.Uniform),

@@ -34,7 +34,7 @@ public final class IoUringSyscalls {
     public void ioUringSetup(Task t, int entries, Consumer<IoUring> k) {
         kernel.enter(t, Syscall.IO_URING_SETUP, cost.vfsCallNs(), () -> {
             int sq = entries <= 1 ? 1 : Integer.highestOneBit(entries - 1) << 1;
-            IoUring ring = new IoUring(entries, new IoWq(kernel, t.comm(), sq));
+            IoUring ring = new IoUring(entries, new IoWq(kernel, t, sq));
             t.counters.modeSwitches++;
             t.compute(cost.modeSwitchNs(), true, () -> k.accept(ring));
         });

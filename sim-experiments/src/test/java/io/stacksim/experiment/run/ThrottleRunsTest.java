@@ -57,4 +57,15 @@ class ThrottleRunsTest {
         assertThatThrownBy(() -> run(YAML.replace("wbps: 4MiB", "wbps: fast")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("thr.yaml:7").hasMessageContaining("wbps");
     }
+
+    /** POSIX AIO's helper threads are threads of the job's process: their reads are the cgroup's. */
+    @Test
+    void posixAioHelperThreadsAreInTheJobsCgroup() {
+        String yaml = YAML.replace("offset: 10g, ioengine: libaio", "offset: 10g, ioengine: posixaio")
+                .replace("ioengine: libaio, iodepth: 4, cgroup: slow}", "ioengine: libaio, iodepth: 4}");
+        assertThat(yaml).contains("posixaio");
+        Map<String, Number> m = run(yaml);
+        double riops = m.get("block.throttle.slow.read.ios").doubleValue() / 4;
+        assertThat(riops).isBetween(0.98 * 300, 1.02 * 300);
+    }
 }

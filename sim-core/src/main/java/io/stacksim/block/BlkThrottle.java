@@ -36,7 +36,8 @@ import java.util.TreeSet;
  * (tg_update_carryover).
  *
  * <p>Jiffies are those of CONFIG_HZ = 250 ({@link DeadlineScheduler#HZ}); a timer due at a past
- * jiffy fires at the next tick.
+ * jiffy fires at the next tick, one 63 or more jiffies ahead at the timer wheel's 8-jiffy bucket
+ * boundary after it.
  */
 final class BlkThrottle {
     /** THROTL_GRP_QUANTUM: bios one group may move up in one round. */
@@ -635,7 +636,7 @@ final class BlkThrottle {
         if (expires > maxExpire) {
             expires = maxExpire;
         }
-        long fire = Math.max(expires, now + 1) * JIFFY_NS; // a timer already due runs at the next tick
+        long fire = timerWheelExpiry(Math.max(expires, now + 1), now) * JIFFY_NS; // one already due: the next tick
         if (sq.pendingTimer != null) {
             if (sq.pendingTimer.isPending() && sq.pendingTimer.time() == fire) {
                 return;
@@ -643,6 +644,20 @@ final class BlkThrottle {
             sq.pendingTimer.cancel();
         }
         sq.pendingTimer = sim.scheduleTimer(fire, () -> pendingTimerFn(sq));
+    }
+
+    /**
+     * The jiffy a timer due at {@code expires} runs (kernel/time/timer.c calc_wheel_index): up to
+     * 62 jiffies ahead at that jiffy (wheel level 0); up to 503 ahead in level 1, whose buckets
+     * are 8 jiffies wide and run at the next bucket boundary after the expiry (calc_index rounds
+     * up). The throttle's timers are never more than 8 slices (200 jiffies) ahead.
+     */
+    static long timerWheelExpiry(long expires, long now) {
+        long delta = expires - now;
+        if (delta < 63) {
+            return expires;
+        }
+        return ((expires >> 3) + 1) << 3;
     }
 
     // ------------------------------------------------------------------ dispatch

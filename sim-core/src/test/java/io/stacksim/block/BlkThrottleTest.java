@@ -220,6 +220,28 @@ class BlkThrottleTest {
         assertThat(at).hasSize(90);
     }
 
+    /**
+     * A wait past the timer wheel's first level (63 jiffies and more) ends at the next 8-jiffy
+     * bucket boundary (calc_wheel_index). At 1 MiB/s, after 4 KiB, a 408 KiB write exceeds the
+     * first slice's 104857 bytes by 317031, (317031 x 250) / 1048576 = 75 jiffies, + 25 for the
+     * slice: 100 jiffies, in level 1, so the timer runs at ((100 >> 3) + 1) << 3 = 104 and the
+     * bio fits then (125 jiffies' allowance, 524288 bytes).
+     */
+    @Test
+    void longWaitsRunAtTheTimerWheelsCoarserBuckets() {
+        assertThat(BlkThrottle.timerWheelExpiry(62, 0)).isEqualTo(62);
+        assertThat(BlkThrottle.timerWheelExpiry(63, 0)).isEqualTo(64);
+        assertThat(BlkThrottle.timerWheelExpiry(200, 0)).isEqualTo(208);
+        assertThat(BlkThrottle.timerWheelExpiry(264, 64)).isEqualTo(272);
+        Harness h = harness();
+        h.queue.setThrottleLimits("/thr", new IoMax(IoMax.MAX, MIB, IoMax.MAX, IoMax.MAX));
+        CgroupTask t = new CgroupTask("/thr");
+        h.queue.submitBio(bio(h, t, Op.WRITE, 0, 8));
+        h.queue.submitBio(bio(h, t, Op.WRITE, 1024, 816));
+        h.sim.run();
+        assertThat(seenMs(h)).containsExactly(0.0, 104 * JIFFY / (double) MS);
+    }
+
     /** io.max exists only below the root (CFTYPE_NOT_ON_ROOT). */
     @Test
     void rootCgroupTakesNoLimit() {

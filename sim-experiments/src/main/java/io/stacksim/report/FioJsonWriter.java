@@ -158,7 +158,9 @@ public final class FioJsonWriter {
         // show_ddir_status_json: per-priority latencies when at least two priorities have samples
         if (rw && s.prios[d].values().stream().filter(p -> p.stat().samples() > 0).count() >= 2) {
             java.util.List<Object> prios = new java.util.ArrayList<>();
-            for (var e : s.prios[d].entrySet()) {
+            List<Map.Entry<Integer, JobStats.PrioStat>> order = new ArrayList<>(s.prios[d].entrySet());
+            order.sort(java.util.Comparator.comparing(e -> e.getKey() != s.jobIoprio)); // index 0 first, stable
+            for (var e : order) {
                 if (e.getValue().stat().samples() > 0) {
                     Map<String, Object> o = new LinkedHashMap<>();
                     o.put("prioclass", (long) (e.getKey() >> 13));

@@ -115,6 +115,7 @@ public final class JobRunner {
         this.planner = new IoUnitPlanner(spec, files.offsets(), files.bytesPerLoop(), random, stream);
         this.cmdprio = pl.cmdprio().active() ? new CmdPrio(pl.cmdprio(), random.stream(stream + ".prio")) : null;
         this.jobIoprio = task.ioprio();
+        stats.jobIoprio = jobIoprio;
         if (spec.engine().kind() == MmapEngine.TYPE && spec.direct()) {
             throw new IllegalArgumentException("job '" + spec.name() + "': ioengine=mmap with direct=1 is not modelled"
                     + " (fio would msync and madvise(DONTNEED) each block)");

@@ -95,6 +95,9 @@ public final class JobStats {
      */
     public final java.util.TreeMap<Integer, PrioStat>[] prios = newPrios();
 
+    /** td->ioprio, the job's own priority: fio keeps it at clat_prio index 0, listed first. */
+    public int jobIoprio;
+
     /** One priority's latency samples: fio's clat_prio_stat. */
     public record PrioStat(FioStat stat, FioHistogram hist) {
         PrioStat() {
@@ -347,6 +350,9 @@ public final class JobStats {
 
     /** Adds another job's figures (group reporting, stat.c sum_thread_stats). */
     public void add(JobStats o) {
+        if (members == 0) {
+            jobIoprio = o.jobIoprio; // sum_thread_stats: the first member's clat_prio order
+        }
         for (int d = 0; d < 2; d++) {
             clat[d].add(o.clat[d]);
             dtime[d].add(o.dtime[d]);

@@ -133,7 +133,11 @@ final class FileSetup {
         }
         JobSpec.Size size = f.size();
         long total;
-        if (size == null || size.isPercent()) {
+        boolean fileSizes = f.filesizeMax() > 0 && f.nrfiles() > 0;
+        if (size == null && fileSizes) {
+            // setup_files: filesize= with nrfiles is enough, the sizes come from it.
+            total = 0;
+        } else if (size == null || size.isPercent()) {
             if (fs == null) {
                 // setup_files: a diskless engine has no file to size itself from.
                 throw new IllegalArgumentException("job '" + spec.name() + "': ioengine=" + spec.ioengine()
@@ -148,6 +152,8 @@ final class FileSetup {
             total = size.bytes();
         }
         long minBs = spec.access().bs().minBs();
+        // setup_files: size / nrfiles each; what that leaves over goes a block at a time to the first files.
+        long extra = f.filesizeMax() > 0 ? 0 : (total - total / nfiles * nfiles) / minBs;
         RandomStream sizeRng = random.stream(stream + ".filesize");
         FioFile[] out = new FioFile[nfiles];
         for (int i = 0; i < nfiles; i++) {
@@ -158,7 +164,7 @@ final class FileSetup {
                 ioSize = lo == hi ? lo : lo + sizeRng.nextLong(hi - lo + 1);
                 ioSize -= ioSize % minBs;
             } else {
-                ioSize = total / nfiles;
+                ioSize = total / nfiles + (i < extra ? minBs : 0);
             }
             long real = existing[i] != null ? existing[i].size() : ioSize;
             long offset = f.offset().resolve(real) + clone * f.offsetIncrement().resolve(real);
@@ -179,6 +185,10 @@ final class FileSetup {
                 continue;
             }
             if (sf == null) {
+                if (!f.layout().allowFileCreate()) {
+                    throw new IllegalArgumentException("job '" + spec.name() + "': file '" + names.get(i) + "' does not"
+                            + " exist, and file creation is disallowed by allow_file_create=0");
+                }
                 sf = fs.create(names.get(i), offset + ioSize);
             } else if (offset + ioSize > sf.size()) {
                 throw new IllegalArgumentException("job '" + spec.name() + "': region [" + offset + ", " + (offset + ioSize)

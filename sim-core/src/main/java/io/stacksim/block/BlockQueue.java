@@ -50,6 +50,8 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     private final FlushMachine flush;
     /** blk-wbt.c: buffered writeback throttling (rq_qos). */
     private final Wbt wbt;
+    /** blk-throttle.c: the cgroups' io.max limits, before the request queue. */
+    private final BlkThrottle throttle;
     /** Submitters asleep until their bios have requests (blk_mq_get_tag or wbt_wait). */
     private final java.util.List<OwnerWaiter> ownerWaiters = new java.util.ArrayList<>(2);
 
@@ -107,6 +109,8 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         this.wbt = new Wbt(this, settings.wbtLatUsec(), lim.rotational(), lim.volatileWriteCache(),
                 scheduler.disablesWbt(), tags.nrRequests);
         diskStats.onReset(wbt::resetStats);
+        this.throttle = new BlkThrottle(this);
+        diskStats.onReset(now -> throttle.resetStats());
         scheduler.init(this);
         device.attach(this);
     }
@@ -212,20 +216,64 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
 
     // ------------------------------------------------------------------ submission
 
-    /** submit_bio: the entry point of the block layer. */
+    /**
+     * Sets cgroup {@code path}'s io.max limits on this queue (tg_set_limit); {@code path} is
+     * absolute ("/limited", "/a/b") and not the root.
+     */
+    public void setThrottleLimits(String path, IoMax max) {
+        if (!path.startsWith("/") || path.equals("/")) {
+            throw new IllegalArgumentException("io.max needs a cgroup below the root, got '" + path + "'");
+        }
+        throttle.setLimits(path, max);
+    }
+
+    /** submit_bio: the entry point of the block layer (submit_bio_noacct). */
     @Override
     public void submitBio(Bio bio) {
-        bio.tQueued = sim.now();
         if (bio.endSector() > device.limits().capacitySectors()) {
             throw new IllegalArgumentException("bio beyond end of device: " + bio);
         }
         if (bio.op.hasData() && (bio.sector % logicalBlockSectors != 0 || bio.nrSectors % logicalBlockSectors != 0)) {
             throw new IllegalArgumentException("bio not aligned to the logical block size: " + bio);
         }
-        IoOwner owner = bio.owner;
         if (checks != null) {
             checks.bioSubmitted(bio);
         }
+        // blk_throtl_bio: a bio over its cgroup's io.max waits there, not yet queued (Q).
+        if (throttle.active() && throttle.throttle(bio)) {
+            return;
+        }
+        submitNoCheck(bio);
+    }
+
+    /** A bio released by blk-throttle's dispatch work: submit_bio_noacct_nocheck, or past the split for a piece. */
+    void afterBlkThrottle(Bio bio) {
+        if (bio.splitPiece) {
+            mqSubmit(bio);
+        } else {
+            submitNoCheck(bio);
+        }
+    }
+
+    /**
+     * A split bio's piece after the first (bio_split_to_limits resubmits the remainder through
+     * submit_bio_noacct): blk-throttle counts its I/O against the iops limits, not its bytes.
+     */
+    void submitSplitPiece(Bio piece) {
+        if (throttle.active()) {
+            piece.bpsThrottled = true;
+            piece.splitPiece = true;
+            if (throttle.throttle(piece)) {
+                return;
+            }
+        }
+        mqSubmit(piece);
+    }
+
+    /** submit_bio_noacct_nocheck: trace Q, the submitter's plug, the split to the limits. */
+    private void submitNoCheck(Bio bio) {
+        bio.tQueued = sim.now();
+        IoOwner owner = bio.owner;
         if (trace != null) {
             trace('Q', owner, bio.op, bio.flags, bio.sector, bio.nrSectors, 0);
         }
@@ -677,6 +725,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         stats.counter("device.dma.bytes", () -> dmaBytes);
         flush.registerStats(stats);
         wbt.registerStats(stats);
+        throttle.registerStats(stats);
         scheduler.registerStats(stats, "block.sched.");
         device.registerStats(stats, "device.");
     }

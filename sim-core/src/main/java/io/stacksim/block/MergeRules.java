@@ -68,7 +68,7 @@ final class MergeRules {
                 }
             }
             chain.remaining++;
-            Bio child = new Bio(start, len, bio.op, bio.flags, bio.priority, bio.owner, chain);
+            Bio child = new Bio(start, len, bio.op, bio.flags, bio.ioprio, bio.owner, chain);
             if (bio.segments > 0) {
                 child.segments = (int) Math.max(1, ((long) len + sectorsPerSegment - 1) / sectorsPerSegment);
             }
@@ -76,7 +76,11 @@ final class MergeRules {
             if (q.checks != null) {
                 q.checks.bioSubmitted(child);
             }
-            q.mqSubmit(child);
+            if (start == bio.sector) {
+                q.mqSubmit(child);
+            } else {
+                q.submitSplitPiece(child);
+            }
             start += len;
         }
         chain.armed = true;
@@ -150,7 +154,7 @@ final class MergeRules {
 
     /** blk_rq_merge_ok: both mergeable, same operation and same I/O priority. */
     boolean bioMergeOk(Request rq, Bio bio) {
-        return rq.mergeable() && bio.mergeable() && rq.op == bio.op && rq.priority == bio.priority;
+        return rq.mergeable() && bio.mergeable() && rq.op == bio.op && rq.ioprio == bio.ioprio;
     }
 
     /** blk_try_merge: back if the bio starts where the request ends, front if it ends where the request starts. */
@@ -213,7 +217,7 @@ final class MergeRules {
      * (ll_merge_requests_fn). {@code next} is then freed. Returns true when merged.
      */
     boolean attemptMerge(Request rq, Request next) {
-        if (!rq.mergeable() || !next.mergeable() || rq.op != next.op || rq.priority != next.priority
+        if (!rq.mergeable() || !next.mergeable() || rq.op != next.op || rq.ioprio != next.ioprio
                 || rq.endSector() != next.sector) {
             return false;
         }

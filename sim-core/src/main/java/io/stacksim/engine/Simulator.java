@@ -149,6 +149,19 @@ public final class Simulator {
      * (unless stopped early or {@code time} is {@code Long.MAX_VALUE}).
      */
     public void runUntil(long time) {
+        loop(time, null);
+    }
+
+    /**
+     * As {@link #run}, calling {@code observer} after every 1024th event. The observer must only
+     * read the model (a progress display): the run, its folds and its event count are then
+     * exactly those of {@link #run}.
+     */
+    public void runObserved(Runnable observer) {
+        loop(Long.MAX_VALUE, observer);
+    }
+
+    private void loop(long time, Runnable observer) {
         stopRequested = false;
         long outer = limit;
         boolean outerFoldable = foldable;
@@ -164,6 +177,9 @@ public final class Simulator {
             now = q.polledTime();
             fired++;
             e.fire();
+            if (observer != null && (fired & 1023) == 0) {
+                observer.run();
+            }
         }
         limit = outer;
         foldable = outerFoldable;

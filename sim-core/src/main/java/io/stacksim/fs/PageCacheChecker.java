@@ -128,6 +128,12 @@ public final class PageCacheChecker {
                 + " ns but the last completed cache flush dispatched at " + flushed + " ns");
     }
 
+    /** A dirty page cleaned without being written (its data was discarded: bforget). */
+    void cancelled(CachedFile cf, long idx) {
+        dirtyPeriods.remove(PageCache.key(cf.file.ino(), idx), 0);
+        periodsClosed++;
+    }
+
     void violation(String m) {
         record(counters, false, m);
     }

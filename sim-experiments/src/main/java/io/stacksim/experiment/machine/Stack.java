@@ -15,6 +15,7 @@ import io.stacksim.block.QueueSettings;
 import io.stacksim.block.Schedulers;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.config.ConfigSection;
+import io.stacksim.block.IoMax;
 import io.stacksim.config.Tunable;
 import io.stacksim.device.BlockDevice;
 import io.stacksim.devices.Profiles;
@@ -145,6 +146,9 @@ public final class Stack {
                         + String.join(", ", byName.keySet()) + ")");
             }
         }
+        if (root.has("cgroups")) {
+            cgroupLimits(root.section("cgroups"));
+        }
         this.fs = new FileSystem(target, fsSection, random.stream("fs.allocator"));
         for (BlockQueue q : queues) {
             fs.addDevice(q);
@@ -171,8 +175,36 @@ public final class Stack {
             }
         }
         kernel.pageCache().registerStats(stats);
+        if (kernel.journal() != null) {
+            kernel.journal().registerStats(stats);
+        }
         if (root.has("net")) {
             network();
+        }
+    }
+
+    /**
+     * The {@code cgroups} section: each cgroup's io.max limits on the named disks (blk-throttle),
+     * set on those disks' queues before any I/O.
+     */
+    private void cgroupLimits(ConfigNode cgroups) {
+        for (String name : cgroups.keys()) {
+            ConfigNode cg = cgroups.section(name);
+            String path = (name.startsWith("/") ? name : "/" + name).replaceAll("/+$", "");
+            if (path.isEmpty() || path.contains("//")) {
+                throw ConfigException.at(cg.origin(), "'" + cg.path() + "': expected a cgroup name such as limited or a/b");
+            }
+            if (!cg.has("io")) {
+                continue;
+            }
+            ConfigNode max = cg.section("io").section("max");
+            for (String dev : max.keys()) {
+                BlockQueue q = queues.stream().filter(x -> x.name().equals(dev)).findFirst().orElseThrow(() ->
+                        ConfigException.at(max.child(dev).origin(), "'" + max.path() + "." + dev + "': no disk '" + dev
+                                + "' (io.max limits a disk with a request queue: " + String.join(", ",
+                                queues.stream().map(BlockQueue::name).toList()) + ")"));
+                q.setThrottleLimits(path, IoMax.from(max.section(dev)));
+            }
         }
     }
 
@@ -354,6 +386,9 @@ public final class Stack {
             d.resetStats();
         }
         kernel.pageCache().resetStats();
+        if (kernel.journal() != null) {
+            kernel.journal().resetStats();
+        }
         if (net != null) {
             net.resetStats();
         }

@@ -256,34 +256,23 @@ public final class Simulation {
     }
 
     /**
-     * Runs the simulation, stopping every {@code progress.intervalNs()} of wall time (checked
-     * every 1024 events) to show fio's status line; the events fire exactly as in
-     * {@code sim.run()}.
+     * Runs the simulation, showing fio's status line every {@code progress.intervalNs()} of wall
+     * time (looked at every 1024 events); the display only reads the model, so the events, folds
+     * included, are exactly those of {@code sim.run()}.
      */
     private static void runShowingStatus(Stack stack, List<Planned> plan, Progress progress) {
         List<FioStatusLine.Job> jobs = plan.stream().map(p -> new FioStatusLine.Job(p.spec(), p.runners())).toList();
         FioStatusLine line = new FioStatusLine();
         long wall0 = System.nanoTime();
         long[] next = {wall0 + progress.intervalNs()};
-        int[] count = {0};
-        boolean[] paused = {false};
         try {
-            while (true) {
-                paused[0] = false;
-                stack.sim.runWhile(() -> {
-                    if ((++count[0] & 1023) != 0 || System.nanoTime() < next[0]) {
-                        return true;
-                    }
-                    paused[0] = true;
-                    return false;
-                });
-                if (!paused[0]) {
-                    return;
-                }
+            stack.sim.runObserved(() -> {
                 long now = System.nanoTime();
-                progress.status(line.line(jobs, stack.sim.now(), now - wall0));
-                next[0] = now + progress.intervalNs();
-            }
+                if (now >= next[0]) {
+                    progress.status(line.line(jobs, stack.sim.now(), now - wall0));
+                    next[0] = now + progress.intervalNs();
+                }
+            });
         } finally {
             progress.done();
         }

@@ -31,6 +31,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
@@ -257,12 +258,12 @@ class ParserMutationPropertiesTest {
 
     // ------------------------------------------------------------------ the front ends
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedRunConfigIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(RUN_YAML, edits), s -> Simulation.validate(ConfigNode.parseYaml(new StringReader(s), "t.yaml")));
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedFioJobFileIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(FIO_JOB, edits), s -> {
             Path dir = Path.of("").toAbsolutePath();
@@ -273,37 +274,37 @@ class ParserMutationPropertiesTest {
         });
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedSweepFileIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(SWEEP, edits), Sweeps::parse);
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedBlkparseTraceIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(BLKPARSE, edits), s -> readAll(s, "blkparse"));
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedMsrTraceIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(MSR, edits), s -> readAll(s, "msr"));
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedCsvTraceIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(CSV, edits), s -> readAll(s, "csv"));
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedDiskSimTraceIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(DISKSIM_TRACE, edits), s -> readAll(s, "disksim"));
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedTraceOfAnyFormatIsDetectedAndReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(BLKPARSE + MSR, edits), s -> readAll(s, TraceReader.AUTO));
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedDiskSimValidateTraceIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(VALIDATE_TRACE, edits), s -> {
             try (ValidateTrace t = ValidateTrace.open(temp("v.trace", s))) {
@@ -314,7 +315,7 @@ class ParserMutationPropertiesTest {
         });
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedDiskSimParameterFileIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(PARV, edits), s -> ParamFile.parse(temp("t.parv", s)));
     }

@@ -180,11 +180,8 @@ final class FileSetup {
             }
             SimFile sf = existing[i];
             if (fs == null) {
-                String fs2 = stream + ".file" + i;
-                OffsetGenerator gen = new OffsetGenerator(offset, ioSize, offset + ioSize, spec.access(), spec.timeBased(),
-                        nfiles == 1, random.stream(fs2 + ".offset"), random.stream(fs2 + ".seqrand.read"),
-                        random.stream(fs2 + ".seqrand.write"), random.stream(fs2 + ".zone"), random.stream(fs2 + ".rank"));
-                out[i] = new FioFile(null, names.get(i), gen);
+                out[i] = new FioFile(null, names.get(i),
+                        offsets(spec, offset, ioSize, offset + ioSize, nfiles, random, stream + ".file" + i));
                 continue;
             }
             if (sf == null) {
@@ -206,13 +203,18 @@ final class FileSetup {
                         + ") is beyond the end of '" + sf.name() + "' (" + sf.size() + " bytes); give the jobs that share"
                         + " it the same size");
             }
-            String fs2 = stream + ".file" + i;
-            OffsetGenerator gen = new OffsetGenerator(offset, ioSize, sf.size(), spec.access(), spec.timeBased(), nfiles == 1,
-                    random.stream(fs2 + ".offset"), random.stream(fs2 + ".seqrand.read"),
-                    random.stream(fs2 + ".seqrand.write"), random.stream(fs2 + ".zone"), random.stream(fs2 + ".rank"));
-            out[i] = new FioFile(sf, names.get(i), gen);
+            out[i] = new FioFile(sf, names.get(i), offsets(spec, offset, ioSize, sf.size(), nfiles, random,
+                    stream + ".file" + i));
         }
         return out;
+    }
+
+    /** A file's offset state over [offset, offset + ioSize) of {@code realSize}, its random streams under {@code s}. */
+    private static OffsetGenerator offsets(JobSpec spec, long offset, long ioSize, long realSize, int nfiles,
+                                           RandomStreams random, String s) {
+        return new OffsetGenerator(offset, ioSize, realSize, spec.access(), spec.timeBased(), nfiles == 1,
+                random.stream(s + ".offset"), random.stream(s + ".seqrand.read"), random.stream(s + ".seqrand.write"),
+                random.stream(s + ".zone"), random.stream(s + ".rank"));
     }
 
     int count() {

@@ -18,6 +18,20 @@ public final class Simulator {
     private int cancelledPending;
     private boolean stopRequested;
     private long limit = Long.MAX_VALUE;
+    private Invariants invariants;
+
+    /** The invariants --check verifies, or null when the run is not checked. */
+    public Invariants invariants() {
+        return invariants;
+    }
+
+    /**
+     * Checks this run's invariants into {@code inv}: call before the components are built, as
+     * each reads {@link #invariants()} once when it is made.
+     */
+    public void checkInvariants(Invariants inv) {
+        this.invariants = inv;
+    }
 
     /** Current simulated time in nanoseconds. */
     public long now() {
@@ -135,6 +149,19 @@ public final class Simulator {
      * (unless stopped early or {@code time} is {@code Long.MAX_VALUE}).
      */
     public void runUntil(long time) {
+        loop(time, null);
+    }
+
+    /**
+     * As {@link #run}, calling {@code observer} after every 1024th event. The observer must only
+     * read the model (a progress display): the run, its folds and its event count are then
+     * exactly those of {@link #run}.
+     */
+    public void runObserved(Runnable observer) {
+        loop(Long.MAX_VALUE, observer);
+    }
+
+    private void loop(long time, Runnable observer) {
         stopRequested = false;
         long outer = limit;
         boolean outerFoldable = foldable;
@@ -150,45 +177,14 @@ public final class Simulator {
             now = q.polledTime();
             fired++;
             e.fire();
+            if (observer != null && (fired & 1023) == 0) {
+                observer.run();
+            }
         }
         limit = outer;
         foldable = outerFoldable;
         if (!stopRequested && time != Long.MAX_VALUE && time > now) {
             now = time;
-        }
-    }
-
-    /**
-     * As {@link #run()}, but asks {@code pause} before each event and returns when it says yes
-     * (true), or when no event is left or {@link #stop()} was called (false). {@code pause} must
-     * not depend on the simulation's state (a wall-clock check for a progress line): events
-     * fire, and fold, exactly as in {@code run()}, so a run that pauses is the same run.
-     */
-    public boolean runPausing(BooleanSupplier pause) {
-        stopRequested = false;
-        boolean outerFoldable = foldable;
-        foldable = true;
-        EventQueue q = queue;
-        Event e;
-        try {
-            while (!stopRequested) {
-                if (pause.getAsBoolean()) {
-                    return true;
-                }
-                if ((e = q.pollDue(Long.MAX_VALUE)) == null) {
-                    return false;
-                }
-                if (e.getClass() == Timer.class && ((Timer) e).isCancelled()) {
-                    cancelledPending--;
-                    continue;
-                }
-                now = q.polledTime();
-                fired++;
-                e.fire();
-            }
-            return false;
-        } finally {
-            foldable = outerFoldable;
         }
     }
 

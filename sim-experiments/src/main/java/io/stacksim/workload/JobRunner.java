@@ -273,7 +273,7 @@ public final class JobRunner {
         }
         if (logs != null && !inRamp) {
             logs.completed(now, d, u.length, u.issueNs - u.startNs, now - u.issueNs, now - u.startNs,
-                    !spec.engine().kind().syncio());
+                    !spec.engine().kind().syncio(), u.offset, u.ioprio != 0 ? u.ioprio : jobIoprio);
         }
         if (d == JobStats.WRITE) {
             wroteThisLoop = true;

@@ -99,7 +99,7 @@ public final class FioOptions {
         }
         for (String n : new String[] {"description", "percentile_list", "clat_percentiles", "lat_percentiles",
             "slat_percentiles", "significant_figures", "unit_base", "disk_util", "write_lat_log", "write_bw_log",
-            "write_iops_log", "log_avg_msec", "per_job_logs", "write_iolog", "gtod_reduce", "disable_lat", "disable_clat",
+            "write_iops_log", "log_avg_msec", "per_job_logs", "write_iolog", "log_offset", "log_prio", "gtod_reduce", "disable_lat", "disable_clat",
             "disable_slat"}) {
             SUPPORTED.put(n, Support.REPORT);
         }

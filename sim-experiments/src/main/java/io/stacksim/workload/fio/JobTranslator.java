@@ -140,6 +140,8 @@ public final class JobTranslator {
     private boolean exitall;
     private boolean exitallOnError;
     private String exitWhat = "group";
+    private boolean logOffset;
+    private boolean logPrio;
     private String verify = "";
     private boolean doVerify = true;
     private boolean verifyOnly;
@@ -639,6 +641,8 @@ public final class JobTranslator {
                         + " crc7, sha1, sha256, sha512, sha3-224, sha3-256, sha3-384, sha3-512, xxhash, meta, pattern or"
                         + " null, got '" + v + "'");
             };
+            case "log_offset" -> logOffset = FioValues.bool(v);
+            case "log_prio" -> logPrio = FioValues.bool(v);
             case "do_verify" -> doVerify = FioValues.bool(v);
             case "verify_only" -> verifyOnly = flag(v);
             case "verify_backlog" -> verifyBacklog = FioValues.size(v, kbBase);
@@ -1014,7 +1018,7 @@ public final class JobTranslator {
                 new JobSpec.Cache(invalidate && !preRead, preRead),
                 new JobSpec.Reporting(groupReporting, stonewall, newGroup, percentiles, clatPercentiles, latPercentiles,
                         slatPercentiles, kbBase, unitBase, sigFigs, stats, diskUtil, description, bwAvgNs, iopsAvgNs,
-                        new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog), printed),
+                        new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog, logOffset, logPrio), printed),
                 numjobs, placement(), new JobSpec.Control(verifySpec(), exitall, exitWhat, exitallOnError, waitFor,
                         disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins));
     }

@@ -187,6 +187,10 @@ public final class Kernel {
                 f = fs.create(name, createSize);
             }
             OpenFile of = f == null ? null : new OpenFile(f, flags);
+            if (of != null) {
+                // OpenFile keeps no access mode: every open counts as one that may write.
+                fs.opened(f, true);
+            }
             t.counters.modeSwitches++;
             t.compute(cost.modeSwitchNs(), true, () -> k.accept(of));
         });
@@ -194,7 +198,10 @@ public final class Kernel {
 
     /** close. */
     public void close(Task t, OpenFile f, Ret k) {
-        enter(t, Syscall.CLOSE, cost.vfsCallNs(), () -> exit(t, 0, k));
+        enter(t, Syscall.CLOSE, cost.vfsCallNs(), () -> {
+            fs.closed(f.file(), true);
+            exit(t, 0, k);
+        });
     }
 
     // ------------------------------------------------------------------ read / write

@@ -50,7 +50,8 @@ final class RunCommand implements Callable<Integer> {
         }
         ConfigNode root = ConfigLoader.load(config, sets);
         long wall = System.nanoTime();
-        RunResult r = Simulation.run(root, io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), check);
+        RunResult r = Simulation.run(root, io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), check,
+                StatusProgress.forConsole(spec.commandLine().getErr()));
         wall = System.nanoTime() - wall;
         spec.commandLine().getOut().print(format == Format.json ? JsonResult.format(r) : TextSummary.format(r));
         spec.commandLine().getOut().flush();

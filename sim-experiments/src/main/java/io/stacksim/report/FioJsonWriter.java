@@ -92,8 +92,8 @@ public final class FioJsonWriter {
         j.put("write", ddir(t, g, 1));
         j.put("trim", ddir(t, g, 2));
         Map<String, Object> sync = new LinkedHashMap<>();
-        // fio 3.33 reports 0 here even when it ran fsyncs: read their number from lat_ns.N.
-        sync.put("total_ios", 0L);
+        // total_io_u[DDIR_SYNC]: fsyncs only (fdatasyncs are in lat_ns.N, not here; end_fsync in neither).
+        sync.put("total_ios", s.totalIos[JobStats.SYNC]);
         sync.put("lat_ns", lat(s.syncStat, s.syncHistogram(), rep.latPercentiles() || rep.clatPercentiles(), rep));
         j.put("sync", sync);
         long runtime = s.totalRunTimeMs;
@@ -148,7 +148,7 @@ public final class FioJsonWriter {
         m.put("iops", runt > 0 ? 1000.0 * ios / runt : 0.0);
         m.put("runtime", runt);
         m.put("total_ios", ios);
-        m.put("short_ios", rw ? s.shortIos[d] : 0L);
+        m.put("short_ios", rw ? s.printedShort(d) : 0L);
         m.put("drop_ios", rw ? s.dropIos[d] : 0L);
         FioStat empty = new FioStat();
         FioHistogram none = new FioHistogram();
@@ -251,8 +251,8 @@ public final class FioJsonWriter {
         Map<String, Object> x = new LinkedHashMap<>();
         x.put("version", Version.get());
         x.put("note", "simulated by StackSim, not measured: \"timestamp\" is the simulated start (0 unless"
-                + " --wall-clock-timestamp); sync.total_ios is 0 as in fio 3.33, the number of syncs is"
-                + " sync.lat_ns.N");
+                + " --wall-clock-timestamp); as in fio 3.33, sync.total_ios counts fsyncs only, sync.lat_ns.N"
+                + " fsyncs and fdatasyncs, neither end_fsync");
         x.put("seed", report.result().seed());
         x.put("device", report.result().device());
         x.put("simulated_s", report.metric("run.sim_time_s"));

@@ -23,13 +23,16 @@ import java.util.List;
 final class FileSetup {
     /** One file of the job (fio's struct fio_file) with its offset state. */
     static final class FioFile {
+        /** The simulated file, or null for a diskless engine (null, cpuio), whose files fio never creates. */
         final SimFile file;
+        final String name;
         final OffsetGenerator offsets;
         OpenFile open;
         Mapping mapping;
 
-        FioFile(SimFile file, OffsetGenerator offsets) {
+        FioFile(SimFile file, String name, OffsetGenerator offsets) {
             this.file = file;
+            this.name = name;
             this.offsets = offsets;
         }
     }
@@ -39,6 +42,7 @@ final class FileSetup {
     private final Task task;
     private final FioFile[] files;
     private final long bytesPerLoop;
+    private final boolean diskless;
     private JobLogs logs;
 
     /**
@@ -50,7 +54,8 @@ final class FileSetup {
         this.kernel = kernel;
         this.task = task;
         List<String> names = names(spec, clone);
-        this.files = layout(spec, kernel.fs(), names, clone, random, stream);
+        this.diskless = IoEngines.diskless(spec.engine().kind());
+        this.files = layout(spec, diskless ? null : kernel.fs(), names, clone, random, stream);
         long perLoop = 0;
         for (FioFile f : files) {
             perLoop += f.offsets.ioSize();
@@ -87,7 +92,8 @@ final class FileSetup {
         long existingTotal = 0;
         boolean allExist = true;
         for (int i = 0; i < nfiles; i++) {
-            existing[i] = names.get(i).startsWith("/dev/") ? fs.blockDevice(names.get(i)) : fs.lookup(names.get(i));
+            existing[i] = fs == null ? null : names.get(i).startsWith("/dev/") ? fs.blockDevice(names.get(i))
+                    : fs.lookup(names.get(i));
             if (existing[i] == null) {
                 allExist = false;
             } else {
@@ -97,6 +103,11 @@ final class FileSetup {
         JobSpec.Size size = f.size();
         long total;
         if (size == null || size.isPercent()) {
+            if (fs == null) {
+                // setup_files: a diskless engine has no file to size itself from.
+                throw new IllegalArgumentException("job '" + spec.name() + "': ioengine=" + spec.ioengine()
+                        + " needs size= (it has no file to take a size from)");
+            }
             if (!allExist) {
                 throw new IllegalArgumentException("job '" + spec.name() + "': size= is needed, file '"
                         + names.get(Arrays.asList(existing).indexOf(null)) + "' does not exist yet");
@@ -128,6 +139,14 @@ final class FileSetup {
                         + ioSize + " bytes) is smaller than the block size " + minBs);
             }
             SimFile sf = existing[i];
+            if (fs == null) {
+                String fs2 = stream + ".file" + i;
+                OffsetGenerator gen = new OffsetGenerator(offset, ioSize, offset + ioSize, spec.access(), spec.timeBased(),
+                        nfiles == 1, random.stream(fs2 + ".offset"), random.stream(fs2 + ".seqrand.read"),
+                        random.stream(fs2 + ".seqrand.write"), random.stream(fs2 + ".zone"), random.stream(fs2 + ".rank"));
+                out[i] = new FioFile(null, names.get(i), gen);
+                continue;
+            }
             if (sf == null) {
                 sf = fs.create(names.get(i), offset + ioSize);
             } else if (offset + ioSize > sf.size()) {
@@ -139,7 +158,7 @@ final class FileSetup {
             OffsetGenerator gen = new OffsetGenerator(offset, ioSize, sf.size(), spec.access(), spec.timeBased(), nfiles == 1,
                     random.stream(fs2 + ".offset"), random.stream(fs2 + ".seqrand.read"),
                     random.stream(fs2 + ".seqrand.write"), random.stream(fs2 + ".zone"), random.stream(fs2 + ".rank"));
-            out[i] = new FioFile(sf, gen);
+            out[i] = new FioFile(sf, names.get(i), gen);
         }
         return out;
     }
@@ -171,7 +190,7 @@ final class FileSetup {
         this.logs = logs;
         if (logs != null) {
             for (FioFile t : files) {
-                logs.fileEvent(kernel.sim().now(), t.file.name(), "add");
+                logs.fileEvent(kernel.sim().now(), t.name, "add");
             }
         }
     }
@@ -184,7 +203,7 @@ final class FileSetup {
     }
 
     private void open(int i, Runnable done) {
-        if (i == files.length) {
+        if (i == files.length || diskless) {
             done.run();
             return;
         }
@@ -259,7 +278,7 @@ final class FileSetup {
      * false, without running {@code then}, when nothing is to be dropped.
      */
     boolean invalidateOnWrap(int i, Runnable then) {
-        if (!spec.cache().invalidate() || spec.direct() || spec.engine().kind() == MmapEngine.TYPE) {
+        if (diskless || !spec.cache().invalidate() || spec.direct() || spec.engine().kind() == MmapEngine.TYPE) {
             return false;
         }
         FioFile t = files[i];
@@ -273,7 +292,7 @@ final class FileSetup {
     }
 
     private void close(int i, Runnable k) {
-        if (i == files.length) {
+        if (i == files.length || diskless) {
             k.run();
             return;
         }

@@ -66,6 +66,23 @@ public final class JobRunner {
     private boolean inRamp;
     private java.nio.file.Path logDir = java.nio.file.Path.of("");
     private JobLogs logs;
+    private RunState state = RunState.NOT_CREATED;
+    private io.stacksim.engine.Timer delayTimer;
+
+    /**
+     * fio's td->runstate as its status line shows it (eta.c check_str_update): the letter of
+     * each state; RUNNING's letter depends on the job's pattern.
+     */
+    public enum RunState {
+        NOT_CREATED('P'), SETTING_UP('I'), RAMP('/'), RUNNING('R'), VERIFYING('V'), FSYNCING('F'),
+        FINISHING('f'), REAPED('_');
+
+        final char letter;
+
+        RunState(char letter) {
+            this.letter = letter;
+        }
+    }
 
     /**
      * @param clone       clone number (numjobs)
@@ -104,6 +121,53 @@ public final class JobRunner {
             free.add(new IoUnit());
         }
         this.loopsLeft = spec.limits().loops();
+    }
+
+    // ------------------------------------------------------------------ status (eta.c)
+
+    /** The job's state now. */
+    public RunState runState() {
+        return state;
+    }
+
+    /**
+     * The letter fio's status line shows for this job (eta.c check_str_update): while running
+     * R/W/M sequential, r/w/m random (rw with rwmixread=100 counts as a read job).
+     */
+    public char statusLetter() {
+        if (state != RunState.RUNNING) {
+            return state.letter;
+        }
+        Pattern p = spec.rw();
+        char c = p.mixed() ? (spec.access().rwmixread() == 100 ? 'R' : spec.access().rwmixread() == 0 ? 'W' : 'M')
+                : p.reads ? 'R' : 'W';
+        return p.random ? Character.toLowerCase(c) : c;
+    }
+
+    /** Bytes read [0] and written [1] so far (fio's io_bytes). */
+    public long ioBytes(int ddir) {
+        return ioBytes[ddir];
+    }
+
+    /** Reads [0] and writes [1] completed so far (fio's io_blocks). */
+    public long ioBlocks(int ddir) {
+        return ioBlocks[ddir];
+    }
+
+    /** Files the job has open now. */
+    public int filesOpen() {
+        return state == RunState.RUNNING || state == RunState.VERIFYING || state == RunState.FSYNCING
+                || state == RunState.FINISHING ? files.count() : 0;
+    }
+
+    /** Simulated ns since the job's epoch (its start, or the end of ramp_time). */
+    public long elapsedNs() {
+        return state == RunState.NOT_CREATED || state == RunState.SETTING_UP ? 0 : sim.now() - epochNs;
+    }
+
+    /** fio's total_io_size: what the job will move in all its loops (0 for a time-based job without size). */
+    public long totalIoBytes() {
+        return files.bytesPerLoop() * Math.max(1, spec.limits().loops());
     }
 
     // ------------------------------------------------------------------ for the engines
@@ -149,7 +213,7 @@ public final class JobRunner {
     /** issue_time: the unit goes to the kernel now; async engines sample slat here (io_u_queued). */
     void issued(IoUnit u) {
         u.issueNs = sim.now();
-        if (!spec.engine().kind().syncio() && !u.isSync()) {
+        if (!spec.engine().kind().syncio() && !u.isSync() && !spec.control().disableSlat()) {
             stats.recordSlat(u.ddir, u.issueNs - u.startNs);
         }
     }
@@ -162,7 +226,9 @@ public final class JobRunner {
             throw new JobError(spec.name(), u.result);
         }
         if (u.isSync()) {
-            stats.recordSync(now - u.issueNs);
+            if (state != RunState.FSYNCING) {
+                stats.recordSync(now - u.issueNs);
+            }
             lastWasSync = true;
             return;
         }
@@ -174,7 +240,7 @@ public final class JobRunner {
         ioBlocks[d]++;
         ioBytes[d] += u.result;
         stats.record(d, u.issueNs, now, u.result, u.lastBio);
-        stats.recordFio(d, u.startNs, u.issueNs, now, false);
+        stats.recordFio(d, u.startNs, u.issueNs, now, false, !spec.control().disableClat(), !spec.control().disableLat());
         if (logs != null && !inRamp) {
             logs.completed(now, d, u.length, u.issueNs - u.startNs, now - u.issueNs, now - u.startNs,
                     !spec.engine().kind().syncio());
@@ -209,6 +275,7 @@ public final class JobRunner {
      * for {@link #go()}.
      */
     public void prepare(Runnable ready) {
+        state = RunState.SETTING_UP;
         if (spec.reporting().logs().any()) {
             try {
                 logs = new JobLogs(spec, clone, logDir, !spec.engine().kind().syncio());
@@ -231,9 +298,12 @@ public final class JobRunner {
     }
 
     private void begin() {
-        if (spec.limits().startDelayNs() > 0) {
+        if (spec.limits().startDelayNs() > 0 && !terminate) {
             task.sleep();
-            sim.after(spec.limits().startDelayNs(), () -> task.wake(this::start));
+            delayTimer = sim.timerAfter(spec.limits().startDelayNs(), () -> {
+                delayTimer = null;
+                task.wake(this::start);
+            });
         } else {
             start();
         }
@@ -247,6 +317,7 @@ public final class JobRunner {
         if (spec.runtimeNs() > 0) {
             stopAtNs = now + spec.rampTimeNs() + spec.runtimeNs();
         }
+        state = spec.rampTimeNs() > 0 ? RunState.RAMP : RunState.RUNNING;
         if (spec.rampTimeNs() > 0) {
             inRamp = true;
             sim.after(spec.rampTimeNs(), this::rampOver);
@@ -263,6 +334,9 @@ public final class JobRunner {
         }
         long now = sim.now();
         inRamp = false;
+        if (state == RunState.RAMP) {
+            state = RunState.RUNNING;
+        }
         stats.reset(now);
         epochNs = now;
         loopStartNs = now;
@@ -272,6 +346,9 @@ public final class JobRunner {
     }
 
     private void startLoop() {
+        if (state == RunState.FSYNCING) {
+            state = inRamp ? RunState.RAMP : RunState.RUNNING;
+        }
         looping = true;
         loopStartNs = Math.max(loopStartNs, epochNs);
         planner.startLoop();
@@ -366,7 +443,7 @@ public final class JobRunner {
             planner.issued(u.ddir, u.length);
         }
         if (logs != null) {
-            logs.issued(sim.now(), files.get(u.file).file.name(), u.ddir, u.offset, u.length);
+            logs.issued(sim.now(), files.get(u.file).name, u.ddir, u.offset, u.length);
         }
         engine.queue(u, st -> afterQueue(u, st));
     }
@@ -409,11 +486,9 @@ public final class JobRunner {
         }
     }
 
-    /** total_io_u: reads, writes and fsyncs (fdatasync goes to a slot fio does not print). */
+    /** total_io_u: reads, writes, fsyncs and fdatasyncs (td_io_queue). */
     private void count(IoUnit u) {
-        if (u.ddir <= JobStats.SYNC) {
-            stats.totalIos[u.ddir]++;
-        }
+        stats.totalIos[u.ddir]++;
     }
 
     /** td_io_commit: mark the depth, submit the queued units. */
@@ -550,6 +625,8 @@ public final class JobRunner {
                 }
             };
             if (endSync) {
+                // TD_FSYNCING: end_fsync's syncs are neither counted nor timed (should_account).
+                state = RunState.FSYNCING;
                 endFsync(0, after);
             } else {
                 after.run();
@@ -576,7 +653,12 @@ public final class JobRunner {
         });
     }
 
-    /** end_fsync through the engine as a sync unit per file (td_io_sync), its latency recorded. */
+    /**
+     * end_fsync through the engine as a sync unit per file (backend.c fio_io_sync). fio runs it
+     * in the TD_FSYNCING state, so td_io_queue counts it in neither total_io_u nor the depth
+     * distribution and io_completed does not account its latency: fio 3.33's JSON shows
+     * {@code sync.total_ios} 0 and {@code lat_ns.N} 0 for it. Its time is in the run time.
+     */
     private void endFsync(int i, Runnable k) {
         if (i == files.count()) {
             k.run();
@@ -588,8 +670,11 @@ public final class JobRunner {
         u.file = i;
         u.startNs = sim.now();
         engine.queue(u, st -> {
+            if (!engine.hasCommit()) {
+                stats.markBatch(true, 1);
+                stats.markBatch(false, 1);
+            }
             if (st == Engine.COMPLETED) {
-                stats.markDepth(curDepth, 1);
                 put(u);
                 endFsync(i + 1, k);
             } else {
@@ -610,6 +695,7 @@ public final class JobRunner {
     }
 
     private void finish() {
+        state = RunState.FINISHING;
         looping = false;
         samples.stop();
         long now = sim.now();
@@ -627,9 +713,29 @@ public final class JobRunner {
                 logs.finish(sim.now());
             }
             exited = true;
+            state = RunState.REAPED;
             task.exit();
             onExit.run();
         });
+    }
+
+    /**
+     * fio_mark_td_terminate: the job stops at its next loop step (it drains what is in flight,
+     * as fio's do_io does once td->terminate is set); a job still in its start delay starts at
+     * once and ends (fio clears start_delay).
+     */
+    public void terminate() {
+        terminate = true;
+        if (delayTimer != null && delayTimer.isPending()) {
+            delayTimer.cancel();
+            delayTimer = null;
+            task.wake(this::start);
+        }
+    }
+
+    /** True once the job was told to stop (exitall, or its runtime is over). */
+    public boolean terminated() {
+        return terminate;
     }
 
     /** The simulation is about to zero every task's counters: keep what this job used so far. */

@@ -19,9 +19,16 @@ import java.util.Map;
  * @param reporting grouping and what the report shows
  * @param numjobs   clones of the job, each its own task and files
  * @param placement the job's I/O priority and cgroup
+ * @param control   verify, job control and what is measured
  */
 public record JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
-                      Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement) {
+                      Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement, Control control) {
+
+    /** A job with fio's default verify, job control and measurements. */
+    public JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
+                   Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement) {
+        this(name, files, access, engine, limits, pacing, sync, cache, reporting, numjobs, placement, Control.DEFAULT);
+    }
 
     /** A job in the root cgroup with no I/O priority set. */
     public JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
@@ -40,6 +47,52 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      */
     public record Placement(int prioclass, int prio, String cgroup, int cgroupWeight) {
         public static final Placement DEFAULT = new Placement(0, 0, "/", 100);
+    }
+
+    /**
+     * Verify, job control and what fio measures (HOWTO "Verification", "Error handling",
+     * "Measurements and reporting").
+     *
+     * @param verify          the verify family
+     * @param exitall         exitall: when a job ends, fio stops others (which: the ending job's exit_what)
+     * @param exitWhat        exit_what: group (its reporting group), stonewall (every running job) or all
+     * @param exitallOnError  exitall_on_error: when this job fails, every job is stopped
+     * @param waitFor         wait_for: the job starts when the named job has finished (null: none)
+     * @param disableSlat     disable_slat (or gtod_reduce): no submission latency measured
+     * @param disableClat     disable_clat (or gtod_reduce): no completion latency measured
+     * @param disableLat      disable_lat (or gtod_reduce): no total latency measured
+     * @param engineOptions   the ioengine's own options as written (cpuload=, ...), read by the engine
+     */
+    public record Control(Verify verify, boolean exitall, String exitWhat, boolean exitallOnError, String waitFor,
+                          boolean disableSlat, boolean disableClat, boolean disableLat, Map<String, String> engineOptions) {
+        public static final Control DEFAULT = new Control(Verify.NONE, false, "group", false, null, false, false, false,
+                Map.of());
+
+        public Control {
+            engineOptions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(engineOptions));
+        }
+    }
+
+    /**
+     * fio's verify options (verify.c, HOWTO "Verification").
+     *
+     * @param algorithm   verify=: md5, crc32c, ..., pattern, meta, null; "" for none
+     * @param interval    verify_interval: bytes per verify header (0 = the block size)
+     * @param backlog     verify_backlog: verify after this many written blocks (0 = after the write phase)
+     * @param backlogBatch verify_backlog_batch: blocks verified each time (0 = backlog)
+     * @param doVerify    do_verify: run the verify phase
+     * @param only        verify_only: no writes, verify what an earlier run wrote
+     * @param fatal       verify_fatal: stop at the first mismatch
+     * @param async       verify_async: threads that checksum (0 = the job's own)
+     */
+    public record Verify(String algorithm, long interval, long backlog, long backlogBatch, boolean doVerify,
+                         boolean only, boolean fatal, int async) {
+        public static final Verify NONE = new Verify("", 0, 0, 0, true, false, false, 0);
+
+        /** True when verify= names an algorithm that checks data. */
+        public boolean on() {
+            return !algorithm.isEmpty() && !algorithm.equals("null");
+        }
     }
 
     /**
@@ -322,7 +375,7 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
         long rt = limits.runtimeNs() == 0 ? capNs : Math.min(limits.runtimeNs(), capNs);
         Limits l = new Limits(limits.ioSize(), limits.numberIos(), rt, limits.timeBased(), limits.rampTimeNs(),
                 limits.startDelayNs(), limits.loops());
-        return new JobSpec(name, files, access, engine, l, pacing, sync, cache, reporting, numjobs, placement);
+        return new JobSpec(name, files, access, engine, l, pacing, sync, cache, reporting, numjobs, placement, control);
     }
 
     /** True for the spec of a trace replay. */

@@ -47,8 +47,13 @@ public final class JobStats {
     private final FioHistogram[] slatHist = new FioHistogram[2];
     private final FioHistogram[] latHist = new FioHistogram[2];
     private FioHistogram syncHist;
-    /** total_io_u for read, write and DDIR_SYNC (fdatasync counts in a slot fio does not print). */
-    public final long[] totalIos = new long[3];
+    /**
+     * total_io_u for read, write, DDIR_SYNC (fsync) and DDIR_DATASYNC (fdatasync), indexed by
+     * {@link #READ}, {@link #WRITE}, {@link #SYNC}, {@link #DATASYNC}. fio 3.33's own array has
+     * four slots (read, write, trim, sync), so its fdatasync count lands in the next field,
+     * short_io_u[read]: {@link #printedShort} reproduces that.
+     */
+    public final long[] totalIos = new long[4];
     public final long[] shortIos = new long[2];
     public final long[] dropIos = new long[2];
     /** io_u_map, io_u_submit, io_u_complete: the seven depth buckets. */
@@ -86,18 +91,30 @@ public final class JobStats {
 
     /** Records a completed read or write the fio way: slat (async engines only), clat, lat, buckets. */
     public void recordFio(int dir, long startNs, long issueNs, long doneNs, boolean slat) {
+        recordFio(dir, startNs, issueNs, doneNs, slat, true, true);
+    }
+
+    /**
+     * As above, with disable_clat ({@code clatOn} false: no clat sample and no latency bucket,
+     * as fio's account_io_completion) and disable_lat ({@code latOn} false).
+     */
+    public void recordFio(int dir, long startNs, long issueNs, long doneNs, boolean slat, boolean clatOn, boolean latOn) {
         long clat = doneNs - issueNs;
         long lat = doneNs - startNs;
-        clatStat[dir].add(clat);
-        hist(clatHist, dir).add(clat);
-        latStat[dir].add(lat);
-        hist(latHist, dir).add(lat);
+        if (latOn) {
+            latStat[dir].add(lat);
+            hist(latHist, dir).add(lat);
+        }
         if (slat) {
             long sl = issueNs - startNs;
             slatStat[dir].add(sl);
             hist(slatHist, dir).add(sl);
         }
-        markLatency(clat);
+        if (clatOn) {
+            clatStat[dir].add(clat);
+            hist(clatHist, dir).add(clat);
+            markLatency(clat);
+        }
     }
 
     /** A submission's latency sample (io_u_queued): recorded when the unit is issued. */
@@ -289,6 +306,16 @@ public final class JobStats {
         startNs = now;
     }
 
+    /**
+     * The short I/O count fio 3.33 prints for {@code ddir} (read or write): for reads it is
+     * short_io_u[0] plus the fdatasync count, since td_io_queue's total_io_u[DDIR_DATASYNC]
+     * (index 4 of a four-slot array) is short_io_u[0] in struct thread_stat - checked against
+     * fio 3.33 here: fdatasync=64 over 256 writes prints {@code short=3,0,0,0}.
+     */
+    public long printedShort(int ddir) {
+        return ddir == READ ? shortIos[READ] + totalIos[DATASYNC] : shortIos[ddir];
+    }
+
     /** Adds another job's figures (group reporting, stat.c sum_thread_stats). */
     public void add(JobStats o) {
         for (int d = 0; d < 2; d++) {
@@ -308,7 +335,7 @@ public final class JobStats {
             shortIos[d] += o.shortIos[d];
             dropIos[d] += o.dropIos[d];
         }
-        for (int d = 0; d < 3; d++) {
+        for (int d = 0; d < totalIos.length; d++) {
             totalIos[d] += o.totalIos[d];
         }
         syncStat.merge(o.syncStat, false);

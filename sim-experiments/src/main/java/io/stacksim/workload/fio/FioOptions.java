@@ -92,12 +92,13 @@ public final class FioOptions {
             "loops", "rate", "rate_iops", "rate_process", "thinktime", "thinktime_spin", "thinktime_blocks",
             "thinktime_blocks_type", "random_distribution", "random_generator", "randseed", "randrepeat",
             "norandommap", "stonewall", "new_group", "group_reporting", "kb_base", "bwavgtime", "iopsavgtime",
-            "stats", "prio", "prioclass", "cgroup", "cgroup_weight"}) {
+            "stats", "prio", "prioclass", "cgroup", "cgroup_weight", "exitall", "exit_what", "exitall_on_error", "wait_for"}) {
             SUPPORTED.put(n, Support.MODELLED);
         }
         for (String n : new String[] {"description", "percentile_list", "clat_percentiles", "lat_percentiles",
             "slat_percentiles", "significant_figures", "unit_base", "disk_util", "write_lat_log", "write_bw_log",
-            "write_iops_log", "log_avg_msec", "per_job_logs", "write_iolog"}) {
+            "write_iops_log", "log_avg_msec", "per_job_logs", "write_iolog", "gtod_reduce", "disable_lat", "disable_clat",
+            "disable_slat"}) {
             SUPPORTED.put(n, Support.REPORT);
         }
         for (String n : new String[] {"thread", "allow_file_create", "create_on_open", "cgroup_nodelete"}) {

@@ -118,6 +118,15 @@ public final class JobTranslator {
     private long logAvgMsec;
     private boolean perJobLogs = true;
     private String iolog;
+    // Job control and measurements (JobSpec.Control).
+    private boolean exitall;
+    private boolean exitallOnError;
+    private String exitWhat = "group";
+    private String waitFor;
+    private boolean disableSlat;
+    private boolean disableClat;
+    private boolean disableLat;
+    private final Map<String, String> engineOptions = new LinkedHashMap<>();
     private Origin timeBasedOrigin;
     /** The job's ioengine= as written (the last one wins), for its engine options. */
     private String engineWritten = "psync";
@@ -504,6 +513,24 @@ public final class JobTranslator {
             case "log_avg_msec" -> logAvgMsec = intIn(v, 0, Integer.MAX_VALUE, "milliseconds");
             case "per_job_logs" -> perJobLogs = FioValues.bool(v);
             case "write_iolog" -> iolog = v;
+            case "gtod_reduce" -> {
+                // options.c str_gtod_reduce_cb: one switch for the three latencies.
+                boolean b = FioValues.bool(v);
+                disableSlat = b;
+                disableClat = b;
+                disableLat = b;
+                clatPercentiles = !b;
+            }
+            case "disable_lat" -> disableLat = FioValues.bool(v);
+            case "disable_clat" -> disableClat = FioValues.bool(v);
+            case "disable_slat" -> disableSlat = FioValues.bool(v);
+            case "exitall" -> exitall = flag(v);
+            case "exitall_on_error" -> exitallOnError = flag(v);
+            case "exit_what" -> exitWhat = switch (v.strip()) {
+                case "group", "stonewall", "all" -> v.strip();
+                default -> throw new IllegalArgumentException("expected group, stonewall or all, got '" + v + "'");
+            };
+            case "wait_for" -> waitFor = v.strip();
             case "thread", "allow_file_create", "create_on_open", "cgroup_nodelete" -> { }
             default -> throw new IllegalStateException("supported option without a handler: " + opt);
         }
@@ -828,7 +855,7 @@ public final class JobTranslator {
                 new JobSpec.Access(rw, seqAdd, seqNr, identicalSeq, rwmixread, List.of(percRandom[0], percRandom[1]),
                         new JobSpec.BlockSizes(sizes[0], sizes[1], bsUnaligned), distribution, randomMap, randseed,
                         lfsr && distribution instanceof Distribution.Uniform),
-                new JobSpec.Engine(engine, iodepth, batchSubmit, batchCompleteMin, batchCompleteMax, depthLow, direct,
+                new JobSpec.Engine(IoEngines.atDepth(engine, iodepth), iodepth, batchSubmit, batchCompleteMin, batchCompleteMax, depthLow, direct,
                         fadvise),
                 new JobSpec.Limits(ioSize, numberIos, runtimeNs, timeBased, rampNs, startDelayNs, loops),
                 new JobSpec.Pacing(List.of(rate[0], rate[1]), List.of(rateIops[0], rateIops[1]), poisson, thinkNs,
@@ -838,7 +865,8 @@ public final class JobTranslator {
                 new JobSpec.Reporting(groupReporting, stonewall, newGroup, percentiles, clatPercentiles, latPercentiles,
                         slatPercentiles, kbBase, unitBase, sigFigs, stats, diskUtil, description, bwAvgNs, iopsAvgNs,
                         new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog), printed),
-                numjobs, placement());
+                numjobs, placement(), new JobSpec.Control(JobSpec.Verify.NONE, exitall, exitWhat, exitallOnError, waitFor,
+                        disableSlat, disableClat, disableLat, engineOptions));
     }
 
     /**

@@ -48,7 +48,7 @@ public final class FileSystem {
     private final Map<String, BlockTarget> devices = new LinkedHashMap<>();
 
     /** fs.type: the file system on the device. */
-    public static final Tunable<String> TYPE = Tunable.choice("type", "ext4", List.of("ext4", "raw"))
+    public static final Tunable<String> TYPE = Tunable.choice("type", "raw", List.of("raw", "ext4"))
             .help("`ext4`: mkfs.ext4's layout, delayed allocation with mballoc, metadata for the journal; "
                     + "`raw`: no file system, files mapped straight onto the device (block-level studies)");
     static final Tunable<Long> BLOCK_SIZE = Tunable.size("block_size", 4096, 512, 65536)
@@ -320,13 +320,16 @@ public final class FileSystem {
         }
         long mapped = 0;
         int frags = 0;
-        long prevEnd = -1;
+        Extent prev = null;
         for (Extent e : f.extents()) {
             mapped += e.length();
-            if (e.sector() != prevEnd) {
+            // filefrag: a new extent only where the mapping does not continue the previous one
+            // (densely, or across a hole at the same distance).
+            if (prev == null || (e.sector() != prev.sector() + (prev.length() >> 9)
+                    && e.sector() != prev.sector() + ((e.fileOffset() - prev.fileOffset()) >> 9))) {
                 frags++;
             }
-            prevEnd = e.sector() + (e.length() >> 9);
+            prev = e;
         }
         return new FileStat(f.ino(), f.size(), mapped >> 9, f.extents().size(), frags);
     }

@@ -77,6 +77,10 @@ public final class Kernel {
         this.flusher = cpus.newTask("kworker/u" + 2 * cpus.count() + ":1-flush-" + dev);
         flusher.startAsleep();
         this.pc = new PageCacheLayer(sim, fs.bdev(), vm, cost.fsCosts(), flusher);
+        if (fs.ext4() != null) {
+            // ext4's metadata lives in the buffer cache of its device's inode.
+            fs.setBuffers(pc.metadataBuffers(fs.blockDevice()));
+        }
         this.aio = new AioSyscalls(this);
         this.uring = new IoUringSyscalls(this);
     }

@@ -168,6 +168,11 @@ public final class Stack {
             }
         }
         kernel.pageCache().registerStats(stats);
+        if (fs.ext4() != null) {
+            // /proc/meminfo's split: the block device's pages (ext4's metadata) apart from files'.
+            stats.counter("cache.buffers_pages", () -> kernel.pageCache().bufferPages());
+            stats.counter("cache.cached_pages", () -> kernel.pageCache().cachedFilePages());
+        }
         if (root.has("net")) {
             network();
         }

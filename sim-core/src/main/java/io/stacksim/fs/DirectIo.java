@@ -4,7 +4,6 @@ import io.stacksim.block.Bio;
 import io.stacksim.block.BioEndIo;
 import io.stacksim.block.BlockTarget;
 import io.stacksim.block.IoOwner;
-import io.stacksim.block.IoPriority;
 import io.stacksim.block.Op;
 
 /**
@@ -56,9 +55,18 @@ public final class DirectIo {
      * do, in which case {@code done} has already run).
      */
     public int submit(IoOwner owner, OpenFile f, Op op, long offset, long len, int bioFlags, IoDone done) {
+        return submit(owner, f, op, offset, len, bioFlags, 0, done);
+    }
+
+    /**
+     * As {@link #submit(IoOwner, OpenFile, Op, long, long, int, IoDone)} with the kiocb's
+     * ki_ioprio, which iomap_dio_bio_iter puts on every bio (0: class NONE, the submitter's).
+     */
+    public int submit(IoOwner owner, OpenFile f, Op op, long offset, long len, int bioFlags, int ioprio,
+                      IoDone done) {
         SimFile file = f.file();
         if (file.mapper() != null) {
-            return submitMapped(owner, file, op, offset, len, bioFlags, done);
+            return submitMapped(owner, file, op, offset, len, bioFlags, ioprio, done);
         }
         long n = len;
         if (op == Op.READ) {
@@ -82,7 +90,7 @@ public final class DirectIo {
             Extent e = file.extentAt(pos);
             long piece = Math.min(end, e.fileEnd()) - pos;
             long sector = e.sector() + ((pos - e.fileOffset()) >> 9);
-            bdev.submitBio(new Bio(sector, (int) (piece >> 9), op, bioFlags, IoPriority.NONE, owner, c));
+            bdev.submitBio(new Bio(sector, (int) (piece >> 9), op, bioFlags, ioprio, owner, c));
             pos += piece;
         }
         return bios;
@@ -94,7 +102,7 @@ public final class DirectIo {
      * at completion has them converted and i_size moved (ext4_dio_write_end_io); a read of a
      * hole or an unwritten extent is zeros without I/O.
      */
-    private int submitMapped(IoOwner owner, SimFile file, Op op, long offset, long len, int bioFlags, IoDone done) {
+    private int submitMapped(IoOwner owner, SimFile file, Op op, long offset, long len, int bioFlags, int ioprio, IoDone done) {
         long n = len;
         if (op == Op.READ) {
             n = Math.max(0, Math.min(len, file.size() - offset));
@@ -147,7 +155,7 @@ public final class DirectIo {
             long piece = Math.min(end, e.fileEnd()) - pos;
             if (!(op == Op.READ && e.unwritten())) {
                 long sector = e.sector() + ((pos - e.fileOffset()) >> 9);
-                bdev.submitBio(new Bio(sector, (int) (piece >> 9), op, bioFlags, IoPriority.NONE, owner, c));
+                bdev.submitBio(new Bio(sector, (int) (piece >> 9), op, bioFlags, ioprio, owner, c));
             }
             pos += piece;
         }

@@ -36,6 +36,8 @@ public final class FileSystem {
     private final int extentsPerFile;
     private final long firstSector;
     private final RandomStream random;
+    private final long commitIntervalNs;
+    private final boolean barrier;
     private long nextFreeSector;
     private final Map<String, SimFile> files = new LinkedHashMap<>();
     private int nextIno = 12;
@@ -44,6 +46,10 @@ public final class FileSystem {
     /** Device-node inode numbers when ext4 numbers the files (kept clear of ext4's). */
     private int nextDevIno = 1 << 30;
     private final RawMapper rawMapper;
+    /** The journal (fs.type ext4), or null: no metadata is logged. */
+    private MetadataJournal journal;
+    /** Inodes marked dirty by the VFS (ext4_dirty_inode calls). */
+    long inodesDirtied;
     /** The machine's other block devices by name (for /dev/NAME). */
     private final Map<String, BlockTarget> devices = new LinkedHashMap<>();
 
@@ -65,7 +71,8 @@ public final class FileSystem {
 
     /** The {@code fs} section's tunables. */
     public static final ConfigSection SECTION = ConfigSection.of("fs", "File system (`fs`)",
-            TYPE, BLOCK_SIZE, EXTENTS_PER_FILE, FIRST_SECTOR, DEVICE);
+            TYPE, BLOCK_SIZE, EXTENTS_PER_FILE, FIRST_SECTOR, DEVICE, io.stacksim.fs.jbd2.Journal.COMMIT,
+            io.stacksim.fs.jbd2.Journal.BARRIER);
 
     public FileSystem(BlockTarget bdev, ConfigNode fs, RandomStream random) {
         this.bdev = bdev;
@@ -77,6 +84,8 @@ public final class FileSystem {
         this.firstSector = FIRST_SECTOR.read(fs);
         this.random = random;
         this.nextFreeSector = firstSector;
+        this.commitIntervalNs = io.stacksim.fs.jbd2.Journal.COMMIT.read(fs);
+        this.barrier = io.stacksim.fs.jbd2.Journal.BARRIER.read(fs);
         if (TYPE.read(fs).equals("ext4")) {
             if (blockSize != 4096) {
                 throw BLOCK_SIZE.error(fs, "ext4 is made here with 4096-byte blocks (mkfs.ext4's default from 512 MiB)");
@@ -99,11 +108,29 @@ public final class FileSystem {
         return ext4;
     }
 
-    /** Where the journal lives: its first file-system block, length in blocks, block size; null for raw. */
-    public record JournalArea(long firstFsBlock, int blocks, int blockSize, long firstSector) {
+
+    /** Installs the buffer cache ext4 reads and dirties its metadata blocks in. */
+    public void setBuffers(MetadataBuffers buffers) {
+        if (ext4 != null) {
+            ext4.setBuffers(buffers);
+        }
     }
 
-    /** The journal's area (jbd2 writes there), or null without ext4. */
+
+    /** ext4's barrier mount option: the journal's commits and fsyncs flush the device cache. */
+    public boolean barrier() {
+        return barrier;
+    }
+
+    /** ext4's commit= interval of the journal, ns. */
+    public long commitIntervalNs() {
+        return commitIntervalNs;
+    }
+
+    /**
+     * Where mkfs put the journal (the journal inode's blocks), or null for a file system
+     * without one; the kernel side builds the journal there and installs it with {@link #setJournal}.
+     */
     public JournalArea journalArea() {
         if (ext4 == null) {
             return null;
@@ -112,18 +139,35 @@ public final class FileSystem {
         return new JournalArea(first, ext4.layout().journalBlocks(), blockSize, ext4.deviceByte(first) >> 9);
     }
 
-    /** Installs the journal ext4's metadata changes go to (jbd2); no-op for raw. */
+    /** Installs the journal metadata changes go through. */
     public void setJournal(MetadataJournal journal) {
+        this.journal = journal;
         if (ext4 != null) {
             ext4.setJournal(journal);
         }
     }
 
-    /** Installs the buffer cache ext4 reads and dirties its metadata blocks in. */
-    public void setBuffers(MetadataBuffers buffers) {
-        if (ext4 != null) {
-            ext4.setBuffers(buffers);
+    /** The journal, or null. */
+    public MetadataJournal journal() {
+        return journal;
+    }
+
+    /**
+     * ext4_dirty_inode (super_operations->dirty_inode for I_DIRTY_SYNC): the in-core inode
+     * changed (timestamps); with a journal its table block is logged in the running transaction
+     * and i_sync_tid set. No inode table is laid out here (ext4's layout supplies it), so
+     * without one only the call is counted.
+     */
+    public void dirtyInode(SimFile f) {
+        inodesDirtied++;
+        if (ext4 != null && !f.isBlockDevice()) {
+            ext4.dirtyInode(f);
         }
+    }
+
+    /** ->dirty_inode calls so far (time updates). */
+    public long inodesDirtied() {
+        return inodesDirtied;
     }
 
     /** The block device the files live on. */
@@ -244,6 +288,9 @@ public final class FileSystem {
         }
         SimFile f = new SimFile(nextIno++, name, size, extents, false, bdev);
         files.put(name, f);
+        if (journal != null) {
+            journal.committedBeforeRun(); // a laid-out file is written and synced before the run
+        }
         return f;
     }
 
@@ -342,13 +389,6 @@ public final class FileSystem {
     /** What {@code filefrag} prints for the file: physically contiguous extents counted once. */
     public int filefragCount(SimFile f) {
         return stat(f).filefrag();
-    }
-
-    /** ext4_dirty_inode: the inode's table block is dirtied in a handle (a timestamp or size change). */
-    public void dirtyInode(SimFile f) {
-        if (ext4 != null && !f.isBlockDevice()) {
-            ext4.dirtyInode(f);
-        }
     }
 
     /** open(2) of {@code f}; {@code write}: opened for writing. */

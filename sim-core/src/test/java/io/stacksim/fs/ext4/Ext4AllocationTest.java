@@ -157,6 +157,14 @@ class Ext4AllocationTest {
             }
 
             @Override
+            public void revoke(long fsBlock) {
+            }
+
+            @Override
+            public void updateInodeFsyncTrans(SimFile f, boolean datasync) {
+            }
+
+            @Override
             public void stop() {
                 handles.add(blocks);
             }

@@ -160,9 +160,23 @@ public final class Simulator {
 
     /** Fires events while {@code condition} holds (checked before each event). */
     public void runWhile(BooleanSupplier condition) {
+        runChecking(condition, false);
+    }
+
+    /**
+     * As {@link #run()}, asking {@code keepGoing} before each event whether to go on: a question
+     * about the world outside the simulation (the wall clock for a progress line, a cancel
+     * flag), not about its state, so steps that end inline ({@link #advanceIfNext}) still do,
+     * and the run is event for event the one {@link #run()} makes.
+     */
+    public void runPolling(BooleanSupplier keepGoing) {
+        runChecking(keepGoing, true);
+    }
+
+    private void runChecking(BooleanSupplier condition, boolean fold) {
         stopRequested = false;
         boolean outerFoldable = foldable;
-        foldable = false;
+        foldable = fold;
         EventQueue q = queue;
         Event e;
         while (!stopRequested && condition.getAsBoolean() && (e = q.pollDue(Long.MAX_VALUE)) != null) {

@@ -136,4 +136,18 @@ class SimulatorTest {
         sim.runWhile(() -> true);
         assertThat(got[1]).isFalse();
     }
+
+    @Test
+    void runPollingLetsStepsEndInlineAndStopsWhenAsked() {
+        Simulator sim = new Simulator();
+        boolean[] got = new boolean[1];
+        sim.schedule(10, () -> got[0] = sim.advanceIfNext(60));
+        sim.schedule(100, () -> { });
+        sim.schedule(200, () -> { });
+        int[] asked = {0};
+        sim.runPolling(() -> ++asked[0] < 3); // asked before each event: the third is not fired
+        assertThat(got[0]).isTrue();
+        assertThat(sim.now()).isEqualTo(100);
+        assertThat(sim.pending()).isEqualTo(1);
+    }
 }

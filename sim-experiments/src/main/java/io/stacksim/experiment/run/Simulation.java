@@ -248,7 +248,7 @@ public final class Simulation {
         try {
             while (true) {
                 paused[0] = false;
-                stack.sim.runWhile(() -> {
+                stack.sim.runPolling(() -> {
                     if ((++count[0] & 1023) != 0 || System.nanoTime() < next[0]) {
                         return true;
                     }

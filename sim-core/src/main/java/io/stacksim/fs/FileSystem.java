@@ -27,6 +27,7 @@ public final class FileSystem {
     private final long firstSector;
     private final RandomStream random;
     private final long commitIntervalNs;
+    private final boolean barrier;
     private long nextFreeSector;
     private final Map<String, SimFile> files = new LinkedHashMap<>();
     private int nextIno = 12;
@@ -51,7 +52,8 @@ public final class FileSystem {
 
     /** The {@code fs} section's tunables. */
     public static final ConfigSection SECTION = ConfigSection.of("fs", "File system (`fs`)",
-            BLOCK_SIZE, EXTENTS_PER_FILE, FIRST_SECTOR, DEVICE, io.stacksim.fs.jbd2.Journal.COMMIT);
+            BLOCK_SIZE, EXTENTS_PER_FILE, FIRST_SECTOR, DEVICE, io.stacksim.fs.jbd2.Journal.COMMIT,
+            io.stacksim.fs.jbd2.Journal.BARRIER);
 
     public FileSystem(BlockTarget bdev, ConfigNode fs, RandomStream random) {
         this.bdev = bdev;
@@ -64,6 +66,12 @@ public final class FileSystem {
         this.random = random;
         this.nextFreeSector = firstSector;
         this.commitIntervalNs = io.stacksim.fs.jbd2.Journal.COMMIT.read(fs);
+        this.barrier = io.stacksim.fs.jbd2.Journal.BARRIER.read(fs);
+    }
+
+    /** ext4's barrier mount option: the journal's commits and fsyncs flush the device cache. */
+    public boolean barrier() {
+        return barrier;
     }
 
     /** ext4's commit= interval of the journal, ns. */
@@ -205,6 +213,9 @@ public final class FileSystem {
         }
         SimFile f = new SimFile(nextIno++, name, size, extents, false, bdev);
         files.put(name, f);
+        if (journal != null) {
+            journal.committedBeforeRun(); // a laid-out file is written and synced before the run
+        }
         return f;
     }
 }

@@ -9,10 +9,25 @@ public interface MetadataJournal {
     /** ext4_journal_start: a handle on the running transaction. */
     Handle start();
 
+    /**
+     * Work done before the run (files laid out, then synced) was committed: the journal
+     * superblock already records a log tail (JBD2_FLUSHED is clear), so the run's first commit
+     * does not write it, as after the capture's layout and sync. A journal that keeps no
+     * superblock state has nothing to note.
+     */
+    default void committedBeforeRun() {
+    }
+
     /** handle_t: one operation's metadata changes, all in one transaction. */
     interface Handle {
         /** jbd2_journal_dirty_metadata: the file-system block {@code fsBlock} (its home location) is logged. */
         void dirtyMetadata(long fsBlock);
+
+        /**
+         * jbd2_journal_revoke (ext4_forget, ext4_free_blocks with EXT4_FREE_BLOCKS_FORGET): the
+         * metadata block {@code fsBlock} was freed; the commit logs a revoke record for it.
+         */
+        void revoke(long fsBlock);
 
         /**
          * ext4_jbd2_inode_add_write: newly allocated blocks of {@code f} hold data in

@@ -133,6 +133,11 @@ public final class PageCacheLayer {
 
     // ------------------------------------------------------------------ the journal's seams
 
+    /** What a store's page_mkwrite does to the file's times (file_update_time). */
+    public void onFileModified(java.util.function.Consumer<SimFile> hook) {
+        mmap.onFileModified(hook);
+    }
+
     /** Installs the file system's sync tail (ext4 over jbd2); without one fsync ends in a flush. */
     public void setFsSync(FsSync sync) {
         writeback.setFsSync(sync);
@@ -164,16 +169,20 @@ public final class PageCacheLayer {
     }
 
     /**
-     * Metadata blocks at home in the block device's page cache ({@code bdevFile}, its pages one
-     * per 4 KiB block): dirty after their commit until the flusher or a checkpoint writes them.
+     * Metadata blocks at home in the block device's page cache ({@code bdevFile}; file-system
+     * block 0 at byte {@code fsOffset} of the device): dirty after their commit until the
+     * flusher or a checkpoint writes them.
      */
-    public io.stacksim.fs.jbd2.Journal.HomeBlocks homeBlocks(SimFile bdevFile, int blockSize) {
+    public io.stacksim.fs.jbd2.Journal.HomeBlocks homeBlocks(SimFile bdevFile, long fsOffset, int blockSize) {
         CachedFile cf = cache.state(bdevFile);
-        int shift = Integer.numberOfTrailingZeros(VmSettings.PAGE_SIZE / blockSize);
         return new io.stacksim.fs.jbd2.Journal.HomeBlocks() {
+            private long page(long block) {
+                return (fsOffset + block * blockSize) >>> VmSettings.PAGE_SHIFT;
+            }
+
             @Override
             public void markDirty(long block) {
-                long idx = block >>> shift;
+                long idx = page(block);
                 int slot = cache.find(cf, idx);
                 if (slot < 0) {
                     slot = cache.addLocked(cf, idx);
@@ -189,8 +198,16 @@ public final class PageCacheLayer {
             }
 
             @Override
+            public void forget(long block) {
+                int slot = cache.find(cf, page(block));
+                if (slot >= 0 && blockSize == VmSettings.PAGE_SIZE) {
+                    cache.cancelDirty(cf, slot); // a page holds other blocks when they are smaller
+                }
+            }
+
+            @Override
             public boolean isDirty(long block) {
-                int slot = cache.find(cf, block >>> shift);
+                int slot = cache.find(cf, page(block));
                 return slot >= 0 && (cache.isDirty(slot) || cache.isWriteback(slot));
             }
 
@@ -198,7 +215,7 @@ public final class PageCacheLayer {
             public void writeAndWait(FsContext ctx, long[] blocks, int n, Runnable then) {
                 long[] pages = new long[n];
                 for (int i = 0; i < n; i++) {
-                    pages[i] = blocks[i] >>> shift;
+                    pages[i] = page(blocks[i]);
                 }
                 java.util.Arrays.sort(pages);
                 writeback.writePagesAndWait(ctx, cf, pages, n, Bio.SYNC | Bio.META, then);

@@ -83,6 +83,7 @@ public final class Kernel {
         this.flusher = cpus.newTask("kworker/u" + 2 * cpus.count() + ":1-flush-" + dev);
         flusher.startAsleep();
         this.pc = new PageCacheLayer(sim, fs.bdev(), vm, cost.fsCosts(), flusher);
+        pc.onFileModified(f -> FileTimes.update(fs, f, sim.now()));
         if (fs.journalArea() != null) {
             mountJournal(fs.journalArea());
         }
@@ -101,8 +102,9 @@ public final class Kernel {
         }
         Task kjournald = cpus.newTask("jbd2/" + fs.bdev().name() + "-8");
         kjournald.startAsleep();
-        Journal j = new Journal(sim, fs.bdev(), area.firstFsBlock(), area.blocks(), area.blockSize(), kjournald,
-                cost.fsCosts(), fs.commitIntervalNs(), pc.orderedData(), pc.homeBlocks(fs.blockDevice(), area.blockSize()));
+        Journal j = new Journal(sim, fs.bdev(), area.firstFsBlock(), area.firstSector(), area.blocks(), area.blockSize(),
+                kjournald, cost.fsCosts(), fs.commitIntervalNs(), fs.barrier(), pc.orderedData(),
+                pc.homeBlocks(fs.blockDevice(), area.fsStartSector() * 512, area.blockSize()));
         pc.setFsSync(new JournalSync(j, pc.deviceFlush()));
         fs.setJournal(j);
         journal = j;
@@ -326,19 +328,13 @@ public final class Kernel {
             }
             Runnable submit = () -> {
                 IoWait wait = new IoWait(t, k, op == Op.WRITE ? () -> pc.afterDirectWrite(f, offset, len) : null);
-                int fua = 0;
-                if (op == Op.WRITE && f.isSync()) {
-                    // A device node's dsync write is REQ_FUA and then blkdev_fsync's flush
-                    // (block/fops.c dio_bio_write_op, blkdev_write_iter); a file's is iomap's.
-                    boolean through = !f.file().isBlockDevice() && writeThrough(f, offset, len);
-                    fua = through || f.file().isBlockDevice() ? Bio.FUA : 0;
-                    if (!through) {
-                        wait.syncAfter(f, offset);
-                    }
+                int flags = op == Op.WRITE ? dioWriteFlags(f, offset, len) : dioFlags(op);
+                if (op == Op.WRITE && dioNeedsSync(f, flags)) {
+                    wait.syncAfter(f, offset);
                 }
                 // iomap_dio_rw plugs around its bios.
                 Plug plug = Plug.start(t);
-                directIo.submit(t, f, op, offset, len, dioFlags(op) | fua, wait);
+                directIo.submit(t, f, op, offset, len, flags, wait);
                 Plug.finish(t, plug);
                 afterRequestWait(t, wait::block);
             };
@@ -467,6 +463,54 @@ public final class Kernel {
     public void touch(Task t, Mapping m, long offset, long len, boolean write, Consumer<Bio> then) {
         pc.touch(t, m, offset, len, write, then);
     }
+
+    /**
+     * The bio flags of a direct write of [offset, offset+len) of {@code f}: REQ_SYNC|REQ_IDLE,
+     * plus REQ_FUA for a dsync write to a device node (block/fops.c dio_bio_write_op) or one
+     * iomap writes through ({@link #writeThrough}).
+     */
+    int dioWriteFlags(OpenFile f, long offset, long len) {
+        int flags = dioFlags(Op.WRITE);
+        if (f.isSync() && (f.file().isBlockDevice() || writeThrough(f, offset, len))) {
+            flags |= Bio.FUA;
+        }
+        return flags;
+    }
+
+    /**
+     * A dsync direct write sent with {@code flags} still needs generic_write_sync once its data
+     * is written: always for a device node (blkdev_write_iter), unless written through for a file.
+     */
+    boolean dioNeedsSync(OpenFile f, int flags) {
+        return f.isSync() && (f.file().isBlockDevice() || (flags & Bio.FUA) == 0);
+    }
+
+    /**
+     * iomap_dio_complete_work for an asynchronous dsync direct write: its completion is deferred
+     * to the dio/DEV workqueue, whose worker runs generic_write_sync over [offset, offset+res)
+     * before the iocb completes ({@code then}). Workers are taken from a pool as a workqueue's are.
+     */
+    void dioSyncInWorker(OpenFile f, long offset, long res, Runnable then) {
+        if (res <= 0) {
+            then.run();
+            return;
+        }
+        Task w = dioWorkers.isEmpty() ? newDioWorker() : dioWorkers.pop();
+        w.wakeUp(() -> pc.fsyncRange(w, f, offset, offset + res, !f.isFullSync(), () -> {
+            then.run();
+            w.sleep();
+            dioWorkers.push(w);
+        }));
+    }
+
+    private Task newDioWorker() {
+        Task w = cpus.newTask("kworker/u" + 2 * cpus.count() + ":" + (dioWorkersMade++ + 2) + "-dio/" + fs.bdev().name());
+        w.startAsleep();
+        return w;
+    }
+
+    private final java.util.ArrayDeque<Task> dioWorkers = new java.util.ArrayDeque<>();
+    private int dioWorkersMade;
 
     /**
      * IOMAP_DIO_WRITE_THROUGH (__iomap_dio_rw, iomap_dio_bio_iter): an O_DSYNC (not O_SYNC)

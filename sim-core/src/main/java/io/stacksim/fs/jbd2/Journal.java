@@ -14,13 +14,15 @@ import io.stacksim.fs.FsContext;
 import io.stacksim.fs.FsCosts;
 import io.stacksim.fs.MetadataJournal;
 import io.stacksim.fs.SimFile;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * A jbd2 journal inside the file system's device (journal_t), data=ordered, barrier=1.
+ * A jbd2 journal inside the file system's device (journal_t), data=ordered, with barriers
+ * (JBD2_BARRIER, ext4's default barrier=1) unless mounted nobarrier.
  *
  * <p>Metadata changes join the running transaction (start_this_handle creates one and arms
  * the commit timer at now + commit interval). Its commit, run by the journal's kernel thread
@@ -53,6 +55,10 @@ public final class Journal implements MetadataJournal {
     /** ext4's commit= mount option (JBD2_DEFAULT_MAX_COMMIT_AGE 5 s). */
     public static final Tunable<Long> COMMIT = Tunable.duration("commit", 5_000_000_000L, 1_000_000_000L)
             .range("1 s .. 300 s; whole seconds as the mount option").help("ext4 commit= : the journal's commit interval");
+
+    /** ext4's barrier / nobarrier mount option (JBD2_BARRIER). */
+    public static final Tunable<Boolean> BARRIER = Tunable.flag("barrier", true)
+            .help("ext4 barrier=1: commit blocks carry PREFLUSH|FUA and fsync flushes; false = nobarrier");
 
     /** Tags per descriptor block of 4 KiB with csum v3 (16-byte tags, the UUID after the first, the 4-byte tail). */
     static int tagsPerDescriptor(int blockSize) {
@@ -100,6 +106,9 @@ public final class Journal implements MetadataJournal {
         /** After the commit the buffer is dirty at home (mark_buffer_dirty in __jbd2_journal_refile_buffer). */
         void markDirty(long block);
 
+        /** bforget: the freed block's buffer is clean again without being written. */
+        void forget(long block);
+
         /** True while the block's buffer is dirty or under writeback. */
         boolean isDirty(long block);
 
@@ -110,12 +119,14 @@ public final class Journal implements MetadataJournal {
     private final Simulator sim;
     private final BlockTarget bdev;
     private final long firstBlock;
+    private final long firstSector;
     private final long len;
     private final int blockSize;
     private final int sectorsPerBlock;
     private final FsContext kjournald;
     private final FsCosts costs;
     private final long commitIntervalNs;
+    private final boolean barrier;
     private final OrderedData ordered;
     private final HomeBlocks home;
     private final long maxTransactionBuffers;
@@ -126,7 +137,10 @@ public final class Journal implements MetadataJournal {
     private long commitRequest;
     private Transaction running;
     private Transaction committing;
-    private final ArrayDeque<Transaction> checkpointList = new ArrayDeque<>();
+    /** Committed transactions with blocks not yet home, oldest first (j_checkpoint_transactions). */
+    private final LinkedHashSet<Transaction> checkpointList = new LinkedHashSet<>();
+    /** The checkpoint transaction of each block not yet home (jh->b_cp_transaction). */
+    private final HashMap<Long, Transaction> checkpointOwner = new HashMap<>();
     /** j_head, j_tail: log blocks in [1, len); j_free between them. */
     private long head = 1;
     private long tail = 1;
@@ -149,24 +163,28 @@ public final class Journal implements MetadataJournal {
     }
 
     /**
-     * @param firstBlock file-system block of the journal's superblock (block 0 of the log)
-     * @param len        journal blocks (j_total_len)
+     * @param firstBlock  file-system block of the journal's superblock (block 0 of the log)
+     * @param firstSector its device sector
+     * @param len         journal blocks (j_total_len)
      * @param kjournald  the commit thread (jbd2/DEV-8), asleep until a commit is asked for
      */
-    public Journal(Simulator sim, BlockTarget bdev, long firstBlock, long len, int blockSize, FsContext kjournald,
-                   FsCosts costs, long commitIntervalNs, OrderedData ordered, HomeBlocks home) {
+    public Journal(Simulator sim, BlockTarget bdev, long firstBlock, long firstSector, long len, int blockSize,
+                   FsContext kjournald,
+                   FsCosts costs, long commitIntervalNs, boolean barrier, OrderedData ordered, HomeBlocks home) {
         if (len < 1024) {
             throw new IllegalArgumentException("a journal needs at least 1024 blocks (JBD2_MIN_JOURNAL_BLOCKS), not " + len);
         }
         this.sim = sim;
         this.bdev = bdev;
         this.firstBlock = firstBlock;
+        this.firstSector = firstSector;
         this.len = len;
         this.blockSize = blockSize;
         this.sectorsPerBlock = blockSize / 512;
         this.kjournald = kjournald;
         this.costs = costs;
         this.commitIntervalNs = commitIntervalNs;
+        this.barrier = barrier;
         this.ordered = ordered;
         this.home = home;
         this.maxTransactionBuffers = len / 4;
@@ -187,13 +205,41 @@ public final class Journal implements MetadataJournal {
         return new JournalHandle(this, running);
     }
 
+    @Override
+    public void committedBeforeRun() {
+        if (commits == 0) {
+            flushed = false;
+        }
+    }
+
     void dirtyMetadata(Transaction t, long block) {
         if (block < 0) {
             throw new IllegalArgumentException("metadata block " + block);
         }
+        t.revoked.remove(block); // jbd2_journal_cancel_revoke: the block is metadata again
         if (t.blocks.add(block) && t.blocks.size() > maxTransactionBuffers) {
             // start_this_handle: a transaction that would outgrow the log's quarter is committed.
             startCommit(t.tid);
+        }
+    }
+
+    /**
+     * jbd2_journal_revoke (ext4_free_blocks of a metadata block, ext4_forget): the block is
+     * freed; a revoke record in this transaction keeps replay from writing an older logged copy
+     * over the block's next use. A copy this transaction was to log is forgotten
+     * (jbd2_journal_forget), and the block leaves the checkpoint list it was on, its buffer at
+     * home cleaned without being written (__bforget).
+     */
+    void revoke(Transaction t, long block) {
+        t.blocks.remove(block);
+        t.revoked.add(block);
+        Transaction owner = checkpointOwner.remove(block);
+        if (owner != null) {
+            owner.checkpoint.remove(block);
+            if (owner.checkpoint.isEmpty()) {
+                checkpointList.remove(owner);
+            }
+            home.forget(block);
         }
     }
 
@@ -226,6 +272,11 @@ public final class Journal implements MetadataJournal {
     /** The tid fsync of an inode last dirtied by no transaction would wait for: the last committed. */
     public long commitSequence() {
         return commitSequence;
+    }
+
+    /** JBD2_BARRIER: sync paths flush the device (mounted with barrier=1). */
+    public boolean barrier() {
+        return barrier;
     }
 
     /** jbd2_transaction_committed: {@code tid} is neither running nor committing. */
@@ -360,10 +411,19 @@ public final class Journal implements MetadataJournal {
         }
     }
 
-    /** Log blocks a commit of {@code t} takes: descriptors, the logged copies, the commit block. */
+    /** Log blocks a commit of {@code t} takes: revoke blocks, descriptors, the logged copies, the commit block. */
     private long logBlocksFor(Transaction t) {
         long n = t.blocks.size();
-        return n + (n + tagsPerDescriptor - 1) / tagsPerDescriptor + 1;
+        return revokeBlocks(t) + n + (n + tagsPerDescriptor - 1) / tagsPerDescriptor + 1;
+    }
+
+    /**
+     * Revoke blocks of {@code t}: 8-byte records (64bit) after the 16-byte header and before the
+     * 4-byte checksum tail, 509 a 4 KiB block (write_one_revoke_record).
+     */
+    private long revokeBlocks(Transaction t) {
+        int perBlock = (blockSize - 16 - 4) / 8;
+        return (t.revoked.size() + perBlock - 1) / perBlock;
     }
 
     private void writeLog(Transaction t, long needed) {
@@ -379,6 +439,10 @@ public final class Journal implements MetadataJournal {
             }
             Counter logIo = new Counter();
             Plug plug = Plug.start(kjournald);
+            // jbd2_journal_write_revoke_records: the revoke blocks come first in the log.
+            for (long r = revokeBlocks(t); r > 0; r--) {
+                submitLogBlock(nextLogBlock(), logIo);
+            }
             int inDescriptor = tagsPerDescriptor;
             for (long ignored : t.blocks) {
                 if (inDescriptor == tagsPerDescriptor) {
@@ -406,8 +470,8 @@ public final class Journal implements MetadataJournal {
     private void commitRecord(Transaction t) {
         t.state = Transaction.State.COMMIT_JFLUSH;
         Counter c = new Counter();
-        // journal_submit_commit_record with JBD2_BARRIER: REQ_SYNC | REQ_PREFLUSH | REQ_FUA.
-        submit(nextLogBlock(), Bio.SYNC | Bio.META | Bio.PREFLUSH | Bio.FUA, c);
+        // journal_submit_commit_record: with JBD2_BARRIER, REQ_SYNC | REQ_PREFLUSH | REQ_FUA.
+        submit(nextLogBlock(), Bio.SYNC | Bio.META | (barrier ? Bio.PREFLUSH | Bio.FUA : 0), c);
         c.await(kjournald, () -> finishCommit(t));
     }
 
@@ -417,9 +481,13 @@ public final class Journal implements MetadataJournal {
         commits++;
         t.state = Transaction.State.FINISHED;
         for (long b : t.blocks) {
-            // __jbd2_journal_insert_checkpoint: a block moves to the newest transaction logging it.
-            for (Transaction old : checkpointList) {
+            // A block still on an older checkpoint list leaves it for this one ("cs_dropped").
+            Transaction old = checkpointOwner.put(b, t);
+            if (old != null) {
                 old.checkpoint.remove(b);
+                if (old.checkpoint.isEmpty()) {
+                    checkpointList.remove(old);
+                }
             }
             t.checkpoint.add(b);
             home.markDirty(b);
@@ -476,7 +544,7 @@ public final class Journal implements MetadataJournal {
 
     /** jbd2_journal_get_log_tail: the oldest transaction still in the log, else the head. */
     private long firstLogBlockInUse() {
-        Transaction oldest = checkpointList.peekFirst();
+        Transaction oldest = oldestCheckpoint();
         if (oldest != null) {
             return oldest.logStart;
         }
@@ -490,14 +558,29 @@ public final class Journal implements MetadataJournal {
         then.run();
     }
 
-    /** __jbd2_journal_clean_checkpoint_list: drop transactions whose blocks are all home. */
+    private Transaction oldestCheckpoint() {
+        return checkpointList.isEmpty() ? null : checkpointList.iterator().next();
+    }
+
+    /**
+     * __jbd2_journal_clean_checkpoint_list: drop transactions whose blocks are all home
+     * (written back since). Only the oldest ones matter to the log's tail, so the walk stops at
+     * the first transaction that still has a dirty block.
+     */
     private void cleanCheckpointList() {
         for (Iterator<Transaction> it = checkpointList.iterator(); it.hasNext(); ) {
             Transaction t = it.next();
-            t.checkpoint.removeIf(b -> !home.isDirty(b));
-            if (t.checkpoint.isEmpty()) {
-                it.remove();
+            t.checkpoint.removeIf(b -> {
+                if (home.isDirty(b)) {
+                    return false;
+                }
+                checkpointOwner.remove(b);
+                return true;
+            });
+            if (!t.checkpoint.isEmpty()) {
+                return;
             }
+            it.remove();
         }
     }
 
@@ -519,7 +602,7 @@ public final class Journal implements MetadataJournal {
             cleanupTail(() -> checkpointUntil(needed, then));
             return;
         }
-        Transaction oldest = checkpointList.peekFirst();
+        Transaction oldest = oldestCheckpoint();
         long[] blocks = new long[oldest.checkpoint.size()];
         int n = 0;
         for (long b : oldest.checkpoint) {
@@ -528,6 +611,9 @@ public final class Journal implements MetadataJournal {
         checkpoints++;
         checkpointBlocks += n;
         home.writeAndWait(kjournald, blocks, n, () -> {
+            for (long b : oldest.checkpoint) {
+                checkpointOwner.remove(b);
+            }
             oldest.checkpoint.clear();
             checkpointList.remove(oldest);
             cleanupTail(() -> checkpointUntil(needed, then));
@@ -537,7 +623,9 @@ public final class Journal implements MetadataJournal {
     /** jbd2_cleanup_journal_tail: with barriers, flush the device, then record the new tail. */
     private void cleanupTail(Runnable then) {
         Counter c = new Counter();
-        submitFlush(c);
+        if (barrier) {
+            submitFlush(c);
+        }
         c.await(kjournald, () -> moveTail(() -> writeSuperblock(Bio.FUA, then)));
     }
 
@@ -546,7 +634,8 @@ public final class Journal implements MetadataJournal {
     private void writeSuperblock(int extraFlags, Runnable then) {
         superblockWrites++;
         Counter c = new Counter();
-        submit(0, Bio.SYNC | Bio.META | extraFlags, c);
+        // jbd2_write_superblock: without JBD2_BARRIER the FUA is dropped.
+        submit(0, Bio.SYNC | Bio.META | (barrier ? extraFlags : extraFlags & ~Bio.FUA), c);
         c.await(kjournald, then);
     }
 
@@ -556,7 +645,7 @@ public final class Journal implements MetadataJournal {
 
     private void submit(long logBlock, int flags, Counter c) {
         c.pending++;
-        long sector = (firstBlock + logBlock) * sectorsPerBlock;
+        long sector = firstSector + logBlock * sectorsPerBlock;
         bdev.submitBio(new Bio(sector, sectorsPerBlock, Op.WRITE, flags, IoPriority.NONE, kjournald, c));
     }
 

@@ -37,6 +37,12 @@ final class JournalHandle implements MetadataJournal.Handle {
      * fdatasync too when {@code datasync} (size or block-map changes, not timestamps alone).
      */
     @Override
+    public void revoke(long block) {
+        check();
+        journal.revoke(t, block);
+    }
+
+    @Override
     public void updateInodeFsyncTrans(SimFile f, boolean datasync) {
         check();
         JournalInode ji = f.jinode();

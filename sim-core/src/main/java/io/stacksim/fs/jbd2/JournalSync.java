@@ -31,7 +31,7 @@ public final class JournalSync implements FsSync {
     public void syncFile(FsContext ctx, SimFile f, boolean datasync, Runnable then) {
         JournalInode ji = f.jinode();
         long tid = datasync ? ji.datasyncTid : ji.syncTid;
-        boolean needsBarrier = !journal.willSendDataBarrier(tid);
+        boolean needsBarrier = journal.barrier() && !journal.willSendDataBarrier(tid);
         journal.completeTransaction(ctx, tid, () -> {
             if (needsBarrier) {
                 flush.flush(ctx, then);
@@ -44,7 +44,7 @@ public final class JournalSync implements FsSync {
     @Override
     public void syncFs(FsContext ctx, boolean wait, Runnable then) {
         long target = journal.latestTid();
-        boolean needsBarrier = wait && !journal.willSendDataBarrier(target);
+        boolean needsBarrier = wait && journal.barrier() && !journal.willSendDataBarrier(target);
         Runnable barrier = () -> {
             if (needsBarrier) {
                 flush.flush(ctx, then);

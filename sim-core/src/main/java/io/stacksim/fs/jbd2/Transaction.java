@@ -18,6 +18,8 @@ final class Transaction {
     final long tid;
     State state = State.RUNNING;
     final LinkedHashSet<Long> blocks = new LinkedHashSet<>();
+    /** Blocks freed in this transaction: its revoke records (j_revoke table entries). */
+    final LinkedHashSet<Long> revoked = new LinkedHashSet<>();
     final List<SimFile> inodes = new ArrayList<>(2);
     /** When the commit timer fires for it (t_expires). */
     final long expires;

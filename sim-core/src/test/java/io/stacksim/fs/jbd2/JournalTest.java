@@ -25,12 +25,23 @@ import org.junit.jupiter.api.Test;
  */
 class JournalTest {
     /** mkfs.ext4's journal of a 1 GiB file system: 8192 blocks at block 131072. */
-    private static final JournalArea AREA = new JournalArea(131072, 8192, 4096);
-    private static final long JOURNAL_SECTOR = AREA.firstFsBlock() * 8;
+    private static final JournalArea AREA = new JournalArea(131072, 8192, 4096, 131072 * 8);
+    private static final long JOURNAL_SECTOR = AREA.firstSector();
     private static final long INODE_BLOCK = 1061;
 
     private static KernelHarness machine(boolean writeCache, boolean fua) {
         KernelHarness h = new KernelHarness(2, 50_000, writeCache, fua, Map.of(), 128);
+        h.kernel.mountJournal(AREA);
+        return h;
+    }
+
+    /**
+     * A machine whose file {@code name} of {@code size} bytes existed when the file system was
+     * mounted: nothing committed since the mount, so the first commit writes the superblock.
+     */
+    private static KernelHarness mountedWith(boolean writeCache, boolean fua, String name, long size, SimFile[] file) {
+        KernelHarness h = new KernelHarness(2, 50_000, writeCache, fua, Map.of(), 128);
+        file[0] = h.fs.create(name, size);
         h.kernel.mountJournal(AREA);
         return h;
     }
@@ -66,8 +77,9 @@ class JournalTest {
 
     @Test
     void firstFsyncAfterMountWritesDataThenSuperblockThenDescriptorWithBlockThenFlushCommitFlush() {
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("append.dat", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "append.dat", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, 0);
         Kernel k = h.kernel;
         Task job = h.spawn("fio", t -> k.pwrite(t, f, 0, 4096, 0, (w, b) -> {
@@ -94,8 +106,9 @@ class JournalTest {
 
     @Test
     void laterCommitsSkipTheSuperblockAndAFsyncWithNothingToCommitSendsOneFlush() {
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("append.dat", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "append.dat", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, 0);
         Kernel k = h.kernel;
         int[] before = new int[3];
@@ -125,8 +138,9 @@ class JournalTest {
     @Test
     void fdatasyncSkipsTheCommitWhenOnlyTimestampsChangedAndFsyncDoesNot() {
         // ext4_sync_file: fdatasync waits for i_datasync_tid, which a time update leaves alone.
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("over.dat", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "over.dat", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, 0);
         Kernel k = h.kernel;
         int[] mark = new int[2];
@@ -151,8 +165,9 @@ class JournalTest {
 
     @Test
     void withFuaTheCommitBlockIsAFlushAndAFuaWrite() {
-        KernelHarness h = machine(true, true);
-        SimFile file = h.fs.create("a", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, true, "a", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, 0);
         Task job = h.spawn("fio", t -> h.kernel.pwrite(t, f, 0, 4096, 0, (w, b) -> {
             inodeChanged(h, file, true);
@@ -167,8 +182,9 @@ class JournalTest {
 
     @Test
     void withoutAVolatileCacheTheCommitBlockIsAPlainWriteAndNoFlushIsSent() {
-        KernelHarness h = machine(false, false);
-        SimFile file = h.fs.create("a", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(false, false, "a", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, 0);
         Task job = h.spawn("fio", t -> h.kernel.pwrite(t, f, 0, 4096, 0, (w, b) -> {
             inodeChanged(h, file, true);
@@ -181,8 +197,9 @@ class JournalTest {
 
     @Test
     void theCommitTimerCommitsDirtyMetadataAfterTheCommitInterval() {
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("a", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "a", 1 << 20, made);
+        SimFile file = made[0];
         long[] dirtied = new long[1];
         h.spawn("touch", t -> {
             dirtied[0] = h.sim.now();
@@ -200,8 +217,9 @@ class JournalTest {
     @Test
     void aBlockDirtiedTwiceInOneTransactionIsLoggedOnceAndManyNeedMoreDescriptors() {
         assertThat(Journal.tagsPerDescriptor(4096)).isEqualTo(253);
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("a", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "a", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, 0);
         Task job = h.spawn("fio", t -> {
             MetadataJournal.Handle handle = h.fs.journal().start();
@@ -252,8 +270,9 @@ class JournalTest {
 
     @Test
     void oDirectOSyncWritesCommitWhenTheInodeChangedElseSendOneFlush() {
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("over.dat", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "over.dat", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, OpenFile.O_DIRECT | OpenFile.O_SYNC);
         Kernel k = h.kernel;
         int[] mark = new int[1];
@@ -274,8 +293,9 @@ class JournalTest {
 
     @Test
     void oDsyncBufferedOverwritesSendDataAndOneFlushAndSyncFileRangeNoFlush() {
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("over.dat", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "over.dat", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile dsync = new OpenFile(file, OpenFile.O_DSYNC);
         OpenFile plain = new OpenFile(file, 0);
         Kernel k = h.kernel;
@@ -295,8 +315,9 @@ class JournalTest {
 
     @Test
     void syncfsCommitsTheRunningTransactionAndSendsNoFlushOfItsOwn() {
-        KernelHarness h = machine(true, false);
-        SimFile file = h.fs.create("a", 1 << 20);
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "a", 1 << 20, made);
+        SimFile file = made[0];
         OpenFile f = new OpenFile(file, 0);
         Task job = h.spawn("sync", t -> {
             inodeChanged(h, file, false);
@@ -349,5 +370,71 @@ class JournalTest {
         assertThat(oSync).extracting(Seen::op).containsExactly(Op.WRITE, Op.FLUSH);
         // No volatile cache: nothing to flush either way.
         assertThat(oneDirectWrite(false, false, OpenFile.O_SYNC)).extracting(Seen::op).containsExactly(Op.WRITE);
+    }
+
+    @Test
+    void aFileLaidOutAndSyncedBeforeTheRunLeavesNoSuperblockForTheFirstCommit() {
+        // The capture's prelayout: files written and synced after the mount, so the journal
+        // superblock was written then (jbd2_journal_update_sb_log_tail cleared JBD2_FLUSHED).
+        KernelHarness h = machine(true, false);
+        SimFile file = h.fs.create("over.dat", 1 << 20);
+        OpenFile f = new OpenFile(file, 0);
+        Task job = h.spawn("fio", t -> h.kernel.pwrite(t, f, 0, 4096, 0, (w, b) -> {
+            inodeChanged(h, file, false);
+            h.kernel.fsync(t, f, r -> t.exit());
+        }));
+        runJob(h, job);
+        assertThat(h.device.seen).extracting(Seen::op).containsExactly(Op.WRITE, Op.WRITE, Op.FLUSH, Op.WRITE, Op.FLUSH);
+        assertThat(h.device.seen.get(1).sector()).isEqualTo(JOURNAL_SECTOR + 8);
+    }
+
+    @Test
+    void mountedNobarrierCommitsWithoutPreflushOrFuaAndFsyncSendsNoFlush() {
+        // barrier=0: no JBD2_BARRIER, so neither the commit block nor ext4_sync_file flushes.
+        KernelHarness h = new KernelHarness(2, 50_000, true, false, Map.of(), 128, Map.of("barrier", "false"));
+        SimFile file = h.fs.create("a", 1 << 20);
+        h.kernel.mountJournal(AREA);
+        OpenFile f = new OpenFile(file, 0);
+        Task job = h.spawn("fio", t -> h.kernel.pwrite(t, f, 0, 4096, 0, (w, b) -> {
+            inodeChanged(h, file, true);
+            h.kernel.fsync(t, f, r -> h.kernel.fsync(t, f, r2 -> t.exit()));
+        }));
+        runJob(h, job);
+        assertThat(h.device.seen).extracting(Seen::op).containsExactly(Op.WRITE, Op.WRITE, Op.WRITE, Op.WRITE);
+        assertThat(h.device.seen).allSatisfy(s -> assertThat(s.flags() & (Bio.FUA | Bio.PREFLUSH)).isZero());
+    }
+
+    @Test
+    void aFreedMetadataBlockIsRevokedInTheLogAheadOfTheDescriptorAndLeavesTheCheckpointList() {
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "a", 1 << 20, made);
+        SimFile file = made[0];
+        OpenFile f = new OpenFile(file, 0);
+        int[] mark = new int[1];
+        Task job = h.spawn("fio", t -> {
+            MetadataJournal.Handle first = h.fs.journal().start();
+            first.dirtyMetadata(5000); // an extent index block
+            first.dirtyMetadata(INODE_BLOCK);
+            first.updateInodeFsyncTrans(file, true);
+            first.stop();
+            h.kernel.fsync(t, f, r -> {
+                mark[0] = h.device.seen.size();
+                MetadataJournal.Handle second = h.fs.journal().start();
+                second.revoke(5000); // truncate freed the index block
+                second.dirtyMetadata(INODE_BLOCK);
+                second.updateInodeFsyncTrans(file, true);
+                second.stop();
+                h.kernel.fsync(t, f, r2 -> t.exit());
+            });
+        });
+        runJob(h, job);
+        List<Seen> second = h.device.seen.subList(mark[0], h.device.seen.size());
+        // revoke block + descriptor + the inode block as one request, then flush, commit, flush
+        assertThat(second).extracting(Seen::op).containsExactly(Op.WRITE, Op.FLUSH, Op.WRITE, Op.FLUSH);
+        assertThat(second.get(0).sectors()).isEqualTo(24);
+        // The revoked block is no longer waiting to go home: the flusher writes only the inode block.
+        h.run();
+        assertThat(h.device.seen.stream().filter(s -> s.op() == Op.WRITE && s.sector() == INODE_BLOCK * 8)).hasSize(1);
+        assertThat(h.device.seen.stream().filter(s -> s.op() == Op.WRITE && s.sector() == 5000 * 8)).isEmpty();
     }
 }

@@ -18,6 +18,20 @@ public final class Simulator {
     private int cancelledPending;
     private boolean stopRequested;
     private long limit = Long.MAX_VALUE;
+    private Invariants invariants;
+
+    /** The invariants --check verifies, or null when the run is not checked. */
+    public Invariants invariants() {
+        return invariants;
+    }
+
+    /**
+     * Checks this run's invariants into {@code inv}: call before the components are built, as
+     * each reads {@link #invariants()} once when it is made.
+     */
+    public void checkInvariants(Invariants inv) {
+        this.invariants = inv;
+    }
 
     /** Current simulated time in nanoseconds. */
     public long now() {
@@ -135,6 +149,19 @@ public final class Simulator {
      * (unless stopped early or {@code time} is {@code Long.MAX_VALUE}).
      */
     public void runUntil(long time) {
+        loop(time, null);
+    }
+
+    /**
+     * As {@link #run}, calling {@code observer} after every 1024th event. The observer must only
+     * read the model (a progress display): the run, its folds and its event count are then
+     * exactly those of {@link #run}.
+     */
+    public void runObserved(Runnable observer) {
+        loop(Long.MAX_VALUE, observer);
+    }
+
+    private void loop(long time, Runnable observer) {
         stopRequested = false;
         long outer = limit;
         boolean outerFoldable = foldable;
@@ -150,6 +177,9 @@ public final class Simulator {
             now = q.polledTime();
             fired++;
             e.fire();
+            if (observer != null && (fired & 1023) == 0) {
+                observer.run();
+            }
         }
         limit = outer;
         foldable = outerFoldable;

@@ -86,11 +86,15 @@ public final class PageCache {
         long[] th = vm.thresholds();
         dirtyThresh = th[0];
         backgroundThresh = th[1];
-        checker = vm.check() ? new PageCacheChecker(this) : null;
+        checker = vm.check() || sim.invariants() != null ? new PageCacheChecker(this, sim.invariants()) : null;
     }
 
     public VmSettings settings() {
         return vm;
+    }
+
+    long now() {
+        return sim.now();
     }
 
     /** The block device the cached files live on. */

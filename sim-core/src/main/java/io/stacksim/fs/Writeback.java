@@ -481,7 +481,15 @@ public final class Writeback {
      */
     public void fsyncRange(FsContext ctx, CachedFile cf, long first, long last, boolean datasync, Runnable then) {
         FsSync sync = cf.file.isBlockDevice() ? noJournal : fsSync;
-        writeAndWait(ctx, cf, first, last, () -> sync.syncFile(ctx, cf.file, datasync, then));
+        // --check: the pages dirty now must be written, and flushed, when this returns.
+        PageCacheChecker c = cache.checker();
+        PageCacheChecker.SyncMark mark = c == null ? null
+                : c.syncStarted(cf, first, last, first == 0 && last == Long.MAX_VALUE ? "fsync" : "a ranged sync");
+        Runnable done = mark == null ? then : () -> {
+            c.syncReturned(mark, bdev);
+            then.run();
+        };
+        writeAndWait(ctx, cf, first, last, () -> sync.syncFile(ctx, cf.file, datasync, done));
     }
 
     /** The file system's sync tail (a journal's, when one is installed). */

@@ -111,7 +111,7 @@ public final class AioSyscalls {
         Plug plug = Plug.start(t); // iomap_dio_rw's own plug
         int flags = cb.op == Op.WRITE ? kernel.dioWriteFlags(f, cb.offset, cb.length) : Kernel.dioFlags(cb.op);
         boolean sync = cb.op == Op.WRITE && kernel.dioNeedsSync(f, flags);
-        kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, flags, (res, last) -> {
+        kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, flags, cb.ioprio, (res, last) -> {
             if (cb.op == Op.WRITE) {
                 pc.afterDirectWrite(f, cb.offset, cb.length);
             }

@@ -34,7 +34,7 @@ public final class IoUringSyscalls {
     public void ioUringSetup(Task t, int entries, Consumer<IoUring> k) {
         kernel.enter(t, Syscall.IO_URING_SETUP, cost.vfsCallNs(), () -> {
             int sq = entries <= 1 ? 1 : Integer.highestOneBit(entries - 1) << 1;
-            IoUring ring = new IoUring(entries, new IoWq(kernel, t.comm(), sq));
+            IoUring ring = new IoUring(entries, new IoWq(kernel, t, sq));
             t.counters.modeSwitches++;
             t.compute(cost.modeSwitchNs(), true, () -> k.accept(ring));
         });
@@ -110,7 +110,7 @@ public final class IoUringSyscalls {
                 Plug plug = Plug.start(t);
                 int flags = cb.op == Op.WRITE ? kernel.dioWriteFlags(f, cb.offset, cb.length) : Kernel.dioFlags(cb.op);
                 boolean sync = cb.op == Op.WRITE && kernel.dioNeedsSync(f, flags);
-                kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, flags, (res, last) -> {
+                kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, flags, cb.ioprio, (res, last) -> {
                     if (cb.op == Op.WRITE) {
                         pc.afterDirectWrite(f, cb.offset, cb.length);
                     }
@@ -240,7 +240,7 @@ public final class IoUringSyscalls {
                     });
                     w.compute(((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs(), true, () -> {
                         Plug plug = Plug.start(w);
-                        kernel.directIo().submit(w, f, cb.op, cb.offset, cb.length, flags, wait);
+                        kernel.directIo().submit(w, f, cb.op, cb.offset, cb.length, flags, cb.ioprio, wait);
                         Plug.finish(w, plug);
                         kernel.afterRequestWait(w, wait::block);
                     });

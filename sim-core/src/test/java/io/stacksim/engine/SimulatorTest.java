@@ -136,4 +136,38 @@ class SimulatorTest {
         sim.runWhile(() -> true);
         assertThat(got[1]).isFalse();
     }
+
+    @Test
+    void runObservedFoldsAsRunDoesAndLooksEvery1024Events() {
+        long[][] result = new long[2][];
+        for (int observed = 0; observed < 2; observed++) {
+            Simulator sim = new Simulator();
+            int[] looks = {0};
+            Event tick = new Event() {
+                @Override
+                public void fire() {
+                    if (sim.now() < 30_000) {
+                        if (!sim.advanceIfNext(sim.now() + 5)) {
+                            sim.after(5, this);
+                        } else {
+                            fire();
+                        }
+                    }
+                }
+            };
+            for (int i = 0; i < 3; i++) {
+                sim.schedule(i, tick);
+            }
+            if (observed == 1) {
+                sim.runObserved(() -> looks[0]++);
+            } else {
+                sim.run();
+            }
+            result[observed] = new long[] {sim.eventsFired(), sim.stepsFolded(), sim.now(), looks[0]};
+        }
+        assertThat(result[1][0]).isEqualTo(result[0][0]);
+        assertThat(result[1][1]).isEqualTo(result[0][1]);
+        assertThat(result[1][2]).isEqualTo(result[0][2]);
+        assertThat(result[1][3]).isEqualTo(result[0][0] / 1024);
+    }
 }

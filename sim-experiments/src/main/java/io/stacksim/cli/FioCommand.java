@@ -52,6 +52,10 @@ final class FioCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "write the report to FILE instead of standard output")
     Path output;
 
+    @Option(names = "--check", description = "check every layer's invariants during the run and report them on stderr;"
+            + " the output is the same as without it")
+    boolean check;
+
     @Option(names = "--lenient", description = "ignore options StackSim does not model, with a warning recorded in the result")
     boolean lenient;
 
@@ -146,7 +150,7 @@ final class FioCommand implements Callable<Integer> {
         }
         err.flush();
         RunResult result = Simulation.run(root, specs, userNsPerIo,
-                io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), false, false, logDir,
+                io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), check, false, logDir,
                 StatusProgress.forConsole(err));
         FioReport report = FioReport.of(result, globals, warnings);
         StringBuilder text = new StringBuilder();
@@ -173,7 +177,7 @@ final class FioCommand implements Callable<Integer> {
             where.print(table);
             where.flush();
         }
-        return 0;
+        return check ? CheckReport.print(spec.commandLine().getErr(), "fio", List.of(result)) : 0;
     }
 
     /** The simulated machine's values for $pagesize, $mb_memory and $ncpus. */

@@ -155,6 +155,23 @@ public final class FioJsonWriter {
         m.put("slat_ns", rw ? lat(s.slatStat[d], s.slatHistogram(d), rep.slatPercentiles(), rep) : lat(empty, none, false, rep));
         m.put("clat_ns", rw ? lat(s.clatStat[d], s.clatHistogram(d), rep.clatPercentiles(), rep) : lat(empty, none, false, rep));
         m.put("lat_ns", rw ? lat(s.latStat[d], s.latHistogram(d), rep.latPercentiles(), rep) : lat(empty, none, false, rep));
+        // show_ddir_status_json: per-priority latencies when at least two priorities have samples
+        if (rw && s.prios[d].values().stream().filter(p -> p.stat().samples() > 0).count() >= 2) {
+            java.util.List<Object> prios = new java.util.ArrayList<>();
+            List<Map.Entry<Integer, JobStats.PrioStat>> order = new ArrayList<>(s.prios[d].entrySet());
+            order.sort(java.util.Comparator.comparing(e -> e.getKey() != s.jobIoprio)); // index 0 first, stable
+            for (var e : order) {
+                if (e.getValue().stat().samples() > 0) {
+                    Map<String, Object> o = new LinkedHashMap<>();
+                    o.put("prioclass", (long) (e.getKey() >> 13));
+                    o.put("prio", (long) (e.getKey() & 7));
+                    o.put(rep.latPercentiles() ? "lat_ns" : "clat_ns", lat(e.getValue().stat(), e.getValue().hist(),
+                            rep.clatPercentiles() || rep.latPercentiles(), rep));
+                    prios.add(o);
+                }
+            }
+            m.put("prios", prios);
+        }
         FioStat bw = rw ? s.bwStat[d] : empty;
         boolean hasBw = bw.samples() > 0;
         m.put("bw_min", bw.min());

@@ -101,22 +101,13 @@ final class FileService {
             int f = nextFile;
             nextFile = (nextFile + 1) % n;
             if (!done[f]) {
-                if (open[f]) {
-                    return f;
-                }
-                if (nrOpen < openLimit) {
-                    markOpen(f);
-                    return f;
-                }
-                busyRetries++;
-                if (canReap) {
-                    return BUSY;
+                int r = tryFile(f, canReap);
+                if (r != RETRY) {
+                    return r;
                 }
                 // A retry with nothing in flight starts again from the advanced cursor.
                 start = nextFile;
-                continue;
-            }
-            if (nextFile == start) {
+            } else if (nextFile == start) {
                 // Only done files were found in a whole pass (cannot happen while nrDone < n).
                 return NONE;
             }
@@ -131,21 +122,33 @@ final class FileService {
                         + ": " + MAX_DRAWS + " draws found no open file (fio would spin here too); raise openfiles");
             }
             int f = nonUniform() ? Math.min(n - 1, distribution.getAsInt()) : uniform.nextInt(n);
-            if (done[f]) {
-                continue;
-            }
-            if (open[f]) {
-                return f;
-            }
-            if (nrOpen < openLimit) {
-                markOpen(f);
-                return f;
-            }
-            busyRetries++;
-            if (canReap) {
-                return BUSY;
+            if (!done[f]) {
+                int r = tryFile(f, canReap);
+                if (r != RETRY) {
+                    return r;
+                }
             }
         }
+    }
+
+    /** A choice that must be retried at once (-EBUSY with nothing in flight to reap). */
+    private static final int RETRY = -3;
+
+    /**
+     * A file that is not done, as both get_next_file_rr and _rand take it: open already, or
+     * opened now if fewer than openfiles are; else -EBUSY, {@link #BUSY} to a caller that can
+     * reap, {@link #RETRY} otherwise.
+     */
+    private int tryFile(int f, boolean canReap) {
+        if (open[f]) {
+            return f;
+        }
+        if (nrOpen < openLimit) {
+            markOpen(f);
+            return f;
+        }
+        busyRetries++;
+        return canReap ? BUSY : RETRY;
     }
 
     private void markOpen(int f) {

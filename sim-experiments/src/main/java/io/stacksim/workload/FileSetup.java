@@ -1,5 +1,6 @@
 package io.stacksim.workload;
 
+import io.stacksim.config.ConfigException;
 import io.stacksim.engine.RandomStream;
 import io.stacksim.engine.RandomStreams;
 import io.stacksim.fs.FileSystem;
@@ -133,14 +134,19 @@ final class FileSetup {
         }
         JobSpec.Size size = f.size();
         long total;
-        if (size == null || size.isPercent()) {
+        boolean fileSizes = f.filesizeMax() > 0 && f.nrfiles() > 0;
+        if (size == null && fileSizes) {
+            // setup_files: filesize= with nrfiles is enough, the sizes come from it.
+            total = 0;
+        } else if (size == null || size.isPercent()) {
             if (fs == null) {
                 // setup_files: a diskless engine has no file to size itself from.
                 throw new IllegalArgumentException("job '" + spec.name() + "': ioengine=" + spec.ioengine()
                         + " needs size= (it has no file to take a size from)");
             }
             if (!allExist) {
-                throw new IllegalArgumentException("job '" + spec.name() + "': size= is needed, file '"
+                throw ConfigException.at(spec.origin("size", "filename", "nrfiles"), "job '" + spec.name()
+                        + "': size= is needed (0 or none means the files' own sizes), file '"
                         + names.get(Arrays.asList(existing).indexOf(null)) + "' does not exist yet");
             }
             total = size == null ? existingTotal : size.resolve(existingTotal);
@@ -148,6 +154,8 @@ final class FileSetup {
             total = size.bytes();
         }
         long minBs = spec.access().bs().minBs();
+        // setup_files: size / nrfiles each; what that leaves over goes a block at a time to the first files.
+        long extra = f.filesizeMax() > 0 ? 0 : (total - total / nfiles * nfiles) / minBs;
         RandomStream sizeRng = random.stream(stream + ".filesize");
         FioFile[] out = new FioFile[nfiles];
         for (int i = 0; i < nfiles; i++) {
@@ -158,7 +166,7 @@ final class FileSetup {
                 ioSize = lo == hi ? lo : lo + sizeRng.nextLong(hi - lo + 1);
                 ioSize -= ioSize % minBs;
             } else {
-                ioSize = total / nfiles;
+                ioSize = total / nfiles + (i < extra ? minBs : 0);
             }
             long real = existing[i] != null ? existing[i].size() : ioSize;
             long offset = f.offset().resolve(real) + clone * f.offsetIncrement().resolve(real);
@@ -166,32 +174,47 @@ final class FileSetup {
                 ioSize = Math.max(0, existing[i].size() - offset);
             }
             if (ioSize < minBs) {
-                throw new IllegalArgumentException("job '" + spec.name() + "': the region of '" + names.get(i) + "' ("
-                        + ioSize + " bytes) is smaller than the block size " + minBs);
+                throw ConfigException.at(spec.origin("bs", "bsrange", "bssplit", "size", "filesize", "offset"), "job '"
+                        + spec.name() + "': the region of '" + names.get(i) + "' (" + ioSize
+                        + " bytes) is smaller than the block size " + minBs);
             }
             SimFile sf = existing[i];
             if (fs == null) {
-                String fs2 = stream + ".file" + i;
-                OffsetGenerator gen = new OffsetGenerator(offset, ioSize, offset + ioSize, spec.access(), spec.timeBased(),
-                        nfiles == 1, random.stream(fs2 + ".offset"), random.stream(fs2 + ".seqrand.read"),
-                        random.stream(fs2 + ".seqrand.write"), random.stream(fs2 + ".zone"), random.stream(fs2 + ".rank"));
-                out[i] = new FioFile(null, names.get(i), gen);
+                out[i] = new FioFile(null, names.get(i),
+                        offsets(spec, offset, ioSize, offset + ioSize, nfiles, random, stream + ".file" + i));
                 continue;
             }
             if (sf == null) {
-                sf = fs.create(names.get(i), offset + ioSize);
+                if (!f.layout().allowFileCreate()) {
+                    throw ConfigException.at(spec.origin("allow_file_create", "filename"), "job '" + spec.name()
+                            + "': file '" + names.get(i) + "' does not exist, and file creation is disallowed by"
+                            + " allow_file_create=0");
+                }
+                try {
+                    sf = fs.create(names.get(i), offset + ioSize);
+                } catch (IllegalArgumentException e) {
+                    throw ConfigException.at(spec.origin("offset", "size", "filesize", "offset_increment"),
+                            "job '" + spec.name() + "': " + e.getMessage());
+                }
             } else if (offset + ioSize > sf.size()) {
-                throw new IllegalArgumentException("job '" + spec.name() + "': region [" + offset + ", " + (offset + ioSize)
+                throw ConfigException.at(offset > 0 ? spec.origin("offset", "offset_increment", "size", "filesize")
+                        : spec.origin("size", "filesize"),
+                        "job '" + spec.name() + "': region [" + offset + ", " + (offset + ioSize)
                         + ") is beyond the end of '" + sf.name() + "' (" + sf.size() + " bytes); give the jobs that share"
                         + " it the same size");
             }
-            String fs2 = stream + ".file" + i;
-            OffsetGenerator gen = new OffsetGenerator(offset, ioSize, sf.size(), spec.access(), spec.timeBased(), nfiles == 1,
-                    random.stream(fs2 + ".offset"), random.stream(fs2 + ".seqrand.read"),
-                    random.stream(fs2 + ".seqrand.write"), random.stream(fs2 + ".zone"), random.stream(fs2 + ".rank"));
-            out[i] = new FioFile(sf, names.get(i), gen);
+            out[i] = new FioFile(sf, names.get(i), offsets(spec, offset, ioSize, sf.size(), nfiles, random,
+                    stream + ".file" + i));
         }
         return out;
+    }
+
+    /** A file's offset state over [offset, offset + ioSize) of {@code realSize}, its random streams under {@code s}. */
+    private static OffsetGenerator offsets(JobSpec spec, long offset, long ioSize, long realSize, int nfiles,
+                                           RandomStreams random, String s) {
+        return new OffsetGenerator(offset, ioSize, realSize, spec.access(), spec.timeBased(), nfiles == 1,
+                random.stream(s + ".offset"), random.stream(s + ".seqrand.read"), random.stream(s + ".seqrand.write"),
+                random.stream(s + ".zone"), random.stream(s + ".rank"));
     }
 
     int count() {

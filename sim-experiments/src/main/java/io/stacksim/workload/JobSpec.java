@@ -22,12 +22,63 @@ import java.util.Map;
  * @param control   verify, job control and what is measured
  */
 public record JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
-                      Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement, Control control) {
+                      Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement, Control control,
+                      Origins origins) {
+
+    /**
+     * Where each option of the job was written (option name to file and line; "" for the job's
+     * first option), for the errors found only when the job is laid out or run. Where an option
+     * was written is not part of what the job is: any two Origins are equal, so a job from a
+     * YAML config equals the same job from a fio job file.
+     */
+    public record Origins(Map<String, io.stacksim.config.Origin> byOption) {
+        public static final Origins NONE = new Origins(Map.of());
+
+        public Origins {
+            byOption = Map.copyOf(byOption);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Origins;
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+
+        @Override
+        public String toString() {
+            return "Origins" + new java.util.TreeMap<>(byOption);
+        }
+    }
+
+    /** A job whose options came from nowhere a message could name. */
+    public JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
+                   Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement, Control control) {
+        this(name, files, access, engine, limits, pacing, sync, cache, reporting, numjobs, placement, control, Origins.NONE);
+    }
 
     /** A job with fio's default verify, job control and measurements. */
     public JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
                    Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement) {
         this(name, files, access, engine, limits, pacing, sync, cache, reporting, numjobs, placement, Control.DEFAULT);
+    }
+
+    /**
+     * Where the first of {@code options} that the job file set was written (file and line), for
+     * errors found only when the job is laid out or run; else where any option of the job was
+     * written; null when the job came from no file.
+     */
+    public io.stacksim.config.Origin origin(String... options) {
+        for (String o : options) {
+            io.stacksim.config.Origin at = origins.byOption().get(o);
+            if (at != null) {
+                return at;
+            }
+        }
+        return origins.byOption().get("");
     }
 
     /** A job in the root cgroup with no I/O priority set. */
@@ -45,8 +96,52 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param cgroup       the cgroup's path, "/" for the root
      * @param cgroupWeight the cgroup's weight, 100 to 1000 (bfq's io.bfq.weight)
      */
-    public record Placement(int prioclass, int prio, String cgroup, int cgroupWeight) {
+    public record Placement(int prioclass, int prio, String cgroup, int cgroupWeight, CmdPrio cmdprio) {
         public static final Placement DEFAULT = new Placement(0, 0, "/", 100);
+
+        /** Without per-I/O priorities. */
+        public Placement(int prioclass, int prio, String cgroup, int cgroupWeight) {
+            this(prioclass, prio, cgroup, cgroupWeight, CmdPrio.NONE);
+        }
+    }
+
+    /**
+     * fio's per-I/O priorities (engines/cmdprio.c, options of the libaio and io_uring engines),
+     * per direction (index 0 reads, 1 writes): {@code percentage} of the I/Os carry
+     * IOPRIO_PRIO_VALUE(prioclass, prio) (cmdprio_percentage, cmdprio_class, cmdprio), or, with
+     * cmdprio_bssplit, the entries of the I/O's block size decide. The others go with the job's
+     * own priority (prio/prioclass).
+     *
+     * @param percentage cmdprio_percentage per direction, 0 to 100
+     * @param prioclass  cmdprio_class per direction, 1 to 3 (0 as given = unset: realtime)
+     * @param prio       cmdprio per direction, 0 to 7
+     * @param bssplit    cmdprio_bssplit entries per direction, sorted by block size (empty = none)
+     */
+    public record CmdPrio(List<Integer> percentage, List<Integer> prioclass, List<Integer> prio,
+                          List<List<PrioSplit>> bssplit) {
+        /** No cmdprio option given. */
+        public static final CmdPrio NONE = new CmdPrio(List.of(0, 0), List.of(0, 0), List.of(0, 0),
+                List.of(List.of(), List.of()));
+
+        public CmdPrio {
+            percentage = List.copyOf(percentage);
+            prioclass = List.copyOf(prioclass);
+            prio = List.copyOf(prio);
+            bssplit = bssplit.stream().map(List::copyOf).toList();
+        }
+
+        /** Whether any I/O gets a priority of its own (fio's CMDPRIO_MODE_PERC or _BSSPLIT). */
+        public boolean active() {
+            return percentage.get(0) > 0 || percentage.get(1) > 0 || !bssplit.get(0).isEmpty()
+                    || !bssplit.get(1).isEmpty();
+        }
+    }
+
+    /**
+     * One cmdprio_bssplit entry: {@code percent} of the I/Os of {@code bs} bytes get priority
+     * {@code ioprio} (an IOPRIO_PRIO_VALUE), or the cmdprio_class/cmdprio one when it is -1.
+     */
+    public record PrioSplit(long bs, int percent, int ioprio) {
     }
 
     /**
@@ -374,9 +469,16 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param avgMsec    log_avg_msec (0 = one entry per I/O)
      * @param perJob     per_job_logs: one log per clone (default) or one per job
      * @param iolog      write_iolog file name, or null
+     * @param offset     log_offset: each entry also gives the I/O's offset
+     * @param prio       log_prio: the last column is the I/O's full ioprio (0x%04x), not 1 for RT
      */
     public record Logs(String latPrefix, String bwPrefix, String iopsPrefix, long avgMsec, boolean perJob,
-                       String iolog) {
+                       String iolog, boolean offset, boolean prio) {
+        /** Without log_offset and log_prio. */
+        public Logs(String latPrefix, String bwPrefix, String iopsPrefix, long avgMsec, boolean perJob, String iolog) {
+            this(latPrefix, bwPrefix, iopsPrefix, avgMsec, perJob, iolog, false, false);
+        }
+
         public static Logs none() {
             return new Logs(null, null, null, 0, true, null);
         }
@@ -412,7 +514,8 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
         long rt = limits.runtimeNs() == 0 ? capNs : Math.min(limits.runtimeNs(), capNs);
         Limits l = new Limits(limits.ioSize(), limits.numberIos(), rt, limits.timeBased(), limits.rampTimeNs(),
                 limits.startDelayNs(), limits.loops());
-        return new JobSpec(name, files, access, engine, l, pacing, sync, cache, reporting, numjobs, placement, control);
+        return new JobSpec(name, files, access, engine, l, pacing, sync, cache, reporting, numjobs, placement, control,
+                origins);
     }
 
     /** True for the spec of a trace replay. */

@@ -89,6 +89,37 @@ public final class JobStats {
     public long asyncPunted;
     public long workerThreads;
 
+    /**
+     * Per I/O priority completion latency (fio's ts->clat_prio, kept when the job uses cmdprio):
+     * per direction, IOPRIO_PRIO_VALUE -> its samples (clat, or lat with lat_percentiles).
+     */
+    public final java.util.TreeMap<Integer, PrioStat>[] prios = newPrios();
+
+    /** td->ioprio, the job's own priority: fio keeps it at clat_prio index 0, listed first. */
+    public int jobIoprio;
+
+    /** One priority's latency samples: fio's clat_prio_stat. */
+    public record PrioStat(FioStat stat, FioHistogram hist) {
+        PrioStat() {
+            this(new FioStat(), new FioHistogram());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.TreeMap<Integer, PrioStat>[] newPrios() {
+        return new java.util.TreeMap[] {new java.util.TreeMap<Integer, PrioStat>(), new java.util.TreeMap<Integer, PrioStat>()};
+    }
+
+    /**
+     * add_clat_sample / add_lat_sample's per-priority part: a read or write issued with
+     * {@code ioprio} (the job's own when cmdprio gave it none) took {@code ns}.
+     */
+    public void recordPrio(int dir, int ioprio, long ns) {
+        PrioStat p = prios[dir].computeIfAbsent(ioprio, k -> new PrioStat());
+        p.stat.add(ns);
+        p.hist.add(ns);
+    }
+
     /** Records a completed read or write the fio way: slat (async engines only), clat, lat, buckets. */
     public void recordFio(int dir, long startNs, long issueNs, long doneNs, boolean slat) {
         recordFio(dir, startNs, issueNs, doneNs, slat, true, true);
@@ -263,7 +294,10 @@ public final class JobStats {
         layers[Layer.DEVICE_QUEUE.ordinal()] += devQueue;
         layers[Layer.MEDIA.ordinal()] += media;
         layers[Layer.TRANSFER.ordinal()] += transfer;
-        layers[Layer.DEVICE_OVERHEAD.ordinal()] += device - devQueue - media - transfer;
+        // What the device's measured parts leave of its time: >= 0 per request (--check's
+        // device.time-parts); scaling by share can leave a rounding crumb below a nanosecond.
+        double overhead = device - devQueue - media - transfer;
+        layers[Layer.DEVICE_OVERHEAD.ordinal()] += overhead > -1 ? Math.max(0, overhead) : overhead;
         layers[Layer.COMPLETION.ordinal()] += completion;
     }
 
@@ -281,6 +315,7 @@ public final class JobStats {
             latStat[d].reset();
             bwStat[d].reset();
             iopsStat[d].reset();
+            prios[d].clear();
             for (FioHistogram[] h : new FioHistogram[][] {clatHist, slatHist, latHist}) {
                 if (h[d] != null) {
                     h[d].reset();
@@ -318,6 +353,9 @@ public final class JobStats {
 
     /** Adds another job's figures (group reporting, stat.c sum_thread_stats). */
     public void add(JobStats o) {
+        if (members == 0) {
+            jobIoprio = o.jobIoprio; // sum_thread_stats: the first member's clat_prio order
+        }
         for (int d = 0; d < 2; d++) {
             clat[d].add(o.clat[d]);
             dtime[d].add(o.dtime[d]);
@@ -331,6 +369,11 @@ public final class JobStats {
             mergeHist(clatHist, o.clatHist, d);
             mergeHist(slatHist, o.slatHist, d);
             mergeHist(latHist, o.latHist, d);
+            for (var e : o.prios[d].entrySet()) {
+                PrioStat p = prios[d].computeIfAbsent(e.getKey(), k -> new PrioStat());
+                p.stat.merge(e.getValue().stat, false);
+                p.hist.merge(e.getValue().hist);
+            }
             runtimeMs[d] = Math.max(runtimeMs[d], o.runtimeMs[d]);
             shortIos[d] += o.shortIos[d];
             dropIos[d] += o.dropIos[d];

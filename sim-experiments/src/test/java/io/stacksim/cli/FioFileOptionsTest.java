@@ -130,4 +130,25 @@ class FioFileOptionsTest {
         assertThat(added).isNotEmpty();
         assertThat(bytes.values()).allMatch(b -> b == 16384);
     }
+
+    /** allow_file_create=0 (extend_file without O_CREAT): a missing file is an error naming it, exit 2. */
+    @Test
+    void allowFileCreateZeroRefusesAMissingFile() throws IOException {
+        Path job = dir.resolve("a.fio");
+        Files.writeString(job, "[a]\nrw=write\nsize=64k\nfilename=missing\nallow_file_create=0\n");
+        RunCommandTest.Outcome o = cli("fio", job.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("missing").contains("allow_file_create=0");
+        assertThat(o.err().lines().filter(l -> !l.isBlank()).count()).isEqualTo(1);
+    }
+
+    /** unlink is fio's, but removing files needs the file system's unlink: refused in one line until then. */
+    @Test
+    void unlinkIsRefusedNamingTheOption() throws IOException {
+        Path job = dir.resolve("u.fio");
+        Files.writeString(job, "[u]\nrw=write\nsize=64k\nunlink=1\n");
+        RunCommandTest.Outcome o = cli("fio", job.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("u.fio:4").contains("unlink");
+    }
 }

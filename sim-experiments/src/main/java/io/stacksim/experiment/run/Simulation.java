@@ -5,7 +5,6 @@ import io.stacksim.config.ConfigSection;
 import io.stacksim.config.Tunable;
 import io.stacksim.engine.Stats;
 import io.stacksim.experiment.machine.Stack;
-import io.stacksim.fs.PageCacheChecker;
 import io.stacksim.os.IoCounters;
 import io.stacksim.workload.JobRunner;
 import io.stacksim.workload.JobSpec;
@@ -74,8 +73,8 @@ public final class Simulation {
 
     /**
      * Runs {@code root}. With {@code blktrace} non-null, also writes the run's block trace there
-     * (blkparse text and/or blktrace binary, each replaced atomically when the run ends). With {@code check}, the page
-     * cache checks its invariants as it goes and a final sync(2) lets the end-of-run checks
+     * (blkparse text and/or blktrace binary, each replaced atomically when the run ends). With {@code check}, every
+     * layer checks its invariants as it goes and, once the figures are taken, a final sync(2) lets the end-of-run checks
      * prove every dirty page reached the device.
      */
     public static RunResult run(ConfigNode root, io.stacksim.block.trace.TraceOutput blktrace, boolean check) {
@@ -118,6 +117,37 @@ public final class Simulation {
     }
 
     /**
+     * Reads and checks every setting of {@code root} as {@link #run(ConfigNode)} would (the stack
+     * is built, the workload translated, unknown keys refused) without simulating anything, so a
+     * sweep can refuse a bad point before it touches its output folder. Errors found only once
+     * the jobs lay out their files still come from the run.
+     */
+    public static void validate(ConfigNode root) {
+        ConfigNode r = root.copy();
+        ConfigNode w = r.section("workload");
+        long seed = SEED.read(r.section("run"));
+        new Stack(r, seed, false);
+        if (w.has("server")) {
+            io.stacksim.workload.ServerSpec.from(w.section("server"));
+        } else if (w.has("copy")) {
+            readAll(CopySimulation.SECTION, w.section("copy"));
+        } else if (w.has("stdio")) {
+            readAll(StdioSimulation.SECTION, w.section("stdio"));
+        } else {
+            USER_TIME_PER_IO.read(w);
+            w.remove(USER_TIME_PER_IO.name());
+            jobSpecs(w);
+        }
+        r.checkAllUsed();
+    }
+
+    private static void readAll(ConfigSection section, ConfigNode node) {
+        for (io.stacksim.config.Tunable<?> t : section.tunables()) {
+            t.read(node);
+        }
+    }
+
+    /**
      * Runs {@code specs} on the stack {@code root} describes (its workload section, if any, is
      * not read). {@code yamlStats} keeps the YAML front end's statistics window: stack
      * statistics start after the jobs have prepared and restart at the end of ramp_time; the
@@ -157,7 +187,8 @@ public final class Simulation {
             if (trace != null) {
                 trace.close(stack.sim.now());
             }
-            return r;
+            // The checks end after every figure was taken, so a checked run reports what an unchecked one does.
+            return check ? r.withChecks(stack.finishChecks(), stack.checkSummary()) : r;
         } finally {
             if (trace != null) {
                 trace.abort();
@@ -202,11 +233,6 @@ public final class Simulation {
             throw new ConfigException(e.getMessage());
         }
         long jobsEnd = stack.sim.now();
-        PageCacheChecker checker = stack.kernel.pageCache().checker();
-        if (checker != null) {
-            finalSync(stack);
-            checker.finish(true);
-        }
 
         JobStats group = JobStats.empty();
         List<JobSummary> jobs = new ArrayList<>();
@@ -225,43 +251,28 @@ public final class Simulation {
         IoCounters.register(stack.stats, "os.", () -> totals);
         stack.stats.gauge("run.sim_time_s", () -> jobsEnd / 1e9);
         stack.stats.counter("run.events", stack.sim::eventsFired);
-        if (checker != null) {
-            stack.stats.counter("check.violations", checker::violations);
-        }
         Map<String, Number> metrics = stack.stats.snapshot();
-        List<String> problems = checker == null ? List.of() : checker.messages();
-        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.target.name(), problems, clones);
+        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.target.name(), List.of(), clones);
     }
 
     /**
-     * Runs the simulation, stopping every {@code progress.intervalNs()} of wall time (checked
-     * every 1024 events) to show fio's status line; the events fire exactly as in
-     * {@code sim.run()}.
+     * Runs the simulation, showing fio's status line every {@code progress.intervalNs()} of wall
+     * time (looked at every 1024 events); the display only reads the model, so the events, folds
+     * included, are exactly those of {@code sim.run()}.
      */
     private static void runShowingStatus(Stack stack, List<Planned> plan, Progress progress) {
         List<FioStatusLine.Job> jobs = plan.stream().map(p -> new FioStatusLine.Job(p.spec(), p.runners())).toList();
         FioStatusLine line = new FioStatusLine();
         long wall0 = System.nanoTime();
         long[] next = {wall0 + progress.intervalNs()};
-        int[] count = {0};
-        boolean[] paused = {false};
         try {
-            while (true) {
-                paused[0] = false;
-                stack.sim.runWhile(() -> {
-                    if ((++count[0] & 1023) != 0 || System.nanoTime() < next[0]) {
-                        return true;
-                    }
-                    paused[0] = true;
-                    return false;
-                });
-                if (!paused[0]) {
-                    return;
-                }
+            stack.sim.runObserved(() -> {
                 long now = System.nanoTime();
-                progress.status(line.line(jobs, stack.sim.now(), now - wall0));
-                next[0] = now + progress.intervalNs();
-            }
+                if (now >= next[0]) {
+                    progress.status(line.line(jobs, stack.sim.now(), now - wall0));
+                    next[0] = now + progress.intervalNs();
+                }
+            });
         } finally {
             progress.done();
         }
@@ -411,13 +422,6 @@ public final class Simulation {
                 }
             }
         }
-    }
-
-    /** sync(2) from a task of its own after the jobs, so every dirty page gets written. */
-    private static void finalSync(Stack stack) {
-        io.stacksim.os.Task syncer = stack.cpus.newTask("sync");
-        syncer.start(() -> stack.kernel.syncAll(syncer, r -> syncer.exit()));
-        stack.sim.run();
     }
 
     /**

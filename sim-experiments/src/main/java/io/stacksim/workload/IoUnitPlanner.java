@@ -75,9 +75,12 @@ final class IoUnitPlanner {
         rwmixIssues = 0;
     }
 
-    /** The loop has issued its bytes (size or io_size) or number_ios I/Os; a time-based job never ends so. */
+    /**
+     * The loop has issued its bytes (size or io_size) or number_ios I/Os; a time-based job
+     * never ends so, unless it verifies (do_io breaks out so the verify pass can run).
+     */
     boolean loopDone() {
-        return !spec.timeBased() && (loopBytesIssued >= bytesPerLoop
+        return (!spec.timeBased() || spec.control().verify().on()) && (loopBytesIssued >= bytesPerLoop
                 || (spec.numberIos() > 0 && loopIosIssued >= spec.numberIos()));
     }
 

@@ -71,6 +71,11 @@ public final class JobRunner {
     /** td->ioprio: the job's own priority (prio/prioclass), 0 when it set none. */
     private final int jobIoprio;
     private RunState state = RunState.NOT_CREATED;
+    /** The verify family's bookkeeping, or null when verify= is off. */
+    private final Verifier verifier;
+    private boolean verifying;
+    private long verifyStartNs;
+    private int lastDdir = -1;
     private io.stacksim.engine.Timer delayTimer;
 
     /**
@@ -128,6 +133,8 @@ public final class JobRunner {
             free.add(new IoUnit());
         }
         this.loopsLeft = spec.limits().loops();
+        this.verifier = spec.control().verify().on()
+                ? new Verifier(spec, files.count(), kernel.cost().copyNs(1 << 20) / (double) (1 << 20)) : null;
     }
 
     // ------------------------------------------------------------------ status (eta.c)
@@ -174,7 +181,12 @@ public final class JobRunner {
 
     /** fio's total_io_size: what the job will move in all its loops (0 for a time-based job without size). */
     public long totalIoBytes() {
-        return files.bytesPerLoop() * Math.max(1, spec.limits().loops());
+        long total = files.bytesPerLoop() * Math.max(1, spec.limits().loops());
+        // thread_eta: a verifying write job reads it all back (a mixed one, its write share).
+        if (verifier != null && spec.control().verify().doVerify() && spec.rw().writes) {
+            total += spec.rw().mixed() ? total * (100 - spec.access().rwmixread()) / 100 : total;
+        }
+        return total;
     }
 
     // ------------------------------------------------------------------ for the engines
@@ -241,6 +253,12 @@ public final class JobRunner {
         }
         lastWasSync = false;
         int d = u.ddir;
+        lastDdir = d;
+        if (verifier != null && d == JobStats.READ && (u.verify || !spec.rw().writes)) {
+            // verify_io_u: the data read back is checksummed (a read-only verify job checks every read).
+            verifier.verified(u.result);
+        }
+        u.verify = false;
         if (u.result < u.length) {
             stats.shortIos[d]++;
         }
@@ -255,7 +273,7 @@ public final class JobRunner {
         }
         if (logs != null && !inRamp) {
             logs.completed(now, d, u.length, u.issueNs - u.startNs, now - u.issueNs, now - u.startNs,
-                    !spec.engine().kind().syncio());
+                    !spec.engine().kind().syncio(), u.offset, u.ioprio != 0 ? u.ioprio : jobIoprio);
         }
         if (d == JobStats.WRITE) {
             wroteThisLoop = true;
@@ -358,7 +376,7 @@ public final class JobRunner {
     }
 
     private void startLoop() {
-        if (state == RunState.FSYNCING) {
+        if (state == RunState.FSYNCING || state == RunState.VERIFYING) {
             state = inRamp ? RunState.RAMP : RunState.RUNNING;
         }
         looping = true;
@@ -375,20 +393,24 @@ public final class JobRunner {
             terminate = true;
         }
         if (terminate) {
-            endLoop();
+            if (verifying) {
+                endVerify();
+            } else {
+                endLoop();
+            }
             return;
         }
         if (requeued != null) {
             IoUnit u = requeued;
             requeued = null;
-            submit(u);
+            issue(u);
             return;
         }
-        if (planner.loopDone()) {
+        if (!verifying && planner.loopDone()) {
             endLoop();
             return;
         }
-        task.compute(userNsPerIo, false, this::getIoU);
+        task.compute(userNsPerIo + (verifier == null ? 0 : verifier.takeOwed()), false, this::getIoU);
     }
 
     /**
@@ -403,6 +425,25 @@ public final class JobRunner {
     private void getIoU() {
         IoUnit u = free.pollFirst();
         curDepth++;
+        if (verifying) {
+            Verifier.Piece p = verifier.next();
+            if (p == null) {
+                put(u);
+                endVerify();
+                return;
+            }
+            verifyRead(u, p);
+            return;
+        }
+        if (verifier != null && spec.control().verify().doVerify() && spec.rw().writes
+                && verifier.backlogDue(lastDdir == JobStats.READ)) {
+            Verifier.Piece p = verifier.next();
+            if (p != null) {
+                verifier.tookBacklog();
+                verifyRead(u, p);
+                return;
+            }
+        }
         chooseFile(u);
     }
 
@@ -489,10 +530,51 @@ public final class JobRunner {
         submit(u);
     }
 
-    /** td_io_queue + io_queue_event. */
+    /** get_next_verify: a read of a logged piece, its checksum paid when it completes. */
+    private void verifyRead(IoUnit u, Verifier.Piece p) {
+        u.ddir = JobStats.READ;
+        u.file = p.file();
+        u.offset = p.offset();
+        u.length = p.length();
+        u.verify = true;
+        u.startNs = sim.now();
+        submit(u);
+    }
+
+    /**
+     * A write of a verify job: fio logs it for the verify phase (log_io_piece, with do_verify)
+     * and populate_verify_io_u checksums its buffer first, on the job's CPU; verify_only
+     * writes nothing (do_dry_run: the unit completes at once, logged but not issued).
+     */
     private void submit(IoUnit u) {
+        if (verifier == null || u.ddir != JobStats.WRITE) {
+            issue(u);
+            return;
+        }
+        JobSpec.Verify v = spec.control().verify();
+        if (v.doVerify()) {
+            verifier.log(u.file, u.offset, u.length);
+        }
+        if (v.only()) {
+            planner.issued(u.ddir, u.length);
+            issued(u);
+            u.result = u.length;
+            completed(u);
+            afterQueue(u, Engine.COMPLETED);
+            return;
+        }
+        long ns = verifier.checksumNs(u.length);
+        if (ns > 0) {
+            task.compute(ns, false, () -> issue(u));
+        } else {
+            issue(u);
+        }
+    }
+
+    /** td_io_queue + io_queue_event. */
+    private void issue(IoUnit u) {
         boolean rw = !u.isSync();
-        if (rw) {
+        if (rw && !u.verify) {
             planner.issued(u.ddir, u.length);
         }
         if (logs != null) {
@@ -530,7 +612,7 @@ public final class JobRunner {
                 }
             }
             default -> {
-                if (rw) {
+                if (rw && !u.verify) {
                     planner.unissued(u.ddir, u.length);
                 }
                 requeued = u;
@@ -658,7 +740,10 @@ public final class JobRunner {
 
     // ------------------------------------------------------------------ the end
 
-    /** End of one do_io: drain, end_fsync, update the run time; then the next loop or the end. */
+    /**
+     * End of one do_io: drain, end_fsync, update the run time; then the verify pass (do_verify,
+     * when the job wrote with verify and do_verify), then the next loop or the end.
+     */
     private void endLoop() {
         drain(() -> {
             boolean endSync = wroteThisLoop && (spec.sync().endFsync() || spec.sync().fsyncOnClose());
@@ -670,20 +755,70 @@ public final class JobRunner {
                         stats.runtimeMs[d] += (us + 999) / 1000;
                     }
                 }
-                loopsLeft--;
-                if (loopsLeft > 0 && !terminate && !spec.timeBased()) {
-                    nextLoop();
+                if (!terminate && wroteThisLoop && verifier != null && spec.control().verify().doVerify()) {
+                    startVerify();
                 } else {
-                    finish();
+                    afterLoop();
                 }
             };
             if (endSync) {
-                // TD_FSYNCING: end_fsync's syncs are neither counted nor timed (should_account).
                 state = RunState.FSYNCING;
                 endFsync(0, after);
             } else {
                 after.run();
             }
+        });
+    }
+
+    /** keep_running: the next loop, a time-based verify job's next write pass, or the end. */
+    private void afterLoop() {
+        loopsLeft--;
+        boolean again = spec.timeBased() ? verifier != null : loopsLeft > 0;
+        if (again && !terminate) {
+            nextLoop();
+        } else {
+            finish();
+        }
+    }
+
+    /**
+     * do_verify: every file synced and its cache dropped (so the reads reach the device), then
+     * the logged pieces are read back through the engine, each checksummed as it completes.
+     */
+    private void startVerify() {
+        syncAndInvalidate(0, () -> {
+            state = RunState.VERIFYING;
+            verifying = true;
+            verifyStartNs = sim.now();
+            loop();
+        });
+    }
+
+    private void syncAndInvalidate(int i, Runnable k) {
+        if (i == files.count() || IoEngines.diskless(spec.engine().kind())) {
+            k.run();
+            return;
+        }
+        OpenFile f = files.get(i).open;
+        Runnable next = () -> syncAndInvalidate(i + 1, k);
+        kernel.fsync(task, f, r -> {
+            if (spec.cache().invalidate() || spec.direct()) {
+                kernel.fadvise(task, f, files.get(i).offsets.start(), files.get(i).offsets.ioSize(),
+                        io.stacksim.os.Kernel.Advice.DONTNEED, x -> next.run());
+            } else {
+                next.run();
+            }
+        });
+    }
+
+    /** The verify pass is over: its time is read time (update_runtime DDIR_READ). */
+    private void endVerify() {
+        drain(() -> {
+            verifying = false;
+            long us = (sim.now() - verifyStartNs) / 1000;
+            stats.runtimeMs[JobStats.READ] += (us + 999) / 1000;
+            state = inRamp ? RunState.RAMP : RunState.RUNNING;
+            afterLoop();
         });
     }
 

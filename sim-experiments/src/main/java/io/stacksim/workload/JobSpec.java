@@ -469,9 +469,16 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param avgMsec    log_avg_msec (0 = one entry per I/O)
      * @param perJob     per_job_logs: one log per clone (default) or one per job
      * @param iolog      write_iolog file name, or null
+     * @param offset     log_offset: each entry also gives the I/O's offset
+     * @param prio       log_prio: the last column is the I/O's full ioprio (0x%04x), not 1 for RT
      */
     public record Logs(String latPrefix, String bwPrefix, String iopsPrefix, long avgMsec, boolean perJob,
-                       String iolog) {
+                       String iolog, boolean offset, boolean prio) {
+        /** Without log_offset and log_prio. */
+        public Logs(String latPrefix, String bwPrefix, String iopsPrefix, long avgMsec, boolean perJob, String iolog) {
+            this(latPrefix, bwPrefix, iopsPrefix, avgMsec, perJob, iolog, false, false);
+        }
+
         public static Logs none() {
             return new Logs(null, null, null, 0, true, null);
         }

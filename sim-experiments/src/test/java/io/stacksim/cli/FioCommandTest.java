@@ -90,10 +90,10 @@ class FioCommandTest {
 
     @Test
     void anUnmodelledOptionExitsTwoUnlessLenientWhichRecordsAWarning() throws IOException {
-        Path job = file("v.fio", "[j]\nsize=16m\nrw=write\nverify=crc32c\nnumber_ios=100\n");
+        Path job = file("v.fio", "[j]\nsize=16m\nrw=write\nexperimental_verify=1\nnumber_ios=100\n");
         RunCommandTest.Outcome strict = cli("fio", job.toString());
         assertThat(strict.code()).isEqualTo(2);
-        assertThat(strict.err()).contains(job + ":4: option 'verify' is not modelled by StackSim");
+        assertThat(strict.err()).contains(job + ":4: option 'experimental_verify' is not modelled by StackSim");
         RunCommandTest.Outcome lenient = cli("fio", job.toString(), "--lenient", "--output-format", "json");
         assertThat(lenient.code()).isZero();
         assertThat(lenient.err()).contains("warning").contains("verify");

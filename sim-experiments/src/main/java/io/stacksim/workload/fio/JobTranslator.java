@@ -140,6 +140,14 @@ public final class JobTranslator {
     private boolean exitall;
     private boolean exitallOnError;
     private String exitWhat = "group";
+    private boolean logOffset;
+    private boolean logPrio;
+    private String verify = "";
+    private boolean doVerify = true;
+    private boolean verifyOnly;
+    private long verifyBacklog;
+    private long verifyBacklogBatch;
+    private boolean verifyPattern;
     private String waitFor;
     private boolean disableSlat;
     private boolean disableClat;
@@ -625,6 +633,22 @@ public final class JobTranslator {
             case "log_avg_msec" -> logAvgMsec = intIn(v, 0, Integer.MAX_VALUE, "milliseconds");
             case "per_job_logs" -> perJobLogs = FioValues.bool(v);
             case "write_iolog" -> iolog = v;
+            case "verify" -> verify = switch (v.strip()) {
+                case "0" -> "";
+                case "md5", "crc64", "crc32", "crc32c", "crc32c-intel", "crc16", "crc7", "sha1", "sha256", "sha512",
+                        "sha3-224", "sha3-256", "sha3-384", "sha3-512", "xxhash", "meta", "pattern", "null" -> v.strip();
+                default -> throw new IllegalArgumentException("expected 0, md5, crc64, crc32, crc32c, crc32c-intel, crc16,"
+                        + " crc7, sha1, sha256, sha512, sha3-224, sha3-256, sha3-384, sha3-512, xxhash, meta, pattern or"
+                        + " null, got '" + v + "'");
+            };
+            case "log_offset" -> logOffset = FioValues.bool(v);
+            case "log_prio" -> logPrio = FioValues.bool(v);
+            case "do_verify" -> doVerify = FioValues.bool(v);
+            case "verify_only" -> verifyOnly = flag(v);
+            case "verify_backlog" -> verifyBacklog = FioValues.size(v, kbBase);
+            case "verify_backlog_batch" -> verifyBacklogBatch = intIn(v, 0, Integer.MAX_VALUE, "a number of blocks");
+            case "verify_pattern" -> verifyPattern = !v.isBlank();
+            case "verify_interval", "verify_offset", "verify_fatal", "verify_dump", "verify_state_save" -> { }
             case "gtod_reduce" -> {
                 // options.c str_gtod_reduce_cb: one switch for the three latencies.
                 boolean b = FioValues.bool(v);
@@ -994,9 +1018,15 @@ public final class JobTranslator {
                 new JobSpec.Cache(invalidate && !preRead, preRead),
                 new JobSpec.Reporting(groupReporting, stonewall, newGroup, percentiles, clatPercentiles, latPercentiles,
                         slatPercentiles, kbBase, unitBase, sigFigs, stats, diskUtil, description, bwAvgNs, iopsAvgNs,
-                        new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog), printed),
-                numjobs, placement(), new JobSpec.Control(JobSpec.Verify.NONE, exitall, exitWhat, exitallOnError, waitFor,
+                        new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog, logOffset, logPrio), printed),
+                numjobs, placement(), new JobSpec.Control(verifySpec(), exitall, exitWhat, exitallOnError, waitFor,
                         disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins));
+    }
+
+    /** The verify family; verify_pattern alone means verify=pattern (options.c str_verify_pattern_cb). */
+    private JobSpec.Verify verifySpec() {
+        String alg = verify.isEmpty() && verifyPattern ? "pattern" : verify;
+        return new JobSpec.Verify(alg, 0, verifyBacklog, verifyBacklogBatch, doVerify, verifyOnly, false, 0);
     }
 
     /**

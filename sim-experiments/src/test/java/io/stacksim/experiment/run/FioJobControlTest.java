@@ -185,4 +185,41 @@ class FioJobControlTest {
         // A job without wait_for starts with the writers.
         assertThat(job(r, "free").startNs).isLessThan(writersEnd);
     }
+
+    @Test
+    void logOffsetAddsTheOffsetColumnAndLogPrioTheFullIoprioAsFioFlushesSamples() throws java.io.IOException {
+        run("""
+                [l]
+                filename=data
+                size=1m
+                bs=4k
+                rw=read
+                direct=1
+                prioclass=1
+                prio=0
+                write_lat_log=l
+                log_offset=1
+                log_prio=1
+                [p]
+                stonewall
+                filename=data
+                size=1m
+                bs=4k
+                rw=read
+                direct=1
+                prioclass=1
+                write_lat_log=p
+                """);
+        List<String> lines = java.nio.file.Files.readAllLines(dir.resolve("l_clat.1.log"));
+        assertThat(lines).hasSize(256);
+        for (int i = 0; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(", ");
+            // time, value, ddir, bs, offset, prio: a sequential read, so offset i x 4096; RT level 0 = 0x2000.
+            assertThat(f).hasSize(6);
+            assertThat(Long.parseLong(f[4])).isEqualTo(i * 4096L);
+            assertThat(f[5]).isEqualTo("0x2000");
+        }
+        // Without log_prio the column says 1 for a realtime I/O.
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("p_clat.1.log")).get(0)).endsWith(", 4096, 1");
+    }
 }

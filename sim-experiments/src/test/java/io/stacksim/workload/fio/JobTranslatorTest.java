@@ -80,11 +80,12 @@ class JobTranslatorTest {
 
     @Test
     void anOptionStackSimDoesNotModelIsAnErrorOrWithLenientAWarning() {
-        assertThatThrownBy(() -> spec("rw=read\nverify=md5\n"))
+        assertThatThrownBy(() -> spec("rw=read\nexperimental_verify=1\n"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("t.fio:3: option 'verify' is not modelled by StackSim");
-        JobTranslator.Result r = job("rw=read\nverify=md5\n", true);
-        assertThat(r.warnings()).singleElement().asString().contains("t.fio:3").contains("verify").contains("ignored");
+                .hasMessageContaining("t.fio:3: option 'experimental_verify' is not modelled by StackSim");
+        JobTranslator.Result r = job("rw=read\nexperimental_verify=1\n", true);
+        assertThat(r.warnings()).singleElement().asString().contains("t.fio:3").contains("experimental_verify")
+                .contains("ignored");
     }
 
     @Test

@@ -125,6 +125,10 @@ final class BlockChecks {
         }
     }
 
+    long biosInFlight() {
+        return biosInFlight;
+    }
+
     /** The run is over (after the final sync): nothing may be left in flight. */
     void finish() {
         if (biosInFlight == 0) {

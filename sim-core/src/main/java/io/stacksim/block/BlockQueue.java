@@ -700,6 +700,11 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         return flush.durableBeforeNs();
     }
 
+    /** Bios --check saw submitted and not yet ended (0 when the run is not checked). */
+    public long checkedBiosInFlight() {
+        return checks == null ? 0 : checks.biosInFlight();
+    }
+
     /** --check at the end of the run (after the final sync): no bio may be left in flight. */
     public void finishChecks() {
         if (checks != null) {

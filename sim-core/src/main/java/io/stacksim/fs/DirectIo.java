@@ -30,6 +30,15 @@ public final class DirectIo {
 
     /** How many bios a direct I/O of [offset, offset+len) of {@code file} becomes: one per extent it touches. */
     public int bioCount(SimFile file, long offset, long len) {
+        if (file.mapper() != null) {
+            // A hole counts as the one bio its new blocks will get.
+            int n = 0;
+            for (long pos = offset; pos < offset + len; n++) {
+                Extent e = file.mappedAt(pos);
+                pos = e != null ? Math.min(offset + len, e.fileEnd()) : file.nextMapped(pos, offset + len);
+            }
+            return n;
+        }
         int n = 0;
         long pos = offset;
         long end = offset + len;
@@ -56,6 +65,9 @@ public final class DirectIo {
     public int submit(IoOwner owner, OpenFile f, Op op, long offset, long len, int bioFlags, int ioprio,
                       IoDone done) {
         SimFile file = f.file();
+        if (file.mapper() != null) {
+            return submitMapped(owner, file, op, offset, len, bioFlags, ioprio, done);
+        }
         long n = len;
         if (op == Op.READ) {
             n = Math.max(0, Math.min(len, file.size() - offset));
@@ -79,6 +91,72 @@ public final class DirectIo {
             long piece = Math.min(end, e.fileEnd()) - pos;
             long sector = e.sector() + ((pos - e.fileOffset()) >> 9);
             bdev.submitBio(new Bio(sector, (int) (piece >> 9), op, bioFlags, ioprio, owner, c));
+            pos += piece;
+        }
+        return bios;
+    }
+
+    /**
+     * A direct I/O of a file the file system maps during the run (iomap_dio_rw over
+     * ext4_iomap_begin): a write first gets blocks for its holes (unwritten within i_size) and
+     * at completion has them converted and i_size moved (ext4_dio_write_end_io); a read of a
+     * hole or an unwritten extent is zeros without I/O.
+     */
+    private int submitMapped(IoOwner owner, SimFile file, Op op, long offset, long len, int bioFlags, int ioprio, IoDone done) {
+        long n = len;
+        if (op == Op.READ) {
+            n = Math.max(0, Math.min(len, file.size() - offset));
+            n = roundUp(n, fs.logicalBlockSize());
+        } else {
+            int r = file.mapper().prepareDirectWrite(file, offset, len);
+            if (r < 0) {
+                done.done(r, null);
+                return 0;
+            }
+        }
+        if (n == 0) {
+            done.done(0, null);
+            return 0;
+        }
+        long result = op == Op.READ ? Math.min(len, file.size() - offset) : len;
+        long end = offset + n;
+        int bios = 0;
+        for (long pos = offset; pos < end; ) {
+            Extent e = file.mappedAt(pos);
+            long next = e != null ? Math.min(end, e.fileEnd()) : file.nextMapped(pos, end);
+            if (e != null && !(op == Op.READ && e.unwritten())) {
+                bios++;
+            }
+            pos = next;
+        }
+        IoDone finish = op == Op.WRITE
+                ? (res, last) -> {
+                    if (res >= 0) {
+                        file.mapper().directWriteDone(file, offset, len);
+                        if (offset + len > file.size()) {
+                            file.resize(offset + len);
+                        }
+                    }
+                    done.done(res, last);
+                }
+                : done;
+        if (bios == 0) {
+            finish.done(result, null);
+            return 0;
+        }
+        Completion c = new Completion(bios, result, finish);
+        BlockTarget bdev = file.bdev();
+        for (long pos = offset; pos < end; ) {
+            Extent e = file.mappedAt(pos);
+            if (e == null) {
+                pos = file.nextMapped(pos, end);
+                continue;
+            }
+            long piece = Math.min(end, e.fileEnd()) - pos;
+            if (!(op == Op.READ && e.unwritten())) {
+                long sector = e.sector() + ((pos - e.fileOffset()) >> 9);
+                bdev.submitBio(new Bio(sector, (int) (piece >> 9), op, bioFlags, ioprio, owner, c));
+            }
             pos += piece;
         }
         return bios;

@@ -2,19 +2,29 @@ package io.stacksim.fs;
 
 /** The errno values the simulated kernel returns (negated, as syscalls return them). */
 public final class Errno {
+    public static final int ENOENT = 2;
     public static final int EIO = 5;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int EFAULT = 14;
+    public static final int EEXIST = 17;
+    public static final int EISDIR = 21;
     public static final int EINVAL = 22;
+    public static final int EFBIG = 27;
     public static final int ENOSPC = 28;
+    public static final int EOPNOTSUPP = 95;
 
     private Errno() {
     }
 
     public static String name(long negErrno) {
         return switch ((int) -negErrno) {
+            case ENOENT -> "ENOENT";
             case EIO -> "EIO";
+            case EEXIST -> "EEXIST";
+            case EISDIR -> "EISDIR";
+            case EFBIG -> "EFBIG";
+            case EOPNOTSUPP -> "EOPNOTSUPP";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";
             case EFAULT -> "EFAULT";

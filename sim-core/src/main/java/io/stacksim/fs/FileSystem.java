@@ -5,20 +5,30 @@ import io.stacksim.config.ConfigNode;
 import io.stacksim.config.ConfigSection;
 import io.stacksim.config.Tunable;
 import io.stacksim.engine.RandomStream;
+import io.stacksim.fs.ext4.Ext4;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Files on one block device: a name space and an allocator. Files are placed contiguously by
- * default (as ext4's delayed allocation does for a file written once); a fragmentation
- * setting splits each new file into extents scattered over the free space, for aging
- * experiments. No journal is modelled: metadata writes are not simulated.
+ * Files on one block device: a name space and an allocator. With {@code type: ext4} (the
+ * default) the device holds an ext4 file system as mkfs.ext4 makes it ({@link Ext4}): blocks
+ * are chosen during the run - at writeback for buffered writes (delayed allocation), at
+ * fallocate or direct-write time otherwise - and every operation dirties the metadata blocks
+ * ext4 would, for the journal and the buffer cache. With {@code type: raw} there is no file
+ * system: each file created with a size is one contiguous run (or {@code extents_per_file}
+ * pieces with gaps) placed one after another, and nothing else is written.
  *
- * <p>Config section {@code fs}: {@code block_size} (4096), {@code extents_per_file} (1 =
- * contiguous), {@code first_sector} (where allocation starts; 2048 = a 1 MiB-aligned first
- * partition).
+ * <p>Either way a file can be created empty, extended, truncated, fallocated, punched, stat'ed
+ * and unlinked during the run ({@link #create(String)}, {@link #truncate}, {@link #fallocate},
+ * {@link #stat}, {@link #unlink}). A file laid out before the run ({@link #create(String, long)})
+ * is allocated as if written and synced, in {@code extents_per_file} pieces with random gaps
+ * when that is above 1 (an aged file system).
+ *
+ * <p>Config section {@code fs}: {@code type}, {@code block_size} (4096), {@code
+ * extents_per_file} (1 = contiguous), {@code first_sector} (where the file system or the raw
+ * allocation starts; 2048 = a 1 MiB-aligned first partition).
  */
 public final class FileSystem {
     private final BlockTarget bdev;
@@ -31,6 +41,11 @@ public final class FileSystem {
     private long nextFreeSector;
     private final Map<String, SimFile> files = new LinkedHashMap<>();
     private int nextIno = 12;
+    /** The ext4 file system, or null for {@code type: raw}. */
+    private final Ext4 ext4;
+    /** Device-node inode numbers when ext4 numbers the files (kept clear of ext4's). */
+    private int nextDevIno = 1 << 30;
+    private final RawMapper rawMapper;
     /** The journal (fs.type ext4), or null: no metadata is logged. */
     private MetadataJournal journal;
     /** Inodes marked dirty by the VFS (ext4_dirty_inode calls). */
@@ -38,6 +53,10 @@ public final class FileSystem {
     /** The machine's other block devices by name (for /dev/NAME). */
     private final Map<String, BlockTarget> devices = new LinkedHashMap<>();
 
+    /** fs.type: the file system on the device. */
+    public static final Tunable<String> TYPE = Tunable.choice("type", "raw", List.of("raw", "ext4"))
+            .help("`ext4`: mkfs.ext4's layout, delayed allocation with mballoc, metadata for the journal; "
+                    + "`raw`: no file system, files mapped straight onto the device (block-level studies)");
     static final Tunable<Long> BLOCK_SIZE = Tunable.size("block_size", 4096, 512, 65536)
             .help("file-system block size, a power of two");
     static final Tunable<Integer> EXTENTS_PER_FILE = Tunable.integer("extents_per_file", 1, 1, 1 << 20)
@@ -52,7 +71,7 @@ public final class FileSystem {
 
     /** The {@code fs} section's tunables. */
     public static final ConfigSection SECTION = ConfigSection.of("fs", "File system (`fs`)",
-            BLOCK_SIZE, EXTENTS_PER_FILE, FIRST_SECTOR, DEVICE, io.stacksim.fs.jbd2.Journal.COMMIT,
+            TYPE, BLOCK_SIZE, EXTENTS_PER_FILE, FIRST_SECTOR, DEVICE, io.stacksim.fs.jbd2.Journal.COMMIT,
             io.stacksim.fs.jbd2.Journal.BARRIER);
 
     public FileSystem(BlockTarget bdev, ConfigNode fs, RandomStream random) {
@@ -67,7 +86,36 @@ public final class FileSystem {
         this.nextFreeSector = firstSector;
         this.commitIntervalNs = io.stacksim.fs.jbd2.Journal.COMMIT.read(fs);
         this.barrier = io.stacksim.fs.jbd2.Journal.BARRIER.read(fs);
+        if (TYPE.read(fs).equals("ext4")) {
+            if (blockSize != 4096) {
+                throw BLOCK_SIZE.error(fs, "ext4 is made here with 4096-byte blocks (mkfs.ext4's default from 512 MiB)");
+            }
+            long bytes = (bdev.capacitySectors() - firstSector) << 9;
+            try {
+                this.ext4 = new Ext4(bytes, firstSector << 9, blockSize);
+            } catch (IllegalArgumentException e) {
+                throw FIRST_SECTOR.error(fs, e.getMessage());
+            }
+            this.rawMapper = null;
+        } else {
+            this.ext4 = null;
+            this.rawMapper = new RawMapper();
+        }
     }
+
+    /** The ext4 file system, or null when {@code fs.type} is raw. */
+    public Ext4 ext4() {
+        return ext4;
+    }
+
+
+    /** Installs the buffer cache ext4 reads and dirties its metadata blocks in. */
+    public void setBuffers(MetadataBuffers buffers) {
+        if (ext4 != null) {
+            ext4.setBuffers(buffers);
+        }
+    }
+
 
     /** ext4's barrier mount option: the journal's commits and fsyncs flush the device cache. */
     public boolean barrier() {
@@ -84,12 +132,19 @@ public final class FileSystem {
      * without one; the kernel side builds the journal there and installs it with {@link #setJournal}.
      */
     public JournalArea journalArea() {
-        return null;
+        if (ext4 == null) {
+            return null;
+        }
+        long first = ext4.journalStart();
+        return new JournalArea(first, ext4.layout().journalBlocks(), blockSize, ext4.deviceByte(first) >> 9);
     }
 
     /** Installs the journal metadata changes go through. */
     public void setJournal(MetadataJournal journal) {
         this.journal = journal;
+        if (ext4 != null) {
+            ext4.setJournal(journal);
+        }
     }
 
     /** The journal, or null. */
@@ -105,6 +160,9 @@ public final class FileSystem {
      */
     public void dirtyInode(SimFile f) {
         inodesDirtied++;
+        if (ext4 != null && !f.isBlockDevice()) {
+            ext4.dirtyInode(f);
+        }
     }
 
     /** ->dirty_inode calls so far (time updates). */
@@ -139,7 +197,8 @@ public final class FileSystem {
     private SimFile blockDevice(BlockTarget target) {
         return files.computeIfAbsent("/dev/" + target.name(), n -> {
             long bytes = target.capacityBytes();
-            return new SimFile(nextIno++, n, bytes, List.of(new Extent(0, 0, bytes)), true, target);
+            int ino = ext4 != null ? nextDevIno++ : nextIno++;
+            return new SimFile(ino, n, bytes, List.of(new Extent(0, 0, bytes)), true, target);
         });
     }
 
@@ -183,11 +242,27 @@ public final class FileSystem {
 
     /**
      * Creates a file of {@code size} bytes (rounded up to whole blocks of allocation), laid out
-     * contiguously or in {@code extents_per_file} pieces with random gaps between them.
+     * contiguously or in {@code extents_per_file} pieces with random gaps between them, as if
+     * written and synced before the run.
      */
     public SimFile create(String name, long size) {
         if (files.containsKey(name)) {
             throw new IllegalArgumentException("file exists: " + name);
+        }
+        if (ext4 != null) {
+            SimFile f;
+            try {
+                f = ext4.create(name, ino -> SimFile.created((int) ino, name, bdev));
+                if (extentsPerFile > 1) {
+                    ext4.layOutAged(f, size, extentsPerFile, random);
+                } else {
+                    ext4.layOut(f, size);
+                }
+            } catch (FsException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+            files.put(name, f);
+            return f;
         }
         long alloc = Math.max(blockSize, (size + blockSize - 1) / blockSize * blockSize);
         long blocks = alloc / blockSize;
@@ -217,5 +292,240 @@ public final class FileSystem {
             journal.committedBeforeRun(); // a laid-out file is written and synced before the run
         }
         return f;
+    }
+
+    /**
+     * open(O_CREAT) of a missing file: an empty file (ext4_create: an inode and a directory
+     * entry). Throws {@link FsException} with EEXIST or ENOSPC.
+     */
+    public SimFile create(String name) {
+        if (files.containsKey(name)) {
+            throw new FsException(Errno.EEXIST, "file exists: " + name);
+        }
+        SimFile f;
+        if (ext4 != null) {
+            f = ext4.create(name, ino -> SimFile.created((int) ino, name, bdev));
+        } else {
+            f = new SimFile(nextIno++, name, 0, List.of(), false, bdev);
+            f.attach(rawMapper, null);
+        }
+        files.put(name, f);
+        return f;
+    }
+
+    /** unlink(2): 0, or -ENOENT. The blocks go back to the free space (ext4). */
+    public int unlink(String name) {
+        SimFile f = files.get(name);
+        if (f == null || f.isBlockDevice()) {
+            return -Errno.ENOENT;
+        }
+        if (ext4 != null) {
+            int r = ext4.unlink(name);
+            if (r < 0) {
+                return r;
+            }
+        } else {
+            f.resize(0);
+        }
+        files.remove(name);
+        return 0;
+    }
+
+    /** ftruncate(2): 0 or -errno. Shrinking frees blocks; the caller drops the page cache past the end. */
+    public int truncate(SimFile f, long size) {
+        if (f.isBlockDevice()) {
+            return -Errno.EINVAL;
+        }
+        if (ext4 != null) {
+            return ext4.truncate(f, size);
+        }
+        return rawMapper.truncate(f, size);
+    }
+
+    /** FALLOC_FL_KEEP_SIZE. */
+    public static final int FALLOC_FL_KEEP_SIZE = Ext4.FALLOC_FL_KEEP_SIZE;
+    /** FALLOC_FL_PUNCH_HOLE (must come with KEEP_SIZE). */
+    public static final int FALLOC_FL_PUNCH_HOLE = Ext4.FALLOC_FL_PUNCH_HOLE;
+    /** FALLOC_FL_ZERO_RANGE. */
+    public static final int FALLOC_FL_ZERO_RANGE = Ext4.FALLOC_FL_ZERO_RANGE;
+
+    /** fallocate(2): 0 or -errno (EOPNOTSUPP for a mode the file system lacks, ENOSPC). */
+    public int fallocate(SimFile f, int mode, long offset, long len) {
+        if (f.isBlockDevice()) {
+            return -Errno.EOPNOTSUPP;
+        }
+        if (ext4 != null) {
+            return ext4.fallocate(f, mode, offset, len);
+        }
+        return rawMapper.fallocate(f, mode, offset, len);
+    }
+
+    /** stat(2), with the extent counts of FIEMAP and filefrag. */
+    public FileStat stat(SimFile f) {
+        if (ext4 != null && !f.isBlockDevice()) {
+            return ext4.stat(f);
+        }
+        long mapped = 0;
+        int frags = 0;
+        Extent prev = null;
+        for (Extent e : f.extents()) {
+            mapped += e.length();
+            // filefrag: a new extent only where the mapping does not continue the previous one
+            // (densely, or across a hole at the same distance).
+            if (prev == null || (e.sector() != prev.sector() + (prev.length() >> 9)
+                    && e.sector() != prev.sector() + ((e.fileOffset() - prev.fileOffset()) >> 9))) {
+                frags++;
+            }
+            prev = e;
+        }
+        return new FileStat(f.ino(), f.size(), mapped >> 9, f.extents().size(), frags);
+    }
+
+    /** The extents of the file's extent tree (what FIEMAP lists). */
+    public int extentCount(SimFile f) {
+        return stat(f).extents();
+    }
+
+    /** What {@code filefrag} prints for the file: physically contiguous extents counted once. */
+    public int filefragCount(SimFile f) {
+        return stat(f).filefrag();
+    }
+
+    /** open(2) of {@code f}; {@code write}: opened for writing. */
+    public void opened(SimFile f, boolean write) {
+        if (ext4 != null && !f.isBlockDevice()) {
+            ext4.opened(f, write);
+        }
+    }
+
+    /** The last close of an open of {@code f} (ext4_release_file). */
+    public void closed(SimFile f, boolean write) {
+        if (ext4 != null && !f.isBlockDevice()) {
+            ext4.closed(f, write);
+        }
+    }
+
+    /**
+     * The raw allocator for files created empty: blocks are taken from the bump pointer when a
+     * write or fallocate first needs them, contiguously per request; nothing is ever reused
+     * (no file system, so no free-space map).
+     */
+    private final class RawMapper implements BlockMapper {
+        private void map(SimFile f, long offset, long len) {
+            long end = (offset + len + blockSize - 1) / blockSize * blockSize;
+            long pos = offset / blockSize * blockSize;
+            List<Extent> list = new ArrayList<>(f.extents());
+            boolean changed = false;
+            while (pos < end) {
+                Extent e = f.mappedAt(pos);
+                if (e != null) {
+                    pos = e.fileEnd();
+                    continue;
+                }
+                long next = f.nextMapped(pos, end);
+                long bytes = next - pos;
+                if (nextFreeSector + (bytes >> 9) > bdev.capacitySectors()) {
+                    throw new FsException(Errno.ENOSPC, "no space for " + f.name() + " on " + bdev.name());
+                }
+                list.add(new Extent(pos, nextFreeSector, bytes));
+                nextFreeSector += bytes >> 9;
+                list.sort(java.util.Comparator.comparingLong(Extent::fileOffset));
+                f.remap(list);
+                changed = true;
+                pos = next;
+            }
+            if (changed) {
+                f.remap(list);
+            }
+        }
+
+        @Override
+        public long[] mapForWriteback(SimFile f, long offset, long len) {
+            map(f, offset, len);
+            return null;
+        }
+
+        @Override
+        public int prepareDirectWrite(SimFile f, long offset, long len) {
+            try {
+                map(f, offset, len);
+            } catch (FsException e) {
+                return -e.errno();
+            }
+            return 0;
+        }
+
+        @Override
+        public void directWriteDone(SimFile f, long offset, long len) {
+        }
+
+        @Override
+        public void sizeChanged(SimFile f, long oldSize, long newSize) {
+        }
+
+        int truncate(SimFile f, long size) {
+            if (size < 0) {
+                return -Errno.EINVAL;
+            }
+            if (f.mapper() == null) {
+                if (size > f.allocated()) {
+                    return -Errno.EFBIG;
+                }
+                f.resize(size);
+                return 0;
+            }
+            List<Extent> list = new ArrayList<>();
+            long keep = (size + blockSize - 1) / blockSize * blockSize;
+            for (Extent e : f.extents()) {
+                if (e.fileEnd() <= keep) {
+                    list.add(e);
+                } else if (e.fileOffset() < keep) {
+                    list.add(new Extent(e.fileOffset(), e.sector(), keep - e.fileOffset()));
+                }
+            }
+            f.remap(list);
+            f.resize(size);
+            return 0;
+        }
+
+        int fallocate(SimFile f, int mode, long offset, long len) {
+            if (offset < 0 || len <= 0) {
+                return -Errno.EINVAL;
+            }
+            if (f.mapper() == null || (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) != 0) {
+                return -Errno.EOPNOTSUPP;
+            }
+            if ((mode & FALLOC_FL_PUNCH_HOLE) != 0) {
+                if ((mode & FALLOC_FL_KEEP_SIZE) == 0) {
+                    return -Errno.EOPNOTSUPP;
+                }
+                long from = (offset + blockSize - 1) / blockSize * blockSize;
+                long to = (offset + len) / blockSize * blockSize;
+                List<Extent> list = new ArrayList<>();
+                for (Extent e : f.extents()) {
+                    if (e.fileEnd() <= from || e.fileOffset() >= to) {
+                        list.add(e);
+                        continue;
+                    }
+                    if (e.fileOffset() < from) {
+                        list.add(new Extent(e.fileOffset(), e.sector(), from - e.fileOffset()));
+                    }
+                    if (e.fileEnd() > to) {
+                        list.add(new Extent(to, e.sector() + ((to - e.fileOffset()) >> 9), e.fileEnd() - to));
+                    }
+                }
+                f.remap(list);
+                return 0;
+            }
+            try {
+                map(f, offset, len);
+            } catch (FsException e) {
+                return -e.errno();
+            }
+            if ((mode & FALLOC_FL_KEEP_SIZE) == 0 && offset + len > f.size()) {
+                f.resize(offset + len);
+            }
+            return 0;
+        }
     }
 }

@@ -142,6 +142,17 @@ public final class PageCache {
     }
 
     /** The page-cache state of {@code f}. */
+    /** Pages cached of block-device inodes ({@code bdev}) or of regular files. */
+    long pagesOf(boolean bdev) {
+        long n = 0;
+        for (CachedFile cf : files.values()) {
+            if (cf.file.isBlockDevice() == bdev) {
+                n += cf.nrPages();
+            }
+        }
+        return n;
+    }
+
     public CachedFile state(SimFile f) {
         CachedFile cf = (CachedFile) f.cacheState;
         if (cf == null) {

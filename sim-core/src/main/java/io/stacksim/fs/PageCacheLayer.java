@@ -62,6 +62,44 @@ public final class PageCacheLayer {
         buffered.afterDirectWrite(f, pos, len);
     }
 
+    /**
+     * The buffer cache over block device {@code bdevFile}'s pages (buffer heads on the bdev
+     * inode, __getblk / mark_buffer_dirty): a metadata block the file system touches is brought
+     * in (the read itself is not simulated: the block is taken as already read, as it is for
+     * the hot metadata of a mounted file system) and, when asked, dirtied for writeback. With
+     * no memory left the block is simply not kept.
+     */
+    public MetadataBuffers metadataBuffers(SimFile bdevFile) {
+        return (deviceOffset, blockSize, dirty) -> {
+            CachedFile cf = cache.state(bdevFile);
+            long idx = deviceOffset >> VmSettings.PAGE_SHIFT;
+            int s = cache.find(cf, idx);
+            if (s < 0) {
+                s = cache.addLocked(cf, idx);
+                if (s < 0) {
+                    return;
+                }
+                cache.setUptodate(s);
+                cache.unlock(s, null);
+            } else {
+                cache.markAccessed(s);
+            }
+            if (dirty) {
+                cache.markDirty(s, cf);
+            }
+        };
+    }
+
+    /** Pages of block devices' inodes in the cache: /proc/meminfo's Buffers. */
+    public long bufferPages() {
+        return cache.pagesOf(true);
+    }
+
+    /** Pages of regular files in the cache: /proc/meminfo's Cached (shared memory aside). */
+    public long cachedFilePages() {
+        return cache.pagesOf(false);
+    }
+
     /** Pages of {@code f} in the cache (mapping->nrpages). */
     public long cachedPages(SimFile f) {
         return cache.state(f).nrPages();

@@ -120,12 +120,52 @@ final class PageIo {
     }
 
     private void submitRead(CachedFile cf, long first, long count, IoOwner owner, int bioFlags) {
+        if (cf.file.mapper() != null) {
+            submitMappedRead(cf, first, count, owner, bioFlags);
+            return;
+        }
         forEachBioRun(cf, first, count, (sector, pageStart, pages, segments) -> {
             PageBio done = new PageBio(cf, pageStart, pages, false);
             Bio bio = new Bio(sector, pages << 3, Op.READ, bioFlags, IoPriority.NONE, owner, done);
             bio.segments = segments;
             cf.file.bdev().submitBio(bio);
         });
+    }
+
+    /**
+     * A read of a file whose blocks the file system maps during the run: pages over a hole or
+     * an unwritten extent are zero-filled without I/O (iomap's IOMAP_HOLE / IOMAP_UNWRITTEN),
+     * the mapped runs are read as usual.
+     */
+    private void submitMappedRead(CachedFile cf, long first, long count, IoOwner owner, int bioFlags) {
+        long p = first;
+        long end = first + count;
+        while (p < end) {
+            long q = p;
+            boolean mapped = isMappedPage(cf.file, p);
+            while (q < end && isMappedPage(cf.file, q) == mapped) {
+                q++;
+            }
+            if (mapped) {
+                forEachBioRun(cf, p, q - p, (sector, pageStart, pages, segments) -> {
+                    PageBio done = new PageBio(cf, pageStart, pages, false);
+                    Bio bio = new Bio(sector, pages << 3, Op.READ, bioFlags, IoPriority.NONE, owner, done);
+                    bio.segments = segments;
+                    cf.file.bdev().submitBio(bio);
+                });
+            } else {
+                for (long i = p; i < q; i++) {
+                    cache.readDone(cache.find(cf, i), null);
+                }
+                cache.memoryMayBeFree();
+            }
+            p = q;
+        }
+    }
+
+    private static boolean isMappedPage(SimFile f, long page) {
+        Extent e = f.mappedAt(page << VmSettings.PAGE_SHIFT);
+        return e != null && !e.unwritten();
     }
 
     /**
@@ -146,15 +186,34 @@ final class PageIo {
             }
             long first = pages[i];
             long n = j - i;
-            forEachBioRun(cf, first, n, (sector, pageStart, np, segments) -> {
-                PageBio done = new PageBio(cf, pageStart, np, true);
-                Bio bio = new Bio(sector, np << 3, Op.WRITE, bioFlags, IoPriority.NONE, owner, done);
-                bio.segments = segments;
-                cf.file.bdev().submitBio(bio);
-            });
+            long[] pieces = null;
+            BlockMapper mapper = cf.file.mapper();
+            if (mapper != null) {
+                // ext4_do_writepages: delayed blocks are allocated now, a bio per mapped extent.
+                pieces = mapper.mapForWriteback(cf.file, first << VmSettings.PAGE_SHIFT, n << VmSettings.PAGE_SHIFT);
+            }
+            if (pieces == null) {
+                writeRun(cf, first, n, owner, bioFlags);
+            } else {
+                long p = first;
+                for (long bytes : pieces) {
+                    long np = bytes >> VmSettings.PAGE_SHIFT;
+                    writeRun(cf, p, np, owner, bioFlags);
+                    p += np;
+                }
+            }
             i = j;
         }
         Plug.finish(owner, plug);
+    }
+
+    private void writeRun(CachedFile cf, long first, long n, IoOwner owner, int bioFlags) {
+        forEachBioRun(cf, first, n, (sector, pageStart, np, segments) -> {
+            PageBio done = new PageBio(cf, pageStart, np, true);
+            Bio bio = new Bio(sector, np << 3, Op.WRITE, bioFlags, IoPriority.NONE, owner, done);
+            bio.segments = segments;
+            cf.file.bdev().submitBio(bio);
+        });
     }
 
     @FunctionalInterface

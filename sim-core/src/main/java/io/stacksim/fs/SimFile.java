@@ -12,9 +12,13 @@ public final class SimFile {
     private final int ino;
     private final String name;
     private long size;
-    private final List<Extent> extents;
+    private List<Extent> extents;
     private final boolean blockDevice;
     private final BlockTarget bdev;
+    /** The file system's mapping side for files allocated during the run (ext4); null for raw files. */
+    private BlockMapper mapper;
+    /** The file system's own inode (ext4's), opaque here. */
+    private Object fsInode;
     /** Per-inode page-cache and writeback state, owned by the page cache. */
     public Object cacheState;
     /** ext4's i_sync_tid / i_datasync_tid and the jbd2_inode of ordered data. */
@@ -29,6 +33,11 @@ public final class SimFile {
         this.size = size;
         this.extents = List.copyOf(extents);
         this.blockDevice = blockDevice;
+    }
+
+    /** An empty regular file made by a file system during the run (its blocks come from {@link #attach}'s mapper). */
+    public static SimFile created(int ino, String name, BlockTarget bdev) {
+        return new SimFile(ino, name, 0, List.of(), false, bdev);
     }
 
     public int ino() {
@@ -64,10 +73,39 @@ public final class SimFile {
         return extents;
     }
 
-    /** Allocated bytes (the file can grow up to this without new allocation). */
+    /** Allocated bytes (the file can grow up to this without new allocation); a mapped file grows freely. */
     public long allocated() {
+        if (mapper != null) {
+            return Long.MAX_VALUE;
+        }
         Extent last = extents.get(extents.size() - 1);
         return last.fileEnd();
+    }
+
+    /** The file system's mapping side (ext4), or null when the blocks were placed at creation. */
+    public BlockMapper mapper() {
+        return mapper;
+    }
+
+    /** The file system's inode behind this file (for the file system that made it). */
+    public Object fsInode() {
+        return fsInode;
+    }
+
+    /** Makes this a file whose blocks {@code mapper} maps during the run, with inode {@code inode}. */
+    public void attach(BlockMapper mapper, Object inode) {
+        this.mapper = mapper;
+        this.fsInode = inode;
+    }
+
+    /** The file system changed the file's mapping: {@code extents} in file order, holes between them. */
+    public void remap(List<Extent> extents) {
+        this.extents = List.copyOf(extents);
+    }
+
+    /** Sets i_size (truncate, fallocate, a direct write's end): for the file system. */
+    public void resize(long size) {
+        this.size = size;
     }
 
     void setSize(long size) {
@@ -77,6 +115,12 @@ public final class SimFile {
     /** Grows the file size to at least {@code end} (a write past EOF), within its allocation. */
     public void extendTo(long end) {
         if (end > size) {
+            if (mapper != null) {
+                long old = size;
+                size = end;
+                mapper.sizeChanged(this, old, end);
+                return;
+            }
             if (end > allocated()) {
                 throw new IllegalArgumentException(name + ": write beyond the allocated " + allocated() + " bytes");
             }
@@ -92,6 +136,18 @@ public final class SimFile {
 
     /** The extent containing byte {@code offset}. */
     public Extent extentAt(long offset) {
+        Extent e = mappedAt(offset);
+        if (e == null) {
+            throw new IllegalArgumentException(name + ": offset " + offset + " is not allocated");
+        }
+        return e;
+    }
+
+    /** The extent containing byte {@code offset}, or null in a hole (or an unmapped delayed block). */
+    public Extent mappedAt(long offset) {
+        if (extents.isEmpty()) {
+            return null;
+        }
         int lo = 0;
         int hi = extents.size() - 1;
         while (lo < hi) {
@@ -104,9 +160,19 @@ public final class SimFile {
         }
         Extent e = extents.get(lo);
         if (offset < e.fileOffset() || offset >= e.fileEnd()) {
-            throw new IllegalArgumentException(name + ": offset " + offset + " is not allocated");
+            return null;
         }
         return e;
+    }
+
+    /** Where the next mapped byte at or after {@code offset} is, or {@code limit} if none before it. */
+    public long nextMapped(long offset, long limit) {
+        for (Extent e : extents) {
+            if (e.fileEnd() > offset) {
+                return Math.min(limit, Math.max(offset, e.fileOffset()));
+            }
+        }
+        return limit;
     }
 
     @Override

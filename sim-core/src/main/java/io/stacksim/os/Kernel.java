@@ -83,6 +83,10 @@ public final class Kernel {
         this.flusher = cpus.newTask("kworker/u" + 2 * cpus.count() + ":1-flush-" + dev);
         flusher.startAsleep();
         this.pc = new PageCacheLayer(sim, fs.bdev(), vm, cost.fsCosts(), flusher);
+        if (fs.ext4() != null) {
+            // ext4's metadata lives in the buffer cache of its device's inode.
+            fs.setBuffers(pc.metadataBuffers(fs.blockDevice()));
+        }
         pc.onFileModified(f -> FileTimes.update(fs, f, sim.now()));
         if (fs.journalArea() != null) {
             mountJournal(fs.journalArea());
@@ -245,6 +249,10 @@ public final class Kernel {
                 f = fs.create(name, createSize);
             }
             OpenFile of = f == null ? null : new OpenFile(f, flags);
+            if (of != null) {
+                // OpenFile keeps no access mode: every open counts as one that may write.
+                fs.opened(f, true);
+            }
             t.counters.modeSwitches++;
             t.compute(cost.modeSwitchNs(), true, () -> k.accept(of));
         });
@@ -252,7 +260,10 @@ public final class Kernel {
 
     /** close. */
     public void close(Task t, OpenFile f, Ret k) {
-        enter(t, Syscall.CLOSE, cost.vfsCallNs(), () -> exit(t, 0, k));
+        enter(t, Syscall.CLOSE, cost.vfsCallNs(), () -> {
+            fs.closed(f.file(), true);
+            exit(t, 0, k);
+        });
     }
 
     // ------------------------------------------------------------------ read / write

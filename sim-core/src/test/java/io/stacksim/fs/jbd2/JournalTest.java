@@ -75,6 +75,20 @@ class JournalTest {
         round.accept(() -> repeat(t, n - 1, round));
     }
 
+    /**
+     * One 4 KiB write at 0 of {@code file} that changed the inode (block map or size), then
+     * {@code fsyncs} fsyncs; returns what the device saw while the job ran.
+     */
+    private static List<Seen> writeChangeAndFsync(KernelHarness h, SimFile file, int fsyncs) {
+        OpenFile f = new OpenFile(file, 0);
+        Task job = h.spawn("fio", t -> h.kernel.pwrite(t, f, 0, 4096, 0, (w, b) -> {
+            inodeChanged(h, file, true);
+            repeat(t, fsyncs, next -> h.kernel.fsync(t, f, r -> next.run()));
+        }));
+        runJob(h, job);
+        return h.device.seen;
+    }
+
     @Test
     void firstFsyncAfterMountWritesDataThenSuperblockThenDescriptorWithBlockThenFlushCommitFlush() {
         SimFile[] made = new SimFile[1];
@@ -167,14 +181,7 @@ class JournalTest {
     void withFuaTheCommitBlockIsAFlushAndAFuaWrite() {
         SimFile[] made = new SimFile[1];
         KernelHarness h = mountedWith(true, true, "a", 1 << 20, made);
-        SimFile file = made[0];
-        OpenFile f = new OpenFile(file, 0);
-        Task job = h.spawn("fio", t -> h.kernel.pwrite(t, f, 0, 4096, 0, (w, b) -> {
-            inodeChanged(h, file, true);
-            h.kernel.fsync(t, f, r -> t.exit());
-        }));
-        runJob(h, job);
-        List<Seen> seen = h.device.seen;
+        List<Seen> seen = writeChangeAndFsync(h, made[0], 1);
         assertThat(seen).extracting(Seen::op).containsExactly(Op.WRITE, Op.WRITE, Op.WRITE, Op.FLUSH, Op.WRITE);
         assertThat(seen.get(4).flags() & Bio.FUA).isNotZero();
         assertThat(seen.get(2).flags() & Bio.FUA).isZero();
@@ -184,13 +191,7 @@ class JournalTest {
     void withoutAVolatileCacheTheCommitBlockIsAPlainWriteAndNoFlushIsSent() {
         SimFile[] made = new SimFile[1];
         KernelHarness h = mountedWith(false, false, "a", 1 << 20, made);
-        SimFile file = made[0];
-        OpenFile f = new OpenFile(file, 0);
-        Task job = h.spawn("fio", t -> h.kernel.pwrite(t, f, 0, 4096, 0, (w, b) -> {
-            inodeChanged(h, file, true);
-            h.kernel.fsync(t, f, r -> h.kernel.fsync(t, f, r2 -> t.exit()));
-        }));
-        runJob(h, job);
+        writeChangeAndFsync(h, made[0], 2);
         assertThat(h.device.seen).extracting(Seen::op).containsExactly(Op.WRITE, Op.WRITE, Op.WRITE, Op.WRITE);
         assertThat(h.device.seen).allSatisfy(s -> assertThat(s.flags() & (Bio.FUA | Bio.PREFLUSH)).isZero());
     }
@@ -394,12 +395,7 @@ class JournalTest {
         KernelHarness h = new KernelHarness(2, 50_000, true, false, Map.of(), 128, Map.of("barrier", "false"));
         SimFile file = h.fs.create("a", 1 << 20);
         h.kernel.mountJournal(AREA);
-        OpenFile f = new OpenFile(file, 0);
-        Task job = h.spawn("fio", t -> h.kernel.pwrite(t, f, 0, 4096, 0, (w, b) -> {
-            inodeChanged(h, file, true);
-            h.kernel.fsync(t, f, r -> h.kernel.fsync(t, f, r2 -> t.exit()));
-        }));
-        runJob(h, job);
+        writeChangeAndFsync(h, file, 2);
         assertThat(h.device.seen).extracting(Seen::op).containsExactly(Op.WRITE, Op.WRITE, Op.WRITE, Op.WRITE);
         assertThat(h.device.seen).allSatisfy(s -> assertThat(s.flags() & (Bio.FUA | Bio.PREFLUSH)).isZero());
     }

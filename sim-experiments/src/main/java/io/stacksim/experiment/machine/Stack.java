@@ -175,6 +175,11 @@ public final class Stack {
             }
         }
         kernel.pageCache().registerStats(stats);
+        if (fs.ext4() != null) {
+            // /proc/meminfo's split: the block device's pages (ext4's metadata) apart from files'.
+            stats.counter("cache.buffers_pages", () -> kernel.pageCache().bufferPages());
+            stats.counter("cache.cached_pages", () -> kernel.pageCache().cachedFilePages());
+        }
         if (kernel.journal() != null) {
             kernel.journal().registerStats(stats);
         }
@@ -342,8 +347,18 @@ public final class Stack {
             q.setTrace(null); // the sync is the checker's, not the run's: it stays out of the block trace
         }
         io.stacksim.os.Task syncer = cpus.newTask("sync");
-        syncer.start(() -> kernel.syncAll(syncer, r -> syncer.exit()));
+        // Until the sync returns: a workload that never ends by itself (a server's arrivals) keeps scheduling.
+        syncer.start(() -> kernel.syncAll(syncer, r -> {
+            syncer.exit();
+            sim.stop();
+        }));
         sim.run();
+        // Then until the bios still in flight (readahead, another task's writes) end, for at most a
+        // minute of simulated time: what is left after that is a bio lost.
+        long until = sim.now() + 60_000_000_000L;
+        while (biosInFlight() > 0 && sim.pending() > 0 && sim.now() < until) {
+            sim.runUntil(Math.min(until, sim.now() + 1_000_000));
+        }
         java.util.List<String> out = new java.util.ArrayList<>();
         if (pc != null) {
             pc.finish(true);
@@ -361,6 +376,14 @@ public final class Stack {
             out.addAll(inv.messages());
         }
         return out;
+    }
+
+    private long biosInFlight() {
+        long n = 0;
+        for (BlockQueue q : queues) {
+            n += q.checkedBiosInFlight();
+        }
+        return n;
     }
 
     /** One line per rule --check verified: its name, how often it was checked, how often it failed. */

@@ -8,6 +8,11 @@ public final class Errno {
     public static final int EFAULT = 14;
     public static final int EINVAL = 22;
     public static final int ENOSPC = 28;
+    /** BLK_STS_ZONE_ACTIVE_RESOURCE: too many active zones. */
+    public static final int EOVERFLOW = 75;
+    public static final int EOPNOTSUPP = 95;
+    /** BLK_STS_ZONE_OPEN_RESOURCE: too many open zones. */
+    public static final int ETOOMANYREFS = 109;
 
     private Errno() {
     }
@@ -20,6 +25,9 @@ public final class Errno {
             case EFAULT -> "EFAULT";
             case EINVAL -> "EINVAL";
             case ENOSPC -> "ENOSPC";
+            case EOVERFLOW -> "EOVERFLOW";
+            case EOPNOTSUPP -> "EOPNOTSUPP";
+            case ETOOMANYREFS -> "ETOOMANYREFS";
             default -> "errno " + (-negErrno);
         };
     }

@@ -9,7 +9,7 @@
 #   silent    exit 0: the nonsense was accepted
 #   leak      a line of a private file (private.txt, binary.bin) was printed
 # Usage: examples/bad-inputs/run.sh [-v] [ID_PATTERN]   (-v: print every case not clean;
-#        STACKSIM_JAR=path runs another build's jar)
+#        STACKSIM_JAR=path runs another build's jar; STACKSIM_CASES=file tries another case list)
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -59,7 +59,7 @@ while IFS=$'\t' read -r id want args; do
   if [ $verbose = 1 ] && [ $class != clean ]; then
     printf '%-9s %-34s rc=%s %s\n' "$class" "$id" "$rc" "$(head -c 220 "$scratch/err" | head -n 2 | tr '\n' ' ')"
   fi
-done < "$here/cases.tsv"
+done < "${STACKSIM_CASES:-$here/cases.tsv}"
 printf '%d cases:' "$total"
 for k in clean vague multiline trace internal hang silent leak; do printf ' %s %d' "$k" "${count[$k]:-0}"; done
 echo

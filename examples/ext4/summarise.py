@@ -21,6 +21,8 @@ def main():
     opener = __import__('gzip').open if path.endswith('.gz') else open
     for line in opener(path, 'rt'):
         f = line.split()
+        if len(f) > 6 and f[5] == 'D' and f[4] != 'D':
+            f = f[:2] + f[3:]          # blkparse's default format: a sequence number after the CPU
         if len(f) < 6 or f[4] != 'D':
             continue
         rwbs = f[5]

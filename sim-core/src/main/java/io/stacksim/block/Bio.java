@@ -29,7 +29,10 @@ public final class Bio {
     /** The operation; an emulated zone append runs as a WRITE and is a ZONE_APPEND again at its end. */
     public Op op;
     public int flags;
+    /** The I/O priority class ({@link IoPriority#classOf} of {@link #ioprio}), as schedulers sort by it. */
     public final IoPriority priority;
+    /** bi_ioprio: the whole IOPRIO_PRIO_VALUE(class, level) (requests merge only with the same one). */
+    public final int ioprio;
     /** Who issued it, for per-task accounting (a task or the kernel); may be null. */
     public final IoOwner owner;
     /** Called once, in completion context, when the bio's data is done. */
@@ -48,8 +51,18 @@ public final class Bio {
     Bio waitNext;
     /** True once the bio has tried to merge (a bio queued behind a sleeping submitter has not). */
     boolean mergeTried;
+    /** --check's view of the bio: 0 unseen, 1 in flight, 2 ended (BlockChecks). */
+    byte checkState;
     /** When it started waiting for a request. */
     long tWaitStart;
+    /** BIO_BPS_THROTTLED: passed every blk-throttle bps limit (its split pieces count iops only). */
+    boolean bpsThrottled;
+    /** BIO_TG_BPS_THROTTLED: charged to the bps limit of the group it waits in. */
+    boolean tgBpsThrottled;
+    /** A piece of a split bio, resubmitted past the split (blk-throttle releases it there). */
+    boolean splitPiece;
+    /** When blk-throttle started holding it. */
+    long tThrottled;
 
     /** Time of submit_bio (blktrace Q). */
     public long tQueued;
@@ -71,6 +84,15 @@ public final class Bio {
     boolean emulatesZoneAppend;
 
     public Bio(long sector, int nrSectors, Op op, int flags, IoPriority priority, IoOwner owner, BioEndIo endIo) {
+        this(sector, nrSectors, op, flags, priority == IoPriority.NONE ? 0 : IoPriority.value(priority, 0), owner, endIo);
+    }
+
+    /**
+     * A bio with a whole I/O priority value, as a kiocb's ki_ioprio gives a direct I/O's bios
+     * (an aio iocb with IOCB_FLAG_IOPRIO, an io_uring SQE's ioprio: fio's cmdprio options).
+     * Class NONE (0) means the submitter's.
+     */
+    public Bio(long sector, int nrSectors, Op op, int flags, int ioprio, IoOwner owner, BioEndIo endIo) {
         // A data bio has data, except the empty REQ_PREFLUSH write of blkdev_issue_flush.
         if (sector < 0 || nrSectors < 0 || (op.hasData() && nrSectors == 0 && (flags & PREFLUSH) == 0)) {
             throw new IllegalArgumentException("bad bio: sector " + sector + " + " + nrSectors + " " + op);
@@ -81,7 +103,8 @@ public final class Bio {
         this.flags = flags;
         // bio_set_ioprio (block/blk-mq.c): a bio without a class takes its submitter's
         // io_context ioprio (get_current_ioprio; IOPRIO_DEFAULT, class NONE, when unset)
-        this.priority = priority == IoPriority.NONE && owner != null ? IoPriority.classOf(owner.ioprio()) : priority;
+        this.ioprio = IoPriority.classOf(ioprio) == IoPriority.NONE && owner != null ? owner.ioprio() : ioprio;
+        this.priority = IoPriority.classOf(this.ioprio);
         this.owner = owner;
         this.endIo = endIo;
     }

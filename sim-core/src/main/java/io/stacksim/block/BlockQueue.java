@@ -50,6 +50,8 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     private final FlushMachine flush;
     /** blk-wbt.c: buffered writeback throttling (rq_qos). */
     private final Wbt wbt;
+    /** blk-throttle.c: the cgroups' io.max limits, before the request queue. */
+    private final BlkThrottle throttle;
     /** Submitters asleep until their bios have requests (blk_mq_get_tag or wbt_wait). */
     private final java.util.List<OwnerWaiter> ownerWaiters = new java.util.ArrayList<>(2);
 
@@ -84,12 +86,15 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     private final io.stacksim.device.ZonedBlockDevice zonedDevice;
     /** blk-zoned.c zone write plugging, for a zoned device; else null. */
     private final ZoneWritePlugs zonePlugs;
+    /** --check's rules for this queue; null when the run is not checked. */
+    final BlockChecks checks;
 
     public BlockQueue(Simulator sim, RandomStreams random, BlockDevice device, InterruptController irq,
                       QueueSettings settings, IoScheduler scheduler) {
         this.sim = sim;
         this.random = random;
         this.device = device;
+        this.checks = sim.invariants() == null ? null : new BlockChecks(sim.invariants(), device.name());
         this.irq = irq;
         this.settings = settings;
         this.scheduler = scheduler;
@@ -117,6 +122,8 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         this.wbt = new Wbt(this, settings.wbtLatUsec(), lim.rotational(), lim.volatileWriteCache(),
                 scheduler.disablesWbt(), tags.nrRequests);
         diskStats.onReset(wbt::resetStats);
+        this.throttle = new BlkThrottle(this);
+        diskStats.onReset(now -> throttle.resetStats());
         scheduler.init(this);
         device.attach(this);
     }
@@ -243,16 +250,63 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
 
     // ------------------------------------------------------------------ submission
 
-    /** submit_bio: the entry point of the block layer. */
+    /**
+     * Sets cgroup {@code path}'s io.max limits on this queue (tg_set_limit); {@code path} is
+     * absolute ("/limited", "/a/b") and not the root.
+     */
+    public void setThrottleLimits(String path, IoMax max) {
+        if (!path.startsWith("/") || path.equals("/")) {
+            throw new IllegalArgumentException("io.max needs a cgroup below the root, got '" + path + "'");
+        }
+        throttle.setLimits(path, max);
+    }
+
+    /** submit_bio: the entry point of the block layer (submit_bio_noacct). */
     @Override
     public void submitBio(Bio bio) {
-        bio.tQueued = sim.now();
         if (bio.endSector() > device.limits().capacitySectors()) {
             throw new IllegalArgumentException("bio beyond end of device: " + bio);
         }
         if (bio.op.hasData() && (bio.sector % logicalBlockSectors != 0 || bio.nrSectors % logicalBlockSectors != 0)) {
             throw new IllegalArgumentException("bio not aligned to the logical block size: " + bio);
         }
+        if (checks != null) {
+            checks.bioSubmitted(bio);
+        }
+        // blk_throtl_bio: a bio over its cgroup's io.max waits there, not yet queued (Q).
+        if (throttle.active() && throttle.throttle(bio)) {
+            return;
+        }
+        submitNoCheck(bio);
+    }
+
+    /** A bio released by blk-throttle's dispatch work: submit_bio_noacct_nocheck, or past the split for a piece. */
+    void afterBlkThrottle(Bio bio) {
+        if (bio.splitPiece) {
+            mqSubmit(bio);
+        } else {
+            submitNoCheck(bio);
+        }
+    }
+
+    /**
+     * A split bio's piece after the first (bio_split_to_limits resubmits the remainder through
+     * submit_bio_noacct): blk-throttle counts its I/O against the iops limits, not its bytes.
+     */
+    void submitSplitPiece(Bio piece) {
+        if (throttle.active()) {
+            piece.bpsThrottled = true;
+            piece.splitPiece = true;
+            if (throttle.throttle(piece)) {
+                return;
+            }
+        }
+        mqSubmit(piece);
+    }
+
+    /** submit_bio_noacct_nocheck: trace Q, the submitter's plug, the split to the limits. */
+    private void submitNoCheck(Bio bio) {
+        bio.tQueued = sim.now();
         IoOwner owner = bio.owner;
         if (zonePlugs == null && (bio.op == Op.ZONE_APPEND || bio.op.isZoneManagement())) {
             // submit_bio_noacct: zone operations on a regular disk are not supported.
@@ -344,7 +398,6 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     /** blk_mq_get_new_requests: a request now, or sleep in blk_mq_get_tag for one. */
     private void getRequest(Bio bio, Plug plug) {
         if (tags.anyWaiting() || !tags.available(bio)) {
-            tags.requestWaits++;
             tags.enqueue(bio);
             return;
         }
@@ -548,6 +601,9 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         rq.tDispatched = sim.now();
         wbt.issue(rq); // rq_qos_issue
         inDevice++;
+        if (checks != null) {
+            checks.dispatched(rq, limits);
+        }
         traceRq('D', who, rq);
         device.submit(rq);
     }
@@ -624,6 +680,9 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     private void endRequest(Request rq) {
         long now = sim.now();
         inDevice--;
+        if (checks != null) {
+            checks.completed(rq);
+        }
         if (trace != null) {
             trace.event('C', now, rq.cpu, null, rq.op, rq.flags, rq.sector, rq.nrSectors, 0);
         }
@@ -660,6 +719,9 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
             }
             if (b.zoneWritePlugging) {
                 zonePlugs.bioEnded(b);
+            }
+            if (checks != null) {
+                checks.bioEnded(b);
             }
             b.endIo.endIo(b);
             b = next;
@@ -711,11 +773,24 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         return diskStats;
     }
 
+    @Override
+    public long durableBeforeNs() {
+        return flush.durableBeforeNs();
+    }
+
+    /** --check at the end of the run (after the final sync): no bio may be left in flight. */
+    public void finishChecks() {
+        if (checks != null) {
+            checks.finish();
+        }
+    }
+
     /** Registers the queue's statistics, the scheduler's and the device's. */
     public void registerStats(Stats stats) {
         diskStats.register(stats, sim::now);
         stats.counter("block.scheduler." + scheduler.name(), () -> 1);
-        stats.counter("block.request_waits", () -> tags.requestWaits);
+        // One population for the count and the mean: every bio that slept for a request and got one.
+        stats.counter("block.request_waits", tags.requestWait::count);
         stats.latency("block.request_wait", tags.requestWait);
         stats.counter("block.splits", () -> merge.splits);
         stats.counter("block.plug_flushes", () -> plugFlushes);
@@ -731,6 +806,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         if (zonePlugs != null) {
             zonePlugs.registerStats(stats);
         }
+        throttle.registerStats(stats);
         scheduler.registerStats(stats, "block.sched.");
         device.registerStats(stats, "device.");
     }

@@ -61,6 +61,16 @@ public interface BlockTarget {
     }
 
     /**
+     * For --check's durability rule: writes that completed before this instant are durable (a
+     * cache flush dispatched at or after it has completed). Long.MAX_VALUE for a device without a
+     * volatile write cache (a completed write is durable) and, by default, for stacked targets,
+     * whose members check their own flushes.
+     */
+    default long durableBeforeNs() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * {@link #whenRequestsAllocated} over {@code targets} from index {@code from}: when some of
      * {@code owner}'s bios wait for a request on any of them, runs {@code then} once none does
      * and returns true; else returns false and {@code then} is not run.

@@ -33,11 +33,18 @@ final class FlushMachine {
     private long pendingSince;
     private int dataInFlight;
     private long flushes;
+    /** Dispatch time of the latest flush request completed: writes completed before it are durable. */
+    private long lastFlushDispatchedNs = Long.MIN_VALUE;
 
     FlushMachine(BlockQueue q, boolean writeCache, boolean fua) {
         this.q = q;
         this.writeCache = writeCache;
         this.fua = writeCache && fua;
+    }
+
+    /** Writes completed before this instant are durable (see {@link BlockTarget#durableBeforeNs}). */
+    long durableBeforeNs() {
+        return writeCache ? lastFlushDispatchedNs : Long.MAX_VALUE;
     }
 
     /** op_is_flush: the request needs the flush machinery. */
@@ -88,6 +95,7 @@ final class FlushMachine {
     void completed(Request rq) {
         if (rq.op == Op.FLUSH && rq.flushOrig != null) {
             flushes++;
+            lastFlushDispatchedNs = Math.max(lastFlushDispatchedNs, rq.tDispatched);
             q.stats().flushDone(q.sim().now() - rq.tCreated);
             q.freeRequest(rq);
             flushInFlight = false;

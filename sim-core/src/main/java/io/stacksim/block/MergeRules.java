@@ -51,7 +51,7 @@ final class MergeRules {
      * parent ends when its last piece does (bio_chain).
      */
     void split(Bio bio) {
-        BioChain chain = new BioChain(bio);
+        BioChain chain = new BioChain(bio, q.checks);
         long start = bio.sector;
         long end = bio.endSector();
         // Sectors per physical segment: 8 for order-0 pages, more for a large folio's bio_vecs
@@ -68,12 +68,19 @@ final class MergeRules {
                 }
             }
             chain.remaining++;
-            Bio child = new Bio(start, len, bio.op, bio.flags, bio.priority, bio.owner, chain);
+            Bio child = new Bio(start, len, bio.op, bio.flags, bio.ioprio, bio.owner, chain);
             if (bio.segments > 0) {
                 child.segments = (int) Math.max(1, ((long) len + sectorsPerSegment - 1) / sectorsPerSegment);
             }
             child.tQueued = bio.tQueued;
-            q.mqSubmit(child);
+            if (q.checks != null) {
+                q.checks.bioSubmitted(child);
+            }
+            if (start == bio.sector) {
+                q.mqSubmit(child);
+            } else {
+                q.submitSplitPiece(child);
+            }
             start += len;
         }
         chain.armed = true;
@@ -94,12 +101,14 @@ final class MergeRules {
     /** Completes the parent of split bios when the last piece ends (bio_chain). */
     private static final class BioChain implements BioEndIo {
         private final Bio parent;
+        private final BlockChecks checks;
         int remaining;
         boolean armed;
         private int done;
 
-        BioChain(Bio parent) {
+        BioChain(Bio parent, BlockChecks checks) {
             this.parent = parent;
+            this.checks = checks;
         }
 
         @Override
@@ -121,6 +130,9 @@ final class MergeRules {
         void maybeDone() {
             if (armed && done == remaining) {
                 armed = false;
+                if (checks != null) {
+                    checks.bioEnded(parent);
+                }
                 parent.endIo.endIo(parent);
             }
         }
@@ -142,7 +154,7 @@ final class MergeRules {
 
     /** blk_rq_merge_ok: both mergeable, same operation and same I/O priority. */
     boolean bioMergeOk(Request rq, Bio bio) {
-        return rq.mergeable() && bio.mergeable() && rq.op == bio.op && rq.priority == bio.priority;
+        return rq.mergeable() && bio.mergeable() && rq.op == bio.op && rq.ioprio == bio.ioprio;
     }
 
     /** blk_try_merge: back if the bio starts where the request ends, front if it ends where the request starts. */
@@ -205,7 +217,7 @@ final class MergeRules {
      * (ll_merge_requests_fn). {@code next} is then freed. Returns true when merged.
      */
     boolean attemptMerge(Request rq, Request next) {
-        if (!rq.mergeable() || !next.mergeable() || rq.op != next.op || rq.priority != next.priority
+        if (!rq.mergeable() || !next.mergeable() || rq.op != next.op || rq.ioprio != next.ioprio
                 || rq.endSector() != next.sector) {
             return false;
         }

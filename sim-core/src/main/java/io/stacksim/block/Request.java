@@ -21,6 +21,8 @@ public final class Request {
     /** REQ_* flags of the request (cmd_flags), from its first bio. */
     public int flags;
     public final IoPriority priority;
+    /** rq->ioprio: the whole priority value of its first bio (blk_rq_merge_ok compares it). */
+    public final int ioprio;
     /** rq->wbt_flags: what blk-wbt tracks of this request ({@link Wbt}). */
     int wbtFlags;
     /** Physical segments (scatter-gather entries) of the data. */
@@ -81,6 +83,9 @@ public final class Request {
     public long writtenSector = -1;
     /** RQF_ZONE_WRITE_PLUGGING: its completion releases its zone's write plug. */
     boolean zoneWritePlugging;
+    /** Dispatches and completions, counted only under --check (BlockChecks). */
+    int checkDispatches;
+    int checkCompletions;
 
     /** Device-private state while the device holds the request. */
     public Object deviceData;
@@ -91,6 +96,7 @@ public final class Request {
         this.op = bio.op;
         this.flags = bio.flags;
         this.priority = bio.priority;
+        this.ioprio = bio.ioprio;
         this.nrSegments = segmentsOf(bio);
         this.cpu = cpu;
         this.bioHead = bio;
@@ -106,6 +112,7 @@ public final class Request {
         this.op = op;
         this.flags = flags;
         this.priority = priority;
+        this.ioprio = priority == IoPriority.NONE ? 0 : IoPriority.value(priority, 0);
         this.cpu = cpu;
         this.tCreated = now;
     }

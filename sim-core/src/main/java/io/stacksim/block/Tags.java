@@ -35,8 +35,8 @@ final class Tags {
     private boolean draining;
     /** Bios waiting per submitter (only while some wait): who is asleep in blk_mq_get_tag. */
     private final IdentityHashMap<IoOwner, int[]> waitingPerOwner = new IdentityHashMap<>();
+    /** Each bio's sleep for a request, from enqueue to the request (its count is block.request_waits). */
     final LatencyRecorder requestWait = new LatencyRecorder();
-    long requestWaits;
 
     Tags(BlockQueue q, IoScheduler scheduler, DeviceLimits lim, QueueSettings settings) {
         this.q = q;
@@ -73,6 +73,12 @@ final class Tags {
         if (!elevator) {
             rq.tag = free[--freeCount];
         }
+        if (q.checks != null) {
+            q.checks.requestAllocated(allocated, nrRequests);
+            if (!elevator) {
+                q.checks.tagTaken(rq.tag, driverTagsInUse(), depth);
+            }
+        }
     }
 
     /** The request's own tag (scheduler or none's driver tag) is given back. */
@@ -91,10 +97,16 @@ final class Tags {
     /** blk_mq_get_driver_tag: the caller checked one is free. */
     void getDriverTag(Request rq) {
         rq.tag = free[--freeCount];
+        if (q.checks != null) {
+            q.checks.tagTaken(rq.tag, driverTagsInUse(), depth);
+        }
     }
 
     /** __blk_mq_put_driver_tag. */
     void putDriverTag(int tag) {
+        if (q.checks != null) {
+            q.checks.tagPut(tag);
+        }
         free[freeCount++] = tag;
     }
 

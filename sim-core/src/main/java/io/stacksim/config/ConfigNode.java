@@ -64,7 +64,7 @@ public final class ConfigNode {
      */
     public static ConfigNode parseYaml(Path file) {
         String text = InputFiles.readText(file, "a YAML config");
-        return parseYaml(new StringReader(text), file.toString());
+        return parseYamlText(text, file.toString());
     }
 
     /**
@@ -72,7 +72,40 @@ public final class ConfigNode {
      * stream of several documents are refused: a run, a sweep or a profile is one map.
      */
     public static ConfigNode parseYaml(Reader reader, String source) {
-        try (JsonParser p = new YAMLFactory().createParser(reader)) {
+        String text;
+        try {
+            StringBuilder b = new StringBuilder();
+            char[] buf = new char[8192];
+            for (int n; (n = reader.read(buf)) > 0; ) {
+                b.append(buf, 0, n);
+            }
+            text = b.toString();
+        } catch (IOException e) {
+            throw new ConfigException(source + ": cannot read (" + e.getClass().getSimpleName() + ")");
+        }
+        return parseYamlText(text, source);
+    }
+
+    /** The 1-based line of the last document marker ('---') before {@code line}, else {@code line}. */
+    private static int separatorLine(String text, int line) {
+        int found = line;
+        int n = 1;
+        for (int i = 0; i < text.length() && n < line; ) {
+            int end = text.indexOf('\n', i);
+            if (end < 0) {
+                end = text.length();
+            }
+            if (text.startsWith("---", i) && (i + 3 == end || Character.isWhitespace(text.charAt(i + 3)))) {
+                found = n;
+            }
+            i = end + 1;
+            n++;
+        }
+        return found;
+    }
+
+    private static ConfigNode parseYamlText(String text, String source) {
+        try (JsonParser p = new YAMLFactory().createParser(new StringReader(text))) {
             JsonToken t = p.nextToken();
             if (t == null) {
                 throw new ConfigException(source + ": empty; expected a YAML map of settings (docs/config.md)");
@@ -83,7 +116,8 @@ public final class ConfigNode {
             ConfigNode root = new ConfigNode(Kind.MAP, "", Origin.of(source, line(p)), null);
             readMap(p, root, source, 1);
             if (p.nextToken() != null) {
-                throw new ConfigException(source + ":" + line(p) + ": a second YAML document ('---'); expected one document per file");
+                throw new ConfigException(source + ":" + separatorLine(text, line(p))
+                        + ": a second YAML document ('---'); expected one document per file");
             }
             return root;
         } catch (IOException e) {

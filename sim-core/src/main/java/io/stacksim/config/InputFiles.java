@@ -105,7 +105,20 @@ public final class InputFiles {
         if (bytes.length > maxBytes) {
             throw new ConfigException(file + ": larger than the " + mib(maxBytes) + " " + what + " may be");
         }
-        return decode(bytes, file, what, charset);
+        String text = decode(bytes, file, what, charset);
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i == text.length() || text.charAt(i) == '\n') {
+                if (i - start > MAX_LINE_CHARS) {
+                    throw new ConfigException(file + ":" + line + ": line longer than " + MAX_LINE_CHARS
+                            + " characters (expected " + what + ")");
+                }
+                line++;
+                start = i + 1;
+            }
+        }
+        return text;
     }
 
     private static String decode(byte[] bytes, Path file, String what, java.nio.charset.Charset charset) {

@@ -25,4 +25,11 @@ public interface BlockDevice {
     /** Registers the device's statistics (names start with {@code prefix}, e.g. "device."). */
     default void registerStats(Stats stats, String prefix) {
     }
+
+    /**
+     * --check at the end of a run: the device audits its own state into {@code inv} (an SSD:
+     * every valid mapping of its FTL points to one valid physical page). Nothing by default.
+     */
+    default void finishChecks(io.stacksim.engine.Invariants inv) {
+    }
 }

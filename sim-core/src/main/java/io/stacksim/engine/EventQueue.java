@@ -18,6 +18,10 @@ import java.util.NoSuchElementException;
  * root stays in place until the next operation, so when the fired event schedules a successor
  * (the common case) the successor simply replaces the root and sinks once.
  *
+ * <p>And the newest entry is held outside the heap until the next operation: a step that
+ * schedules the step after it, due before anything else (a task's next compute segment, a
+ * device's next stage), passes through without a single sift, and the dead root stays dead.
+ *
  * <p>The sequence number is assigned at insertion and breaks ties, so events at the same time
  * fire in the order they were scheduled, never in heap order.
  */
@@ -37,6 +41,12 @@ public final class EventQueue {
     private Event[] slots;
     private int[] freeSlots;
     private int freeCount;
+    // The newest entry waits outside the heap until the next insertion or removal: when it is
+    // the next to fire (a step scheduling the step that follows it) it never enters the heap.
+    private boolean held;
+    private long heldTime;
+    private long heldSeq;
+    private Event heldEvent;
 
     public EventQueue() {
         this(256);
@@ -58,7 +68,7 @@ public final class EventQueue {
 
     /** Number of pending events. */
     public int size() {
-        return deadRoot ? size - 1 : size;
+        return (deadRoot ? size - 1 : size) + (held ? 1 : 0);
     }
 
     public boolean isEmpty() {
@@ -67,12 +77,49 @@ public final class EventQueue {
 
     /** Inserts {@code event} at {@code time}; returns its sequence number. */
     public long add(long time, Event event) {
-        if (freeCount == 0) {
-            grow();
-        }
         long seq = nextSeq++;
         if (seq > MAX_SEQ) {
             throw new IllegalStateException("more than 2^39 events scheduled in one simulation");
+        }
+        insert(time, seq, event);
+        return seq;
+    }
+
+    /**
+     * Takes the next sequence number without inserting anything: a component that may not need
+     * an event (it can run its step inline) reserves the place in the tie order the event would
+     * have had, and passes it to {@link #addReserved} if it needs the event after all.
+     */
+    public long reserveSeq() {
+        long seq = nextSeq++;
+        if (seq > MAX_SEQ) {
+            throw new IllegalStateException("more than 2^39 events scheduled in one simulation");
+        }
+        return seq;
+    }
+
+    /** Inserts {@code event} at {@code time} with a sequence number from {@link #reserveSeq}. */
+    public void addReserved(long time, long seq, Event event) {
+        if (seq < 0 || seq >= nextSeq) {
+            throw new IllegalArgumentException("sequence number " + seq + " was not reserved");
+        }
+        insert(time, seq, event);
+    }
+
+    private void insert(long time, long seq, Event event) {
+        if (held) {
+            push(heldTime, heldSeq, heldEvent);
+        }
+        held = true;
+        heldTime = time;
+        heldSeq = seq;
+        heldEvent = event;
+    }
+
+    /** Into the heap. */
+    private void push(long time, long seq, Event event) {
+        if (freeCount == 0) {
+            grow();
         }
         int slot = freeSlots[--freeCount];
         slots[slot] = event;
@@ -83,11 +130,39 @@ public final class EventQueue {
         } else {
             siftUp(++size, time, tie);
         }
-        return seq;
+    }
+
+    /**
+     * True if the held entry precedes every entry of the heap: it is then the next to leave,
+     * and leaves without ever entering the heap. With a dead root the live minimum is one of
+     * the root's children (the sentinel stands in for a missing one), so the dead root can stay.
+     */
+    private boolean heldFirst() {
+        long tie = heldSeq << SLOT_BITS;
+        if (deadRoot) {
+            return precedes(heldTime, tie, 2) && precedes(heldTime, tie, 3);
+        }
+        return size == 0 || precedes(heldTime, tie, 1);
+    }
+
+    private boolean precedes(long time, long tie, int i) {
+        long t = times[i];
+        return time < t || (time == t && tie < ties[i]);
+    }
+
+    /** Takes the held entry out (it is {@link #heldFirst() first}). */
+    private Event takeHeld() {
+        Event e = heldEvent;
+        held = false;
+        heldEvent = null;
+        return e;
     }
 
     /** Time of the earliest event; the queue must not be empty. */
     public long peekTime() {
+        if (held && heldFirst()) {
+            return heldTime;
+        }
         if (deadRoot) {
             removeRoot();
         }
@@ -99,12 +174,20 @@ public final class EventQueue {
 
     /** Removes and returns the earliest event (ties: the earliest scheduled). */
     public Event poll() {
+        if (held) {
+            if (heldFirst()) {
+                polledTime = heldTime;
+                return takeHeld();
+            }
+            push(heldTime, heldSeq, takeHeld());
+        }
         if (deadRoot) {
             removeRoot();
         }
         if (size == 0) {
             throw new NoSuchElementException("event queue is empty");
         }
+        polledTime = times[1];
         int slot = (int) (ties[1] & SLOT_MASK);
         Event top = slots[slot];
         slots[slot] = null;
@@ -119,12 +202,23 @@ public final class EventQueue {
      * of peek + poll, for the simulator's loop.
      */
     public Event pollDue(long limit) {
+        if (held) {
+            if (heldFirst()) {
+                if (heldTime > limit) {
+                    return null;
+                }
+                polledTime = heldTime;
+                return takeHeld();
+            }
+            push(heldTime, heldSeq, takeHeld());
+        }
         if (deadRoot) {
             removeRoot();
         }
         if (size == 0 || times[1] > limit) {
             return null;
         }
+        polledTime = times[1];
         polledTime = times[1];
         int slot = (int) (ties[1] & SLOT_MASK);
         Event top = slots[slot];
@@ -134,7 +228,7 @@ public final class EventQueue {
         return top;
     }
 
-    /** Time of the event last returned by {@link #pollDue}. */
+    /** Time of the event last returned by {@link #pollDue} or {@link #poll}. */
     public long polledTime() {
         return polledTime;
     }
@@ -150,6 +244,8 @@ public final class EventQueue {
         }
         size = 0;
         deadRoot = false;
+        held = false;
+        heldEvent = null;
     }
 
     private void removeRoot() {

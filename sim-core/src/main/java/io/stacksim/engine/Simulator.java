@@ -13,9 +13,25 @@ public final class Simulator {
     private final EventQueue queue = new EventQueue(1024);
     private long now;
     private long fired;
+    private long folded;
+    private boolean foldable;
     private int cancelledPending;
     private boolean stopRequested;
     private long limit = Long.MAX_VALUE;
+    private Invariants invariants;
+
+    /** The invariants --check verifies, or null when the run is not checked. */
+    public Invariants invariants() {
+        return invariants;
+    }
+
+    /**
+     * Checks this run's invariants into {@code inv}: call before the components are built, as
+     * each reads {@link #invariants()} once when it is made.
+     */
+    public void checkInvariants(Invariants inv) {
+        this.invariants = inv;
+    }
 
     /** Current simulated time in nanoseconds. */
     public long now() {
@@ -25,6 +41,45 @@ public final class Simulator {
     /** Number of events fired so far (cancelled timers excluded). */
     public long eventsFired() {
         return fired;
+    }
+
+    /** Number of steps run inline by {@link #advanceIfNext} instead of as events. */
+    public long stepsFolded() {
+        return folded;
+    }
+
+    /**
+     * Reserves the tie-order place of an event that may turn out unnecessary (see
+     * {@link #advanceIfNext}); {@link #scheduleReserved} schedules it in that place.
+     */
+    public long reserveSeq() {
+        return queue.reserveSeq();
+    }
+
+    /** Schedules {@code event} at {@code time} with a sequence number from {@link #reserveSeq}. */
+    public void scheduleReserved(long time, long seq, Event event) {
+        if (time < now) {
+            pastEvent(time);
+        }
+        queue.addReserved(time, seq, event);
+    }
+
+    /**
+     * Moves the clock to {@code time} if an event scheduled there now would be the next to fire
+     * within the current {@link #runUntil}: earlier than every pending event (so no tie to
+     * order either), not past the run's end, and no stop asked. The caller then runs that
+     * event's step inline, at the end of the event that is firing, exactly as the loop would
+     * have run it next. Returns false (clock unchanged) otherwise, and always under
+     * {@link #runWhile}, whose condition must be checked before each event.
+     */
+    public boolean advanceIfNext(long time) {
+        if (!foldable || stopRequested || time > limit || time < now
+                || (!queue.isEmpty() && time >= queue.peekTime())) {
+            return false;
+        }
+        now = time;
+        folded++;
+        return true;
     }
 
     /**
@@ -94,9 +149,24 @@ public final class Simulator {
      * (unless stopped early or {@code time} is {@code Long.MAX_VALUE}).
      */
     public void runUntil(long time) {
+        loop(time, null);
+    }
+
+    /**
+     * As {@link #run}, calling {@code observer} after every 1024th event. The observer must only
+     * read the model (a progress display): the run, its folds and its event count are then
+     * exactly those of {@link #run}.
+     */
+    public void runObserved(Runnable observer) {
+        loop(Long.MAX_VALUE, observer);
+    }
+
+    private void loop(long time, Runnable observer) {
         stopRequested = false;
         long outer = limit;
+        boolean outerFoldable = foldable;
         limit = time;
+        foldable = true;
         EventQueue q = queue;
         Event e;
         while (!stopRequested && (e = q.pollDue(time)) != null) {
@@ -107,8 +177,12 @@ public final class Simulator {
             now = q.polledTime();
             fired++;
             e.fire();
+            if (observer != null && (fired & 1023) == 0) {
+                observer.run();
+            }
         }
         limit = outer;
+        foldable = outerFoldable;
         if (!stopRequested && time != Long.MAX_VALUE && time > now) {
             now = time;
         }
@@ -117,6 +191,8 @@ public final class Simulator {
     /** Fires events while {@code condition} holds (checked before each event). */
     public void runWhile(BooleanSupplier condition) {
         stopRequested = false;
+        boolean outerFoldable = foldable;
+        foldable = false;
         EventQueue q = queue;
         Event e;
         while (!stopRequested && condition.getAsBoolean() && (e = q.pollDue(Long.MAX_VALUE)) != null) {
@@ -128,5 +204,6 @@ public final class Simulator {
             fired++;
             e.fire();
         }
+        foldable = outerFoldable;
     }
 }

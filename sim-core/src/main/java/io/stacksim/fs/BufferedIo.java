@@ -16,7 +16,7 @@ import io.stacksim.block.Bio;
  * <p>A write locks each page (reading it first when only part of a page that holds data is
  * overwritten), copies the user data in, marks it dirty and unlocks it, in batches of up to
  * 32 pages after which balance_dirty_pages may make the writer sleep. O_SYNC and O_DSYNC
- * writes then write the range back and flush the device cache (generic_write_sync).
+ * writes then sync the range as fsync and fdatasync do (generic_write_sync).
  */
 public final class BufferedIo {
     /** PAGEVEC_SIZE: folios per read batch. */
@@ -353,11 +353,10 @@ public final class BufferedIo {
         private void finish() {
             ctx.countCopy(written);
             if (f.isSync()) {
-                // generic_write_sync: O_SYNC / O_DSYNC write the range back and flush.
+                // generic_write_sync: vfs_fsync_range of the written range, datasync unless O_SYNC.
                 long first = (end - written) >>> VmSettings.PAGE_SHIFT;
                 long last = (end + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT;
-                writeback.writeAndWait(ctx, cf, first, last,
-                        () -> writeback.flushDevice(ctx, () -> done.done(written, waited)));
+                writeback.fsyncRange(ctx, cf, first, last, !f.isFullSync(), () -> done.done(written, waited));
                 return;
             }
             done.done(written, waited);

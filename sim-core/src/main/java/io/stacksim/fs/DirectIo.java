@@ -4,7 +4,6 @@ import io.stacksim.block.Bio;
 import io.stacksim.block.BioEndIo;
 import io.stacksim.block.BlockTarget;
 import io.stacksim.block.IoOwner;
-import io.stacksim.block.IoPriority;
 import io.stacksim.block.Op;
 
 /**
@@ -47,6 +46,15 @@ public final class DirectIo {
      * do, in which case {@code done} has already run).
      */
     public int submit(IoOwner owner, OpenFile f, Op op, long offset, long len, int bioFlags, IoDone done) {
+        return submit(owner, f, op, offset, len, bioFlags, 0, done);
+    }
+
+    /**
+     * As {@link #submit(IoOwner, OpenFile, Op, long, long, int, IoDone)} with the kiocb's
+     * ki_ioprio, which iomap_dio_bio_iter puts on every bio (0: class NONE, the submitter's).
+     */
+    public int submit(IoOwner owner, OpenFile f, Op op, long offset, long len, int bioFlags, int ioprio,
+                      IoDone done) {
         SimFile file = f.file();
         long n = len;
         if (op == Op.READ) {
@@ -70,7 +78,7 @@ public final class DirectIo {
             Extent e = file.extentAt(pos);
             long piece = Math.min(end, e.fileEnd()) - pos;
             long sector = e.sector() + ((pos - e.fileOffset()) >> 9);
-            bdev.submitBio(new Bio(sector, (int) (piece >> 9), op, bioFlags, IoPriority.NONE, owner, c));
+            bdev.submitBio(new Bio(sector, (int) (piece >> 9), op, bioFlags, ioprio, owner, c));
             pos += piece;
         }
         return bios;

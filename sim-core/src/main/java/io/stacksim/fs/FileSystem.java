@@ -26,9 +26,15 @@ public final class FileSystem {
     private final int extentsPerFile;
     private final long firstSector;
     private final RandomStream random;
+    private final long commitIntervalNs;
+    private final boolean barrier;
     private long nextFreeSector;
     private final Map<String, SimFile> files = new LinkedHashMap<>();
     private int nextIno = 12;
+    /** The journal (fs.type ext4), or null: no metadata is logged. */
+    private MetadataJournal journal;
+    /** Inodes marked dirty by the VFS (ext4_dirty_inode calls). */
+    long inodesDirtied;
     /** The machine's other block devices by name (for /dev/NAME). */
     private final Map<String, BlockTarget> devices = new LinkedHashMap<>();
 
@@ -46,7 +52,8 @@ public final class FileSystem {
 
     /** The {@code fs} section's tunables. */
     public static final ConfigSection SECTION = ConfigSection.of("fs", "File system (`fs`)",
-            BLOCK_SIZE, EXTENTS_PER_FILE, FIRST_SECTOR, DEVICE);
+            BLOCK_SIZE, EXTENTS_PER_FILE, FIRST_SECTOR, DEVICE, io.stacksim.fs.jbd2.Journal.COMMIT,
+            io.stacksim.fs.jbd2.Journal.BARRIER);
 
     public FileSystem(BlockTarget bdev, ConfigNode fs, RandomStream random) {
         this.bdev = bdev;
@@ -58,6 +65,51 @@ public final class FileSystem {
         this.firstSector = FIRST_SECTOR.read(fs);
         this.random = random;
         this.nextFreeSector = firstSector;
+        this.commitIntervalNs = io.stacksim.fs.jbd2.Journal.COMMIT.read(fs);
+        this.barrier = io.stacksim.fs.jbd2.Journal.BARRIER.read(fs);
+    }
+
+    /** ext4's barrier mount option: the journal's commits and fsyncs flush the device cache. */
+    public boolean barrier() {
+        return barrier;
+    }
+
+    /** ext4's commit= interval of the journal, ns. */
+    public long commitIntervalNs() {
+        return commitIntervalNs;
+    }
+
+    /**
+     * Where mkfs put the journal (the journal inode's blocks), or null for a file system
+     * without one; the kernel side builds the journal there and installs it with {@link #setJournal}.
+     */
+    public JournalArea journalArea() {
+        return null;
+    }
+
+    /** Installs the journal metadata changes go through. */
+    public void setJournal(MetadataJournal journal) {
+        this.journal = journal;
+    }
+
+    /** The journal, or null. */
+    public MetadataJournal journal() {
+        return journal;
+    }
+
+    /**
+     * ext4_dirty_inode (super_operations->dirty_inode for I_DIRTY_SYNC): the in-core inode
+     * changed (timestamps); with a journal its table block is logged in the running transaction
+     * and i_sync_tid set. No inode table is laid out here (ext4's layout supplies it), so
+     * without one only the call is counted.
+     */
+    public void dirtyInode(SimFile f) {
+        inodesDirtied++;
+    }
+
+    /** ->dirty_inode calls so far (time updates). */
+    public long inodesDirtied() {
+        return inodesDirtied;
     }
 
     /** The block device the files live on. */
@@ -161,6 +213,9 @@ public final class FileSystem {
         }
         SimFile f = new SimFile(nextIno++, name, size, extents, false, bdev);
         files.put(name, f);
+        if (journal != null) {
+            journal.committedBeforeRun(); // a laid-out file is written and synced before the run
+        }
         return f;
     }
 }

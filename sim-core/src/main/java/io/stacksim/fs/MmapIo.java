@@ -32,6 +32,13 @@ public final class MmapIo {
     private final FsCosts costs;
     private final long faultAroundPages;
 
+    /** file_update_time of a page_mkwrite (the file system's clock and inode). */
+    private java.util.function.Consumer<SimFile> fileModified = f -> { };
+
+    void onFileModified(java.util.function.Consumer<SimFile> hook) {
+        this.fileModified = hook;
+    }
+
     MmapIo(PageCache cache, PageIo io, Readahead readahead, Writeback writeback, FsCosts costs) {
         this.cache = cache;
         this.io = io;
@@ -249,6 +256,7 @@ public final class MmapIo {
                 return;
             }
             m.writeEnabled.set(i);
+            fileModified.accept(m.file.file()); // ext4_page_mkwrite -> file_update_time
             boolean wasDirty = cache.isDirty(s);
             cache.markDirty(s, m.file);
             if (!wasDirty) {
@@ -299,6 +307,6 @@ public final class MmapIo {
             then.run();
             return;
         }
-        writeback.writeAndWait(ctx, m.file, m.pgoff, m.pgoff + m.pages, () -> writeback.flushDevice(ctx, then));
+        writeback.fsyncRange(ctx, m.file, m.pgoff, m.pgoff + m.pages, true, then); // vfs_fsync_range(..., 1)
     }
 }

@@ -40,6 +40,11 @@ public final class OpenFile {
         return (flags & (O_SYNC | O_DSYNC)) != 0;
     }
 
+    /** O_SYNC (which implies O_DSYNC): fsync semantics for every write (IOCB_SYNC), not fdatasync's. */
+    public boolean isFullSync() {
+        return (flags & O_SYNC) != 0;
+    }
+
     public long position() {
         return position;
     }

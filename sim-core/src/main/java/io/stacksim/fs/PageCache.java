@@ -86,11 +86,15 @@ public final class PageCache {
         long[] th = vm.thresholds();
         dirtyThresh = th[0];
         backgroundThresh = th[1];
-        checker = vm.check() ? new PageCacheChecker(this) : null;
+        checker = vm.check() || sim.invariants() != null ? new PageCacheChecker(this, sim.invariants()) : null;
     }
 
     public VmSettings settings() {
         return vm;
+    }
+
+    long now() {
+        return sim.now();
     }
 
     /** The block device the cached files live on. */
@@ -458,6 +462,29 @@ public final class PageCache {
             checker.writebackStarted(cf, idx);
         }
         return true;
+    }
+
+    /**
+     * folio_cancel_dirty: a dirty page not under writeback becomes clean without being written
+     * (its contents no longer matter: a freed metadata block's bforget).
+     */
+    void cancelDirty(CachedFile cf, int slot) {
+        int f = pages.flags[slot];
+        if ((f & PG_DIRTY) == 0 || (f & PG_WRITEBACK) != 0) {
+            return;
+        }
+        long idx = pages.index[slot];
+        pages.flags[slot] = f & ~PG_DIRTY;
+        nrDirty--;
+        cf.dirty.clear((int) idx);
+        if (cf.dirty.isEmpty()) {
+            cf.dirtiedWhen = -1;
+            dirtyInodes.remove(cf);
+        }
+        if (checker != null) {
+            checker.cancelled(cf, idx);
+        }
+        memoryMayBeFree();
     }
 
     /** folio_end_writeback for page {@code idx} in {@code s}. */

@@ -18,38 +18,124 @@ public final class PageCacheChecker {
     private final List<String> messages = new ArrayList<>();
     long periodsOpened;
     long periodsClosed;
+    /** The run's rules when --check is on (null for a checker a test made alone). */
+    private final io.stacksim.engine.Invariants.Rule capacityRule;
+    private final io.stacksim.engine.Invariants.Rule writebackOnce;
+    private final io.stacksim.engine.Invariants.Rule noDirtyLost;
+    private final io.stacksim.engine.Invariants.Rule counters;
+    private final io.stacksim.engine.Invariants.Rule durable;
+    /** When each page's latest writeback ended (for the durability rule; kept only under --check). */
+    private final LongLongMap lastWritten = new LongLongMap(1024);
 
-    PageCacheChecker(PageCache cache) {
+    PageCacheChecker(PageCache cache, io.stacksim.engine.Invariants inv) {
         this.cache = cache;
+        this.capacityRule = inv == null ? null : inv.rule("page-cache.capacity",
+                "the page cache never holds more pages than its capacity");
+        this.writebackOnce = inv == null ? null : inv.rule("page-cache.writeback-once",
+                "a page dirtied is written back once per dirty period (no write lost, none doubled)");
+        this.noDirtyLost = inv == null ? null : inv.rule("page-cache.no-dirty-lost",
+                "after a final sync no page is dirty or under writeback, and every dirty period was written");
+        this.counters = inv == null ? null : inv.rule("page-cache.counters",
+                "the dirty, writeback and LRU counters agree with the pages' states");
+        this.durable = inv == null ? null : inv.rule("fs.sync-durable",
+                "fsync and O_SYNC writes return only once the pages dirty when they began were written,"
+                        + " and a cache flush dispatched after those writes (volatile write cache) completed");
+    }
+
+    private void record(io.stacksim.engine.Invariants.Rule r, boolean holds, String message) {
+        if (holds) {
+            if (r != null) {
+                r.ok();
+            }
+            return;
+        }
+        violations++;
+        if (messages.size() < 20) {
+            messages.add(message);
+        }
+        if (r != null) {
+            r.fail(message);
+        }
     }
 
     void dirtied(CachedFile cf, long idx) {
         periodsOpened++;
         long k = PageCache.key(cf.file.ino(), idx);
         dirtyPeriods.put(k, dirtyPeriods.get(k, 0) + 1);
-        if (cache.pages() > cache.capacity()) {
-            violation("cache over capacity: " + cache.pages() + " > " + cache.capacity());
-        }
+        boolean within = cache.pages() <= cache.capacity();
+        record(capacityRule, within, within ? null : "cache over capacity: " + cache.pages() + " > " + cache.capacity());
     }
 
     void writebackStarted(CachedFile cf, long idx) {
         long k = PageCache.key(cf.file.ino(), idx);
         long open = dirtyPeriods.get(k, 0);
-        if (open != 1) {
-            violation("page " + cf + ":" + idx + " written back with " + open + " open dirty periods");
-        }
+        record(writebackOnce, open == 1, open == 1 ? null
+                : "page " + cf + ":" + idx + " written back with " + open + " open dirty periods");
         dirtyPeriods.remove(k, 0);
     }
 
     void written(CachedFile cf, long idx) {
         periodsClosed++;
+        if (durable != null) {
+            lastWritten.put(PageCache.key(cf.file.ino(), idx), cache.now());
+        }
+    }
+
+    /** What an fsync or O_SYNC write must have made durable when it returns. */
+    public record SyncMark(CachedFile file, java.util.BitSet pages, long startNs, String what) {
+    }
+
+    /**
+     * An fsync (or the write-back of an O_SYNC write) of pages [first, last) of {@code cf}
+     * begins: the pages dirty or under writeback now are the ones it must make durable. Null
+     * when --check is off.
+     */
+    public SyncMark syncStarted(CachedFile cf, long first, long last, String what) {
+        if (durable == null) {
+            return null;
+        }
+        java.util.BitSet p = (java.util.BitSet) cf.dirty.clone();
+        p.or(cf.writeback);
+        int lo = (int) Math.min(first, Integer.MAX_VALUE);
+        int hi = (int) Math.min(last, Integer.MAX_VALUE);
+        if (lo > 0) {
+            p.clear(0, lo);
+        }
+        if (hi < Integer.MAX_VALUE) {
+            p.clear(hi, Integer.MAX_VALUE);
+        }
+        return new SyncMark(cf, p, cache.now(), what);
+    }
+
+    /** The sync of {@code m} returns to its caller: were its pages written, then flushed? */
+    public void syncReturned(SyncMark m, io.stacksim.block.BlockTarget bdev) {
+        if (m == null) {
+            return;
+        }
+        long latest = Long.MIN_VALUE;
+        for (int i = m.pages().nextSetBit(0); i >= 0; i = m.pages().nextSetBit(i + 1)) {
+            long w = lastWritten.get(PageCache.key(m.file().file.ino(), i), -1);
+            if (w < m.startNs()) {
+                record(durable, false, m.what() + " of " + m.file() + " returned with page " + i
+                        + " not written since it began");
+                return;
+            }
+            latest = Math.max(latest, w);
+        }
+        long flushed = bdev.durableBeforeNs();
+        boolean ok = latest == Long.MIN_VALUE || flushed >= latest;
+        record(durable, ok, ok ? null : m.what() + " of " + m.file() + " returned with data written at " + latest
+                + " ns but the last completed cache flush dispatched at " + flushed + " ns");
+    }
+
+    /** A dirty page cleaned without being written (its data was discarded: bforget). */
+    void cancelled(CachedFile cf, long idx) {
+        dirtyPeriods.remove(PageCache.key(cf.file.ino(), idx), 0);
+        periodsClosed++;
     }
 
     void violation(String m) {
-        violations++;
-        if (messages.size() < 20) {
-            messages.add(m);
-        }
+        record(counters, false, m);
     }
 
     /** Consistency of the counters with the page states (for --check and tests). */
@@ -84,16 +170,19 @@ public final class PageCacheChecker {
 
     /** End of run: after a final sync every dirty period must have been written once. */
     public void finish(boolean synced) {
-        for (String p : audit()) {
+        List<String> audit = audit();
+        for (String p : audit) {
             violation(p);
         }
+        if (audit.isEmpty()) {
+            record(counters, true, null);
+        }
         if (synced) {
-            if (cache.nrDirty() != 0 || cache.nrWriteback() != 0) {
-                violation("after sync " + cache.nrDirty() + " dirty and " + cache.nrWriteback() + " writeback pages remain");
-            }
-            if (periodsOpened != periodsClosed) {
-                violation(periodsOpened + " dirty periods but " + periodsClosed + " page writes");
-            }
+            boolean clean = cache.nrDirty() == 0 && cache.nrWriteback() == 0;
+            record(noDirtyLost, clean, clean ? null
+                    : "after sync " + cache.nrDirty() + " dirty and " + cache.nrWriteback() + " writeback pages remain");
+            record(noDirtyLost, periodsOpened == periodsClosed, periodsOpened == periodsClosed ? null
+                    : periodsOpened + " dirty periods but " + periodsClosed + " page writes");
         }
     }
 

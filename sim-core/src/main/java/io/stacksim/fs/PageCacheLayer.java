@@ -1,5 +1,6 @@
 package io.stacksim.fs;
 
+import io.stacksim.block.Bio;
 import io.stacksim.block.BlockTarget;
 import io.stacksim.engine.Simulator;
 import io.stacksim.engine.Stats;
@@ -73,14 +74,153 @@ public final class PageCacheLayer {
 
     // ------------------------------------------------------------------ sync
 
-    /** vfs_fsync_range over the whole file: its dirty pages to the device, then a cache flush. */
-    public void fsync(FsContext ctx, OpenFile f, Runnable then) {
-        writeback.fsync(ctx, cache.state(f.file()), then);
+    /**
+     * vfs_fsync_range over the whole file: its dirty pages to the device, then the file
+     * system's part (a journal commit of what fsync, or with {@code datasync} fdatasync, needs;
+     * or a cache flush).
+     */
+    public void fsync(FsContext ctx, OpenFile f, boolean datasync, Runnable then) {
+        writeback.fsync(ctx, cache.state(f.file()), datasync, then);
     }
 
-    /** ksys_sync: every dirty file, then a cache flush. */
+    /** vfs_fsync_range over bytes [start, end) (generic_write_sync after an O_SYNC / O_DSYNC write). */
+    public void fsyncRange(FsContext ctx, OpenFile f, long start, long end, boolean datasync, Runnable then) {
+        writeback.fsyncRange(ctx, cache.state(f.file()), start >>> VmSettings.PAGE_SHIFT,
+                (end + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT, datasync, then);
+    }
+
+    /** ksys_sync / syncfs: every dirty file, then the file system's sync_fs. */
     public void syncAll(FsContext ctx, Runnable then) {
         writeback.syncAll(ctx, then);
+    }
+
+    /**
+     * sync_file_range(2) over pages [first, last) (fs/sync.c): WAIT_BEFORE waits for writeback
+     * already running, WRITE starts writeback of the dirty pages (WB_SYNC_NONE, no REQ_SYNC),
+     * WAIT_AFTER waits for it; no metadata and no cache flush, whatever the file system.
+     */
+    public void syncFileRange(FsContext ctx, OpenFile f, long first, long last, boolean waitBefore, boolean write,
+                              boolean waitAfter, Runnable then) {
+        CachedFile cf = cache.state(f.file());
+        Runnable after = () -> {
+            if (waitAfter) {
+                awaitWriteback(ctx, cf, first, last, then);
+            } else {
+                then.run();
+            }
+        };
+        Runnable doWrite = () -> {
+            if (write) {
+                writeback.startRange(ctx, cf, first, last);
+            }
+            after.run();
+        };
+        if (waitBefore) {
+            awaitWriteback(ctx, cf, first, last, doWrite);
+        } else {
+            doWrite.run();
+        }
+    }
+
+    private void awaitWriteback(FsContext ctx, CachedFile cf, long first, long last, Runnable then) {
+        if (!cf.writebackInRange(first, last)) {
+            then.run();
+            return;
+        }
+        ctx.sleep();
+        cache.waitWriteback(cf, first, last, () -> ctx.wakeUp(then));
+    }
+
+    // ------------------------------------------------------------------ the journal's seams
+
+    /** What a store's page_mkwrite does to the file's times (file_update_time). */
+    public void onFileModified(java.util.function.Consumer<SimFile> hook) {
+        mmap.onFileModified(hook);
+    }
+
+    /** Installs the file system's sync tail (ext4 over jbd2); without one fsync ends in a flush. */
+    public void setFsSync(FsSync sync) {
+        writeback.setFsSync(sync);
+    }
+
+    /** blkdev_issue_flush on the cache's device, waited for by the calling task. */
+    public FsSync.DeviceFlush deviceFlush() {
+        return writeback.deviceFlush();
+    }
+
+    /** The ordered-data writes of a commit: WB_SYNC_ALL writeback of a range, and the wait for it. */
+    public io.stacksim.fs.jbd2.Journal.OrderedData orderedData() {
+        return new io.stacksim.fs.jbd2.Journal.OrderedData() {
+            @Override
+            public void submit(FsContext ctx, SimFile f, long start, long end) {
+                CachedFile cf = cache.state(f);
+                if (cf.hasDirty()) {
+                    writeback.startRange(ctx, cf, start >>> VmSettings.PAGE_SHIFT,
+                            (end + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT, Bio.SYNC);
+                }
+            }
+
+            @Override
+            public void await(FsContext ctx, SimFile f, long start, long end, Runnable then) {
+                awaitWriteback(ctx, cache.state(f), start >>> VmSettings.PAGE_SHIFT,
+                        (end + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT, then);
+            }
+        };
+    }
+
+    /**
+     * Metadata blocks at home in the block device's page cache ({@code bdevFile}; file-system
+     * block 0 at byte {@code fsOffset} of the device): dirty after their commit until the
+     * flusher or a checkpoint writes them.
+     */
+    public io.stacksim.fs.jbd2.Journal.HomeBlocks homeBlocks(SimFile bdevFile, long fsOffset, int blockSize) {
+        CachedFile cf = cache.state(bdevFile);
+        return new io.stacksim.fs.jbd2.Journal.HomeBlocks() {
+            private long page(long block) {
+                return (fsOffset + block * blockSize) >>> VmSettings.PAGE_SHIFT;
+            }
+
+            @Override
+            public void markDirty(long block) {
+                long idx = page(block);
+                int slot = cache.find(cf, idx);
+                if (slot < 0) {
+                    slot = cache.addLocked(cf, idx);
+                    if (slot < 0) {
+                        return; // no page to hold it now: nothing for writeback to write later
+                    }
+                    cache.setUptodate(slot);
+                    cache.markDirty(slot, cf);
+                    cache.unlock(slot, null);
+                    return;
+                }
+                cache.markDirty(slot, cf);
+            }
+
+            @Override
+            public void forget(long block) {
+                int slot = cache.find(cf, page(block));
+                if (slot >= 0 && blockSize == VmSettings.PAGE_SIZE) {
+                    cache.cancelDirty(cf, slot); // a page holds other blocks when they are smaller
+                }
+            }
+
+            @Override
+            public boolean isDirty(long block) {
+                int slot = cache.find(cf, page(block));
+                return slot >= 0 && (cache.isDirty(slot) || cache.isWriteback(slot));
+            }
+
+            @Override
+            public void writeAndWait(FsContext ctx, long[] blocks, int n, Runnable then) {
+                long[] pages = new long[n];
+                for (int i = 0; i < n; i++) {
+                    pages[i] = page(blocks[i]);
+                }
+                java.util.Arrays.sort(pages);
+                writeback.writePagesAndWait(ctx, cf, pages, n, Bio.SYNC | Bio.META, then);
+            }
+        };
     }
 
     // ------------------------------------------------------------------ fadvise

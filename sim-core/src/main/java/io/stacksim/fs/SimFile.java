@@ -1,6 +1,7 @@
 package io.stacksim.fs;
 
 import io.stacksim.block.BlockTarget;
+import io.stacksim.fs.jbd2.JournalInode;
 import java.util.List;
 
 /**
@@ -16,6 +17,10 @@ public final class SimFile {
     private final BlockTarget bdev;
     /** Per-inode page-cache and writeback state, owned by the page cache. */
     public Object cacheState;
+    /** ext4's i_sync_tid / i_datasync_tid and the jbd2_inode of ordered data. */
+    private final JournalInode jinode = new JournalInode();
+    /** i_mtime in jiffies of the coarse clock (-1: older than the run). */
+    long mtimeJiffies = -1;
 
     SimFile(int ino, String name, long size, List<Extent> extents, boolean blockDevice, BlockTarget bdev) {
         this.bdev = bdev;
@@ -36,6 +41,11 @@ public final class SimFile {
 
     public long size() {
         return size;
+    }
+
+    /** The inode's journal state (tids fsync and fdatasync wait for). */
+    public JournalInode jinode() {
+        return jinode;
     }
 
     public boolean isBlockDevice() {

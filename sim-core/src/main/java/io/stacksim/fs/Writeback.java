@@ -30,7 +30,8 @@ import java.util.List;
  *       (wb_update_dirty_ratelimit). Pauses are at most MAX_PAUSE (200 ms).</li>
  *   <li>fsync/fdatasync (vfs_fsync_range): write every dirty page of the file with
  *       WB_SYNC_ALL (REQ_SYNC), waiting for pages already under writeback, wait for all of
- *       it, then flush the device's volatile cache (a PREFLUSH bio) if it has one.</li>
+ *       it, then the file system's part ({@link FsSync}): a journal commit, or a flush of the
+ *       device's volatile cache (a PREFLUSH bio) if it has one.</li>
  * </ul>
  */
 public final class Writeback {
@@ -53,6 +54,8 @@ public final class Writeback {
     private final BlockTarget bdev;
     private final boolean volatileCache;
     private final VmSettings vm;
+    private final FsSync noJournal = FsSync.noJournal(this::flushDevice);
+    private FsSync fsSync = noJournal;
 
     // flusher state
     private boolean flusherBusy;
@@ -415,8 +418,39 @@ public final class Writeback {
         });
     }
 
+    /**
+     * Writes those of {@code pages} (sorted) that are dirty and not under writeback with
+     * {@code bioFlags} under one plug, then waits until none of them is under writeback.
+     */
+    void writePagesAndWait(FsContext ctx, CachedFile cf, long[] pages, int count, int bioFlags, Runnable then) {
+        long[] todo = new long[Math.max(1, count)];
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            int slot = cache.find(cf, pages[i]);
+            if (slot >= 0 && cache.isDirty(slot) && !cache.isWriteback(slot) && cache.startWriteback(cf, slot)) {
+                todo[n++] = pages[i];
+            }
+        }
+        if (n > 0) {
+            io.submitWrites(cf, todo, n, ctx, bioFlags);
+        }
+        long lo = count == 0 ? 0 : pages[0];
+        long hi = count == 0 ? 0 : pages[count - 1] + 1;
+        if (!cf.writebackInRange(lo, hi)) {
+            then.run();
+            return;
+        }
+        ctx.sleep();
+        cache.waitWriteback(cf, lo, hi, () -> ctx.wakeUp(then));
+    }
+
     /** Starts asynchronous writeback of the dirty pages of [first, last) (WB_SYNC_NONE). */
     void startRange(FsContext ctx, CachedFile cf, long first, long last) {
+        startRange(ctx, cf, first, last, 0);
+    }
+
+    /** Starts writeback of the dirty pages of [first, last) not yet under writeback, with {@code bioFlags}. */
+    void startRange(FsContext ctx, CachedFile cf, long first, long last, int bioFlags) {
         long[] pages = new long[Math.max(1, cf.dirty.cardinality())];
         int n = 0;
         for (int i = cf.dirty.nextSetBit((int) Math.min(first, Integer.MAX_VALUE)); i >= 0 && i < last;
@@ -427,24 +461,54 @@ public final class Writeback {
             }
         }
         if (n > 0) {
-            io.submitWrites(cf, pages, n, ctx, 0);
+            io.submitWrites(cf, pages, n, ctx, bioFlags);
         }
     }
 
     /**
-     * fsync / fdatasync (vfs_fsync_range over the whole file): write and wait, then flush the
-     * device's volatile write cache. No journal is simulated, so fdatasync and fsync do the
-     * same data work.
+     * fsync / fdatasync (vfs_fsync_range over the whole file): write and wait, then the file
+     * system's part ({@link FsSync#syncFile}: a journal commit or a cache flush).
      */
-    public void fsync(FsContext ctx, CachedFile cf, Runnable then) {
+    public void fsync(FsContext ctx, CachedFile cf, boolean datasync, Runnable then) {
         fsyncs++;
-        writeAndWait(ctx, cf, 0, Long.MAX_VALUE, () -> flushDevice(ctx, then));
+        fsyncRange(ctx, cf, 0, Long.MAX_VALUE, datasync, then);
     }
 
-    /** sync(2): every dirty inode, then one cache flush. */
+    /**
+     * vfs_fsync_range over pages [first, last) (generic_write_sync's range, msync's):
+     * file_write_and_wait_range, then the file system's ->fsync tail; a device node's is
+     * blkdev_fsync's flush.
+     */
+    public void fsyncRange(FsContext ctx, CachedFile cf, long first, long last, boolean datasync, Runnable then) {
+        FsSync sync = cf.file.isBlockDevice() ? noJournal : fsSync;
+        // --check: the pages dirty now must be written, and flushed, when this returns.
+        PageCacheChecker c = cache.checker();
+        PageCacheChecker.SyncMark mark = c == null ? null
+                : c.syncStarted(cf, first, last, first == 0 && last == Long.MAX_VALUE ? "fsync" : "a ranged sync");
+        Runnable done = mark == null ? then : () -> {
+            c.syncReturned(mark, bdev);
+            then.run();
+        };
+        writeAndWait(ctx, cf, first, last, () -> sync.syncFile(ctx, cf.file, datasync, done));
+    }
+
+    /** The file system's sync tail (a journal's, when one is installed). */
+    public void setFsSync(FsSync sync) {
+        this.fsSync = sync;
+    }
+
+    /** blkdev_issue_flush, for the file system's sync paths. */
+    public FsSync.DeviceFlush deviceFlush() {
+        return this::flushDevice;
+    }
+
+    /**
+     * sync(2) / syncfs(2) (ksys_sync, sync_filesystem): every dirty inode written and waited
+     * for, then ->sync_fs without and with wait (a journal commit, or a cache flush).
+     */
     public void syncAll(FsContext ctx, Runnable then) {
         List<CachedFile> dirty = cache.dirtyInodes();
-        syncNext(ctx, dirty, 0, () -> flushDevice(ctx, then));
+        syncNext(ctx, dirty, 0, () -> fsSync.syncFs(ctx, false, () -> fsSync.syncFs(ctx, true, then)));
     }
 
     private void syncNext(FsContext ctx, List<CachedFile> files, int i, Runnable then) {

@@ -109,11 +109,17 @@ public final class AioSyscalls {
             return;
         }
         Plug plug = Plug.start(t); // iomap_dio_rw's own plug
-        kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, Kernel.dioFlags(cb.op), (res, last) -> {
+        int flags = cb.op == Op.WRITE ? kernel.dioWriteFlags(f, cb.offset, cb.length) : Kernel.dioFlags(cb.op);
+        boolean sync = cb.op == Op.WRITE && kernel.dioNeedsSync(f, flags);
+        kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, flags, cb.ioprio, (res, last) -> {
             if (cb.op == Op.WRITE) {
                 pc.afterDirectWrite(f, cb.offset, cb.length);
             }
-            aioComplete(ctx, cb, res, last);
+            if (sync) {
+                kernel.dioSyncInWorker(f, cb.offset, res, () -> aioComplete(ctx, cb, res, last));
+            } else {
+                aioComplete(ctx, cb, res, last);
+            }
         });
         Plug.finish(t, plug);
     }

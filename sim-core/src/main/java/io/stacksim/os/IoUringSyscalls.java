@@ -34,7 +34,7 @@ public final class IoUringSyscalls {
     public void ioUringSetup(Task t, int entries, Consumer<IoUring> k) {
         kernel.enter(t, Syscall.IO_URING_SETUP, cost.vfsCallNs(), () -> {
             int sq = entries <= 1 ? 1 : Integer.highestOneBit(entries - 1) << 1;
-            IoUring ring = new IoUring(entries, new IoWq(kernel, t.comm(), sq));
+            IoUring ring = new IoUring(entries, new IoWq(kernel, t, sq));
             t.counters.modeSwitches++;
             t.compute(cost.modeSwitchNs(), true, () -> k.accept(ring));
         });
@@ -108,11 +108,17 @@ public final class IoUringSyscalls {
                     continue;
                 }
                 Plug plug = Plug.start(t);
-                kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, Kernel.dioFlags(cb.op), (res, last) -> {
+                int flags = cb.op == Op.WRITE ? kernel.dioWriteFlags(f, cb.offset, cb.length) : Kernel.dioFlags(cb.op);
+                boolean sync = cb.op == Op.WRITE && kernel.dioNeedsSync(f, flags);
+                kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, flags, cb.ioprio, (res, last) -> {
                     if (cb.op == Op.WRITE) {
                         pc.afterDirectWrite(f, cb.offset, cb.length);
                     }
-                    uringComplete(ring, cb, res, last);
+                    if (sync) {
+                        kernel.dioSyncInWorker(f, cb.offset, res, () -> uringComplete(ring, cb, res, last));
+                    } else {
+                        uringComplete(ring, cb, res, last);
+                    }
                 });
                 Plug.finish(t, plug);
             } else if (cb.op == Op.READ && rangeCached(f, cb.offset, cb.length)) {
@@ -203,7 +209,7 @@ public final class IoUringSyscalls {
         OpenFile f = cb.file;
         w.compute(cost.vfsCallNs(), true, () -> {
             if (cb.op == Op.FLUSH) {
-                pc.fsync(w, f, () -> {
+                pc.fsync(w, f, false, () -> {
                     uringComplete(ring, cb, 0, null); // an fsync waits for no single bio
                     then.run();
                 });
@@ -215,16 +221,26 @@ public final class IoUringSyscalls {
                         then.run();
                         return;
                     }
+                    int flags = cb.op == Op.WRITE ? kernel.dioWriteFlags(f, cb.offset, cb.length) : Kernel.dioFlags(cb.op);
+                    boolean sync = cb.op == Op.WRITE && kernel.dioNeedsSync(f, flags);
                     WorkerWait wait = new WorkerWait(w, (r, last) -> {
                         if (cb.op == Op.WRITE) {
                             pc.afterDirectWrite(f, cb.offset, cb.length);
                         }
-                        uringComplete(ring, cb, r, last);
-                        then.run();
+                        Runnable complete = () -> {
+                            uringComplete(ring, cb, r, last);
+                            then.run();
+                        };
+                        if (sync && r > 0) {
+                            // generic_write_sync, here in the io-wq worker that waited for the write
+                            pc.fsyncRange(w, f, cb.offset, cb.offset + r, !f.isFullSync(), complete);
+                        } else {
+                            complete.run();
+                        }
                     });
                     w.compute(((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs(), true, () -> {
                         Plug plug = Plug.start(w);
-                        kernel.directIo().submit(w, f, cb.op, cb.offset, cb.length, Kernel.dioFlags(cb.op), wait);
+                        kernel.directIo().submit(w, f, cb.op, cb.offset, cb.length, flags, cb.ioprio, wait);
                         Plug.finish(w, plug);
                         kernel.afterRequestWait(w, wait::block);
                     });

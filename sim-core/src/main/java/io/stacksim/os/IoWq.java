@@ -26,6 +26,8 @@ final class IoWq {
     }
 
     private final Kernel kernel;
+    /** The ring's task: its workers are its threads (create_io_thread: CLONE_THREAD | CLONE_IO). */
+    private final Task owner;
     private final String comm;
     private final int maxWorkers;
     private final ArrayDeque<Work> queue = new ArrayDeque<>();
@@ -33,9 +35,10 @@ final class IoWq {
     private final Set<SimFile> hashRunning = new HashSet<>();
     private final List<Task> all = new ArrayList<>();
 
-    IoWq(Kernel kernel, String ownerComm, int sqEntries) {
+    IoWq(Kernel kernel, Task owner, int sqEntries) {
         this.kernel = kernel;
-        this.comm = "iou-wrk-" + ownerComm;
+        this.owner = owner;
+        this.comm = "iou-wrk-" + owner.comm();
         this.maxWorkers = Math.min(sqEntries, 4 * kernel.cpus().count());
     }
 
@@ -55,6 +58,9 @@ final class IoWq {
             w.wake(() -> run(w));
         } else if (all.size() < maxWorkers) {
             Task t = kernel.cpus().newTask(comm);
+            // threads of the owner's process: its cgroup, and its io_context (CLONE_IO) with the ioprio
+            t.setBlkcg(owner.blkcg());
+            t.setIoprio(owner.ioprio());
             all.add(t);
             t.start(() -> run(t));
         }

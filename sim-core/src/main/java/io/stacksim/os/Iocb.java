@@ -15,6 +15,11 @@ public final class Iocb {
     public final long length;
     /** Caller's cookie (fio's io_u). */
     public final Object data;
+    /**
+     * The request's own I/O priority: an aio iocb's aio_reqprio with IOCB_FLAG_IOPRIO, an
+     * io_uring SQE's ioprio; 0 = none, the kiocb takes the task's (get_current_ioprio).
+     */
+    public int ioprio;
 
     /** Bytes transferred or a negative errno, valid once complete. */
     public long result;

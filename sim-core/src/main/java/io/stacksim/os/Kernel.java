@@ -8,6 +8,8 @@ import io.stacksim.engine.Simulator;
 import io.stacksim.fs.BufferedIo;
 import io.stacksim.fs.DirectIo;
 import io.stacksim.fs.FileSystem;
+import io.stacksim.fs.FileTimes;
+import io.stacksim.fs.JournalArea;
 import io.stacksim.fs.FsCosts;
 import io.stacksim.fs.IoDone;
 import io.stacksim.fs.Mapping;
@@ -15,6 +17,8 @@ import io.stacksim.fs.OpenFile;
 import io.stacksim.fs.PageCacheLayer;
 import io.stacksim.fs.SimFile;
 import io.stacksim.fs.VmSettings;
+import io.stacksim.fs.jbd2.Journal;
+import io.stacksim.fs.jbd2.JournalSync;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -66,6 +70,8 @@ public final class Kernel {
     private final Task flusher;
     private final AioSyscalls aio;
     private final IoUringSyscalls uring;
+    /** The file system's journal (ext4's jbd2), or null. */
+    private Journal journal;
 
     public Kernel(Simulator sim, Cpus cpus, FileSystem fs, VmSettings vm) {
         this.sim = sim;
@@ -77,8 +83,37 @@ public final class Kernel {
         this.flusher = cpus.newTask("kworker/u" + 2 * cpus.count() + ":1-flush-" + dev);
         flusher.startAsleep();
         this.pc = new PageCacheLayer(sim, fs.bdev(), vm, cost.fsCosts(), flusher);
+        pc.onFileModified(f -> FileTimes.update(fs, f, sim.now()));
+        if (fs.journalArea() != null) {
+            mountJournal(fs.journalArea());
+        }
         this.aio = new AioSyscalls(this);
         this.uring = new IoUringSyscalls(this);
+    }
+
+    /**
+     * ext4_load_journal: the journal mkfs laid out in {@code area}, its commit thread
+     * (jbd2/DEV-8, asleep until a commit is asked for), ext4's sync paths over it. The kernel
+     * mounts the file system's journal area when it has one.
+     */
+    public Journal mountJournal(JournalArea area) {
+        if (journal != null) {
+            throw new IllegalStateException("the journal is mounted already");
+        }
+        Task kjournald = cpus.newTask("jbd2/" + fs.bdev().name() + "-8");
+        kjournald.startAsleep();
+        Journal j = new Journal(sim, fs.bdev(), area.firstFsBlock(), area.firstSector(), area.blocks(), area.blockSize(),
+                kjournald, cost.fsCosts(), fs.commitIntervalNs(), fs.barrier(), pc.orderedData(),
+                pc.homeBlocks(fs.blockDevice(), area.fsStartSector() * 512, area.blockSize()));
+        pc.setFsSync(new JournalSync(j, pc.deviceFlush()));
+        fs.setJournal(j);
+        journal = j;
+        return j;
+    }
+
+    /** The journal, or null (no journal: fs.type raw). */
+    public Journal journal() {
+        return journal;
     }
 
     public Simulator sim() {
@@ -152,13 +187,27 @@ public final class Kernel {
             this.after = after;
         }
 
+        /**
+         * iomap_dio_complete's generic_write_sync for an O_SYNC or O_DSYNC direct write of
+         * {@code f} at {@code offset}: vfs_fsync_range of the written range (fdatasync's for
+         * O_DSYNC) before the call returns. (iomap's FUA write-through of O_DSYNC overwrites
+         * is not taken: it needs the block map ext4's iomap_begin reports.)
+         */
+        void syncAfter(OpenFile f, long offset) {
+            this.syncFile = f;
+            this.syncOffset = offset;
+        }
+
+        private OpenFile syncFile;
+        private long syncOffset;
+
         @Override
         public void done(long res, Bio lastBio) {
             if (after != null) {
                 after.run();
             }
             if (sleeping) {
-                task.wake(() -> exit(task, res, lastBio, k));
+                task.wake(() -> finish(res, lastBio));
             } else {
                 finished = true;
                 result = res;
@@ -166,10 +215,19 @@ public final class Kernel {
             }
         }
 
+        private void finish(long res, Bio lastBio) {
+            if (syncFile != null && res > 0) {
+                pc.fsyncRange(task, syncFile, syncOffset, syncOffset + res, !syncFile.isFullSync(),
+                        () -> exit(task, res, lastBio, k));
+            } else {
+                exit(task, res, lastBio, k);
+            }
+        }
+
         /** Called right after submitting: sleep unless the I/O already finished. */
         void block() {
             if (finished) {
-                exit(task, result, last, k);
+                finish(result, last);
             } else {
                 sleeping = true;
                 task.sleep();
@@ -246,6 +304,9 @@ public final class Kernel {
                 if (op == Op.READ) {
                     pc.read(t, f, offset, len, done);
                 } else {
+                    if (len > 0) {
+                        FileTimes.update(fs, f.file(), sim.now()); // file_modified in the write checks
+                    }
                     pc.write(t, f, offset, len, done);
                 }
             });
@@ -262,11 +323,18 @@ public final class Kernel {
         long pages = (len + 4095) >>> 12;
         long work = cost.vfsCallNs() + pages * cost.dioPagePinNs() + bios * cost.blockSubmitNs();
         enter(t, sys, work, () -> {
+            if (op == Op.WRITE) {
+                FileTimes.update(fs, f.file(), sim.now()); // ext4_dio_write_checks -> file_modified
+            }
             Runnable submit = () -> {
                 IoWait wait = new IoWait(t, k, op == Op.WRITE ? () -> pc.afterDirectWrite(f, offset, len) : null);
+                int flags = op == Op.WRITE ? dioWriteFlags(f, offset, len) : dioFlags(op);
+                if (op == Op.WRITE && dioNeedsSync(f, flags)) {
+                    wait.syncAfter(f, offset);
+                }
                 // iomap_dio_rw plugs around its bios.
                 Plug plug = Plug.start(t);
-                directIo.submit(t, f, op, offset, len, dioFlags(op), wait);
+                directIo.submit(t, f, op, offset, len, flags, wait);
                 Plug.finish(t, plug);
                 afterRequestWait(t, wait::block);
             };
@@ -280,25 +348,51 @@ public final class Kernel {
 
     // ------------------------------------------------------------------ sync
 
-    /** fsync(fd): the file's dirty pages to the device, then a cache flush. */
+    /** fsync(fd): the file's dirty pages to the device, then the file system's commit or a cache flush. */
     public void fsync(Task t, OpenFile f, Ret k) {
-        sync(t, Syscall.FSYNC, f, k);
+        enter(t, Syscall.FSYNC, cost.vfsCallNs(), () -> pc.fsync(t, f, false, () -> exit(t, 0, k)));
     }
 
-    /** fdatasync(fd): as fsync; no metadata is simulated, so the data work is the same. */
+    /**
+     * fdatasync(fd): as fsync, but the journal commits only what fdatasync needs (ext4's
+     * i_datasync_tid: not for timestamps alone), else it sends a cache flush.
+     */
     public void fdatasync(Task t, OpenFile f, Ret k) {
-        sync(t, Syscall.FDATASYNC, f, k);
+        enter(t, Syscall.FDATASYNC, cost.vfsCallNs(), () -> pc.fsync(t, f, true, () -> exit(t, 0, k)));
     }
 
-    private void sync(Task t, Syscall sys, OpenFile f, Ret k) {
-        enter(t, sys, cost.vfsCallNs(), () -> {
-            pc.fsync(t, f, () -> exit(t, 0, k));
-        });
-    }
-
-    /** sync(2): every dirty file, then a cache flush. Counted under fsync's number. */
+    /** sync(2): every dirty file, then each file system's sync_fs. Counted under fsync's number. */
     public void syncAll(Task t, Ret k) {
         enter(t, Syscall.FSYNC, cost.vfsCallNs(), () -> pc.syncAll(t, () -> exit(t, 0, k)));
+    }
+
+    /** syncfs(fd): sync_filesystem of the file's file system (one here). */
+    public void syncfs(Task t, OpenFile f, Ret k) {
+        enter(t, Syscall.SYNCFS, cost.vfsCallNs(), () -> pc.syncAll(t, () -> exit(t, 0, k)));
+    }
+
+    /** sync_file_range flags (include/uapi/linux/fs.h). */
+    public static final int SYNC_FILE_RANGE_WAIT_BEFORE = 1;
+    public static final int SYNC_FILE_RANGE_WRITE = 2;
+    public static final int SYNC_FILE_RANGE_WAIT_AFTER = 4;
+
+    /**
+     * sync_file_range(fd, offset, nbytes, flags) (ksys_sync_file_range): page writeback of the
+     * range only - no metadata, no journal, no flush; nbytes 0 means to the end of the file;
+     * unknown flags are EINVAL.
+     */
+    public void syncFileRange(Task t, OpenFile f, long offset, long nbytes, int flags, Ret k) {
+        enter(t, Syscall.SYNC_FILE_RANGE, cost.vfsCallNs(), () -> {
+            if (offset < 0 || nbytes < 0 || (flags & ~7) != 0) {
+                exit(t, -io.stacksim.fs.Errno.EINVAL, k);
+                return;
+            }
+            long end = nbytes == 0 ? Long.MAX_VALUE : offset + nbytes;
+            long first = offset >>> VmSettings.PAGE_SHIFT;
+            long last = end == Long.MAX_VALUE ? Long.MAX_VALUE : (end + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT;
+            pc.syncFileRange(t, f, first, last, (flags & SYNC_FILE_RANGE_WAIT_BEFORE) != 0,
+                    (flags & SYNC_FILE_RANGE_WRITE) != 0, (flags & SYNC_FILE_RANGE_WAIT_AFTER) != 0, () -> exit(t, 0, k));
+        });
     }
 
     /** posix_fadvise(fd, offset, len, advice), as mm/fadvise.c. */
@@ -368,6 +462,75 @@ public final class Kernel {
      */
     public void touch(Task t, Mapping m, long offset, long len, boolean write, Consumer<Bio> then) {
         pc.touch(t, m, offset, len, write, then);
+    }
+
+    /**
+     * The bio flags of a direct write of [offset, offset+len) of {@code f}: REQ_SYNC|REQ_IDLE,
+     * plus REQ_FUA for a dsync write to a device node (block/fops.c dio_bio_write_op) or one
+     * iomap writes through ({@link #writeThrough}).
+     */
+    int dioWriteFlags(OpenFile f, long offset, long len) {
+        int flags = dioFlags(Op.WRITE);
+        if (f.isSync() && (f.file().isBlockDevice() || writeThrough(f, offset, len))) {
+            flags |= Bio.FUA;
+        }
+        return flags;
+    }
+
+    /**
+     * A dsync direct write sent with {@code flags} still needs generic_write_sync once its data
+     * is written: always for a device node (blkdev_write_iter), unless written through for a file.
+     */
+    boolean dioNeedsSync(OpenFile f, int flags) {
+        return f.isSync() && (f.file().isBlockDevice() || (flags & Bio.FUA) == 0);
+    }
+
+    /**
+     * iomap_dio_complete_work for an asynchronous dsync direct write: its completion is deferred
+     * to the dio/DEV workqueue, whose worker runs generic_write_sync over [offset, offset+res)
+     * before the iocb completes ({@code then}). Workers are taken from a pool as a workqueue's are.
+     */
+    void dioSyncInWorker(OpenFile f, long offset, long res, Runnable then) {
+        if (res <= 0) {
+            then.run();
+            return;
+        }
+        Task w = dioWorkers.isEmpty() ? newDioWorker() : dioWorkers.pop();
+        w.wakeUp(() -> pc.fsyncRange(w, f, offset, offset + res, !f.isFullSync(), () -> {
+            then.run();
+            w.sleep();
+            dioWorkers.push(w);
+        }));
+    }
+
+    private Task newDioWorker() {
+        Task w = cpus.newTask("kworker/u" + 2 * cpus.count() + ":" + (dioWorkersMade++ + 2) + "-dio/" + fs.bdev().name());
+        w.startAsleep();
+        return w;
+    }
+
+    private final java.util.ArrayDeque<Task> dioWorkers = new java.util.ArrayDeque<>();
+    private int dioWorkersMade;
+
+    /**
+     * IOMAP_DIO_WRITE_THROUGH (__iomap_dio_rw, iomap_dio_bio_iter): an O_DSYNC (not O_SYNC)
+     * direct write that overwrites blocks already mapped inside i_size, of an inode with no
+     * metadata fdatasync would still need (IOMAP_F_DIRTY: ext4_inode_datasync_dirty), on a
+     * device that honours FUA or has no volatile cache, goes out as REQ_FUA and needs no
+     * generic_write_sync afterwards.
+     */
+    private boolean writeThrough(OpenFile f, long offset, long len) {
+        if (f.isFullSync()) {
+            return false;
+        }
+        io.stacksim.block.QueueLimits lim = f.file().bdev().limits();
+        if (!lim.fua() && lim.volatileWriteCache()) {
+            return false;
+        }
+        if (offset + len > f.file().size()) {
+            return false; // an extending write updates i_disksize after the I/O (ext4_handle_inode_extension)
+        }
+        return journal == null || journal.isCommitted(f.file().jinode().datasyncTid());
     }
 
     /** iomap_dio_bio_opflags: a direct write is REQ_SYNC | REQ_IDLE, a direct read plain. */

@@ -102,7 +102,7 @@ public final class PosixAio {
                 created++;
                 // pthread_create: clone(2) from the caller; the new thread starts on this request.
                 kernel.enter(caller, Syscall.CLONE, CLONE_SYS_NS, () -> {
-                    Helper h = new Helper(kernel.cpus().newTask(comm));
+                    Helper h = new Helper(thread(caller));
                     helpers.add(h.task);
                     h.task.start(() -> handle(h, cb));
                     kernel.exit(caller, 0, r -> k.run());
@@ -182,6 +182,17 @@ public final class PosixAio {
         takeNext(h);
     }
 
+    /**
+     * pthread_create from {@code parent}: a thread of its process, in its cgroup, with its I/O
+     * priority (copy_io gives a thread without CLONE_IO an io_context of the same ioprio).
+     */
+    private Task thread(Task parent) {
+        Task t = kernel.cpus().newTask(comm);
+        t.setBlkcg(parent.blkcg());
+        t.setIoprio(parent.ioprio());
+        return t;
+    }
+
     /** Take the run list's head, or wait for work up to aio_idle_time, then exit. */
     private void takeNext(Helper h) {
         Iocb next = runlist.pollFirst();
@@ -192,7 +203,7 @@ public final class PosixAio {
                 created++;
                 Iocb other = runlist.pollFirst();
                 kernel.enter(h.task, Syscall.CLONE, CLONE_SYS_NS, () -> {
-                    Helper n = new Helper(kernel.cpus().newTask(comm));
+                    Helper n = new Helper(thread(h.task));
                     helpers.add(n.task);
                     n.task.start(() -> handle(n, other));
                     kernel.exit(h.task, 0, r -> handle(h, next));

@@ -40,6 +40,12 @@ public final class Task implements FsContext {
     final Event segEvent = this::segmentCheck;
     /** When the live segment event fires (older ones are stale); -1 for none. */
     private long segArmedAt = -1;
+    /** Inside {@link #segmentCheck}'s continuation: a new segment waits for its event there. */
+    private boolean inContinuation;
+    /** The segment started by the continuation has no event yet: its reserved tie order. */
+    private long deferredSeq = -1;
+    /** Its end when started (an interrupt may stretch it before the continuation returns). */
+    private long deferredEnd;
 
     /** Pages dirtied since balance_dirty_pages last looked (current->nr_dirtied). */
     private int nrDirtied;
@@ -194,9 +200,23 @@ public final class Task implements FsContext {
         segStart = sim.now();
         segEnd = start + ns;
         segArmedAt = segEnd;
+        if (inContinuation) {
+            // Started by the continuation of the segment that just ended: segmentCheck decides,
+            // once that continuation has returned, whether this one needs an event at all.
+            deferredSeq = sim.reserveSeq();
+            deferredEnd = segEnd;
+            return;
+        }
         sim.schedule(segEnd, segEvent);
     }
 
+    /**
+     * A segment's end. Its continuation often starts the task's next segment (syscall exit,
+     * user time, the next syscall's entry); when nothing else is due before that one ends, no
+     * interrupt, wake-up or slice expiry can touch it, so it ends here, inline, with the clock
+     * moved to its end, instead of through the event list. The segment's event keeps the tie
+     * order it would have had, so the run is the same event for event.
+     */
     private void segmentCheck() {
         long now = sim.now();
         if (now != segArmedAt || segEnd < 0 || state != State.RUNNING) {
@@ -208,12 +228,30 @@ public final class Task implements FsContext {
             sim.schedule(segEnd, segEvent);
             return;
         }
-        long ran = (segEnd - segStart) - segIrqNs;
-        account(ran);
-        segEnd = -1;
-        Runnable k = segCont;
-        segCont = null;
-        k.run();
+        while (true) {
+            long ran = (segEnd - segStart) - segIrqNs;
+            account(ran);
+            segEnd = -1;
+            Runnable k = segCont;
+            segCont = null;
+            inContinuation = true;
+            try {
+                k.run();
+            } finally {
+                inContinuation = false;
+            }
+            long seq = deferredSeq;
+            if (seq < 0) {
+                return; // the task slept, exited or went on without computing
+            }
+            deferredSeq = -1;
+            if (segEnd != deferredEnd || state != State.RUNNING || !sim.advanceIfNext(segEnd)) {
+                // Something may happen first (or an interrupt already stretched it): the event,
+                // at the end the segment had when it started, in its reserved place.
+                sim.scheduleReserved(deferredEnd, seq, segEvent);
+                return;
+            }
+        }
     }
 
     void account(long ran) {

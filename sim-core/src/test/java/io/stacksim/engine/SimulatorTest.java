@@ -109,4 +109,65 @@ class SimulatorTest {
         assertThat(sim.now()).isEqualTo(10);
         assertThat(sim.pending()).isEqualTo(1);
     }
+
+    @Test
+    void advanceIfNextMovesTheClockOnlyWhenNothingIsDueBeforeOrAtThatTime() {
+        Simulator sim = new Simulator();
+        java.util.List<String> log = new java.util.ArrayList<>();
+        sim.schedule(100, () -> log.add("other@" + sim.now()));
+        sim.schedule(10, () -> {
+            log.add("a@" + sim.now() + ":" + sim.advanceIfNext(50) + "@" + sim.now());
+            log.add("b@" + sim.now() + ":" + sim.advanceIfNext(100) + "@" + sim.now()); // a tie: refused
+            log.add("c@" + sim.now() + ":" + sim.advanceIfNext(200) + "@" + sim.now());
+        });
+        sim.runUntil(1_000);
+        assertThat(log).containsExactly("a@10:true@50", "b@50:false@50", "c@50:false@50", "other@100");
+        assertThat(sim.stepsFolded()).isEqualTo(1);
+    }
+
+    @Test
+    void advanceIfNextIsRefusedPastTheEndOfRunUntilAndUnderRunWhile() {
+        Simulator sim = new Simulator();
+        boolean[] got = new boolean[2];
+        sim.schedule(10, () -> got[0] = sim.advanceIfNext(60));
+        sim.runUntil(50);
+        assertThat(got[0]).isFalse();
+        sim.schedule(70, () -> got[1] = sim.advanceIfNext(80));
+        sim.runWhile(() -> true);
+        assertThat(got[1]).isFalse();
+    }
+
+    @Test
+    void runObservedFoldsAsRunDoesAndLooksEvery1024Events() {
+        long[][] result = new long[2][];
+        for (int observed = 0; observed < 2; observed++) {
+            Simulator sim = new Simulator();
+            int[] looks = {0};
+            Event tick = new Event() {
+                @Override
+                public void fire() {
+                    if (sim.now() < 30_000) {
+                        if (!sim.advanceIfNext(sim.now() + 5)) {
+                            sim.after(5, this);
+                        } else {
+                            fire();
+                        }
+                    }
+                }
+            };
+            for (int i = 0; i < 3; i++) {
+                sim.schedule(i, tick);
+            }
+            if (observed == 1) {
+                sim.runObserved(() -> looks[0]++);
+            } else {
+                sim.run();
+            }
+            result[observed] = new long[] {sim.eventsFired(), sim.stepsFolded(), sim.now(), looks[0]};
+        }
+        assertThat(result[1][0]).isEqualTo(result[0][0]);
+        assertThat(result[1][1]).isEqualTo(result[0][1]);
+        assertThat(result[1][2]).isEqualTo(result[0][2]);
+        assertThat(result[1][3]).isEqualTo(result[0][0] / 1024);
+    }
 }

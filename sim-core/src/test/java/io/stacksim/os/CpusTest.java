@@ -57,6 +57,70 @@ class CpusTest {
     }
 
     @Test
+    void backToBackSegmentsWithNothingBetweenThemEndInlineAtTheSameInstants() {
+        // Ten segments of 1, 2, .. 10 us: each ends at the running sum (after the context
+        // switch); with no other event due before the next segment's end, each ends inline in
+        // the event of the one before, so the whole chain takes a single event.
+        Simulator sim = new Simulator();
+        Cpus cpus = new Cpus(sim, 1, COST);
+        Task t = cpus.newTask("chain");
+        long[] ends = new long[10];
+        Runnable[] step = new Runnable[11];
+        for (int i = 10; i >= 0; i--) {
+            int k = i;
+            step[k] = k == 10 ? t::exit : () -> {
+                if (k > 0) {
+                    ends[k - 1] = sim.now();
+                }
+                t.compute((k + 1) * 1_000L, true, step[k + 1]);
+            };
+        }
+        t.start(step[0]);
+        sim.run();
+        long at = COST.contextSwitchNs();
+        for (int i = 0; i < 9; i++) {
+            at += (i + 1) * 1_000L;
+            assertThat(ends[i]).isEqualTo(at);
+        }
+        assertThat(t.counters().sysNs).isEqualTo(COST.contextSwitchNs() + 55_000);
+        assertThat(sim.eventsFired()).isEqualTo(1);
+        assertThat(sim.stepsFolded()).isEqualTo(10);
+    }
+
+    @Test
+    void anInterruptDueBeforeTheNextSegmentEndsGetsItsEventAndStretchesIt() {
+        // The same chain with an interrupt raised at 3.5 us: the segment running then ends that
+        // much later, and the ones after it too; the interrupt handler runs at its own time.
+        Simulator sim = new Simulator();
+        Cpus cpus = new Cpus(sim, 1, COST);
+        Task t = cpus.newTask("chain");
+        long[] ends = new long[4];
+        Runnable[] step = new Runnable[5];
+        for (int i = 4; i >= 0; i--) {
+            int k = i;
+            step[k] = () -> {
+                if (k > 0) {
+                    ends[k - 1] = sim.now();
+                }
+                if (k == 4) {
+                    t.exit();
+                } else {
+                    t.compute(2_000L, true, step[k + 1]);
+                }
+            };
+        }
+        t.start(step[0]);
+        long[] handled = {-1};
+        long cs = COST.contextSwitchNs();
+        sim.schedule(cs + 3_500, () -> cpus.raise(0, () -> handled[0] = sim.now()));
+        sim.run();
+        long irq = COST.hardIrqNs() + COST.softIrqNs();
+        assertThat(handled[0]).isEqualTo(cs + 3_500 + irq);
+        assertThat(ends).containsExactly(cs + 2_000, cs + 4_000 + irq, cs + 6_000 + irq, cs + 8_000 + irq);
+        assertThat(t.counters().sysNs).isEqualTo(cs + 8_000);
+    }
+
+    @Test
     void sleepingTaskGivesItsCpuToTheNextRunnableOne() {
         Simulator sim = new Simulator();
         Cpus cpus = new Cpus(sim, 1, COST);

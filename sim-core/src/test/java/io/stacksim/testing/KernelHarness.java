@@ -34,11 +34,25 @@ public final class KernelHarness {
 
     /** @param readAheadKb the queue's read_ahead_kb (128 by default) */
     public KernelHarness(int cpuCount, long deviceLatencyNs, boolean writeCache, Map<String, String> vm, int readAheadKb) {
+        this(cpuCount, deviceLatencyNs, writeCache, false, vm, readAheadKb);
+    }
+
+    /** @param fua the device honours REQ_FUA */
+    public KernelHarness(int cpuCount, long deviceLatencyNs, boolean writeCache, boolean fua, Map<String, String> vm,
+                         int readAheadKb) {
+        this(cpuCount, deviceLatencyNs, writeCache, fua, vm, readAheadKb, Map.of());
+    }
+
+    /** @param fsConfig overrides of the {@code fs} section, e.g. {@code barrier=false} */
+    public KernelHarness(int cpuCount, long deviceLatencyNs, boolean writeCache, boolean fua, Map<String, String> vm,
+                         int readAheadKb, Map<String, String> fsConfig) {
         RandomStreams random = new RandomStreams(1);
         cpus = new Cpus(sim, cpuCount, CostModel.defaults());
-        device = new RecordingDevice(8L << 30, deviceLatencyNs, writeCache);
+        device = new RecordingDevice(8L << 30, deviceLatencyNs, writeCache, fua);
         queue = new BlockQueue(sim, random, device, cpus, new QueueSettings("none", 0, 0, 0, readAheadKb, true), new NoneScheduler());
-        fs = new FileSystem(queue, ConfigNode.emptyRoot("test"), random.stream("fs"));
+        ConfigNode fsNode = ConfigNode.emptyRoot("test");
+        fsConfig.forEach((k, val) -> fsNode.set(k, val, Origin.flag("test")));
+        fs = new FileSystem(queue, fsNode, random.stream("fs"));
         ConfigNode v = ConfigNode.emptyRoot("test");
         vm.forEach((k, val) -> v.set(k, val, Origin.flag("test")));
         kernel = new Kernel(sim, cpus, fs, VmSettings.from(v, true));

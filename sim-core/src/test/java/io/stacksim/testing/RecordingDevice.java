@@ -23,8 +23,13 @@ public final class RecordingDevice implements BlockDevice {
     public final List<Seen> seen = new ArrayList<>();
 
     public RecordingDevice(long capacityBytes, long latencyNs, boolean writeCache) {
+        this(capacityBytes, latencyNs, writeCache, false);
+    }
+
+    /** @param fua the device honours REQ_FUA (with a write cache) */
+    public RecordingDevice(long capacityBytes, long latencyNs, boolean writeCache, boolean fua) {
         this.limits = DeviceLimits.builder(capacityBytes >> 9).physicalBlockSize(4096).queueDepth(64)
-                .maxHwSectors(2560).volatileWriteCache(writeCache).build();
+                .maxHwSectors(2560).volatileWriteCache(writeCache).fua(fua).build();
         this.latencyNs = latencyNs;
     }
 

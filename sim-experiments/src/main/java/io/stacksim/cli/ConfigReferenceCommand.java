@@ -74,6 +74,7 @@ final class ConfigReferenceCommand implements Callable<Integer> {
             }
         }
         out.add(Stack.DEVICES);
+        out.add(io.stacksim.block.IoMax.SECTION);
         out.add(io.stacksim.devices.md.Md.SECTION);
         out.add(io.stacksim.devices.dm.Dm.SECTION);
         out.add(Stack.NET);

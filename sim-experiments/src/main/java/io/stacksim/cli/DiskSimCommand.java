@@ -92,6 +92,12 @@ final class DiskSimCommand implements Callable<Integer> {
         if (cases.isEmpty()) {
             throw new ConfigException("give PARV TRACE pairs, or --all DIR (a DiskSim 4.0 checkout's valid/ folder)");
         }
+        if (requests != null) {
+            io.stacksim.config.OutputFiles.checkFolder(requests, "--requests");
+        }
+        if (!noCharts) {
+            io.stacksim.config.OutputFiles.checkFolder(charts, "--charts");
+        }
         PrintWriter out = spec.commandLine().getOut();
         boolean pass = true;
         List<Map<String, Object>> json = new ArrayList<>();

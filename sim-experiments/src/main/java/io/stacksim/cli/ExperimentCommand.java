@@ -27,7 +27,7 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "a smaller, faster version (fewer points, shorter runs)")
     boolean quick;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: results/NAME; with --all, the parent)")
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: results/NAME, with --quick TMPDIR/stacksim-quick/NAME; with --all, the parent)")
     Path out;
 
     @Option(names = "--jobs", paramLabel = "N", description = "runs in parallel (default: all cores, here ${DEFAULT-VALUE})")
@@ -39,6 +39,10 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--shard", paramLabel = "I/N",
             description = "run only shard I of N (1-based), e.g. one task of a job array; `stacksim merge` joins the shards")
     String shard;
+
+    @Option(names = "--check", description = "check every layer's invariants in every run and report them on stderr;"
+            + " the results are the same as without it")
+    boolean check;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -68,19 +72,19 @@ final class ExperimentCommand implements Callable<Integer> {
         Shard sh = shard == null ? Shard.ALL : Shard.parse(shard);
         String command = SweepExecution.commandLine(spec.commandLine());
         if (all) {
-            Path parent = this.out != null ? this.out : Path.of("results");
+            int code = 0;
             for (Catalog.Entry e : Catalog.entries()) {
                 out.printf("== %s: %s%n", e.name(), e.title());
                 out.flush();
-                SweepExecution.run(Catalog.load(e.name(), quick), parent.resolve(e.name()), jobs, resume, sh,
-                        command, out, spec.commandLine().getErr());
+                Path dir = this.out != null ? this.out.resolve(e.name()) : SweepExecution.defaultOut(e.name(), quick);
+                code = Math.max(code, SweepExecution.run(Catalog.load(e.name(), quick), dir, jobs, resume, sh,
+                        command, out, spec.commandLine().getErr(), check));
             }
-            return 0;
+            return code;
         }
-        Path dir = this.out != null ? this.out : Path.of("results", name);
-        SweepExecution.run(Catalog.load(name, quick), dir, jobs, resume, sh, command, out,
-                spec.commandLine().getErr());
-        return 0;
+        Path dir = this.out != null ? this.out : SweepExecution.defaultOut(name, quick);
+        return SweepExecution.run(Catalog.load(name, quick), dir, jobs, resume, sh, command, out,
+                spec.commandLine().getErr(), check);
     }
 
     private static String wrap(String text, int width, int indent) {

@@ -52,6 +52,10 @@ final class FioCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "write the report to FILE instead of standard output")
     Path output;
 
+    @Option(names = "--check", description = "check every layer's invariants during the run and report them on stderr;"
+            + " the output is the same as without it")
+    boolean check;
+
     @Option(names = "--lenient", description = "ignore options StackSim does not model, with a warning recorded in the result")
     boolean lenient;
 
@@ -71,6 +75,15 @@ final class FioCommand implements Callable<Integer> {
             description = "cap every job's runtime at TIME of simulated time (fio's time units, e.g. 2s); the report says so")
     String maxRuntime;
 
+    @Option(names = "--blktrace", paramLabel = "FILE",
+            description = "write the run's block trace as blkparse text to FILE, as run --blktrace does")
+    Path blktrace;
+
+    @Option(names = "--blktrace-binary", paramLabel = "DIR",
+            description = "write the run's block trace as blktrace's binary per-CPU files (DEV.blktrace.CPU) into DIR,"
+                    + " for blkparse, btt and iowatcher")
+    Path blktraceBinary;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -83,6 +96,9 @@ final class FioCommand implements Callable<Integer> {
         }
         if (output != null) {
             io.stacksim.config.OutputFiles.file(output, "--output");
+        }
+        if (blktrace != null) {
+            io.stacksim.config.OutputFiles.file(blktrace, "--blktrace");
         }
         if (compare != null) {
             io.stacksim.config.InputFiles.requireRegularFile(compare, "fio's JSON output (--compare)");
@@ -133,7 +149,9 @@ final class FioCommand implements Callable<Integer> {
             err.println("stacksim: warning: " + warning);
         }
         err.flush();
-        RunResult result = Simulation.run(root, specs, userNsPerIo, null, false, false, logDir);
+        RunResult result = Simulation.run(root, specs, userNsPerIo,
+                io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), check, false, logDir,
+                StatusProgress.forConsole(err));
         FioReport report = FioReport.of(result, globals, warnings);
         StringBuilder text = new StringBuilder();
         long ts = wallClock ? System.currentTimeMillis() : 0;
@@ -159,7 +177,7 @@ final class FioCommand implements Callable<Integer> {
             where.print(table);
             where.flush();
         }
-        return 0;
+        return check ? CheckReport.print(spec.commandLine().getErr(), "fio", List.of(result)) : 0;
     }
 
     /** The simulated machine's values for $pagesize, $mb_memory and $ncpus. */

@@ -46,6 +46,9 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (jobs < 1) {
+            throw new ConfigException("--jobs " + jobs + ": expected an integer >= 1");
+        }
         Sweep sweep = null;
         Path first = null;
         Map<String, RunRecord> records = new HashMap<>();
@@ -79,15 +82,19 @@ final class MergeCommand implements Callable<Integer> {
                     + m.point().key() + ", replication " + m.replication() + ", run " + m.index()
                     + "); add the missing shards' folders, or pass --partial");
         }
+        io.stacksim.config.OutputFiles.checkFolder(out, "--out");
         SweepStore store = new SweepStore(out);
-        store.prepare(sweep, true);
-        for (RunRecord r : rows.values()) {
-            store.write(r);
+        List<ChartFiles.Written> charts;
+        try (SweepStore.Lock lock = store.lock("--out")) {
+            store.prepare(sweep, true);
+            for (RunRecord r : rows.values()) {
+                store.write(r);
+            }
+            String merge = SweepExecution.commandLine(spec.commandLine());
+            commands.add(merge);
+            store.writeText("command.txt", merge + "\n");
+            charts = SweepPublisher.publish(new SweepResults(sweep, rows), store, commands, Version.get(), jobs);
         }
-        String merge = SweepExecution.commandLine(spec.commandLine());
-        commands.add(merge);
-        store.writeText("command.txt", merge + "\n");
-        List<ChartFiles.Written> charts = SweepPublisher.publish(new SweepResults(sweep, rows), store, commands, Version.get(), jobs);
         spec.commandLine().getOut().printf("merged %d folders: %d of %d runs into %s (runs.csv, summary.csv, %d charts, report.html)%n",
                 dirs.size(), rows.size(), sweep.runs().size(), out, charts.size());
         spec.commandLine().getOut().flush();

@@ -53,6 +53,9 @@ final class MultiplexCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (threads < 1) {
+            throw new ConfigException("--threads " + threads + ": expected an integer >= 1");
+        }
         ConfigNode base = ConfigLoader.load(config, sets);
         ConfigNode server = base.section("workload").section("server");
         if (server.get("requests") == null) {
@@ -122,8 +125,8 @@ final class MultiplexCommand implements Callable<Integer> {
     private List<Outcome> runAll(ConfigNode base, List<Point> points) {
         return Parallel.map(points, threads, p -> {
             ConfigNode root = base.copy();
-            root.set("workload.server.mode", p.mode(), Origin.flag("multiplex"));
-            root.set("workload.server.connections", Integer.toString(p.n()), Origin.flag("multiplex"));
+            root.set("workload.server.mode", p.mode(), Origin.flag("--modes"));
+            root.set("workload.server.connections", Integer.toString(p.n()), Origin.flag("--connections"));
             try {
                 return new Outcome(Simulation.run(root).metrics(), null);
             } catch (ConfigException e) {

@@ -55,6 +55,10 @@ final class ReplayCommand implements Callable<Integer> {
             + " (counted in replay.wrapped); without it such a record is an error")
     boolean wrap;
 
+    @Option(names = "--check", description = "check every layer's invariants during the run and report them on stderr;"
+            + " the output is the same as without it")
+    boolean check;
+
     @Option(names = "--blktrace", paramLabel = "FILE", description = "write the replay's block trace as blkparse text to FILE")
     Path blktrace;
 
@@ -74,7 +78,7 @@ final class ReplayCommand implements Callable<Integer> {
         long wall = System.nanoTime();
         RunResult r = ReplaySimulation.run(root, new ReplaySimulation.Options(trace, traceFormat,
                 timing == Timing.closed ? ReplayRunner.Timing.CLOSED : ReplayRunner.Timing.TRACE, depth, speed,
-                io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), wrap));
+                io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), wrap, check));
         wall = System.nanoTime() - wall;
         spec.commandLine().getOut().print(format == RunCommand.Format.json ? JsonResult.format(r) : TextSummary.format(r));
         spec.commandLine().getOut().flush();
@@ -83,6 +87,6 @@ final class ReplayCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf(Locale.ROOT, "(wall %.2f s, %.0f replayed I/Os per wall-second)%n",
                     wall / 1e9, ios / (wall / 1e9));
         }
-        return 0;
+        return check ? CheckReport.print(spec.commandLine().getErr(), "replay", java.util.List.of(r)) : 0;
     }
 }

@@ -19,7 +19,7 @@ final class SweepCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SWEEP.yaml", description = "the sweep file")
     Path file;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: results/NAME)")
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: results/NAME; with --quick, TMPDIR/stacksim-quick/NAME)")
     Path out;
 
     @Option(names = "--jobs", paramLabel = "N", description = "runs in parallel (default: all cores, here ${DEFAULT-VALUE})")
@@ -34,6 +34,10 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "apply the sweep's quick: settings (fewer points, shorter runs)")
     boolean quick;
 
+    @Option(names = "--check", description = "check every layer's invariants in every run and report them on stderr;"
+            + " the results are the same as without it")
+    boolean check;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,9 +48,8 @@ final class SweepCommand implements Callable<Integer> {
         }
         Shard sh = shard == null ? Shard.ALL : Shard.parse(shard);
         SweepSpec s = SweepFile.read(file, quick);
-        Path dir = out != null ? out : Path.of("results", s.name());
-        SweepExecution.run(s, dir, jobs, resume, sh, SweepExecution.commandLine(spec.commandLine()),
-                spec.commandLine().getOut(), spec.commandLine().getErr());
-        return 0;
+        Path dir = out != null ? out : SweepExecution.defaultOut(s.name(), quick);
+        return SweepExecution.run(s, dir, jobs, resume, sh, SweepExecution.commandLine(spec.commandLine()),
+                spec.commandLine().getOut(), spec.commandLine().getErr(), check);
     }
 }

@@ -22,17 +22,33 @@ final class SweepExecution {
 
     static void run(SweepSpec spec, Path out, int jobs, boolean resume, Shard shard, String command,
                     PrintWriter stdout, PrintWriter err) {
+        run(spec, out, jobs, resume, shard, command, stdout, err, false);
+    }
+
+    /** As above; with {@code check} every run checks its invariants; returns the exit code (1: an invariant broke). */
+    static int run(SweepSpec spec, Path out, int jobs, boolean resume, Shard shard, String command,
+                   PrintWriter stdout, PrintWriter err, boolean check) {
         if (jobs < 1) {
             throw new io.stacksim.config.ConfigException("--jobs " + jobs + ": expected an integer >= 1");
         }
         io.stacksim.config.OutputFiles.checkFolder(out, "--out");
         Sweep sweep = new Sweep(spec);
+        SweepRunner runner = new SweepRunner(sweep, new SweepStore(out), Version.get()).checking(check);
+        runner.validate(shard); // every point's config, before the folder is touched
+        try (SweepStore.Lock lock = new SweepStore(out).lock("--out")) {
+            publish(spec, sweep, runner, out, jobs, resume, shard, command, stdout, err);
+        }
+        return check ? CheckReport.print(err, spec.name(), runner.checkedRuns()) : 0;
+    }
+
+    private static void publish(SweepSpec spec, Sweep sweep, SweepRunner runner, Path out, int jobs, boolean resume,
+                                Shard shard, String command, PrintWriter stdout, PrintWriter err) {
         SweepStore store = new SweepStore(out);
         SweepProgress progress = SweepProgress.forConsole(spec.name(), err);
         long t0 = System.nanoTime();
         SweepRunner.Outcome o;
         try {
-            o = new SweepRunner(sweep, store, Version.get()).run(jobs, shard, resume, progress);
+            o = runner.run(jobs, shard, resume, progress);
         } catch (RuntimeException e) {
             progress.abort();
             throw e;
@@ -61,6 +77,18 @@ final class SweepExecution {
             sb.append(' ').append(a.matches("[A-Za-z0-9_./=:,@%+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
         }
         return sb.toString();
+    }
+
+    /**
+     * Where a sweep writes without --out: results/NAME, or for a --quick run a scratch folder
+     * (TMPDIR/stacksim-quick/NAME), so a quick look never replaces the published results that
+     * the README and the reports link to.
+     */
+    static Path defaultOut(String name, boolean quick) {
+        if (!quick) {
+            return Path.of("results", name);
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "stacksim-quick", name);
     }
 
     static int defaultJobs() {

@@ -120,7 +120,7 @@ public final class CdfChart {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = parent.resolve("." + file.getFileName() + ".tmp");
+            Path tmp = Files.createTempFile(parent, "." + file.getFileName() + ".", ".tmp"); // unique per process
             ChartUtils.saveChartAsPNG(tmp.toFile(), chart, width, height);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

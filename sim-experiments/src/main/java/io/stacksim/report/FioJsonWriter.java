@@ -92,8 +92,8 @@ public final class FioJsonWriter {
         j.put("write", ddir(t, g, 1));
         j.put("trim", ddir(t, g, 2));
         Map<String, Object> sync = new LinkedHashMap<>();
-        // fio 3.33 reports 0 here even when it ran fsyncs: read their number from lat_ns.N.
-        sync.put("total_ios", 0L);
+        // total_io_u[DDIR_SYNC]: fsyncs only (fdatasyncs are in lat_ns.N, not here; end_fsync in neither).
+        sync.put("total_ios", s.totalIos[JobStats.SYNC]);
         sync.put("lat_ns", lat(s.syncStat, s.syncHistogram(), rep.latPercentiles() || rep.clatPercentiles(), rep));
         j.put("sync", sync);
         long runtime = s.totalRunTimeMs;
@@ -148,13 +148,30 @@ public final class FioJsonWriter {
         m.put("iops", runt > 0 ? 1000.0 * ios / runt : 0.0);
         m.put("runtime", runt);
         m.put("total_ios", ios);
-        m.put("short_ios", rw ? s.shortIos[d] : 0L);
+        m.put("short_ios", rw ? s.printedShort(d) : 0L);
         m.put("drop_ios", rw ? s.dropIos[d] : 0L);
         FioStat empty = new FioStat();
         FioHistogram none = new FioHistogram();
         m.put("slat_ns", rw ? lat(s.slatStat[d], s.slatHistogram(d), rep.slatPercentiles(), rep) : lat(empty, none, false, rep));
         m.put("clat_ns", rw ? lat(s.clatStat[d], s.clatHistogram(d), rep.clatPercentiles(), rep) : lat(empty, none, false, rep));
         m.put("lat_ns", rw ? lat(s.latStat[d], s.latHistogram(d), rep.latPercentiles(), rep) : lat(empty, none, false, rep));
+        // show_ddir_status_json: per-priority latencies when at least two priorities have samples
+        if (rw && s.prios[d].values().stream().filter(p -> p.stat().samples() > 0).count() >= 2) {
+            java.util.List<Object> prios = new java.util.ArrayList<>();
+            List<Map.Entry<Integer, JobStats.PrioStat>> order = new ArrayList<>(s.prios[d].entrySet());
+            order.sort(java.util.Comparator.comparing(e -> e.getKey() != s.jobIoprio)); // index 0 first, stable
+            for (var e : order) {
+                if (e.getValue().stat().samples() > 0) {
+                    Map<String, Object> o = new LinkedHashMap<>();
+                    o.put("prioclass", (long) (e.getKey() >> 13));
+                    o.put("prio", (long) (e.getKey() & 7));
+                    o.put(rep.latPercentiles() ? "lat_ns" : "clat_ns", lat(e.getValue().stat(), e.getValue().hist(),
+                            rep.clatPercentiles() || rep.latPercentiles(), rep));
+                    prios.add(o);
+                }
+            }
+            m.put("prios", prios);
+        }
         FioStat bw = rw ? s.bwStat[d] : empty;
         boolean hasBw = bw.samples() > 0;
         m.put("bw_min", bw.min());
@@ -251,8 +268,8 @@ public final class FioJsonWriter {
         Map<String, Object> x = new LinkedHashMap<>();
         x.put("version", Version.get());
         x.put("note", "simulated by StackSim, not measured: \"timestamp\" is the simulated start (0 unless"
-                + " --wall-clock-timestamp); sync.total_ios is 0 as in fio 3.33, the number of syncs is"
-                + " sync.lat_ns.N");
+                + " --wall-clock-timestamp); as in fio 3.33, sync.total_ios counts fsyncs only, sync.lat_ns.N"
+                + " fsyncs and fdatasyncs, neither end_fsync");
         x.put("seed", report.result().seed());
         x.put("device", report.result().device());
         x.put("simulated_s", report.metric("run.sim_time_s"));

@@ -154,7 +154,7 @@ public final class FioNormalWriter {
         p("     complete  : 0=%3.1f%%, 4=%3.1f%%, 8=%3.1f%%, 16=%3.1f%%, 32=%3.1f%%, 64=%3.1f%%, >=64=%3.1f%%\n",
                 d[0], d[1], d[2], d[3], d[4], d[5], d[6]);
         p("     issued rwts: total=%d,%d,%d,%d short=%d,%d,%d,0 dropped=%d,%d,%d,0\n", s.totalIos[0], s.totalIos[1], 0,
-                0, s.shortIos[0], s.shortIos[1], 0, s.dropIos[0], s.dropIos[1], 0);
+                s.totalIos[JobStats.SYNC], s.printedShort(0), s.printedShort(1), 0, s.dropIos[0], s.dropIos[1], 0);
         p("     latency   : target=%d, window=%d, percentile=%.2f%%, depth=%d\n", 0, 0, 100.0, t.spec().iodepth());
     }
 

@@ -1,5 +1,6 @@
 package io.stacksim.workload;
 
+import io.stacksim.config.ConfigException;
 import io.stacksim.engine.RandomStream;
 import io.stacksim.engine.RandomStreams;
 import io.stacksim.fs.FileSystem;
@@ -14,22 +15,28 @@ import java.util.List;
 
 /**
  * A job clone's files, as fio's filesetup.c sets them up: their names (filename, directory,
- * or {@code name.clone.N} for nrfiles), the region of each ({@code size} split over the files,
- * or {@code filesize}, from {@code offset} plus {@code offset_increment} per clone), the files
- * created at that size when they do not exist, and each region's {@link OffsetGenerator}. At
- * run time it opens them as td_io_open_file does (O_DIRECT/O_SYNC/O_DSYNC, then pre_read or
- * file_invalidate_cache, the fadvise hint, and the mapping for the mmap engine) and closes them.
+ * or filename_format's names for nrfiles), the region of each ({@code size} split over the
+ * files, or {@code filesize}, from {@code offset} plus {@code offset_increment} per clone), the
+ * files created at that size when they do not exist, and each region's {@link OffsetGenerator}.
+ * Before the job it pre-reads them (pre_read); at run time it opens each when the job first
+ * chooses it, as td_io_open_file does (O_DIRECT/O_SYNC/O_DSYNC, then file_invalidate_cache,
+ * the fadvise hint, and the mapping for the mmap engine), and closes them.
  */
 final class FileSetup {
     /** One file of the job (fio's struct fio_file) with its offset state. */
     static final class FioFile {
+        /** The simulated file, or null for a diskless engine (null, cpuio), whose files fio never creates. */
         final SimFile file;
+        final String name;
         final OffsetGenerator offsets;
         OpenFile open;
         Mapping mapping;
+        /** Open for the job (td_io_open_file), also for a diskless engine, which has no OpenFile. */
+        boolean opened;
 
-        FioFile(SimFile file, OffsetGenerator offsets) {
+        FioFile(SimFile file, String name, OffsetGenerator offsets) {
             this.file = file;
+            this.name = name;
             this.offsets = offsets;
         }
     }
@@ -39,6 +46,7 @@ final class FileSetup {
     private final Task task;
     private final FioFile[] files;
     private final long bytesPerLoop;
+    private final boolean diskless;
     private JobLogs logs;
 
     /**
@@ -50,7 +58,8 @@ final class FileSetup {
         this.kernel = kernel;
         this.task = task;
         List<String> names = names(spec, clone);
-        this.files = layout(spec, kernel.fs(), names, clone, random, stream);
+        this.diskless = IoEngines.diskless(spec.engine().kind());
+        this.files = layout(spec, diskless ? null : kernel.fs(), names, clone, random, stream);
         long perLoop = 0;
         for (FioFile f : files) {
             perLoop += f.offsets.ioSize();
@@ -58,8 +67,8 @@ final class FileSetup {
         this.bytesPerLoop = spec.limits().ioSize() > 0 ? spec.limits().ioSize() : perLoop;
     }
 
-    /** The file names: filename= (under directory=), else {@code name.clone.N} for nrfiles. */
-    private static List<String> names(JobSpec spec, int clone) {
+    /** The file names: filename= (under directory=), else filename_format's for nrfiles (add_job). */
+    static List<String> names(JobSpec spec, int clone) {
         JobSpec.Files f = spec.files();
         List<String> names = new ArrayList<>();
         if (!f.filenames().isEmpty()) {
@@ -68,11 +77,39 @@ final class FileSetup {
             }
         } else {
             for (int i = 0; i < f.nrfiles(); i++) {
-                String n = spec.name() + "." + clone + "." + i;
+                String n = expandFilename(f.layout().filenameFormat(), spec.name(), clone, i);
                 names.add(f.directory().isEmpty() ? n : f.directory() + "/" + n);
             }
         }
         return names;
+    }
+
+    /** init.c fpre_keywords, in the order make_filename replaces them. */
+    private static final String[] FORMAT_KEYWORDS = {"$jobname", "$jobnum", "$filenum", "$clientuid"};
+
+    /**
+     * init.c make_filename: an empty format is {@code jobname.jobnum.filenum}; otherwise each
+     * keyword in turn ($jobname, $jobnum, $filenum, $clientuid), matched case-insensitively as
+     * strcasestr does, is replaced wherever it occurs. $clientuid is the client's socket address
+     * in fio's client/server mode and empty in a local run, as here.
+     */
+    static String expandFilename(String format, String jobname, int jobnum, int filenum) {
+        if (format.isEmpty()) {
+            return jobname + "." + jobnum + "." + filenum;
+        }
+        String buf = format;
+        String[] values = {jobname, Integer.toString(jobnum), Integer.toString(filenum), ""};
+        for (int k = 0; k < FORMAT_KEYWORDS.length; k++) {
+            String kw = FORMAT_KEYWORDS[k];
+            StringBuilder out = new StringBuilder();
+            int from = 0;
+            String lower = buf.toLowerCase(java.util.Locale.ROOT);
+            for (int at; (at = lower.indexOf(kw, from)) >= 0; from = at + kw.length()) {
+                out.append(buf, from, at).append(values[k]);
+            }
+            buf = out.append(buf.substring(from)).toString();
+        }
+        return buf;
     }
 
     /**
@@ -87,7 +124,8 @@ final class FileSetup {
         long existingTotal = 0;
         boolean allExist = true;
         for (int i = 0; i < nfiles; i++) {
-            existing[i] = names.get(i).startsWith("/dev/") ? fs.blockDevice(names.get(i)) : fs.lookup(names.get(i));
+            existing[i] = fs == null ? null : names.get(i).startsWith("/dev/") ? fs.blockDevice(names.get(i))
+                    : fs.lookup(names.get(i));
             if (existing[i] == null) {
                 allExist = false;
             } else {
@@ -96,9 +134,19 @@ final class FileSetup {
         }
         JobSpec.Size size = f.size();
         long total;
-        if (size == null || size.isPercent()) {
+        boolean fileSizes = f.filesizeMax() > 0 && f.nrfiles() > 0;
+        if (size == null && fileSizes) {
+            // setup_files: filesize= with nrfiles is enough, the sizes come from it.
+            total = 0;
+        } else if (size == null || size.isPercent()) {
+            if (fs == null) {
+                // setup_files: a diskless engine has no file to size itself from.
+                throw new IllegalArgumentException("job '" + spec.name() + "': ioengine=" + spec.ioengine()
+                        + " needs size= (it has no file to take a size from)");
+            }
             if (!allExist) {
-                throw new IllegalArgumentException("job '" + spec.name() + "': size= is needed, file '"
+                throw ConfigException.at(spec.origin("size", "filename", "nrfiles"), "job '" + spec.name()
+                        + "': size= is needed (0 or none means the files' own sizes), file '"
                         + names.get(Arrays.asList(existing).indexOf(null)) + "' does not exist yet");
             }
             total = size == null ? existingTotal : size.resolve(existingTotal);
@@ -106,6 +154,8 @@ final class FileSetup {
             total = size.bytes();
         }
         long minBs = spec.access().bs().minBs();
+        // setup_files: size / nrfiles each; what that leaves over goes a block at a time to the first files.
+        long extra = f.filesizeMax() > 0 ? 0 : (total - total / nfiles * nfiles) / minBs;
         RandomStream sizeRng = random.stream(stream + ".filesize");
         FioFile[] out = new FioFile[nfiles];
         for (int i = 0; i < nfiles; i++) {
@@ -116,7 +166,7 @@ final class FileSetup {
                 ioSize = lo == hi ? lo : lo + sizeRng.nextLong(hi - lo + 1);
                 ioSize -= ioSize % minBs;
             } else {
-                ioSize = total / nfiles;
+                ioSize = total / nfiles + (i < extra ? minBs : 0);
             }
             long real = existing[i] != null ? existing[i].size() : ioSize;
             long offset = f.offset().resolve(real) + clone * f.offsetIncrement().resolve(real);
@@ -124,24 +174,47 @@ final class FileSetup {
                 ioSize = Math.max(0, existing[i].size() - offset);
             }
             if (ioSize < minBs) {
-                throw new IllegalArgumentException("job '" + spec.name() + "': the region of '" + names.get(i) + "' ("
-                        + ioSize + " bytes) is smaller than the block size " + minBs);
+                throw ConfigException.at(spec.origin("bs", "bsrange", "bssplit", "size", "filesize", "offset"), "job '"
+                        + spec.name() + "': the region of '" + names.get(i) + "' (" + ioSize
+                        + " bytes) is smaller than the block size " + minBs);
             }
             SimFile sf = existing[i];
+            if (fs == null) {
+                out[i] = new FioFile(null, names.get(i),
+                        offsets(spec, offset, ioSize, offset + ioSize, nfiles, random, stream + ".file" + i));
+                continue;
+            }
             if (sf == null) {
-                sf = fs.create(names.get(i), offset + ioSize);
+                if (!f.layout().allowFileCreate()) {
+                    throw ConfigException.at(spec.origin("allow_file_create", "filename"), "job '" + spec.name()
+                            + "': file '" + names.get(i) + "' does not exist, and file creation is disallowed by"
+                            + " allow_file_create=0");
+                }
+                try {
+                    sf = fs.create(names.get(i), offset + ioSize);
+                } catch (IllegalArgumentException e) {
+                    throw ConfigException.at(spec.origin("offset", "size", "filesize", "offset_increment"),
+                            "job '" + spec.name() + "': " + e.getMessage());
+                }
             } else if (offset + ioSize > sf.size()) {
-                throw new IllegalArgumentException("job '" + spec.name() + "': region [" + offset + ", " + (offset + ioSize)
+                throw ConfigException.at(offset > 0 ? spec.origin("offset", "offset_increment", "size", "filesize")
+                        : spec.origin("size", "filesize"),
+                        "job '" + spec.name() + "': region [" + offset + ", " + (offset + ioSize)
                         + ") is beyond the end of '" + sf.name() + "' (" + sf.size() + " bytes); give the jobs that share"
                         + " it the same size");
             }
-            String fs2 = stream + ".file" + i;
-            OffsetGenerator gen = new OffsetGenerator(offset, ioSize, sf.size(), spec.access(), spec.timeBased(), nfiles == 1,
-                    random.stream(fs2 + ".offset"), random.stream(fs2 + ".seqrand.read"),
-                    random.stream(fs2 + ".seqrand.write"), random.stream(fs2 + ".zone"), random.stream(fs2 + ".rank"));
-            out[i] = new FioFile(sf, gen);
+            out[i] = new FioFile(sf, names.get(i), offsets(spec, offset, ioSize, sf.size(), nfiles, random,
+                    stream + ".file" + i));
         }
         return out;
+    }
+
+    /** A file's offset state over [offset, offset + ioSize) of {@code realSize}, its random streams under {@code s}. */
+    private static OffsetGenerator offsets(JobSpec spec, long offset, long ioSize, long realSize, int nfiles,
+                                           RandomStreams random, String s) {
+        return new OffsetGenerator(offset, ioSize, realSize, spec.access(), spec.timeBased(), nfiles == 1,
+                random.stream(s + ".offset"), random.stream(s + ".seqrand.read"), random.stream(s + ".seqrand.write"),
+                random.stream(s + ".zone"), random.stream(s + ".rank"));
     }
 
     int count() {
@@ -171,44 +244,73 @@ final class FileSetup {
         this.logs = logs;
         if (logs != null) {
             for (FioFile t : files) {
-                logs.fileEvent(kernel.sim().now(), t.file.name(), "add");
+                logs.fileEvent(kernel.sim().now(), t.name, "add");
             }
         }
     }
 
     // ------------------------------------------------------------------ open and close
 
-    /** Opens every file in turn (td_io_open_file), then runs {@code done}. */
-    void openAll(Runnable done) {
-        open(0, done);
+    /** True while file {@code i} is open. */
+    boolean isOpen(int i) {
+        return files[i].opened;
     }
 
-    private void open(int i, Runnable done) {
-        if (i == files.length) {
+    /**
+     * pre_read_files before the job starts: each file opened as the engine opens it, its region
+     * read with buffered reads of the largest read block size, and closed again (the job opens
+     * it for I/O later). Then {@code done}.
+     */
+    void preReadAll(Runnable done) {
+        preReadFile(0, done);
+    }
+
+    private void preReadFile(int i, Runnable done) {
+        if (i == files.length || diskless || !spec.cache().preRead()) {
             done.run();
             return;
         }
         FioFile t = files[i];
-        int flags = (spec.direct() ? OpenFile.O_DIRECT : 0)
+        kernel.open(task, t.file.name(), openFlags(), -1, of -> preRead(t, t.offsets.start(),
+                () -> kernel.close(task, of, r -> preReadFile(i + 1, done))));
+    }
+
+    private int openFlags() {
+        return (spec.direct() ? OpenFile.O_DIRECT : 0)
                 | (spec.sync().openMode() == 1 ? OpenFile.O_SYNC : 0)
                 | (spec.sync().openMode() == 2 ? OpenFile.O_DSYNC : 0);
-        Runnable next = () -> open(i + 1, done);
+    }
+
+    /**
+     * td_io_open_file for file {@code i}: open (O_DIRECT/O_SYNC/O_DSYNC), then
+     * file_invalidate_cache when invalidate=1, the fadvise hint, and the mapping for the mmap
+     * engine; then {@code done}. fio opens a file when get_next_file first chooses it.
+     */
+    void open(int i, Runnable done) {
+        FioFile t = files[i];
+        t.opened = true;
+        if (diskless) {
+            // A diskless engine's open_file makes no system call (engines/null.c).
+            if (logs != null) {
+                logs.fileEvent(kernel.sim().now(), t.name, "open");
+            }
+            done.run();
+            return;
+        }
         Runnable mapped = () -> {
             if (spec.engine().kind() == MmapEngine.TYPE) {
-                map(t, next);
+                map(t, done);
             } else {
-                next.run();
+                done.run();
             }
         };
         Runnable hinted = () -> fadviseHint(t, mapped);
-        kernel.open(task, t.file.name(), flags, -1, of -> {
+        kernel.open(task, t.file.name(), openFlags(), -1, of -> {
             t.open = of;
             if (logs != null) {
-                logs.fileEvent(kernel.sim().now(), t.file.name(), "open");
+                logs.fileEvent(kernel.sim().now(), t.name, "open");
             }
-            if (spec.cache().preRead()) {
-                preRead(t, t.offsets.start(), hinted);
-            } else if (spec.cache().invalidate() && spec.engine().kind() != MmapEngine.TYPE) {
+            if (spec.cache().invalidate() && spec.engine().kind() != MmapEngine.TYPE) {
                 // td_io_open_file -> file_invalidate_cache (the mmap engine's invalidate is a
                 // madvise of a mapping that does not exist yet: nothing is dropped).
                 kernel.fadvise(task, of, t.offsets.start(), t.offsets.ioSize(), Kernel.Advice.DONTNEED, r -> hinted.run());
@@ -259,7 +361,7 @@ final class FileSetup {
      * false, without running {@code then}, when nothing is to be dropped.
      */
     boolean invalidateOnWrap(int i, Runnable then) {
-        if (!spec.cache().invalidate() || spec.direct() || spec.engine().kind() == MmapEngine.TYPE) {
+        if (diskless || !spec.cache().invalidate() || spec.direct() || spec.engine().kind() == MmapEngine.TYPE) {
             return false;
         }
         FioFile t = files[i];
@@ -267,22 +369,41 @@ final class FileSetup {
         return true;
     }
 
-    /** Closes every file in turn (unmapping the mmap engine's regions first), then runs {@code k}. */
+    /** close_files: closes every open file in turn (unmapping the mmap engine's regions first), then runs {@code k}. */
     void closeAll(Runnable k) {
-        close(0, k);
+        closeFrom(0, k);
     }
 
-    private void close(int i, Runnable k) {
+    private void closeFrom(int i, Runnable k) {
         if (i == files.length) {
             k.run();
             return;
         }
+        if (!files[i].opened) {
+            closeFrom(i + 1, k);
+            return;
+        }
+        close(i, () -> closeFrom(i + 1, k));
+    }
+
+    /** td_io_close_file for file {@code i} (its mapping first), then {@code k}. */
+    void close(int i, Runnable k) {
         FioFile t = files[i];
-        Runnable close = () -> kernel.close(task, t.open, r -> {
+        OpenFile of = t.open;
+        t.open = null;
+        t.opened = false;
+        if (diskless) {
             if (logs != null) {
-                logs.fileEvent(kernel.sim().now(), t.file.name(), "close");
+                logs.fileEvent(kernel.sim().now(), t.name, "close");
             }
-            close(i + 1, k);
+            k.run();
+            return;
+        }
+        Runnable close = () -> kernel.close(task, of, r -> {
+            if (logs != null) {
+                logs.fileEvent(kernel.sim().now(), t.name, "close");
+            }
+            k.run();
         });
         if (t.mapping != null) {
             Mapping m = t.mapping;

@@ -16,7 +16,8 @@ public final class IoEngines {
             LibaioEngine.TYPE,
             IoUringEngine.TYPE,
             PosixAioEngine.TYPE,
-            MmapEngine.TYPE);
+            MmapEngine.TYPE,
+            NullEngine.TYPE);
 
     private IoEngines() {
     }
@@ -29,6 +30,19 @@ public final class IoEngines {
             }
         }
         return null;
+    }
+
+    /** FIO_DISKLESSIO: the engine does no file I/O, so fio neither creates nor opens the job's files. */
+    public static boolean diskless(IoEngineType t) {
+        return t == NullEngine.TYPE || t == NullEngine.SYNC;
+    }
+
+    /**
+     * The type a job with {@code iodepth} runs: an engine whose init decides it is a sync
+     * engine at depth 1 (null_init sets FIO_SYNCIO) gets that variant.
+     */
+    public static IoEngineType atDepth(IoEngineType t, int iodepth) {
+        return t == NullEngine.TYPE ? NullEngine.forDepth(iodepth) : t;
     }
 
     /** The names StackSim accepts, comma-separated. */

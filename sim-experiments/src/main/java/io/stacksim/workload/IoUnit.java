@@ -19,6 +19,10 @@ final class IoUnit {
     long issueNs;
     long result;
     Bio lastBio;
+    /** A verify read (fio's IO_U_F_VER_LIST): its data is checksummed when it completes. */
+    boolean verify;
+    /** The priority fio's cmdprio gave it (io_u->ioprio), 0 for the job's own. */
+    int ioprio;
     /** The engine's control block while queued or in flight (libaio, io_uring, posixaio). */
     Iocb iocb;
 

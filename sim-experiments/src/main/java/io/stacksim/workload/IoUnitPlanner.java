@@ -21,7 +21,7 @@ final class IoUnitPlanner {
     private final RandomStream mixRng;
     private final RandomStream[] bsRng = new RandomStream[2];
     private final RandomStream[] poissonRng = new RandomStream[2];
-    private final RandomStream fileRng;
+    private final FileService service;
 
     // fio's thread_data counters.
     private final long[] ioIssues = new long[2];
@@ -33,8 +33,6 @@ final class IoUnitPlanner {
     private int rwmixDdir;
     private long rwmixIssues;
     private int seqCountdown;
-    private int fileCursor;
-    private int fileLeft;
 
     /**
      * @param files        the offset state of each of the job's files
@@ -50,7 +48,10 @@ final class IoUnitPlanner {
         this.bsRng[1] = random.stream(stream + ".bs.write");
         this.poissonRng[0] = random.stream(stream + ".poisson.read");
         this.poissonRng[1] = random.stream(stream + ".poisson.write");
-        this.fileRng = random.stream(stream + ".file");
+        Distribution fd = spec.files().layout().serviceDist();
+        this.service = new FileService(files.length, spec.files().service(), spec.files().serviceNr(),
+                spec.files().layout().openFiles(), random.stream(stream + ".file"),
+                fd == null ? null : OffsetGenerator.fileChooser(fd, files.length, random.stream(stream + ".file.dist")));
         // init.c: td->ddir_seq_nr starts at 1, not at N, so the first I/O takes a random offset
         // (fio 3.30+, "Fix :<nr> suffix with random read/write causing 0 initial offset").
         this.seqCountdown = 1;
@@ -70,12 +71,16 @@ final class IoUnitPlanner {
         for (OffsetGenerator g : files) {
             g.reset();
         }
+        service.nextLoop();
         rwmixIssues = 0;
     }
 
-    /** The loop has issued its bytes (size or io_size) or number_ios I/Os; a time-based job never ends so. */
+    /**
+     * The loop has issued its bytes (size or io_size) or number_ios I/Os; a time-based job
+     * never ends so, unless it verifies (do_io breaks out so the verify pass can run).
+     */
     boolean loopDone() {
-        return !spec.timeBased() && (loopBytesIssued >= bytesPerLoop
+        return (!spec.timeBased() || spec.control().verify().on()) && (loopBytesIssued >= bytesPerLoop
                 || (spec.numberIos() > 0 && loopIosIssued >= spec.numberIos()));
     }
 
@@ -205,36 +210,14 @@ final class IoUnitPlanner {
 
     // ------------------------------------------------------------------ file, offset, size
 
-    /** The file the last unit went to (a sync unit goes there). */
-    int currentFile() {
-        return fileCursor;
+    /** The job's file selection (get_next_file). */
+    FileService service() {
+        return service;
     }
 
-    /** get_next_file: roundrobin (every N I/Os), sequential (a file until it is done) or random. */
-    int nextFile() {
-        if (files.length == 1) {
-            return 0;
-        }
-        if (fileLeft > 0) {
-            fileLeft--;
-            return fileCursor;
-        }
-        switch (spec.files().service()) {
-            case "random" -> fileCursor = fileRng.nextInt(files.length);
-            case "sequential" -> {
-                // Stays on a file until its region is covered, then moves on.
-                if (fileDone(files[fileCursor])) {
-                    fileCursor = (fileCursor + 1) % files.length;
-                }
-            }
-            default -> fileCursor = (fileCursor + 1) % files.length;
-        }
-        fileLeft = spec.files().serviceNr() - 1;
-        return fileCursor;
-    }
-
-    private boolean fileDone(OffsetGenerator g) {
-        return g.next(spec.rw().writes && !spec.rw().reads ? 1 : 0, false) >= g.start() + g.ioSize();
+    /** fio_file_reset: file {@code fi}'s offsets start again (on open, and for a reset zipf file). */
+    void resetFile(int fi) {
+        files[fi].reset();
     }
 
     /**

@@ -66,6 +66,7 @@ final class IoUringEngine implements Engine {
         }
         Op op = u.isSync() ? Op.FLUSH : u.ddir == JobStats.READ ? Op.READ : Op.WRITE;
         u.iocb = new Iocb(r.open(u.file), op, u.offset, u.length, u);
+        u.iocb.ioprio = r.cmdprio(u); // fio_ioring_cmdprio_prep: the SQE's ioprio
         if (!ring.push(u.iocb)) {
             status.accept(BUSY);
             return;

@@ -103,7 +103,8 @@ final class JobLogs implements AutoCloseable {
     }
 
     /** A completed read or write. */
-    void completed(long now, int ddir, long bs, long slatNs, long clatNs, long latNs, boolean hasSlat) {
+    void completed(long now, int ddir, long bs, long slatNs, long clatNs, long latNs, boolean hasSlat, long offset,
+                   int ioprio) {
         if (avgNs > 0) {
             flushWindows(now);
             add(0, ddir, slatNs, hasSlat);
@@ -114,20 +115,21 @@ final class JobLogs implements AutoCloseable {
             return;
         }
         long ms = (now - startNs) / 1_000_000;
+        String tail = tail(offset, ioprio);
         if (hasSlat && slat != null) {
-            line(slat, ms, slatNs, ddir, bs);
+            line(slat, ms, slatNs, ddir, bs, tail);
         }
         if (clat != null) {
-            line(clat, ms, clatNs, ddir, bs);
+            line(clat, ms, clatNs, ddir, bs, tail);
         }
         if (lat != null) {
-            line(lat, ms, latNs, ddir, bs);
+            line(lat, ms, latNs, ddir, bs, tail);
         }
         if (bw != null) {
-            line(bw, ms, clatNs > 0 ? bs * 1_000_000 / clatNs : 0, ddir, bs);
+            line(bw, ms, clatNs > 0 ? bs * 1_000_000 / clatNs : 0, ddir, bs, tail);
         }
         if (iops != null) {
-            line(iops, ms, 1, ddir, bs);
+            line(iops, ms, 1, ddir, bs, tail);
         }
     }
 
@@ -174,6 +176,20 @@ final class JobLogs implements AutoCloseable {
 
     private static void line(BufferedWriter w, long ms, long value, int ddir, long bs) {
         write(w, ms + ", " + value + ", " + ddir + ", " + bs + ", 0\n");
+    }
+
+    private static void line(BufferedWriter w, long ms, long value, int ddir, long bs, String tail) {
+        write(w, ms + ", " + value + ", " + ddir + ", " + bs + tail);
+    }
+
+    /**
+     * flush_samples' last columns: with log_offset the I/O's offset, then with log_prio its
+     * ioprio as 0x%04x, else 1 when its class is realtime (ioprio_value_is_class_rt), 0 otherwise.
+     */
+    private String tail(long offset, int ioprio) {
+        String prio = spec.prio() ? String.format(java.util.Locale.ROOT, "0x%04x", ioprio)
+                : (ioprio >> 13) == 1 ? "1" : "0";
+        return (spec.offset() ? ", " + offset : "") + ", " + prio + "\n";
     }
 
     private static void write(BufferedWriter w, String s) {

@@ -66,6 +66,32 @@ public final class JobRunner {
     private boolean inRamp;
     private java.nio.file.Path logDir = java.nio.file.Path.of("");
     private JobLogs logs;
+    /** fio's cmdprio (engines/cmdprio.c) when the job sets any of its options, else null. */
+    private final CmdPrio cmdprio;
+    /** td->ioprio: the job's own priority (prio/prioclass), 0 when it set none. */
+    private final int jobIoprio;
+    private RunState state = RunState.NOT_CREATED;
+    /** The verify family's bookkeeping, or null when verify= is off. */
+    private final Verifier verifier;
+    private boolean verifying;
+    private long verifyStartNs;
+    private int lastDdir = -1;
+    private io.stacksim.engine.Timer delayTimer;
+
+    /**
+     * fio's td->runstate as its status line shows it (eta.c check_str_update): the letter of
+     * each state; RUNNING's letter depends on the job's pattern.
+     */
+    public enum RunState {
+        NOT_CREATED('P'), SETTING_UP('I'), RAMP('/'), RUNNING('R'), VERIFYING('V'), FSYNCING('F'),
+        FINISHING('f'), REAPED('_');
+
+        final char letter;
+
+        RunState(char letter) {
+            this.letter = letter;
+        }
+    }
 
     /**
      * @param clone       clone number (numjobs)
@@ -92,6 +118,9 @@ public final class JobRunner {
                 + (spec.access().randseed() == 0x89 ? "" : ".seed" + spec.access().randseed());
         this.files = new FileSetup(spec, clone, kernel, task, random, stream);
         this.planner = new IoUnitPlanner(spec, files.offsets(), files.bytesPerLoop(), random, stream);
+        this.cmdprio = pl.cmdprio().active() ? new CmdPrio(pl.cmdprio(), random.stream(stream + ".prio")) : null;
+        this.jobIoprio = task.ioprio();
+        stats.jobIoprio = jobIoprio;
         if (spec.engine().kind() == MmapEngine.TYPE && spec.direct()) {
             throw new IllegalArgumentException("job '" + spec.name() + "': ioengine=mmap with direct=1 is not modelled"
                     + " (fio would msync and madvise(DONTNEED) each block)");
@@ -104,6 +133,60 @@ public final class JobRunner {
             free.add(new IoUnit());
         }
         this.loopsLeft = spec.limits().loops();
+        this.verifier = spec.control().verify().on()
+                ? new Verifier(spec, files.count(), kernel.cost().copyNs(1 << 20) / (double) (1 << 20)) : null;
+    }
+
+    // ------------------------------------------------------------------ status (eta.c)
+
+    /** The job's state now. */
+    public RunState runState() {
+        return state;
+    }
+
+    /**
+     * The letter fio's status line shows for this job (eta.c check_str_update): while running
+     * R/W/M sequential, r/w/m random (rw with rwmixread=100 counts as a read job).
+     */
+    public char statusLetter() {
+        if (state != RunState.RUNNING) {
+            return state.letter;
+        }
+        Pattern p = spec.rw();
+        char c = p.mixed() ? (spec.access().rwmixread() == 100 ? 'R' : spec.access().rwmixread() == 0 ? 'W' : 'M')
+                : p.reads ? 'R' : 'W';
+        return p.random ? Character.toLowerCase(c) : c;
+    }
+
+    /** Bytes read [0] and written [1] so far (fio's io_bytes). */
+    public long ioBytes(int ddir) {
+        return ioBytes[ddir];
+    }
+
+    /** Reads [0] and writes [1] completed so far (fio's io_blocks). */
+    public long ioBlocks(int ddir) {
+        return ioBlocks[ddir];
+    }
+
+    /** Files the job has open now. */
+    public int filesOpen() {
+        return state == RunState.RUNNING || state == RunState.VERIFYING || state == RunState.FSYNCING
+                || state == RunState.FINISHING ? files.count() : 0;
+    }
+
+    /** Simulated ns since the job's epoch (its start, or the end of ramp_time). */
+    public long elapsedNs() {
+        return state == RunState.NOT_CREATED || state == RunState.SETTING_UP ? 0 : sim.now() - epochNs;
+    }
+
+    /** fio's total_io_size: what the job will move in all its loops (0 for a time-based job without size). */
+    public long totalIoBytes() {
+        long total = files.bytesPerLoop() * Math.max(1, spec.limits().loops());
+        // thread_eta: a verifying write job reads it all back (a mixed one, its write share).
+        if (verifier != null && spec.control().verify().doVerify() && spec.rw().writes) {
+            total += spec.rw().mixed() ? total * (100 - spec.access().rwmixread()) / 100 : total;
+        }
+        return total;
     }
 
     // ------------------------------------------------------------------ for the engines
@@ -149,7 +232,7 @@ public final class JobRunner {
     /** issue_time: the unit goes to the kernel now; async engines sample slat here (io_u_queued). */
     void issued(IoUnit u) {
         u.issueNs = sim.now();
-        if (!spec.engine().kind().syncio() && !u.isSync()) {
+        if (!spec.engine().kind().syncio() && !u.isSync() && !spec.control().disableSlat()) {
             stats.recordSlat(u.ddir, u.issueNs - u.startNs);
         }
     }
@@ -159,25 +242,38 @@ public final class JobRunner {
         long now = sim.now();
         if (u.result < 0) {
             stats.errors++;
-            throw new JobError(spec.name(), u.result);
+            throw new JobError(spec, u.result);
         }
         if (u.isSync()) {
-            stats.recordSync(now - u.issueNs);
+            if (state != RunState.FSYNCING) {
+                stats.recordSync(now - u.issueNs);
+            }
             lastWasSync = true;
             return;
         }
         lastWasSync = false;
         int d = u.ddir;
+        lastDdir = d;
+        if (verifier != null && d == JobStats.READ && (u.verify || !spec.rw().writes)) {
+            // verify_io_u: the data read back is checksummed (a read-only verify job checks every read).
+            verifier.verified(u.result);
+        }
+        u.verify = false;
         if (u.result < u.length) {
             stats.shortIos[d]++;
         }
         ioBlocks[d]++;
         ioBytes[d] += u.result;
         stats.record(d, u.issueNs, now, u.result, u.lastBio);
-        stats.recordFio(d, u.startNs, u.issueNs, now, false);
+        stats.recordFio(d, u.startNs, u.issueNs, now, false, !spec.control().disableClat(), !spec.control().disableLat());
+        if (cmdprio != null) {
+            // the io_u's clat_prio_index: its cmdprio value, else the job's own (td->ioprio)
+            stats.recordPrio(d, u.ioprio != 0 ? u.ioprio : jobIoprio,
+                    spec.reporting().latPercentiles() ? now - u.startNs : now - u.issueNs);
+        }
         if (logs != null && !inRamp) {
             logs.completed(now, d, u.length, u.issueNs - u.startNs, now - u.issueNs, now - u.startNs,
-                    !spec.engine().kind().syncio());
+                    !spec.engine().kind().syncio(), u.offset, u.ioprio != 0 ? u.ioprio : jobIoprio);
         }
         if (d == JobStats.WRITE) {
             wroteThisLoop = true;
@@ -209,6 +305,7 @@ public final class JobRunner {
      * for {@link #go()}.
      */
     public void prepare(Runnable ready) {
+        state = RunState.SETTING_UP;
         if (spec.reporting().logs().any()) {
             try {
                 logs = new JobLogs(spec, clone, logDir, !spec.engine().kind().syncio());
@@ -219,7 +316,7 @@ public final class JobRunner {
             logs.start(sim.now());
             files.logTo(logs);
         }
-        task.start(() -> files.openAll(() -> {
+        task.start(() -> files.preReadAll(() -> {
             ready.run();
             task.sleep();
         }));
@@ -231,9 +328,12 @@ public final class JobRunner {
     }
 
     private void begin() {
-        if (spec.limits().startDelayNs() > 0) {
+        if (spec.limits().startDelayNs() > 0 && !terminate) {
             task.sleep();
-            sim.after(spec.limits().startDelayNs(), () -> task.wake(this::start));
+            delayTimer = sim.timerAfter(spec.limits().startDelayNs(), () -> {
+                delayTimer = null;
+                task.wake(this::start);
+            });
         } else {
             start();
         }
@@ -247,6 +347,7 @@ public final class JobRunner {
         if (spec.runtimeNs() > 0) {
             stopAtNs = now + spec.rampTimeNs() + spec.runtimeNs();
         }
+        state = spec.rampTimeNs() > 0 ? RunState.RAMP : RunState.RUNNING;
         if (spec.rampTimeNs() > 0) {
             inRamp = true;
             sim.after(spec.rampTimeNs(), this::rampOver);
@@ -263,6 +364,9 @@ public final class JobRunner {
         }
         long now = sim.now();
         inRamp = false;
+        if (state == RunState.RAMP) {
+            state = RunState.RUNNING;
+        }
         stats.reset(now);
         epochNs = now;
         loopStartNs = now;
@@ -272,6 +376,9 @@ public final class JobRunner {
     }
 
     private void startLoop() {
+        if (state == RunState.FSYNCING || state == RunState.VERIFYING) {
+            state = inRamp ? RunState.RAMP : RunState.RUNNING;
+        }
         looping = true;
         loopStartNs = Math.max(loopStartNs, epochNs);
         planner.startLoop();
@@ -286,30 +393,89 @@ public final class JobRunner {
             terminate = true;
         }
         if (terminate) {
-            endLoop();
+            if (verifying) {
+                endVerify();
+            } else {
+                endLoop();
+            }
             return;
         }
         if (requeued != null) {
             IoUnit u = requeued;
             requeued = null;
-            submit(u);
+            issue(u);
             return;
         }
-        if (planner.loopDone()) {
+        if (!verifying && planner.loopDone()) {
             endLoop();
             return;
         }
-        task.compute(userNsPerIo, false, this::getIoU);
+        task.compute(userNsPerIo + (verifier == null ? 0 : verifier.takeOwed()), false, this::getIoU);
     }
 
-    /** get_io_u: the unit's direction (sync first, then mix and rate), file, offset, size. */
+    /**
+     * get_io_u: set_io_u_file first - the file (get_next_file, opened when it is chosen closed;
+     * -EBUSY with I/O in flight reaps and retries; no file left ends the loop) - then on it
+     * fill_io_u: the direction (a periodic fsync, then mix and rate), offset and size. A file
+     * whose region is used up is closed and done and another is chosen. fio chooses the file
+     * before the direction, so with several files a periodic sync goes to the file
+     * get_next_file gives next (checked with fio 3.33: nrfiles=2 fsync=1 writes file 0 and
+     * syncs file 1 until file 0 is done).
+     */
     private void getIoU() {
         IoUnit u = free.pollFirst();
         curDepth++;
+        if (verifying) {
+            Verifier.Piece p = verifier.next();
+            if (p == null) {
+                put(u);
+                endVerify();
+                return;
+            }
+            verifyRead(u, p);
+            return;
+        }
+        if (verifier != null && spec.control().verify().doVerify() && spec.rw().writes
+                && verifier.backlogDue(lastDdir == JobStats.READ)) {
+            Verifier.Piece p = verifier.next();
+            if (p != null) {
+                verifier.tookBacklog();
+                verifyRead(u, p);
+                return;
+            }
+        }
+        chooseFile(u);
+    }
+
+    private void chooseFile(IoUnit u) {
+        FileService service = planner.service();
+        int fi = service.next(curDepth > 1);
+        if (fi == FileService.BUSY) {
+            put(u);
+            reap(true);
+            return;
+        }
+        if (fi == FileService.NONE) {
+            put(u);
+            endLoop();
+            return;
+        }
+        if (service.takeOpened()) {
+            files.open(fi, () -> {
+                planner.resetFile(fi);
+                direction(u, fi);
+            });
+        } else {
+            direction(u, fi);
+        }
+    }
+
+    /** fill_io_u's set_rw_ddir on file {@code fi}: a periodic sync, or the mix then the rate limit. */
+    private void direction(IoUnit u, int fi) {
         int syncDdir = planner.syncDue(lastWasSync);
         if (syncDdir >= 0) {
             u.ddir = syncDdir;
-            u.file = planner.currentFile();
+            u.file = fi;
             u.offset = 0;
             u.length = 0;
             u.startNs = sim.now();
@@ -324,17 +490,16 @@ public final class JobRunner {
                 int dd = ddir;
                 quiesce(() -> {
                     task.sleep();
-                    sim.after(wait[0], () -> task.wake(() -> fill(u, dd)));
+                    sim.after(wait[0], () -> task.wake(() -> fill(u, dd, fi)));
                 });
                 return;
             }
         }
-        fill(u, ddir);
+        fill(u, ddir, fi);
     }
 
-    /** The unit's file and offset; a file that wrapped may first drop its cached pages. */
-    private void fill(IoUnit u, int ddir) {
-        int fi = planner.nextFile();
+    /** The unit's offset in file {@code fi}; a file that wrapped may first drop its cached pages. */
+    private void fill(IoUnit u, int ddir, int fi) {
         long off = planner.nextOffset(fi, ddir);
         if (planner.wrapped(fi) && files.invalidateOnWrap(fi, () -> place(u, ddir, fi, off))) {
             return;
@@ -342,13 +507,19 @@ public final class JobRunner {
         place(u, ddir, fi, off);
     }
 
-    /** The unit's size, then it is submitted. */
+    /** The unit's size, then it is submitted; a file with no offset or size left is done. */
     private void place(IoUnit u, int ddir, int fi, long off) {
         long len = planner.length(fi, ddir, off);
         if (len == 0) {
-            // No offset or size left: fio's get_io_u fails and the loop ends.
-            put(u);
-            endLoop();
+            // fill_io_u failed: set_io_u_file closes the file, marks it done (or resets a
+            // zipf/pareto/normal one) and asks get_next_file again.
+            boolean reset = planner.service().exhausted(fi);
+            files.close(fi, () -> {
+                if (reset) {
+                    planner.resetFile(fi);
+                }
+                chooseFile(u);
+            });
             return;
         }
         u.ddir = ddir;
@@ -359,14 +530,55 @@ public final class JobRunner {
         submit(u);
     }
 
-    /** td_io_queue + io_queue_event. */
+    /** get_next_verify: a read of a logged piece, its checksum paid when it completes. */
+    private void verifyRead(IoUnit u, Verifier.Piece p) {
+        u.ddir = JobStats.READ;
+        u.file = p.file();
+        u.offset = p.offset();
+        u.length = p.length();
+        u.verify = true;
+        u.startNs = sim.now();
+        submit(u);
+    }
+
+    /**
+     * A write of a verify job: fio logs it for the verify phase (log_io_piece, with do_verify)
+     * and populate_verify_io_u checksums its buffer first, on the job's CPU; verify_only
+     * writes nothing (do_dry_run: the unit completes at once, logged but not issued).
+     */
     private void submit(IoUnit u) {
+        if (verifier == null || u.ddir != JobStats.WRITE) {
+            issue(u);
+            return;
+        }
+        JobSpec.Verify v = spec.control().verify();
+        if (v.doVerify()) {
+            verifier.log(u.file, u.offset, u.length);
+        }
+        if (v.only()) {
+            planner.issued(u.ddir, u.length);
+            issued(u);
+            u.result = u.length;
+            completed(u);
+            afterQueue(u, Engine.COMPLETED);
+            return;
+        }
+        long ns = verifier.checksumNs(u.length);
+        if (ns > 0) {
+            task.compute(ns, false, () -> issue(u));
+        } else {
+            issue(u);
+        }
+    }
+
+    /** td_io_queue + io_queue_event. */
+    private void issue(IoUnit u) {
         boolean rw = !u.isSync();
-        if (rw) {
+        if (rw && !u.verify) {
             planner.issued(u.ddir, u.length);
         }
         if (logs != null) {
-            logs.issued(sim.now(), files.get(u.file).file.name(), u.ddir, u.offset, u.length);
+            logs.issued(sim.now(), files.get(u.file).name, u.ddir, u.offset, u.length);
         }
         engine.queue(u, st -> afterQueue(u, st));
     }
@@ -400,7 +612,7 @@ public final class JobRunner {
                 }
             }
             default -> {
-                if (rw) {
+                if (rw && !u.verify) {
                     planner.unissued(u.ddir, u.length);
                 }
                 requeued = u;
@@ -409,11 +621,9 @@ public final class JobRunner {
         }
     }
 
-    /** total_io_u: reads, writes and fsyncs (fdatasync goes to a slot fio does not print). */
+    /** total_io_u: reads, writes, fsyncs and fdatasyncs (td_io_queue). */
     private void count(IoUnit u) {
-        if (u.ddir <= JobStats.SYNC) {
-            stats.totalIos[u.ddir]++;
-        }
+        stats.totalIos[u.ddir]++;
     }
 
     /** td_io_commit: mark the depth, submit the queued units. */
@@ -530,7 +740,10 @@ public final class JobRunner {
 
     // ------------------------------------------------------------------ the end
 
-    /** End of one do_io: drain, end_fsync, update the run time; then the next loop or the end. */
+    /**
+     * End of one do_io: drain, end_fsync, update the run time; then the verify pass (do_verify,
+     * when the job wrote with verify and do_verify), then the next loop or the end.
+     */
     private void endLoop() {
         drain(() -> {
             boolean endSync = wroteThisLoop && (spec.sync().endFsync() || spec.sync().fsyncOnClose());
@@ -542,18 +755,70 @@ public final class JobRunner {
                         stats.runtimeMs[d] += (us + 999) / 1000;
                     }
                 }
-                loopsLeft--;
-                if (loopsLeft > 0 && !terminate && !spec.timeBased()) {
-                    nextLoop();
+                if (!terminate && wroteThisLoop && verifier != null && spec.control().verify().doVerify()) {
+                    startVerify();
                 } else {
-                    finish();
+                    afterLoop();
                 }
             };
             if (endSync) {
+                state = RunState.FSYNCING;
                 endFsync(0, after);
             } else {
                 after.run();
             }
+        });
+    }
+
+    /** keep_running: the next loop, a time-based verify job's next write pass, or the end. */
+    private void afterLoop() {
+        loopsLeft--;
+        boolean again = spec.timeBased() ? verifier != null : loopsLeft > 0;
+        if (again && !terminate) {
+            nextLoop();
+        } else {
+            finish();
+        }
+    }
+
+    /**
+     * do_verify: every file synced and its cache dropped (so the reads reach the device), then
+     * the logged pieces are read back through the engine, each checksummed as it completes.
+     */
+    private void startVerify() {
+        syncAndInvalidate(0, () -> {
+            state = RunState.VERIFYING;
+            verifying = true;
+            verifyStartNs = sim.now();
+            loop();
+        });
+    }
+
+    private void syncAndInvalidate(int i, Runnable k) {
+        if (i == files.count() || IoEngines.diskless(spec.engine().kind())) {
+            k.run();
+            return;
+        }
+        OpenFile f = files.get(i).open;
+        Runnable next = () -> syncAndInvalidate(i + 1, k);
+        kernel.fsync(task, f, r -> {
+            if (spec.cache().invalidate() || spec.direct()) {
+                kernel.fadvise(task, f, files.get(i).offsets.start(), files.get(i).offsets.ioSize(),
+                        io.stacksim.os.Kernel.Advice.DONTNEED, x -> next.run());
+            } else {
+                next.run();
+            }
+        });
+    }
+
+    /** The verify pass is over: its time is read time (update_runtime DDIR_READ). */
+    private void endVerify() {
+        drain(() -> {
+            verifying = false;
+            long us = (sim.now() - verifyStartNs) / 1000;
+            stats.runtimeMs[JobStats.READ] += (us + 999) / 1000;
+            state = inRamp ? RunState.RAMP : RunState.RUNNING;
+            afterLoop();
         });
     }
 
@@ -576,40 +841,62 @@ public final class JobRunner {
         });
     }
 
-    /** end_fsync through the engine as a sync unit per file (td_io_sync), its latency recorded. */
+    /**
+     * end_fsync through the engine as a sync unit per file (backend.c fio_io_sync). fio runs it
+     * in the TD_FSYNCING state, so td_io_queue counts it in neither total_io_u nor the depth
+     * distribution and io_completed does not account its latency: fio 3.33's JSON shows
+     * {@code sync.total_ios} 0 and {@code lat_ns.N} 0 for it. Its time is in the run time.
+     */
     private void endFsync(int i, Runnable k) {
         if (i == files.count()) {
             k.run();
             return;
         }
+        if (!files.isOpen(i)) {
+            // fio_file_fsync: a closed file is opened (td_io_open_file), synced and closed again.
+            planner.service().reopened(i);
+            files.open(i, () -> endFsyncOpen(i, () -> {
+                planner.service().close(i);
+                files.close(i, () -> endFsync(i + 1, k));
+            }));
+            return;
+        }
+        endFsyncOpen(i, () -> endFsync(i + 1, k));
+    }
+
+    private void endFsyncOpen(int i, Runnable k) {
         IoUnit u = free.pollFirst();
         curDepth++;
         u.ddir = JobStats.SYNC;
         u.file = i;
         u.startNs = sim.now();
         engine.queue(u, st -> {
+            if (!engine.hasCommit()) {
+                stats.markBatch(true, 1);
+                stats.markBatch(false, 1);
+            }
             if (st == Engine.COMPLETED) {
-                stats.markDepth(curDepth, 1);
                 put(u);
-                endFsync(i + 1, k);
+                k.run();
             } else {
                 ioUQueued++;
-                queuedComplete(1, n -> drain(() -> endFsync(i + 1, k)));
+                queuedComplete(1, n -> drain(k));
             }
         });
     }
 
-    /** clear_io_state between loops: files closed and reopened (invalidate, fadvise), positions reset. */
+    /** clear_io_state between loops: files closed (reopened when chosen: invalidate, fadvise), positions reset. */
     private void nextLoop() {
         files.closeAll(() -> {
             planner.nextLoop();
             lastWasSync = false;
             loopStartNs = sim.now();
-            files.openAll(this::startLoop);
+            startLoop();
         });
     }
 
     private void finish() {
+        state = RunState.FINISHING;
         looping = false;
         samples.stop();
         long now = sim.now();
@@ -627,9 +914,29 @@ public final class JobRunner {
                 logs.finish(sim.now());
             }
             exited = true;
+            state = RunState.REAPED;
             task.exit();
             onExit.run();
         });
+    }
+
+    /**
+     * fio_mark_td_terminate: the job stops at its next loop step (it drains what is in flight,
+     * as fio's do_io does once td->terminate is set); a job still in its start delay starts at
+     * once and ends (fio clears start_delay).
+     */
+    public void terminate() {
+        terminate = true;
+        if (delayTimer != null && delayTimer.isPending()) {
+            delayTimer.cancel();
+            delayTimer = null;
+            task.wake(this::start);
+        }
+    }
+
+    /** True once the job was told to stop (exitall, or its runtime is over). */
+    public boolean terminated() {
+        return terminate;
     }
 
     /** The simulation is about to zero every task's counters: keep what this job used so far. */
@@ -644,8 +951,34 @@ public final class JobRunner {
     public static final class JobError extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        public JobError(String job, long errno) {
-            super("job '" + job + "': I/O failed with " + io.stacksim.fs.Errno.name(errno));
+        public JobError(JobSpec spec, long errno) {
+            super(message(spec, errno));
         }
+
+        /**
+         * The error where the user can fix it: EINVAL on an O_DIRECT job is a block size or
+         * offset that is not a multiple of the device's logical block size (blkdev_dio_invalid,
+         * iomap_dio_rw), so the line of bs= (or offset=); any other errno the job's first line.
+         */
+        private static String message(JobSpec spec, long errno) {
+            String name = io.stacksim.fs.Errno.name(errno);
+            boolean dioAlign = spec.direct() && name.equals("EINVAL");
+            io.stacksim.config.Origin at = dioAlign
+                    ? spec.origin("bs", "bsrange", "bssplit", "ba", "offset", "offset_increment", "direct")
+                    : spec.origin();
+            String msg = "job '" + spec.name() + "': I/O failed with " + name
+                    + (dioAlign ? " (direct I/O needs block sizes and offsets that are multiples of the device's"
+                    + " logical block size)" : "");
+            return at == null ? msg : at + ": " + msg;
+        }
+    }
+
+    /**
+     * The priority a read or write unit is queued with by the libaio and io_uring engines
+     * (fio_cmdprio_set_ioprio at queue time): an IOPRIO_PRIO_VALUE, or 0 for the job's own.
+     */
+    int cmdprio(IoUnit u) {
+        u.ioprio = cmdprio == null || u.isSync() ? 0 : cmdprio.ioprio(u.ddir, u.length);
+        return u.ioprio;
     }
 }

@@ -19,9 +19,67 @@ import java.util.Map;
  * @param reporting grouping and what the report shows
  * @param numjobs   clones of the job, each its own task and files
  * @param placement the job's I/O priority and cgroup
+ * @param control   verify, job control and what is measured
  */
 public record JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
-                      Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement) {
+                      Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement, Control control,
+                      Origins origins) {
+
+    /**
+     * Where each option of the job was written (option name to file and line; "" for the job's
+     * first option), for the errors found only when the job is laid out or run. Where an option
+     * was written is not part of what the job is: any two Origins are equal, so a job from a
+     * YAML config equals the same job from a fio job file.
+     */
+    public record Origins(Map<String, io.stacksim.config.Origin> byOption) {
+        public static final Origins NONE = new Origins(Map.of());
+
+        public Origins {
+            byOption = Map.copyOf(byOption);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Origins;
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+
+        @Override
+        public String toString() {
+            return "Origins" + new java.util.TreeMap<>(byOption);
+        }
+    }
+
+    /** A job whose options came from nowhere a message could name. */
+    public JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
+                   Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement, Control control) {
+        this(name, files, access, engine, limits, pacing, sync, cache, reporting, numjobs, placement, control, Origins.NONE);
+    }
+
+    /** A job with fio's default verify, job control and measurements. */
+    public JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
+                   Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement) {
+        this(name, files, access, engine, limits, pacing, sync, cache, reporting, numjobs, placement, Control.DEFAULT);
+    }
+
+    /**
+     * Where the first of {@code options} that the job file set was written (file and line), for
+     * errors found only when the job is laid out or run; else where any option of the job was
+     * written; null when the job came from no file.
+     */
+    public io.stacksim.config.Origin origin(String... options) {
+        for (String o : options) {
+            io.stacksim.config.Origin at = origins.byOption().get(o);
+            if (at != null) {
+                return at;
+            }
+        }
+        return origins.byOption().get("");
+    }
 
     /** A job in the root cgroup with no I/O priority set. */
     public JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
@@ -38,8 +96,98 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param cgroup       the cgroup's path, "/" for the root
      * @param cgroupWeight the cgroup's weight, 100 to 1000 (bfq's io.bfq.weight)
      */
-    public record Placement(int prioclass, int prio, String cgroup, int cgroupWeight) {
+    public record Placement(int prioclass, int prio, String cgroup, int cgroupWeight, CmdPrio cmdprio) {
         public static final Placement DEFAULT = new Placement(0, 0, "/", 100);
+
+        /** Without per-I/O priorities. */
+        public Placement(int prioclass, int prio, String cgroup, int cgroupWeight) {
+            this(prioclass, prio, cgroup, cgroupWeight, CmdPrio.NONE);
+        }
+    }
+
+    /**
+     * fio's per-I/O priorities (engines/cmdprio.c, options of the libaio and io_uring engines),
+     * per direction (index 0 reads, 1 writes): {@code percentage} of the I/Os carry
+     * IOPRIO_PRIO_VALUE(prioclass, prio) (cmdprio_percentage, cmdprio_class, cmdprio), or, with
+     * cmdprio_bssplit, the entries of the I/O's block size decide. The others go with the job's
+     * own priority (prio/prioclass).
+     *
+     * @param percentage cmdprio_percentage per direction, 0 to 100
+     * @param prioclass  cmdprio_class per direction, 1 to 3 (0 as given = unset: realtime)
+     * @param prio       cmdprio per direction, 0 to 7
+     * @param bssplit    cmdprio_bssplit entries per direction, sorted by block size (empty = none)
+     */
+    public record CmdPrio(List<Integer> percentage, List<Integer> prioclass, List<Integer> prio,
+                          List<List<PrioSplit>> bssplit) {
+        /** No cmdprio option given. */
+        public static final CmdPrio NONE = new CmdPrio(List.of(0, 0), List.of(0, 0), List.of(0, 0),
+                List.of(List.of(), List.of()));
+
+        public CmdPrio {
+            percentage = List.copyOf(percentage);
+            prioclass = List.copyOf(prioclass);
+            prio = List.copyOf(prio);
+            bssplit = bssplit.stream().map(List::copyOf).toList();
+        }
+
+        /** Whether any I/O gets a priority of its own (fio's CMDPRIO_MODE_PERC or _BSSPLIT). */
+        public boolean active() {
+            return percentage.get(0) > 0 || percentage.get(1) > 0 || !bssplit.get(0).isEmpty()
+                    || !bssplit.get(1).isEmpty();
+        }
+    }
+
+    /**
+     * One cmdprio_bssplit entry: {@code percent} of the I/Os of {@code bs} bytes get priority
+     * {@code ioprio} (an IOPRIO_PRIO_VALUE), or the cmdprio_class/cmdprio one when it is -1.
+     */
+    public record PrioSplit(long bs, int percent, int ioprio) {
+    }
+
+    /**
+     * Verify, job control and what fio measures (HOWTO "Verification", "Error handling",
+     * "Measurements and reporting").
+     *
+     * @param verify          the verify family
+     * @param exitall         exitall: when a job ends, fio stops others (which: the ending job's exit_what)
+     * @param exitWhat        exit_what: group (its reporting group), stonewall (every running job) or all
+     * @param exitallOnError  exitall_on_error: when this job fails, every job is stopped
+     * @param waitFor         wait_for: the job starts when the named job has finished (null: none)
+     * @param disableSlat     disable_slat (or gtod_reduce): no submission latency measured
+     * @param disableClat     disable_clat (or gtod_reduce): no completion latency measured
+     * @param disableLat      disable_lat (or gtod_reduce): no total latency measured
+     * @param engineOptions   the ioengine's own options as written (cpuload=, ...), read by the engine
+     */
+    public record Control(Verify verify, boolean exitall, String exitWhat, boolean exitallOnError, String waitFor,
+                          boolean disableSlat, boolean disableClat, boolean disableLat, Map<String, String> engineOptions) {
+        public static final Control DEFAULT = new Control(Verify.NONE, false, "group", false, null, false, false, false,
+                Map.of());
+
+        public Control {
+            engineOptions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(engineOptions));
+        }
+    }
+
+    /**
+     * fio's verify options (verify.c, HOWTO "Verification").
+     *
+     * @param algorithm   verify=: md5, crc32c, ..., pattern, meta, null; "" for none
+     * @param interval    verify_interval: bytes per verify header (0 = the block size)
+     * @param backlog     verify_backlog: verify after this many written blocks (0 = after the write phase)
+     * @param backlogBatch verify_backlog_batch: blocks verified each time (0 = backlog)
+     * @param doVerify    do_verify: run the verify phase
+     * @param only        verify_only: no writes, verify what an earlier run wrote
+     * @param fatal       verify_fatal: stop at the first mismatch
+     * @param async       verify_async: threads that checksum (0 = the job's own)
+     */
+    public record Verify(String algorithm, long interval, long backlog, long backlogBatch, boolean doVerify,
+                         boolean only, boolean fatal, int async) {
+        public static final Verify NONE = new Verify("", 0, 0, 0, true, false, false, 0);
+
+        /** True when verify= names an algorithm that checks data. */
+        public boolean on() {
+            return !algorithm.isEmpty() && !algorithm.equals("null");
+        }
     }
 
     /**
@@ -54,14 +202,51 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param filesizeMax     filesize= high end
      * @param offset          start of the region in each file (offset=, may be a percentage)
      * @param offsetIncrement added to the offset per clone (offset_increment=)
-     * @param service         file_service_type: roundrobin, sequential or random
+     * @param service         file_service_type: roundrobin, sequential, random, zipf, pareto or normal
      * @param serviceNr       I/Os on one file before switching (the :N of file_service_type)
+     * @param layout          naming, creation, layout and removal of the files
      */
     public record Files(List<String> filenames, String directory, int nrfiles, Size size, long filesizeMin,
-                        long filesizeMax, Size offset, Size offsetIncrement, String service, int serviceNr) {
+                        long filesizeMax, Size offset, Size offsetIncrement, String service, int serviceNr,
+                        Layout layout) {
         public Files {
             filenames = List.copyOf(filenames);
         }
+
+        /** With fio's default naming, file handling and layout. */
+        public Files(List<String> filenames, String directory, int nrfiles, Size size, long filesizeMin,
+                     long filesizeMax, Size offset, Size offsetIncrement, String service, int serviceNr) {
+            this(filenames, directory, nrfiles, size, filesizeMin, filesizeMax, offset, offsetIncrement, service,
+                    serviceNr, Layout.DEFAULT);
+        }
+    }
+
+    /** fio's fallocate= (file.h enum fio_fallocate_mode): how extend_file pre-allocates a file. */
+    public enum Fallocate { NONE, POSIX, KEEP, NATIVE, TRUNCATE }
+
+    /**
+     * How a job names, creates, lays out, opens and removes its files (fio's filesetup.c).
+     *
+     * @param filenameFormat   filename_format ("" = fio's $jobname.$jobnum.$filenum)
+     * @param serviceDist      file_service_type zipf/pareto/normal: the file-choice distribution
+     *                         (null for roundrobin, sequential and random)
+     * @param openFiles        openfiles: files open at once (0 = nrfiles, fio's fixup)
+     * @param createOnOpen     create_on_open: files are created when the job opens them
+     * @param createSerialize  create_serialize: every job's files are set up before any job runs
+     * @param createFsync      create_fsync: fsync a laid-out file before closing it
+     * @param fallocate        fallocate=
+     * @param unlink           unlink: the files are removed when the job ends
+     * @param unlinkEachLoop   unlink_each_loop: removed after each loop
+     * @param fileAppend       file_append: I/O starts at the end of the file
+     * @param allowFileCreate  allow_file_create: fio may create missing files
+     * @param overwrite        overwrite: a write job lays its files out fully before writing
+     */
+    public record Layout(String filenameFormat, Distribution serviceDist, int openFiles, boolean createOnOpen,
+                         boolean createSerialize, boolean createFsync, Fallocate fallocate, boolean unlink,
+                         boolean unlinkEachLoop, boolean fileAppend, boolean allowFileCreate, boolean overwrite) {
+        /** fio 3.33's defaults. */
+        public static final Layout DEFAULT = new Layout("", null, 0, false, true, true, Fallocate.NATIVE, false, false,
+                false, true, false);
     }
 
     /** A byte count, or a percentage of the file or device ({@code percent} >= 0). */
@@ -284,9 +469,16 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param avgMsec    log_avg_msec (0 = one entry per I/O)
      * @param perJob     per_job_logs: one log per clone (default) or one per job
      * @param iolog      write_iolog file name, or null
+     * @param offset     log_offset: each entry also gives the I/O's offset
+     * @param prio       log_prio: the last column is the I/O's full ioprio (0x%04x), not 1 for RT
      */
     public record Logs(String latPrefix, String bwPrefix, String iopsPrefix, long avgMsec, boolean perJob,
-                       String iolog) {
+                       String iolog, boolean offset, boolean prio) {
+        /** Without log_offset and log_prio. */
+        public Logs(String latPrefix, String bwPrefix, String iopsPrefix, long avgMsec, boolean perJob, String iolog) {
+            this(latPrefix, bwPrefix, iopsPrefix, avgMsec, perJob, iolog, false, false);
+        }
+
         public static Logs none() {
             return new Logs(null, null, null, 0, true, null);
         }
@@ -322,7 +514,8 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
         long rt = limits.runtimeNs() == 0 ? capNs : Math.min(limits.runtimeNs(), capNs);
         Limits l = new Limits(limits.ioSize(), limits.numberIos(), rt, limits.timeBased(), limits.rampTimeNs(),
                 limits.startDelayNs(), limits.loops());
-        return new JobSpec(name, files, access, engine, l, pacing, sync, cache, reporting, numjobs, placement);
+        return new JobSpec(name, files, access, engine, l, pacing, sync, cache, reporting, numjobs, placement, control,
+                origins);
     }
 
     /** True for the spec of a trace replay. */

@@ -47,8 +47,13 @@ public final class JobStats {
     private final FioHistogram[] slatHist = new FioHistogram[2];
     private final FioHistogram[] latHist = new FioHistogram[2];
     private FioHistogram syncHist;
-    /** total_io_u for read, write and DDIR_SYNC (fdatasync counts in a slot fio does not print). */
-    public final long[] totalIos = new long[3];
+    /**
+     * total_io_u for read, write, DDIR_SYNC (fsync) and DDIR_DATASYNC (fdatasync), indexed by
+     * {@link #READ}, {@link #WRITE}, {@link #SYNC}, {@link #DATASYNC}. fio 3.33's own array has
+     * four slots (read, write, trim, sync), so its fdatasync count lands in the next field,
+     * short_io_u[read]: {@link #printedShort} reproduces that.
+     */
+    public final long[] totalIos = new long[4];
     public final long[] shortIos = new long[2];
     public final long[] dropIos = new long[2];
     /** io_u_map, io_u_submit, io_u_complete: the seven depth buckets. */
@@ -84,20 +89,63 @@ public final class JobStats {
     public long asyncPunted;
     public long workerThreads;
 
+    /**
+     * Per I/O priority completion latency (fio's ts->clat_prio, kept when the job uses cmdprio):
+     * per direction, IOPRIO_PRIO_VALUE -> its samples (clat, or lat with lat_percentiles).
+     */
+    public final java.util.TreeMap<Integer, PrioStat>[] prios = newPrios();
+
+    /** td->ioprio, the job's own priority: fio keeps it at clat_prio index 0, listed first. */
+    public int jobIoprio;
+
+    /** One priority's latency samples: fio's clat_prio_stat. */
+    public record PrioStat(FioStat stat, FioHistogram hist) {
+        PrioStat() {
+            this(new FioStat(), new FioHistogram());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.TreeMap<Integer, PrioStat>[] newPrios() {
+        return new java.util.TreeMap[] {new java.util.TreeMap<Integer, PrioStat>(), new java.util.TreeMap<Integer, PrioStat>()};
+    }
+
+    /**
+     * add_clat_sample / add_lat_sample's per-priority part: a read or write issued with
+     * {@code ioprio} (the job's own when cmdprio gave it none) took {@code ns}.
+     */
+    public void recordPrio(int dir, int ioprio, long ns) {
+        PrioStat p = prios[dir].computeIfAbsent(ioprio, k -> new PrioStat());
+        p.stat.add(ns);
+        p.hist.add(ns);
+    }
+
     /** Records a completed read or write the fio way: slat (async engines only), clat, lat, buckets. */
     public void recordFio(int dir, long startNs, long issueNs, long doneNs, boolean slat) {
+        recordFio(dir, startNs, issueNs, doneNs, slat, true, true);
+    }
+
+    /**
+     * As above, with disable_clat ({@code clatOn} false: no clat sample and no latency bucket,
+     * as fio's account_io_completion) and disable_lat ({@code latOn} false).
+     */
+    public void recordFio(int dir, long startNs, long issueNs, long doneNs, boolean slat, boolean clatOn, boolean latOn) {
         long clat = doneNs - issueNs;
         long lat = doneNs - startNs;
-        clatStat[dir].add(clat);
-        hist(clatHist, dir).add(clat);
-        latStat[dir].add(lat);
-        hist(latHist, dir).add(lat);
+        if (latOn) {
+            latStat[dir].add(lat);
+            hist(latHist, dir).add(lat);
+        }
         if (slat) {
             long sl = issueNs - startNs;
             slatStat[dir].add(sl);
             hist(slatHist, dir).add(sl);
         }
-        markLatency(clat);
+        if (clatOn) {
+            clatStat[dir].add(clat);
+            hist(clatHist, dir).add(clat);
+            markLatency(clat);
+        }
     }
 
     /** A submission's latency sample (io_u_queued): recorded when the unit is issued. */
@@ -246,7 +294,10 @@ public final class JobStats {
         layers[Layer.DEVICE_QUEUE.ordinal()] += devQueue;
         layers[Layer.MEDIA.ordinal()] += media;
         layers[Layer.TRANSFER.ordinal()] += transfer;
-        layers[Layer.DEVICE_OVERHEAD.ordinal()] += device - devQueue - media - transfer;
+        // What the device's measured parts leave of its time: >= 0 per request (--check's
+        // device.time-parts); scaling by share can leave a rounding crumb below a nanosecond.
+        double overhead = device - devQueue - media - transfer;
+        layers[Layer.DEVICE_OVERHEAD.ordinal()] += overhead > -1 ? Math.max(0, overhead) : overhead;
         layers[Layer.COMPLETION.ordinal()] += completion;
     }
 
@@ -264,6 +315,7 @@ public final class JobStats {
             latStat[d].reset();
             bwStat[d].reset();
             iopsStat[d].reset();
+            prios[d].clear();
             for (FioHistogram[] h : new FioHistogram[][] {clatHist, slatHist, latHist}) {
                 if (h[d] != null) {
                     h[d].reset();
@@ -289,8 +341,21 @@ public final class JobStats {
         startNs = now;
     }
 
+    /**
+     * The short I/O count fio 3.33 prints for {@code ddir} (read or write): for reads it is
+     * short_io_u[0] plus the fdatasync count, since td_io_queue's total_io_u[DDIR_DATASYNC]
+     * (index 4 of a four-slot array) is short_io_u[0] in struct thread_stat - checked against
+     * fio 3.33 here: fdatasync=64 over 256 writes prints {@code short=3,0,0,0}.
+     */
+    public long printedShort(int ddir) {
+        return ddir == READ ? shortIos[READ] + totalIos[DATASYNC] : shortIos[ddir];
+    }
+
     /** Adds another job's figures (group reporting, stat.c sum_thread_stats). */
     public void add(JobStats o) {
+        if (members == 0) {
+            jobIoprio = o.jobIoprio; // sum_thread_stats: the first member's clat_prio order
+        }
         for (int d = 0; d < 2; d++) {
             clat[d].add(o.clat[d]);
             dtime[d].add(o.dtime[d]);
@@ -304,11 +369,16 @@ public final class JobStats {
             mergeHist(clatHist, o.clatHist, d);
             mergeHist(slatHist, o.slatHist, d);
             mergeHist(latHist, o.latHist, d);
+            for (var e : o.prios[d].entrySet()) {
+                PrioStat p = prios[d].computeIfAbsent(e.getKey(), k -> new PrioStat());
+                p.stat.merge(e.getValue().stat, false);
+                p.hist.merge(e.getValue().hist);
+            }
             runtimeMs[d] = Math.max(runtimeMs[d], o.runtimeMs[d]);
             shortIos[d] += o.shortIos[d];
             dropIos[d] += o.dropIos[d];
         }
-        for (int d = 0; d < 3; d++) {
+        for (int d = 0; d < totalIos.length; d++) {
             totalIos[d] += o.totalIos[d];
         }
         syncStat.merge(o.syncStat, false);

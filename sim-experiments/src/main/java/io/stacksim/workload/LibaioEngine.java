@@ -63,6 +63,7 @@ final class LibaioEngine implements Engine {
             return;
         }
         u.iocb = new Iocb(r.open(u.file), u.ddir == JobStats.READ ? Op.READ : Op.WRITE, u.offset, u.length, u);
+        u.iocb.ioprio = r.cmdprio(u); // fio_libaio_cmdprio_prep: aio_reqprio with IOCB_FLAG_IOPRIO
         pending.add(u.iocb);
         status.accept(QUEUED);
     }

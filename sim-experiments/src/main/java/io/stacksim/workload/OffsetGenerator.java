@@ -349,8 +349,37 @@ public final class OffsetGenerator {
     }
 
     /** A popularity-ranked block generator (zipf, pareto, normal). */
-    private abstract static class RankGenerator {
+    abstract static class RankGenerator {
+        /** zipf_disable_hash / gauss_disable_hash clear it: ranks are then used in order. */
+        boolean hash = true;
+
         abstract long next();
+
+        /** The rank hashed over the range (__hash_u64), unless the hash is disabled. */
+        final long spread(long rank) {
+            return hash ? rank * GR_PRIME_64 : rank;
+        }
+    }
+
+    /**
+     * file_service_type=zipf|pareto|normal (init.c init_rand_file_service): the distribution's
+     * generator over {@code nrFiles << FIO_FSERVICE_SHIFT} (10) ranges with its hash disabled,
+     * so file 0 is the most popular; io_u.c __get_next_fileno_rand shifts each draw back down.
+     */
+    static java.util.function.IntSupplier fileChooser(Distribution d, int nrFiles, RandomStream r) {
+        long nranges = (long) nrFiles << 10;
+        RankGenerator g;
+        if (d instanceof Distribution.Zipf z) {
+            g = new Zipf(nranges, z.theta(), z.center(), r);
+        } else if (d instanceof Distribution.Pareto p) {
+            g = new Pareto(nranges, p.h(), p.center(), r);
+        } else if (d instanceof Distribution.Normal n) {
+            g = new Gauss(nranges, n.devPercent(), n.center(), r);
+        } else {
+            throw new IllegalArgumentException("file_service_type: no file distribution " + d.fioName());
+        }
+        g.hash = false;
+        return () -> (int) (g.next() >>> 10);
     }
 
     /** lib/zipf.c zipf_next: Gray et al.'s approximation, ranks hashed over the file. */
@@ -396,7 +425,7 @@ public final class OffsetGenerator {
 
         @Override
         long next() {
-            return Long.remainderUnsigned(rank() * GR_PRIME_64 + randOff, n);
+            return Long.remainderUnsigned(spread(rank()) + randOff, n);
         }
     }
 
@@ -422,7 +451,7 @@ public final class OffsetGenerator {
 
         @Override
         long next() {
-            return Long.remainderUnsigned(rank() * GR_PRIME_64 + randOff, n);
+            return Long.remainderUnsigned(spread(rank()) + randOff, n);
         }
     }
 
@@ -467,7 +496,7 @@ public final class OffsetGenerator {
 
         @Override
         long next() {
-            return Long.remainderUnsigned(rank() * GR_PRIME_64 + randOff, n);
+            return Long.remainderUnsigned(spread(rank()) + randOff, n);
         }
     }
 }

@@ -40,6 +40,9 @@ public final class ValidateTrace implements Closeable {
 
     private static final String[] ACTIONS = {"Hit", "Miss", "Doub", "Trip"};
 
+    /** Longest measured access time or gap taken, in microseconds. */
+    private static final double MAX_US = 1e10;
+
     private final Path file;
     private final InputStream in;
     private int lineNo;
@@ -181,6 +184,10 @@ public final class ValidateTrace implements Closeable {
             if (lbn < 0 || size <= 0 || size > Integer.MAX_VALUE || !(measured >= 0) || !(gap >= 0)
                     || Double.isInfinite(measured) || Double.isInfinite(gap)) {
                 throw err("block, size, measured time and gap must be non-negative (size positive)");
+            }
+            if (measured > MAX_US || gap > MAX_US) {
+                // DiskSim's validation traces hold access times and gaps of milliseconds.
+                throw err("measured time and gap must be at most " + (long) MAX_US + " us (about 2.8 hours)");
             }
             return new Entry(read, action, lbn, (int) size, measured, gap, lineNo);
         } catch (NumberFormatException e) {

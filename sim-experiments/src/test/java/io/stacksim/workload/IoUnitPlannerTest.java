@@ -80,6 +80,7 @@ class IoUnitPlannerTest {
             }
             p.startLoop();
             while (!p.loopDone()) {
+                int fi = p.service().next(false);
                 int sync = p.syncDue(lastWasSync);
                 if (sync >= 0) {
                     out.add(new Io("sync", 0, 0));
@@ -87,7 +88,6 @@ class IoUnitPlannerTest {
                     continue;
                 }
                 int ddir = p.direction();
-                int fi = p.nextFile();
                 long off = p.nextOffset(fi, ddir);
                 p.wrapped(fi);
                 long len = p.length(fi, ddir, off);

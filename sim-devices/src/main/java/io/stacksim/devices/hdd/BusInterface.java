@@ -114,9 +114,11 @@ final class BusInterface {
         Request rq = c.rq;
         long now = sim.now();
         long hdaAt = c.hdaAt < 0 ? now : c.hdaAt;
-        rq.devQueueNs = Math.max(0, hdaAt - rq.tDispatched);
+        // Disjoint parts of the device's time: the wait before the media access (less the bus
+        // transfers done in it), the transfers, and the media access (less the transfers in it).
+        rq.devQueueNs = Math.max(0, hdaAt - rq.tDispatched - c.transferBeforeHdaNs);
         rq.devTransferNs = c.transferNs;
-        rq.devMediaNs = Math.max(0, now - hdaAt - c.transferNs);
+        rq.devMediaNs = Math.max(0, now - hdaAt - (c.transferNs - c.transferBeforeHdaNs));
         if (!c.read) {
             writes++;
         }
@@ -439,6 +441,9 @@ final class BusInterface {
             blksDone = 0;
             long dur = r * (c.read ? link.readSectorNs() : link.writeSectorNs());
             c.transferNs += dur;
+            if (c.hdaAt < 0) {
+                c.transferBeforeHdaNs += dur;
+            }
             busSectors += r;
             host.countDma(c.rq, (long) r << 9);
             DriveCommand cc = c;

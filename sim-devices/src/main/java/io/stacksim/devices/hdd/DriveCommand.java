@@ -42,6 +42,8 @@ final class DriveCommand {
     long overheadDone;
     long hdaAt = -1;
     long transferNs;
+    /** The part of {@link #transferNs} done before the media access began (a write's data into the buffer). */
+    long transferBeforeHdaNs;
 
     DriveCommand(Request rq, long seq, long now, boolean writeBackCache) {
         this.rq = rq;

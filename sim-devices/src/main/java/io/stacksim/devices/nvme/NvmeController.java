@@ -242,6 +242,11 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
         backend.registerStats(stats, prefix + "ssd.");
     }
 
+    @Override
+    public void finishChecks(io.stacksim.engine.Invariants inv) {
+        backend.finishChecks(inv, name());
+    }
+
     /** A submission/completion queue pair and its completion queue's interrupt coalescing. */
     private final class QueuePair {
         final int id;

@@ -125,6 +125,17 @@ public final class FlashBackend {
         return ftl;
     }
 
+    /** --check: the FTL's mapping audited both ways (PageMappedFtl#audit). */
+    public void finishChecks(io.stacksim.engine.Invariants inv, String device) {
+        io.stacksim.engine.Invariants.Rule rule = inv.rule("ssd.ftl-mapping",
+                "every valid FTL mapping points to one valid physical page, and block valid counts match");
+        PageMappedFtl.Audit a = ftl.audit(5);
+        rule.ok(a.checked() - a.problems().size());
+        for (String p : a.problems()) {
+            rule.fail(device + ": " + p);
+        }
+    }
+
     public SsdConfig config() {
         return cfg;
     }

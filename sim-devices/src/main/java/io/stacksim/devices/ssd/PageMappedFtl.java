@@ -2,6 +2,7 @@ package io.stacksim.devices.ssd;
 
 import io.stacksim.engine.RandomStream;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A page-mapped flash translation layer with garbage collection: the logic only, no
@@ -326,6 +327,60 @@ public final class PageMappedFtl {
         int die = (int) (programUnit % dies);
         int p = (int) ((i / upp) % planesPerDie);
         return die * planesPerDie + p;
+    }
+
+    /**
+     * --check's audit of the mapping, both ways: every logical unit mapped to flash points to a
+     * physical unit marked valid whose reverse map names that logical unit back (so no two
+     * logical units share one), and each block's valid count equals the valid units it holds.
+     * Returns at most {@code max} problems and the number of mappings and blocks checked.
+     */
+    public Audit audit(int max) {
+        List<String> problems = new java.util.ArrayList<>();
+        long checked = 0;
+        for (int c = 0; c < l2p.length; c++) {
+            int[] chunk = l2p[c];
+            if (chunk == null) {
+                continue;
+            }
+            for (int i = 0; i < chunk.length; i++) {
+                int e = chunk[i];
+                if (e <= 0) {
+                    continue; // unmapped, initial layout or in the write buffer
+                }
+                int lpn = (c << CHUNK_BITS) + i;
+                int ppn = e - 1;
+                int blk = ppn / upb;
+                int off = ppn - blk * upb;
+                checked++;
+                long[] bits = validBits[blk];
+                boolean valid = bits != null && (bits[off >>> 6] & (1L << off)) != 0;
+                int back = valid ? lpnAt(blk, off) : -1;
+                if ((!valid || back != lpn) && problems.size() < max) {
+                    problems.add("logical unit " + lpn + " maps to physical unit " + ppn + (valid
+                            ? " whose reverse map names logical unit " + back : " which is not valid"));
+                }
+            }
+        }
+        for (int blk = 0; blk < validBits.length; blk++) {
+            long[] bits = validBits[blk];
+            if (bits == null) {
+                continue;
+            }
+            checked++;
+            int n = 0;
+            for (long w : bits) {
+                n += Long.bitCount(w);
+            }
+            if (n != validCount[blk] && problems.size() < max) {
+                problems.add("block " + blk + " counts " + validCount[blk] + " valid units, its bitmap " + n);
+            }
+        }
+        return new Audit(checked, List.copyOf(problems));
+    }
+
+    /** What {@link #audit} found: mappings and blocks checked, and the problems. */
+    public record Audit(long checked, List<String> problems) {
     }
 
     // ------------------------------------------------------------------ internals

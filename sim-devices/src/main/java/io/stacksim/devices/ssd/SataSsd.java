@@ -165,6 +165,11 @@ public final class SataSsd extends BlockDeviceBase implements SsdCommand.Stages,
         backend.registerStats(stats, prefix + "ssd.");
     }
 
+    @Override
+    public void finishChecks(io.stacksim.engine.Invariants inv) {
+        backend.finishChecks(inv, name());
+    }
+
     /**
      * Builds a SATA SSD from profile parameters: the queue limits ({@link io.stacksim.devices.LimitsReader}),
      * the SSD ({@link SsdConfig}), {@code fis_overhead} and {@code command_fetch}.

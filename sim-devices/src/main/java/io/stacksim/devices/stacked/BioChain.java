@@ -58,7 +58,7 @@ public final class BioChain implements BioEndIo {
     /** A bio to a member that ends a part of this chain when it ends. */
     public Bio child(long sector, int nrSectors, io.stacksim.block.Op op, int flags, Bio like) {
         remaining++;
-        return new Bio(sector, nrSectors, op, flags, like.priority, like.owner, this);
+        return new Bio(sector, nrSectors, op, flags, like.ioprio, like.owner, this);
     }
 
     /**
@@ -69,7 +69,7 @@ public final class BioChain implements BioEndIo {
     public Bio child(long sector, int nrSectors, io.stacksim.block.Op op, int flags, Bio like,
                      java.util.function.Consumer<Bio> first) {
         remaining++;
-        return new Bio(sector, nrSectors, op, flags, like.priority, like.owner, b -> {
+        return new Bio(sector, nrSectors, op, flags, like.ioprio, like.owner, b -> {
             first.accept(b);
             endIo(b);
         });

@@ -15,6 +15,7 @@ import io.stacksim.block.QueueSettings;
 import io.stacksim.block.Schedulers;
 import io.stacksim.config.ConfigNode;
 import io.stacksim.config.ConfigSection;
+import io.stacksim.block.IoMax;
 import io.stacksim.config.Tunable;
 import io.stacksim.device.BlockDevice;
 import io.stacksim.devices.Profiles;
@@ -95,6 +96,9 @@ public final class Stack {
 
     /** @param check run the page cache's invariant checks (--check) */
     public Stack(ConfigNode root, long seed, boolean check) {
+        if (check) {
+            sim.checkInvariants(new io.stacksim.engine.Invariants()); // before any layer is built: each reads it once
+        }
         this.root = root;
         this.random = new RandomStreams(seed);
         this.cost = CostModel.from(root.section("os"));
@@ -142,6 +146,9 @@ public final class Stack {
                         + String.join(", ", byName.keySet()) + ")");
             }
         }
+        if (root.has("cgroups")) {
+            cgroupLimits(root.section("cgroups"));
+        }
         this.fs = new FileSystem(target, fsSection, random.stream("fs.allocator"));
         for (BlockQueue q : queues) {
             fs.addDevice(q);
@@ -168,8 +175,36 @@ public final class Stack {
             }
         }
         kernel.pageCache().registerStats(stats);
+        if (kernel.journal() != null) {
+            kernel.journal().registerStats(stats);
+        }
         if (root.has("net")) {
             network();
+        }
+    }
+
+    /**
+     * The {@code cgroups} section: each cgroup's io.max limits on the named disks (blk-throttle),
+     * set on those disks' queues before any I/O.
+     */
+    private void cgroupLimits(ConfigNode cgroups) {
+        for (String name : cgroups.keys()) {
+            ConfigNode cg = cgroups.section(name);
+            String path = (name.startsWith("/") ? name : "/" + name).replaceAll("/+$", "");
+            if (path.isEmpty() || path.contains("//")) {
+                throw ConfigException.at(cg.origin(), "'" + cg.path() + "': expected a cgroup name such as limited or a/b");
+            }
+            if (!cg.has("io")) {
+                continue;
+            }
+            ConfigNode max = cg.section("io").section("max");
+            for (String dev : max.keys()) {
+                BlockQueue q = queues.stream().filter(x -> x.name().equals(dev)).findFirst().orElseThrow(() ->
+                        ConfigException.at(max.child(dev).origin(), "'" + max.path() + "." + dev + "': no disk '" + dev
+                                + "' (io.max limits a disk with a request queue: " + String.join(", ",
+                                queues.stream().map(BlockQueue::name).toList()) + ")"));
+                q.setThrottleLimits(path, IoMax.from(max.section(dev)));
+            }
         }
     }
 
@@ -290,6 +325,57 @@ public final class Stack {
         return w;
     }
 
+    /**
+     * --check's end of run, once every figure has been taken: a sync(2) from a task of its own
+     * writes every dirty page (and flushes a volatile cache), the simulation drains, and each
+     * layer's end-of-run checks are made (no bio in flight, no dirty page left, the page
+     * cache's counters against its pages). Returns every breach, one line each, empty when all
+     * held or the run was not checked.
+     */
+    public java.util.List<String> finishChecks() {
+        io.stacksim.fs.PageCacheChecker pc = kernel.pageCache().checker();
+        io.stacksim.engine.Invariants inv = sim.invariants();
+        if (pc == null && inv == null) {
+            return java.util.List.of();
+        }
+        for (BlockQueue q : queues) {
+            q.setTrace(null); // the sync is the checker's, not the run's: it stays out of the block trace
+        }
+        io.stacksim.os.Task syncer = cpus.newTask("sync");
+        syncer.start(() -> kernel.syncAll(syncer, r -> syncer.exit()));
+        sim.run();
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (pc != null) {
+            pc.finish(true);
+            if (inv == null) { // else its rules report them below
+                for (String m : pc.messages()) {
+                    out.add("page-cache: " + m);
+                }
+            }
+        }
+        if (inv != null) {
+            for (BlockQueue q : queues) {
+                q.finishChecks();
+                q.device().finishChecks(inv);
+            }
+            out.addAll(inv.messages());
+        }
+        return out;
+    }
+
+    /** One line per rule --check verified: its name, how often it was checked, how often it failed. */
+    public java.util.List<String> checkSummary() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        io.stacksim.engine.Invariants inv = sim.invariants();
+        if (inv != null) {
+            for (io.stacksim.engine.Invariants.Rule r : inv.rules()) {
+                out.add(String.format(java.util.Locale.ROOT, "%-32s %12d checks %6d violations  (%s)", r.name(),
+                        r.checked(), r.violations(), r.meaning()));
+            }
+        }
+        return out;
+    }
+
     /** Resets the statistics gathered so far (end of warm-up). */
     public void resetStats() {
         cpus.resetStats();
@@ -300,6 +386,9 @@ public final class Stack {
             d.resetStats();
         }
         kernel.pageCache().resetStats();
+        if (kernel.journal() != null) {
+            kernel.journal().resetStats();
+        }
         if (net != null) {
             net.resetStats();
         }

@@ -28,9 +28,15 @@ public final class ReplaySimulation {
      * @param speed    time compression in open loop (2 = twice as fast)
      * @param blktrace where to write the replay's own block trace, or null
      * @param wrap     wrap records beyond the device's end around its capacity (else refuse them)
+     * @param check    check every layer's invariants (--check); the figures are the same without it
      */
     public record Options(Path trace, String format, ReplayRunner.Timing timing, int depth, double speed,
-                          TraceOutput blktrace, boolean wrap) {
+                          TraceOutput blktrace, boolean wrap, boolean check) {
+        public Options(Path trace, String format, ReplayRunner.Timing timing, int depth, double speed, TraceOutput blktrace,
+                       boolean wrap) {
+            this(trace, format, timing, depth, speed, blktrace, wrap, false);
+        }
+
         /** Without wrapping: a record beyond the device's end is an error. */
         public Options(Path trace, String format, ReplayRunner.Timing timing, int depth, double speed, TraceOutput blktrace) {
             this(trace, format, timing, depth, speed, blktrace, false);
@@ -52,7 +58,7 @@ public final class ReplaySimulation {
             throw new ConfigException("--speed " + o.speed() + ": expected a number > 0");
         }
         long seed = Simulation.SEED.read(root.section("run"));
-        Stack stack = new Stack(root, seed);
+        Stack stack = new Stack(root, seed, o.check());
         root.section("workload").markOpen();
         root.checkAllUsed();
         TraceOutput.Writers trace = o.blktrace() == null ? null : stack.traceTo(o.blktrace());
@@ -77,8 +83,9 @@ public final class ReplaySimulation {
             stack.stats.gauge("run.sim_time_s", () -> stack.sim.now() / 1e9);
             stack.stats.counter("run.events", stack.sim::eventsFired);
             Map<String, Number> metrics = stack.stats.snapshot();
-            return new RunResult(root.toPlain(), seed, metrics, List.of(new JobSummary(spec, 1, runner.stats)),
+            RunResult r = new RunResult(root.toPlain(), seed, metrics, List.of(new JobSummary(spec, 1, runner.stats)),
                     stack.target.name(), List.of());
+            return o.check() ? r.withChecks(stack.finishChecks(), stack.checkSummary()) : r;
         } finally {
             if (trace != null) {
                 trace.abort();

@@ -2,7 +2,6 @@ package io.stacksim.experiment.run;
 
 import io.stacksim.config.ConfigNode;
 import io.stacksim.experiment.machine.Stack;
-import io.stacksim.fs.PageCacheChecker;
 import io.stacksim.os.IoCounters;
 import io.stacksim.workload.JobSpec;
 import io.stacksim.workload.JobStats;
@@ -23,7 +22,17 @@ import java.util.Map;
  *                job order (empty for trace replays)
  */
 public record RunResult(Object config, long seed, Map<String, Number> metrics, List<JobSummary> jobs, String device,
-                        List<String> checkViolations, List<CloneRun> clones) {
+                        List<String> checkViolations, List<CloneRun> clones, List<String> checksMade) {
+
+    public RunResult(Object config, long seed, Map<String, Number> metrics, List<JobSummary> jobs, String device,
+                     List<String> checkViolations, List<CloneRun> clones) {
+        this(config, seed, metrics, jobs, device, checkViolations, clones, List.of());
+    }
+
+    /** This result with what --check found (the metrics are those taken before the checks ended the run). */
+    public RunResult withChecks(List<String> violations, List<String> made) {
+        return new RunResult(config, seed, metrics, jobs, device, List.copyOf(violations), clones, List.copyOf(made));
+    }
 
     public RunResult(Object config, long seed, Map<String, Number> metrics, List<JobSummary> jobs, String device,
                      List<String> checkViolations) {
@@ -40,13 +49,7 @@ public record RunResult(Object config, long seed, Map<String, Number> metrics, L
         IoCounters.register(stack.stats, "os.", () -> totals);
         stack.stats.gauge("run.sim_time_s", () -> stack.sim.now() / 1e9);
         stack.stats.counter("run.events", stack.sim::eventsFired);
-        PageCacheChecker checker = stack.kernel.pageCache().checker();
-        if (checker != null) {
-            checker.finish(false);
-            stack.stats.counter("check.violations", checker::violations);
-        }
-        return new RunResult(root.toPlain(), seed, stack.stats.snapshot(), List.of(), stack.target.name(),
-                checker == null ? List.of() : checker.messages());
+        return new RunResult(root.toPlain(), seed, stack.stats.snapshot(), List.of(), stack.target.name(), List.of());
     }
 
     /**

@@ -5,7 +5,6 @@ import io.stacksim.config.ConfigSection;
 import io.stacksim.config.Tunable;
 import io.stacksim.engine.Stats;
 import io.stacksim.experiment.machine.Stack;
-import io.stacksim.fs.PageCacheChecker;
 import io.stacksim.os.IoCounters;
 import io.stacksim.workload.JobRunner;
 import io.stacksim.workload.JobSpec;
@@ -74,11 +73,17 @@ public final class Simulation {
 
     /**
      * Runs {@code root}. With {@code blktrace} non-null, also writes the run's block trace there
-     * (blkparse text and/or blktrace binary, each replaced atomically when the run ends). With {@code check}, the page
-     * cache checks its invariants as it goes and a final sync(2) lets the end-of-run checks
+     * (blkparse text and/or blktrace binary, each replaced atomically when the run ends). With {@code check}, every
+     * layer checks its invariants as it goes and, once the figures are taken, a final sync(2) lets the end-of-run checks
      * prove every dirty page reached the device.
      */
     public static RunResult run(ConfigNode root, io.stacksim.block.trace.TraceOutput blktrace, boolean check) {
+        return run(root, blktrace, check, null);
+    }
+
+    /** As above; fio jobs report their status line to {@code progress} (null: none). */
+    public static RunResult run(ConfigNode root, io.stacksim.block.trace.TraceOutput blktrace, boolean check,
+                                Progress progress) {
         ConfigNode w = root.section("workload");
         if (w.has("server")) {
             return withStack(root, blktrace, check, (stack, seed) -> ServerSimulation.run(root, stack, seed));
@@ -92,7 +97,54 @@ public final class Simulation {
         long userNsPerIo = USER_TIME_PER_IO.read(w);
         w.remove(USER_TIME_PER_IO.name());
         List<JobSpec> specs = jobSpecs(w);
-        return run(root, specs, userNsPerIo, blktrace, check, true);
+        return withStack(root, blktrace, check,
+                (stack, seed) -> run(root, stack, seed, specs, userNsPerIo, true, java.nio.file.Path.of(""), progress));
+    }
+
+    /**
+     * Where a run's fio status line goes while it runs (wall-clock paced; nothing it does
+     * changes the simulation, so a run with and without it is the same run).
+     */
+    public interface Progress {
+        /** Wall-clock time between two status lines, in ns. */
+        long intervalNs();
+
+        /** The current status line (fio's, without the carriage return). */
+        void status(String line);
+
+        /** The jobs are over (called once, even when no line was shown). */
+        void done();
+    }
+
+    /**
+     * Reads and checks every setting of {@code root} as {@link #run(ConfigNode)} would (the stack
+     * is built, the workload translated, unknown keys refused) without simulating anything, so a
+     * sweep can refuse a bad point before it touches its output folder. Errors found only once
+     * the jobs lay out their files still come from the run.
+     */
+    public static void validate(ConfigNode root) {
+        ConfigNode r = root.copy();
+        ConfigNode w = r.section("workload");
+        long seed = SEED.read(r.section("run"));
+        new Stack(r, seed, false);
+        if (w.has("server")) {
+            io.stacksim.workload.ServerSpec.from(w.section("server"));
+        } else if (w.has("copy")) {
+            readAll(CopySimulation.SECTION, w.section("copy"));
+        } else if (w.has("stdio")) {
+            readAll(StdioSimulation.SECTION, w.section("stdio"));
+        } else {
+            USER_TIME_PER_IO.read(w);
+            w.remove(USER_TIME_PER_IO.name());
+            jobSpecs(w);
+        }
+        r.checkAllUsed();
+    }
+
+    private static void readAll(ConfigSection section, ConfigNode node) {
+        for (io.stacksim.config.Tunable<?> t : section.tunables()) {
+            t.read(node);
+        }
     }
 
     /**
@@ -109,8 +161,14 @@ public final class Simulation {
     /** As above, with the directory per-I/O logs (write_lat_log, write_iolog ...) are written to. */
     public static RunResult run(ConfigNode root, List<JobSpec> specs, long userNsPerIo, io.stacksim.block.trace.TraceOutput blktrace,
                                 boolean check, boolean yamlStats, java.nio.file.Path logDir) {
+        return run(root, specs, userNsPerIo, blktrace, check, yamlStats, logDir, null);
+    }
+
+    /** As above, with the status line shown to {@code progress} (null: none). */
+    public static RunResult run(ConfigNode root, List<JobSpec> specs, long userNsPerIo, io.stacksim.block.trace.TraceOutput blktrace,
+                                boolean check, boolean yamlStats, java.nio.file.Path logDir, Progress progress) {
         return withStack(root, blktrace, check,
-                (stack, seed) -> run(root, stack, seed, specs, userNsPerIo, yamlStats, logDir));
+                (stack, seed) -> run(root, stack, seed, specs, userNsPerIo, yamlStats, logDir, progress));
     }
 
     /** What runs on a built stack. */
@@ -129,7 +187,8 @@ public final class Simulation {
             if (trace != null) {
                 trace.close(stack.sim.now());
             }
-            return r;
+            // The checks end after every figure was taken, so a checked run reports what an unchecked one does.
+            return check ? r.withChecks(stack.finishChecks(), stack.checkSummary()) : r;
         } finally {
             if (trace != null) {
                 trace.abort();
@@ -142,7 +201,7 @@ public final class Simulation {
     }
 
     private static RunResult run(ConfigNode root, Stack stack, long seed, List<JobSpec> specs, long userNsPerIo,
-                                 boolean yamlStats, java.nio.file.Path logDir) {
+                                 boolean yamlStats, java.nio.file.Path logDir, Progress progress) {
         root.checkAllUsed();
         // fio's add_job: a job with stonewall or new_group after some jobs starts a new group.
         List<Planned> plan = new ArrayList<>();
@@ -163,18 +222,17 @@ public final class Simulation {
             }
             segments.get(segments.size() - 1).add(p);
         }
-        runSegment(stack, segments, 0, userNsPerIo, yamlStats, logDir);
+        runSegment(stack, segments, 0, userNsPerIo, yamlStats, logDir, new Control(plan));
         try {
-            stack.sim.run();
+            if (progress == null) {
+                stack.sim.run();
+            } else {
+                runShowingStatus(stack, plan, progress);
+            }
         } catch (JobRunner.JobError e) {
             throw new ConfigException(e.getMessage());
         }
         long jobsEnd = stack.sim.now();
-        PageCacheChecker checker = stack.kernel.pageCache().checker();
-        if (checker != null) {
-            finalSync(stack);
-            checker.finish(true);
-        }
 
         JobStats group = JobStats.empty();
         List<JobSummary> jobs = new ArrayList<>();
@@ -193,51 +251,113 @@ public final class Simulation {
         IoCounters.register(stack.stats, "os.", () -> totals);
         stack.stats.gauge("run.sim_time_s", () -> jobsEnd / 1e9);
         stack.stats.counter("run.events", stack.sim::eventsFired);
-        if (checker != null) {
-            stack.stats.counter("check.violations", checker::violations);
-        }
         Map<String, Number> metrics = stack.stats.snapshot();
-        List<String> problems = checker == null ? List.of() : checker.messages();
-        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.target.name(), problems, clones);
+        return new RunResult(root.toPlain(), seed, metrics, jobs, stack.target.name(), List.of(), clones);
+    }
+
+    /**
+     * Runs the simulation, showing fio's status line every {@code progress.intervalNs()} of wall
+     * time (looked at every 1024 events); the display only reads the model, so the events, folds
+     * included, are exactly those of {@code sim.run()}.
+     */
+    private static void runShowingStatus(Stack stack, List<Planned> plan, Progress progress) {
+        List<FioStatusLine.Job> jobs = plan.stream().map(p -> new FioStatusLine.Job(p.spec(), p.runners())).toList();
+        FioStatusLine line = new FioStatusLine();
+        long wall0 = System.nanoTime();
+        long[] next = {wall0 + progress.intervalNs()};
+        try {
+            stack.sim.runObserved(() -> {
+                long now = System.nanoTime();
+                if (now >= next[0]) {
+                    progress.status(line.line(jobs, stack.sim.now(), now - wall0));
+                    next[0] = now + progress.intervalNs();
+                }
+            });
+        } finally {
+            progress.done();
+        }
     }
 
     /**
      * Starts segment {@code index}: its jobs' clones prepare (open, invalidate or pre-read),
-     * then all begin together; when the last exits, the next segment starts, or the run ends.
+     * then all begin together; a job with wait_for starts (prepares, then begins) when every
+     * clone of the job it names has exited (backend.c waitee_running). When the last clone of
+     * the segment exits, the next segment starts, or the run ends. A job ending with exitall
+     * set in any job stops others by its exit_what (libfio.c fio_terminate_threads): its group,
+     * every running job (stonewall), or all, and jobs stopped before they started never run.
      */
     private static void runSegment(Stack stack, List<List<Planned>> segments, int index, long userNsPerIo,
-                                   boolean yamlStats, java.nio.file.Path logDir) {
+                                   boolean yamlStats, java.nio.file.Path logDir, Control control) {
         if (index == segments.size()) {
             stack.sim.stop();
             return;
         }
-        List<JobRunner> runners = new ArrayList<>();
+        List<Planned> segment = segments.get(index);
         int[] live = {0};
-        Runnable onExit = () -> {
-            if (--live[0] == 0) {
-                stack.sim.schedule(stack.sim.now(),
-                        () -> runSegment(stack, segments, index + 1, userNsPerIo, yamlStats, logDir));
-            }
-        };
-        for (Planned p : segments.get(index)) {
+        Runnable segmentOver = () -> stack.sim.schedule(stack.sim.now(),
+                () -> runSegment(stack, segments, index + 1, userNsPerIo, yamlStats, logDir, control));
+        java.util.Map<String, List<Runnable>> waiters = new java.util.HashMap<>();
+        java.util.Map<String, int[]> running = new java.util.HashMap<>();
+        List<JobRunner> first = new ArrayList<>();
+        List<List<JobRunner>> deferred = new ArrayList<>();
+        for (Planned p : segment) {
+            String name = p.spec().name();
+            running.computeIfAbsent(name, k -> new int[1])[0] += p.spec().numjobs();
+        }
+        for (Planned p : segment) {
+            String name = p.spec().name();
+            List<JobRunner> mine = new ArrayList<>();
             try {
                 for (int clone = 0; clone < p.spec().numjobs(); clone++) {
+                    Runnable onExit = () -> {
+                        if (control.exitall) {
+                            terminate(segments, index, p, control);
+                        }
+                        if (--running.get(name)[0] == 0) {
+                            for (Runnable w : waiters.getOrDefault(name, List.of())) {
+                                stack.sim.schedule(stack.sim.now(), w::run);
+                            }
+                        }
+                        if (--live[0] == 0) {
+                            segmentOver.run();
+                        }
+                    };
                     JobRunner r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit);
                     stack.cpus.registerTask(stack.stats, r.task());
                     r.logDirectory(logDir);
+                    if (control.killed.contains(p)) {
+                        r.terminate();
+                    }
                     p.runners().add(r);
-                    runners.add(r);
+                    mine.add(r);
                     live[0]++;
                 }
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage().startsWith("job '") ? e.getMessage()
                         : "job '" + p.spec().name() + "': " + e.getMessage());
             }
+            String waitee = p.spec().control().waitFor();
+            if (waitee != null && !waitee.equals(name) && running.containsKey(waitee)) {
+                deferred.add(mine);
+                waiters.computeIfAbsent(waitee, k -> new ArrayList<>()).add(() -> startTogether(stack, mine, index,
+                        segment, yamlStats, false));
+            } else {
+                first.addAll(mine);
+            }
         }
-        long ramp = segments.get(index).stream().mapToLong(p -> p.spec().rampTimeNs()).max().orElse(0);
+        startTogether(stack, first, index, segment, yamlStats, true);
+    }
+
+    /** The clones prepare; when the last is ready they all begin. */
+    private static void startTogether(Stack stack, List<JobRunner> runners, int index, List<Planned> segment,
+                                      boolean yamlStats, boolean segmentStart) {
+        if (runners.isEmpty()) {
+            return;
+        }
+        long ramp = segment.stream().mapToLong(p -> p.spec().rampTimeNs()).max().orElse(0);
         int[] unprepared = {runners.size()};
         Runnable allReady = () -> {
-            if (yamlStats) {
+            if (yamlStats && segmentStart) {
                 if (index == 0) {
                     stack.resetStats();
                 }
@@ -259,11 +379,49 @@ public final class Simulation {
         }
     }
 
-    /** sync(2) from a task of its own after the jobs, so every dirty page gets written. */
-    private static void finalSync(Stack stack) {
-        io.stacksim.os.Task syncer = stack.cpus.newTask("sync");
-        syncer.start(() -> stack.kernel.syncAll(syncer, r -> syncer.exit()));
-        stack.sim.run();
+    /** What the run's jobs decide together: exitall (any job sets it for all, as fio's global flag). */
+    private static final class Control {
+        final boolean exitall;
+        /** Jobs told to stop before their clones were created. */
+        final java.util.Set<Planned> killed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        Control(List<Planned> plan) {
+            this.exitall = plan.stream().anyMatch(p -> p.spec().control().exitall());
+        }
+    }
+
+    /**
+     * fio_terminate_threads(td->groupid, td->o.exit_what) when {@code ended}'s clone exits:
+     * group - the jobs of its reporting group; stonewall - every job running now; all - every
+     * job, those of later segments included (they start and stop at once, with no I/O).
+     */
+    private static void terminate(List<List<Planned>> segments, int index, Planned ended, Control control) {
+        String what = ended.spec().control().exitWhat();
+        for (int s = 0; s < segments.size(); s++) {
+            for (Planned p : segments.get(s)) {
+                boolean hit = switch (what) {
+                    case "all" -> true;
+                    case "stonewall" -> s == index;
+                    default -> p.groupId() == ended.groupId();
+                };
+                if (!hit) {
+                    continue;
+                }
+                if (p.runners().isEmpty()) {
+                    if (!what.equals("stonewall")) {
+                        control.killed.add(p);
+                    }
+                    continue;
+                }
+                for (JobRunner r : p.runners()) {
+                    boolean started = r.runState() != JobRunner.RunState.NOT_CREATED
+                            && r.runState() != JobRunner.RunState.SETTING_UP;
+                    if (!what.equals("stonewall") || started) {
+                        r.terminate();
+                    }
+                }
+            }
+        }
     }
 
     /**

@@ -160,6 +160,11 @@ public final class SweepFile {
             throw doc.error("histograms", "CDF and histogram charts need the latency histograms; remove 'histograms: false'");
         }
         doc.checkAllUsed();
+        if (axes.isEmpty() && replications < 2) {
+            // One point run once is a `stacksim run`; without axes a sweep is a replication study.
+            throw ConfigException.at(doc.origin(), "no 'axes'; expected a list of at least one axis (name, path,"
+                    + " values or range), or replications of 2 or more; one configuration is a `stacksim run`");
+        }
         return new SweepSpec(name, title, question, description, base, axes, combine, replications, seed, crn,
                 histograms, metrics, charts, checks, source);
     }
@@ -175,7 +180,11 @@ public final class SweepFile {
                 throw ConfigException.at(b.origin(), "'base' must be a run config (a map) or the path of one");
             }
             Path file = dir == null ? Path.of(p) : dir.resolve(p);
-            return ConfigNode.parseYaml(file);
+            try {
+                return ConfigNode.parseYaml(file);
+            } catch (ConfigException e) {
+                throw ConfigException.at(b.origin(), "'base': " + e.getMessage());
+            }
         }
         if (!b.isMap()) {
             throw ConfigException.at(b.origin(), "'base' must be a run config (a map) or the path of one");
@@ -188,10 +197,10 @@ public final class SweepFile {
         ConfigNode list = doc.child("axes");
         List<Axis> axes = new ArrayList<>();
         if (list == null) {
-            return axes;
+            return axes; // refused once the other keys are known good (a misspelt 'axes' is named as such)
         }
-        if (!list.isList()) {
-            throw ConfigException.at(list.origin(), "'axes' must be a list of axes");
+        if (!list.isList() || list.items().isEmpty()) {
+            throw ConfigException.at(list.origin(), "'axes' must be a list of at least one axis (name, path, values or range)");
         }
         for (ConfigNode a : list.items()) {
             if (!a.isMap()) {

@@ -58,6 +58,39 @@ public final class SweepRunner {
         this.version = version;
     }
 
+    private boolean check;
+    private final List<RunResult> checked = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** Runs every run with --check (the stored figures are the same as without it). */
+    public SweepRunner checking(boolean on) {
+        this.check = on;
+        return this;
+    }
+
+    /** The results of the runs made with --check, for their checks' report (in completion order). */
+    public List<RunResult> checkedRuns() {
+        return List.copyOf(checked);
+    }
+
+    /**
+     * Checks the config of every point of {@code shard} as a run would read it (unknown keys,
+     * ill-typed or out-of-range values, a misspelt axis path), without simulating: a sweep that
+     * would fail at its first run is refused before it touches its output folder.
+     */
+    public void validate(Shard shard) {
+        java.util.Set<SweepPoint> seen = new java.util.HashSet<>();
+        for (SweepRun r : sweep.runs()) {
+            if (shard.contains(r) && seen.add(r.point())) {
+                try {
+                    Simulation.validate(sweep.config(r));
+                } catch (ConfigException e) {
+                    throw new ConfigException(e.getMessage() + " (sweep point " + r.point().key()
+                            + "; the output folder was not touched)", e);
+                }
+            }
+        }
+    }
+
     /** Runs the runs of {@code shard} on {@code jobs} threads. */
     public Outcome run(int jobs, Shard shard, boolean resume, Progress progress) {
         store.prepare(sweep, resume);
@@ -138,7 +171,10 @@ public final class SweepRunner {
     }
 
     private RunRecord execute(SweepRun run) {
-        RunResult r = Simulation.run(sweep.config(run));
+        RunResult r = Simulation.run(sweep.config(run), null, check);
+        if (check) {
+            checked.add(r);
+        }
         return RunRecord.of(run, r, sweep.spec().histograms(), version);
     }
 

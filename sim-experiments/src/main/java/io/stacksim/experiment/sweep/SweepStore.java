@@ -46,6 +46,66 @@ public final class SweepStore {
         return dir.resolve("runs");
     }
 
+    /** The lock file that keeps a second sweep out of a folder in use (ignored by git). */
+    static final String LOCK = ".stacksim-sweep.lock";
+
+    /**
+     * Holds the folder for this process: created if missing, then locked (an OS lock on
+     * {@value #LOCK}, released when the process ends however it ends, so a killed sweep leaves
+     * no stale lock). A folder another sweep holds is refused in one line. The file stays: removing
+     * it while another process waits to lock it would let two sweeps hold two files of one name.
+     */
+    public Lock lock(String option) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw io.stacksim.config.OutputFiles.writeError(option + " " + dir, e);
+        }
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw io.stacksim.config.OutputFiles.writeError(option + " " + dir, e);
+        }
+        java.nio.channels.FileLock held;
+        try {
+            held = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            held = null; // this process's other sweep holds it
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw io.stacksim.config.OutputFiles.writeError(option + " " + dir, e);
+        }
+        if (held == null) {
+            closeQuietly(ch);
+            throw new ConfigException(option + " " + dir + ": another sweep is writing this folder (it holds "
+                    + LOCK + "); wait for it to end or give another --out");
+        }
+        return new Lock(ch);
+    }
+
+    /** A held output folder; closing lets it go. */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel ch;
+
+        private Lock(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(ch); // closing the channel releases its lock
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // nothing was written through it
+        }
+    }
+
     /**
      * Creates the folder and writes the resolved sweep and the point configs. Without
      * {@code resume}, earlier run files are removed so every run is made again.
@@ -148,7 +208,9 @@ public final class SweepStore {
 
     /** Writes {@code bytes} to {@code target} via a temporary file, fsync and rename. */
     public static void writeAtomically(Path target, byte[] bytes) {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp" + Thread.currentThread().getId());
+        // Unique per process and thread: two sweeps (or two threads) never write one temporary file.
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp" + ProcessHandle.current().pid() + "-"
+                + Thread.currentThread().getId());
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);

@@ -154,7 +154,8 @@ public final class DiskSimValidation {
         } else {
             try {
                 Files.createDirectories(requestsCsv.toAbsolutePath().getParent());
-                Path tmp = requestsCsv.resolveSibling(requestsCsv.getFileName() + ".tmp");
+                Path tmp = Files.createTempFile(requestsCsv.toAbsolutePath().getParent(), "." + requestsCsv.getFileName() + ".",
+                        ".tmp"); // unique per process
                 try (java.io.PrintWriter w = new java.io.PrintWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {
                     w.println("line,op,lbn,blocks,measured_ms,simulated_ms");
                     r.requestLog = w;

@@ -92,16 +92,30 @@ public final class FioOptions {
             "loops", "rate", "rate_iops", "rate_process", "thinktime", "thinktime_spin", "thinktime_blocks",
             "thinktime_blocks_type", "random_distribution", "random_generator", "randseed", "randrepeat",
             "norandommap", "stonewall", "new_group", "group_reporting", "kb_base", "bwavgtime", "iopsavgtime",
-            "stats", "prio", "prioclass", "cgroup", "cgroup_weight"}) {
+            "stats", "prio", "prioclass", "cgroup", "cgroup_weight", "filename_format", "openfiles",
+            "allow_file_create", "exitall", "exit_what", "exitall_on_error", "wait_for", "verify", "do_verify",
+            "verify_only", "verify_backlog", "verify_backlog_batch", "verify_pattern"}) {
             SUPPORTED.put(n, Support.MODELLED);
         }
         for (String n : new String[] {"description", "percentile_list", "clat_percentiles", "lat_percentiles",
             "slat_percentiles", "significant_figures", "unit_base", "disk_util", "write_lat_log", "write_bw_log",
-            "write_iops_log", "log_avg_msec", "per_job_logs", "write_iolog"}) {
+            "write_iops_log", "log_avg_msec", "per_job_logs", "write_iolog", "log_offset", "log_prio", "gtod_reduce", "disable_lat", "disable_clat",
+            "disable_slat"}) {
             SUPPORTED.put(n, Support.REPORT);
         }
-        for (String n : new String[] {"thread", "allow_file_create", "create_on_open", "cgroup_nodelete"}) {
+        // verify_interval/offset: the checksums cover the same bytes; verify_fatal/dump: simulated
+        // devices return what was written, so no verify can fail; verify_state_save: fio saves
+        // the state only when a job is interrupted.
+        for (String n : new String[] {"thread", "cgroup_nodelete", "create_on_open",
+            "create_serialize", "create_fsync", "fallocate", "overwrite",
+            "verify_interval", "verify_offset", "verify_fatal", "verify_dump", "verify_state_save"}) {
             SUPPORTED.put(n, Support.NO_EFFECT);
+        }
+        // engines/cmdprio.c: the per-I/O priorities of the libaio and io_uring engines.
+        for (String e : new String[] {"libaio", "io_uring"}) {
+            for (String n : new String[] {"cmdprio_percentage", "cmdprio_class", "cmdprio", "cmdprio_bssplit"}) {
+                ENGINE_SUPPORTED.put(e + ":" + n, Support.MODELLED);
+            }
         }
     }
 

@@ -274,7 +274,7 @@ public final class FioValues {
         return out;
     }
 
-    /** A range {@code lo-hi} or {@code lo:hi} of sizes; swapped if lo > hi (FIO_OPT_RANGE). */
+    /** A range {@code lo-hi} or {@code lo:hi} of sizes; swapped if lo > hi (FIO_OPT_RANGE; fio 3.33 runs bsrange=64k-4k as 4k-64k). */
     public static long[] range(String text, int kbBase) {
         String s = text.trim();
         int sep = s.indexOf('-');
@@ -287,6 +287,18 @@ public final class FioValues {
         long a = size(s.substring(0, sep), kbBase);
         long b = size(s.substring(sep + 1), kbBase);
         return a <= b ? new long[] {a, b} : new long[] {b, a};
+    }
+
+    /**
+     * Refuses a signed value of a per-direction list ({@code -4k}, {@code 4k,-8k}): the list
+     * splitting reads a leading '-' as a separator, so without this check {@code bs=-4k} would
+     * quietly set the write block size alone and {@code rate=-1m} no rate at all.
+     */
+    public static void unsigned(String text, String what) {
+        String t = text.strip();
+        if (t.startsWith("-") || t.startsWith("+") || t.contains(",-") || t.contains(",+") || t.contains(":-")) {
+            throw new IllegalArgumentException("expected " + what + " of 0 or more, got '" + text + "'");
+        }
     }
 
     /** Splits {@code text} at {@code sep}, keeping empty pieces. */

@@ -128,7 +128,13 @@ public final class JobFileParser {
                 if (depth + 1 > MAX_INCLUDE_DEPTH) {
                     throw ConfigException.at(origin, "include nested more than " + MAX_INCLUDE_DEPTH + " deep (a loop?)");
                 }
-                read(resolveInclude(name, dir, origin), st, depth + 1);
+                try {
+                    read(resolveInclude(name, dir, origin), st, depth + 1);
+                } catch (ConfigException e) {
+                    // named from the including line too: that is the line the user wrote
+                    throw e.getMessage().startsWith(origin + ": ") ? e
+                            : ConfigException.at(origin, "include " + name + ": " + e.getMessage());
+                }
                 continue;
             }
             if (st.name == null) {

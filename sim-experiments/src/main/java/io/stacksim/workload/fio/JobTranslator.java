@@ -49,6 +49,18 @@ public final class JobTranslator {
     private JobSpec.Size offsetIncrement = JobSpec.Size.bytes(0);
     private String service = "roundrobin";
     private int serviceNr = 1;
+    private Distribution serviceDist;
+    private String filenameFormat = "";
+    private int openFiles;
+    private boolean createOnOpen;
+    private boolean createSerialize = true;
+    private boolean createFsync = true;
+    private JobSpec.Fallocate fallocate = JobSpec.Fallocate.NATIVE;
+    private boolean unlink;
+    private boolean unlinkEachLoop;
+    private boolean fileAppend;
+    private boolean allowFileCreate = true;
+    private boolean overwrite;
     private Pattern rw = Pattern.READ;
     private long seqAdd;
     private int seqNr = 1;
@@ -70,6 +82,12 @@ public final class JobTranslator {
     private int prioclass = -1;
     private String cgroup;
     private int cgroupWeight;
+    /** The libaio/io_uring cmdprio options, per direction (engines/cmdprio.c). */
+    private final int[] cmdprioPercentage = new int[2];
+    private final int[] cmdprioClass = new int[2];
+    private final int[] cmdprioLevel = new int[2];
+    private String cmdprioBssplit;
+    private JobFile.Option cmdprioOrigin;
     private IoEngineType engine = IoEngines.byName("psync");
     private boolean direct;
     private int syncMode;
@@ -118,9 +136,29 @@ public final class JobTranslator {
     private long logAvgMsec;
     private boolean perJobLogs = true;
     private String iolog;
+    // Job control and measurements (JobSpec.Control).
+    private boolean exitall;
+    private boolean exitallOnError;
+    private String exitWhat = "group";
+    private boolean logOffset;
+    private boolean logPrio;
+    private String verify = "";
+    private boolean doVerify = true;
+    private boolean verifyOnly;
+    private long verifyBacklog;
+    private long verifyBacklogBatch;
+    private boolean verifyPattern;
+    private String waitFor;
+    private boolean disableSlat;
+    private boolean disableClat;
+    private boolean disableLat;
+    private final Map<String, String> engineOptions = new LinkedHashMap<>();
     private Origin timeBasedOrigin;
     /** The job's ioengine= as written (the last one wins), for its engine options. */
     private String engineWritten = "psync";
+
+    /** Where each option was last set (fio's later-wins rule), "" for the job's first option. */
+    private final Map<String, Origin> origins = new java.util.HashMap<>();
 
     private JobTranslator(String name, boolean lenient, Map<JobFile.Option, String> paths) {
         this.name = name;
@@ -269,6 +307,8 @@ public final class JobTranslator {
         if (v == null && !def.flag() && !LOG_OPTIONS.contains(def.name())) {
             throw ConfigException.at(o.origin(), "option '" + display(o) + "' needs a value");
         }
+        origins.put(def.name(), o.origin());
+        origins.putIfAbsent("", o.origin());
         try {
             set(def.name(), v, o);
         } catch (IllegalArgumentException | ArithmeticException e) {
@@ -304,7 +344,71 @@ public final class JobTranslator {
 
     /** Engine options StackSim simulates (FioOptions' engine table says which). */
     private void setEngineOption(String engine, String opt, String v, JobFile.Option o) {
-        throw new IllegalStateException("supported engine option without a handler: " + engine + ":" + opt);
+        switch (opt) {
+            case "cmdprio_percentage" -> perDirectionInt(v, cmdprioPercentage, 0, 100, "a percentage");
+            case "cmdprio_class" -> perDirectionInt(v, cmdprioClass, 1, 3, "an I/O priority class (1 rt, 2 be, 3 idle)");
+            case "cmdprio" -> perDirectionInt(v, cmdprioLevel, 0, 7, "an I/O priority level");
+            case "cmdprio_bssplit" -> {
+                cmdprioBssplit = v.strip();
+                cmdprioOrigin = o;
+            }
+            default -> throw new IllegalStateException("supported engine option without a handler: " + engine + ":" + opt);
+        }
+    }
+
+    /**
+     * cmdprio_bssplit's entries per direction (options.c split_parse_prio_ddir): "bs/perc" or
+     * "bs/perc/class/level" separated by ':', a ',' between reads and writes (one list: both);
+     * percentages above 100 count as 100, class and level are capped at 3 and 7, entries of 0 %
+     * are dropped, the rest sorted by block size; per block size they may add up to 100.
+     */
+    private List<List<JobSpec.PrioSplit>> cmdprioSplits() {
+        List<List<JobSpec.PrioSplit>> out = new ArrayList<>(List.of(List.of(), List.of()));
+        if (cmdprioBssplit == null || cmdprioBssplit.isEmpty()) {
+            return out;
+        }
+        String[] d = FioValues.perDirection(cmdprioBssplit, false);
+        for (int i = 0; i < 2; i++) {
+            if (d[i] == null) {
+                continue;
+            }
+            List<JobSpec.PrioSplit> entries = new ArrayList<>();
+            for (String e : d[i].split(":")) {
+                if (e.isEmpty()) {
+                    break;
+                }
+                String[] f = e.split("/", -1);
+                if (f.length == 3 || f.length > 4 || f[0].isEmpty()) {
+                    throw ConfigException.at(cmdprioOrigin.origin(), "'" + display(cmdprioOrigin)
+                            + "': expected blocksize/percentage or blocksize/percentage/class/level, got '" + e + "'");
+                }
+                try {
+                    long bs = FioValues.size(f[0], kbBase);
+                    int perc = f.length > 1 && !f[1].isEmpty() ? (int) Math.min(Long.parseLong(f[1]), 100) : 0;
+                    int prio = -1;
+                    if (f.length == 4) {
+                        prio = (int) Math.min(Long.parseLong(f[2]), 3) << io.stacksim.block.IoPriority.CLASS_SHIFT
+                                | (int) Math.min(Long.parseLong(f[3]), 7);
+                    }
+                    if (perc > 0) {
+                        entries.add(new JobSpec.PrioSplit(bs, perc, prio));
+                    }
+                } catch (IllegalArgumentException ex) {
+                    throw ConfigException.at(cmdprioOrigin.origin(), "'" + display(cmdprioOrigin)
+                            + "': expected blocksize/percentage[/class/level] entries, got '" + e + "'");
+                }
+            }
+            entries.sort(java.util.Comparator.comparingLong(JobSpec.PrioSplit::bs));
+            java.util.Map<Long, Integer> total = new java.util.HashMap<>();
+            for (JobSpec.PrioSplit e : entries) {
+                if (total.merge(e.bs(), e.percent(), Integer::sum) > 100) {
+                    throw ConfigException.at(cmdprioOrigin.origin(), "'" + display(cmdprioOrigin)
+                            + "': total percentage for bs " + e.bs() + " exceeds 100");
+                }
+            }
+            out.set(i, entries);
+        }
+        return out;
     }
 
     private String display(JobFile.Option o) {
@@ -341,7 +445,11 @@ public final class JobTranslator {
             case "description" -> description = v;
             case "filename" -> filenames = splitFilenames(v);
             case "directory" -> directory = v;
-            case "size" -> size = FioValues.sizeOrPercent(v, kbBase);
+            case "size" -> {
+                // fio reads size=0 as no size (filesetup.c: !td->o.size): the files' own sizes.
+                JobSpec.Size z = FioValues.sizeOrPercent(v, kbBase);
+                size = !z.isPercent() && z.bytes() == 0 ? null : z;
+            }
             case "filesize" -> {
                 if (v.indexOf('-') > 0 || v.indexOf(':') > 0) {
                     long[] r = FioValues.range(v, kbBase);
@@ -355,6 +463,25 @@ public final class JobTranslator {
             case "offset" -> offset = FioValues.sizeOrPercent(v, kbBase);
             case "offset_increment" -> offsetIncrement = FioValues.sizeOrPercent(v, kbBase);
             case "file_service_type" -> fileService(v, o);
+            case "filename_format" -> filenameFormat = v;
+            case "openfiles" -> openFiles = intIn(v, 0, 1 << 20, "a number of files");
+            case "create_on_open" -> createOnOpen = FioValues.bool(v);
+            case "create_serialize" -> createSerialize = FioValues.bool(v);
+            case "create_fsync" -> createFsync = FioValues.bool(v);
+            case "fallocate" -> fallocate = switch (v) {
+                case "none", "0" -> JobSpec.Fallocate.NONE;
+                case "posix", "1" -> JobSpec.Fallocate.POSIX;
+                case "keep" -> JobSpec.Fallocate.KEEP;
+                case "native" -> JobSpec.Fallocate.NATIVE;
+                case "truncate" -> JobSpec.Fallocate.TRUNCATE;
+                default -> throw new IllegalArgumentException("expected none, native, posix, keep, truncate, 0 or 1, got '"
+                        + v + "'");
+            };
+            case "unlink" -> unlink = FioValues.bool(v);
+            case "unlink_each_loop" -> unlinkEachLoop = FioValues.bool(v);
+            case "file_append" -> fileAppend = FioValues.bool(v);
+            case "allow_file_create" -> allowFileCreate = FioValues.bool(v);
+            case "overwrite" -> overwrite = FioValues.bool(v);
             case "rw" -> rw(v, o);
             case "rw_sequencer" -> {
                 switch (v) {
@@ -367,6 +494,7 @@ public final class JobTranslator {
             case "rwmixwrite" -> rwmixread = 100 - intIn(v, 0, 100, "a percentage");
             case "percentage_random" -> perDirectionInt(v, percRandom, 0, 100, "a percentage");
             case "bs" -> {
+                FioValues.unsigned(v, "a block size");
                 String[] d = FioValues.perDirection(v, true);
                 for (int i = 0; i < 2; i++) {
                     if (d[i] != null) {
@@ -375,6 +503,7 @@ public final class JobTranslator {
                 }
             }
             case "ba" -> {
+                FioValues.unsigned(v, "a block alignment");
                 String[] d = FioValues.perDirection(v, true);
                 for (int i = 0; i < 2; i++) {
                     if (d[i] != null) {
@@ -504,7 +633,41 @@ public final class JobTranslator {
             case "log_avg_msec" -> logAvgMsec = intIn(v, 0, Integer.MAX_VALUE, "milliseconds");
             case "per_job_logs" -> perJobLogs = FioValues.bool(v);
             case "write_iolog" -> iolog = v;
-            case "thread", "allow_file_create", "create_on_open", "cgroup_nodelete" -> { }
+            case "verify" -> verify = switch (v.strip()) {
+                case "0" -> "";
+                case "md5", "crc64", "crc32", "crc32c", "crc32c-intel", "crc16", "crc7", "sha1", "sha256", "sha512",
+                        "sha3-224", "sha3-256", "sha3-384", "sha3-512", "xxhash", "meta", "pattern", "null" -> v.strip();
+                default -> throw new IllegalArgumentException("expected 0, md5, crc64, crc32, crc32c, crc32c-intel, crc16,"
+                        + " crc7, sha1, sha256, sha512, sha3-224, sha3-256, sha3-384, sha3-512, xxhash, meta, pattern or"
+                        + " null, got '" + v + "'");
+            };
+            case "log_offset" -> logOffset = FioValues.bool(v);
+            case "log_prio" -> logPrio = FioValues.bool(v);
+            case "do_verify" -> doVerify = FioValues.bool(v);
+            case "verify_only" -> verifyOnly = flag(v);
+            case "verify_backlog" -> verifyBacklog = FioValues.size(v, kbBase);
+            case "verify_backlog_batch" -> verifyBacklogBatch = intIn(v, 0, Integer.MAX_VALUE, "a number of blocks");
+            case "verify_pattern" -> verifyPattern = !v.isBlank();
+            case "verify_interval", "verify_offset", "verify_fatal", "verify_dump", "verify_state_save" -> { }
+            case "gtod_reduce" -> {
+                // options.c str_gtod_reduce_cb: one switch for the three latencies.
+                boolean b = FioValues.bool(v);
+                disableSlat = b;
+                disableClat = b;
+                disableLat = b;
+                clatPercentiles = !b;
+            }
+            case "disable_lat" -> disableLat = FioValues.bool(v);
+            case "disable_clat" -> disableClat = FioValues.bool(v);
+            case "disable_slat" -> disableSlat = FioValues.bool(v);
+            case "exitall" -> exitall = flag(v);
+            case "exitall_on_error" -> exitallOnError = flag(v);
+            case "exit_what" -> exitWhat = switch (v.strip()) {
+                case "group", "stonewall", "all" -> v.strip();
+                default -> throw new IllegalArgumentException("expected group, stonewall or all, got '" + v + "'");
+            };
+            case "wait_for" -> waitFor = v.strip();
+            case "thread", "cgroup_nodelete" -> { }
             default -> throw new IllegalStateException("supported option without a handler: " + opt);
         }
     }
@@ -549,6 +712,7 @@ public final class JobTranslator {
     }
 
     private void perDirectionSize(String v, long[] into) {
+        FioValues.unsigned(v, "a rate");
         String[] d = FioValues.perDirection(v, true);
         for (int i = 0; i < 2; i++) {
             if (d[i] != null) {
@@ -557,18 +721,33 @@ public final class JobTranslator {
         }
     }
 
+    /**
+     * file_service_type=roundrobin|sequential|random[:N] (N I/Os per file before switching) or
+     * zipf|pareto|normal|gauss[:VALUE[:CENTER]] (options.c str_fst_cb: a distribution over
+     * the files, defaults zipf 1.1, pareto 0.2, normal 0; one I/O per choice).
+     */
     private void fileService(String v, JobFile.Option o) {
         int colon = v.indexOf(':');
         String kind = colon < 0 ? v : v.substring(0, colon);
+        serviceNr = 1;
+        serviceDist = null;
         switch (kind) {
-            case "roundrobin", "sequential", "random" -> service = kind;
-            case "zipf", "pareto", "normal", "gauss" -> {
-                notModelled(o, "file_service_type=" + kind + " is not modelled (StackSim has roundrobin, sequential, random)");
-                return;
+            case "roundrobin", "sequential", "random" -> {
+                service = kind;
+                serviceNr = colon < 0 ? 1 : (int) positive(FioValues.integer(v.substring(colon + 1)), "a number of I/Os");
             }
-            default -> throw new IllegalArgumentException("expected roundrobin, sequential, random, zipf, pareto or normal, got '" + v + "'");
+            case "zipf", "pareto", "normal", "gauss" -> {
+                service = kind.equals("gauss") ? "normal" : kind;
+                String def = switch (kind) {
+                    case "zipf" -> "zipf:1.1";
+                    case "pareto" -> "pareto:0.2";
+                    default -> "normal:0";
+                };
+                serviceDist = distribution(colon < 0 ? def : v, o);
+            }
+            default -> throw new IllegalArgumentException("expected roundrobin, sequential, random, zipf, pareto, normal"
+                    + " or gauss, got '" + v + "'");
         }
-        serviceNr = colon < 0 ? 1 : (int) positive(FioValues.integer(v.substring(colon + 1)), "a number of I/Os");
     }
 
     /** rw=PATTERN[:N] (options.c str_rw_cb): N is a hole (sequential) or a run length (random). */
@@ -824,11 +1003,13 @@ public final class JobTranslator {
         Map<String, String> printed = printed(own);
         return new JobSpec(name,
                 new JobSpec.Files(filenames, directory, nrfiles, size, filesizeMin, filesizeMax, offset, offsetIncrement,
-                        service, serviceNr),
+                        service, serviceNr, new JobSpec.Layout(filenameFormat, serviceDist, openFiles, createOnOpen,
+                                createSerialize, createFsync, fallocate, unlink, unlinkEachLoop, fileAppend,
+                                allowFileCreate, overwrite)),
                 new JobSpec.Access(rw, seqAdd, seqNr, identicalSeq, rwmixread, List.of(percRandom[0], percRandom[1]),
                         new JobSpec.BlockSizes(sizes[0], sizes[1], bsUnaligned), distribution, randomMap, randseed,
                         lfsr && distribution instanceof Distribution.Uniform),
-                new JobSpec.Engine(engine, iodepth, batchSubmit, batchCompleteMin, batchCompleteMax, depthLow, direct,
+                new JobSpec.Engine(IoEngines.atDepth(engine, iodepth), iodepth, batchSubmit, batchCompleteMin, batchCompleteMax, depthLow, direct,
                         fadvise),
                 new JobSpec.Limits(ioSize, numberIos, runtimeNs, timeBased, rampNs, startDelayNs, loops),
                 new JobSpec.Pacing(List.of(rate[0], rate[1]), List.of(rateIops[0], rateIops[1]), poisson, thinkNs,
@@ -837,8 +1018,15 @@ public final class JobTranslator {
                 new JobSpec.Cache(invalidate && !preRead, preRead),
                 new JobSpec.Reporting(groupReporting, stonewall, newGroup, percentiles, clatPercentiles, latPercentiles,
                         slatPercentiles, kbBase, unitBase, sigFigs, stats, diskUtil, description, bwAvgNs, iopsAvgNs,
-                        new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog), printed),
-                numjobs, placement());
+                        new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog, logOffset, logPrio), printed),
+                numjobs, placement(), new JobSpec.Control(verifySpec(), exitall, exitWhat, exitallOnError, waitFor,
+                        disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins));
+    }
+
+    /** The verify family; verify_pattern alone means verify=pattern (options.c str_verify_pattern_cb). */
+    private JobSpec.Verify verifySpec() {
+        String alg = verify.isEmpty() && verifyPattern ? "pattern" : verify;
+        return new JobSpec.Verify(alg, 0, verifyBacklog, verifyBacklogBatch, doVerify, verifyOnly, false, 0);
     }
 
     /**
@@ -852,6 +1040,15 @@ public final class JobTranslator {
         int cls = prioclass > 0 || level > 0 ? (prioclass > 0 ? prioclass : 2) : 0;
         String cg = cgroup == null || cgroup.isEmpty() ? "/" : (cgroup.startsWith("/") ? cgroup : "/" + cgroup);
         int w = cgroupWeight > 0 ? cgroupWeight : 100;
-        return new JobSpec.Placement(cls, level, cg, w);
+        List<List<JobSpec.PrioSplit>> splits = cmdprioSplits();
+        boolean perc = cmdprioPercentage[0] > 0 || cmdprioPercentage[1] > 0;
+        if (perc && (!splits.get(0).isEmpty() || !splits.get(1).isEmpty())) {
+            // fio_cmdprio_init: "cmdprio_percentage and cmdprio_bssplit options are mutually exclusive"
+            throw ConfigException.at(cmdprioOrigin.origin(), "'" + display(cmdprioOrigin)
+                    + "': cmdprio_percentage and cmdprio_bssplit are mutually exclusive");
+        }
+        JobSpec.CmdPrio cmd = new JobSpec.CmdPrio(List.of(cmdprioPercentage[0], cmdprioPercentage[1]),
+                List.of(cmdprioClass[0], cmdprioClass[1]), List.of(cmdprioLevel[0], cmdprioLevel[1]), splits);
+        return new JobSpec.Placement(cls, level, cg, w, cmd.active() ? cmd : JobSpec.CmdPrio.NONE);
     }
 }

@@ -95,6 +95,11 @@ public final class BlkparseReader implements TraceReader {
                     sector = Long.parseLong(f[7]);
                     sectors = Integer.parseInt(f[9]);
                     i = 10;
+                    if (sector < 0 || sectors < 0) {
+                        throw src.error(EXPECTED + " with 'sector + count' of 0 or more", line);
+                    }
+                } else if (f.length == 9 && f[8].equals("+")) {
+                    throw src.error(EXPECTED + " ending 'sector + count [command]' (the line is cut short)", line);
                 }
                 String comm = null;
                 if (i < f.length && f[i].startsWith("[")) {
@@ -105,7 +110,7 @@ public final class BlkparseReader implements TraceReader {
                     comm = c.toString().replaceAll("^\\[|]$", "");
                 }
                 return decode(rwbs, time, sector, sectors, pid, comm, line);
-            } catch (NumberFormatException e) {
+            } catch (NumberFormatException | ArithmeticException e) {
                 throw src.error(EXPECTED, line);
             }
         }
@@ -139,10 +144,13 @@ public final class BlkparseReader implements TraceReader {
     private static long parseTime(String t) {
         int dot = t.indexOf('.');
         if (dot < 0) {
-            return Long.parseLong(t) * 1_000_000_000L;
+            return Math.multiplyExact(Long.parseLong(t), 1_000_000_000L);
         }
         String frac = (t.substring(dot + 1) + "000000000").substring(0, 9);
-        return Long.parseLong(t.substring(0, dot)) * 1_000_000_000L + Long.parseLong(frac);
+        if (frac.startsWith("-") || frac.startsWith("+")) {
+            throw new NumberFormatException(t);
+        }
+        return Math.addExact(Math.multiplyExact(Long.parseLong(t.substring(0, dot)), 1_000_000_000L), Long.parseLong(frac));
     }
 
     private TraceRecord decode(String rwbs, long time, long sector, int sectors, int pid, String comm, String line) {
@@ -173,6 +181,10 @@ public final class BlkparseReader implements TraceReader {
             };
         }
         if (sectors == 0 && op != Op.DISCARD) {
+            // Only a flush carries no data (blkparse shows it as FWS or N); an empty read or write is no I/O.
+            if ((flags & Bio.PREFLUSH) == 0 && rwbs.charAt(rwbs.charAt(0) == 'F' ? 1 : 0) != 'N') {
+                throw src.error("a size above 0 (only a flush, RWBS FWS or N, has none)", line);
+            }
             flags |= Bio.PREFLUSH;
             op = Op.WRITE;
         }

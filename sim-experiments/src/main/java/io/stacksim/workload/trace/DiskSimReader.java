@@ -43,9 +43,9 @@ public final class DiskSimReader implements TraceReader {
             try {
                 long time;
                 if (unitNs != null) {
-                    time = Math.round(Double.parseDouble(f[0]) * unitNs);
+                    time = nanos(Double.parseDouble(f[0]) * unitNs);
                 } else if (f[0].indexOf('.') >= 0 || f[0].indexOf('e') >= 0) {
-                    time = Math.round(Double.parseDouble(f[0]) * 1e6);
+                    time = nanos(Double.parseDouble(f[0]) * 1e6);
                 } else {
                     time = Long.parseLong(f[0]);
                 }
@@ -57,11 +57,19 @@ public final class DiskSimReader implements TraceReader {
                     throw src.error(EXPECTED + " with a positive size", line);
                 }
                 return new TraceRecord(time, (flags & 1) != 0 ? Op.READ : Op.WRITE, 0, sector, sectors, dev, null);
-            } catch (NumberFormatException e) {
+            } catch (NumberFormatException | ArithmeticException e) {
                 throw src.error(EXPECTED, line);
             }
         }
         return null;
+    }
+
+    /** A time in ns that a long holds exactly enough (NaN, infinity or past 2^62 ns, about 146 years, is refused). */
+    private static long nanos(double ns) {
+        if (!(ns >= 0 && ns < 0x1p62)) {
+            throw new ArithmeticException("time out of range");
+        }
+        return Math.round(ns);
     }
 
     @Override

@@ -51,8 +51,13 @@ public final class MsrReader implements TraceReader {
                 if (firstTicks == Long.MIN_VALUE) {
                     firstTicks = ticks;
                 }
-                return new TraceRecord((ticks - firstTicks) * 100, op, 0, offset >> 9, sectors, 0, null);
-            } catch (NumberFormatException e) {
+                if (size > Integer.MAX_VALUE) {
+                    throw src.error(EXPECTED + " with a size under 2 GiB", line);
+                }
+                // Windows filetime ticks of 100 ns; a span past what a long of ns holds is no real trace.
+                long ns = Math.multiplyExact(Math.subtractExact(ticks, firstTicks), 100L);
+                return new TraceRecord(ns, op, 0, offset >> 9, sectors, 0, null);
+            } catch (NumberFormatException | ArithmeticException e) {
                 throw src.error(EXPECTED, line);
             }
         }

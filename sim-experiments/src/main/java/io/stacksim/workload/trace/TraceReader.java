@@ -51,6 +51,9 @@ public interface TraceReader extends AutoCloseable {
         return new Counted(f.reader().apply(src), src, f.name());
     }
 
+    /** Latest record time a replay takes: 2^62 ns (about 146 years) keeps every sum of times inside a long. */
+    long MAX_TIME_NS = 1L << 62;
+
     /** A reader that tells its source when a record was read and refuses a trace with none. */
     final class Counted implements TraceReader {
         private final TraceReader in;
@@ -63,10 +66,23 @@ public interface TraceReader extends AutoCloseable {
             this.format = format;
         }
 
+        /** Latest time of a record so far: a trace lists its I/Os in time order. */
+        private long lastNs = Long.MIN_VALUE;
+
         @Override
         public TraceRecord next() {
             TraceRecord r = in.next();
             if (r != null) {
+                if (r.timeNs() < 0 || r.timeNs() >= MAX_TIME_NS) {
+                    throw new ConfigException(src.name + ":" + src.lineNo + ": expected a time from 0 to "
+                            + MAX_TIME_NS / 86_400_000_000_000L + " days since the trace's start (expected a " + format
+                            + " trace)");
+                }
+                if (r.timeNs() < lastNs) {
+                    throw new ConfigException(src.name + ":" + src.lineNo + ": time " + r.timeNs() + " ns is before the "
+                            + "previous record's " + lastNs + " ns (expected a " + format + " trace in time order)");
+                }
+                lastNs = r.timeNs();
                 src.records++;
             } else if (src.records == 0) {
                 throw new ConfigException(src.name + ": no I/O records in " + src.lineNo

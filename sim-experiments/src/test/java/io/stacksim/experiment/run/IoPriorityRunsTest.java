@@ -65,4 +65,32 @@ class IoPriorityRunsTest {
         assertThat(l(m, "block.sched.prio.rt.dispatched")).isZero();
         assertThat(l(m, "block.sched.prio.be.dispatched")).isGreaterThan(900);
     }
+
+    /**
+     * fio's cmdprio_percentage: a quarter of one reader's I/Os are inserted into mq-deadline's
+     * RT queue (the iocb's IOCB_FLAG_IOPRIO priority on each bio, dd_insert_request by
+     * IOPRIO_PRIO_CLASS), the rest go with the job's own class (NONE, served as BE).
+     */
+    @Test
+    void cmdprioPercentageSendsItsShareOfIosToTheRealtimeQueue() {
+        String yaml = """
+                run: {seed: 5}
+                device: {profile: nvme-gen4}
+                block: {scheduler: mq-deadline}
+                workload:
+                  filename: /dev/nvme0n1
+                  direct: 1
+                  runtime: 1s
+                  time_based: 1
+                  jobs:
+                    - {name: r, rw: randread, bs: 4k, size: 100g, ioengine: libaio, iodepth: 16, cmdprio_percentage: 25}
+                """;
+        Map<String, Number> m = Simulation.run(ConfigNode.parseYaml(new StringReader(yaml), "c.yaml")).metrics();
+        long rt = l(m, "block.sched.prio.rt.inserted");
+        long be = l(m, "block.sched.prio.be.inserted");
+        long n = rt + be;
+        assertThat(n).isGreaterThan(10_000);
+        double sd = Math.sqrt(n * 0.25 * 0.75);
+        assertThat((double) rt).isBetween(0.25 * n - 4 * sd, 0.25 * n + 4 * sd);
+    }
 }

@@ -45,6 +45,7 @@ class LittlesLawTest {
     @Test
     void syncEnginesKeepOneIoInFlightPerJob() {
         Sweep s = new Sweep(Sweeps.parse("""
+                replications: 2
                 base: {workload: {ioengine: psync, iodepth: 32, numjobs: 3}}
                 """));
         assertThat(LittlesLaw.target(s.config(s.points().get(0)))).isEqualTo(3);

@@ -46,13 +46,46 @@ class JobTranslatorTest {
                 .hasMessageContaining("prio");
     }
 
+    /**
+     * cmdprio options (engines/cmdprio.c, options of libaio and io_uring only): per direction as
+     * "read,write" or one value for both; the class defaults to realtime (left 0 here, resolved
+     * when the job runs); cmdprio_bssplit entries of 0 % dropped, the rest sorted by block size;
+     * it excludes cmdprio_percentage; another engine rejects them as fio does ("Bad option").
+     */
+    @Test
+    void cmdprioOptionsAreReadPerDirectionAsFioReadsThem() {
+        JobSpec.CmdPrio c = spec("rw=randrw\nioengine=libaio\ncmdprio_percentage=20,40\ncmdprio_class=2\ncmdprio=3\n")
+                .placement().cmdprio();
+        assertThat(c.percentage()).containsExactly(20, 40);
+        assertThat(c.prioclass()).containsExactly(2, 2);
+        assertThat(c.prio()).containsExactly(3, 3);
+        assertThat(c.active()).isTrue();
+        assertThat(spec("rw=read\nioengine=io_uring\ncmdprio_percentage=10\n").placement().cmdprio().prioclass())
+                .containsExactly(0, 0);
+        JobSpec.CmdPrio b = spec("rw=randread\nioengine=libaio\ncmdprio_bssplit=64k/50/1/0:4k/30:8k/0\n")
+                .placement().cmdprio();
+        assertThat(b.bssplit().get(0)).containsExactly(new JobSpec.PrioSplit(4096, 30, -1),
+                new JobSpec.PrioSplit(65536, 50, 1 << 13));
+        assertThat(b.bssplit().get(1)).isEqualTo(b.bssplit().get(0));
+        assertThat(spec("rw=read\n").placement().cmdprio()).isEqualTo(JobSpec.CmdPrio.NONE);
+        assertThatThrownBy(() -> spec("rw=read\nioengine=psync\ncmdprio_percentage=10\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("is an option of ioengine");
+        assertThatThrownBy(() -> spec("rw=read\nioengine=libaio\ncmdprio_percentage=10\ncmdprio_bssplit=4k/10\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("mutually exclusive");
+        assertThatThrownBy(() -> spec("rw=read\nioengine=libaio\ncmdprio_bssplit=4k/60:4k/50\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("exceeds 100");
+        assertThatThrownBy(() -> spec("rw=read\nioengine=libaio\ncmdprio_class=4\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("t.fio:4: 'cmdprio_class'");
+    }
+
     @Test
     void anOptionStackSimDoesNotModelIsAnErrorOrWithLenientAWarning() {
-        assertThatThrownBy(() -> spec("rw=read\nverify=md5\n"))
+        assertThatThrownBy(() -> spec("rw=read\nexperimental_verify=1\n"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("t.fio:3: option 'verify' is not modelled by StackSim");
-        JobTranslator.Result r = job("rw=read\nverify=md5\n", true);
-        assertThat(r.warnings()).singleElement().asString().contains("t.fio:3").contains("verify").contains("ignored");
+                .hasMessageContaining("t.fio:3: option 'experimental_verify' is not modelled by StackSim");
+        JobTranslator.Result r = job("rw=read\nexperimental_verify=1\n", true);
+        assertThat(r.warnings()).singleElement().asString().contains("t.fio:3").contains("experimental_verify")
+                .contains("ignored");
     }
 
     @Test

@@ -361,11 +361,24 @@ public final class ParamFile {
             lx.expect("{");
             return new Block(t.text, n.text, parseParams(lx, file, depth), lx.origin(t));
         }
+        if (NUMBER_START.matcher(t.text).lookingAt() && !NUMBER.matcher(t.text).matches()) {
+            // DiskSim's lexer (libparam) reads a number token to its last digit, so 4x2 or 4.2.1 is a number
+            // followed by stray text: a syntax error there, not a word.
+            throw lx.error(t, "expected a number such as 42, 0.5, 1e-3 or 0x1f, got '" + excerpt(t.text) + "'");
+        }
         StringBuilder sb = new StringBuilder(t.text);
         while (lx.peek() != null && lx.peek().isWord()) {
             sb.append(' ').append(lx.next().text);
         }
         return new Scalar(sb.toString(), lx.origin(t));
+    }
+
+    private static final java.util.regex.Pattern NUMBER_START = java.util.regex.Pattern.compile("[-+]?\\.?[0-9]");
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile(
+            "[-+]?(0[xX][0-9a-fA-F]+|([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?)");
+
+    private static String excerpt(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     // ---------------------------------------------------------------- lexer

@@ -1,0 +1,17 @@
+#!/bin/bash
+# Simulate the six ext4 sync patterns of capture.sh on loop0-ext4.yaml and summarise each as
+# summarise.py does the real traces (docs/measurements/ext4/README.md has the real table).
+# usage: examples/ext4/simulate.sh OUTDIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+out=$(mkdir -p "$1" && cd "$1" && pwd)
+jfirst=1048576 jlen=65536   # the journal of mkfs.ext4 on 1 GiB: fs blocks 131072-139263
+for job in append-fsync overwrite-fdatasync overwrite-fsync dsync direct-sync small-files seq-256m seq-256m-2jobs; do
+  per=
+  case $job in seq-256m) per=1 ;; seq-256m-2jobs) per=2 ;; esac
+  DIR=/mnt "$root/stacksim" fio --lenient --stack "$here/loop0-ext4.yaml" --blktrace "$out/$job.trace.txt" \
+      --output-format=json --output "$out/$job.fio.json" "$here/$job.fio"
+  echo "== $job"
+  python3 "$here/summarise.py" "$out/$job.trace.txt" $jfirst $jlen "$out/$job.fio.json" $per
+done

@@ -23,10 +23,12 @@ public final class Bio {
     /** REQ_BACKGROUND: background (or periodic) writeback (wbc_to_write_flags). */
     public static final int BACKGROUND = 1 << 7;
 
-    public final long sector;
+    /** First sector; an emulated zone append is moved to its zone's write pointer (blk-zoned.c). */
+    public long sector;
     public final int nrSectors;
-    public final Op op;
-    public final int flags;
+    /** The operation; an emulated zone append runs as a WRITE and is a ZONE_APPEND again at its end. */
+    public Op op;
+    public int flags;
     /** The I/O priority class ({@link IoPriority#classOf} of {@link #ioprio}), as schedulers sort by it. */
     public final IoPriority priority;
     /** bi_ioprio: the whole IOPRIO_PRIO_VALUE(class, level) (requests merge only with the same one). */
@@ -74,6 +76,12 @@ public final class Bio {
     public long devTransferNs;
     /** Error code: 0 or a negative errno. */
     public int error;
+    /** A zone append's result: the first sector its data was written at (-1 before it completes). */
+    public long writtenSector = -1;
+    /** BIO_ZONE_WRITE_PLUGGING: it went through its zone's write plug (blk-zoned.c). */
+    boolean zoneWritePlugging;
+    /** BIO_EMULATES_ZONE_APPEND: a zone append running as a regular write at the write pointer. */
+    boolean emulatesZoneAppend;
 
     public Bio(long sector, int nrSectors, Op op, int flags, IoPriority priority, IoOwner owner, BioEndIo endIo) {
         this(sector, nrSectors, op, flags, priority == IoPriority.NONE ? 0 : IoPriority.value(priority, 0), owner, endIo);
@@ -115,10 +123,11 @@ public final class Bio {
 
     /**
      * bio_mergeable (include/linux/blk_types.h REQ_NOMERGE_FLAGS): a bio carrying REQ_NOMERGE,
-     * REQ_PREFLUSH or REQ_FUA never merges, nor does one without data other than a discard.
+     * REQ_PREFLUSH or REQ_FUA never merges, nor does one without data other than a discard, nor a
+     * zone append (StackSim keeps one per request so that each learns its own written sector).
      */
     public boolean mergeable() {
-        return (flags & (NOMERGE | PREFLUSH | FUA)) == 0 && (op.hasData() || op == Op.DISCARD);
+        return (flags & (NOMERGE | PREFLUSH | FUA)) == 0 && (op == Op.READ || op == Op.WRITE || op == Op.DISCARD);
     }
 
     @Override

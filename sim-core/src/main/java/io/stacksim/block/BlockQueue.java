@@ -82,6 +82,10 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     private long schedMerges;
 
     private BlockTrace trace;
+    /** The zoned device behind the queue, or null. */
+    private final io.stacksim.device.ZonedBlockDevice zonedDevice;
+    /** blk-zoned.c zone write plugging, for a zoned device; else null. */
+    private final ZoneWritePlugs zonePlugs;
     /** --check's rules for this queue; null when the run is not checked. */
     final BlockChecks checks;
 
@@ -105,6 +109,15 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         // and wait (scsi_mq_get_budget, scsi_dev_queue_ready).
         this.budget = lim.queueDepth() * lim.hwQueues();
         this.flush = new FlushMachine(this, lim.volatileWriteCache(), lim.fua());
+        if (device instanceof io.stacksim.device.ZonedBlockDevice zd) {
+            // blk_revalidate_disk_zones at probe: a full report sets up the zone resources.
+            ZonedLimits z = zd.zoned();
+            this.zonedDevice = zd;
+            this.zonePlugs = new ZoneWritePlugs(this, z, zd.reportZones(0, z.nrZones()));
+        } else {
+            this.zonedDevice = null;
+            this.zonePlugs = null;
+        }
         // wbt_enable_default at blk_register_queue, after the elevator is set up; bfq turns it off.
         this.wbt = new Wbt(this, settings.wbtLatUsec(), lim.rotational(), lim.volatileWriteCache(),
                 scheduler.disablesWbt(), tags.nrRequests);
@@ -145,6 +158,27 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     @Override
     public QueueLimits limits() {
         return limits;
+    }
+
+    @Override
+    public ZonedLimits zoned() {
+        return zonedDevice == null ? null : zonedDevice.zoned();
+    }
+
+    /**
+     * blkdev_report_zones: the device's report; a zone write plug that lost track of its
+     * write pointer after a write error takes it from the report.
+     */
+    @Override
+    public java.util.List<BlkZone> reportZones(long sector, int nrZones) {
+        if (zonedDevice == null) {
+            throw new UnsupportedOperationException(name() + " is not a zoned block device");
+        }
+        java.util.List<BlkZone> zones = zonedDevice.reportZones(sector, nrZones);
+        for (BlkZone z : zones) {
+            zonePlugs.syncWpOffset(z);
+        }
+        return zones;
     }
 
     @Override
@@ -274,6 +308,13 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     private void submitNoCheck(Bio bio) {
         bio.tQueued = sim.now();
         IoOwner owner = bio.owner;
+        if (zonePlugs == null && (bio.op == Op.ZONE_APPEND || bio.op.isZoneManagement())) {
+            // submit_bio_noacct: zone operations on a regular disk are not supported.
+            bio.error = -ZoneWritePlugs.EOPNOTSUPP;
+            bio.tCompleted = sim.now();
+            bio.endIo.endIo(bio);
+            return;
+        }
         if (trace != null) {
             trace('Q', owner, bio.op, bio.flags, bio.sector, bio.nrSectors, 0);
         }
@@ -314,11 +355,31 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         if (tryMerges(bio, plug)) {
             return;
         }
+        if (zonePlugs != null && zonePlugs.plugBio(bio)) {
+            return; // blk_zone_plug_bio: waits in its zone's write plug, or failed
+        }
         // rq_qos_throttle: blk-wbt may put the submitter to sleep before it gets a request.
         if (!wbt.throttle(bio)) {
             return;
         }
         getRequest(bio, plug);
+    }
+
+    /**
+     * A bio released by its zone write plug (blk_zone_wplug_bio_work): straight to a request,
+     * from the plug's work, so with no task plug.
+     */
+    void submitPlugged(Bio bio) {
+        bio.mergeTried = true;
+        if (!wbt.throttle(bio)) {
+            return;
+        }
+        getRequest(bio, null);
+    }
+
+    /** A woken submitter's deferred bio meets its zone write plug: true if the plug took it. */
+    boolean zonePlugTakes(Bio bio) {
+        return zonePlugs != null && zonePlugs.plugBio(bio);
     }
 
     /** A bio woken in wbt_wait with its slot: on to a request, the submitter unplugged (it slept). */
@@ -350,13 +411,15 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         }
         if (plug != null && plug.tail != null && plugMerge(plug, bio)) {
             plugMerges++;
-            return true;
-        }
-        if (scheduler.bioMerge(bio)) {
+        } else if (scheduler.bioMerge(bio)) {
             schedMerges++;
-            return true;
+        } else {
+            return false;
         }
-        return false;
+        if (zonePlugs != null) {
+            zonePlugs.bioMerged(bio);
+        }
+        return true;
     }
 
     /**
@@ -390,6 +453,9 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         }
         if (trace != null) {
             trace('G', owner, bio.op, bio.flags, bio.sector, bio.nrSectors, 0);
+        }
+        if (bio.zoneWritePlugging) {
+            zonePlugs.initRequest(rq);
         }
         diskStats.start(now);
         if (FlushMachine.isFlush(rq) && flush.insert(rq, owner)) {
@@ -629,6 +695,9 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         diskStats.done(rq, now);
         endBios(rq);
         freeRequest(rq);
+        if (rq.zoneWritePlugging) {
+            zonePlugs.finishRequest(rq);
+        }
         runHwQueue(kblockd);
     }
 
@@ -642,6 +711,15 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
             b.devQueueNs = rq.devQueueNs;
             b.devMediaNs = rq.devMediaNs;
             b.devTransferNs = rq.devTransferNs;
+            if (rq.error != 0) {
+                b.error = rq.error;
+            }
+            if (b.op == Op.ZONE_APPEND) {
+                b.writtenSector = rq.writtenSector;
+            }
+            if (b.zoneWritePlugging) {
+                zonePlugs.bioEnded(b);
+            }
             if (checks != null) {
                 checks.bioEnded(b);
             }
@@ -730,6 +808,9 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         stats.counter("device.dma.bytes", () -> dmaBytes);
         flush.registerStats(stats);
         wbt.registerStats(stats);
+        if (zonePlugs != null) {
+            zonePlugs.registerStats(stats);
+        }
         throttle.registerStats(stats);
         scheduler.registerStats(stats, "block.sched.");
         device.registerStats(stats, "device.");

@@ -24,6 +24,19 @@ public interface BlockTarget {
     /** The queue limits a bio must respect or will be split to ({@code bdev_get_queue(bdev)->limits}). */
     QueueLimits limits();
 
+    /** The zone geometry and limits of a zoned block device, or null for a regular one (bdev_is_zoned). */
+    default ZonedLimits zoned() {
+        return null;
+    }
+
+    /**
+     * blkdev_report_zones (the BLKREPORTZONE ioctl): up to {@code nrZones} zones from the one
+     * holding {@code sector}. Only for a zoned target.
+     */
+    default java.util.List<BlkZone> reportZones(long sector, int nrZones) {
+        throw new UnsupportedOperationException(name() + " is not a zoned block device");
+    }
+
     /** The default readahead window in pages: the bdi's {@code ra_pages} (queue/read_ahead_kb / 4). */
     int readAheadPages();
 

@@ -201,9 +201,9 @@ public final class DeadlineScheduler extends Elevator {
         return q.sim().now() / JIFFY_NS;
     }
 
-    /** rq_data_dir: writes and discards are WRITE. */
+    /** rq_data_dir (op_is_write): writes, discards and the odd-numbered zone operations are WRITE. */
     static int dir(Op op) {
-        return op == Op.WRITE || op == Op.DISCARD ? WRITE : READ;
+        return op != Op.FLUSH && op.isWrite() ? WRITE : READ;
     }
 
     /** ioprio_class_to_prio. */

@@ -46,6 +46,8 @@ public final class DiskStats {
             case WRITE -> WRITE;
             case DISCARD -> DISCARD;
             case FLUSH -> FLUSH;
+            // op_stat_group: a zone operation by its direction (op_is_write)
+            default -> op.isWrite() ? WRITE : READ;
         };
     }
 

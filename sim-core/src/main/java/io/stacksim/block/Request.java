@@ -77,6 +77,12 @@ public final class Request {
     int flushSeq;
     Request flushOrig;
 
+    /** The device's status: 0 or a negative errno (blk_status_to_errno), given to every bio. */
+    public int error;
+    /** A native zone append's result: the sector the device wrote its data at. */
+    public long writtenSector = -1;
+    /** RQF_ZONE_WRITE_PLUGGING: its completion releases its zone's write plug. */
+    boolean zoneWritePlugging;
     /** Dispatches and completions, counted only under --check (BlockChecks). */
     int checkDispatches;
     int checkCompletions;

@@ -160,6 +160,9 @@ final class Tags {
                     }
                     // Off the queue before wbt_wait may queue it on its own (the same link).
                     pop();
+                    if (q.zonePlugTakes(b)) {
+                        continue; // into its zone's write plug (or failed)
+                    }
                     if (!q.throttleAfterTagWait(b)) {
                         continue; // now asleep in wbt_wait instead
                     }

@@ -278,6 +278,10 @@ final class Wbt {
                     woke = true;
                     continue;
                 }
+                if (q.zonePlugTakes(b)) {
+                    woke = true;
+                    continue;
+                }
                 if ((flagsOf(b) & TRACKED) != 0 && !incBelow(rqw, limit(b))) {
                     pushFront(rqw, b);
                     break;

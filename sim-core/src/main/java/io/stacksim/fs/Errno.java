@@ -12,7 +12,11 @@ public final class Errno {
     public static final int EINVAL = 22;
     public static final int EFBIG = 27;
     public static final int ENOSPC = 28;
+    /** BLK_STS_ZONE_ACTIVE_RESOURCE: too many active zones. */
+    public static final int EOVERFLOW = 75;
     public static final int EOPNOTSUPP = 95;
+    /** BLK_STS_ZONE_OPEN_RESOURCE: too many open zones. */
+    public static final int ETOOMANYREFS = 109;
 
     private Errno() {
     }
@@ -30,6 +34,8 @@ public final class Errno {
             case EFAULT -> "EFAULT";
             case EINVAL -> "EINVAL";
             case ENOSPC -> "ENOSPC";
+            case EOVERFLOW -> "EOVERFLOW";
+            case ETOOMANYREFS -> "ETOOMANYREFS";
             default -> "errno " + (-negErrno);
         };
     }

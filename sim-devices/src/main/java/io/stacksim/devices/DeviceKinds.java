@@ -6,6 +6,7 @@ import io.stacksim.devices.net.Nic;
 import io.stacksim.devices.nvme.NvmeProfile;
 import io.stacksim.devices.ram.RamDisk;
 import io.stacksim.devices.ssd.SataSsd;
+import io.stacksim.devices.zoned.ZonedProfile;
 import java.util.List;
 
 /**
@@ -20,6 +21,8 @@ public final class DeviceKinds {
             NvmeProfile.KIND,
             SataSsd.KIND,
             HddProfile.KIND,
+            ZonedProfile.ZNS,
+            ZonedProfile.SMR,
             Nic.KIND);
 
     private DeviceKinds() {

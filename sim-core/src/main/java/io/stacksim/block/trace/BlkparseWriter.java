@@ -129,8 +129,8 @@ public final class BlkparseWriter implements BlockTrace {
             sb.append('D');
         } else if (op == Op.WRITE) {
             sb.append('W');
-        } else if (bytes > 0) {
-            sb.append('R');
+        } else if (op == Op.READ && bytes > 0) {
+            sb.append('R'); // blk_fill_rwbs: any other operation (zone append and management) is 'N'
         } else {
             sb.append('N');
         }
@@ -177,7 +177,7 @@ public final class BlkparseWriter implements BlockTrace {
         int pid = who == null ? 0 : who.pid();
         String comm = who == null ? "swapper" : who.comm();
         String act = action == 'T' ? "UT" : String.valueOf(action);
-        int dir = op == Op.WRITE || op == Op.DISCARD ? 1 : 0;
+        int dir = op != null && op != Op.FLUSH && op.isWrite() ? 1 : 0;
         long kb = ((long) sectors << 9) >> 10;
         line.setLength(0);
         line.append(String.format(Locale.ROOT, "%3d,%-3d %2d %8d %5d.%09d %5d %2s %3s ", major, minor, cpu, s,

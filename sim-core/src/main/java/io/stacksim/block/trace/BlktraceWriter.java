@@ -102,7 +102,7 @@ public final class BlktraceWriter implements BlockTrace {
         if (op == null) {
             return TC_READ; // plug and unplug: opf 0, REQ_OP_READ
         }
-        int c = op == Op.WRITE || op == Op.DISCARD ? TC_WRITE : TC_READ; // op_is_write
+        int c = op != Op.FLUSH && op.isWrite() ? TC_WRITE : TC_READ; // op_is_write
         if (op == Op.DISCARD) {
             c |= TC_DISCARD;
         }

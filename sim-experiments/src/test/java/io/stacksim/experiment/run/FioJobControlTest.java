@@ -2,15 +2,8 @@ package io.stacksim.experiment.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stacksim.config.ConfigNode;
-import io.stacksim.workload.JobSpec;
 import io.stacksim.workload.JobStats;
-import io.stacksim.workload.fio.JobFile;
-import io.stacksim.workload.fio.JobFileParser;
-import io.stacksim.workload.fio.JobTranslator;
-import java.io.StringReader;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,20 +18,12 @@ class FioJobControlTest {
     @TempDir
     Path dir;
 
-    private static final String STACK = "device: {profile: latency-100us, servers: 8}\nblock: {scheduler: none}\n";
-
     private RunResult run(String jobs) {
-        JobFile f = new JobFileParser(k -> null, new JobFileParser.Keywords(4096, 8192, 2), dir).parse(jobs, "t.fio", dir);
-        List<JobSpec> specs = new ArrayList<>();
-        for (JobFile.Section s : f.jobs()) {
-            specs.add(JobTranslator.translate(s.name(), f.effectiveOptions(s), s.options(), false, null).spec());
-        }
-        return Simulation.run(ConfigNode.parseYaml(new StringReader(STACK), "stack.yaml"), specs, 400, null, false,
-                false, dir);
+        return FioHarness.run(dir, FioHarness.STACK, jobs);
     }
 
     private static JobStats job(RunResult r, String name) {
-        return r.jobs().stream().filter(j -> j.spec().name().equals(name)).findFirst().orElseThrow().stats();
+        return FioHarness.job(r, name);
     }
 
     @Test

@@ -3,13 +3,7 @@ package io.stacksim.experiment.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.stacksim.config.ConfigNode;
-import io.stacksim.workload.JobSpec;
 import io.stacksim.workload.JobStats;
-import io.stacksim.workload.fio.JobFile;
-import io.stacksim.workload.fio.JobFileParser;
-import io.stacksim.workload.fio.JobTranslator;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,22 +22,14 @@ class FioRunsTest {
     @TempDir
     Path dir;
 
-    /** A device with 8 parallel 100 us servers, so queue depth shows. */
-    private static final String STACK = "device: {profile: latency-100us, servers: 8}\nblock: {scheduler: none}\n";
+    private static final String STACK = FioHarness.STACK;
 
     private RunResult run(String stack, String jobs) {
-        JobFile f = new JobFileParser(k -> null, new JobFileParser.Keywords(4096, 8192, 2), dir)
-                .parse(jobs, "t.fio", dir);
-        List<JobSpec> specs = new ArrayList<>();
-        for (JobFile.Section s : f.jobs()) {
-            specs.add(JobTranslator.translate(s.name(), f.effectiveOptions(s), s.options(), false, null).spec());
-        }
-        ConfigNode root = ConfigNode.parseYaml(new StringReader(stack), "stack.yaml");
-        return Simulation.run(root, specs, 400, null, false, false, dir);
+        return FioHarness.run(dir, stack, jobs);
     }
 
     private static JobStats job(RunResult r, String name) {
-        return r.jobs().stream().filter(j -> j.spec().name().equals(name)).findFirst().orElseThrow().stats();
+        return FioHarness.job(r, name);
     }
 
     private static double iops(JobStats s, int d) {

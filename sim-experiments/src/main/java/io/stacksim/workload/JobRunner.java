@@ -66,6 +66,8 @@ public final class JobRunner {
     private boolean inRamp;
     private java.nio.file.Path logDir = java.nio.file.Path.of("");
     private JobLogs logs;
+    /** write_hist_log, or null. */
+    private HistLog histLog;
     /** fio's cmdprio (engines/cmdprio.c) when the job sets any of its options, else null. */
     private final CmdPrio cmdprio;
     /** td->ioprio: the job's own priority (prio/prioclass), 0 when it set none. */
@@ -271,6 +273,9 @@ public final class JobRunner {
             stats.recordPrio(d, u.ioprio != 0 ? u.ioprio : jobIoprio,
                     spec.reporting().latPercentiles() ? now - u.startNs : now - u.issueNs);
         }
+        if (histLog != null && !inRamp && !spec.control().disableClat()) {
+            histLog.clat((now - epochNs) / 1_000_000, d, u.length, now - u.issueNs);
+        }
         if (logs != null && !inRamp) {
             logs.completed(now, d, u.length, u.issueNs - u.startNs, now - u.issueNs, now - u.startNs,
                     !spec.engine().kind().syncio(), u.offset, u.ioprio != 0 ? u.ioprio : jobIoprio);
@@ -315,6 +320,16 @@ public final class JobRunner {
             }
             logs.start(sim.now());
             files.logTo(logs);
+        }
+        JobExtras.HistLogSpec hist = spec.extras().hist();
+        if (hist != null) {
+            try {
+                histLog = new HistLog(hist, spec.name(), clone, spec.reporting().logs().perJob(), logDir,
+                        spec.reporting().clatPercentiles() || spec.reporting().latPercentiles());
+            } catch (java.io.UncheckedIOException e) {
+                throw new io.stacksim.config.ConfigException("job '" + spec.name() + "': cannot write its log files in "
+                        + logDir.toAbsolutePath() + ": " + e.getCause().getMessage());
+            }
         }
         task.start(() -> files.preReadAll(() -> {
             ready.run();
@@ -912,6 +927,9 @@ public final class JobRunner {
         files.closeAll(() -> {
             if (logs != null) {
                 logs.finish(sim.now());
+            }
+            if (histLog != null) {
+                histLog.close();
             }
             exited = true;
             state = RunState.REAPED;

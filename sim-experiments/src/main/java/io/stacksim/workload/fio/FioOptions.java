@@ -111,6 +111,7 @@ public final class FioOptions {
             "verify_interval", "verify_offset", "verify_fatal", "verify_dump", "verify_state_save"}) {
             SUPPORTED.put(n, Support.NO_EFFECT);
         }
+        SUPPORTED.putAll(ExtraOptions.SUPPORT);
         // engines/cmdprio.c: the per-I/O priorities of the libaio and io_uring engines.
         for (String e : new String[] {"libaio", "io_uring"}) {
             for (String n : new String[] {"cmdprio_percentage", "cmdprio_class", "cmdprio", "cmdprio_bssplit"}) {

@@ -153,6 +153,8 @@ public final class JobTranslator {
     private boolean disableClat;
     private boolean disableLat;
     private final Map<String, String> engineOptions = new LinkedHashMap<>();
+    /** The options of JobExtras (histogram log, error handling, latency target, flow, steady state, ...). */
+    private final ExtraOptions extras = new ExtraOptions();
     private Origin timeBasedOrigin;
     /** The job's ioengine= as written (the last one wins), for its engine options. */
     private String engineWritten = "psync";
@@ -668,7 +670,11 @@ public final class JobTranslator {
             };
             case "wait_for" -> waitFor = v.strip();
             case "thread", "cgroup_nodelete" -> { }
-            default -> throw new IllegalStateException("supported option without a handler: " + opt);
+            default -> {
+                if (!extras.set(opt, v, kbBase)) {
+                    throw new IllegalStateException("supported option without a handler: " + opt);
+                }
+            }
         }
     }
 
@@ -1020,7 +1026,8 @@ public final class JobTranslator {
                         slatPercentiles, kbBase, unitBase, sigFigs, stats, diskUtil, description, bwAvgNs, iopsAvgNs,
                         new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog, logOffset, logPrio), printed),
                 numjobs, placement(), new JobSpec.Control(verifySpec(), exitall, exitWhat, exitallOnError, waitFor,
-                        disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins));
+                        disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins),
+                extras.build());
     }
 
     /** The verify family; verify_pattern alone means verify=pattern (options.c str_verify_pattern_cb). */

@@ -66,6 +66,8 @@ public final class JobRunner {
     private boolean inRamp;
     private java.nio.file.Path logDir = java.nio.file.Path.of("");
     private JobLogs logs;
+    /** write_hist_log, or null. */
+    private HistLog histLog;
     /** fio's cmdprio (engines/cmdprio.c) when the job sets any of its options, else null. */
     private final CmdPrio cmdprio;
     /** td->ioprio: the job's own priority (prio/prioclass), 0 when it set none. */
@@ -77,6 +79,10 @@ public final class JobRunner {
     private long verifyStartNs;
     private int lastDdir = -1;
     private io.stacksim.engine.Timer delayTimer;
+    /** zonemode=zbd (zbd.c), or null. */
+    private final ZbdJob zbd;
+    /** zonemode=strided (io_u.c setup_strided_zone_mode), or null. */
+    private final StridedZones strided;
 
     /**
      * fio's td->runstate as its status line shows it (eta.c check_str_update): the letter of
@@ -99,6 +105,15 @@ public final class JobRunner {
      * @param onExit      runs when the job's task exits
      */
     public JobRunner(JobSpec spec, int clone, Kernel kernel, RandomStreams random, long userNsPerIo, Runnable onExit) {
+        this(spec, clone, kernel, random, userNsPerIo, onExit, new ZonedFiles());
+    }
+
+    /**
+     * As above, with {@code zoned} the run's zone information under zonemode=zbd, shared by the
+     * jobs that name the same file.
+     */
+    public JobRunner(JobSpec spec, int clone, Kernel kernel, RandomStreams random, long userNsPerIo, Runnable onExit,
+                     ZonedFiles zoned) {
         this.spec = spec;
         this.clone = clone;
         this.kernel = kernel;
@@ -118,6 +133,18 @@ public final class JobRunner {
                 + (spec.access().randseed() == 0x89 ? "" : ".seed" + spec.access().randseed());
         this.files = new FileSetup(spec, clone, kernel, task, random, stream);
         this.planner = new IoUnitPlanner(spec, files.offsets(), files.bytesPerLoop(), random, stream);
+        this.zbd = spec.zones().mode() == ZoneSpec.Mode.ZBD ? new ZbdJob(spec, files, kernel, task, zoned, stats,
+                new ZbdJob.Host() {
+                    public void quiesce(Runnable k) {
+                        JobRunner.this.quiesce(k);
+                    }
+
+                    public OpenFile open(int fi) {
+                        return files.get(fi).open;
+                    }
+                }) : null;
+        this.strided = spec.zones().mode() == ZoneSpec.Mode.STRIDED ? new StridedZones(spec.zones(), files.offsets())
+                : null;
         this.cmdprio = pl.cmdprio().active() ? new CmdPrio(pl.cmdprio(), random.stream(stream + ".prio")) : null;
         this.jobIoprio = task.ioprio();
         stats.jobIoprio = jobIoprio;
@@ -271,6 +298,9 @@ public final class JobRunner {
             stats.recordPrio(d, u.ioprio != 0 ? u.ioprio : jobIoprio,
                     spec.reporting().latPercentiles() ? now - u.startNs : now - u.issueNs);
         }
+        if (histLog != null && !inRamp && !spec.control().disableClat()) {
+            histLog.clat((now - epochNs) / 1_000_000, d, u.length, now - u.issueNs);
+        }
         if (logs != null && !inRamp) {
             logs.completed(now, d, u.length, u.issueNs - u.startNs, now - u.issueNs, now - u.startNs,
                     !spec.engine().kind().syncio(), u.offset, u.ioprio != 0 ? u.ioprio : jobIoprio);
@@ -283,6 +313,9 @@ public final class JobRunner {
     /** A unit reaped by getevents: accounted and returned to the pool. */
     void reaped(IoUnit u) {
         completed(u);
+        if (zbd != null && !u.isSync()) {
+            zbd.put(u);
+        }
         put(u);
     }
 
@@ -316,9 +349,26 @@ public final class JobRunner {
             logs.start(sim.now());
             files.logTo(logs);
         }
+        JobExtras.HistLogSpec hist = spec.extras().hist();
+        if (hist != null) {
+            try {
+                histLog = new HistLog(hist, spec.name(), clone, spec.reporting().logs().perJob(), logDir,
+                        spec.reporting().clatPercentiles() || spec.reporting().latPercentiles());
+            } catch (java.io.UncheckedIOException e) {
+                throw new io.stacksim.config.ConfigException("job '" + spec.name() + "': cannot write its log files in "
+                        + logDir.toAbsolutePath() + ": " + e.getCause().getMessage());
+            }
+        }
         task.start(() -> files.preReadAll(() -> {
-            ready.run();
-            task.sleep();
+            Runnable done = () -> {
+                ready.run();
+                task.sleep();
+            };
+            if (zbd != null) {
+                zbd.prepare(done);
+            } else {
+                done.run();
+            }
         }));
     }
 
@@ -463,7 +513,11 @@ public final class JobRunner {
         if (service.takeOpened()) {
             files.open(fi, () -> {
                 planner.resetFile(fi);
-                direction(u, fi);
+                if (zbd != null) {
+                    zbd.fileReset(fi, () -> direction(u, fi)); // fio_file_reset's zbd_file_reset
+                } else {
+                    direction(u, fi);
+                }
             });
         } else {
             direction(u, fi);
@@ -499,9 +553,17 @@ public final class JobRunner {
     }
 
     /** The unit's offset in file {@code fi}; a file that wrapped may first drop its cached pages. */
-    private void fill(IoUnit u, int ddir, int fi) {
+    private void fill(IoUnit u, int ddir0, int fi) {
+        int ddir = ddir0;
+        if (zbd != null) {
+            ddir = zbd.adjustDdir(fi, ddir);
+            zbd.beforeOffset(fi, ddir);
+        } else if (strided != null) {
+            strided.beforeOffset(files.get(fi).offsets, ddir);
+        }
+        int dd = ddir;
         long off = planner.nextOffset(fi, ddir);
-        if (planner.wrapped(fi) && files.invalidateOnWrap(fi, () -> place(u, ddir, fi, off))) {
+        if (planner.wrapped(fi) && files.invalidateOnWrap(fi, () -> place(u, dd, fi, off))) {
             return;
         }
         place(u, ddir, fi, off);
@@ -511,23 +573,46 @@ public final class JobRunner {
     private void place(IoUnit u, int ddir, int fi, long off) {
         long len = planner.length(fi, ddir, off);
         if (len == 0) {
-            // fill_io_u failed: set_io_u_file closes the file, marks it done (or resets a
-            // zipf/pareto/normal one) and asks get_next_file again.
-            boolean reset = planner.service().exhausted(fi);
-            files.close(fi, () -> {
-                if (reset) {
-                    planner.resetFile(fi);
-                }
-                chooseFile(u);
-            });
+            fileDone(u, fi);
             return;
         }
         u.ddir = ddir;
         u.file = fi;
         u.offset = off;
         u.length = len;
+        if (zbd != null) {
+            // zbd_adjust_block: the unit moves to a write pointer, or below one, or the file is done.
+            zbd.adjustBlock(u, ok -> {
+                if (!ok) {
+                    fileDone(u, fi);
+                    return;
+                }
+                files.get(fi).offsets.placed(ddir, u.offset, u.length);
+                zbd.filled(u.length);
+                u.startNs = sim.now();
+                submit(u);
+            });
+            return;
+        }
+        if (strided != null) {
+            strided.filled(len);
+        }
         u.startNs = sim.now();
         submit(u);
+    }
+
+    /**
+     * fill_io_u failed: set_io_u_file closes the file, marks it done (or resets a
+     * zipf/pareto/normal one) and asks get_next_file again.
+     */
+    private void fileDone(IoUnit u, int fi) {
+        boolean reset = planner.service().exhausted(fi);
+        files.close(fi, () -> {
+            if (reset) {
+                planner.resetFile(fi);
+            }
+            chooseFile(u);
+        });
     }
 
     /** get_next_verify: a read of a logged piece, its checksum paid when it completes. */
@@ -585,6 +670,9 @@ public final class JobRunner {
 
     private void afterQueue(IoUnit u, int status) {
         boolean rw = !u.isSync();
+        if (zbd != null && rw && status != Engine.BUSY) {
+            zbd.queued(u, status == Engine.COMPLETED); // zbd_queue_io
+        }
         if (!engine.hasCommit()) {
             stats.markBatch(true, 1);
             stats.markBatch(false, 1);
@@ -824,6 +912,9 @@ public final class JobRunner {
 
     private void drain(Runnable k) {
         if (requeued != null) {
+            if (zbd != null) {
+                zbd.dropped(requeued);
+            }
             put(requeued);
             requeued = null;
         }
@@ -912,6 +1003,9 @@ public final class JobRunner {
         files.closeAll(() -> {
             if (logs != null) {
                 logs.finish(sim.now());
+            }
+            if (histLog != null) {
+                histLog.close();
             }
             exited = true;
             state = RunState.REAPED;

@@ -322,7 +322,8 @@ public final class Simulation {
                             segmentOver.run();
                         }
                     };
-                    JobRunner r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit);
+                    JobRunner r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit,
+                            control.zoned);
                     stack.cpus.registerTask(stack.stats, r.task());
                     r.logDirectory(logDir);
                     if (control.killed.contains(p)) {
@@ -384,6 +385,8 @@ public final class Simulation {
         final boolean exitall;
         /** Jobs told to stop before their clones were created. */
         final java.util.Set<Planned> killed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        /** zonemode=zbd: the zones of each file, shared by the jobs naming it (fio's zbd_info). */
+        final io.stacksim.workload.ZonedFiles zoned = new io.stacksim.workload.ZonedFiles();
 
         Control(List<Planned> plan) {
             this.exitall = plan.stream().anyMatch(p -> p.spec().control().exitall());

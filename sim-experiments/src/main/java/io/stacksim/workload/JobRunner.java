@@ -135,6 +135,13 @@ public final class JobRunner {
         String stream = "workload." + spec.name() + "." + clone
                 + (spec.access().randseed() == 0x89 ? "" : ".seed" + spec.access().randseed());
         this.files = new FileSetup(spec, clone, kernel, task, random, stream);
+        // fileoperations.c init: the operations' latencies are read samples in a read job, else write.
+        int opDdir = spec.rw().reads ? JobStats.READ : JobStats.WRITE;
+        files.onOperationLatency(ns -> {
+            if (!inRamp && !spec.control().disableClat()) {
+                stats.recordOperation(opDdir, ns);
+            }
+        });
         this.planner = new IoUnitPlanner(spec, files.offsets(), files.bytesPerLoop(), random, stream);
         this.zbd = spec.zones().mode() == ZoneSpec.Mode.ZBD ? new ZbdJob(spec, files, kernel, task, zoned, stats,
                 new ZbdJob.Host() {
@@ -273,6 +280,19 @@ public final class JobRunner {
         if (u.result < 0) {
             stats.errors++;
             throw new JobError(spec, u.result);
+        }
+        if (FileOpsEngine.noStats(spec.engine().kind())) {
+            // FIO_NOSTATS: io_completed counts the unit and its bytes; account_io_completion adds no sample.
+            if (!u.isSync()) {
+                ioBlocks[u.ddir]++;
+                ioBytes[u.ddir] += u.result;
+                stats.countOnly(u.ddir, u.result);
+                if (u.ddir == JobStats.WRITE) {
+                    wroteThisLoop = true;
+                }
+            }
+            lastWasSync = u.isSync();
+            return;
         }
         if (u.isSync()) {
             if (state != RunState.FSYNCING) {

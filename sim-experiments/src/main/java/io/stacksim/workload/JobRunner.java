@@ -134,6 +134,8 @@ public final class JobRunner {
         this.stats.pid = task.pid();
         String stream = "workload." + spec.name() + "." + clone
                 + (spec.access().randseed() == 0x89 ? "" : ".seed" + spec.access().randseed());
+        // zbd_init_files runs before setup_files lays the files out: a file that did not exist has size 0 to it.
+        boolean[] existed = spec.zones().mode() == ZoneSpec.Mode.ZBD ? ZbdJob.existing(spec, clone, kernel) : null;
         this.files = new FileSetup(spec, clone, kernel, task, random, stream);
         // fileoperations.c init: the operations' latencies are read samples in a read job, else write.
         int opDdir = spec.rw().reads ? JobStats.READ : JobStats.WRITE;
@@ -143,7 +145,7 @@ public final class JobRunner {
             }
         });
         this.planner = new IoUnitPlanner(spec, files.offsets(), files.bytesPerLoop(), random, stream);
-        this.zbd = spec.zones().mode() == ZoneSpec.Mode.ZBD ? new ZbdJob(spec, files, kernel, task, zoned, stats,
+        this.zbd = spec.zones().mode() == ZoneSpec.Mode.ZBD ? new ZbdJob(spec, files, existed, kernel, task, zoned, stats,
                 new ZbdJob.Host() {
                     public void quiesce(Runnable k) {
                         JobRunner.this.quiesce(k);

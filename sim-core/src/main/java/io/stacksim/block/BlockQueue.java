@@ -88,6 +88,8 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     private final ZoneWritePlugs zonePlugs;
     /** --check's rules for this queue; null when the run is not checked. */
     final BlockChecks checks;
+    /** --check's record of the device's content and what of it is stable; null when not checked. */
+    private final MediaShadow media;
 
     public BlockQueue(Simulator sim, RandomStreams random, BlockDevice device, InterruptController irq,
                       QueueSettings settings, IoScheduler scheduler) {
@@ -109,6 +111,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         // and wait (scsi_mq_get_budget, scsi_dev_queue_ready).
         this.budget = lim.queueDepth() * lim.hwQueues();
         this.flush = new FlushMachine(this, lim.volatileWriteCache(), lim.fua());
+        this.media = checks == null ? null : new MediaShadow(lim.volatileWriteCache(), lim.fua());
         if (device instanceof io.stacksim.device.ZonedBlockDevice zd) {
             // blk_revalidate_disk_zones at probe: a full report sets up the zone resources.
             ZonedLimits z = zd.zoned();
@@ -682,6 +685,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         inDevice--;
         if (checks != null) {
             checks.completed(rq);
+            media.completed(rq);
         }
         if (trace != null) {
             trace.event('C', now, rq.cpu, null, rq.op, rq.flags, rq.sector, rq.nrSectors, 0);
@@ -776,6 +780,17 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     @Override
     public long durableBeforeNs() {
         return flush.durableBeforeNs();
+    }
+
+    @Override
+    public long stableVersion(long sector) {
+        return media == null ? DataShadow.UNKNOWN : media.stableVersion(sector);
+    }
+
+    @Override
+    public String unstableCopies(long sector, long version) {
+        long v = stableVersion(sector);
+        return v == DataShadow.UNKNOWN || v >= version ? "" : name() + " sector " + sector + " stable at version " + v;
     }
 
     /** Bios --check saw submitted and not yet ended (0 when the run is not checked). */

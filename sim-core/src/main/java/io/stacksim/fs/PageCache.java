@@ -1,5 +1,7 @@
 package io.stacksim.fs;
 
+import io.stacksim.engine.LongLongMap;
+
 import static io.stacksim.fs.Folios.PG_ACTIVE;
 import static io.stacksim.fs.Folios.PG_DIRTY;
 import static io.stacksim.fs.Folios.PG_LOCKED;
@@ -68,6 +70,8 @@ public final class PageCache {
     long pagesWritten;
     long pagesDirtied;
     private final PageCacheChecker checker;
+    /** --check's data rules (stale reads, syncs on stable media); null when not checked. */
+    private final DataChecker data;
 
     /** Called whenever dirty pages cross the background threshold (wakes the flusher). */
     private Runnable backgroundHook = () -> { };
@@ -87,6 +91,7 @@ public final class PageCache {
         dirtyThresh = th[0];
         backgroundThresh = th[1];
         checker = vm.check() || sim.invariants() != null ? new PageCacheChecker(this, sim.invariants()) : null;
+        data = sim.invariants() == null ? null : new DataChecker(sim, sim.invariants());
     }
 
     public VmSettings settings() {
@@ -134,6 +139,11 @@ public final class PageCache {
 
     void onInodeDirtied(Runnable hook) {
         this.inodeDirtiedHook = hook;
+    }
+
+    /** --check's data rules, or null when --check is off. */
+    public DataChecker data() {
+        return data;
     }
 
     /** The invariant checker, or null when --check is off. */

@@ -314,6 +314,11 @@ public final class PageCacheLayer {
 
     // ------------------------------------------------------------------ statistics and checks
 
+    /** --check's data rules (stale reads, syncs on stable media), or null. */
+    public DataChecker dataChecker() {
+        return cache.data();
+    }
+
     /** The invariant checker of --check, or null. */
     public PageCacheChecker checker() {
         return cache.checker();

@@ -1,5 +1,7 @@
 package io.stacksim.fs;
 
+import io.stacksim.engine.LongLongMap;
+
 import java.util.Arrays;
 
 /**

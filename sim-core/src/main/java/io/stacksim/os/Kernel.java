@@ -78,11 +78,11 @@ public final class Kernel {
         this.cpus = cpus;
         this.cost = cpus.cost();
         this.fs = fs;
-        this.directIo = new DirectIo(fs);
         String dev = fs.bdev().name();
         this.flusher = cpus.newTask("kworker/u" + 2 * cpus.count() + ":1-flush-" + dev);
         flusher.startAsleep();
         this.pc = new PageCacheLayer(sim, fs.bdev(), vm, cost.fsCosts(), flusher);
+        this.directIo = new DirectIo(fs, pc.dataChecker());
         if (fs.ext4() != null) {
             // ext4's metadata lives in the buffer cache of its device's inode.
             fs.setBuffers(pc.metadataBuffers(fs.blockDevice()));

@@ -180,11 +180,13 @@ public final class FioNormalWriter {
         int sig = rep.sigFigs();
         long bw = 1000 * s.bytes[d] / runt;
         long iops = 1000 * s.totalIos[d] / runt;
-        p("  %s: IOPS=%s, BW=%s (%s)(%s/%dmsec)\n", d == 0 ? "read" : "write",
+        // stat.c show_ddir_status: a write line ends with zbd_write_status's "; N zone resets", whatever the zonemode.
+        p("  %s: IOPS=%s, BW=%s (%s)(%s/%dmsec)%s\n", d == 0 ? "read" : "write",
                 Num2Str.format(iops, sig, 1, false, Num2Str.Unit.NONE),
                 Num2Str.format(bw, sig, 1, i2p, Num2Str.Unit.BYTEPERSEC),
                 Num2Str.format(bw, sig, 1, !i2p, Num2Str.Unit.BYTEPERSEC),
-                Num2Str.format(s.bytes[d], sig, 1, i2p, Num2Str.Unit.BYTE), runt);
+                Num2Str.format(s.bytes[d], sig, 1, i2p, Num2Str.Unit.BYTE), runt,
+                d == JobStats.WRITE ? "; " + s.zoneResets + " zone resets" : "");
         if (s.slatStat[d].samples() > 0) {
             displayLat("slat", s.slatStat[d]);
         }

@@ -88,6 +88,10 @@ public final class JobRunner {
     private long verifyStartNs;
     private int lastDdir = -1;
     private io.stacksim.engine.Timer delayTimer;
+    /** zonemode=zbd (zbd.c), or null. */
+    private final ZbdJob zbd;
+    /** zonemode=strided (io_u.c setup_strided_zone_mode), or null. */
+    private final StridedZones strided;
 
     /**
      * fio's td->runstate as its status line shows it (eta.c check_str_update): the letter of
@@ -110,6 +114,15 @@ public final class JobRunner {
      * @param onExit      runs when the job's task exits
      */
     public JobRunner(JobSpec spec, int clone, Kernel kernel, RandomStreams random, long userNsPerIo, Runnable onExit) {
+        this(spec, clone, kernel, random, userNsPerIo, onExit, new ZonedFiles());
+    }
+
+    /**
+     * As above, with {@code zoned} the run's zone information under zonemode=zbd, shared by the
+     * jobs that name the same file.
+     */
+    public JobRunner(JobSpec spec, int clone, Kernel kernel, RandomStreams random, long userNsPerIo, Runnable onExit,
+                     ZonedFiles zoned) {
         this.spec = spec;
         this.clone = clone;
         this.kernel = kernel;
@@ -131,6 +144,18 @@ public final class JobRunner {
                 + (spec.extras().randrepeat() ? "" : ".urandom");
         this.files = new FileSetup(spec, clone, kernel, task, random, stream);
         this.planner = new IoUnitPlanner(spec, files.offsets(), files.bytesPerLoop(), random, stream);
+        this.zbd = spec.zones().mode() == ZoneSpec.Mode.ZBD ? new ZbdJob(spec, files, kernel, task, zoned, stats,
+                new ZbdJob.Host() {
+                    public void quiesce(Runnable k) {
+                        JobRunner.this.quiesce(k);
+                    }
+
+                    public OpenFile open(int fi) {
+                        return files.get(fi).open;
+                    }
+                }) : null;
+        this.strided = spec.zones().mode() == ZoneSpec.Mode.STRIDED ? new StridedZones(spec.zones(), files.offsets())
+                : null;
         this.cmdprio = pl.cmdprio().active() ? new CmdPrio(pl.cmdprio(), random.stream(stream + ".prio")) : null;
         this.jobIoprio = task.ioprio();
         stats.jobIoprio = jobIoprio;
@@ -333,6 +358,9 @@ public final class JobRunner {
     /** A unit reaped by getevents: accounted and returned to the pool. */
     void reaped(IoUnit u) {
         completed(u);
+        if (zbd != null && !u.isSync()) {
+            zbd.put(u);
+        }
         put(u);
     }
 
@@ -377,8 +405,15 @@ public final class JobRunner {
             }
         }
         task.start(() -> files.preReadAll(() -> {
-            ready.run();
-            task.sleep();
+            Runnable done = () -> {
+                ready.run();
+                task.sleep();
+            };
+            if (zbd != null) {
+                zbd.prepare(done);
+            } else {
+                done.run();
+            }
         }));
     }
 
@@ -601,7 +636,11 @@ public final class JobRunner {
         if (service.takeOpened()) {
             files.open(fi, () -> {
                 planner.resetFile(fi);
-                direction(u, fi);
+                if (zbd != null) {
+                    zbd.fileReset(fi, () -> direction(u, fi)); // fio_file_reset's zbd_file_reset
+                } else {
+                    direction(u, fi);
+                }
             });
         } else {
             direction(u, fi);
@@ -637,9 +676,17 @@ public final class JobRunner {
     }
 
     /** The unit's offset in file {@code fi}; a file that wrapped may first drop its cached pages. */
-    private void fill(IoUnit u, int ddir, int fi) {
+    private void fill(IoUnit u, int ddir0, int fi) {
+        int ddir = ddir0;
+        if (zbd != null) {
+            ddir = zbd.adjustDdir(fi, ddir);
+            zbd.beforeOffset(fi, ddir);
+        } else if (strided != null) {
+            strided.beforeOffset(files.get(fi).offsets, ddir);
+        }
+        int dd = ddir;
         long off = planner.nextOffset(fi, ddir);
-        if (planner.wrapped(fi) && files.invalidateOnWrap(fi, () -> place(u, ddir, fi, off))) {
+        if (planner.wrapped(fi) && files.invalidateOnWrap(fi, () -> place(u, dd, fi, off))) {
             return;
         }
         place(u, ddir, fi, off);
@@ -649,23 +696,46 @@ public final class JobRunner {
     private void place(IoUnit u, int ddir, int fi, long off) {
         long len = planner.length(fi, ddir, off);
         if (len == 0) {
-            // fill_io_u failed: set_io_u_file closes the file, marks it done (or resets a
-            // zipf/pareto/normal one) and asks get_next_file again.
-            boolean reset = planner.service().exhausted(fi);
-            files.close(fi, () -> {
-                if (reset) {
-                    planner.resetFile(fi);
-                }
-                chooseFile(u);
-            });
+            fileDone(u, fi);
             return;
         }
         u.ddir = ddir;
         u.file = fi;
         u.offset = off;
         u.length = len;
+        if (zbd != null) {
+            // zbd_adjust_block: the unit moves to a write pointer, or below one, or the file is done.
+            zbd.adjustBlock(u, ok -> {
+                if (!ok) {
+                    fileDone(u, fi);
+                    return;
+                }
+                files.get(fi).offsets.placed(ddir, u.offset, u.length);
+                zbd.filled(u.length);
+                u.startNs = sim.now();
+                submit(u);
+            });
+            return;
+        }
+        if (strided != null) {
+            strided.filled(len);
+        }
         u.startNs = sim.now();
         submit(u);
+    }
+
+    /**
+     * fill_io_u failed: set_io_u_file closes the file, marks it done (or resets a
+     * zipf/pareto/normal one) and asks get_next_file again.
+     */
+    private void fileDone(IoUnit u, int fi) {
+        boolean reset = planner.service().exhausted(fi);
+        files.close(fi, () -> {
+            if (reset) {
+                planner.resetFile(fi);
+            }
+            chooseFile(u);
+        });
     }
 
     /** get_next_verify: a read of a logged piece, its checksum paid when it completes. */
@@ -723,6 +793,9 @@ public final class JobRunner {
 
     private void afterQueue(IoUnit u, int status) {
         boolean rw = !u.isSync();
+        if (zbd != null && rw && status != Engine.BUSY) {
+            zbd.queued(u, status == Engine.COMPLETED); // zbd_queue_io
+        }
         if (!engine.hasCommit()) {
             stats.markBatch(true, 1);
             stats.markBatch(false, 1);
@@ -963,6 +1036,9 @@ public final class JobRunner {
 
     private void drain(Runnable k) {
         if (requeued != null) {
+            if (zbd != null) {
+                zbd.dropped(requeued);
+            }
             put(requeued);
             requeued = null;
         }

@@ -23,17 +23,26 @@ import java.util.Map;
  * @param origins   where each option was written
  * @param extras    the histogram log, error handling, pacing by latency, flow, steady state and
  *                  the other options of {@link JobExtras}
+ * @param zones     zonemode and the zone options (fio's zbd.c)
  */
 public record JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
                       Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement, Control control,
-                      Origins origins, JobExtras extras) {
+                      Origins origins, JobExtras extras, ZoneSpec zones) {
 
-    /** A job with none of {@link JobExtras}' options set. */
+    /** A job with none of {@link JobExtras}' options set and no zone options. */
     public JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
                    Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement, Control control,
                    Origins origins) {
         this(name, files, access, engine, limits, pacing, sync, cache, reporting, numjobs, placement, control, origins,
-                JobExtras.DEFAULT);
+                JobExtras.DEFAULT, ZoneSpec.NONE);
+    }
+
+    /** A job without zone options (zonemode=none). */
+    public JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
+                   Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement, Control control,
+                   Origins origins, JobExtras extras) {
+        this(name, files, access, engine, limits, pacing, sync, cache, reporting, numjobs, placement, control, origins,
+                extras, ZoneSpec.NONE);
     }
 
     /**
@@ -526,7 +535,7 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
         Limits l = new Limits(limits.ioSize(), limits.numberIos(), rt, limits.timeBased(), limits.rampTimeNs(),
                 limits.startDelayNs(), limits.loops());
         return new JobSpec(name, files, access, engine, l, pacing, sync, cache, reporting, numjobs, placement, control,
-                origins, extras);
+                origins, extras, zones);
     }
 
     /** True for the spec of a trace replay. */

@@ -58,6 +58,8 @@ public final class JobStats {
     public final long[] totalIos = new long[4];
     public final long[] shortIos = new long[2];
     public final long[] dropIos = new long[2];
+    /** nr_zone_resets: zones whose write pointer the job reset (zonemode=zbd; zbd.c zbd_reset_zone). */
+    public long zoneResets;
     /** io_u_map, io_u_submit, io_u_complete: the seven depth buckets. */
     public final long[] depthMap = new long[7];
     public final long[] submitMap = new long[7];
@@ -333,6 +335,7 @@ public final class JobStats {
             java.util.Arrays.fill(a, 0);
         }
         totalSubmit = totalComplete = totalRunTimeMs = 0;
+        zoneResets = 0; // reset_io_stats
         userNs = sysNs = ctx = majf = minf = 0;
         syncLat.reset();
         java.util.Arrays.fill(ios, 0);
@@ -383,6 +386,7 @@ public final class JobStats {
         for (int d = 0; d < totalIos.length; d++) {
             totalIos[d] += o.totalIos[d];
         }
+        zoneResets += o.zoneResets;
         syncStat.merge(o.syncStat, false);
         if (o.syncHist != null) {
             syncHistogram().merge(o.syncHist);

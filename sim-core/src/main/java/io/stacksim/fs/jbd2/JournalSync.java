@@ -32,11 +32,15 @@ public final class JournalSync implements FsSync {
         JournalInode ji = f.jinode();
         long tid = datasync ? ji.datasyncTid : ji.syncTid;
         boolean needsBarrier = journal.barrier() && !journal.willSendDataBarrier(tid);
+        Runnable done = !journal.checking() ? then : () -> {
+            journal.checkStable(tid, f, datasync ? "fdatasync" : "fsync");
+            then.run();
+        };
         journal.completeTransaction(ctx, tid, () -> {
             if (needsBarrier) {
-                flush.flush(ctx, then);
+                flush.flush(ctx, done);
             } else {
-                then.run();
+                done.run();
             }
         });
     }

@@ -322,7 +322,8 @@ public final class Simulation {
                             segmentOver.run();
                         }
                     };
-                    JobRunner r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit);
+                    JobRunner r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit,
+                            control.zoned);
                     stack.cpus.registerTask(stack.stats, r.task());
                     r.logDirectory(logDir);
                     r.flowGroups(control.flows);
@@ -397,6 +398,8 @@ public final class Simulation {
         final io.stacksim.workload.FlowGroups flows = new io.stacksim.workload.FlowGroups();
         /** steadystate.c's detectors: one per reporting group with group_reporting (by group id). */
         final java.util.Map<Integer, io.stacksim.workload.SteadyState> steady = new java.util.HashMap<>();
+        /** zonemode=zbd: the zones of each file, shared by the jobs naming it (fio's zbd_info). */
+        final io.stacksim.workload.ZonedFiles zoned = new io.stacksim.workload.ZonedFiles();
 
         Control(List<Planned> plan) {
             this.exitall = plan.stream().anyMatch(p -> p.spec().control().exitall());

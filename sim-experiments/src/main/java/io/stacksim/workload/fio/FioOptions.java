@@ -94,7 +94,9 @@ public final class FioOptions {
             "norandommap", "stonewall", "new_group", "group_reporting", "kb_base", "bwavgtime", "iopsavgtime",
             "stats", "prio", "prioclass", "cgroup", "cgroup_weight", "filename_format", "openfiles",
             "allow_file_create", "exitall", "exit_what", "exitall_on_error", "wait_for", "verify", "do_verify",
-            "verify_only", "verify_backlog", "verify_backlog_batch", "verify_pattern"}) {
+            "verify_only", "verify_backlog", "verify_backlog_batch", "verify_pattern", "zonemode", "zonesize",
+            "zonecapacity", "zonerange", "zoneskip", "read_beyond_wp", "max_open_zones", "job_max_open_zones",
+            "ignore_zone_limits", "zone_reset_threshold", "zone_reset_frequency"}) {
             SUPPORTED.put(n, Support.MODELLED);
         }
         for (String n : new String[] {"description", "percentile_list", "clat_percentiles", "lat_percentiles",

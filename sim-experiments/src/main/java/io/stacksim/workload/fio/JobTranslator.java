@@ -153,6 +153,8 @@ public final class JobTranslator {
     private boolean disableClat;
     private boolean disableLat;
     private final Map<String, String> engineOptions = new LinkedHashMap<>();
+    /** zonemode and the zone options (their own class: fio's zbd options). */
+    private final ZoneOptions zoneOptions = new ZoneOptions();
     /** The options of JobExtras (histogram log, error handling, latency target, flow, steady state, ...). */
     private final ExtraOptions extras = new ExtraOptions();
     private Origin timeBasedOrigin;
@@ -664,6 +666,9 @@ public final class JobTranslator {
             };
             case "wait_for" -> waitFor = v.strip();
             case "thread", "cgroup_nodelete" -> { }
+            case "zonemode", "zonesize", "zonecapacity", "zonerange", "zoneskip", "read_beyond_wp", "max_open_zones",
+                 "job_max_open_zones", "ignore_zone_limits", "zone_reset_threshold", "zone_reset_frequency" ->
+                    zoneOptions.set(opt, v, kbBase, o.origin());
             default -> {
                 if (!extras.set(opt, v, kbBase)) {
                     throw new IllegalStateException("supported option without a handler: " + opt);
@@ -1021,7 +1026,8 @@ public final class JobTranslator {
                         new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog, logOffset, logPrio), printed),
                 numjobs, placement(), new JobSpec.Control(verifySpec(), exitall, exitWhat, exitallOnError, waitFor,
                         disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins),
-                extras.build(kbBase, origins.containsKey("randseed")));
+                extras.build(kbBase, origins.containsKey("randseed")),
+                zoneOptions.build(createSerialize, openFiles, origins.get("")));
     }
 
     /** The verify family; verify_pattern alone means verify=pattern (options.c str_verify_pattern_cb). */

@@ -45,6 +45,11 @@ final class Workingset {
         shadowPos = (shadowPos + 1) % shadowRing.length;
     }
 
+    /** A truncated page's shadow entry goes with it (truncate_inode_pages leaves none). */
+    void forget(long key) {
+        shadows.remove(key, 0);
+    }
+
     /**
      * workingset_refault: page {@code key} is being added again; true when its shadow says it
      * refaulted within the working set ({@code activeSize} pages), so it should be activated.

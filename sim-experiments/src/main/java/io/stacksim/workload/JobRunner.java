@@ -40,6 +40,9 @@ public final class JobRunner {
     public final JobStats stats = new JobStats();
 
     private final FileSetup files;
+    /** setup_files has run (or is running) for this job. */
+    private boolean filesSetUp;
+    private boolean taskStarted;
     private final IoUnitPlanner planner;
     private final JobSamples samples;
     private final ProcessCpu cpu;
@@ -131,9 +134,11 @@ public final class JobRunner {
         this.stats.pid = task.pid();
         String stream = "workload." + spec.name() + "." + clone
                 + (spec.access().randseed() == 0x89 ? "" : ".seed" + spec.access().randseed());
+        // zbd_init_files runs before setup_files lays the files out: a file that did not exist has size 0 to it.
+        boolean[] existed = spec.zones().mode() == ZoneSpec.Mode.ZBD ? ZbdJob.existing(spec, clone, kernel) : null;
         this.files = new FileSetup(spec, clone, kernel, task, random, stream);
         this.planner = new IoUnitPlanner(spec, files.offsets(), files.bytesPerLoop(), random, stream);
-        this.zbd = spec.zones().mode() == ZoneSpec.Mode.ZBD ? new ZbdJob(spec, files, kernel, task, zoned, stats,
+        this.zbd = spec.zones().mode() == ZoneSpec.Mode.ZBD ? new ZbdJob(spec, files, existed, kernel, task, zoned, stats,
                 new ZbdJob.Host() {
                     public void quiesce(Runnable k) {
                         JobRunner.this.quiesce(k);
@@ -359,17 +364,56 @@ public final class JobRunner {
                         + logDir.toAbsolutePath() + ": " + e.getCause().getMessage());
             }
         }
-        task.start(() -> files.preReadAll(() -> {
-            Runnable done = () -> {
-                ready.run();
-                task.sleep();
-            };
-            if (zbd != null) {
-                zbd.prepare(done);
+        Runnable body = () -> {
+            Runnable preRead = () -> files.preReadAll(() -> {
+                Runnable done = () -> {
+                    ready.run();
+                    task.sleep();
+                };
+                if (zbd != null) {
+                    zbd.prepare(done);
+                } else {
+                    done.run();
+                }
+            });
+            if (filesSetUp) {
+                preRead.run();
             } else {
-                done.run();
+                // thread_main: setup_files in the job's own thread (create_serialize=0).
+                filesSetUp = true;
+                files.setUp(preRead);
             }
+        };
+        if (taskStarted) {
+            task.wake(body);
+        } else {
+            taskStarted = true;
+            task.start(body);
+        }
+    }
+
+    /**
+     * create_serialize (the default): run_threads' setup_files for this job before any job's
+     * thread starts, one job after another so their files are not interleaved on disk;
+     * {@code done} runs (as a new event) when this job's files are laid out, and the task waits
+     * for {@link #prepare}.
+     */
+    public void setUpFiles(Runnable done) {
+        state = RunState.SETTING_UP;
+        filesSetUp = true;
+        taskStarted = true;
+        task.start(() -> files.setUp(() -> {
+            sim.schedule(sim.now(), done::run);
+            task.sleep();
         }));
+    }
+
+    /**
+     * create_serialize, with files to lay out: they are set up before the jobs start (see
+     * {@link #setUpFiles}).
+     */
+    public boolean createSerialize() {
+        return spec.files().layout().createSerialize() && files.needsSetUp();
     }
 
     /** Starts the job: the prepared task wakes and runs fio's loop. */
@@ -378,6 +422,15 @@ public final class JobRunner {
     }
 
     private void begin() {
+        if (spec.files().layout().createOnly()) {
+            // setup_files: create_only sets td->done; the job's loop does no I/O.
+            long now = sim.now();
+            epochNs = now;
+            stats.startNs = now;
+            cpu.restart(false);
+            finish();
+            return;
+        }
         if (spec.limits().startDelayNs() > 0 && !terminate) {
             task.sleep();
             delayTimer = sim.timerAfter(spec.limits().startDelayNs(), () -> {
@@ -979,11 +1032,19 @@ public final class JobRunner {
     /** clear_io_state between loops: files closed (reopened when chosen: invalidate, fadvise), positions reset. */
     private void nextLoop() {
         files.closeAll(() -> {
-            planner.nextLoop();
-            lastWasSync = false;
-            loopStartNs = sim.now();
-            startLoop();
+            if (spec.files().layout().unlinkEachLoop()) {
+                files.unlinkAll(false, this::loopAgain);
+            } else {
+                loopAgain();
+            }
         });
+    }
+
+    private void loopAgain() {
+        planner.nextLoop();
+        lastWasSync = false;
+        loopStartNs = sim.now();
+        startLoop();
     }
 
     private void finish() {
@@ -1000,7 +1061,7 @@ public final class JobRunner {
         stats.minf = used[ProcessCpu.MINF];
         stats.majf = used[ProcessCpu.MAJF];
         engine.report(stats);
-        files.closeAll(() -> {
+        Runnable exit = () -> {
             if (logs != null) {
                 logs.finish(sim.now());
             }
@@ -1011,6 +1072,14 @@ public final class JobRunner {
             state = RunState.REAPED;
             task.exit();
             onExit.run();
+        };
+        // close_and_free_files: unlink=1 removes the files at the job's end.
+        files.closeAll(() -> {
+            if (spec.files().layout().unlink()) {
+                files.unlinkAll(true, exit);
+            } else {
+                exit.run();
+            }
         });
     }
 

@@ -260,13 +260,15 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param fileAppend       file_append: I/O starts at the end of the file
      * @param allowFileCreate  allow_file_create: fio may create missing files
      * @param overwrite        overwrite: a write job lays its files out fully before writing
+     * @param createOnly       create_only: the files are set up and the job does no I/O
      */
     public record Layout(String filenameFormat, Distribution serviceDist, int openFiles, boolean createOnOpen,
                          boolean createSerialize, boolean createFsync, Fallocate fallocate, boolean unlink,
-                         boolean unlinkEachLoop, boolean fileAppend, boolean allowFileCreate, boolean overwrite) {
+                         boolean unlinkEachLoop, boolean fileAppend, boolean allowFileCreate, boolean overwrite,
+                         boolean createOnly) {
         /** fio 3.33's defaults. */
         public static final Layout DEFAULT = new Layout("", null, 0, false, true, true, Fallocate.NATIVE, false, false,
-                false, true, false);
+                false, true, false, false);
     }
 
     /** A byte count, or a percentage of the file or device ({@code percent} >= 0). */

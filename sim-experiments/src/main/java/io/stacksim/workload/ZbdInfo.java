@@ -91,10 +91,9 @@ final class ZbdInfo {
      * zbd_create_zone_info: the zones of {@code file} for a job with zone options {@code z};
      * throws IllegalArgumentException with fio's complaint when the job and the device disagree.
      */
-    static ZbdInfo create(String name, SimFile file, ZoneSpec z) {
+    static ZbdInfo create(String name, SimFile file, long realSize, ZoneSpec z) {
         BlockTarget bdev = file != null && file.isBlockDevice() ? file.bdev() : null;
         ZonedLimits zl = bdev == null ? null : bdev.zoned();
-        long realSize = file == null ? 0 : file.size();
         ZbdInfo info;
         if (zl == null) {
             info = emulated(name, realSize, z, bdev);

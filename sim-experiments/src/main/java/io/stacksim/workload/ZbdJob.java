@@ -70,7 +70,8 @@ final class ZbdJob {
      * zbd_init_files + zbd_setup_files for the job's files; throws a ConfigException placed at
      * the zone options when fio would refuse the job.
      */
-    ZbdJob(JobSpec spec, FileSetup setup, Kernel kernel, Task task, ZonedFiles registry, JobStats stats, Host host) {
+    ZbdJob(JobSpec spec, FileSetup setup, boolean[] existed, Kernel kernel, Task task, ZonedFiles registry,
+           JobStats stats, Host host) {
         this.spec = spec;
         this.z = spec.zones();
         this.sim = kernel.sim();
@@ -86,13 +87,27 @@ final class ZbdJob {
         try {
             for (int i = 0; i < n; i++) {
                 FileSetup.FioFile f = setup.get(i);
-                info[i] = registry.get(f.name, f.file, z);
+                info[i] = registry.get(f.name, f.file, existed[i] && f.file != null ? f.file.size() : 0, z);
             }
             setupFiles();
         } catch (IllegalArgumentException e) {
             throw ConfigException.at(spec.origin("zonemode", "zonesize", "max_open_zones"), "job '" + spec.name() + "': "
                     + e.getMessage());
         }
+    }
+
+    /**
+     * Which of the job's files exist before it is set up (device nodes always do): fio reads a
+     * file's zones before laying it out, so to zbd_init_zone_info a new file is 0 bytes long.
+     */
+    static boolean[] existing(JobSpec spec, int clone, Kernel kernel) {
+        java.util.List<String> names = FileSetup.names(spec, clone);
+        boolean[] out = new boolean[names.size()];
+        for (int i = 0; i < out.length; i++) {
+            String n = names.get(i);
+            out[i] = n.startsWith("/dev/") || (kernel.fs() != null && kernel.fs().lookup(n) != null);
+        }
+        return out;
     }
 
     private long minBs(int ddir) {

@@ -14,11 +14,11 @@ import java.util.Map;
 public final class ZonedFiles {
     private final Map<String, ZbdInfo> byName = new HashMap<>();
 
-    /** The zone info of {@code name}, created from {@code file} by the first job asking. */
-    ZbdInfo get(String name, SimFile file, ZoneSpec z) {
+    /** The zone info of {@code name}, created from {@code file} ({@code size} bytes to fio) by the first job asking. */
+    ZbdInfo get(String name, SimFile file, long size, ZoneSpec z) {
         ZbdInfo info = byName.get(name);
         if (info == null) {
-            info = ZbdInfo.create(name, file, z);
+            info = ZbdInfo.create(name, file, size, z);
             byName.put(name, info);
         }
         return info;

@@ -171,6 +171,11 @@ public final class Simulation {
                 (stack, seed) -> run(root, stack, seed, specs, userNsPerIo, yamlStats, logDir, progress));
     }
 
+    /** Runs {@code specs} on {@code stack}, built by the caller from {@code root} (tests look at its file system afterwards). */
+    static RunResult runOn(Stack stack, ConfigNode root, List<JobSpec> specs, java.nio.file.Path logDir) {
+        return run(root, stack, SEED.read(root.section("run")), specs, 400, false, logDir, null);
+    }
+
     /** What runs on a built stack. */
     @FunctionalInterface
     private interface OnStack {
@@ -371,13 +376,26 @@ public final class Simulation {
             }
             runners.forEach(JobRunner::go);
         };
-        for (JobRunner r : runners) {
-            r.prepare(() -> {
-                if (--unprepared[0] == 0) {
-                    stack.sim.schedule(stack.sim.now(), allReady::run);
-                }
-            });
+        Runnable prepareAll = () -> {
+            for (JobRunner r : runners) {
+                r.prepare(() -> {
+                    if (--unprepared[0] == 0) {
+                        stack.sim.schedule(stack.sim.now(), allReady::run);
+                    }
+                });
+            }
+        };
+        // run_threads: the create_serialize jobs' setup_files, one after another, before any job starts.
+        List<JobRunner> serial = runners.stream().filter(JobRunner::createSerialize).toList();
+        setUpInTurn(serial, 0, prepareAll);
+    }
+
+    private static void setUpInTurn(List<JobRunner> serial, int i, Runnable then) {
+        if (i == serial.size()) {
+            then.run();
+            return;
         }
+        serial.get(i).setUpFiles(() -> setUpInTurn(serial, i + 1, then));
     }
 
     /** What the run's jobs decide together: exitall (any job sets it for all, as fio's global flag). */

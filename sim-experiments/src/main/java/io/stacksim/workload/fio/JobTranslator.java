@@ -61,6 +61,7 @@ public final class JobTranslator {
     private boolean fileAppend;
     private boolean allowFileCreate = true;
     private boolean overwrite;
+    private boolean createOnly;
     private Pattern rw = Pattern.READ;
     private long seqAdd;
     private int seqNr = 1;
@@ -486,6 +487,7 @@ public final class JobTranslator {
             case "file_append" -> fileAppend = FioValues.bool(v);
             case "allow_file_create" -> allowFileCreate = FioValues.bool(v);
             case "overwrite" -> overwrite = FioValues.bool(v);
+            case "create_only" -> createOnly = FioValues.bool(v);
             case "rw" -> rw(v, o);
             case "rw_sequencer" -> {
                 switch (v) {
@@ -1016,7 +1018,7 @@ public final class JobTranslator {
                 new JobSpec.Files(filenames, directory, nrfiles, size, filesizeMin, filesizeMax, offset, offsetIncrement,
                         service, serviceNr, new JobSpec.Layout(filenameFormat, serviceDist, openFiles, createOnOpen,
                                 createSerialize, createFsync, fallocate, unlink, unlinkEachLoop, fileAppend,
-                                allowFileCreate, overwrite)),
+                                allowFileCreate, overwrite, createOnly)),
                 new JobSpec.Access(rw, seqAdd, seqNr, identicalSeq, rwmixread, List.of(percRandom[0], percRandom[1]),
                         new JobSpec.BlockSizes(sizes[0], sizes[1], bsUnaligned), distribution, randomMap, randseed,
                         lfsr && distribution instanceof Distribution.Uniform),

@@ -33,6 +33,8 @@ public final class JobStats {
     public final double[] layers = new double[Layer.values().length];
     public long layerSamples;
     public long errors;
+    /** continue_on_error's counts, latency_target's depth, the steady-state detector. */
+    public final ExtraStats extra = new ExtraStats();
     public long startNs;
     public long endNs;
 
@@ -435,6 +437,7 @@ public final class JobStats {
         syncLat.add(o.syncLat);
         layerSamples += o.layerSamples;
         errors += o.errors;
+        extra.add(o.extra);
         startNs = Math.min(startNs, o.startNs);
         endNs = Math.max(endNs, o.endNs);
     }

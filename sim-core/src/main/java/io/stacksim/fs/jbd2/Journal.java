@@ -235,6 +235,21 @@ public final class Journal implements MetadataJournal {
         logStable.ok();
     }
 
+    /**
+     * --check: the newest uncommitted transaction holding ordered data of {@code f} (blocks
+     * allocated for it, ext4_map_blocks in a handle that also sets i_sync_tid and
+     * i_datasync_tid), or 0: whatever fsync's tids say, fsync must not return before it commits.
+     */
+    public long uncommittedTidOf(SimFile f) {
+        if (running != null && running.inodes.contains(f)) {
+            return running.tid;
+        }
+        if (committing != null && committing.inodes.contains(f)) {
+            return committing.tid;
+        }
+        return 0;
+    }
+
     /** True when the run is checked (--check). */
     public boolean checking() {
         return logStable != null;

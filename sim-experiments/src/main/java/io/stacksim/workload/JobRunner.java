@@ -71,6 +71,15 @@ public final class JobRunner {
     private JobLogs logs;
     /** write_hist_log, or null. */
     private HistLog histLog;
+    /** continue_on_error/ignore_error: what a failed I/O does. */
+    private final FioErrors errorPolicy;
+    /** latency_target's depth search, or null. */
+    private final LatencyTarget latTarget;
+    /** The run's flows (flow=), and this job's membership once it started. */
+    private FlowGroups flowGroups;
+    private FlowGroups.Member flowMember;
+    /** The steady-state detector this job reports to (ss=), or null. */
+    private SteadyState steadyState;
     /** fio's cmdprio (engines/cmdprio.c) when the job sets any of its options, else null. */
     private final CmdPrio cmdprio;
     /** td->ioprio: the job's own priority (prio/prioclass), 0 when it set none. */
@@ -133,10 +142,19 @@ public final class JobRunner {
         }
         this.stats.pid = task.pid();
         String stream = "workload." + spec.name() + "." + clone
-                + (spec.access().randseed() == 0x89 ? "" : ".seed" + spec.access().randseed());
+                + (spec.access().randseed() == 0x89 ? "" : ".seed" + spec.access().randseed())
+                // randrepeat=0: fio seeds from the system's RNG; here from run.seed, on streams of their own.
+                + (spec.extras().randrepeat() ? "" : ".urandom");
         // zbd_init_files runs before setup_files lays the files out: a file that did not exist has size 0 to it.
         boolean[] existed = spec.zones().mode() == ZoneSpec.Mode.ZBD ? ZbdJob.existing(spec, clone, kernel) : null;
         this.files = new FileSetup(spec, clone, kernel, task, random, stream);
+        // fileoperations.c init: the operations' latencies are read samples in a read job, else write.
+        int opDdir = spec.rw().reads ? JobStats.READ : JobStats.WRITE;
+        files.onOperationLatency(ns -> {
+            if (!inRamp && !spec.control().disableClat()) {
+                stats.recordOperation(opDdir, ns);
+            }
+        });
         this.planner = new IoUnitPlanner(spec, files.offsets(), files.bytesPerLoop(), random, stream);
         this.zbd = spec.zones().mode() == ZoneSpec.Mode.ZBD ? new ZbdJob(spec, files, existed, kernel, task, zoned, stats,
                 new ZbdJob.Host() {
@@ -165,6 +183,8 @@ public final class JobRunner {
             free.add(new IoUnit());
         }
         this.loopsLeft = spec.limits().loops();
+        this.errorPolicy = new FioErrors(spec.extras().errors(), false);
+        this.latTarget = spec.extras().latency() == null ? null : new LatencyTarget(spec.extras().latency(), spec.iodepth());
         this.verifier = spec.control().verify().on()
                 ? new Verifier(spec, files.count(), kernel.cost().copyNs(1 << 20) / (double) (1 << 20)) : null;
     }
@@ -221,6 +241,18 @@ public final class JobRunner {
         return total;
     }
 
+    /** The run's flow groups, for a job with flow= (flow.c). */
+    public void flowGroups(FlowGroups g) {
+        this.flowGroups = g;
+    }
+
+    /** The steady-state detector of this job (or its reporting group), for a job with ss_dur. */
+    public void steadyState(SteadyState s) {
+        this.steadyState = s;
+        s.add(this);
+        stats.extra.steadyState = s;
+    }
+
     // ------------------------------------------------------------------ for the engines
 
     public Task task() {
@@ -273,8 +305,35 @@ public final class JobRunner {
     void completed(IoUnit u) {
         long now = sim.now();
         if (u.result < 0) {
-            stats.errors++;
-            throw new JobError(spec, u.result);
+            int errno = (int) -u.result;
+            switch (errorPolicy.onError(u.ddir, errno)) {
+                case CONTINUE -> {
+                    // update_error_count; the I/O is not accounted (io_completed).
+                    stats.extra.error(errno);
+                    return;
+                }
+                case END -> {
+                    terminate = true;
+                    return;
+                }
+                default -> {
+                    stats.errors++;
+                    throw new JobError(spec, u.result);
+                }
+            }
+        }
+        if (FileOpsEngine.noStats(spec.engine().kind())) {
+            // FIO_NOSTATS: io_completed counts the unit and its bytes; account_io_completion adds no sample.
+            if (!u.isSync()) {
+                ioBlocks[u.ddir]++;
+                ioBytes[u.ddir] += u.result;
+                stats.countOnly(u.ddir, u.result);
+                if (u.ddir == JobStats.WRITE) {
+                    wroteThisLoop = true;
+                }
+            }
+            lastWasSync = u.isSync();
+            return;
         }
         if (u.isSync()) {
             if (state != RunState.FSYNCING) {
@@ -302,6 +361,12 @@ public final class JobRunner {
             // the io_u's clat_prio_index: its cmdprio value, else the job's own (td->ioprio)
             stats.recordPrio(d, u.ioprio != 0 ? u.ioprio : jobIoprio,
                     spec.reporting().latPercentiles() ? now - u.startNs : now - u.issueNs);
+        }
+        if (latTarget != null && !inRamp && latTarget.isLate(now - u.startNs)
+                && latTarget.late(now, ioBlocks[0] + ioBlocks[1])) {
+            // lat_fatal: late at depth 1 with latency_percentile=100.
+            throw new JobError(spec, "latency of " + (now - u.startNs) + " nsec exceeds specified max ("
+                    + latTarget.targetNs() + " nsec)");
         }
         if (histLog != null && !inRamp && !spec.control().disableClat()) {
             histLog.clat((now - epochNs) / 1_000_000, d, u.length, now - u.issueNs);
@@ -447,6 +512,7 @@ public final class JobRunner {
         epochNs = now;
         stats.startNs = now;
         cpu.restart(false);
+        startExtras(now);
         if (spec.runtimeNs() > 0) {
             stopAtNs = now + spec.rampTimeNs() + spec.runtimeNs();
         }
@@ -476,6 +542,80 @@ public final class JobRunner {
         cpu.restart(true);
         planner.resetRate();
         samples.start();
+        if (latTarget != null) {
+            // reset_all_stats -> lat_target_reset
+            latTarget.init(now, ioBlocks[0] + ioBlocks[1]);
+        }
+    }
+
+    /** lat_target_init, flow_init_job and the steady-state epoch, at the job's start. */
+    private void startExtras(long now) {
+        if (latTarget != null) {
+            latTarget.init(now, ioBlocks[0] + ioBlocks[1]);
+        }
+        JobExtras.Flow f = spec.extras().flow();
+        if (f != null && flowGroups != null && flowMember == null) {
+            flowMember = flowGroups.join(f.id(), f.weight());
+        }
+        if (steadyState != null) {
+            steadyState.started(this);
+        }
+    }
+
+    /**
+     * latency_target's final run: quiesced, the statistics start again at the depth found
+     * (reset_all_stats, reset_io_stats).
+     */
+    private void latencyFinalRun() {
+        long now = sim.now();
+        stats.reset(now);
+        epochNs = now;
+        loopStartNs = now;
+        cpu.restart(true);
+        planner.resetRate();
+        samples.stop();
+        samples.start();
+        latTarget.restartCycle(now, ioBlocks[0] + ioBlocks[1]);
+    }
+
+    /** The loop's hooks before an I/O: latency target check and quiesce, flow; true when one took over. */
+    private boolean extrasBeforeIo() {
+        if (latTarget != null && !inRamp && !verifying) {
+            latTarget.check(sim.now(), ioBlocks[0] + ioBlocks[1]);
+            if (latTarget.done) {
+                terminate = true;
+                return false;
+            }
+            if (latTarget.quiesce) {
+                latTarget.quiesce = false;
+                boolean reset = latTarget.resetStats;
+                latTarget.resetStats = false;
+                quiesce(() -> {
+                    if (reset) {
+                        latencyFinalRun();
+                    } else {
+                        latTarget.restartCycle(sim.now(), ioBlocks[0] + ioBlocks[1]);
+                    }
+                    loop();
+                });
+                return true;
+            }
+        }
+        if (flowMember != null && flowMember.exceeded()) {
+            long sleepUs = spec.extras().flow().sleepUs();
+            if (sleepUs > 0) {
+                // flow_threshold_exceeded: io_u_quiesce, then usleep(flow_sleep).
+                quiesce(() -> {
+                    task.sleep();
+                    sim.after(sleepUs * 1000, () -> task.wake(this::loop));
+                });
+            } else {
+                // fio turns its loop again at once: the job's thread spins, its own time per turn.
+                task.compute(Math.max(userNsPerIo, 1), false, this::loop);
+            }
+            return true;
+        }
+        return false;
     }
 
     private void startLoop() {
@@ -494,6 +634,9 @@ public final class JobRunner {
     private void loop() {
         if (!terminate && stopAtNs > 0 && sim.now() >= stopAtNs) {
             terminate = true;
+        }
+        if (!terminate && extrasBeforeIo()) {
+            return;
         }
         if (terminate) {
             if (verifying) {
@@ -782,8 +925,9 @@ public final class JobRunner {
         });
     }
 
+    /** queue_full: with latency_target the depth searched for (td->latency_qd) is the limit. */
     private boolean queueFull() {
-        return free.isEmpty() || curDepth >= spec.iodepth();
+        return free.isEmpty() || curDepth >= (latTarget != null ? latTarget.qd : spec.iodepth());
     }
 
     /** The reap step after queueing, then think time, then the next unit. */
@@ -914,7 +1058,7 @@ public final class JobRunner {
     /** keep_running: the next loop, a time-based verify job's next write pass, or the end. */
     private void afterLoop() {
         loopsLeft--;
-        boolean again = spec.timeBased() ? verifier != null : loopsLeft > 0;
+        boolean again = spec.timeBased() ? verifier != null : loopsLeft > 0 || ioSizeLeft();
         if (again && !terminate) {
             nextLoop();
         } else {
@@ -1040,6 +1184,23 @@ public final class JobRunner {
         });
     }
 
+    /**
+     * keep_running after the loops: io_size beyond what the files hold starts another pass
+     * while at least a largest block is left to do (and number_ios is not reached).
+     */
+    private boolean ioSizeLeft() {
+        long limit = spec.limits().ioSize();
+        if (limit <= 0 || verifier != null) {
+            return false;
+        }
+        if (spec.numberIos() > 0 && ioBlocks[0] + ioBlocks[1] >= spec.numberIos()) {
+            return false;
+        }
+        long done = ioBytes[0] + ioBytes[1];
+        long maxBs = Math.max(spec.access().bs().read().max(), spec.access().bs().write().max());
+        return done < limit && limit - done >= maxBs;
+    }
+
     private void loopAgain() {
         planner.nextLoop();
         lastWasSync = false;
@@ -1048,6 +1209,12 @@ public final class JobRunner {
     }
 
     private void finish() {
+        if (latTarget != null) {
+            stats.extra.latencyDepth = latTarget.qd;
+        }
+        if (flowMember != null) {
+            flowMember.leave();
+        }
         state = RunState.FINISHING;
         looping = false;
         samples.stop();
@@ -1116,6 +1283,11 @@ public final class JobRunner {
 
         public JobError(JobSpec spec, long errno) {
             super(message(spec, errno));
+        }
+
+        /** A failure that is not an errno of the I/O (fio's lat_fatal), at the job's first line. */
+        public JobError(JobSpec spec, String what) {
+            super((spec.origin() == null ? "" : spec.origin() + ": ") + "job '" + spec.name() + "': " + what);
         }
 
         /**

@@ -33,6 +33,8 @@ public final class JobStats {
     public final double[] layers = new double[Layer.values().length];
     public long layerSamples;
     public long errors;
+    /** continue_on_error's counts, latency_target's depth, the steady-state detector. */
+    public final ExtraStats extra = new ExtraStats();
     public long startNs;
     public long endNs;
 
@@ -148,6 +150,22 @@ public final class JobStats {
             hist(clatHist, dir).add(clat);
             markLatency(clat);
         }
+    }
+
+    /**
+     * A file operation's latency (fileoperations.c's add_clat_sample in open_file): a clat
+     * sample with no latency bucket, in StackSim's latency figures too.
+     */
+    public void recordOperation(int dir, long ns) {
+        clatStat[dir].add(ns);
+        hist(clatHist, dir).add(ns);
+        clat[dir].record(ns);
+    }
+
+    /** A unit of a FIO_NOSTATS engine: counted with its bytes, not timed. */
+    public void countOnly(int dir, long nbytes) {
+        ios[dir]++;
+        bytes[dir] += nbytes;
     }
 
     /** A submission's latency sample (io_u_queued): recorded when the unit is issued. */
@@ -419,6 +437,7 @@ public final class JobStats {
         syncLat.add(o.syncLat);
         layerSamples += o.layerSamples;
         errors += o.errors;
+        extra.add(o.extra);
         startNs = Math.min(startNs, o.startNs);
         endNs = Math.max(endNs, o.endNs);
     }

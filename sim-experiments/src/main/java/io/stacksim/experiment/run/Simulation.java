@@ -331,6 +331,15 @@ public final class Simulation {
                             control.zoned);
                     stack.cpus.registerTask(stack.stats, r.task());
                     r.logDirectory(logDir);
+                    r.flowGroups(control.flows);
+                    var ss = p.spec().extras().ss();
+                    if (ss != null) {
+                        // steadystate_setup: with group_reporting the group's last job holds the data for all.
+                        r.steadyState(p.spec().reporting().groupReporting()
+                                ? control.steady.computeIfAbsent(p.groupId(),
+                                        g -> new io.stacksim.workload.SteadyState(ss, stack.sim))
+                                : new io.stacksim.workload.SteadyState(ss, stack.sim));
+                    }
                     if (control.killed.contains(p)) {
                         r.terminate();
                     }
@@ -403,6 +412,10 @@ public final class Simulation {
         final boolean exitall;
         /** Jobs told to stop before their clones were created. */
         final java.util.Set<Planned> killed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        /** flow.c's flows, shared by every job of the run. */
+        final io.stacksim.workload.FlowGroups flows = new io.stacksim.workload.FlowGroups();
+        /** steadystate.c's detectors: one per reporting group with group_reporting (by group id). */
+        final java.util.Map<Integer, io.stacksim.workload.SteadyState> steady = new java.util.HashMap<>();
         /** zonemode=zbd: the zones of each file, shared by the jobs naming it (fio's zbd_info). */
         final io.stacksim.workload.ZonedFiles zoned = new io.stacksim.workload.ZonedFiles();
 

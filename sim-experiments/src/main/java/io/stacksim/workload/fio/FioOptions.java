@@ -115,6 +115,8 @@ public final class FioOptions {
             SUPPORTED.put(n, Support.NO_EFFECT);
         }
         SUPPORTED.putAll(ExtraOptions.SUPPORT);
+        // engines/fileoperations.c: filestat's stat call (stat, lstat or statx).
+        ENGINE_SUPPORTED.put("filestat:stat_type", Support.MODELLED);
         // engines/cmdprio.c: the per-I/O priorities of the libaio and io_uring engines.
         for (String e : new String[] {"libaio", "io_uring"}) {
             for (String n : new String[] {"cmdprio_percentage", "cmdprio_class", "cmdprio", "cmdprio_bssplit"}) {

@@ -357,6 +357,12 @@ public final class JobTranslator {
                 cmdprioBssplit = v.strip();
                 cmdprioOrigin = o;
             }
+            case "stat_type" -> {
+                if (!List.of("stat", "lstat", "statx").contains(v)) {
+                    throw new IllegalArgumentException("expected stat, lstat or statx, got '" + v + "'");
+                }
+                engineOptions.put(opt, v);
+            }
             default -> throw new IllegalStateException("supported engine option without a handler: " + engine + ":" + opt);
         }
     }
@@ -602,12 +608,6 @@ public final class JobTranslator {
                 }
             }
             case "randseed" -> randseed = FioValues.integer(v);
-            case "randrepeat" -> {
-                if (!FioValues.bool(v)) {
-                    notModelled(o, "randrepeat=0 (a different pattern each run) is not modelled: StackSim runs are"
-                            + " repeatable; change run.seed or randseed instead");
-                }
-            }
             case "norandommap" -> norandommap = flag(v);
             case "stonewall" -> stonewall = flag(v);
             case "new_group" -> newGroup = flag(v);
@@ -1034,7 +1034,8 @@ public final class JobTranslator {
                         new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog, logOffset, logPrio), printed),
                 numjobs, placement(), new JobSpec.Control(verifySpec(), exitall, exitWhat, exitallOnError, waitFor,
                         disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins),
-                extras.build(), zoneOptions.build(createSerialize, openFiles, origins.get("")));
+                extras.build(kbBase, origins.containsKey("randseed")),
+                zoneOptions.build(createSerialize, openFiles, origins.get("")));
     }
 
     /** The verify family; verify_pattern alone means verify=pattern (options.c str_verify_pattern_cb). */

@@ -9,8 +9,8 @@ import java.util.Locale;
  * measured at a few depths stands in for whatever inside it (queues, threads, a hypervisor's
  * back end) makes latency grow with load. A request that starts with n in service takes its
  * drawn service time times n X(1) / X(n), so a closed loop of n sees n / X(n) per request, as
- * measured. Between measured depths X is interpolated log-log; past the last one the device is
- * saturated (X constant). Written in config as {@code DEPTH:IOPS,DEPTH:IOPS,..}, e.g.
+ * measured. Between measured depths the response time n / X(n) is interpolated linearly in n;
+ * past the last one the device is saturated (X constant). Written in config as {@code DEPTH:IOPS,DEPTH:IOPS,..}, e.g.
  * {@code 1:11700,32:50700}.
  *
  * @param depths ascending depths, the first 1
@@ -50,15 +50,21 @@ public record LoadCurve(double[] depths, double[] iops) {
         return new LoadCurve(d, x);
     }
 
-    /** X(n), interpolated log-log between the measured depths, constant beyond them. */
+    /**
+     * X(n) between the measured depths: the mean response time n / X(n) linear in n, as a closed
+     * loop around a queueing centre gives it (R(n) = R(1) + (n - 1) / X at a saturating centre
+     * of throughput X: Lazowska et al., "Quantitative System Performance", 1984, ch. 5's
+     * asymptotic bounds); constant beyond the last depth.
+     */
     public double throughput(int n) {
         if (n <= 1 || depths.length == 1) {
             return n <= 1 ? iops[0] : iops[depths.length - 1];
         }
         for (int i = 1; i < depths.length; i++) {
             if (n <= depths[i]) {
-                double f = Math.log(n / depths[i - 1]) / Math.log(depths[i] / depths[i - 1]);
-                return Math.exp(Math.log(iops[i - 1]) + f * (Math.log(iops[i]) - Math.log(iops[i - 1])));
+                double f = (n - depths[i - 1]) / (depths[i] - depths[i - 1]);
+                double r = (1 - f) * depths[i - 1] / iops[i - 1] + f * depths[i] / iops[i];
+                return n / r;
             }
         }
         return iops[depths.length - 1];

@@ -71,8 +71,9 @@ public record LoadCurve(double[] depths, double[] iops) {
     }
 
     /**
-     * Throughput curves measured at several request sizes: X(n, bytes) is interpolated log-log
-     * in the size between the two nearest measured sizes (clamped outside them), so a request's
+     * Throughput curves measured at several request sizes: the response time n / X(n, bytes) is
+     * interpolated linearly in the size between the two nearest measured sizes (clamped outside
+     * them: a per-request cost plus one per byte), so a request's
      * time follows both the depth and its size. Written {@code SIZE@DEPTH:IOPS,..;SIZE@..}, e.g.
      * {@code 4k@1:11700,32:50700;128k@1:4100,32:8600}; a curve without a size serves every size.
      *
@@ -117,8 +118,10 @@ public record LoadCurve(double[] depths, double[] iops) {
             }
             for (int i = 1; i < bytes.length; i++) {
                 if (size <= bytes[i]) {
-                    double f = Math.log((double) size / bytes[i - 1]) / Math.log((double) bytes[i] / bytes[i - 1]);
-                    return Math.exp((1 - f) * Math.log(curves[i - 1].throughput(n)) + f * Math.log(curves[i].throughput(n)));
+                    // the response time affine in the size: a per-request cost plus one per byte
+                    double f = (double) (size - bytes[i - 1]) / (bytes[i] - bytes[i - 1]);
+                    double r = (1 - f) * n / curves[i - 1].throughput(n) + f * n / curves[i].throughput(n);
+                    return Math.max(1, n) / r;
                 }
             }
             return curves[bytes.length - 1].throughput(n);

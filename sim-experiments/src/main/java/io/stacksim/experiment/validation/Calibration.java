@@ -293,7 +293,7 @@ public final class Calibration {
         }
         double[] q = new double[n + 1];
         for (int i = 0; i <= n; i++) {
-            double v = qd1.quantileNs(Math.min(0.9995, 1 - tail + tail * i / n));
+            double v = qd1.quantileNs(Math.min(0.9995, 1 - tail + tail * (i + 0.5) / (n + 1)));
             q[i] = Math.max(i > 0 ? q[i - 1] : 1, v - med);
         }
         return new Stalls(q, 0.5).withUp(med * (1 - tail) / tail);
@@ -396,7 +396,7 @@ public final class Calibration {
                 + " less the simulated kernel's own time per I/O; stalls: the dispatcher off the CPU for periods"
                 + " whose lengths and share of time make the simulated QD1 tail beyond that knee match the measured"
                 + " one; load: the device as a flow-equivalent server, its throughput at depth n and size b"
-                + " its response time linear in n between the QD1 and QD32 random ones, log-log in b between 4 KiB and 128 KiB, matched by"
+                + " its response time linear in n between the QD1 and QD32 random ones and in b between 4 KiB and 128 KiB, matched by"
                 + " simulation, the waiting it adds hyperexponential with the squared CV that moves the QD32 tail as"
                 + " measured; flush: fdatasync after a 4 KiB write less the write.", 92)) {
             sb.append("  ").append(line).append('\n');

@@ -252,7 +252,7 @@ public final class FileSystem {
         if (ext4 != null) {
             SimFile f;
             try {
-                f = ext4.create(name, ino -> SimFile.created((int) ino, name, bdev));
+                f = ext4.createBeforeRun(name, ino -> SimFile.created((int) ino, name, bdev));
                 if (extentsPerFile > 1) {
                     ext4.layOutAged(f, size, extentsPerFile, random);
                 } else {
@@ -262,6 +262,9 @@ public final class FileSystem {
                 throw new IllegalArgumentException(e.getMessage());
             }
             files.put(name, f);
+            if (journal != null) {
+                journal.committedBeforeRun(); // written and synced before the run, as on raw below
+            }
             return f;
         }
         long alloc = Math.max(blockSize, (size + blockSize - 1) / blockSize * blockSize);

@@ -131,6 +131,13 @@ public final class Ext4 implements BlockMapper {
         final Set<Long> dirtied = new LinkedHashSet<>();
         final List<long[]> ordered = new ArrayList<>();
         final Ext4Inode inode;
+        /** Inodes whose on-disk inode this operation changed (ext4_mark_inode_dirty). */
+        final List<Ext4Inode> marked = new ArrayList<>(2);
+        /**
+         * ext4_do_update_inode's need_datasync: the change matters to fdatasync (i_disksize, the
+         * block map); false for a timestamp-only update.
+         */
+        boolean datasync = true;
 
         Op(Ext4Inode inode) {
             this.inode = inode;
@@ -171,6 +178,9 @@ public final class Ext4 implements BlockMapper {
 
         void inode(Ext4Inode i) {
             dirtied.add(layout.inodeBlock(i.ino));
+            if (!marked.contains(i)) {
+                marked.add(i);
+            }
         }
 
         void finish() {
@@ -182,6 +192,13 @@ public final class Ext4 implements BlockMapper {
                     }
                     for (long[] r : ordered) {
                         h.addOrderedData(inode.file, r[0], r[1]);
+                    }
+                    // ext4_mark_iloc_dirty -> ext4_do_update_inode -> ext4_update_inode_fsync_trans:
+                    // fsync of the inode waits for this transaction (fdatasync too when need_datasync).
+                    for (Ext4Inode i : marked) {
+                        if (i.file != null) {
+                            h.updateInodeFsyncTrans(i.file, datasync && !i.directory);
+                        }
                     }
                     h.stop();
                 }
@@ -227,13 +244,27 @@ public final class Ext4 implements BlockMapper {
         Op op = new Op(dir);
         Ext4Inode inode = newInode(dir, false, op);
         addEntry(dir, name, inode.ino, op);
-        op.inode(inode);
-        op.finish();
         SimFile f = make.apply(inode.ino);
         inode.file = f;
         f.attach(this, inode);
         f.remap(List.of());
+        op.inode(inode);
+        op.finish();
         return f;
+    }
+
+    /**
+     * A file created before the run, to be laid out with {@link #layOut} or {@link #layOutAged}:
+     * its inode, directory entry and bitmaps are allocated as {@link #create} allocates them,
+     * but written and synced before the run began, so nothing is journalled.
+     */
+    public SimFile createBeforeRun(String path, LongFunction<SimFile> make) {
+        setup = true;
+        try {
+            return create(path, make);
+        } finally {
+            setup = false;
+        }
     }
 
     private static String[] split(String path) {
@@ -632,6 +663,7 @@ public final class Ext4 implements BlockMapper {
     public void dirtyInode(SimFile f) {
         Ext4Inode inode = inodeOf(f);
         Op op = new Op(inode);
+        op.datasync = false; // timestamps only: I_DIRTY_SYNC, not I_DIRTY_DATASYNC
         op.inode(inode);
         op.finish();
     }

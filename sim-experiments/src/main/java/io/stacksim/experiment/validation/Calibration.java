@@ -395,8 +395,8 @@ public final class Calibration {
                 + " Service times: the body of the QD1 4 KiB clat distribution (below " + (int) KNEE + "x its median)"
                 + " less the simulated kernel's own time per I/O; stalls: the dispatcher off the CPU for periods"
                 + " whose lengths and share of time make the simulated QD1 tail beyond that knee match the measured"
-                + " one; load: the device as a flow-equivalent server, its throughput at depth n and size b"
-                + " its response time linear in n between the QD1 and QD32 random ones and in b between 4 KiB and 128 KiB, matched by"
+                + " one; load: the device as a flow-equivalent server, its response time at depth n and size b"
+                + " linear in n between the QD1 and QD32 random jobs and in b between 4 KiB and 128 KiB, matched by"
                 + " simulation, the waiting it adds hyperexponential with the squared CV that moves the QD32 tail as"
                 + " measured; flush: fdatasync after a 4 KiB write less the write.", 92)) {
             sb.append("  ").append(line).append('\n');

@@ -17,7 +17,8 @@ public final class IoEngines {
             IoUringEngine.TYPE,
             PosixAioEngine.TYPE,
             MmapEngine.TYPE,
-            NullEngine.TYPE);
+            NullEngine.TYPE,
+            CpuioEngine.TYPE);
 
     private IoEngines() {
     }
@@ -34,7 +35,12 @@ public final class IoEngines {
 
     /** FIO_DISKLESSIO: the engine does no file I/O, so fio neither creates nor opens the job's files. */
     public static boolean diskless(IoEngineType t) {
-        return t == NullEngine.TYPE || t == NullEngine.SYNC;
+        return t == NullEngine.TYPE || t == NullEngine.SYNC || t == CpuioEngine.TYPE;
+    }
+
+    /** FIO_NOIO: the engine does only pseudo I/O (units without direction or length). */
+    public static boolean noio(IoEngineType t) {
+        return t == CpuioEngine.TYPE;
     }
 
     /**

@@ -632,7 +632,8 @@ public final class JobRunner {
             issue(u);
             return;
         }
-        if (!verifying && planner.loopDone()) {
+        if (!verifying && (planner.loopDone() || (IoEngines.noio(spec.engine().kind()) && !spec.timeBased()))) {
+            // FIO_NOIO without time_based: do_io's bytes_issued >= total_bytes (0) holds at once.
             endLoop();
             return;
         }

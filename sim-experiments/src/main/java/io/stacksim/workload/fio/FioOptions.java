@@ -115,6 +115,9 @@ public final class FioOptions {
             SUPPORTED.put(n, Support.NO_EFFECT);
         }
         SUPPORTED.putAll(ExtraOptions.SUPPORT);
+        for (String n : new String[] {"cpuload", "cpuchunks", "cpumode"}) {
+            ENGINE_SUPPORTED.put("cpuio:" + n, Support.MODELLED);
+        }
         // engines/cmdprio.c: the per-I/O priorities of the libaio and io_uring engines.
         for (String e : new String[] {"libaio", "io_uring"}) {
             for (String n : new String[] {"cmdprio_percentage", "cmdprio_class", "cmdprio", "cmdprio_bssplit"}) {

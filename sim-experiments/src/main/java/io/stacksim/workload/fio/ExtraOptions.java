@@ -27,6 +27,23 @@ final class ExtraOptions {
         }
     }
 
+    /**
+     * Why an engine fio has is not simulated, where the stack lacks what it needs (null: no
+     * particular reason beyond not being written yet).
+     */
+    static String refusal(String engine) {
+        return switch (engine) {
+            case "net", "netsplice" -> "StackSim's TCP stack (io.stacksim.os.NetStack) joins this host's connected"
+                    + " sockets to one remote peer over the simulated NIC, with no loopback interface and no listening"
+                    + " socket, so fio's net jobs (listen=, hostname=, localhost pairs) have nothing to run on";
+            case "sg" -> "the simulated block layer has no passthrough requests (blk_execute_rq, REQ_OP_DRV_IN/OUT"
+                    + " that bypass the scheduler and merging), which SG_IO needs";
+            case "io_uring_cmd" -> "the simulated block layer and NVMe driver have no passthrough commands"
+                    + " (nvme_uring_cmd_io, blk_execute_rq_nowait), which uring_cmd needs";
+            default -> null;
+        };
+    }
+
     private String histPrefix;
     private long histMsec;
     private int histCoarseness;

@@ -546,7 +546,9 @@ public final class JobTranslator {
             case "ioengine" -> {
                 IoEngineType k = IoEngines.byName(v);
                 if (k == null) {
-                    notModelled(o, "ioengine=" + v + " is not simulated (StackSim simulates " + IoEngines.names() + ")");
+                    String why = ExtraOptions.refusal(v.strip());
+                    notModelled(o, "ioengine=" + v + " is not simulated (" + (why != null ? why
+                            : "StackSim simulates " + IoEngines.names()) + ")");
                 } else {
                     engine = k;
                 }

@@ -57,6 +57,10 @@ final class FileSetup {
     private final boolean diskless;
     /** ext4: the files are created, laid out and removed in the run, through the file system's calls. */
     private final boolean inRun;
+    /** filecreate, filestat, filedelete: the engine's open_file hook is the operation timed. */
+    private final FileOpsEngine.Op fileOp;
+    /** Where the file operations' latencies go (fio's add_clat_sample in the engine's open_file). */
+    private java.util.function.LongConsumer opLatency = ns -> { };
     private JobLogs logs;
 
     /**
@@ -69,8 +73,11 @@ final class FileSetup {
         this.task = task;
         List<String> names = names(spec, clone);
         this.diskless = IoEngines.diskless(spec.engine().kind());
-        this.inRun = !diskless && kernel.fs().ext4() != null;
-        this.files = layout(spec, diskless ? null : kernel.fs(), inRun, names, clone, random, stream);
+        this.fileOp = FileOpsEngine.op(spec.engine().kind());
+        // filecreate is FIO_DISKLESSIO for setup_files (no sizing, no layout), though its open creates.
+        boolean noLayout = diskless || fileOp == FileOpsEngine.Op.CREATE;
+        this.inRun = !noLayout && kernel.fs().ext4() != null;
+        this.files = layout(spec, noLayout ? null : kernel.fs(), inRun, names, clone, random, stream);
         long perLoop = 0;
         for (FioFile f : files) {
             perLoop += f.offsets.ioSize();
@@ -476,6 +483,10 @@ final class FileSetup {
     void open(int i, Runnable done) {
         FioFile t = files[i];
         t.opened = true;
+        if (fileOp != null) {
+            fileOperation(t, done);
+            return;
+        }
         if (diskless) {
             // A diskless engine's open_file makes no system call (engines/null.c).
             if (logs != null) {
@@ -492,7 +503,9 @@ final class FileSetup {
             }
         };
         Runnable hinted = () -> fadviseHint(t, mapped);
-        kernel.open(task, t.name, openFlags(), -1, of -> {
+        // falloc's open_file: O_CREAT|O_RDWR, without O_DIRECT or the sync flags.
+        int flags = spec.engine().kind() == FallocEngine.TYPE ? OpenFile.O_CREAT : openFlags();
+        kernel.open(task, t.name, flags, -1, of -> {
             opened(t, of);
             t.open = of;
             if (logs != null) {
@@ -506,6 +519,52 @@ final class FileSetup {
                 hinted.run();
             }
         });
+    }
+
+    /** The file operations' latencies go to {@code sink}, in ns. */
+    void onOperationLatency(java.util.function.LongConsumer sink) {
+        this.opLatency = sink;
+    }
+
+    /**
+     * The open_file hooks of fileoperations.c, each timed from before the call to after it:
+     * filecreate's open(O_CREAT|O_RDWR) (its fd kept, closed by generic_close_file; the engine
+     * is FIO_DISKLESSIO, so td_io_open_file neither invalidates nor hints), filestat's stat(2),
+     * lstat(2) or statx(2) (stat_type=) and filedelete's unlink(2), which keep no fd and whose
+     * invalidate hook does nothing. A failed call ends the job with its errno (td_verror).
+     */
+    private void fileOperation(FioFile t, Runnable done) {
+        long t0 = kernel.sim().now();
+        Runnable finished = () -> {
+            opLatency.accept(kernel.sim().now() - t0);
+            if (logs != null) {
+                logs.fileEvent(kernel.sim().now(), t.name, "open");
+            }
+            done.run();
+        };
+        switch (fileOp) {
+            case CREATE -> kernel.open(task, t.name, OpenFile.O_CREAT, -1, of -> {
+                opened(t, of);
+                t.open = of;
+                finished.run();
+            });
+            case STAT -> {
+                String type = spec.control().engineOptions().getOrDefault("stat_type", "stat");
+                kernel.stat(task, t.name, type.equals("statx"), r -> {
+                    if (r < 0) {
+                        throw new JobRunner.JobError(spec, r);
+                    }
+                    finished.run();
+                });
+            }
+            case DELETE -> kernel.unlink(task, t.name, r -> {
+                if (r < 0) {
+                    throw new JobRunner.JobError(spec, r);
+                }
+                t.file = null;
+                finished.run();
+            });
+        }
     }
 
     /** fadvise_hint (default 1): POSIX_FADV_RANDOM for random jobs, SEQUENTIAL otherwise. */
@@ -580,7 +639,8 @@ final class FileSetup {
         OpenFile of = t.open;
         t.open = null;
         t.opened = false;
-        if (diskless) {
+        if (diskless || of == null && fileOp != null) {
+            // filestat and filedelete keep no fd and have no close_file hook.
             if (logs != null) {
                 logs.fileEvent(kernel.sim().now(), t.name, "close");
             }

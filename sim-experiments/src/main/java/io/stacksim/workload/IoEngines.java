@@ -18,7 +18,12 @@ public final class IoEngines {
             PosixAioEngine.TYPE,
             MmapEngine.TYPE,
             NullEngine.TYPE,
-            CpuioEngine.TYPE);
+            CpuioEngine.TYPE,
+            FileOpsEngine.FILECREATE,
+            FileOpsEngine.FILESTAT,
+            FileOpsEngine.FILEDELETE,
+            FallocEngine.TYPE,
+            FtruncateEngine.TYPE);
 
     private IoEngines() {
     }

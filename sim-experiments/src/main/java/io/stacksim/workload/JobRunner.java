@@ -148,6 +148,13 @@ public final class JobRunner {
         // zbd_init_files runs before setup_files lays the files out: a file that did not exist has size 0 to it.
         boolean[] existed = spec.zones().mode() == ZoneSpec.Mode.ZBD ? ZbdJob.existing(spec, clone, kernel) : null;
         this.files = new FileSetup(spec, clone, kernel, task, random, stream);
+        // fileoperations.c init: the operations' latencies are read samples in a read job, else write.
+        int opDdir = spec.rw().reads ? JobStats.READ : JobStats.WRITE;
+        files.onOperationLatency(ns -> {
+            if (!inRamp && !spec.control().disableClat()) {
+                stats.recordOperation(opDdir, ns);
+            }
+        });
         this.planner = new IoUnitPlanner(spec, files.offsets(), files.bytesPerLoop(), random, stream);
         this.zbd = spec.zones().mode() == ZoneSpec.Mode.ZBD ? new ZbdJob(spec, files, existed, kernel, task, zoned, stats,
                 new ZbdJob.Host() {
@@ -314,6 +321,19 @@ public final class JobRunner {
                     throw new JobError(spec, u.result);
                 }
             }
+        }
+        if (FileOpsEngine.noStats(spec.engine().kind())) {
+            // FIO_NOSTATS: io_completed counts the unit and its bytes; account_io_completion adds no sample.
+            if (!u.isSync()) {
+                ioBlocks[u.ddir]++;
+                ioBytes[u.ddir] += u.result;
+                stats.countOnly(u.ddir, u.result);
+                if (u.ddir == JobStats.WRITE) {
+                    wroteThisLoop = true;
+                }
+            }
+            lastWasSync = u.isSync();
+            return;
         }
         if (u.isSync()) {
             if (state != RunState.FSYNCING) {

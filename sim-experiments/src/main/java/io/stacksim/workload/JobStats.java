@@ -152,6 +152,22 @@ public final class JobStats {
         }
     }
 
+    /**
+     * A file operation's latency (fileoperations.c's add_clat_sample in open_file): a clat
+     * sample with no latency bucket, in StackSim's latency figures too.
+     */
+    public void recordOperation(int dir, long ns) {
+        clatStat[dir].add(ns);
+        hist(clatHist, dir).add(ns);
+        clat[dir].record(ns);
+    }
+
+    /** A unit of a FIO_NOSTATS engine: counted with its bytes, not timed. */
+    public void countOnly(int dir, long nbytes) {
+        ios[dir]++;
+        bytes[dir] += nbytes;
+    }
+
     /** A submission's latency sample (io_u_queued): recorded when the unit is issued. */
     public void recordSlat(int dir, long slatNs) {
         slatStat[dir].add(slatNs);

@@ -118,6 +118,8 @@ public final class FioOptions {
         for (String n : new String[] {"cpuload", "cpuchunks", "cpumode"}) {
             ENGINE_SUPPORTED.put("cpuio:" + n, Support.MODELLED);
         }
+        // engines/fileoperations.c: filestat's stat call (stat, lstat or statx).
+        ENGINE_SUPPORTED.put("filestat:stat_type", Support.MODELLED);
         // engines/cmdprio.c: the per-I/O priorities of the libaio and io_uring engines.
         for (String e : new String[] {"libaio", "io_uring"}) {
             for (String n : new String[] {"cmdprio_percentage", "cmdprio_class", "cmdprio", "cmdprio_bssplit"}) {

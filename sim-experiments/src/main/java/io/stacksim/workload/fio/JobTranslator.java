@@ -365,6 +365,12 @@ public final class JobTranslator {
                 cmdprioBssplit = v.strip();
                 cmdprioOrigin = o;
             }
+            case "stat_type" -> {
+                if (!List.of("stat", "lstat", "statx").contains(v)) {
+                    throw new IllegalArgumentException("expected stat, lstat or statx, got '" + v + "'");
+                }
+                engineOptions.put(opt, v);
+            }
             default -> throw new IllegalStateException("supported engine option without a handler: " + engine + ":" + opt);
         }
     }

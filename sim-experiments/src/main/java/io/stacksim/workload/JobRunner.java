@@ -829,6 +829,15 @@ public final class JobRunner {
      * writes nothing (do_dry_run: the unit completes at once, logged but not issued).
      */
     private void submit(IoUnit u) {
+        if (spec.extras().refillPattern() && u.ddir == JobStats.WRITE && !IoEngines.noio(spec.engine().kind())) {
+            // io_u_fill_buffer: buffer_pattern copied over the unit's buffer, on the job's CPU.
+            task.compute(Math.max(1, kernel.cost().copyNs(u.length)), false, () -> submitFilled(u));
+            return;
+        }
+        submitFilled(u);
+    }
+
+    private void submitFilled(IoUnit u) {
         if (verifier == null || u.ddir != JobStats.WRITE) {
             issue(u);
             return;

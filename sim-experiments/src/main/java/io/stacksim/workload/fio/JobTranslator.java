@@ -1047,7 +1047,7 @@ public final class JobTranslator {
                         new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog, logOffset, logPrio), printed),
                 numjobs, placement(), new JobSpec.Control(verifySpec(), exitall, exitWhat, exitallOnError, waitFor,
                         disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins),
-                extras.build(kbBase, origins.containsKey("randseed")),
+                extras.build(kbBase, origins.containsKey("randseed"), rw.reads),
                 zoneOptions.build(createSerialize, openFiles, origins.get("")));
     }
 

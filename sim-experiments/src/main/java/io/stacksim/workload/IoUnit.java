@@ -27,6 +27,8 @@ final class IoUnit {
     int zbdZone = -1;
     /** The engine's control block while queued or in flight (libaio, io_uring, posixaio). */
     Iocb iocb;
+    /** The unit's own iocb, reused by each of its asynchronous I/Os (fio's io_u->iocb). */
+    Iocb ownIocb;
 
     boolean isSync() {
         return ddir >= JobStats.SYNC;

@@ -251,7 +251,15 @@ final class ZbdInfo {
         lockWaiters.computeIfAbsent(z, x -> new ArrayDeque<>()).addLast(k);
     }
 
-    /** zone_unlock: the next waiter, if any, runs once the mutex is free. */
+    /** True while another job than {@code job} holds the zone's mutex. */
+    boolean heldByOther(ZbdJob job, int z) {
+        return lockOwner[z] != null && lockOwner[z] != job;
+    }
+
+    /**
+     * zone_unlock: once the mutex is free, every job waiting for it decides again (one of them
+     * takes it; the others, if they still want this zone, wait again).
+     */
     void unlock(ZbdJob job, int z) {
         if (lockOwner[z] != job || lockCount[z] <= 0) {
             throw new IllegalStateException("zone " + z + " unlocked by a job not holding it");
@@ -260,13 +268,9 @@ final class ZbdInfo {
             return;
         }
         lockOwner[z] = null;
-        ArrayDeque<Runnable> w = lockWaiters.get(z);
+        ArrayDeque<Runnable> w = lockWaiters.remove(z);
         if (w != null) {
-            Runnable next = w.pollFirst();
-            if (w.isEmpty()) {
-                lockWaiters.remove(z);
-            }
-            if (next != null) {
+            for (Runnable next : w) {
                 job.later(next);
             }
         }

@@ -747,8 +747,7 @@ final class ZbdJob {
         }
         Runnable again = () -> attempt(u, off0, len0, k);
         Runnable waitFree = () -> {
-            if (zi.tryLock(this, zz)) {
-                zi.unlock(this, zz);
+            if (!zi.heldByOther(this, zz)) {
                 again.run();
             } else {
                 // blocked in pthread_mutex_lock until the holder's I/O completes

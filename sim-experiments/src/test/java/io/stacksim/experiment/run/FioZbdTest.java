@@ -331,6 +331,80 @@ class FioZbdTest {
     }
 
     @Test
+    void jobsSharingADeviceNeverWriteOneZoneAtOnce() {
+        // Eight psync jobs, two open zones: every write needs one of the two zones, so the jobs
+        // take turns on each zone's mutex. Two writes at the same write pointer would make the
+        // kernel fail the second with EIO (blk_zone_wplug_prepare_bio).
+        RunResult r = run(SMR, """
+                [w]
+                filename=/dev/sda
+                offset=2m
+                rw=randwrite
+                zonemode=zbd
+                max_open_zones=2
+                bs=64k
+                direct=1
+                numjobs=8
+                number_ios=100
+                group_reporting
+                """);
+        assertThat(FioHarness.job(r, "w").ios[1]).isEqualTo(800);
+        assertThat(metric(r, "zoned.rejected")).isZero();
+        assertThat(metric(r, "zoned.failed_bios")).isZero();
+    }
+
+    @Test
+    void zoneResetFrequencyOneResetsTheZoneBeforeEveryWrite() throws IOException {
+        // zone_reset_frequency=1 with threshold 0: every write counts the reset count down to
+        // zero, so its zone is reset first (zbd_adjust_block) and every write starts a zone.
+        RunResult r = run(FioHarness.STACK, LAYOUT + """
+                [w]
+                stonewall
+                filename=f
+                size=8m
+                rw=randwrite
+                zonemode=zbd
+                zonesize=1m
+                bs=64k
+                zone_reset_threshold=0
+                zone_reset_frequency=1
+                number_ios=64
+                write_iolog=w.log
+                """);
+        List<Write> ws = writes("w.log");
+        assertThat(ws).hasSize(64).allMatch(w -> w.offset() % MIB == 0);
+        // Only a zone holding data is reset: all but the first write of each zone.
+        long zones = ws.stream().map(w -> w.offset() / MIB).distinct().count();
+        assertThat(FioHarness.job(r, "w").zoneResets).isEqualTo(64 - zones);
+    }
+
+    @Test
+    void aMixedJobsFirstIoIsAWriteWhileNoZoneHoldsData() throws IOException {
+        run(FioHarness.STACK, LAYOUT + """
+                [rw]
+                stonewall
+                filename=f
+                size=8m
+                rw=randrw
+                rwmixread=90
+                zonemode=zbd
+                zonesize=1m
+                bs=64k
+                number_ios=50
+                write_iolog=rw.log
+                """);
+        List<String> actions = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("rw.log"))) {
+            String[] f = line.split(" ");
+            if (f.length == 5) {
+                actions.add(f[2]);
+            }
+        }
+        assertThat(actions.get(0)).isEqualTo("write");
+        assertThat(actions).contains("read");
+    }
+
+    @Test
     void aFileThatDoesNotExistYetHasNoZones() {
         assertThatThrownBy(() -> run(FioHarness.STACK, "[w]\nfilename=g\nsize=8m\nrw=write\nzonemode=zbd\nzonesize=1m\n"))
                 .isInstanceOf(ConfigException.class)

@@ -175,6 +175,9 @@ public final class ParamFile {
                     List<String> names = new ArrayList<>();
                     while (!lx.peekIs("]")) {
                         Token n = lx.next();
+                        if (n == null) {
+                            throw new ConfigException(file + ": unexpected end of file, expected ']' after the instance names");
+                        }
                         if (n.text.equals(",")) {
                             continue;
                         }

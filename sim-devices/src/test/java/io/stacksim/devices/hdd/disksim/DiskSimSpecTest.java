@@ -132,4 +132,14 @@ class DiskSimSpecTest {
                 .hasMessageContaining("dec_rz26_validate.model:" + line)
                 .hasMessageContaining("dec_rz26_validate.seek");
     }
+
+    @Test
+    void anInstantiateListCutOffByTheEndOfTheFileIsAnErrorNamingTheFile(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("cut.parv");
+        Files.writeString(f, "instantiate [ disk0, disk1");
+        assertThatThrownBy(() -> ParamFile.parse(f))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cut.parv")
+                .hasMessageContaining("expected ']'");
+    }
 }

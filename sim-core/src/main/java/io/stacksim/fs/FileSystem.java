@@ -54,7 +54,7 @@ public final class FileSystem {
     private final Map<String, BlockTarget> devices = new LinkedHashMap<>();
 
     /** fs.type: the file system on the device. */
-    public static final Tunable<String> TYPE = Tunable.choice("type", "raw", List.of("raw", "ext4"))
+    public static final Tunable<String> TYPE = Tunable.choice("type", "ext4", List.of("ext4", "raw"))
             .help("`ext4`: mkfs.ext4's layout, delayed allocation with mballoc, metadata for the journal; "
                     + "`raw`: no file system, files mapped straight onto the device (block-level studies)");
     static final Tunable<Long> BLOCK_SIZE = Tunable.size("block_size", 4096, 512, 65536)
@@ -252,7 +252,7 @@ public final class FileSystem {
         if (ext4 != null) {
             SimFile f;
             try {
-                f = ext4.create(name, ino -> SimFile.created((int) ino, name, bdev));
+                f = ext4.createBeforeRun(name, ino -> SimFile.created((int) ino, name, bdev));
                 if (extentsPerFile > 1) {
                     ext4.layOutAged(f, size, extentsPerFile, random);
                 } else {
@@ -262,6 +262,9 @@ public final class FileSystem {
                 throw new IllegalArgumentException(e.getMessage());
             }
             files.put(name, f);
+            if (journal != null) {
+                journal.committedBeforeRun(); // written and synced before the run, as on raw below
+            }
             return f;
         }
         long alloc = Math.max(blockSize, (size + blockSize - 1) / blockSize * blockSize);

@@ -131,6 +131,10 @@ public final class Ext4 implements BlockMapper {
         final Set<Long> dirtied = new LinkedHashSet<>();
         final List<long[]> ordered = new ArrayList<>();
         final Ext4Inode inode;
+        /** Inodes whose table block this operation rewrote, besides {@link #inode}. */
+        final Set<Ext4Inode> inodes = new LinkedHashSet<>();
+        /** ext4_dirty_inode for timestamps alone: fdatasync does not need it. */
+        boolean timestampsOnly;
 
         Op(Ext4Inode inode) {
             this.inode = inode;
@@ -171,6 +175,25 @@ public final class Ext4 implements BlockMapper {
 
         void inode(Ext4Inode i) {
             dirtied.add(layout.inodeBlock(i.ino));
+            inodes.add(i);
+        }
+
+        /**
+         * ext4_update_inode_fsync_trans: i_sync_tid of each file the handle changed takes the
+         * running transaction, and i_datasync_tid too unless only its timestamps changed
+         * (ext4_dirty_inode -> ext4_do_update_inode with need_datasync 0). Block allocation
+         * (ext4_ext_map_blocks), unwritten conversion, i_disksize changes, fallocate, truncate
+         * and a new inode (__ext4_new_inode) all pass datasync 1.
+         */
+        private void updateFsyncTrans(MetadataJournal.Handle h) {
+            if (inode.file != null && !inode.directory) {
+                h.updateInodeFsyncTrans(inode.file, !timestampsOnly);
+            }
+            for (Ext4Inode i : inodes) {
+                if (i != inode && i.file != null && !i.directory) {
+                    h.updateInodeFsyncTrans(i.file, !timestampsOnly);
+                }
+            }
         }
 
         void finish() {
@@ -183,6 +206,7 @@ public final class Ext4 implements BlockMapper {
                     for (long[] r : ordered) {
                         h.addOrderedData(inode.file, r[0], r[1]);
                     }
+                    updateFsyncTrans(h);
                     h.stop();
                 }
                 if (buffers != null) {
@@ -228,12 +252,26 @@ public final class Ext4 implements BlockMapper {
         Ext4Inode inode = newInode(dir, false, op);
         addEntry(dir, name, inode.ino, op);
         op.inode(inode);
-        op.finish();
         SimFile f = make.apply(inode.ino);
         inode.file = f;
         f.attach(this, inode);
         f.remap(List.of());
+        op.finish(); // after the file exists: the new inode's fsync tids are set (__ext4_new_inode)
         return f;
+    }
+
+    /**
+     * A file created before the run, to be laid out with {@link #layOut} or {@link #layOutAged}:
+     * its inode, directory entry and bitmaps are allocated as {@link #create} allocates them,
+     * but written and synced before the run began, so nothing is journalled.
+     */
+    public SimFile createBeforeRun(String path, LongFunction<SimFile> make) {
+        setup = true;
+        try {
+            return create(path, make);
+        } finally {
+            setup = false;
+        }
     }
 
     private static String[] split(String path) {
@@ -632,6 +670,7 @@ public final class Ext4 implements BlockMapper {
     public void dirtyInode(SimFile f) {
         Ext4Inode inode = inodeOf(f);
         Op op = new Op(inode);
+        op.timestampsOnly = true;
         op.inode(inode);
         op.finish();
     }

@@ -357,7 +357,10 @@ public final class PageCache {
 
     int invalidate(CachedFile cf, long start, long end) {
         int n = 0;
-        long last = Math.min(end, (cf.file.allocated() + VmSettings.PAGE_SIZE - 1) >> VmSettings.PAGE_SHIFT);
+        // No page lies past the file's blocks: a raw file's allocation, an ext4 file's i_size
+        // (whose allocated() is unbounded: it grows by allocation).
+        long bytes = cf.file.mapper() != null ? cf.file.size() : cf.file.allocated();
+        long last = Math.min(end, (bytes + VmSettings.PAGE_SIZE - 1) >> VmSettings.PAGE_SHIFT);
         for (long i = start; i < last && cf.nrPages > 0; i++) {
             int s = find(cf, i);
             if (s >= 0 && (pages.flags[s] & (PG_LOCKED | PG_DIRTY | PG_WRITEBACK)) == 0) {

@@ -95,6 +95,31 @@ class PageCacheBehaviourTest {
         assertThat(h.device.seen).hasSize(afterFirst[0]);
     }
 
+    /**
+     * POSIX_FADV_DONTNEED (mm/fadvise.c: invalidate_mapping_pages over the range) drops an ext4
+     * file's clean pages as a raw file's, so reading them again goes to the device: fio's
+     * loop_cache_invalidate relies on it when a time-based job goes round its file again.
+     */
+    @Test
+    void fadviseDontneedDropsTheCleanPagesOfAnExt4FileSoTheyAreReadAgain() {
+        KernelHarness h = machine(100_000, false);
+        assertThat(h.fs.ext4()).isNotNull();
+        SimFile file = h.fs.create("f", MIB);
+        OpenFile f = new OpenFile(file, 0);
+        long[] cached = new long[2];
+        h.spawn("reader", t -> readSeq(h.kernel, t, f, 0, MIB, 65536, () -> {
+            cached[0] = h.kernel.pageCache().cachedPages(file);
+            h.kernel.fadvise(t, f, 0, 0, Kernel.Advice.DONTNEED, r -> {
+                cached[1] = h.kernel.pageCache().cachedPages(file);
+                readSeq(h.kernel, t, f, 0, MIB, 65536, t::exit);
+            });
+        }));
+        h.run();
+        assertThat(cached[0]).isEqualTo(MIB / 4096);
+        assertThat(cached[1]).isZero();
+        assertThat(h.device.of(Op.READ).stream().mapToLong(RecordingDevice.Seen::sectors).sum()).isEqualTo(2 * MIB / 512);
+    }
+
     @Test
     void randomReadsOverTwiceTheCacheHitAboutHalfTheTime() {
         KernelHarness h = machine(50_000, false, "page_cache", "16m");

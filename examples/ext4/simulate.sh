@@ -10,7 +10,14 @@ jfirst=1048576 jlen=65536   # the journal of mkfs.ext4 on 1 GiB: fs blocks 13107
 for job in append-fsync overwrite-fdatasync overwrite-fsync dsync direct-sync small-files seq-256m seq-256m-2jobs; do
   per=
   case $job in seq-256m) per=1 ;; seq-256m-2jobs) per=2 ;; esac
-  DIR=/mnt "$root/stacksim" fio --lenient --stack "$here/loop0-ext4.yaml" --blktrace "$out/$job.trace.txt" \
+  stack="$here/loop0-ext4.yaml"
+  case $job in
+    overwrite-*|dsync|direct-sync)
+      # capture.sh's prelayout: the file is written, synced and committed before the traced run.
+      stack="$out/$job.stack.yaml"
+      { cat "$here/loop0-ext4.yaml"; printf '  files:\n    - path: /mnt/over.dat\n      size: 800k\n'; } > "$stack" ;;
+  esac
+  DIR=/mnt "$root/stacksim" fio --stack "$stack" --blktrace "$out/$job.trace.txt" \
       --output-format=json --output "$out/$job.fio.json" "$here/$job.fio"
   echo "== $job"
   python3 "$here/summarise.py" "$out/$job.trace.txt" $jfirst $jlen "$out/$job.fio.json" $per

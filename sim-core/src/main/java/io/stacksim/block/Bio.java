@@ -51,6 +51,10 @@ public final class Bio {
     Bio waitNext;
     /** True once the bio has tried to merge (a bio queued behind a sleeping submitter has not). */
     boolean mergeTried;
+    /** --check's stand-in for the bio's data (null when the run is not checked, or nothing is tracked). */
+    public DataShadow shadow;
+    /** Sectors from the start of {@link #shadow}'s top-level bio to this bio's first sector. */
+    public int shadowOffset;
     /** --check's view of the bio: 0 unseen, 1 in flight, 2 ended (BlockChecks). */
     byte checkState;
     /** When it started waiting for a request. */

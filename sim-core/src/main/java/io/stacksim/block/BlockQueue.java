@@ -60,6 +60,11 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     /** The kblockd worker that runs the queue asynchronously (blk_mq_run_hw_queue async). */
     final Submitter kblockd = new Submitter(44, "kworker/0:1H", 0);
 
+    /** Per submitting CPU, the completion interrupt raised last, while its handler may take more. */
+    private IrqBatch[] pendingIrq = new IrqBatch[4];
+    /** Handled batches, for reuse: a completion allocates nothing. */
+    private IrqBatch freeBatches;
+
     private final QueueLimits limits;
     private final int logicalBlockSectors;
     /** blk-merge.c: splitting to the limits and the merge rules. */
@@ -88,6 +93,8 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     private final ZoneWritePlugs zonePlugs;
     /** --check's rules for this queue; null when the run is not checked. */
     final BlockChecks checks;
+    /** --check's record of the device's content and what of it is stable; null when not checked. */
+    private final MediaShadow media;
 
     public BlockQueue(Simulator sim, RandomStreams random, BlockDevice device, InterruptController irq,
                       QueueSettings settings, IoScheduler scheduler) {
@@ -109,6 +116,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         // and wait (scsi_mq_get_budget, scsi_dev_queue_ready).
         this.budget = lim.queueDepth() * lim.hwQueues();
         this.flush = new FlushMachine(this, lim.volatileWriteCache(), lim.fua());
+        this.media = checks == null ? null : new MediaShadow(lim.volatileWriteCache(), lim.fua());
         if (device instanceof io.stacksim.device.ZonedBlockDevice zd) {
             // blk_revalidate_disk_zones at probe: a full report sets up the zone resources.
             ZonedLimits z = zd.zoned();
@@ -643,10 +651,85 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
 
     // ------------------------------------------------------------------ completion
 
+    /**
+     * The device posted {@code rq}'s completion and signalled its interrupt. While the interrupt
+     * it signalled last on that CPU is still pending, the same handler reaps this one too
+     * ({@link InterruptController#joinCompletion}: nvme_irq's loop over its completion queue);
+     * else the request raises a new interrupt. The handler ends its batch of requests together
+     * at the end of its work (nvme_pci_complete_batch over the io_comp_batch).
+     */
     @Override
     public void complete(Request rq) {
         rq.tCompleted = sim.now();
-        irq.raiseCompletion(rq.cpu, completesInSoftirq, () -> endRequest(rq));
+        int cpu = rq.cpu;
+        IrqBatch b = cpu >= 0 && cpu < pendingIrq.length ? pendingIrq[cpu] : null;
+        if (b != null) {
+            long end = irq.joinCompletion(cpu, completesInSoftirq, b.start);
+            if (end >= 0) {
+                b.add(rq);
+                b.end = end;
+                return;
+            }
+        }
+        b = freeBatches;
+        if (b != null) {
+            freeBatches = b.nextFree;
+            b.nextFree = null;
+        } else {
+            b = new IrqBatch();
+        }
+        b.cpu = cpu;
+        b.add(rq);
+        b.end = Long.MIN_VALUE;
+        b.start = irq.raiseCompletion(cpu, completesInSoftirq, b);
+        if (cpu >= 0) {
+            if (cpu >= pendingIrq.length) {
+                pendingIrq = java.util.Arrays.copyOf(pendingIrq, Math.max(cpu + 1, pendingIrq.length * 2));
+            }
+            pendingIrq[cpu] = b;
+        }
+    }
+
+    /**
+     * The requests one completion interrupt's handler ends, and its reusable handler event:
+     * when requests joined it after it was raised it fires once at its first end and once more
+     * at the end of the work they added.
+     */
+    private final class IrqBatch implements io.stacksim.engine.Event {
+        Request[] rqs = new Request[4];
+        int n;
+        int cpu;
+        /** When the handler starts; joins are possible until then. */
+        long start;
+        /** The end of its work after the last join; MIN_VALUE while none joined. */
+        long end;
+        IrqBatch nextFree;
+
+        void add(Request rq) {
+            if (n == rqs.length) {
+                rqs = java.util.Arrays.copyOf(rqs, n * 2);
+            }
+            rqs[n++] = rq;
+        }
+
+        @Override
+        public void fire() {
+            if (end > sim.now()) {
+                sim.schedule(end, this);
+                return;
+            }
+            if (cpu >= 0 && cpu < pendingIrq.length && pendingIrq[cpu] == this) {
+                pendingIrq[cpu] = null;
+            }
+            for (int i = 0; i < n; i++) {
+                Request rq = rqs[i];
+                rqs[i] = null;
+                endRequest(rq);
+            }
+            n = 0;
+            nextFree = freeBatches;
+            freeBatches = this;
+        }
     }
 
     /** One interrupt for the whole batch (coalesced completions), on the first request's CPU. */
@@ -682,6 +765,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         inDevice--;
         if (checks != null) {
             checks.completed(rq);
+            media.completed(rq);
         }
         if (trace != null) {
             trace.event('C', now, rq.cpu, null, rq.op, rq.flags, rq.sector, rq.nrSectors, 0);
@@ -776,6 +860,17 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     @Override
     public long durableBeforeNs() {
         return flush.durableBeforeNs();
+    }
+
+    @Override
+    public long stableVersion(long sector) {
+        return media == null ? DataShadow.UNKNOWN : media.stableVersion(sector);
+    }
+
+    @Override
+    public String unstableCopies(long sector, long version) {
+        long v = stableVersion(sector);
+        return v == DataShadow.UNKNOWN || v >= version ? "" : name() + " sector " + sector + " stable at version " + v;
     }
 
     /** Bios --check saw submitted and not yet ended (0 when the run is not checked). */

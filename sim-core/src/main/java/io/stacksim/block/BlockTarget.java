@@ -71,6 +71,21 @@ public interface BlockTarget {
     }
 
     /**
+     * For --check: the version of the 4 KiB block at {@code sector} (where a top-level block
+     * starts, in this target's sectors) that would survive a power loss now, the oldest over every
+     * copy the target keeps; {@link DataShadow#UNKNOWN} where it is not tracked (not checked, or a
+     * layout whose member writes --check cannot follow).
+     */
+    default long stableVersion(long sector) {
+        return DataShadow.UNKNOWN;
+    }
+
+    /** For --check's messages: the devices (and their sectors) whose copy of the block at {@code sector} is stable below {@code version}. */
+    default String unstableCopies(long sector, long version) {
+        return "";
+    }
+
+    /**
      * {@link #whenRequestsAllocated} over {@code targets} from index {@code from}: when some of
      * {@code owner}'s bios wait for a request on any of them, runs {@code then} once none does
      * and returns true; else returns false and {@code then} is not run.

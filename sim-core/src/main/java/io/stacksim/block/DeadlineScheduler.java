@@ -4,9 +4,7 @@ import io.stacksim.config.ConfigNode;
 import io.stacksim.config.ConfigSection;
 import io.stacksim.config.Tunable;
 import io.stacksim.engine.Stats;
-import java.util.Comparator;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * {@code mq-deadline}, as block/mq-deadline.c of Linux 6.16+.
@@ -112,27 +110,20 @@ public final class DeadlineScheduler extends Elevator {
      * taken from {@link #spare} at prepare_request and given back at finish_request, so no I/O
      * allocates one once the pool has grown to the tags used at once.
      */
-    private static final class DdRequest {
+    private static final class DdRequest extends SectorTree.Node {
         /** The request this state belongs to while it is allocated. */
         Request rq;
         /** The per-priority level the request was inserted at (elv.priv[0]); -1 before. */
         int prio = -1;
         /** FIFO deadline in jiffies (fifo_time). */
         long fifoTime;
-        /** The sector the request was sorted under: a front merge moves it only when re-sorted. */
-        long treeKey;
-        /** Sort-tree order among equal sectors: the kernel's rbtree puts a new equal key to the right. */
-        long treeSeq;
         boolean inTree;
     }
 
-    /**
-     * Sort order of a tree: the sector a request was sorted under, then insertion (an equal key
-     * goes to the right). Like an rbtree node, a request keeps its place until it is re-sorted,
-     * so a front merge's neighbour lookup (rb_prev) and removal work on its old place.
-     */
-    private static final Comparator<DdRequest> BY_SECTOR = (a, b) -> a.treeKey != b.treeKey
-            ? Long.compare(a.treeKey, b.treeKey) : Long.compare(a.treeSeq, b.treeSeq);
+    // Sort order of a tree (SectorTree): the sector a request was sorted under (treeKey), then
+    // insertion (treeSeq: an equal key goes to the right). Like an rbtree node, a request keeps
+    // its place until it is re-sorted, so a front merge's neighbour lookup (rb_prev) and removal
+    // work on its old place.
 
     /** The state mq-deadline attached to {@code rq} at prepare_request. */
     private static DdRequest dd(Request rq) {
@@ -142,8 +133,7 @@ public final class DeadlineScheduler extends Elevator {
     /** struct dd_per_prio. */
     private static final class PerPrio {
         final RequestList dispatch = new RequestList();
-        @SuppressWarnings("unchecked")
-        final TreeSet<DdRequest>[] sort = new TreeSet[] {new TreeSet<>(BY_SECTOR), new TreeSet<>(BY_SECTOR)};
+        final SectorTree[] sort = {new SectorTree(), new SectorTree()};
         final RequestList[] fifo = {new RequestList(), new RequestList()};
         final long[] latestPos = new long[2];
         long inserted;
@@ -161,7 +151,6 @@ public final class DeadlineScheduler extends Elevator {
     private int starved;
     private long treeSeq;
     private int asyncDepth;
-    private final DdRequest probe = new DdRequest();
     /** States of freed requests, ready for the next prepare_request. */
     private DdRequest[] spare = new DdRequest[16];
     private int spareCount;
@@ -266,9 +255,7 @@ public final class DeadlineScheduler extends Elevator {
 
     /** deadline_from_pos: the first request with a sector at or after {@code pos}. */
     private Request fromPos(PerPrio pp, int dir, long pos) {
-        probe.treeKey = pos;
-        probe.treeSeq = Long.MIN_VALUE;
-        DdRequest d = pp.sort[dir].ceiling(probe);
+        DdRequest d = (DdRequest) pp.sort[dir].ceiling(pos);
         return d == null ? null : d.rq;
     }
 
@@ -322,13 +309,13 @@ public final class DeadlineScheduler extends Elevator {
     @Override
     protected Request latterRequest(Request rq) {
         DdRequest d = dd(rq);
-        return d.inTree ? rqOf(perPrio[prio(rq.priority)].sort[dir(rq.op)].higher(d)) : null;
+        return d.inTree ? rqOf((DdRequest) perPrio[prio(rq.priority)].sort[dir(rq.op)].higher(d)) : null;
     }
 
     @Override
     protected Request formerRequest(Request rq) {
         DdRequest d = dd(rq);
-        return d.inTree ? rqOf(perPrio[prio(rq.priority)].sort[dir(rq.op)].lower(d)) : null;
+        return d.inTree ? rqOf((DdRequest) perPrio[prio(rq.priority)].sort[dir(rq.op)].lower(d)) : null;
     }
 
     private static Request rqOf(DdRequest d) {

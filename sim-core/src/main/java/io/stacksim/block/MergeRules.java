@@ -69,6 +69,7 @@ final class MergeRules {
             }
             chain.remaining++;
             Bio child = new Bio(start, len, bio.op, bio.flags, bio.ioprio, bio.owner, chain);
+            DataShadow.inherit(bio, child, start);
             if (bio.segments > 0) {
                 child.segments = (int) Math.max(1, ((long) len + sectorsPerSegment - 1) / sectorsPerSegment);
             }

@@ -17,10 +17,17 @@ public final class Invariants {
     private static final int KEPT = 5;
 
     private final Map<String, Rule> rules = new LinkedHashMap<>();
+    /** The simulated time a breach is dated with (none until a simulator checks into this). */
+    private java.util.function.LongSupplier clock = () -> -1;
+
+    /** Dates every breach with {@code clock}'s simulated time (the simulator checking into this). */
+    public void clock(java.util.function.LongSupplier clock) {
+        this.clock = clock;
+    }
 
     /** The rule {@code name} ("layer.what"), with the kernel rule it stands for; made on first use. */
     public Rule rule(String name, String meaning) {
-        return rules.computeIfAbsent(name, n -> new Rule(n, meaning));
+        return rules.computeIfAbsent(name, n -> new Rule(n, meaning, this));
     }
 
     /** Every rule any layer made, in the order they were made. */
@@ -58,10 +65,12 @@ public final class Invariants {
         private long checked;
         private long violations;
         private final List<String> messages = new ArrayList<>();
+        private final Invariants owner;
 
-        private Rule(String name, String meaning) {
+        private Rule(String name, String meaning, Invariants owner) {
             this.name = name;
             this.meaning = meaning;
+            this.owner = owner;
         }
 
         /** One check that held. */
@@ -74,12 +83,14 @@ public final class Invariants {
             checked += n;
         }
 
-        /** One check that failed; {@code message} says what was seen. */
+        /** One check that failed; {@code message} says what was seen (dated with the simulated time unless it is). */
         public void fail(String message) {
             checked++;
             violations++;
             if (messages.size() < KEPT) {
-                messages.add(message);
+                long t = owner.clock.getAsLong();
+                messages.add(t < 0 || message.startsWith("at ") ? message
+                        : String.format(java.util.Locale.ROOT, "at %.6f s: %s", t / 1e9, message));
             }
         }
 

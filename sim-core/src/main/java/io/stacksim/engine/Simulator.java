@@ -31,6 +31,7 @@ public final class Simulator {
      */
     public void checkInvariants(Invariants inv) {
         this.invariants = inv;
+        inv.clock(this::now);
     }
 
     /** Current simulated time in nanoseconds. */

@@ -160,6 +160,11 @@ public final class BufferedIo {
                 });
                 return;
             }
+            if (cache.data() != null) {
+                for (int i = 0; i < n; i++) {
+                    cache.data().readHit(f.file(), index + i);
+                }
+            }
             long batchEnd = Math.min(end, (index + n) << VmSettings.PAGE_SHIFT);
             long bytes = batchEnd - pos;
             boolean samePage = lastPos > 0 && ((lastPos - 1) >>> VmSettings.PAGE_SHIFT) == index;
@@ -295,8 +300,12 @@ public final class BufferedIo {
             long upTo = p;
             ctx.computeSys(cpu, () -> {
                 // write_end: the data is in; the pages become uptodate and dirty.
+                long firstIdx = pos >>> VmSettings.PAGE_SHIFT;
                 for (int i = 0; i < count; i++) {
                     int s = slots[i];
+                    if (cache.data() != null) {
+                        cache.data().pageWritten(f.file(), firstIdx + i);
+                    }
                     cache.setUptodate(s);
                     boolean wasDirty = cache.isDirty(s);
                     cache.markDirty(s, cf);

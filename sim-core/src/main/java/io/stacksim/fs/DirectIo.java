@@ -14,9 +14,17 @@ import io.stacksim.block.Op;
  */
 public final class DirectIo {
     private final FileSystem fs;
+    /** --check's data rules, or null. */
+    private final DataChecker data;
 
     public DirectIo(FileSystem fs) {
+        this(fs, null);
+    }
+
+    /** @param data --check's data rules (the page cache's), or null when the run is not checked */
+    public DirectIo(FileSystem fs, DataChecker data) {
         this.fs = fs;
+        this.data = data;
     }
 
     /** 0 if the request is aligned, else -EINVAL. */
@@ -82,7 +90,7 @@ public final class DirectIo {
         }
         long result = op == Op.READ ? Math.min(len, file.size() - offset) : len;
         int bios = bioCount(file, offset, n);
-        Completion c = new Completion(bios, result, done);
+        Completion c = new Completion(bios, result, done, checked(file, op, offset, n, bioFlags, done));
         BlockTarget bdev = file.bdev();
         long pos = offset;
         long end = offset + n;
@@ -90,7 +98,7 @@ public final class DirectIo {
             Extent e = file.extentAt(pos);
             long piece = Math.min(end, e.fileEnd()) - pos;
             long sector = e.sector() + ((pos - e.fileOffset()) >> 9);
-            bdev.submitBio(new Bio(sector, (int) (piece >> 9), op, bioFlags, ioprio, owner, c));
+            bdev.submitBio(c.shadow(new Bio(sector, (int) (piece >> 9), op, bioFlags, ioprio, owner, c), pos));
             pos += piece;
         }
         return bios;
@@ -144,7 +152,7 @@ public final class DirectIo {
             finish.done(result, null);
             return 0;
         }
-        Completion c = new Completion(bios, result, finish);
+        Completion c = new Completion(bios, result, finish, checked(file, op, offset, n, bioFlags, finish));
         BlockTarget bdev = file.bdev();
         for (long pos = offset; pos < end; ) {
             Extent e = file.mappedAt(pos);
@@ -155,11 +163,45 @@ public final class DirectIo {
             long piece = Math.min(end, e.fileEnd()) - pos;
             if (!(op == Op.READ && e.unwritten())) {
                 long sector = e.sector() + ((pos - e.fileOffset()) >> 9);
-                bdev.submitBio(new Bio(sector, (int) (piece >> 9), op, bioFlags, ioprio, owner, c));
+                bdev.submitBio(c.shadow(new Bio(sector, (int) (piece >> 9), op, bioFlags, ioprio, owner, c), pos));
             }
             pos += piece;
         }
         return bios;
+    }
+
+    /**
+     * --check: the completion of a direct I/O of [offset, offset+len) of {@code file} that gives
+     * its bios data shadows (a write's version; a read's expected versions, checked per bio), and
+     * once a write is done makes it the pages' latest data; a write sent with REQ_FUA returns with
+     * no sync after it (IOMAP_DIO_WRITE_THROUGH), so its data must be stable then.
+     */
+    private Checked checked(SimFile file, Op op, long offset, long len, int bioFlags, IoDone done) {
+        if (data == null || (op != Op.READ && op != Op.WRITE)) {
+            return null;
+        }
+        if (op == Op.READ) {
+            long first = offset >> VmSettings.PAGE_SHIFT;
+            long end = (offset + len + VmSettings.PAGE_SIZE - 1) >> VmSettings.PAGE_SHIFT;
+            return new Checked(data, file, op, offset, 0, data.expected(file, first, (int) (end - first)), done);
+        }
+        long version = data.directWriteVersion();
+        boolean fua = (bioFlags & Bio.FUA) != 0;
+        return new Checked(data, file, op, offset, version, null, (res, last) -> {
+            if (res >= 0) {
+                data.directWriteDone(file, offset, len, version);
+                if (fua) {
+                    long first = offset >> VmSettings.PAGE_SHIFT;
+                    data.syncReturned(data.syncStarted(file, first,
+                            (offset + len + VmSettings.PAGE_SIZE - 1) >> VmSettings.PAGE_SHIFT, "an O_DSYNC direct write (FUA)"));
+                }
+            }
+            done.done(res, last);
+        });
+    }
+
+    /** A direct I/O's completion with --check's part (all of it null when not checked). */
+    private record Checked(DataChecker data, SimFile file, Op op, long offset, long version, long[] want, IoDone done) {
     }
 
     private static long roundUp(long v, long unit) {
@@ -171,17 +213,45 @@ public final class DirectIo {
         private int remaining;
         private final long result;
         private final IoDone done;
+        private final Checked check;
         private Bio last;
         private int error;
 
-        Completion(int remaining, long result, IoDone done) {
+        Completion(int remaining, long result, IoDone done, Checked check) {
             this.remaining = remaining;
             this.result = result;
-            this.done = done;
+            this.done = check == null ? done : check.done();
+            this.check = check;
         }
+
+        /** --check: {@code bio}, for file bytes from {@code pos}, carries its data shadow. */
+        Bio shadow(Bio bio, long pos) {
+            if (check != null) {
+                if (check.op() == Op.WRITE) {
+                    DataChecker.directWriteShadow(bio.sector, bio.nrSectors, check.version()).attach(bio);
+                } else {
+                    io.stacksim.block.DataShadow.read(bio.sector, bio.nrSectors).attach(bio);
+                    if (readAt == null) {
+                        readAt = new java.util.IdentityHashMap<>(2);
+                    }
+                    readAt.put(bio, pos);
+                }
+            }
+            return bio;
+        }
+
+        /** --check: each read bio's file offset. */
+        private java.util.Map<Bio, Long> readAt;
 
         @Override
         public void endIo(Bio bio) {
+            if (check != null && check.op() == Op.READ) {
+                Long at = readAt.remove(bio);
+                if (at != null) {
+                    check.data().directReadEnded(check.file(), at, bio, check.want(),
+                            check.offset() >> VmSettings.PAGE_SHIFT);
+                }
+            }
             if (bio.error != 0) {
                 error = bio.error;
             }

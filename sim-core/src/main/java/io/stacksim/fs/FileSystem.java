@@ -52,6 +52,8 @@ public final class FileSystem {
     long inodesDirtied;
     /** The machine's other block devices by name (for /dev/NAME). */
     private final Map<String, BlockTarget> devices = new LinkedHashMap<>();
+    /** {@link #devices()}, made once they are all added. */
+    private List<BlockTarget> allDevices;
 
     /** fs.type: the file system on the device. */
     public static final Tunable<String> TYPE = Tunable.choice("type", "ext4", List.of("ext4", "raw"))
@@ -210,13 +212,18 @@ public final class FileSystem {
         if (target != bdev && devices.putIfAbsent(target.name(), target) != null) {
             throw new IllegalArgumentException("two devices called " + target.name());
         }
+        allDevices = null;
     }
 
-    /** Every block device of the machine, the file system's first. */
+    /** Every block device of the machine, the file system's first (read by every io_submit). */
     public List<BlockTarget> devices() {
-        List<BlockTarget> all = new ArrayList<>();
-        all.add(bdev);
-        all.addAll(devices.values());
+        List<BlockTarget> all = allDevices;
+        if (all == null) {
+            List<BlockTarget> l = new ArrayList<>();
+            l.add(bdev);
+            l.addAll(devices.values());
+            all = allDevices = List.copyOf(l);
+        }
         return all;
     }
 

@@ -31,4 +31,13 @@ public final class FileTimes {
         fs.dirtyInode(f);
         return true;
     }
+
+    /**
+     * A change that logs the inode itself (creation, ftruncate, fallocate: ext4_setattr and
+     * ext4_fallocate set mtime and ctime under the handle that logs the inode) stamps the
+     * times with the coarse clock of {@code nowNs} without a separate dirtying.
+     */
+    public static void stamp(SimFile f, long nowNs) {
+        f.mtimeJiffies = nowNs / JIFFY_NS;
+    }
 }

@@ -257,6 +257,9 @@ public final class MmapIo {
             }
             m.writeEnabled.set(i);
             fileModified.accept(m.file.file()); // ext4_page_mkwrite -> file_update_time
+            if (cache.data() != null) {
+                cache.data().pageWritten(m.file.file(), idx);
+            }
             boolean wasDirty = cache.isDirty(s);
             cache.markDirty(s, m.file);
             if (!wasDirty) {

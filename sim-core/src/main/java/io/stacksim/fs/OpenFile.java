@@ -8,6 +8,10 @@ public final class OpenFile {
     public static final int O_DIRECT = 1;
     public static final int O_SYNC = 1 << 1;
     public static final int O_DSYNC = 1 << 2;
+    /** O_CREAT: openat creates a missing file (an empty one, as ext4_create makes it). */
+    public static final int O_CREAT = 1 << 3;
+    /** O_TRUNC: openat truncates an existing regular file to 0 (do_truncate). */
+    public static final int O_TRUNC = 1 << 4;
 
     private final SimFile file;
     private final int flags;

@@ -1,5 +1,7 @@
 package io.stacksim.fs;
 
+import io.stacksim.engine.LongLongMap;
+
 import static io.stacksim.fs.Folios.PG_ACTIVE;
 import static io.stacksim.fs.Folios.PG_DIRTY;
 import static io.stacksim.fs.Folios.PG_LOCKED;
@@ -68,6 +70,8 @@ public final class PageCache {
     long pagesWritten;
     long pagesDirtied;
     private final PageCacheChecker checker;
+    /** --check's data rules (stale reads, syncs on stable media); null when not checked. */
+    private final DataChecker data;
 
     /** Called whenever dirty pages cross the background threshold (wakes the flusher). */
     private Runnable backgroundHook = () -> { };
@@ -87,6 +91,7 @@ public final class PageCache {
         dirtyThresh = th[0];
         backgroundThresh = th[1];
         checker = vm.check() || sim.invariants() != null ? new PageCacheChecker(this, sim.invariants()) : null;
+        data = sim.invariants() == null ? null : new DataChecker(sim, sim.invariants());
     }
 
     public VmSettings settings() {
@@ -134,6 +139,11 @@ public final class PageCache {
 
     void onInodeDirtied(Runnable hook) {
         this.inodeDirtiedHook = hook;
+    }
+
+    /** --check's data rules, or null when --check is off. */
+    public DataChecker data() {
+        return data;
     }
 
     /** The invariant checker, or null when --check is off. */
@@ -357,10 +367,10 @@ public final class PageCache {
 
     int invalidate(CachedFile cf, long start, long end) {
         int n = 0;
-        // No page lies past the file's blocks: a raw file's allocation, an ext4 file's i_size
-        // (whose allocated() is unbounded: it grows by allocation).
-        long bytes = cf.file.mapper() != null ? cf.file.size() : cf.file.allocated();
-        long last = Math.min(end, (bytes + VmSettings.PAGE_SIZE - 1) >> VmSettings.PAGE_SHIFT);
+        // A file the file system maps as it grows (ext4) has no allocation bound: i_size is it.
+        long bound = cf.file.mapper() != null ? Math.max(cf.file.size(), (long) cf.dirty.length() << VmSettings.PAGE_SHIFT)
+                : cf.file.allocated();
+        long last = Math.min(end, (bound + VmSettings.PAGE_SIZE - 1) >> VmSettings.PAGE_SHIFT);
         for (long i = start; i < last && cf.nrPages > 0; i++) {
             int s = find(cf, i);
             if (s >= 0 && (pages.flags[s] & (PG_LOCKED | PG_DIRTY | PG_WRITEBACK)) == 0) {
@@ -372,6 +382,56 @@ public final class PageCache {
             memoryMayBeFree();
         }
         return n;
+    }
+
+    /**
+     * truncate_inode_pages_range from page {@code start} to the end of the file (ftruncate,
+     * O_TRUNC, and the eviction of an unlinked inode): dirty pages are cancelled unwritten and
+     * every page not locked or under writeback is removed. Unlike reclaim this leaves no shadow
+     * entry and counts no eviction. The caller waited for the range's writeback first;
+     * {@code oldSize} is i_size before the truncation.
+     */
+    void truncate(CachedFile cf, long start, long oldSize) {
+        if (cf.nrPages == 0) {
+            return;
+        }
+        long last = Math.max((oldSize + VmSettings.PAGE_SIZE - 1) >> VmSettings.PAGE_SHIFT, cf.dirty.length());
+        boolean freed = false;
+        for (long i = start; i < last && cf.nrPages > 0; i++) {
+            int s = find(cf, i);
+            if (s < 0 || (pages.flags[s] & (PG_LOCKED | PG_WRITEBACK)) != 0) {
+                continue;
+            }
+            cancelDirty(cf, s);
+            lru.unlink(s);
+            if (pages.mapcount[s] > 0) {
+                for (Mapping m : cf.mappings) {
+                    m.unmapPage(i);
+                }
+                pages.mapcount[s] = 0;
+            }
+            long k = key(cf.file.ino(), i);
+            table.remove(k, -1);
+            workingset.forget(k);
+            cf.nrPages--;
+            used--;
+            pages.free(s);
+            freed = true;
+        }
+        if (freed) {
+            memoryMayBeFree();
+        }
+    }
+
+    /** The inode is gone (unlinked and evicted): its page-cache state is dropped with it. */
+    void forget(CachedFile cf) {
+        truncate(cf, 0, cf.file.size());
+        if (files.get(cf.file.ino()) == cf) {
+            files.remove(cf.file.ino());
+        }
+        if (cf.file.cacheState == cf) {
+            cf.file.cacheState = null;
+        }
     }
 
     // ------------------------------------------------------------------ waiting on pages

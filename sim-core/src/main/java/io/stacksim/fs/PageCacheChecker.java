@@ -1,5 +1,7 @@
 package io.stacksim.fs;
 
+import io.stacksim.engine.LongLongMap;
+
 import static io.stacksim.fs.Folios.PG_DIRTY;
 import static io.stacksim.fs.Folios.PG_WRITEBACK;
 

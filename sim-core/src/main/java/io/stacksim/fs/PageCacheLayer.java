@@ -283,6 +283,33 @@ public final class PageCacheLayer {
         return cache.invalidateRange(cache.state(f.file()), first, last);
     }
 
+    /**
+     * truncate_pagecache for a file shrunk from {@code oldSize} to {@code newSize} (ftruncate,
+     * O_TRUNC): waits for writeback of the pages past the new end, then drops them, dirty ones
+     * unwritten; then {@code then}. A partial last page stays.
+     */
+    public void truncate(SimFile f, long oldSize, long newSize, Runnable then) {
+        CachedFile cf = cache.state(f);
+        long first = (newSize + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT;
+        cache.waitWriteback(cf, first, Long.MAX_VALUE, () -> {
+            cache.truncate(cf, first, oldSize);
+            then.run();
+        });
+    }
+
+    /**
+     * The unlinked inode's eviction (ext4_evict_inode -> truncate_inode_pages_final): waits for
+     * its writeback, drops every page, dirty ones unwritten, and forgets the inode; then
+     * {@code then}.
+     */
+    public void evictInode(SimFile f, Runnable then) {
+        CachedFile cf = cache.state(f);
+        cache.waitWriteback(cf, 0, Long.MAX_VALUE, () -> {
+            cache.forget(cf);
+            then.run();
+        });
+    }
+
     // ------------------------------------------------------------------ mmap
 
     /** mmap of {@code len} bytes of {@code f} from {@code offset}. */
@@ -313,6 +340,11 @@ public final class PageCacheLayer {
     }
 
     // ------------------------------------------------------------------ statistics and checks
+
+    /** --check's data rules (stale reads, syncs on stable media), or null. */
+    public DataChecker dataChecker() {
+        return cache.data();
+    }
 
     /** The invariant checker of --check, or null. */
     public PageCacheChecker checker() {

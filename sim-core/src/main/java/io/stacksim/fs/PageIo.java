@@ -128,6 +128,7 @@ final class PageIo {
             PageBio done = new PageBio(cf, pageStart, pages, false);
             Bio bio = new Bio(sector, pages << 3, Op.READ, bioFlags, IoPriority.NONE, owner, done);
             bio.segments = segments;
+            shadowRead(done, bio);
             cf.file.bdev().submitBio(bio);
         });
     }
@@ -151,10 +152,14 @@ final class PageIo {
                     PageBio done = new PageBio(cf, pageStart, pages, false);
                     Bio bio = new Bio(sector, pages << 3, Op.READ, bioFlags, IoPriority.NONE, owner, done);
                     bio.segments = segments;
+                    shadowRead(done, bio);
                     cf.file.bdev().submitBio(bio);
                 });
             } else {
                 for (long i = p; i < q; i++) {
+                    if (cache.data() != null) {
+                        cache.data().pageZeroed(cf.file, i);
+                    }
                     cache.readDone(cache.find(cf, i), null);
                 }
                 cache.memoryMayBeFree();
@@ -212,8 +217,21 @@ final class PageIo {
             PageBio done = new PageBio(cf, pageStart, np, true);
             Bio bio = new Bio(sector, np << 3, Op.WRITE, bioFlags, IoPriority.NONE, owner, done);
             bio.segments = segments;
+            DataChecker data = cache.data();
+            if (data != null) {
+                data.writeShadow(cf.file, pageStart, np, sector).attach(bio);
+            }
             cf.file.bdev().submitBio(bio);
         });
+    }
+
+    /** --check: the read's bio carries a shadow for the device to fill, and remembers what it must see. */
+    private void shadowRead(PageBio done, Bio bio) {
+        DataChecker data = cache.data();
+        if (data != null) {
+            done.want = data.expected(done.cf.file, done.first, done.count);
+            io.stacksim.block.DataShadow.read(bio.sector, bio.nrSectors).attach(bio);
+        }
     }
 
     @FunctionalInterface
@@ -258,6 +276,8 @@ final class PageIo {
         private final long first;
         private final int count;
         private final boolean write;
+        /** --check: the versions a read must see at least (null when not checked). */
+        long[] want;
 
         PageBio(CachedFile cf, long first, int count, boolean write) {
             this.cf = cf;
@@ -268,6 +288,9 @@ final class PageIo {
 
         @Override
         public void endIo(Bio bio) {
+            if (want != null) {
+                cache.data().pagesRead(cf.file, first, count, bio, want);
+            }
             for (long i = first; i < first + count; i++) {
                 int s = cache.find(cf, i);
                 if (write) {

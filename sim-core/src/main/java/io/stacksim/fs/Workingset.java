@@ -1,5 +1,7 @@
 package io.stacksim.fs;
 
+import io.stacksim.engine.LongLongMap;
+
 import java.util.Arrays;
 
 /**
@@ -41,6 +43,11 @@ final class Workingset {
         }
         shadowRing[shadowPos] = key;
         shadowPos = (shadowPos + 1) % shadowRing.length;
+    }
+
+    /** A truncated page's shadow entry goes with it (truncate_inode_pages leaves none). */
+    void forget(long key) {
+        shadows.remove(key, 0);
     }
 
     /**

@@ -485,8 +485,17 @@ public final class Writeback {
         PageCacheChecker c = cache.checker();
         PageCacheChecker.SyncMark mark = c == null ? null
                 : c.syncStarted(cf, first, last, first == 0 && last == Long.MAX_VALUE ? "fsync" : "a ranged sync");
-        Runnable done = mark == null ? then : () -> {
-            c.syncReturned(mark, bdev);
+        DataChecker data = cache.data();
+        DataChecker.SyncMark dataMark = data == null ? null
+                : data.syncStarted(cf.file, first, last, first == 0 && last == Long.MAX_VALUE
+                        ? (datasync ? "fdatasync" : "fsync") : "a ranged sync (O_SYNC write, msync)");
+        Runnable done = mark == null && dataMark == null ? then : () -> {
+            if (mark != null) {
+                c.syncReturned(mark, bdev);
+            }
+            if (dataMark != null) {
+                data.syncReturned(dataMark);
+            }
             then.run();
         };
         writeAndWait(ctx, cf, first, last, () -> sync.syncFile(ctx, cf.file, datasync, done));
@@ -510,9 +519,17 @@ public final class Writeback {
      */
     public void syncAll(FsContext ctx, Runnable then) {
         List<CachedFile> dirty = cache.dirtyInodes();
+        DataChecker data = cache.data();
+        List<DataChecker.SyncMark> marks = data == null ? null : data.syncAllStarted();
+        Runnable done = marks == null ? then : () -> {
+            for (DataChecker.SyncMark m : marks) {
+                data.syncReturned(m);
+            }
+            then.run();
+        };
         syncNext(ctx, dirty, 0, () -> fsSync.syncFs(ctx, false, () -> fsSync.syncFs(ctx, true,
                 () -> syncNext(ctx, cache.dirtyInodes().stream().filter(cf -> cf.file.isBlockDevice()).toList(), 0,
-                        then))));
+                        done))));
     }
 
     private void syncNext(FsContext ctx, List<CachedFile> files, int i, Runnable then) {

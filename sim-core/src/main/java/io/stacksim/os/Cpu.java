@@ -8,6 +8,8 @@ final class Cpu {
     Task current;
     /** Time until which the core is busy with interrupt handling already queued on it. */
     long irqBusyUntil;
+    /** When the interrupt work queued last on the core starts (its handler's entry). */
+    long lastIrqStart = Long.MIN_VALUE;
     /** When the current task was given the core (start of its time slice). */
     long sliceStart;
     Timer sliceTimer;

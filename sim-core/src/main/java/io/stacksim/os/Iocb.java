@@ -9,10 +9,10 @@ import io.stacksim.fs.OpenFile;
  * and, once complete, its result and timing.
  */
 public final class Iocb {
-    public final OpenFile file;
-    public final Op op;
-    public final long offset;
-    public final long length;
+    public OpenFile file;
+    public Op op;
+    public long offset;
+    public long length;
     /** Caller's cookie (fio's io_u). */
     public final Object data;
     /**
@@ -29,10 +29,23 @@ public final class Iocb {
     public Bio lastBio;
 
     public Iocb(OpenFile file, Op op, long offset, long length, Object data) {
+        this.data = data;
+        prepare(file, op, offset, length);
+    }
+
+    /**
+     * Fills the block for its next I/O (io_prep_pread/io_prep_pwrite on a struct iocb the caller
+     * keeps), once the kernel is done with it: reaped, or never submitted.
+     */
+    public void prepare(OpenFile file, Op op, long offset, long length) {
         this.file = file;
         this.op = op;
         this.offset = offset;
         this.length = length;
-        this.data = data;
+        this.ioprio = 0;
+        this.result = 0;
+        this.tSubmitted = 0;
+        this.tCompleted = 0;
+        this.lastBio = null;
     }
 }

@@ -78,11 +78,11 @@ public final class Kernel {
         this.cpus = cpus;
         this.cost = cpus.cost();
         this.fs = fs;
-        this.directIo = new DirectIo(fs);
         String dev = fs.bdev().name();
         this.flusher = cpus.newTask("kworker/u" + 2 * cpus.count() + ":1-flush-" + dev);
         flusher.startAsleep();
         this.pc = new PageCacheLayer(sim, fs.bdev(), vm, cost.fsCosts(), flusher);
+        this.directIo = new DirectIo(fs, pc.dataChecker());
         if (fs.ext4() != null) {
             // ext4's metadata lives in the buffer cache of its device's inode.
             fs.setBuffers(pc.metadataBuffers(fs.blockDevice()));
@@ -241,20 +241,126 @@ public final class Kernel {
 
     // ------------------------------------------------------------------ open / close
 
-    /** openat: opens (creating if asked) a file; returns the open file, or null with ENOENT. */
+    /**
+     * openat: opens a file; returns the open file, or null with ENOENT. {@code createSize} >= 0
+     * makes a missing file as one laid out (written and synced) before the run; with
+     * {@link OpenFile#O_CREAT} a missing file is created empty in the run (ext4_create, its
+     * inode, bitmaps and directory block journalled), and {@link OpenFile#O_TRUNC} truncates an
+     * existing regular file to 0 (do_truncate, its pages dropped).
+     */
     public void open(Task t, String name, int flags, long createSize, Consumer<OpenFile> k) {
         enter(t, Syscall.OPENAT, cost.vfsCallNs() + cost.pageCacheLookupNs(), () -> {
             SimFile f = name.startsWith("/dev/") ? fs.blockDevice(name) : fs.lookup(name);
+            boolean created = false;
             if (f == null && createSize >= 0) {
                 f = fs.create(name, createSize);
+            } else if (f == null && (flags & OpenFile.O_CREAT) != 0) {
+                f = fs.create(name);
+                FileTimes.stamp(f, sim.now());
+                created = true;
             }
-            OpenFile of = f == null ? null : new OpenFile(f, flags);
+            OpenFile of = f == null ? null : new OpenFile(f, flags & ~(OpenFile.O_CREAT | OpenFile.O_TRUNC));
             if (of != null) {
                 // OpenFile keeps no access mode: every open counts as one that may write.
                 fs.opened(f, true);
             }
-            t.counters.modeSwitches++;
-            t.compute(cost.modeSwitchNs(), true, () -> k.accept(of));
+            Runnable ret = () -> {
+                t.counters.modeSwitches++;
+                t.compute(cost.modeSwitchNs(), true, () -> k.accept(of));
+            };
+            SimFile file = f;
+            if (of != null && !created && (flags & OpenFile.O_TRUNC) != 0 && !f.isBlockDevice() && f.size() > 0) {
+                truncateTo(file, 0, r -> ret.run());
+            } else {
+                ret.run();
+            }
+        });
+    }
+
+    /** do_truncate / ext4_setattr: the pages past {@code size} dropped, then the blocks freed or i_size moved. */
+    private void truncateTo(SimFile f, long size, Ret k) {
+        long old = f.size();
+        Runnable setattr = () -> {
+            int r = fs.truncate(f, size);
+            if (r == 0) {
+                FileTimes.stamp(f, sim.now());
+            }
+            k.ret(r);
+        };
+        if (size < old) {
+            pc.truncate(f, old, size, setattr);
+        } else {
+            setattr.run();
+        }
+    }
+
+    /**
+     * unlink(2) (do_unlinkat): the directory entry goes, and with the last link the inode is
+     * evicted - its pages dropped after their writeback (truncate_inode_pages_final), its
+     * blocks and inode freed (ext4_evict_inode). 0 or -ENOENT.
+     */
+    public void unlink(Task t, String name, Ret k) {
+        enter(t, Syscall.UNLINK, cost.vfsCallNs() + cost.pageCacheLookupNs(), () -> {
+            SimFile f = fs.lookup(name);
+            if (f == null || f.isBlockDevice()) {
+                exit(t, -io.stacksim.fs.Errno.ENOENT, k);
+                return;
+            }
+            pc.evictInode(f, () -> exit(t, fs.unlink(name), k));
+        });
+    }
+
+    /** ftruncate(fd, length): the pages past the new end dropped, blocks freed, or i_size grown. 0 or -errno. */
+    public void ftruncate(Task t, OpenFile f, long length, Ret k) {
+        enter(t, Syscall.FTRUNCATE, cost.vfsCallNs(), () -> {
+            if (length < 0 || f.file().isBlockDevice()) {
+                exit(t, -io.stacksim.fs.Errno.EINVAL, k);
+                return;
+            }
+            truncateTo(f.file(), length, r -> exit(t, r, k));
+        });
+    }
+
+    /**
+     * fallocate(fd, mode, offset, len) (vfs_fallocate -> ext4_fallocate): preallocates unwritten
+     * extents (mode 0 or FALLOC_FL_KEEP_SIZE), punches a hole (its cached pages dropped first,
+     * truncate_pagecache_range) or zeroes a range. 0 or -errno; -EOPNOTSUPP on a device node.
+     */
+    public void fallocate(Task t, OpenFile f, int mode, long offset, long len, Ret k) {
+        enter(t, Syscall.FALLOCATE, cost.vfsCallNs(), () -> {
+            SimFile file = f.file();
+            if (offset < 0 || len <= 0) {
+                exit(t, -io.stacksim.fs.Errno.EINVAL, k);
+                return;
+            }
+            Runnable op = () -> {
+                int r = fs.fallocate(file, mode, offset, len);
+                if (r == 0) {
+                    FileTimes.stamp(file, sim.now()); // ext4_fallocate's file_modified, under its handle
+                }
+                exit(t, r, k);
+            };
+            if ((mode & (FileSystem.FALLOC_FL_PUNCH_HOLE | FileSystem.FALLOC_FL_ZERO_RANGE)) != 0 && !file.isBlockDevice()) {
+                long first = (offset + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT;
+                long last = (offset + len) >>> VmSettings.PAGE_SHIFT;
+                if (first < last) {
+                    pc.startWriteback(t, f, first, last);
+                    pc.invalidate(f, first, last);
+                }
+            }
+            op.run();
+        });
+    }
+
+    /**
+     * stat(2) and lstat(2) (newfstatat) or statx(2) of {@code name}: a path walk and the
+     * inode's attributes, in memory (the inode is cached once the file was created or opened).
+     * 0 or -ENOENT.
+     */
+    public void stat(Task t, String name, boolean statx, Ret k) {
+        enter(t, statx ? Syscall.STATX : Syscall.NEWFSTATAT, cost.vfsCallNs() + cost.pageCacheLookupNs(), () -> {
+            SimFile f = name.startsWith("/dev/") ? fs.blockDevice(name) : fs.lookup(name);
+            exit(t, f == null ? -io.stacksim.fs.Errno.ENOENT : 0, k);
         });
     }
 

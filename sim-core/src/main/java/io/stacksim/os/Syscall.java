@@ -7,6 +7,8 @@ public enum Syscall {
     SELECT, POLL, EPOLL_CREATE1, EPOLL_CTL, EPOLL_WAIT, SENDTO, RECVFROM,
     IO_SETUP, IO_SUBMIT, IO_GETEVENTS, IO_URING_SETUP, IO_URING_ENTER,
     FCNTL,
+    /** The file operations: unlink(2), ftruncate(2), fallocate(2), stat/lstat (newfstatat) and statx. */
+    UNLINK, FTRUNCATE, FALLOCATE, NEWFSTATAT, STATX,
     /** ioctl(2): the zoned block device ioctls (BLKREPORTZONE, BLKRESETZONE, ...). */
     IOCTL,
     /** futex(2) and clone(2): glibc's POSIX AIO helper threads wait, wake and start with them. */

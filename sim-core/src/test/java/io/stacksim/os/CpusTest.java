@@ -57,6 +57,45 @@ class CpusTest {
     }
 
     @Test
+    void aCompletionPostedWhileItsInterruptIsPendingJoinsItsHandlerAndCostsOnlyItsOwnCompletion() {
+        // The LAPIC holds one pending interrupt per vector: a second MSI while it is pending is
+        // not a second interrupt, and the handler, once it runs, reaps both completions
+        // (nvme_irq's loop). Once the handler has begun, a new completion is a new interrupt.
+        Simulator sim = new Simulator();
+        Cpus cpus = new Cpus(sim, 1, COST);
+        long perRq = COST.irqCompleteNs();
+        long first = COST.hardIrqNs() + perRq;
+        long[] starts = new long[3];
+        long[] joined = new long[2];
+        int[] handled = {0};
+        sim.schedule(0, () -> starts[0] = cpus.raiseCompletion(0, false, () -> handled[0]++));
+        sim.schedule(100, () -> starts[1] = cpus.raiseCompletion(0, false, () -> handled[0]++));
+        sim.schedule(200, () -> joined[0] = cpus.joinCompletion(0, false, starts[1]));
+        sim.schedule(first + 100, () -> joined[1] = cpus.joinCompletion(0, false, starts[1]));
+        sim.run();
+        assertThat(starts[0]).isEqualTo(0);
+        assertThat(starts[1]).isEqualTo(first); // pending behind the first handler
+        assertThat(joined[0]).isEqualTo(first + first + perRq); // one hard IRQ, two completions
+        assertThat(joined[1]).isEqualTo(-1); // that handler had begun
+        assertThat(cpus.timesNs(0)[2]).isEqualTo(2 * first + perRq);
+        assertThat(handled[0]).isEqualTo(2);
+    }
+
+    @Test
+    void aCompletionCannotJoinAPendingInterruptWithOtherWorkQueuedAfterIt() {
+        Simulator sim = new Simulator();
+        Cpus cpus = new Cpus(sim, 1, COST);
+        long[] start = new long[1];
+        long[] joined = new long[1];
+        sim.schedule(0, () -> cpus.raiseCompletion(0, false, () -> { }));
+        sim.schedule(10, () -> start[0] = cpus.raiseCompletion(0, false, () -> { }));
+        sim.schedule(20, () -> cpus.irqWork(0, 300, false, () -> { }));
+        sim.schedule(30, () -> joined[0] = cpus.joinCompletion(0, false, start[0]));
+        sim.run();
+        assertThat(joined[0]).isEqualTo(-1);
+    }
+
+    @Test
     void backToBackSegmentsWithNothingBetweenThemEndInlineAtTheSameInstants() {
         // Ten segments of 1, 2, .. 10 us: each ends at the running sum (after the context
         // switch); with no other event due before the next segment's end, each ends inline in

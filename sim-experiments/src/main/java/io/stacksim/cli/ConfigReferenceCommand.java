@@ -60,6 +60,7 @@ final class ConfigReferenceCommand implements Callable<Integer> {
         out.add(NetCosts.SECTION);
         out.add(VmSettings.SECTION);
         out.add(FileSystem.SECTION);
+        out.add(Stack.FS_FILES);
         out.add(QueueSettings.SECTION);
         for (SchedulerType t : Schedulers.ALL) {
             if (t.tunables() != null) {

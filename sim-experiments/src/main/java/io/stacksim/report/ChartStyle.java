@@ -103,7 +103,7 @@ public final class ChartStyle {
     /** A numeric axis on {@code scale}, labelled {@code label}, printing plain numbers. */
     public static ValueAxis valueAxis(String label, ChartSpec.Scale scale, boolean includeZero) {
         if (scale == ChartSpec.Scale.LINEAR) {
-            NumberAxis a = new NumberAxis(label);
+            NumberAxis a = new LinearAxis(label);
             a.setAutoRangeIncludesZero(includeZero);
             a.setNumberFormatOverride(plain());
             return a;
@@ -111,6 +111,42 @@ public final class ChartStyle {
         NiceLogAxis a = new NiceLogAxis(label, scale == ChartSpec.Scale.LOG2 ? 2 : 10);
         a.setNumberFormatOverride(plain());
         return a;
+    }
+
+    /**
+     * A linear axis that gives a flat series a range a reader can use. JFreeChart widens a
+     * zero-width data range by its minimum size around the value, so a series that is 0
+     * everywhere (no merges, no errors) gets ticks from -0.000000005 to 0.000000005, printed
+     * as a column of "-0" and "0". Here a flat series at 0 spans [0, 1] and a flat series at v
+     * spans 0 to 2v (or v with a tenth of margin either side when zero is not included).
+     */
+    private static final class LinearAxis extends NumberAxis {
+        private static final long serialVersionUID = 1L;
+
+        LinearAxis(String label) {
+            super(label);
+        }
+
+        @Override
+        protected void autoAdjustRange() {
+            super.autoAdjustRange();
+            if (!(getPlot() instanceof org.jfree.chart.plot.ValueAxisPlot p)) {
+                return;
+            }
+            org.jfree.data.Range data = p.getDataRange(this);
+            if (data == null || data.getLength() > 0 || Double.isNaN(data.getLowerBound())) {
+                return;
+            }
+            double v = data.getLowerBound();
+            if (v == 0) {
+                setRange(new org.jfree.data.Range(0, 1), false, false);
+            } else if (getAutoRangeIncludesZero()) {
+                setRange(new org.jfree.data.Range(Math.min(0, 2 * v), Math.max(0, 2 * v)), false, false);
+            } else {
+                double m = Math.abs(v) / 10;
+                setRange(new org.jfree.data.Range(v - m, v + m), false, false);
+            }
+        }
     }
 
     /** 1,234.5 style (grouped, up to 3 decimals), fixed to the ROOT locale for reproducible output. */

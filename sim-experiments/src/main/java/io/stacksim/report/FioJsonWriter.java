@@ -81,7 +81,7 @@ public final class FioJsonWriter {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("jobname", t.name());
         j.put("groupid", (long) t.groupId());
-        j.put("error", 0L);
+        j.put("error", (long) FioExtrasReport.error(t.spec(), s));
         j.put("eta", 0L);
         j.put("elapsed", report.elapsedSeconds());
         if (!rep.options().isEmpty()) {
@@ -114,12 +114,20 @@ public final class FioJsonWriter {
         j.put("latency_us", dist(FioReport.latDist(s.latU, rw), ranges));
         j.put("latency_ms", dist(FioReport.latDist(s.latM, rw),
                 new String[] {"2", "4", "10", "20", "50", "100", "250", "500", "750", "1000", "2000", ">=2000"}));
-        j.put("latency_depth", (long) t.spec().iodepth());
-        j.put("latency_target", 0L);
-        j.put("latency_percentile", 100.0);
-        j.put("latency_window", 0L);
+        if (t.spec().extras().errors().on()) {
+            j.put("total_err", s.extra.totalErrors);
+            j.put("first_error", (long) s.extra.firstError);
+        }
+        var lt = t.spec().extras().latency();
+        j.put("latency_depth", (long) FioExtrasReport.depth(t.spec(), s));
+        j.put("latency_target", lt == null ? 0L : lt.targetNs());
+        j.put("latency_percentile", lt == null ? 100.0 : lt.percentile());
+        j.put("latency_window", lt == null ? 0L : lt.windowUs());
         if (!rep.description().isEmpty()) {
             j.put("desc", rep.description());
+        }
+        if (s.extra.steadyState != null) {
+            j.put("steadystate", FioExtrasReport.steadyStateJson(s.extra.steadyState));
         }
         return j;
     }

@@ -121,7 +121,8 @@ public final class FioNormalWriter {
         if (s.bytes[0] + s.bytes[1] == 0 && s.totalIos[0] + s.totalIos[1] == 0) {
             return;
         }
-        p("%s: (groupid=%d, jobs=%d): err= 0: pid=%d: %s\n", t.name(), t.groupId(), s.members, s.pid,
+        p("%s: (groupid=%d, jobs=%d): err=%2d: pid=%d: %s\n", t.name(), t.groupId(), s.members,
+                FioExtrasReport.error(t.spec(), s), s.pid,
                 FioJsonWriter.ctime(0));
         JobSpec.Reporting rep = t.spec().reporting();
         if (!rep.description().isEmpty()) {
@@ -155,7 +156,17 @@ public final class FioNormalWriter {
                 d[0], d[1], d[2], d[3], d[4], d[5], d[6]);
         p("     issued rwts: total=%d,%d,%d,%d short=%d,%d,%d,0 dropped=%d,%d,%d,0\n", s.totalIos[0], s.totalIos[1], 0,
                 s.totalIos[JobStats.SYNC], s.printedShort(0), s.printedShort(1), 0, s.dropIos[0], s.dropIos[1], 0);
-        p("     latency   : target=%d, window=%d, percentile=%.2f%%, depth=%d\n", 0, 0, 100.0, t.spec().iodepth());
+        if (t.spec().extras().errors().on()) {
+            p("     errors    : total=%d, first_error=%d/<%s>\n", s.extra.totalErrors, s.extra.firstError,
+                    io.stacksim.workload.FioErrors.text(s.extra.firstError));
+        }
+        var lt = t.spec().extras().latency();
+        p("     latency   : target=%d, window=%d, percentile=%.2f%%, depth=%d\n", lt == null ? 0 : lt.targetNs(),
+                lt == null ? 0 : lt.windowUs(), lt == null ? 100.0 : lt.percentile(), FioExtrasReport.depth(t.spec(), s));
+        String ss = FioExtrasReport.steadyStateLine(s.extra.steadyState, rep);
+        if (ss != null) {
+            p("%s", ss);
+        }
     }
 
     private void ddir(FioReport.Thread t, FioReport.Group g, int d) {
@@ -169,11 +180,13 @@ public final class FioNormalWriter {
         int sig = rep.sigFigs();
         long bw = 1000 * s.bytes[d] / runt;
         long iops = 1000 * s.totalIos[d] / runt;
-        p("  %s: IOPS=%s, BW=%s (%s)(%s/%dmsec)\n", d == 0 ? "read" : "write",
+        // stat.c show_ddir_status: a write line ends with zbd_write_status's "; N zone resets", whatever the zonemode.
+        p("  %s: IOPS=%s, BW=%s (%s)(%s/%dmsec)%s\n", d == 0 ? "read" : "write",
                 Num2Str.format(iops, sig, 1, false, Num2Str.Unit.NONE),
                 Num2Str.format(bw, sig, 1, i2p, Num2Str.Unit.BYTEPERSEC),
                 Num2Str.format(bw, sig, 1, !i2p, Num2Str.Unit.BYTEPERSEC),
-                Num2Str.format(s.bytes[d], sig, 1, i2p, Num2Str.Unit.BYTE), runt);
+                Num2Str.format(s.bytes[d], sig, 1, i2p, Num2Str.Unit.BYTE), runt,
+                d == JobStats.WRITE ? "; " + s.zoneResets + " zone resets" : "");
         if (s.slatStat[d].samples() > 0) {
             displayLat("slat", s.slatStat[d]);
         }

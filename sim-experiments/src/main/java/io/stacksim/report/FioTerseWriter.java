@@ -30,7 +30,7 @@ public final class FioTerseWriter {
     public String write() {
         for (FioReport.Thread t : report.threads()) {
             JobStats s = t.stats();
-            p("3;%s;%s;%d;%d", FioReport.FIO_VERSION, t.name(), t.groupId(), 0);
+            p("3;%s;%s;%d;%d", FioReport.FIO_VERSION, t.name(), t.groupId(), FioExtrasReport.error(t.spec(), s));
             FioReport.Group g = report.groups().get(t.groupId());
             ddir(t, g, 0);
             ddir(t, g, 1);
@@ -63,6 +63,9 @@ public final class FioTerseWriter {
                         report.count("diskstats.write.merges"), report.count("diskstats.read.ticks_ms"),
                         report.count("diskstats.write.ticks_ms"), report.count("diskstats.time_in_queue_ms"),
                         Math.min(100.0, report.metric("iostat.util_pct")));
+            }
+            if (t.spec().extras().errors().on()) {
+                p(";%d;%d", s.extra.totalErrors, s.extra.firstError);
             }
             if (!t.spec().reporting().description().isEmpty()) {
                 p(";%s", t.spec().reporting().description());

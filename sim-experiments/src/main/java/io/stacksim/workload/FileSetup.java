@@ -25,10 +25,18 @@ import java.util.List;
 final class FileSetup {
     /** One file of the job (fio's struct fio_file) with its offset state. */
     static final class FioFile {
-        /** The simulated file, or null for a diskless engine (null, cpuio), whose files fio never creates. */
-        final SimFile file;
+        /**
+         * The simulated file: null for a diskless engine (null, cpuio), whose files fio never
+         * creates, and, on ext4, until the run creates it (extend_file, or the open of
+         * create_on_open); set again at each open (unlink_each_loop makes it anew).
+         */
+        SimFile file;
         final String name;
         final OffsetGenerator offsets;
+        /** setup_files' FIO_FILE_EXTEND: extend_file lays it out in the run. */
+        boolean extend;
+        /** real_file_size before extend_file (0 when the file does not exist). */
+        long oldSize;
         OpenFile open;
         Mapping mapping;
         /** Open for the job (td_io_open_file), also for a diskless engine, which has no OpenFile. */
@@ -47,6 +55,12 @@ final class FileSetup {
     private final FioFile[] files;
     private final long bytesPerLoop;
     private final boolean diskless;
+    /** ext4: the files are created, laid out and removed in the run, through the file system's calls. */
+    private final boolean inRun;
+    /** filecreate, filestat, filedelete: the engine's open_file hook is the operation timed. */
+    private final FileOpsEngine.Op fileOp;
+    /** Where the file operations' latencies go (fio's add_clat_sample in the engine's open_file). */
+    private java.util.function.LongConsumer opLatency = ns -> { };
     private JobLogs logs;
 
     /**
@@ -59,7 +73,11 @@ final class FileSetup {
         this.task = task;
         List<String> names = names(spec, clone);
         this.diskless = IoEngines.diskless(spec.engine().kind());
-        this.files = layout(spec, diskless ? null : kernel.fs(), names, clone, random, stream);
+        this.fileOp = FileOpsEngine.op(spec.engine().kind());
+        // filecreate is FIO_DISKLESSIO for setup_files (no sizing, no layout), though its open creates.
+        boolean noLayout = diskless || fileOp == FileOpsEngine.Op.CREATE;
+        this.inRun = !noLayout && kernel.fs().ext4() != null;
+        this.files = layout(spec, noLayout ? null : kernel.fs(), inRun, names, clone, random, stream);
         long perLoop = 0;
         for (FioFile f : files) {
             perLoop += f.offsets.ioSize();
@@ -114,10 +132,13 @@ final class FileSetup {
 
     /**
      * setup_files: the total size (size=, a percentage of the existing files, or their sizes),
-     * each file's region and I/O size, files created where missing.
+     * each file's region and I/O size. A file missing or smaller than its region is marked for
+     * extend_file ({@code inRun}: ext4, whose calls make it in the run; create_on_open leaves
+     * it to the job's open) or, on a raw device map, created at once as if laid out before the
+     * run.
      */
-    private static FioFile[] layout(JobSpec spec, FileSystem fs, List<String> names, int clone, RandomStreams random,
-                                    String stream) {
+    private static FioFile[] layout(JobSpec spec, FileSystem fs, boolean inRun, List<String> names, int clone,
+                                    RandomStreams random, String stream) {
         JobSpec.Files f = spec.files();
         int nfiles = names.size();
         SimFile[] existing = new SimFile[nfiles];
@@ -169,7 +190,9 @@ final class FileSetup {
                 ioSize = total / nfiles + (i < extra ? minBs : 0);
             }
             long real = existing[i] != null ? existing[i].size() : ioSize;
-            long offset = f.offset().resolve(real) + clone * f.offsetIncrement().resolve(real);
+            // get_start_offset: file_append starts at the end of the file as it is.
+            long offset = f.layout().fileAppend() && fs != null ? (existing[i] != null ? existing[i].size() : 0)
+                    : f.offset().resolve(real) + clone * f.offsetIncrement().resolve(real);
             if (existing[i] != null && size == null && f.filesizeMax() == 0) {
                 ioSize = Math.max(0, existing[i].size() - offset);
             }
@@ -182,6 +205,21 @@ final class FileSetup {
             if (fs == null) {
                 out[i] = new FioFile(null, names.get(i),
                         offsets(spec, offset, ioSize, offset + ioSize, nfiles, random, stream + ".file" + i));
+                continue;
+            }
+            if (inRun && !names.get(i).startsWith("/dev/") && (sf == null || offset + ioSize > sf.size())) {
+                // setup_files: io_size + file_offset beyond real_file_size - extend_file in the
+                // run, or (create_on_open) the size the open's O_CREAT file will be written to.
+                if (sf == null && !f.layout().allowFileCreate()) {
+                    throw ConfigException.at(spec.origin("allow_file_create", "filename"), "job '" + spec.name()
+                            + "': file '" + names.get(i) + "' does not exist, and file creation is disallowed by"
+                            + " allow_file_create=0");
+                }
+                FioFile ff = new FioFile(sf, names.get(i), offsets(spec, offset, ioSize, offset + ioSize, nfiles, random,
+                        stream + ".file" + i));
+                ff.extend = !f.layout().createOnOpen();
+                ff.oldSize = sf == null ? 0 : sf.size();
+                out[i] = ff;
                 continue;
             }
             if (sf == null) {
@@ -249,6 +287,145 @@ final class FileSetup {
         }
     }
 
+    // ------------------------------------------------------------------ setup_files in the run
+
+    /**
+     * setup_files' extend loop: each file marked for extending is laid out by extend_file,
+     * then its new part dropped from the cache (__file_invalidate_cache from the old size) and
+     * closed; then {@code done}. Nothing to do on a raw device map, where the files were placed
+     * at construction.
+     */
+    /** True when a file is to be laid out by {@link #setUp}. */
+    boolean needsSetUp() {
+        for (FioFile t : files) {
+            if (t.extend) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void setUp(Runnable done) {
+        extendFrom(0, done);
+    }
+
+    private void extendFrom(int i, Runnable done) {
+        if (i == files.length) {
+            done.run();
+            return;
+        }
+        FioFile t = files[i];
+        if (!t.extend) {
+            extendFrom(i + 1, done);
+            return;
+        }
+        t.extend = false;
+        long real = t.offsets.start() + t.offsets.ioSize();
+        extendFile(t, real, of -> kernel.fadvise(task, of, t.oldSize, real - t.oldSize, Kernel.Advice.DONTNEED,
+                r -> kernel.close(task, of, c -> extendFrom(i + 1, done))));
+    }
+
+    /**
+     * extend_file (filesetup.c): a read job, or a write job with overwrite=1 (not file_append),
+     * lays the file out anew - unlink, open O_CREAT|O_TRUNC, fallocate_file, ftruncate to the
+     * size, the whole file written with the largest write block size (buffered), fsync when
+     * create_fsync; a write job without overwrite unlinks the file and only creates and
+     * fallocates it, so its own writes fill it; file_append keeps the file and fallocates
+     * past its end. {@code k} gets the still open file.
+     */
+    private void extendFile(FioFile t, long real, java.util.function.Consumer<OpenFile> k) {
+        JobSpec.Layout l = spec.files().layout();
+        boolean newLayout = spec.rw().reads || (spec.rw().writes && l.overwrite() && !l.fileAppend());
+        boolean unlinkFile = spec.rw().writes && !l.overwrite() && !l.fileAppend();
+        int flags = (l.allowFileCreate() ? OpenFile.O_CREAT : 0) | (newLayout ? OpenFile.O_TRUNC : 0);
+        Runnable open = () -> kernel.open(task, t.name, flags, -1, of -> {
+            if (of == null) {
+                throw ConfigException.at(spec.origin("allow_file_create", "filename"), "job '" + spec.name()
+                        + "': file '" + t.name + "' does not exist, and file creation is disallowed by"
+                        + " allow_file_create=0");
+            }
+            t.file = of.file();
+            fallocateFile(of, real, () -> {
+                if (!newLayout) {
+                    k.accept(of);
+                    return;
+                }
+                kernel.ftruncate(task, of, real, r -> layOut(of, real, () -> {
+                    if (l.createFsync()) {
+                        kernel.fsync(task, of, x -> k.accept(of));
+                    } else {
+                        k.accept(of);
+                    }
+                }));
+            });
+        });
+        if (unlinkFile || newLayout) {
+            // td_io_unlink_file: ENOENT (no file yet) is no error here.
+            kernel.unlink(task, t.name, r -> open.run());
+        } else {
+            open.run();
+        }
+    }
+
+    /**
+     * fallocate_file: fallocate= native and posix (glibc's posix_fallocate is fallocate mode 0
+     * where the file system has it) preallocate [0, size) as unwritten extents and set i_size,
+     * keep does so with FALLOC_FL_KEEP_SIZE, truncate is an ftruncate to the size, none nothing.
+     */
+    private void fallocateFile(OpenFile of, long real, Runnable k) {
+        switch (spec.files().layout().fallocate()) {
+            case NONE -> k.run();
+            case NATIVE, POSIX -> kernel.fallocate(task, of, 0, 0, real, r -> k.run());
+            case KEEP -> kernel.fallocate(task, of, io.stacksim.fs.FileSystem.FALLOC_FL_KEEP_SIZE, 0, real,
+                    r -> k.run());
+            case TRUNCATE -> kernel.ftruncate(task, of, real, r -> k.run());
+        }
+    }
+
+    /** extend_file's write loop: write(2)s of max_bs[WRITE] (the last one shorter) from the file's start. */
+    private void layOut(OpenFile of, long left, Runnable k) {
+        if (left <= 0) {
+            k.run();
+            return;
+        }
+        long n = Math.min(spec.access().bs().write().max(), left);
+        kernel.write(task, of, n, 0, (r, waited) -> {
+            if (r <= 0) {
+                // "fio: ENOSPC on laying out file, stopping"
+                throw new JobRunner.JobError(spec, r < 0 ? r : -io.stacksim.fs.Errno.EIO);
+            }
+            layOut(of, left - r, k);
+        });
+    }
+
+    /**
+     * unlink_all_files (unlink_each_loop, between loops) and close_and_free_files' unlink
+     * (unlink=1, at the job's end, which calls unlink once before and once after the close:
+     * the second finds no file) through the engine's unlink_file; then {@code k}.
+     */
+    void unlinkAll(boolean twice, Runnable k) {
+        unlinkFrom(0, twice, k);
+    }
+
+    private void unlinkFrom(int i, boolean twice, Runnable k) {
+        if (i == files.length || diskless) {
+            k.run();
+            return;
+        }
+        FioFile t = files[i];
+        if (t.name.startsWith("/dev/")) {
+            unlinkFrom(i + 1, twice, k);
+            return;
+        }
+        kernel.unlink(task, t.name, r -> {
+            if (twice) {
+                kernel.unlink(task, t.name, x -> unlinkFrom(i + 1, twice, k));
+            } else {
+                unlinkFrom(i + 1, twice, k);
+            }
+        });
+    }
+
     // ------------------------------------------------------------------ open and close
 
     /** True while file {@code i} is open. */
@@ -271,14 +448,31 @@ final class FileSetup {
             return;
         }
         FioFile t = files[i];
-        kernel.open(task, t.file.name(), openFlags(), -1, of -> preRead(t, t.offsets.start(),
-                () -> kernel.close(task, of, r -> preReadFile(i + 1, done))));
+        kernel.open(task, t.name, openFlags(), -1, of -> {
+            opened(t, of);
+            preRead(t, t.offsets.start(), () -> kernel.close(task, of, r -> preReadFile(i + 1, done)));
+        });
     }
 
+    /**
+     * generic_open_file's flags: O_DIRECT, O_SYNC or O_DSYNC, and O_CREAT for a write job (or
+     * with create_on_open) when file creation is allowed.
+     */
     private int openFlags() {
+        JobSpec.Layout l = spec.files().layout();
+        boolean creat = inRun && l.allowFileCreate() && (spec.rw().writes || l.createOnOpen());
         return (spec.direct() ? OpenFile.O_DIRECT : 0)
                 | (spec.sync().openMode() == 1 ? OpenFile.O_SYNC : 0)
-                | (spec.sync().openMode() == 2 ? OpenFile.O_DSYNC : 0);
+                | (spec.sync().openMode() == 2 ? OpenFile.O_DSYNC : 0)
+                | (creat ? OpenFile.O_CREAT : 0);
+    }
+
+    /** The open's file: the one it found or created (ENOENT ends the job, as td_verror does). */
+    private void opened(FioFile t, OpenFile of) {
+        if (of == null) {
+            throw new JobRunner.JobError(spec, -io.stacksim.fs.Errno.ENOENT);
+        }
+        t.file = of.file();
     }
 
     /**
@@ -289,6 +483,10 @@ final class FileSetup {
     void open(int i, Runnable done) {
         FioFile t = files[i];
         t.opened = true;
+        if (fileOp != null) {
+            fileOperation(t, done);
+            return;
+        }
         if (diskless) {
             // A diskless engine's open_file makes no system call (engines/null.c).
             if (logs != null) {
@@ -305,7 +503,10 @@ final class FileSetup {
             }
         };
         Runnable hinted = () -> fadviseHint(t, mapped);
-        kernel.open(task, t.file.name(), openFlags(), -1, of -> {
+        // falloc's open_file: O_CREAT|O_RDWR, without O_DIRECT or the sync flags.
+        int flags = spec.engine().kind() == FallocEngine.TYPE ? OpenFile.O_CREAT : openFlags();
+        kernel.open(task, t.name, flags, -1, of -> {
+            opened(t, of);
             t.open = of;
             if (logs != null) {
                 logs.fileEvent(kernel.sim().now(), t.name, "open");
@@ -318,6 +519,52 @@ final class FileSetup {
                 hinted.run();
             }
         });
+    }
+
+    /** The file operations' latencies go to {@code sink}, in ns. */
+    void onOperationLatency(java.util.function.LongConsumer sink) {
+        this.opLatency = sink;
+    }
+
+    /**
+     * The open_file hooks of fileoperations.c, each timed from before the call to after it:
+     * filecreate's open(O_CREAT|O_RDWR) (its fd kept, closed by generic_close_file; the engine
+     * is FIO_DISKLESSIO, so td_io_open_file neither invalidates nor hints), filestat's stat(2),
+     * lstat(2) or statx(2) (stat_type=) and filedelete's unlink(2), which keep no fd and whose
+     * invalidate hook does nothing. A failed call ends the job with its errno (td_verror).
+     */
+    private void fileOperation(FioFile t, Runnable done) {
+        long t0 = kernel.sim().now();
+        Runnable finished = () -> {
+            opLatency.accept(kernel.sim().now() - t0);
+            if (logs != null) {
+                logs.fileEvent(kernel.sim().now(), t.name, "open");
+            }
+            done.run();
+        };
+        switch (fileOp) {
+            case CREATE -> kernel.open(task, t.name, OpenFile.O_CREAT, -1, of -> {
+                opened(t, of);
+                t.open = of;
+                finished.run();
+            });
+            case STAT -> {
+                String type = spec.control().engineOptions().getOrDefault("stat_type", "stat");
+                kernel.stat(task, t.name, type.equals("statx"), r -> {
+                    if (r < 0) {
+                        throw new JobRunner.JobError(spec, r);
+                    }
+                    finished.run();
+                });
+            }
+            case DELETE -> kernel.unlink(task, t.name, r -> {
+                if (r < 0) {
+                    throw new JobRunner.JobError(spec, r);
+                }
+                t.file = null;
+                finished.run();
+            });
+        }
     }
 
     /** fadvise_hint (default 1): POSIX_FADV_RANDOM for random jobs, SEQUENTIAL otherwise. */
@@ -392,7 +639,8 @@ final class FileSetup {
         OpenFile of = t.open;
         t.open = null;
         t.opened = false;
-        if (diskless) {
+        if (diskless || of == null && fileOp != null) {
+            // filestat and filedelete keep no fd and have no close_file hook.
             if (logs != null) {
                 logs.fileEvent(kernel.sim().now(), t.name, "close");
             }

@@ -17,7 +17,12 @@ public final class IoEngines {
             IoUringEngine.TYPE,
             PosixAioEngine.TYPE,
             MmapEngine.TYPE,
-            NullEngine.TYPE);
+            NullEngine.TYPE,
+            FileOpsEngine.FILECREATE,
+            FileOpsEngine.FILESTAT,
+            FileOpsEngine.FILEDELETE,
+            FallocEngine.TYPE,
+            FtruncateEngine.TYPE);
 
     private IoEngines() {
     }

@@ -23,8 +23,12 @@ final class IoUnit {
     boolean verify;
     /** The priority fio's cmdprio gave it (io_u->ioprio), 0 for the job's own. */
     int ioprio;
+    /** zonemode=zbd: the zone whose mutex the unit holds until it completes (zbd_queue_io/zbd_put_io), else -1. */
+    int zbdZone = -1;
     /** The engine's control block while queued or in flight (libaio, io_uring, posixaio). */
     Iocb iocb;
+    /** The unit's own iocb, reused by each of its asynchronous I/Os (fio's io_u->iocb). */
+    Iocb ownIocb;
 
     boolean isSync() {
         return ddir >= JobStats.SYNC;

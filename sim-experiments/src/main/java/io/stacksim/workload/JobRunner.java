@@ -40,6 +40,9 @@ public final class JobRunner {
     public final JobStats stats = new JobStats();
 
     private final FileSetup files;
+    /** setup_files has run (or is running) for this job. */
+    private boolean filesSetUp;
+    private boolean taskStarted;
     private final IoUnitPlanner planner;
     private final JobSamples samples;
     private final ProcessCpu cpu;
@@ -66,6 +69,17 @@ public final class JobRunner {
     private boolean inRamp;
     private java.nio.file.Path logDir = java.nio.file.Path.of("");
     private JobLogs logs;
+    /** write_hist_log, or null. */
+    private HistLog histLog;
+    /** continue_on_error/ignore_error: what a failed I/O does. */
+    private final FioErrors errorPolicy;
+    /** latency_target's depth search, or null. */
+    private final LatencyTarget latTarget;
+    /** The run's flows (flow=), and this job's membership once it started. */
+    private FlowGroups flowGroups;
+    private FlowGroups.Member flowMember;
+    /** The steady-state detector this job reports to (ss=), or null. */
+    private SteadyState steadyState;
     /** fio's cmdprio (engines/cmdprio.c) when the job sets any of its options, else null. */
     private final CmdPrio cmdprio;
     /** td->ioprio: the job's own priority (prio/prioclass), 0 when it set none. */
@@ -77,6 +91,10 @@ public final class JobRunner {
     private long verifyStartNs;
     private int lastDdir = -1;
     private io.stacksim.engine.Timer delayTimer;
+    /** zonemode=zbd (zbd.c), or null. */
+    private final ZbdJob zbd;
+    /** zonemode=strided (io_u.c setup_strided_zone_mode), or null. */
+    private final StridedZones strided;
 
     /**
      * fio's td->runstate as its status line shows it (eta.c check_str_update): the letter of
@@ -99,6 +117,15 @@ public final class JobRunner {
      * @param onExit      runs when the job's task exits
      */
     public JobRunner(JobSpec spec, int clone, Kernel kernel, RandomStreams random, long userNsPerIo, Runnable onExit) {
+        this(spec, clone, kernel, random, userNsPerIo, onExit, new ZonedFiles());
+    }
+
+    /**
+     * As above, with {@code zoned} the run's zone information under zonemode=zbd, shared by the
+     * jobs that name the same file.
+     */
+    public JobRunner(JobSpec spec, int clone, Kernel kernel, RandomStreams random, long userNsPerIo, Runnable onExit,
+                     ZonedFiles zoned) {
         this.spec = spec;
         this.clone = clone;
         this.kernel = kernel;
@@ -115,9 +142,32 @@ public final class JobRunner {
         }
         this.stats.pid = task.pid();
         String stream = "workload." + spec.name() + "." + clone
-                + (spec.access().randseed() == 0x89 ? "" : ".seed" + spec.access().randseed());
+                + (spec.access().randseed() == 0x89 ? "" : ".seed" + spec.access().randseed())
+                // randrepeat=0: fio seeds from the system's RNG; here from run.seed, on streams of their own.
+                + (spec.extras().randrepeat() ? "" : ".urandom");
+        // zbd_init_files runs before setup_files lays the files out: a file that did not exist has size 0 to it.
+        boolean[] existed = spec.zones().mode() == ZoneSpec.Mode.ZBD ? ZbdJob.existing(spec, clone, kernel) : null;
         this.files = new FileSetup(spec, clone, kernel, task, random, stream);
+        // fileoperations.c init: the operations' latencies are read samples in a read job, else write.
+        int opDdir = spec.rw().reads ? JobStats.READ : JobStats.WRITE;
+        files.onOperationLatency(ns -> {
+            if (!inRamp && !spec.control().disableClat()) {
+                stats.recordOperation(opDdir, ns);
+            }
+        });
         this.planner = new IoUnitPlanner(spec, files.offsets(), files.bytesPerLoop(), random, stream);
+        this.zbd = spec.zones().mode() == ZoneSpec.Mode.ZBD ? new ZbdJob(spec, files, existed, kernel, task, zoned, stats,
+                new ZbdJob.Host() {
+                    public void quiesce(Runnable k) {
+                        JobRunner.this.quiesce(k);
+                    }
+
+                    public OpenFile open(int fi) {
+                        return files.get(fi).open;
+                    }
+                }) : null;
+        this.strided = spec.zones().mode() == ZoneSpec.Mode.STRIDED ? new StridedZones(spec.zones(), files.offsets())
+                : null;
         this.cmdprio = pl.cmdprio().active() ? new CmdPrio(pl.cmdprio(), random.stream(stream + ".prio")) : null;
         this.jobIoprio = task.ioprio();
         stats.jobIoprio = jobIoprio;
@@ -133,6 +183,8 @@ public final class JobRunner {
             free.add(new IoUnit());
         }
         this.loopsLeft = spec.limits().loops();
+        this.errorPolicy = new FioErrors(spec.extras().errors(), false);
+        this.latTarget = spec.extras().latency() == null ? null : new LatencyTarget(spec.extras().latency(), spec.iodepth());
         this.verifier = spec.control().verify().on()
                 ? new Verifier(spec, files.count(), kernel.cost().copyNs(1 << 20) / (double) (1 << 20)) : null;
     }
@@ -189,6 +241,18 @@ public final class JobRunner {
         return total;
     }
 
+    /** The run's flow groups, for a job with flow= (flow.c). */
+    public void flowGroups(FlowGroups g) {
+        this.flowGroups = g;
+    }
+
+    /** The steady-state detector of this job (or its reporting group), for a job with ss_dur. */
+    public void steadyState(SteadyState s) {
+        this.steadyState = s;
+        s.add(this);
+        stats.extra.steadyState = s;
+    }
+
     // ------------------------------------------------------------------ for the engines
 
     public Task task() {
@@ -241,8 +305,35 @@ public final class JobRunner {
     void completed(IoUnit u) {
         long now = sim.now();
         if (u.result < 0) {
-            stats.errors++;
-            throw new JobError(spec, u.result);
+            int errno = (int) -u.result;
+            switch (errorPolicy.onError(u.ddir, errno)) {
+                case CONTINUE -> {
+                    // update_error_count; the I/O is not accounted (io_completed).
+                    stats.extra.error(errno);
+                    return;
+                }
+                case END -> {
+                    terminate = true;
+                    return;
+                }
+                default -> {
+                    stats.errors++;
+                    throw new JobError(spec, u.result);
+                }
+            }
+        }
+        if (FileOpsEngine.noStats(spec.engine().kind())) {
+            // FIO_NOSTATS: io_completed counts the unit and its bytes; account_io_completion adds no sample.
+            if (!u.isSync()) {
+                ioBlocks[u.ddir]++;
+                ioBytes[u.ddir] += u.result;
+                stats.countOnly(u.ddir, u.result);
+                if (u.ddir == JobStats.WRITE) {
+                    wroteThisLoop = true;
+                }
+            }
+            lastWasSync = u.isSync();
+            return;
         }
         if (u.isSync()) {
             if (state != RunState.FSYNCING) {
@@ -271,6 +362,15 @@ public final class JobRunner {
             stats.recordPrio(d, u.ioprio != 0 ? u.ioprio : jobIoprio,
                     spec.reporting().latPercentiles() ? now - u.startNs : now - u.issueNs);
         }
+        if (latTarget != null && !inRamp && latTarget.isLate(now - u.startNs)
+                && latTarget.late(now, ioBlocks[0] + ioBlocks[1])) {
+            // lat_fatal: late at depth 1 with latency_percentile=100.
+            throw new JobError(spec, "latency of " + (now - u.startNs) + " nsec exceeds specified max ("
+                    + latTarget.targetNs() + " nsec)");
+        }
+        if (histLog != null && !inRamp && !spec.control().disableClat()) {
+            histLog.clat((now - epochNs) / 1_000_000, d, u.length, now - u.issueNs);
+        }
         if (logs != null && !inRamp) {
             logs.completed(now, d, u.length, u.issueNs - u.startNs, now - u.issueNs, now - u.startNs,
                     !spec.engine().kind().syncio(), u.offset, u.ioprio != 0 ? u.ioprio : jobIoprio);
@@ -283,6 +383,9 @@ public final class JobRunner {
     /** A unit reaped by getevents: accounted and returned to the pool. */
     void reaped(IoUnit u) {
         completed(u);
+        if (zbd != null && !u.isSync()) {
+            zbd.put(u);
+        }
         put(u);
     }
 
@@ -316,10 +419,66 @@ public final class JobRunner {
             logs.start(sim.now());
             files.logTo(logs);
         }
-        task.start(() -> files.preReadAll(() -> {
-            ready.run();
+        JobExtras.HistLogSpec hist = spec.extras().hist();
+        if (hist != null) {
+            try {
+                histLog = new HistLog(hist, spec.name(), clone, spec.reporting().logs().perJob(), logDir,
+                        spec.reporting().clatPercentiles() || spec.reporting().latPercentiles());
+            } catch (java.io.UncheckedIOException e) {
+                throw new io.stacksim.config.ConfigException("job '" + spec.name() + "': cannot write its log files in "
+                        + logDir.toAbsolutePath() + ": " + e.getCause().getMessage());
+            }
+        }
+        Runnable body = () -> {
+            Runnable preRead = () -> files.preReadAll(() -> {
+                Runnable done = () -> {
+                    ready.run();
+                    task.sleep();
+                };
+                if (zbd != null) {
+                    zbd.prepare(done);
+                } else {
+                    done.run();
+                }
+            });
+            if (filesSetUp) {
+                preRead.run();
+            } else {
+                // thread_main: setup_files in the job's own thread (create_serialize=0).
+                filesSetUp = true;
+                files.setUp(preRead);
+            }
+        };
+        if (taskStarted) {
+            task.wake(body);
+        } else {
+            taskStarted = true;
+            task.start(body);
+        }
+    }
+
+    /**
+     * create_serialize (the default): run_threads' setup_files for this job before any job's
+     * thread starts, one job after another so their files are not interleaved on disk;
+     * {@code done} runs (as a new event) when this job's files are laid out, and the task waits
+     * for {@link #prepare}.
+     */
+    public void setUpFiles(Runnable done) {
+        state = RunState.SETTING_UP;
+        filesSetUp = true;
+        taskStarted = true;
+        task.start(() -> files.setUp(() -> {
+            sim.schedule(sim.now(), done::run);
             task.sleep();
         }));
+    }
+
+    /**
+     * create_serialize, with files to lay out: they are set up before the jobs start (see
+     * {@link #setUpFiles}).
+     */
+    public boolean createSerialize() {
+        return spec.files().layout().createSerialize() && files.needsSetUp();
     }
 
     /** Starts the job: the prepared task wakes and runs fio's loop. */
@@ -328,6 +487,15 @@ public final class JobRunner {
     }
 
     private void begin() {
+        if (spec.files().layout().createOnly()) {
+            // setup_files: create_only sets td->done; the job's loop does no I/O.
+            long now = sim.now();
+            epochNs = now;
+            stats.startNs = now;
+            cpu.restart(false);
+            finish();
+            return;
+        }
         if (spec.limits().startDelayNs() > 0 && !terminate) {
             task.sleep();
             delayTimer = sim.timerAfter(spec.limits().startDelayNs(), () -> {
@@ -344,6 +512,7 @@ public final class JobRunner {
         epochNs = now;
         stats.startNs = now;
         cpu.restart(false);
+        startExtras(now);
         if (spec.runtimeNs() > 0) {
             stopAtNs = now + spec.rampTimeNs() + spec.runtimeNs();
         }
@@ -373,6 +542,80 @@ public final class JobRunner {
         cpu.restart(true);
         planner.resetRate();
         samples.start();
+        if (latTarget != null) {
+            // reset_all_stats -> lat_target_reset
+            latTarget.init(now, ioBlocks[0] + ioBlocks[1]);
+        }
+    }
+
+    /** lat_target_init, flow_init_job and the steady-state epoch, at the job's start. */
+    private void startExtras(long now) {
+        if (latTarget != null) {
+            latTarget.init(now, ioBlocks[0] + ioBlocks[1]);
+        }
+        JobExtras.Flow f = spec.extras().flow();
+        if (f != null && flowGroups != null && flowMember == null) {
+            flowMember = flowGroups.join(f.id(), f.weight());
+        }
+        if (steadyState != null) {
+            steadyState.started(this);
+        }
+    }
+
+    /**
+     * latency_target's final run: quiesced, the statistics start again at the depth found
+     * (reset_all_stats, reset_io_stats).
+     */
+    private void latencyFinalRun() {
+        long now = sim.now();
+        stats.reset(now);
+        epochNs = now;
+        loopStartNs = now;
+        cpu.restart(true);
+        planner.resetRate();
+        samples.stop();
+        samples.start();
+        latTarget.restartCycle(now, ioBlocks[0] + ioBlocks[1]);
+    }
+
+    /** The loop's hooks before an I/O: latency target check and quiesce, flow; true when one took over. */
+    private boolean extrasBeforeIo() {
+        if (latTarget != null && !inRamp && !verifying) {
+            latTarget.check(sim.now(), ioBlocks[0] + ioBlocks[1]);
+            if (latTarget.done) {
+                terminate = true;
+                return false;
+            }
+            if (latTarget.quiesce) {
+                latTarget.quiesce = false;
+                boolean reset = latTarget.resetStats;
+                latTarget.resetStats = false;
+                quiesce(() -> {
+                    if (reset) {
+                        latencyFinalRun();
+                    } else {
+                        latTarget.restartCycle(sim.now(), ioBlocks[0] + ioBlocks[1]);
+                    }
+                    loop();
+                });
+                return true;
+            }
+        }
+        if (flowMember != null && flowMember.exceeded()) {
+            long sleepUs = spec.extras().flow().sleepUs();
+            if (sleepUs > 0) {
+                // flow_threshold_exceeded: io_u_quiesce, then usleep(flow_sleep).
+                quiesce(() -> {
+                    task.sleep();
+                    sim.after(sleepUs * 1000, () -> task.wake(this::loop));
+                });
+            } else {
+                // fio turns its loop again at once: the job's thread spins, its own time per turn.
+                task.compute(Math.max(userNsPerIo, 1), false, this::loop);
+            }
+            return true;
+        }
+        return false;
     }
 
     private void startLoop() {
@@ -391,6 +634,9 @@ public final class JobRunner {
     private void loop() {
         if (!terminate && stopAtNs > 0 && sim.now() >= stopAtNs) {
             terminate = true;
+        }
+        if (!terminate && extrasBeforeIo()) {
+            return;
         }
         if (terminate) {
             if (verifying) {
@@ -463,7 +709,11 @@ public final class JobRunner {
         if (service.takeOpened()) {
             files.open(fi, () -> {
                 planner.resetFile(fi);
-                direction(u, fi);
+                if (zbd != null) {
+                    zbd.fileReset(fi, () -> direction(u, fi)); // fio_file_reset's zbd_file_reset
+                } else {
+                    direction(u, fi);
+                }
             });
         } else {
             direction(u, fi);
@@ -499,9 +749,17 @@ public final class JobRunner {
     }
 
     /** The unit's offset in file {@code fi}; a file that wrapped may first drop its cached pages. */
-    private void fill(IoUnit u, int ddir, int fi) {
+    private void fill(IoUnit u, int ddir0, int fi) {
+        int ddir = ddir0;
+        if (zbd != null) {
+            ddir = zbd.adjustDdir(fi, ddir);
+            zbd.beforeOffset(fi, ddir);
+        } else if (strided != null) {
+            strided.beforeOffset(files.get(fi).offsets, ddir);
+        }
+        int dd = ddir;
         long off = planner.nextOffset(fi, ddir);
-        if (planner.wrapped(fi) && files.invalidateOnWrap(fi, () -> place(u, ddir, fi, off))) {
+        if (planner.wrapped(fi) && files.invalidateOnWrap(fi, () -> place(u, dd, fi, off))) {
             return;
         }
         place(u, ddir, fi, off);
@@ -511,23 +769,46 @@ public final class JobRunner {
     private void place(IoUnit u, int ddir, int fi, long off) {
         long len = planner.length(fi, ddir, off);
         if (len == 0) {
-            // fill_io_u failed: set_io_u_file closes the file, marks it done (or resets a
-            // zipf/pareto/normal one) and asks get_next_file again.
-            boolean reset = planner.service().exhausted(fi);
-            files.close(fi, () -> {
-                if (reset) {
-                    planner.resetFile(fi);
-                }
-                chooseFile(u);
-            });
+            fileDone(u, fi);
             return;
         }
         u.ddir = ddir;
         u.file = fi;
         u.offset = off;
         u.length = len;
+        if (zbd != null) {
+            // zbd_adjust_block: the unit moves to a write pointer, or below one, or the file is done.
+            zbd.adjustBlock(u, ok -> {
+                if (!ok) {
+                    fileDone(u, fi);
+                    return;
+                }
+                files.get(fi).offsets.placed(ddir, u.offset, u.length);
+                zbd.filled(u.length);
+                u.startNs = sim.now();
+                submit(u);
+            });
+            return;
+        }
+        if (strided != null) {
+            strided.filled(len);
+        }
         u.startNs = sim.now();
         submit(u);
+    }
+
+    /**
+     * fill_io_u failed: set_io_u_file closes the file, marks it done (or resets a
+     * zipf/pareto/normal one) and asks get_next_file again.
+     */
+    private void fileDone(IoUnit u, int fi) {
+        boolean reset = planner.service().exhausted(fi);
+        files.close(fi, () -> {
+            if (reset) {
+                planner.resetFile(fi);
+            }
+            chooseFile(u);
+        });
     }
 
     /** get_next_verify: a read of a logged piece, its checksum paid when it completes. */
@@ -585,6 +866,9 @@ public final class JobRunner {
 
     private void afterQueue(IoUnit u, int status) {
         boolean rw = !u.isSync();
+        if (zbd != null && rw && status != Engine.BUSY) {
+            zbd.queued(u, status == Engine.COMPLETED); // zbd_queue_io
+        }
         if (!engine.hasCommit()) {
             stats.markBatch(true, 1);
             stats.markBatch(false, 1);
@@ -641,8 +925,9 @@ public final class JobRunner {
         });
     }
 
+    /** queue_full: with latency_target the depth searched for (td->latency_qd) is the limit. */
     private boolean queueFull() {
-        return free.isEmpty() || curDepth >= spec.iodepth();
+        return free.isEmpty() || curDepth >= (latTarget != null ? latTarget.qd : spec.iodepth());
     }
 
     /** The reap step after queueing, then think time, then the next unit. */
@@ -773,7 +1058,7 @@ public final class JobRunner {
     /** keep_running: the next loop, a time-based verify job's next write pass, or the end. */
     private void afterLoop() {
         loopsLeft--;
-        boolean again = spec.timeBased() ? verifier != null : loopsLeft > 0;
+        boolean again = spec.timeBased() ? verifier != null : loopsLeft > 0 || ioSizeLeft();
         if (again && !terminate) {
             nextLoop();
         } else {
@@ -824,6 +1109,9 @@ public final class JobRunner {
 
     private void drain(Runnable k) {
         if (requeued != null) {
+            if (zbd != null) {
+                zbd.dropped(requeued);
+            }
             put(requeued);
             requeued = null;
         }
@@ -888,14 +1176,45 @@ public final class JobRunner {
     /** clear_io_state between loops: files closed (reopened when chosen: invalidate, fadvise), positions reset. */
     private void nextLoop() {
         files.closeAll(() -> {
-            planner.nextLoop();
-            lastWasSync = false;
-            loopStartNs = sim.now();
-            startLoop();
+            if (spec.files().layout().unlinkEachLoop()) {
+                files.unlinkAll(false, this::loopAgain);
+            } else {
+                loopAgain();
+            }
         });
     }
 
+    /**
+     * keep_running after the loops: io_size beyond what the files hold starts another pass
+     * while at least a largest block is left to do (and number_ios is not reached).
+     */
+    private boolean ioSizeLeft() {
+        long limit = spec.limits().ioSize();
+        if (limit <= 0 || verifier != null) {
+            return false;
+        }
+        if (spec.numberIos() > 0 && ioBlocks[0] + ioBlocks[1] >= spec.numberIos()) {
+            return false;
+        }
+        long done = ioBytes[0] + ioBytes[1];
+        long maxBs = Math.max(spec.access().bs().read().max(), spec.access().bs().write().max());
+        return done < limit && limit - done >= maxBs;
+    }
+
+    private void loopAgain() {
+        planner.nextLoop();
+        lastWasSync = false;
+        loopStartNs = sim.now();
+        startLoop();
+    }
+
     private void finish() {
+        if (latTarget != null) {
+            stats.extra.latencyDepth = latTarget.qd;
+        }
+        if (flowMember != null) {
+            flowMember.leave();
+        }
         state = RunState.FINISHING;
         looping = false;
         samples.stop();
@@ -909,14 +1228,25 @@ public final class JobRunner {
         stats.minf = used[ProcessCpu.MINF];
         stats.majf = used[ProcessCpu.MAJF];
         engine.report(stats);
-        files.closeAll(() -> {
+        Runnable exit = () -> {
             if (logs != null) {
                 logs.finish(sim.now());
+            }
+            if (histLog != null) {
+                histLog.close();
             }
             exited = true;
             state = RunState.REAPED;
             task.exit();
             onExit.run();
+        };
+        // close_and_free_files: unlink=1 removes the files at the job's end.
+        files.closeAll(() -> {
+            if (spec.files().layout().unlink()) {
+                files.unlinkAll(true, exit);
+            } else {
+                exit.run();
+            }
         });
     }
 
@@ -953,6 +1283,11 @@ public final class JobRunner {
 
         public JobError(JobSpec spec, long errno) {
             super(message(spec, errno));
+        }
+
+        /** A failure that is not an errno of the I/O (fio's lat_fatal), at the job's first line. */
+        public JobError(JobSpec spec, String what) {
+            super((spec.origin() == null ? "" : spec.origin() + ": ") + "job '" + spec.name() + "': " + what);
         }
 
         /**

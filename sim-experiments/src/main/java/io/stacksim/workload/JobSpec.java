@@ -20,10 +20,30 @@ import java.util.Map;
  * @param numjobs   clones of the job, each its own task and files
  * @param placement the job's I/O priority and cgroup
  * @param control   verify, job control and what is measured
+ * @param origins   where each option was written
+ * @param extras    the histogram log, error handling, pacing by latency, flow, steady state and
+ *                  the other options of {@link JobExtras}
+ * @param zones     zonemode and the zone options (fio's zbd.c)
  */
 public record JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
                       Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement, Control control,
-                      Origins origins) {
+                      Origins origins, JobExtras extras, ZoneSpec zones) {
+
+    /** A job with none of {@link JobExtras}' options set and no zone options. */
+    public JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
+                   Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement, Control control,
+                   Origins origins) {
+        this(name, files, access, engine, limits, pacing, sync, cache, reporting, numjobs, placement, control, origins,
+                JobExtras.DEFAULT, ZoneSpec.NONE);
+    }
+
+    /** A job without zone options (zonemode=none). */
+    public JobSpec(String name, Files files, Access access, Engine engine, Limits limits, Pacing pacing,
+                   Sync sync, Cache cache, Reporting reporting, int numjobs, Placement placement, Control control,
+                   Origins origins, JobExtras extras) {
+        this(name, files, access, engine, limits, pacing, sync, cache, reporting, numjobs, placement, control, origins,
+                extras, ZoneSpec.NONE);
+    }
 
     /**
      * Where each option of the job was written (option name to file and line; "" for the job's
@@ -240,13 +260,15 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param fileAppend       file_append: I/O starts at the end of the file
      * @param allowFileCreate  allow_file_create: fio may create missing files
      * @param overwrite        overwrite: a write job lays its files out fully before writing
+     * @param createOnly       create_only: the files are set up and the job does no I/O
      */
     public record Layout(String filenameFormat, Distribution serviceDist, int openFiles, boolean createOnOpen,
                          boolean createSerialize, boolean createFsync, Fallocate fallocate, boolean unlink,
-                         boolean unlinkEachLoop, boolean fileAppend, boolean allowFileCreate, boolean overwrite) {
+                         boolean unlinkEachLoop, boolean fileAppend, boolean allowFileCreate, boolean overwrite,
+                         boolean createOnly) {
         /** fio 3.33's defaults. */
         public static final Layout DEFAULT = new Layout("", null, 0, false, true, true, Fallocate.NATIVE, false, false,
-                false, true, false);
+                false, true, false, false);
     }
 
     /** A byte count, or a percentage of the file or device ({@code percent} >= 0). */
@@ -515,7 +537,7 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
         Limits l = new Limits(limits.ioSize(), limits.numberIos(), rt, limits.timeBased(), limits.rampTimeNs(),
                 limits.startDelayNs(), limits.loops());
         return new JobSpec(name, files, access, engine, l, pacing, sync, cache, reporting, numjobs, placement, control,
-                origins);
+                origins, extras, zones);
     }
 
     /** True for the spec of a trace replay. */

@@ -33,6 +33,8 @@ public final class JobStats {
     public final double[] layers = new double[Layer.values().length];
     public long layerSamples;
     public long errors;
+    /** continue_on_error's counts, latency_target's depth, the steady-state detector. */
+    public final ExtraStats extra = new ExtraStats();
     public long startNs;
     public long endNs;
 
@@ -56,6 +58,8 @@ public final class JobStats {
     public final long[] totalIos = new long[4];
     public final long[] shortIos = new long[2];
     public final long[] dropIos = new long[2];
+    /** nr_zone_resets: zones whose write pointer the job reset (zonemode=zbd; zbd.c zbd_reset_zone). */
+    public long zoneResets;
     /** io_u_map, io_u_submit, io_u_complete: the seven depth buckets. */
     public final long[] depthMap = new long[7];
     public final long[] submitMap = new long[7];
@@ -146,6 +150,22 @@ public final class JobStats {
             hist(clatHist, dir).add(clat);
             markLatency(clat);
         }
+    }
+
+    /**
+     * A file operation's latency (fileoperations.c's add_clat_sample in open_file): a clat
+     * sample with no latency bucket, in StackSim's latency figures too.
+     */
+    public void recordOperation(int dir, long ns) {
+        clatStat[dir].add(ns);
+        hist(clatHist, dir).add(ns);
+        clat[dir].record(ns);
+    }
+
+    /** A unit of a FIO_NOSTATS engine: counted with its bytes, not timed. */
+    public void countOnly(int dir, long nbytes) {
+        ios[dir]++;
+        bytes[dir] += nbytes;
     }
 
     /** A submission's latency sample (io_u_queued): recorded when the unit is issued. */
@@ -331,6 +351,7 @@ public final class JobStats {
             java.util.Arrays.fill(a, 0);
         }
         totalSubmit = totalComplete = totalRunTimeMs = 0;
+        zoneResets = 0; // reset_io_stats
         userNs = sysNs = ctx = majf = minf = 0;
         syncLat.reset();
         java.util.Arrays.fill(ios, 0);
@@ -381,6 +402,7 @@ public final class JobStats {
         for (int d = 0; d < totalIos.length; d++) {
             totalIos[d] += o.totalIos[d];
         }
+        zoneResets += o.zoneResets;
         syncStat.merge(o.syncStat, false);
         if (o.syncHist != null) {
             syncHistogram().merge(o.syncHist);
@@ -415,6 +437,7 @@ public final class JobStats {
         syncLat.add(o.syncLat);
         layerSamples += o.layerSamples;
         errors += o.errors;
+        extra.add(o.extra);
         startNs = Math.min(startNs, o.startNs);
         endNs = Math.max(endNs, o.endNs);
     }

@@ -21,7 +21,9 @@ final class LibaioEngine implements Engine {
             (iodepth, direct) -> direct ? iodepth : 1, LibaioEngine::new);
 
     private final JobRunner r;
-    private final List<Iocb> pending = new ArrayList<>();
+    private List<Iocb> pending = new ArrayList<>();
+    /** The list of the batch submitted last, for the next batch: a commit allocates no list. */
+    private List<Iocb> spare = new ArrayList<>();
     private AioContext ctx;
 
     LibaioEngine(JobRunner r) {
@@ -62,7 +64,14 @@ final class LibaioEngine implements Engine {
             }
             return;
         }
-        u.iocb = new Iocb(r.open(u.file), u.ddir == JobStats.READ ? Op.READ : Op.WRITE, u.offset, u.length, u);
+        // fio's io_u carries its own struct iocb (io_u->iocb), filled again for each use.
+        Op op = u.ddir == JobStats.READ ? Op.READ : Op.WRITE;
+        if (u.ownIocb == null) {
+            u.ownIocb = new Iocb(r.open(u.file), op, u.offset, u.length, u);
+        } else {
+            u.ownIocb.prepare(r.open(u.file), op, u.offset, u.length);
+        }
+        u.iocb = u.ownIocb;
         u.iocb.ioprio = r.cmdprio(u); // fio_libaio_cmdprio_prep: aio_reqprio with IOCB_FLAG_IOPRIO
         pending.add(u.iocb);
         status.accept(QUEUED);
@@ -74,13 +83,17 @@ final class LibaioEngine implements Engine {
             k.run();
             return;
         }
-        List<Iocb> batch = new ArrayList<>(pending);
-        pending.clear();
+        List<Iocb> batch = pending;
+        pending = spare != null ? spare : new ArrayList<>();
+        spare = null;
         r.kernel().aio().ioSubmit(r.task(), ctx, batch, n -> {
-            for (Iocb cb : batch) {
-                r.issued((IoUnit) cb.data);
+            int size = batch.size();
+            for (int i = 0; i < size; i++) {
+                r.issued((IoUnit) batch.get(i).data);
             }
-            r.markBatch(true, batch.size());
+            r.markBatch(true, size);
+            batch.clear();
+            spare = batch; // io_submit has returned: the kernel holds the iocbs, not the array
             k.run();
         });
     }

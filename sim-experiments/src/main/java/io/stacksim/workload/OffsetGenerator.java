@@ -32,9 +32,14 @@ public final class OffsetGenerator {
     /** lib/zipf.c ZIPF_MAX_GEN: zeta(n) is summed over at most this many terms. */
     static final long ZIPF_MAX_GEN = 10_000_000L;
 
-    private final long start;
-    private final long ioSize;
+    /** fio's f->file_offset: where the region starts now (strided and zbd zone skips move it). */
+    private long start;
+    /** get_start_offset: where the region started. */
+    private long startOffset;
+    private long ioSize;
     private final long realSize;
+    /** zonemode=strided's zonerange: random offsets stay within it (get_rand_offset's max_size); 0 = none. */
+    private long zoneRange;
     private final JobSpec.Access access;
     private final boolean timeBased;
     private final boolean wrapAllowed;
@@ -44,11 +49,12 @@ public final class OffsetGenerator {
     private final RandomStream rng;
     private final RandomStream[] seqRand;
     private final RandomStream zoneRng;
-    private final Axmap map;
-    private final long mapBlocks;
-    private final Lfsr lfsr;
-    private final long lfsrSeed;
-    private final RankGenerator ranks;
+    private Axmap map;
+    private long mapBlocks;
+    private Lfsr lfsr;
+    private long lfsrSeed;
+    private RankGenerator ranks;
+    private final RandomStream rankRng;
     private final int[][] zoneStart = new int[2][];
     private final int[][] zoneEnd = new int[2][];
     private final long[][] zoneStartBytes = new long[2][];
@@ -72,6 +78,7 @@ public final class OffsetGenerator {
                            boolean singleFile, RandomStream rng, RandomStream seqRandRead, RandomStream seqRandWrite,
                            RandomStream zoneRng, RandomStream rankRng) {
         this.start = start;
+        this.startOffset = start;
         this.ioSize = ioSize;
         this.realSize = realSize;
         this.access = access;
@@ -80,15 +87,26 @@ public final class OffsetGenerator {
         this.rng = rng;
         this.seqRand = new RandomStream[] {seqRandRead, seqRandWrite};
         this.zoneRng = zoneRng;
+        this.rankRng = rankRng;
         this.mapUnit = access.bs().minBs();
         lastPos[0] = lastPos[1] = start;
+        size(true);
+        if (access.distribution() instanceof Distribution.Zoned z) {
+            for (int d = 0; d < 2; d++) {
+                zoneIndex(z.of(d), d);
+            }
+        }
+    }
+
+    /** The random map, LFSR and rank generators over the region (filesetup.c init_random_map, __init_rand_distribution). */
+    private void size(boolean first) {
         long blocks = Math.max(1, ioSize / mapUnit);
         // filesetup.c __init_rand_distribution: ranges of the smallest block size over min(file, region).
         long fsize = Math.min(realSize, ioSize);
         if (access.lfsr() && access.rw().random) {
             // filesetup.c init_random_map: an LFSR over min(file, region) / rw_min_bs blocks, no axmap.
             long nums = Math.max(1, fsize / mapUnit);
-            long seed = rng.generator().nextLong();
+            long seed = first ? rng.generator().nextLong() : lfsrSeed;
             while (Lfsr.prohibited(nums, seed)) {
                 seed = rng.generator().nextLong(); // fio fails the job ("failed initializing LFSR")
             }
@@ -112,11 +130,57 @@ public final class OffsetGenerator {
         } else {
             ranks = null;
         }
-        if (access.distribution() instanceof Distribution.Zoned z) {
-            for (int d = 0; d < 2; d++) {
-                zoneIndex(z.of(d), d);
-            }
-        }
+    }
+
+    /**
+     * zbd_zone_align_file_sizes moved the region (to zone boundaries) before the job started:
+     * the region is now [{@code newStart}, {@code newStart + newIoSize}).
+     */
+    void region(long newStart, long newIoSize) {
+        start = newStart;
+        startOffset = newStart;
+        ioSize = newIoSize;
+        lastPos[0] = lastPos[1] = start;
+        size(false);
+    }
+
+    /** zonemode=strided: random offsets stay within {@code range} bytes of the region's start. */
+    void zoneRange(long range) {
+        zoneRange = range;
+    }
+
+    /** fio's f->last_pos[ddir]: where the direction's next sequential I/O starts. */
+    long lastPos(int ddir) {
+        return lastPos[ddir];
+    }
+
+    /** Sets f->last_pos[ddir] (the zone modes' jumps). */
+    void lastPos(int ddir, long pos) {
+        lastPos[ddir] = pos;
+    }
+
+    /** get_start_offset: where the region began. */
+    long startOffset() {
+        return startOffset;
+    }
+
+    /** The file's size (real_file_size). */
+    long realSize() {
+        return realSize;
+    }
+
+    /** The zone modes move f->file_offset (the region keeps its size). */
+    void moveStart(long newStart) {
+        start = newStart;
+    }
+
+    /**
+     * get_io_u after fill_io_u: last_start and last_pos from the unit as finally placed (zbd
+     * mode may have moved it to a write pointer or trimmed it).
+     */
+    void placed(int ddir, long offset, long len) {
+        lastStart[ddir] = offset;
+        lastPos[ddir] = offset + len;
     }
 
     /** True once after a sequential wrap or a new random pass (then fio may drop the cache). */
@@ -136,7 +200,8 @@ public final class OffsetGenerator {
 
     /** io_u_fits: the I/O ends inside the region. */
     public boolean fits(long offset, long len) {
-        return offset + len <= start + ioSize;
+        // fill_io_u also refuses an I/O past the file's end (a zone skip can move the region there).
+        return offset + len <= start + ioSize && offset + len <= realSize;
     }
 
     /** fio_file_reset: positions back to the start, the random map cleared. */
@@ -218,7 +283,7 @@ public final class OffsetGenerator {
 
     /** get_next_seq_offset. */
     private long seqOffset(int ddir) {
-        if (lastPos[ddir] >= ioSize + start && wrapAllowed) {
+        if (lastPos[ddir] >= ioSize + startOffset && wrapAllowed) {
             lastPos[ddir] = start;
             wrapped = true;
         }
@@ -255,7 +320,7 @@ public final class OffsetGenerator {
     /** last_block: whole blocks of the alignment unit that fit in the region. */
     private long lastBlock(int ddir) {
         JobSpec.BlockSize bs = access.bs().of(ddir);
-        long max = Math.min(ioSize, realSize);
+        long max = zoneRange > 0 ? zoneRange : Math.min(ioSize, realSize);
         if (bs.min() > bs.align()) {
             max -= bs.min() - bs.align();
         }

@@ -34,7 +34,8 @@ class ConfigReferenceTest {
         for (ConfigSection s : ConfigReferenceCommand.sections()) {
             if (s.path().startsWith("workload") || s.path().startsWith("net") || s.path().equals("run")
                     || s.title().startsWith("`kind:") || s.path().equals("block.iosched")
-                    || s.path().contains("<name>")) { // named sections (devices.NAME, md.NAME): MultiDeviceStackTest
+                    || s.path().contains("<name>") // named sections (devices.NAME, md.NAME): MultiDeviceStackTest
+                    || s.path().endsWith("[]")) { // lists of maps (fs.files): FioFileLayoutTest
                 continue;
             }
             for (Tunable<?> t : s.tunables()) {

@@ -141,14 +141,4 @@ class FioFileOptionsTest {
         assertThat(o.err()).contains("missing").contains("allow_file_create=0");
         assertThat(o.err().lines().filter(l -> !l.isBlank()).count()).isEqualTo(1);
     }
-
-    /** unlink is fio's, but removing files needs the file system's unlink: refused in one line until then. */
-    @Test
-    void unlinkIsRefusedNamingTheOption() throws IOException {
-        Path job = dir.resolve("u.fio");
-        Files.writeString(job, "[u]\nrw=write\nsize=64k\nunlink=1\n");
-        RunCommandTest.Outcome o = cli("fio", job.toString());
-        assertThat(o.code()).isEqualTo(2);
-        assertThat(o.err()).contains("u.fio:4").contains("unlink");
-    }
 }

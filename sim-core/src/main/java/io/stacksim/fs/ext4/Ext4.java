@@ -131,10 +131,13 @@ public final class Ext4 implements BlockMapper {
         final Set<Long> dirtied = new LinkedHashSet<>();
         final List<long[]> ordered = new ArrayList<>();
         final Ext4Inode inode;
-        /** Inodes whose table block this operation rewrote, besides {@link #inode}. */
-        final Set<Ext4Inode> inodes = new LinkedHashSet<>();
-        /** ext4_dirty_inode for timestamps alone: fdatasync does not need it. */
-        boolean timestampsOnly;
+        /** Inodes whose on-disk inode this operation changed (ext4_mark_inode_dirty). */
+        final List<Ext4Inode> marked = new ArrayList<>(2);
+        /**
+         * ext4_do_update_inode's need_datasync: the change matters to fdatasync (i_disksize, the
+         * block map); false for a timestamp-only update.
+         */
+        boolean datasync = true;
 
         Op(Ext4Inode inode) {
             this.inode = inode;
@@ -175,24 +178,8 @@ public final class Ext4 implements BlockMapper {
 
         void inode(Ext4Inode i) {
             dirtied.add(layout.inodeBlock(i.ino));
-            inodes.add(i);
-        }
-
-        /**
-         * ext4_update_inode_fsync_trans: i_sync_tid of each file the handle changed takes the
-         * running transaction, and i_datasync_tid too unless only its timestamps changed
-         * (ext4_dirty_inode -> ext4_do_update_inode with need_datasync 0). Block allocation
-         * (ext4_ext_map_blocks), unwritten conversion, i_disksize changes, fallocate, truncate
-         * and a new inode (__ext4_new_inode) all pass datasync 1.
-         */
-        private void updateFsyncTrans(MetadataJournal.Handle h) {
-            if (inode.file != null && !inode.directory) {
-                h.updateInodeFsyncTrans(inode.file, !timestampsOnly);
-            }
-            for (Ext4Inode i : inodes) {
-                if (i != inode && i.file != null && !i.directory) {
-                    h.updateInodeFsyncTrans(i.file, !timestampsOnly);
-                }
+            if (!marked.contains(i)) {
+                marked.add(i);
             }
         }
 
@@ -206,7 +193,13 @@ public final class Ext4 implements BlockMapper {
                     for (long[] r : ordered) {
                         h.addOrderedData(inode.file, r[0], r[1]);
                     }
-                    updateFsyncTrans(h);
+                    // ext4_mark_iloc_dirty -> ext4_do_update_inode -> ext4_update_inode_fsync_trans:
+                    // fsync of the inode waits for this transaction (fdatasync too when need_datasync).
+                    for (Ext4Inode i : marked) {
+                        if (i.file != null) {
+                            h.updateInodeFsyncTrans(i.file, datasync && !i.directory);
+                        }
+                    }
                     h.stop();
                 }
                 if (buffers != null) {
@@ -251,12 +244,12 @@ public final class Ext4 implements BlockMapper {
         Op op = new Op(dir);
         Ext4Inode inode = newInode(dir, false, op);
         addEntry(dir, name, inode.ino, op);
-        op.inode(inode);
         SimFile f = make.apply(inode.ino);
         inode.file = f;
         f.attach(this, inode);
         f.remap(List.of());
-        op.finish(); // after the file exists: the new inode's fsync tids are set (__ext4_new_inode)
+        op.inode(inode);
+        op.finish();
         return f;
     }
 
@@ -670,7 +663,7 @@ public final class Ext4 implements BlockMapper {
     public void dirtyInode(SimFile f) {
         Ext4Inode inode = inodeOf(f);
         Op op = new Op(inode);
-        op.timestampsOnly = true;
+        op.datasync = false; // timestamps only: I_DIRTY_SYNC, not I_DIRTY_DATASYNC
         op.inode(inode);
         op.finish();
     }

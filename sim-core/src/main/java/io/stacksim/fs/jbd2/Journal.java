@@ -162,6 +162,15 @@ public final class Journal implements MetadataJournal {
     private record Waiter(long tid, Runnable then) {
     }
 
+    /** --check: after fsync the transaction it waited for is on stable media (null when not checked). */
+    private final io.stacksim.engine.Invariants.Rule logStable;
+    /** --check: the version of each log block written (its own numbering, for the journal's area only). */
+    private long logVersions;
+    /** --check: tid -> (sector, version) pairs of every block its commit logged, the commit record last. */
+    private final java.util.Map<Long, long[]> logged = new HashMap<>();
+    private long[] logging = new long[16];
+    private int nLogging;
+
     /**
      * @param firstBlock  file-system block of the journal's superblock (block 0 of the log)
      * @param firstSector its device sector
@@ -190,6 +199,60 @@ public final class Journal implements MetadataJournal {
         this.maxTransactionBuffers = len / 4;
         this.tagsPerDescriptor = tagsPerDescriptor(blockSize);
         this.free = len - 1;
+        this.logStable = sim.invariants() == null ? null : sim.invariants().rule("fs.fsync-journal-stable",
+                "when fsync (fdatasync) returns on a journalled file system, the transaction holding the inode's"
+                        + " changes (i_sync_tid, i_datasync_tid) has committed and every block it logged, commit record"
+                        + " included, is on stable media");
+    }
+
+    /**
+     * --check, as fsync or fdatasync of {@code f} returns having waited for transaction
+     * {@code tid}: it must have committed, and each block its commit logged must be on stable
+     * media (jbd2 replays a transaction only if its commit record survived, with the blocks before it).
+     */
+    public void checkStable(long tid, SimFile f, String what) {
+        if (logStable == null) {
+            return;
+        }
+        String at = String.format(java.util.Locale.ROOT, "at %.6f s", sim.now() / 1e9);
+        if (!isCommitted(tid)) {
+            logStable.fail(at + ": " + what + " of " + f + " returned before transaction " + tid + " committed");
+            return;
+        }
+        long[] blocks = logged.get(tid);
+        if (blocks == null) {
+            return; // committed before the run, or nothing logged for it
+        }
+        for (int i = 0; i < blocks.length; i += 2) {
+            long v = bdev.stableVersion(blocks[i]);
+            if (v != io.stacksim.block.DataShadow.UNKNOWN && v < blocks[i + 1]) {
+                logStable.fail(at + ": " + what + " of " + f + " returned with transaction " + tid + "'s log block at "
+                        + bdev.name() + " sector " + blocks[i] + " not on stable media"
+                        + (i == blocks.length - 2 ? " (its commit record)" : "") + " " + bdev.unstableCopies(blocks[i], blocks[i + 1]));
+                return;
+            }
+        }
+        logStable.ok();
+    }
+
+    /**
+     * --check: the newest uncommitted transaction holding ordered data of {@code f} (blocks
+     * allocated for it, ext4_map_blocks in a handle that also sets i_sync_tid and
+     * i_datasync_tid), or 0: whatever fsync's tids say, fsync must not return before it commits.
+     */
+    public long uncommittedTidOf(SimFile f) {
+        if (running != null && running.inodes.contains(f)) {
+            return running.tid;
+        }
+        if (committing != null && committing.inodes.contains(f)) {
+            return committing.tid;
+        }
+        return 0;
+    }
+
+    /** True when the run is checked (--check). */
+    public boolean checking() {
+        return logStable != null;
     }
 
     // ------------------------------------------------------------------ handles
@@ -476,6 +539,10 @@ public final class Journal implements MetadataJournal {
     }
 
     private void finishCommit(Transaction t) {
+        if (logStable != null) {
+            logged.put(t.tid, java.util.Arrays.copyOf(logging, nLogging));
+            nLogging = 0;
+        }
         free -= t.logBlocks;
         logBlocksWritten += t.logBlocks;
         commits++;
@@ -646,7 +713,19 @@ public final class Journal implements MetadataJournal {
     private void submit(long logBlock, int flags, Counter c) {
         c.pending++;
         long sector = firstSector + logBlock * sectorsPerBlock;
-        bdev.submitBio(new Bio(sector, sectorsPerBlock, Op.WRITE, flags, IoPriority.NONE, kjournald, c));
+        Bio bio = new Bio(sector, sectorsPerBlock, Op.WRITE, flags, IoPriority.NONE, kjournald, c);
+        if (logStable != null && logBlock != 0 && committing != null) {
+            long v = ++logVersions;
+            long[] vs = new long[io.stacksim.block.DataShadow.blocks(sector, sectorsPerBlock)];
+            java.util.Arrays.fill(vs, v);
+            io.stacksim.block.DataShadow.write(sector, vs).attach(bio);
+            if (nLogging + 2 > logging.length) {
+                logging = java.util.Arrays.copyOf(logging, logging.length * 2);
+            }
+            logging[nLogging++] = sector;
+            logging[nLogging++] = v;
+        }
+        bdev.submitBio(bio);
     }
 
     private void submitFlush(Counter c) {

@@ -32,11 +32,17 @@ public final class JournalSync implements FsSync {
         JournalInode ji = f.jinode();
         long tid = datasync ? ji.datasyncTid : ji.syncTid;
         boolean needsBarrier = journal.barrier() && !journal.willSendDataBarrier(tid);
+        // --check: the transaction allocating the file's written blocks must be waited for too.
+        long mustCommit = journal.checking() ? Math.max(tid, journal.uncommittedTidOf(f)) : tid;
+        Runnable done = !journal.checking() ? then : () -> {
+            journal.checkStable(mustCommit, f, datasync ? "fdatasync" : "fsync");
+            then.run();
+        };
         journal.completeTransaction(ctx, tid, () -> {
             if (needsBarrier) {
-                flush.flush(ctx, then);
+                flush.flush(ctx, done);
             } else {
-                then.run();
+                done.run();
             }
         });
     }

@@ -54,6 +54,12 @@ final class DmDevice extends BioBasedDevice {
     }
 
     @Override
+    protected void writeCopies(long sector, CopySink sink) {
+        DmTarget.Place p = target(sector).map(sector);
+        sink.copy(p.device(), p.sector());
+    }
+
+    @Override
     protected void map(Bio bio, long sector, int nrSectors, int flags, BioChain part) {
         DmTarget.Place p = target(sector).map(sector);
         members.get(p.device()).submitBio(part.child(p.sector(), nrSectors, bio.op, flags, bio));

@@ -119,6 +119,12 @@ final class Raid0 extends MdDevice {
     }
 
     @Override
+    protected void writeCopies(long sector, CopySink sink) {
+        Place p = place(sector);
+        sink.copy(p.member(), p.sector() + dataOffset(p.member()));
+    }
+
+    @Override
     protected void map(Bio bio, long sector, int nrSectors, int flags, BioChain part) {
         Place p = place(sector);
         members.get(p.member()).submitBio(part.child(p.sector() + dataOffset(p.member()), nrSectors, bio.op, flags, bio));

@@ -75,6 +75,13 @@ final class Raid1 extends MdDevice {
     }
 
     @Override
+    protected void writeCopies(long sector, CopySink sink) {
+        for (int d = 0; d < mirrors.length; d++) {
+            sink.copy(d, sector + dataOffset(d));
+        }
+    }
+
+    @Override
     protected void map(Bio bio, long sector, int nrSectors, int flags, BioChain part) {
         if (bio.op == Op.READ) {
             int d = readBalance(sector, nrSectors);

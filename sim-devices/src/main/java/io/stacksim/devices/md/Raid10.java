@@ -71,6 +71,13 @@ final class Raid10 extends MdDevice {
     }
 
     @Override
+    protected void writeCopies(long sector, CopySink sink) {
+        for (Copy c : copies(sector)) {
+            sink.copy(c.device(), c.sector() + dataOffset(c.device()));
+        }
+    }
+
+    @Override
     protected void map(Bio bio, long sector, int nrSectors, int flags, BioChain part) {
         Copy[] copies = copies(sector);
         if (bio.op == Op.READ) {

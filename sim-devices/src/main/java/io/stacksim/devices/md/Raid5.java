@@ -263,6 +263,14 @@ final class Raid5 extends MdDevice {
         return op == Op.READ ? chunkSectors - sector % chunkSectors : Long.MAX_VALUE;
     }
 
+    /**
+     * Not tracked: the stripe cache writes members with data and parity it computed, which
+     * --check's shadow does not follow, so RAID-5/6 blocks are {@link io.stacksim.block.DataShadow#UNKNOWN}.
+     */
+    @Override
+    protected void writeCopies(long sector, CopySink sink) {
+    }
+
     @Override
     protected void map(Bio bio, long sector, int nrSectors, int flags, BioChain part) {
         if (bio.op == Op.READ) {

@@ -181,12 +181,45 @@ public abstract class BioBasedDevice implements BlockTarget {
             if (s + n < end) {
                 splits++;
             }
-            BioChain part = top.part(diskStats, bio.op, (int) n);
+            BioChain part = top.part(diskStats, bio.op, (int) n, s);
             map(bio, s, (int) n, flags, part);
             part.put();
             s += n;
         }
         top.put();
+    }
+
+    /**
+     * Where a write of the 4 KiB block at {@code sector} lands: each member copy as (member
+     * index, member sector), the same mapping {@link #map} applies, for --check's
+     * {@link #stableVersion}.
+     */
+    protected abstract void writeCopies(long sector, CopySink sink);
+
+    /** One copy of a block on a member. */
+    @FunctionalInterface
+    protected interface CopySink {
+        void copy(int member, long memberSector);
+    }
+
+    /** The oldest stable version over every member copy of the block (md_flush_request must reach them all). */
+    @Override
+    public long stableVersion(long sector) {
+        long[] oldest = {Long.MAX_VALUE};
+        writeCopies(sector, (m, s) -> oldest[0] = Math.min(oldest[0], members.get(m).stableVersion(s)));
+        return oldest[0] == Long.MAX_VALUE ? io.stacksim.block.DataShadow.UNKNOWN : oldest[0];
+    }
+
+    @Override
+    public String unstableCopies(long sector, long version) {
+        StringBuilder sb = new StringBuilder();
+        writeCopies(sector, (m, s) -> {
+            String c = members.get(m).unstableCopies(s, version);
+            if (!c.isEmpty()) {
+                sb.append(sb.length() == 0 ? "" : "; ").append(c);
+            }
+        });
+        return sb.toString();
     }
 
     @Override

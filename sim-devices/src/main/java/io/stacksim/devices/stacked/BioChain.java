@@ -25,6 +25,8 @@ public final class BioChain implements BioEndIo {
     private int error;
     private final io.stacksim.block.Op op;
     private final int sectors;
+    /** A part's first sector in the device's own sectors (-1 for a whole bio's chain): where its children's data starts in the parent. */
+    private long from = -1;
 
     private BioChain(Simulator sim, Bio parent, BioChain up, DiskStats stats, io.stacksim.block.Op op, int sectors) {
         this.op = op;
@@ -49,16 +51,31 @@ public final class BioChain implements BioEndIo {
 
     /**
      * A part of this chain of {@code sectors}, accounted in {@code stats} (null: not accounted):
-     * a piece the device's own split made (md_account_bio after bio_split).
+     * a piece the device's own split made (md_account_bio after bio_split), from sector
+     * {@code from} of the device (so that --check's data shadow follows the piece to its members).
      */
-    public BioChain part(DiskStats stats, io.stacksim.block.Op op, int sectors) {
-        return new BioChain(sim, null, this, stats, op, sectors);
+    public BioChain part(DiskStats stats, io.stacksim.block.Op op, int sectors, long from) {
+        BioChain p = new BioChain(sim, null, this, stats, op, sectors);
+        p.from = from;
+        return p;
     }
 
     /** A bio to a member that ends a part of this chain when it ends. */
     public Bio child(long sector, int nrSectors, io.stacksim.block.Op op, int flags, Bio like) {
         remaining++;
-        return new Bio(sector, nrSectors, op, flags, like.ioprio, like.owner, this);
+        return shadowed(new Bio(sector, nrSectors, op, flags, like.ioprio, like.owner, this), like);
+    }
+
+    /** A member bio carries the part of {@code like}'s data shadow that its piece covers (--check). */
+    private Bio shadowed(Bio child, Bio like) {
+        if (from >= 0 && nrData(child)) {
+            io.stacksim.block.DataShadow.inherit(like, child, from);
+        }
+        return child;
+    }
+
+    private static boolean nrData(Bio b) {
+        return b.nrSectors > 0;
     }
 
     /**
@@ -69,10 +86,10 @@ public final class BioChain implements BioEndIo {
     public Bio child(long sector, int nrSectors, io.stacksim.block.Op op, int flags, Bio like,
                      java.util.function.Consumer<Bio> first) {
         remaining++;
-        return new Bio(sector, nrSectors, op, flags, like.ioprio, like.owner, b -> {
+        return shadowed(new Bio(sector, nrSectors, op, flags, like.ioprio, like.owner, b -> {
             first.accept(b);
             endIo(b);
-        });
+        }), like);
     }
 
     /** Drops the chain's own reference: it ends once its pieces have. */

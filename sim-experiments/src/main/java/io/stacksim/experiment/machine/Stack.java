@@ -68,6 +68,20 @@ public final class Stack {
                     on `fs.device`. Each disk's statistics appear under its name (`diskstats.NAME.*`,
                     `block.NAME.*`, `device.NAME.*`); the plain `diskstats.*` are the file system's device's.""");
 
+    /** fs.files[].path: a file present when the run starts. */
+    static final Tunable<String> FILE_PATH = Tunable.text("path", null).range("a file name, e.g. /mnt/over.dat")
+            .help("the file's name, as fio's directory= and filename= make it");
+    /** fs.files[].size: its size. */
+    static final Tunable<Long> FILE_SIZE = Tunable.size("size", 0, 1, Long.MAX_VALUE).shownDefault("none: needed")
+            .help("its size, every byte written and on disk");
+    /** The {@code fs.files} list. */
+    public static final ConfigSection FS_FILES = ConfigSection.of("fs.files[]", "Files present at mount (`fs.files`)",
+            FILE_PATH, FILE_SIZE).intro("""
+                    A list of files the file system holds when the run starts, as an earlier run left them: written in
+                    full, synced and committed (delayed allocation's layout, no unwritten extents), none of their pages
+                    cached. fio finds them as existing files (no layout in the run), the way a job over a file laid out
+                    beforehand runs on a real machine (e.g. `fs.files: [{path: /mnt/over.dat, size: 800k}]`).""");
+
     public final Simulator sim = new Simulator();
     public final RandomStreams random;
     public final Stats stats = new Stats();
@@ -157,6 +171,7 @@ public final class Stack {
             fs.addDevice(d);
         }
         this.kernel = new Kernel(sim, cpus, fs, VmSettings.from(root.section("vm"), check));
+        presentFiles(fsSection);
         cpus.registerStats(stats);
         if (queues.size() == 1 && stacked.isEmpty()) {
             queue.registerStats(stats);
@@ -185,6 +200,35 @@ public final class Stack {
         }
         if (root.has("net")) {
             network();
+        }
+    }
+
+    /** fs.files: each file laid out (written and synced) before the run. */
+    private void presentFiles(ConfigNode fsSection) {
+        if (!fsSection.has("files")) {
+            return;
+        }
+        ConfigNode list = fsSection.child("files");
+        if (!list.isList()) {
+            throw ConfigException.at(list.origin(), "'" + list.path() + "': expected a list of {path, size}");
+        }
+        for (ConfigNode item : list.items()) {
+            if (!item.isMap()) {
+                throw ConfigException.at(item.origin(), "'" + list.path() + "': expected {path: NAME, size: SIZE}");
+            }
+            String path = FILE_PATH.read(item);
+            if (path == null || path.isEmpty()) {
+                throw ConfigException.at(item.origin(), "'" + item.path() + ".path': a file name is needed");
+            }
+            if (!FILE_SIZE.isSet(item)) {
+                throw ConfigException.at(item.origin(), "'" + item.path() + ".size': a size is needed");
+            }
+            long size = FILE_SIZE.read(item);
+            try {
+                fs.create(path, size);
+            } catch (IllegalArgumentException | io.stacksim.fs.FsException e) {
+                throw FILE_PATH.error(item, e.getMessage());
+            }
         }
     }
 

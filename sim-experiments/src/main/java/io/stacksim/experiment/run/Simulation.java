@@ -171,6 +171,11 @@ public final class Simulation {
                 (stack, seed) -> run(root, stack, seed, specs, userNsPerIo, yamlStats, logDir, progress));
     }
 
+    /** Runs {@code specs} on {@code stack}, built by the caller from {@code root} (tests look at its file system afterwards). */
+    static RunResult runOn(Stack stack, ConfigNode root, List<JobSpec> specs, java.nio.file.Path logDir) {
+        return run(root, stack, SEED.read(root.section("run")), specs, 400, false, logDir, null);
+    }
+
     /** What runs on a built stack. */
     @FunctionalInterface
     private interface OnStack {
@@ -322,9 +327,19 @@ public final class Simulation {
                             segmentOver.run();
                         }
                     };
-                    JobRunner r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit);
+                    JobRunner r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit,
+                            control.zoned);
                     stack.cpus.registerTask(stack.stats, r.task());
                     r.logDirectory(logDir);
+                    r.flowGroups(control.flows);
+                    var ss = p.spec().extras().ss();
+                    if (ss != null) {
+                        // steadystate_setup: with group_reporting the group's last job holds the data for all.
+                        r.steadyState(p.spec().reporting().groupReporting()
+                                ? control.steady.computeIfAbsent(p.groupId(),
+                                        g -> new io.stacksim.workload.SteadyState(ss, stack.sim))
+                                : new io.stacksim.workload.SteadyState(ss, stack.sim));
+                    }
                     if (control.killed.contains(p)) {
                         r.terminate();
                     }
@@ -370,13 +385,26 @@ public final class Simulation {
             }
             runners.forEach(JobRunner::go);
         };
-        for (JobRunner r : runners) {
-            r.prepare(() -> {
-                if (--unprepared[0] == 0) {
-                    stack.sim.schedule(stack.sim.now(), allReady::run);
-                }
-            });
+        Runnable prepareAll = () -> {
+            for (JobRunner r : runners) {
+                r.prepare(() -> {
+                    if (--unprepared[0] == 0) {
+                        stack.sim.schedule(stack.sim.now(), allReady::run);
+                    }
+                });
+            }
+        };
+        // run_threads: the create_serialize jobs' setup_files, one after another, before any job starts.
+        List<JobRunner> serial = runners.stream().filter(JobRunner::createSerialize).toList();
+        setUpInTurn(serial, 0, prepareAll);
+    }
+
+    private static void setUpInTurn(List<JobRunner> serial, int i, Runnable then) {
+        if (i == serial.size()) {
+            then.run();
+            return;
         }
+        serial.get(i).setUpFiles(() -> setUpInTurn(serial, i + 1, then));
     }
 
     /** What the run's jobs decide together: exitall (any job sets it for all, as fio's global flag). */
@@ -384,6 +412,12 @@ public final class Simulation {
         final boolean exitall;
         /** Jobs told to stop before their clones were created. */
         final java.util.Set<Planned> killed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        /** flow.c's flows, shared by every job of the run. */
+        final io.stacksim.workload.FlowGroups flows = new io.stacksim.workload.FlowGroups();
+        /** steadystate.c's detectors: one per reporting group with group_reporting (by group id). */
+        final java.util.Map<Integer, io.stacksim.workload.SteadyState> steady = new java.util.HashMap<>();
+        /** zonemode=zbd: the zones of each file, shared by the jobs naming it (fio's zbd_info). */
+        final io.stacksim.workload.ZonedFiles zoned = new io.stacksim.workload.ZonedFiles();
 
         Control(List<Planned> plan) {
             this.exitall = plan.stream().anyMatch(p -> p.spec().control().exitall());

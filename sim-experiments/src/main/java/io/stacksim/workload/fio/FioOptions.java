@@ -94,7 +94,11 @@ public final class FioOptions {
             "norandommap", "stonewall", "new_group", "group_reporting", "kb_base", "bwavgtime", "iopsavgtime",
             "stats", "prio", "prioclass", "cgroup", "cgroup_weight", "filename_format", "openfiles",
             "allow_file_create", "exitall", "exit_what", "exitall_on_error", "wait_for", "verify", "do_verify",
-            "verify_only", "verify_backlog", "verify_backlog_batch", "verify_pattern"}) {
+            "verify_only", "verify_backlog", "verify_backlog_batch", "verify_pattern", "zonemode", "zonesize",
+            "zonecapacity", "zonerange", "zoneskip", "read_beyond_wp", "max_open_zones", "job_max_open_zones",
+            "ignore_zone_limits", "zone_reset_threshold", "zone_reset_frequency", "create_on_open",
+            "create_serialize", "create_fsync", "create_only", "fallocate", "overwrite", "unlink", "unlink_each_loop",
+            "file_append"}) {
             SUPPORTED.put(n, Support.MODELLED);
         }
         for (String n : new String[] {"description", "percentile_list", "clat_percentiles", "lat_percentiles",
@@ -106,11 +110,13 @@ public final class FioOptions {
         // verify_interval/offset: the checksums cover the same bytes; verify_fatal/dump: simulated
         // devices return what was written, so no verify can fail; verify_state_save: fio saves
         // the state only when a job is interrupted.
-        for (String n : new String[] {"thread", "cgroup_nodelete", "create_on_open",
-            "create_serialize", "create_fsync", "fallocate", "overwrite",
+        for (String n : new String[] {"thread", "cgroup_nodelete",
             "verify_interval", "verify_offset", "verify_fatal", "verify_dump", "verify_state_save"}) {
             SUPPORTED.put(n, Support.NO_EFFECT);
         }
+        SUPPORTED.putAll(ExtraOptions.SUPPORT);
+        // engines/fileoperations.c: filestat's stat call (stat, lstat or statx).
+        ENGINE_SUPPORTED.put("filestat:stat_type", Support.MODELLED);
         // engines/cmdprio.c: the per-I/O priorities of the libaio and io_uring engines.
         for (String e : new String[] {"libaio", "io_uring"}) {
             for (String n : new String[] {"cmdprio_percentage", "cmdprio_class", "cmdprio", "cmdprio_bssplit"}) {

@@ -61,6 +61,7 @@ public final class JobTranslator {
     private boolean fileAppend;
     private boolean allowFileCreate = true;
     private boolean overwrite;
+    private boolean createOnly;
     private Pattern rw = Pattern.READ;
     private long seqAdd;
     private int seqNr = 1;
@@ -153,6 +154,10 @@ public final class JobTranslator {
     private boolean disableClat;
     private boolean disableLat;
     private final Map<String, String> engineOptions = new LinkedHashMap<>();
+    /** zonemode and the zone options (their own class: fio's zbd options). */
+    private final ZoneOptions zoneOptions = new ZoneOptions();
+    /** The options of JobExtras (histogram log, error handling, latency target, flow, steady state, ...). */
+    private final ExtraOptions extras = new ExtraOptions();
     private Origin timeBasedOrigin;
     /** The job's ioengine= as written (the last one wins), for its engine options. */
     private String engineWritten = "psync";
@@ -352,6 +357,12 @@ public final class JobTranslator {
                 cmdprioBssplit = v.strip();
                 cmdprioOrigin = o;
             }
+            case "stat_type" -> {
+                if (!List.of("stat", "lstat", "statx").contains(v)) {
+                    throw new IllegalArgumentException("expected stat, lstat or statx, got '" + v + "'");
+                }
+                engineOptions.put(opt, v);
+            }
             default -> throw new IllegalStateException("supported engine option without a handler: " + engine + ":" + opt);
         }
     }
@@ -482,6 +493,7 @@ public final class JobTranslator {
             case "file_append" -> fileAppend = FioValues.bool(v);
             case "allow_file_create" -> allowFileCreate = FioValues.bool(v);
             case "overwrite" -> overwrite = FioValues.bool(v);
+            case "create_only" -> createOnly = FioValues.bool(v);
             case "rw" -> rw(v, o);
             case "rw_sequencer" -> {
                 switch (v) {
@@ -596,12 +608,6 @@ public final class JobTranslator {
                 }
             }
             case "randseed" -> randseed = FioValues.integer(v);
-            case "randrepeat" -> {
-                if (!FioValues.bool(v)) {
-                    notModelled(o, "randrepeat=0 (a different pattern each run) is not modelled: StackSim runs are"
-                            + " repeatable; change run.seed or randseed instead");
-                }
-            }
             case "norandommap" -> norandommap = flag(v);
             case "stonewall" -> stonewall = flag(v);
             case "new_group" -> newGroup = flag(v);
@@ -668,7 +674,14 @@ public final class JobTranslator {
             };
             case "wait_for" -> waitFor = v.strip();
             case "thread", "cgroup_nodelete" -> { }
-            default -> throw new IllegalStateException("supported option without a handler: " + opt);
+            case "zonemode", "zonesize", "zonecapacity", "zonerange", "zoneskip", "read_beyond_wp", "max_open_zones",
+                 "job_max_open_zones", "ignore_zone_limits", "zone_reset_threshold", "zone_reset_frequency" ->
+                    zoneOptions.set(opt, v, kbBase, o.origin());
+            default -> {
+                if (!extras.set(opt, v, kbBase)) {
+                    throw new IllegalStateException("supported option without a handler: " + opt);
+                }
+            }
         }
     }
 
@@ -1005,7 +1018,7 @@ public final class JobTranslator {
                 new JobSpec.Files(filenames, directory, nrfiles, size, filesizeMin, filesizeMax, offset, offsetIncrement,
                         service, serviceNr, new JobSpec.Layout(filenameFormat, serviceDist, openFiles, createOnOpen,
                                 createSerialize, createFsync, fallocate, unlink, unlinkEachLoop, fileAppend,
-                                allowFileCreate, overwrite)),
+                                allowFileCreate, overwrite, createOnly)),
                 new JobSpec.Access(rw, seqAdd, seqNr, identicalSeq, rwmixread, List.of(percRandom[0], percRandom[1]),
                         new JobSpec.BlockSizes(sizes[0], sizes[1], bsUnaligned), distribution, randomMap, randseed,
                         lfsr && distribution instanceof Distribution.Uniform),
@@ -1020,7 +1033,9 @@ public final class JobTranslator {
                         slatPercentiles, kbBase, unitBase, sigFigs, stats, diskUtil, description, bwAvgNs, iopsAvgNs,
                         new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog, logOffset, logPrio), printed),
                 numjobs, placement(), new JobSpec.Control(verifySpec(), exitall, exitWhat, exitallOnError, waitFor,
-                        disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins));
+                        disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins),
+                extras.build(kbBase, origins.containsKey("randseed")),
+                zoneOptions.build(createSerialize, openFiles, origins.get("")));
     }
 
     /** The verify family; verify_pattern alone means verify=pattern (options.c str_verify_pattern_cb). */

@@ -1,13 +1,13 @@
-package io.stacksim.fs;
+package io.stacksim.engine;
 
 import java.util.Arrays;
 
 /**
  * An open-addressing hash map from long to long (linear probing, backward-shift deletion),
- * for the page cache's index: millions of (file, page) keys without an object per entry.
+ * for the page cache's index and --check's per-block versions: millions of keys without an object per entry.
  * None of the project's libraries offers a primitive map; this one is small and tested.
  */
-final class LongLongMap {
+public final class LongLongMap {
     private static final long EMPTY = Long.MIN_VALUE;
     private long[] keys;
     private long[] values;
@@ -15,7 +15,7 @@ final class LongLongMap {
     private int mask;
     private int resizeAt;
 
-    LongLongMap(int expected) {
+    public LongLongMap(int expected) {
         int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
         alloc(cap);
     }
@@ -33,12 +33,12 @@ final class LongLongMap {
         return (int) (h ^ (h >>> 32));
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** The value for {@code key}, or {@code missing}. */
-    long get(long key, long missing) {
+    public long get(long key, long missing) {
         long[] ks = keys;
         int i = hash(key) & mask;
         while (true) {
@@ -53,7 +53,7 @@ final class LongLongMap {
         }
     }
 
-    void put(long key, long value) {
+    public void put(long key, long value) {
         if (key == EMPTY) {
             throw new IllegalArgumentException("reserved key");
         }
@@ -77,7 +77,7 @@ final class LongLongMap {
     }
 
     /** Removes {@code key}; returns its value or {@code missing}. */
-    long remove(long key, long missing) {
+    public long remove(long key, long missing) {
         long[] ks = keys;
         int i = hash(key) & mask;
         while (true) {

@@ -1,0 +1,340 @@
+package io.stacksim.devices.stacked;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stacksim.block.Bio;
+import io.stacksim.block.BlockQueue;
+import io.stacksim.block.BlockTarget;
+import io.stacksim.block.IoOwner;
+import io.stacksim.block.NoneScheduler;
+import io.stacksim.block.Op;
+import io.stacksim.block.QueueLimits;
+import io.stacksim.block.QueueSettings;
+import io.stacksim.block.Request;
+import io.stacksim.config.ConfigNode;
+import io.stacksim.config.Origin;
+import io.stacksim.device.BlockDevice;
+import io.stacksim.device.DeviceHost;
+import io.stacksim.device.DeviceLimits;
+import io.stacksim.devices.dm.Dm;
+import io.stacksim.devices.md.Md;
+import io.stacksim.engine.Invariants;
+import io.stacksim.engine.RandomStreams;
+import io.stacksim.engine.Simulator;
+import io.stacksim.fs.FileSystem;
+import io.stacksim.fs.MetadataJournal;
+import io.stacksim.fs.OpenFile;
+import io.stacksim.fs.VmSettings;
+import io.stacksim.os.CostModel;
+import io.stacksim.os.Cpus;
+import io.stacksim.os.Kernel;
+import io.stacksim.os.Task;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * --check's data rules against deliberate model faults: a path that drops cache flushes (the
+ * one member an md mirror's md_flush_request or a dm table's flush must also reach), one that
+ * strips REQ_FUA, one that loses writes. Each fault must be caught, naming the time, the file
+ * and the device, and the same run without the fault must hold every rule.
+ */
+class DataChecksTest {
+    private static final long MIB = 1 << 20;
+
+    /** What a faulty path between a stacked driver (or the file system) and a queue does wrong. */
+    enum Fault { NONE, DROP_FLUSHES, STRIP_FUA, DROP_FLUSHES_AND_FUA, DROP_WRITES }
+
+    /** A block device for the test: every request served after 20 us; a volatile write cache, FUA if asked. */
+    static final class CachedDisk implements BlockDevice {
+        private final String name;
+        private final DeviceLimits limits;
+        private DeviceHost host;
+
+        CachedDisk(String name, boolean writeCache, boolean fua) {
+            this.name = name;
+            this.limits = DeviceLimits.builder((8L << 30) >> 9).physicalBlockSize(4096).queueDepth(32)
+                    .maxHwSectors(2560).volatileWriteCache(writeCache).fua(fua).build();
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public DeviceLimits limits() {
+            return limits;
+        }
+
+        @Override
+        public void attach(DeviceHost host) {
+            this.host = host;
+        }
+
+        @Override
+        public void submit(Request rq) {
+            rq.devMediaNs = 20_000;
+            host.sim().after(20_000, () -> host.complete(rq));
+        }
+    }
+
+    /** A faulty path to {@code inner}: everything passes but what {@code fault} breaks. */
+    static final class FaultyPath implements BlockTarget {
+        private final Simulator sim;
+        private final BlockTarget inner;
+        private final Fault fault;
+
+        FaultyPath(Simulator sim, BlockTarget inner, Fault fault) {
+            this.sim = sim;
+            this.inner = inner;
+            this.fault = fault;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public long capacitySectors() {
+            return inner.capacitySectors();
+        }
+
+        @Override
+        public QueueLimits limits() {
+            return inner.limits();
+        }
+
+        @Override
+        public int readAheadPages() {
+            return inner.readAheadPages();
+        }
+
+        @Override
+        public boolean whenRequestsAllocated(IoOwner owner, Runnable then) {
+            return inner.whenRequestsAllocated(owner, then);
+        }
+
+        @Override
+        public long stableVersion(long sector) {
+            return inner.stableVersion(sector);
+        }
+
+        @Override
+        public String unstableCopies(long sector, long version) {
+            return inner.unstableCopies(sector, version);
+        }
+
+        @Override
+        public void submitBio(Bio bio) {
+            boolean flush = bio.has(Bio.PREFLUSH);
+            if ((fault == Fault.DROP_FLUSHES || fault == Fault.DROP_FLUSHES_AND_FUA) && flush) {
+                bio.flags &= ~Bio.PREFLUSH;
+                if (bio.nrSectors == 0) {
+                    endNow(bio); // an empty flush acknowledged, never sent
+                    return;
+                }
+            }
+            if (fault == Fault.STRIP_FUA || fault == Fault.DROP_FLUSHES_AND_FUA) {
+                bio.flags &= ~Bio.FUA;
+            }
+            if (fault == Fault.DROP_WRITES && bio.op == Op.WRITE && bio.nrSectors > 0) {
+                endNow(bio);
+                return;
+            }
+            inner.submitBio(bio);
+        }
+
+        private void endNow(Bio bio) {
+            bio.tDispatched = sim.now();
+            bio.tCompleted = sim.now();
+            bio.endIo.endIo(bio);
+        }
+    }
+
+    /** A checked machine of {@code disks} (name: has a write cache) with the file system on what {@code top} makes of them. */
+    static final class Machine {
+        final Simulator sim = new Simulator();
+        final Invariants inv = new Invariants();
+        final Cpus cpus;
+        final Kernel kernel;
+        final FileSystem fs;
+        final List<BlockQueue> queues = new ArrayList<>();
+
+        Machine(boolean fua, int disks, BiFunction<Simulator, List<BlockTarget>, BlockTarget> top) {
+            this(fua, disks, "raw", top);
+        }
+
+        Machine(boolean fua, int disks, String fsType, BiFunction<Simulator, List<BlockTarget>, BlockTarget> top) {
+            sim.checkInvariants(inv);
+            RandomStreams random = new RandomStreams(1);
+            cpus = new Cpus(sim, 2, CostModel.defaults());
+            List<BlockTarget> targets = new ArrayList<>();
+            for (int i = 0; i < disks; i++) {
+                BlockQueue q = new BlockQueue(sim, random, new CachedDisk("sd" + (char) ('a' + i), true, fua), cpus,
+                        new QueueSettings("none", 0, 0, 0, 128, true), new NoneScheduler());
+                queues.add(q);
+                targets.add(q);
+            }
+            ConfigNode fsNode = ConfigNode.emptyRoot("test");
+            fsNode.set("type", fsType, Origin.flag("test"));
+            fs = new FileSystem(top.apply(sim, targets), fsNode, random.stream("fs"));
+            ConfigNode vm = ConfigNode.emptyRoot("test");
+            vm.set("memory", "1g", Origin.flag("test"));
+            kernel = new Kernel(sim, cpus, fs, VmSettings.from(vm, true));
+        }
+
+        /** Runs {@code body} on a task with file "f" (1 MiB, opened with {@code flags}) to the end of the simulation. */
+        void run(int flags, BiConsumer<Task, OpenFile> body) {
+            Task t = cpus.newTask("t");
+            t.start(() -> kernel.open(t, "f", flags, MIB, f -> body.accept(t, f)));
+            sim.run();
+        }
+
+        Invariants.Rule rule(String name) {
+            return inv.rules().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+        }
+
+        String messages() {
+            return String.join("\n", inv.messages());
+        }
+    }
+
+    private static BlockTarget raid1(Simulator sim, List<BlockTarget> disks, Fault onSecond) {
+        ConfigNode md = ConfigNode.emptyRoot("test");
+        md.set("level", "1", Origin.flag("test"));
+        return Md.build(sim, "md0", md, List.of(disks.get(0), new FaultyPath(sim, disks.get(1), onSecond)));
+    }
+
+    /** Buffered 256 KiB then fsync: the data must be on stable media on both mirrors when fsync returns. */
+    private static Machine bufferedWriteFsyncOnRaid1(Fault fault) {
+        Machine[] m = new Machine[1];
+        m[0] = new Machine(false, 2, (sim, d) -> raid1(sim, d, fault));
+        m[0].run(0, (t, f) -> m[0].kernel.pwrite(t, f, 0, 256 << 10, 0,
+                (r, w) -> m[0].kernel.fsync(t, f, rr -> t.exit())));
+        return m[0];
+    }
+
+    @Test
+    void fsyncOnARaid1WhoseFlushMissesOneMirrorIsCaughtNamingThatMirror() {
+        Machine ok = bufferedWriteFsyncOnRaid1(Fault.NONE);
+        assertThat(ok.inv.violations()).as(ok.messages()).isZero();
+        assertThat(ok.rule("fs.sync-on-stable-media").checked()).isEqualTo(64); // 256 KiB = 64 pages, each checked once
+
+        Machine bad = bufferedWriteFsyncOnRaid1(Fault.DROP_FLUSHES);
+        Invariants.Rule r = bad.rule("fs.sync-on-stable-media");
+        assertThat(r.violations()).isEqualTo(64);
+        assertThat(bad.messages()).contains("fs.sync-on-stable-media: at 0.").contains("fsync of f returned with page 0")
+                .contains("sdb sector").doesNotContain("sda sector");
+        // the page cache's own rule sees the flush sdb's queue never got only through the top device: md0 is not a queue
+        assertThat(bad.rule("fs.no-stale-read").violations()).isZero();
+    }
+
+    @Test
+    void fdatasyncThroughDmLinearWhoseFlushIsDroppedIsCaught() {
+        for (Fault fault : new Fault[] {Fault.NONE, Fault.DROP_FLUSHES}) {
+            Machine[] m = new Machine[1];
+            m[0] = new Machine(false, 2, (sim, d) -> {
+                // the file system's first blocks are on sdb: dm0 starts with it
+                ConfigNode dm = ConfigNode.emptyRoot("test");
+                dm.set("table", "0 1048576 linear sdb 0\n1048576 1048576 linear sda 0", Origin.flag("test"));
+                return Dm.build(sim, "dm0", dm, List.of(new FaultyPath(sim, d.get(1), fault), d.get(0)));
+            });
+            m[0].run(0, (t, f) -> m[0].kernel.pwrite(t, f, 0, 64 << 10, 0,
+                    (r, w) -> m[0].kernel.fdatasync(t, f, rr -> t.exit())));
+            Invariants.Rule r = m[0].rule("fs.sync-on-stable-media");
+            assertThat(r.checked()).isEqualTo(16);
+            assertThat(r.violations()).as(fault + ": " + m[0].messages()).isEqualTo(fault == Fault.NONE ? 0 : 16);
+        }
+    }
+
+    @Test
+    void directWritesThenFsyncNeedTheFlushToo() {
+        for (Fault fault : new Fault[] {Fault.NONE, Fault.DROP_FLUSHES}) {
+            Machine[] m = new Machine[1];
+            m[0] = new Machine(false, 1, (sim, d) -> new FaultyPath(sim, d.get(0), fault));
+            m[0].run(OpenFile.O_DIRECT, (t, f) -> m[0].kernel.pwrite(t, f, 0, 128 << 10, 4096,
+                    (r, w) -> m[0].kernel.fsync(t, f, rr -> t.exit())));
+            Invariants.Rule r = m[0].rule("fs.sync-on-stable-media");
+            assertThat(r.checked()).isEqualTo(32);
+            assertThat(r.violations()).as(fault + ": " + m[0].messages()).isEqualTo(fault == Fault.NONE ? 0 : 32);
+        }
+    }
+
+    @Test
+    void anODsyncDirectWriteOnAFuaDeviceMustReachItWithFua() {
+        for (Fault fault : new Fault[] {Fault.NONE, Fault.STRIP_FUA}) {
+            Machine[] m = new Machine[1];
+            m[0] = new Machine(true, 1, (sim, d) -> new FaultyPath(sim, d.get(0), fault));
+            // iomap's write-through: an overwrite inside i_size goes out REQ_FUA and no sync follows
+            m[0].run(OpenFile.O_DIRECT | OpenFile.O_DSYNC, (t, f) -> m[0].kernel.pwrite(t, f, 0, 64 << 10, 4096,
+                    (r, w) -> t.exit()));
+            Invariants.Rule r = m[0].rule("fs.sync-on-stable-media");
+            assertThat(r.checked()).isEqualTo(16);
+            assertThat(r.violations()).as(fault + ": " + m[0].messages()).isEqualTo(fault == Fault.NONE ? 0 : 16);
+            if (fault != Fault.NONE) {
+                assertThat(m[0].messages()).contains("an O_DSYNC direct write (FUA) of f returned with page 0 (sda sector");
+            }
+        }
+    }
+
+    @Test
+    void aLostWriteIsSeenAsStaleDataOnceTheCacheIsDropped() {
+        for (Fault fault : new Fault[] {Fault.NONE, Fault.DROP_WRITES}) {
+            Machine[] m = new Machine[1];
+            m[0] = new Machine(false, 1, (sim, d) -> new FaultyPath(sim, d.get(0), fault));
+            Kernel k = m[0].kernel;
+            m[0].run(0, (t, f) -> k.pwrite(t, f, 0, 64 << 10, 0, (r, w) -> k.fsync(t, f,
+                    rr -> k.fadvise(t, f, 0, 0, Kernel.Advice.DONTNEED,
+                            r3 -> k.pread(t, f, 0, 64 << 10, 0, (r4, w4) -> t.exit())))));
+            Invariants.Rule r = m[0].rule("fs.no-stale-read");
+            assertThat(r.checked()).isGreaterThanOrEqualTo(16);
+            assertThat(r.violations()).as(fault + ": " + m[0].messages()).isEqualTo(fault == Fault.NONE ? 0 : 16);
+            if (fault != Fault.NONE) {
+                assertThat(m[0].messages()).contains("a read of page 0 of f into the page cache from sda sector")
+                        .contains("got version 0");
+            }
+        }
+    }
+
+    @Test
+    void fsyncOnExt4NeedsItsJournalCommitOnStableMedia() {
+        for (Fault fault : new Fault[] {Fault.NONE, Fault.DROP_FLUSHES_AND_FUA}) {
+            Machine[] m = new Machine[1];
+            m[0] = new Machine(true, 1, "ext4", (sim, d) -> new FaultyPath(sim, d.get(0), fault));
+            Kernel k = m[0].kernel;
+            // a write that changed the inode (ext4_mark_inode_dirty + ext4_update_inode_fsync_trans, as
+            // ext4 does in the same handle): fsync must see that transaction committed, on stable media
+            m[0].run(0, (t, f) -> k.pwrite(t, f, 0, 64 << 10, 0, (r, w) -> {
+                MetadataJournal.Handle h = k.journal().start();
+                h.dirtyMetadata(1);
+                h.updateInodeFsyncTrans(f.file(), false);
+                h.stop();
+                k.fsync(t, f, rr -> t.exit());
+            }));
+            Invariants.Rule r = m[0].rule("fs.fsync-journal-stable");
+            assertThat(r.checked()).as(m[0].messages()).isEqualTo(1);
+            assertThat(r.violations()).as(fault + ": " + m[0].messages()).isEqualTo(fault == Fault.NONE ? 0 : 1);
+            if (fault != Fault.NONE) {
+                assertThat(m[0].messages()).contains("fs.fsync-journal-stable: at 0.").contains("fsync of f returned with transaction");
+            } else {
+                assertThat(m[0].inv.violations()).as(m[0].messages()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aDirectReadAfterBufferedWritesSeesThemThroughTheWriteAndWait() {
+        Machine m = new Machine(false, 1, (sim, d) -> d.get(0));
+        Kernel k = m.kernel;
+        m.run(0, (t, f) -> k.pwrite(t, f, 0, 64 << 10, 0,
+                (r, w) -> k.open(t, "f", OpenFile.O_DIRECT, MIB,
+                        g -> k.pread(t, g, 0, 64 << 10, 4096, (r2, w2) -> t.exit()))));
+        Invariants.Rule r = m.rule("fs.no-stale-read");
+        assertThat(r.checked()).isEqualTo(16);
+        assertThat(r.violations()).as(m.messages()).isZero();
+    }
+}

@@ -1,0 +1,177 @@
+package io.stacksim.workload.fio;
+
+import io.stacksim.workload.FioErrors;
+import io.stacksim.workload.JobExtras;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The options of {@link JobExtras} for one job, as fio's options.c parses them: which options
+ * they are (and whether each changes the simulation or only the report) and their values.
+ * {@link JobTranslator} hands every option of this table here.
+ */
+final class ExtraOptions {
+    /** The options read here and what StackSim does with each. */
+    static final Map<String, FioOptions.Support> SUPPORT = new LinkedHashMap<>();
+
+    static {
+        for (String n : new String[] {"write_hist_log", "log_hist_msec", "log_hist_coarseness", "error_dump"}) {
+            SUPPORT.put(n, FioOptions.Support.REPORT);
+        }
+        for (String n : new String[] {"continue_on_error", "ignore_error", "latency_target", "latency_window",
+            "latency_percentile", "latency_run", "flow", "flow_id", "flow_sleep", "steadystate",
+            "steadystate_duration", "steadystate_ramp_time"}) {
+            SUPPORT.put(n, FioOptions.Support.MODELLED);
+        }
+    }
+
+    private String histPrefix;
+    private long histMsec;
+    private int histCoarseness;
+    private int continueMask;
+    private final List<List<Integer>> ignore = new ArrayList<>(List.of(List.of(), List.of(), List.of()));
+    private long latencyTargetUs;
+    private long latencyWindowUs;
+    private double latencyPercentile = 100;
+    private boolean latencyRun;
+    private int flow;
+    private int flowId;
+    private long flowSleepUs;
+    /** fio's .def of steadystate: iops_slope:0.01%. */
+    private String ss = "iops_slope:0.01%";
+    private long ssDurUs;
+    private long ssRampUs;
+    private boolean randrepeat = true;
+
+    /** Takes option {@code opt} (fio's canonical name) with value {@code v}; false if it is not one of these. */
+    boolean set(String opt, String v, int kbBase) {
+        switch (opt) {
+            // options.c str_write_hist_log_cb: a bare write_hist_log names the log after the job.
+            case "write_hist_log" -> histPrefix = v == null ? "" : v;
+            case "log_hist_msec" -> histMsec = intIn(v, kbBase, 0, Integer.MAX_VALUE, "milliseconds");
+            // .maxval = FIO_IO_U_PLAT_BITS
+            case "log_hist_coarseness" -> histCoarseness = (int) intIn(v, kbBase, 0, 6, "a coarseness");
+            case "error_dump" -> FioValues.bool(v);
+            case "continue_on_error" -> continueMask = switch (v.strip()) {
+                case "none", "0" -> 0;
+                case "read" -> 1;
+                case "write" -> 2;
+                case "io" -> 3;
+                case "verify" -> 4;
+                case "all", "1" -> 0xffff;
+                default -> throw new IllegalArgumentException("expected none, read, write, io, verify, all, 0 or 1, got '"
+                        + v + "'");
+            };
+            case "ignore_error" -> ignoreError(v);
+            case "latency_target" -> latencyTargetUs = FioValues.timeUs(v, 1);
+            case "latency_window" -> latencyWindowUs = FioValues.timeUs(v, 1);
+            case "latency_percentile" -> {
+                latencyPercentile = FioValues.real(FioValues.split(v, ':').get(0));
+                if (latencyPercentile < 0 || latencyPercentile > 100) {
+                    throw new IllegalArgumentException("expected a percentile from 0 to 100, got " + v);
+                }
+            }
+            case "latency_run" -> latencyRun = FioValues.bool(v);
+            // FLOW_MAX_WEIGHT 1000
+            case "flow" -> flow = (int) intIn(v, kbBase, 0, 1000, "a flow weight");
+            case "flow_id" -> flowId = (int) intIn(v, kbBase, 0, Integer.MAX_VALUE, "a flow id");
+            case "flow_sleep" -> flowSleepUs = intIn(v, kbBase, 0, Integer.MAX_VALUE, "microseconds");
+            case "steadystate" -> ss = checkSs(v.strip(), kbBase);
+            // is_seconds: a bare number is seconds.
+            case "steadystate_duration" -> ssDurUs = FioValues.timeUs(v, 1_000_000);
+            case "steadystate_ramp_time" -> ssRampUs = FioValues.timeUs(v, 1_000_000);
+            case "randrepeat" -> randrepeat = FioValues.bool(v);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** options.c str_ignore_error_cb: READ_LIST,WRITE_LIST,VERIFY_LIST, each E-names or numbers split by ':'. */
+    private void ignoreError(String v) {
+        String[] types = v.strip().split(",", -1);
+        if (types.length > 3) {
+            throw new IllegalArgumentException("expected at most three lists (read,write,verify), got '" + v + "'");
+        }
+        for (int t = 0; t < types.length; t++) {
+            List<Integer> errs = new ArrayList<>();
+            for (String e : types[t].split(":", -1)) {
+                if (e.isEmpty()) {
+                    break;
+                }
+                int n = e.startsWith("E") ? FioErrors.byName(e) : Math.abs(parseIntOrZero(e));
+                if (n == 0) {
+                    throw new IllegalArgumentException("unknown error " + e + ", please use number value");
+                }
+                errs.add(n);
+            }
+            if (!errs.isEmpty()) {
+                // ignore_error_type: a list also turns continue_on_error on for its type.
+                continueMask |= 1 << t;
+                ignore.set(t, errs);
+            }
+        }
+    }
+
+    private static int parseIntOrZero(String s) {
+        try {
+            return Integer.parseInt(s.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String checkSs(String v, int kbBase) {
+        int colon = v.indexOf(':');
+        String kind = colon < 0 ? v : v.substring(0, colon);
+        if (!List.of("iops", "iops_slope", "bw", "bw_slope").contains(kind)) {
+            throw new IllegalArgumentException("expected iops, iops_slope, bw or bw_slope with :LIMIT, got '" + v + "'");
+        }
+        if (colon < 0) {
+            throw new IllegalArgumentException("steadystate threshold must be specified in addition to criterion");
+        }
+        limit(kind, v.substring(colon + 1), kbBase);
+        return v;
+    }
+
+    /** str_steadystate_cb: LIMIT% sets FIO_SS_PCT; else a float (iops) or a size (bw). */
+    private static double limit(String kind, String nr, int kbBase) {
+        if (nr.contains("%")) {
+            return FioValues.real(nr.substring(0, nr.indexOf('%')).strip());
+        }
+        return kind.startsWith("iops") ? FioValues.real(nr) : FioValues.size(nr, kbBase);
+    }
+
+    private static long intIn(String v, int kbBase, long min, long max, String what) {
+        long n = FioValues.intWithSuffix(v, kbBase);
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("expected " + what + " from " + min + " to " + max + ", got " + n);
+        }
+        return n;
+    }
+
+    /** @param randseedSet randseed= was given: it overrides randrepeat (init.c setup_random_seeds) */
+    JobExtras build(int kbBase, boolean randseedSet) {
+        JobExtras.HistLogSpec hist = histPrefix == null ? null
+                : new JobExtras.HistLogSpec(histPrefix, histMsec, histCoarseness);
+        JobExtras.Errors errors = continueMask == 0 && ignore.stream().allMatch(List::isEmpty) ? JobExtras.Errors.NONE
+                : new JobExtras.Errors(continueMask, ignore);
+        JobExtras.LatencyTarget lat = latencyTargetUs > 0
+                ? new JobExtras.LatencyTarget(latencyTargetUs * 1000, latencyWindowUs, latencyPercentile, latencyRun)
+                : null;
+        JobExtras.Flow fl = flow > 0 ? new JobExtras.Flow(flow, flowId, flowSleepUs) : null;
+        JobExtras.SteadyStateSpec st = null;
+        // td_steadystate_init: ss_dur in whole seconds; 0 = off.
+        int durS = (int) (ssDurUs / 1_000_000L);
+        if (durS > 0) {
+            String kind = ss.substring(0, ss.indexOf(':'));
+            String nr = ss.substring(ss.indexOf(':') + 1);
+            st = new JobExtras.SteadyStateSpec(kind.startsWith("iops"), kind.endsWith("_slope"), nr.contains("%"),
+                    limit(kind, nr, kbBase), durS, ssRampUs);
+        }
+        return new JobExtras(hist, errors, lat, fl, st, randrepeat || randseedSet);
+    }
+}

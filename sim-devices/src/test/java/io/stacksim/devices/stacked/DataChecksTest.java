@@ -233,6 +233,38 @@ class DataChecksTest {
         assertThat(bad.rule("fs.no-stale-read").violations()).isZero();
     }
 
+    /** An md array of {@code level} with 4 KiB chunks over {@code disks}, the last one behind {@code fault}. */
+    private static BlockTarget mdOver(Simulator sim, List<BlockTarget> disks, String level, Fault fault) {
+        ConfigNode md = ConfigNode.emptyRoot("test");
+        md.set("level", level, Origin.flag("test"));
+        md.set("chunk", "4k", Origin.flag("test"));
+        List<BlockTarget> members = new ArrayList<>(disks);
+        members.set(members.size() - 1, new FaultyPath(sim, disks.get(disks.size() - 1), fault));
+        return Md.build(sim, "md0", md, members);
+    }
+
+    @Test
+    void everyStripedOrMirroredLayoutHoldsWithItsFlushesAndIsCaughtWithoutTheLastMembers() {
+        // level, disks, pages of the 64 written whose copy on the last member misses its flush
+        Object[][] layouts = {{"0", 2, 32}, {"10", 4, 32}, {"1", 3, 64}};
+        for (Object[] l : layouts) {
+            for (Fault fault : new Fault[] {Fault.NONE, Fault.DROP_FLUSHES}) {
+                Machine[] m = new Machine[1];
+                m[0] = new Machine(false, (int) l[1], (sim, d) -> mdOver(sim, d, (String) l[0], fault));
+                m[0].run(0, (t, f) -> m[0].kernel.pwrite(t, f, 0, 256 << 10, 0,
+                        (r, w) -> m[0].kernel.fsync(t, f, rr -> t.exit())));
+                Invariants.Rule r = m[0].rule("fs.sync-on-stable-media");
+                String what = "RAID-" + l[0] + " " + fault + ": " + m[0].messages();
+                assertThat(r.checked()).as(what).isEqualTo(64);
+                assertThat(r.violations()).as(what).isEqualTo(fault == Fault.NONE ? 0 : (int) l[2]);
+                if (fault != Fault.NONE) {
+                    String last = "sd" + (char) ('a' + (int) l[1] - 1);
+                    assertThat(m[0].messages()).as(what).contains(last + " sector");
+                }
+            }
+        }
+    }
+
     @Test
     void fdatasyncThroughDmLinearWhoseFlushIsDroppedIsCaught() {
         for (Fault fault : new Fault[] {Fault.NONE, Fault.DROP_FLUSHES}) {

@@ -15,9 +15,9 @@ for job in append-fsync overwrite-fdatasync overwrite-fsync dsync direct-sync sm
     overwrite-*|dsync|direct-sync)
       # capture.sh's prelayout: the file is written, synced and committed before the traced run.
       stack="$out/$job.stack.yaml"
-      { cat "$here/loop0-ext4.yaml"; printf '  files:\n    - path: /mnt/over.dat\n      size: 800k\n'; } > "$stack" ;;
+      { cat "$here/loop0-ext4.yaml"; printf '  files:\n    - path: /over.dat\n      size: 800k\n'; } > "$stack" ;;
   esac
-  DIR=/mnt "$root/stacksim" fio --stack "$stack" --blktrace "$out/$job.trace.txt" \
+  DIR=/ "$root/stacksim" fio --stack "$stack" --blktrace "$out/$job.trace.txt" \
       --output-format=json --output "$out/$job.fio.json" "$here/$job.fio"
   echo "== $job"
   python3 "$here/summarise.py" "$out/$job.trace.txt" $jfirst $jlen "$out/$job.fio.json" $per

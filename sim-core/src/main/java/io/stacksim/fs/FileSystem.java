@@ -187,7 +187,12 @@ public final class FileSystem {
     }
 
     public SimFile lookup(String name) {
-        return files.get(name);
+        return files.get(path(name));
+    }
+
+    /** The path as the VFS walks it: repeated slashes are one (fio's directory=/ gives "//name"). */
+    private static String path(String name) {
+        return name.indexOf("//") < 0 ? name : name.replaceAll("/{2,}", "/");
     }
 
     /** The whole device the files are on, as a file (/dev/NAME). */
@@ -252,7 +257,8 @@ public final class FileSystem {
      * contiguously or in {@code extents_per_file} pieces with random gaps between them, as if
      * written and synced before the run.
      */
-    public SimFile create(String name, long size) {
+    public SimFile create(String path, long size) {
+        String name = path(path);
         if (files.containsKey(name)) {
             throw new IllegalArgumentException("file exists: " + name);
         }
@@ -308,7 +314,8 @@ public final class FileSystem {
      * open(O_CREAT) of a missing file: an empty file (ext4_create: an inode and a directory
      * entry). Throws {@link FsException} with EEXIST or ENOSPC.
      */
-    public SimFile create(String name) {
+    public SimFile create(String path) {
+        String name = path(path);
         if (files.containsKey(name)) {
             throw new FsException(Errno.EEXIST, "file exists: " + name);
         }
@@ -324,7 +331,8 @@ public final class FileSystem {
     }
 
     /** unlink(2): 0, or -ENOENT. The blocks go back to the free space (ext4). */
-    public int unlink(String name) {
+    public int unlink(String path) {
+        String name = path(path);
         SimFile f = files.get(name);
         if (f == null || f.isBlockDevice()) {
             return -Errno.ENOENT;

@@ -127,28 +127,59 @@ final class CalibrateCommand implements Callable<Integer> {
                 wlink = Math.max(wlink, m.bwKiBps() * 1024);
             }
         }
+        // The QD1 distributions split at the knee: the body is the device's own service; the tail beyond
+        // it, requests that met a stalled dispatcher, is modelled as stalls shared by every request.
+        Measured r1 = real.get("randread-4k-qd1");
+        Measured w1 = real.get("randwrite-4k-qd1");
+        double rKnee = Calibration.kneeNs(r1);
+        double rTail = Calibration.shareAbove(r1, rKnee);
+        double wTail = Math.min(rTail, Calibration.shareAbove(w1, Calibration.kneeNs(w1)));
         // the load curves carry the size (and so the transfer): the service times are the whole device's
-        double[] rq = Calibration.serviceQuantiles(real.get("randread-4k-qd1"), hr.meanUs() * 1e3);
-        double[] wq = Calibration.serviceQuantiles(real.get("randwrite-4k-qd1"), hw.meanUs() * 1e3);
+        double[] rq = Calibration.serviceQuantiles(r1, hr.meanUs() * 1e3, rTail);
+        double[] wq = Calibration.serviceQuantiles(w1, hw.meanUs() * 1e3, wTail);
         double flush = Math.max(0, (real.get("flush-4k-qd1").syncMeanUs() - hf.syncMeanUs()) * 1e3);
         // the device as a flow-equivalent server: its throughput at depth 1 and 32, per direction
-        double[] rl = {real.get("randread-4k-qd1").iops(), real.get("randread-4k-qd32").iops(),
-            real.get("randread-128k-qd1").iops(), real.get("randread-128k-qd32").iops()};
-        double[] wl = {real.get("randwrite-4k-qd1").iops(), real.get("randwrite-4k-qd32").iops(),
-            real.get("randwrite-128k-qd1").iops(), real.get("randwrite-128k-qd32").iops()};
+        // (the depth-1 4 KiB points are the body's own pace, the stalls taken out: the load then adds
+        // only what depth costs the device itself; the other points are matched by simulation below)
+        double rBody = 1e9 / (Fit.mean(rq) + hr.meanUs() * 1e3);
+        double wBody = 1e9 / (Fit.mean(wq) + hw.meanUs() * 1e3);
+        double[] rl = {rBody, real.get("randread-4k-qd32").iops(),
+            real.get("randread-128k-qd1").iops() * rBody / r1.iops(), real.get("randread-128k-qd32").iops()};
+        double[] wl = {wBody, real.get("randwrite-4k-qd32").iops(),
+            real.get("randwrite-128k-qd1").iops() * wBody / w1.iops(), real.get("randwrite-128k-qd32").iops()};
         Fit fit = new Fit(rq, wq, flush, Math.max(t.queueDepth(), 32), link, wlink, rl, wl,
-                Calibration.waitScv(real.get("randread-4k-qd1"), real.get("randread-4k-qd32")));
+                Calibration.waitScv(r1, real.get("randread-4k-qd32")));
         String name = t.devName() + "-calibrated";
         Path profile = out != null ? out : Path.of(name + ".yaml");
         String how = "direct I/O, libaio, medians of " + repeat + " runs of " + runtime + " s per job";
-        // the curve's QD32 points are device-level; match the host-level QD32 throughputs by simulation
-        for (int iter = 0; iter < 4; iter++) {
+        // the stalls: a first guess from the QD1 tail, then the time between them and their lengths
+        // matched by simulation to the tail's share and mean excess beyond the knee
+        Calibration.Stalls stalls = Calibration.stalls(r1, STALL_QUANTILES);
+        double realExcess = Calibration.meanExcessAbove(r1, rKnee);
+        for (int iter = 0; stalls != null && iter < 8; iter++) {
+            fit = fit.withStalls(stalls.quantilesNs(), stalls.share());
             write(profile, Calibration.profileYaml(name, tgt, t.devName(), t.capacity(), t.describe(), t.queueDepth(),
                     t.maxSectorsKb(), t.logicalBlock(), t.rotational(), fit, how));
-            String[] matched = {"randread-4k-qd32", "randread-128k-qd32", "randwrite-4k-qd32", "randwrite-128k-qd32"};
-            double[] f = new double[4];
+            Measured s1 = simulate(byName("randread-4k-qd1"), profile, t, dir);
+            double simTail = Calibration.shareAbove(s1, rKnee);
+            double simExcess = Calibration.meanExcessAbove(s1, rKnee);
+            double fs = simTail > 0 ? rTail / simTail : 2;
+            double fl = simExcess > 0 ? realExcess / simExcess : 2;
+            if (Math.abs(fs - 1) < 0.03 && Math.abs(fl - 1) < 0.03) {
+                break;
+            }
+            // about one request meets each stall: the tail's share goes as 1 / the time between stalls
+            stalls = stalls.scaled(fl).withUp(stalls.upNs() / fs);
+        }
+        // the curve's points are device-level; match the host-level throughputs by simulation
+        for (int iter = 0; iter < 5; iter++) {
+            write(profile, Calibration.profileYaml(name, tgt, t.devName(), t.capacity(), t.describe(), t.queueDepth(),
+                    t.maxSectorsKb(), t.logicalBlock(), t.rotational(), fit, how));
+            String[] matched = {"randread-128k-qd1", "randread-4k-qd32", "randread-128k-qd32", "randwrite-128k-qd1",
+                "randwrite-4k-qd32", "randwrite-128k-qd32"};
+            double[] f = new double[matched.length];
             boolean close = true;
-            for (int k = 0; k < 4; k++) {
+            for (int k = 0; k < matched.length; k++) {
                 f[k] = real.get(matched[k]).iops() / simulate(byName(matched[k]), profile, t, dir).iops();
                 close &= Math.abs(f[k] - 1) < 0.03;
             }
@@ -160,8 +191,10 @@ final class CalibrateCommand implements Callable<Integer> {
         write(profile, Calibration.profileYaml(name, tgt, t.devName(), t.capacity(), t.describe(), t.queueDepth(),
                 t.maxSectorsKb(), t.logicalBlock(), t.rotational(), fit, how));
         o.printf(Locale.ROOT, "%nprofile: %s (read load %s, write load %s IOPS at depth 1 and 32; links %.1f/%.1f MB/s"
-                + " read/write; read service mean %.1f us; flush %.1f us)%n", profile, Arrays.toString(fit.readLoad()),
-                Arrays.toString(fit.writeLoad()), link / 1e6, wlink / 1e6, fit.meanReadNs() / 1e3, flush / 1e3);
+                + " read/write; read service mean %.1f us; flush %.1f us; stalls %.1f%% of the time, mean %.0f us)%n",
+                profile, Arrays.toString(fit.readLoad()), Arrays.toString(fit.writeLoad()), link / 1e6, wlink / 1e6,
+                fit.meanReadNs() / 1e3, flush / 1e3, 100 * fit.stallShare(),
+                fit.stallShare() > 0 ? Fit.mean(fit.stallQuantilesNs()) / 1e3 : 0);
         o.println("\nfit error per job (real: medians of " + repeat + " runs):");
         o.println(Calibration.header());
         for (Job j : Calibration.matrix()) {
@@ -171,6 +204,9 @@ final class CalibrateCommand implements Callable<Integer> {
         o.println("\nuse it as device.profile: " + profile);
         return 0;
     }
+
+    /** Quantiles the stalls' length distribution keeps. */
+    private static final int STALL_QUANTILES = 50;
 
     private static Job byName(String name) {
         return Calibration.matrix().stream().filter(j -> j.name().equals(name)).findFirst().orElseThrow();

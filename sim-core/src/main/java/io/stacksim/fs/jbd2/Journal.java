@@ -467,11 +467,22 @@ public final class Journal implements MetadataJournal {
                 body.run();
             }
         };
-        if (needed > free) {
+        if (needed > free || spaceLeft(needed) < maxTransactionBuffers) {
             checkpointUntil(needed, afterSpace);
         } else {
             afterSpace.run();
         }
+    }
+
+    /**
+     * jbd2_log_space_left as the next transaction's first handle sees it while this commit
+     * (of {@code committing} log blocks) runs: the free log less 32 blocks of slack and the
+     * committing transaction's credits. start_this_handle's add_transaction_credits waits for
+     * space (__jbd2_log_wait_for_space) while it is below j_max_transaction_buffers; that
+     * checkpointing is done here, by the commit, before the log blocks are written.
+     */
+    private long spaceLeft(long committing) {
+        return Math.max(0, free - 32 - committing);
     }
 
     /** Log blocks a commit of {@code t} takes: revoke blocks, descriptors, the logged copies, the commit block. */
@@ -658,12 +669,16 @@ public final class Journal implements MetadataJournal {
      */
     private void checkpointUntil(long needed, Runnable then) {
         cleanCheckpointList();
-        if (free >= needed) {
+        if (free >= needed && spaceLeft(needed) >= maxTransactionBuffers) {
             then.run();
             return;
         }
         if (checkpointList.isEmpty()) {
             if (logDistance(tail, firstLogBlockInUse()) == 0) {
+                if (free >= needed) {
+                    then.run(); // nothing left to checkpoint: the commit still fits
+                    return;
+                }
                 throw new IllegalStateException("journal of " + len + " blocks cannot hold a commit of " + needed);
             }
             cleanupTail(() -> checkpointUntil(needed, then));

@@ -45,11 +45,17 @@ public final class LatencyDevice extends BlockDeviceBase {
             .help("writes as a flow-equivalent server");
     static final Tunable<Double> LOAD_SCV = Tunable.number("load_scv", 1, 1, 1000)
             .help("squared CV of the waiting that load adds (hyperexponential; 1 = exponential)");
+    static final Tunable<String> STALL_TIME = Tunable.text("stall_time", "")
+            .range("as read_time; empty = never stalls")
+            .help("length of each period the device's dispatcher is off the CPU (a loop worker or a hypervisor's I/O"
+                    + " thread descheduled): requests that arrive meanwhile wait for its end");
+    static final Tunable<Double> STALL_SHARE = Tunable.number("stall_share", 0, 0, 0.99)
+            .help("long-run share of time the dispatcher is stalled; the periods between stalls are exponential");
 
     /** The {@code latency} kind's own parameters. */
     public static final ConfigSection PARAMS = ConfigSection.of("device", "`kind: latency` devices (`device`)",
             READ_TIME, WRITE_TIME, SERVERS, LINK_BANDWIDTH, LINK_SETUP, COMMAND_OVERHEAD, FLUSH_TIME,
-            WRITE_LINK_BANDWIDTH, READ_LOAD, WRITE_LOAD, LOAD_SCV)
+            WRITE_LINK_BANDWIDTH, READ_LOAD, WRITE_LOAD, LOAD_SCV, STALL_TIME, STALL_SHARE)
             .intro("A device whose media time is drawn from a distribution, served by `servers` parallel units in"
                     + " arrival order, with the data crossing a host link.");
 
@@ -72,6 +78,14 @@ public final class LatencyDevice extends BlockDeviceBase {
     private double writeLinkBytesPerSec;
     private RandomStream random;
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    private ServiceTime stallTime;
+    private double stallShare;
+    private RandomStream stallRandom;
+    /** The current or next stall, [stallStart, stallEnd); generated lazily, so an idle device schedules nothing. */
+    private long stallStart;
+    private long stallEnd;
+    private boolean resumeScheduled;
+    private long stalls;
     private int busy;
     private long served;
     private long mediaBusyNs;
@@ -115,6 +129,9 @@ public final class LatencyDevice extends BlockDeviceBase {
                 : WRITE_LINK_BANDWIDTH.read(p);
         d.setWriteLinkBandwidth(wl);
         d.setLoadCurves(load(p, READ_LOAD), load(p, WRITE_LOAD), LOAD_SCV.read(p));
+        if (!STALL_TIME.read(p).isEmpty() && STALL_SHARE.read(p) > 0) {
+            d.setStalls(service(p, STALL_TIME), STALL_SHARE.read(p));
+        }
         return d;
     }
 
@@ -141,14 +158,69 @@ public final class LatencyDevice extends BlockDeviceBase {
         this.link = new HostLink(host.sim(), linkBytesPerSec, linkSetupNs);
         this.writeLink = writeLinkBytesPerSec > 0 ? new HostLink(host.sim(), writeLinkBytesPerSec, linkSetupNs) : link;
         this.random = host.random().stream("device." + name + ".service");
+        this.stallRandom = host.random().stream("device." + name + ".stall");
+    }
+
+    /**
+     * Makes the dispatcher stall: off for periods drawn from {@code time}, on for exponential
+     * periods in between, off {@code share} of the time in the long run. A request that arrives
+     * (or reaches the head of the queue) while it is off waits for the period's end; requests
+     * already in service go on. This is how a loop device's worker thread, or a virtual disk's
+     * I/O thread on a shared host, behaves when other tasks hold its CPU: the kernel's
+     * queue_work() only makes the worker runnable, and it submits nothing until it runs again
+     * (drivers/block/loop.c, loop_queue_work). Before attaching.
+     */
+    public void setStalls(ServiceTime time, double share) {
+        if (!(share > 0 && share < 1)) {
+            throw new IllegalArgumentException("stall_share must be in (0, 1)");
+        }
+        this.stallTime = time;
+        this.stallShare = share;
+    }
+
+    /** When the dispatcher can next start a request, at or after {@code now}. */
+    private long dispatchableAt(long now) {
+        if (stallTime == null) {
+            return now;
+        }
+        while (stallEnd <= now) {
+            double upMean = stallTime.mean() * (1 - stallShare) / stallShare;
+            stallStart = stallEnd + Math.round(stallRandom.exponential(upMean));
+            stallEnd = stallStart + Math.max(1, stallTime.sample(stallRandom));
+            stalls++;
+        }
+        return now >= stallStart ? stallEnd : now;
     }
 
     @Override
     public void submit(Request rq) {
-        if (busy < servers) {
+        if (waiting.isEmpty() && busy < servers && (stallTime == null || dispatchableAt(host.sim().now()) == host.sim().now())) {
             start(rq);
         } else {
             waiting.addLast(rq);
+            drain();
+        }
+    }
+
+    /** Starts waiting requests while units are free and the dispatcher is on; else waits for the stall's end. */
+    private void drain() {
+        if (waiting.isEmpty() || busy >= servers) {
+            return;
+        }
+        long now = host.sim().now();
+        long at = dispatchableAt(now);
+        if (at > now) {
+            if (!resumeScheduled) {
+                resumeScheduled = true;
+                host.sim().after(at - now, () -> {
+                    resumeScheduled = false;
+                    drain();
+                });
+            }
+            return;
+        }
+        while (busy < servers && !waiting.isEmpty()) {
+            start(waiting.pollFirst());
         }
     }
 
@@ -224,10 +296,7 @@ public final class LatencyDevice extends BlockDeviceBase {
         long now = host.sim().now();
         // The unit is free once the media work is done; the read's transfer uses the link.
         busy--;
-        Request next = waiting.pollFirst();
-        if (next != null) {
-            start(next);
-        }
+        drain();
         if (!rq.isWrite() && rq.op.hasData() && linkBytesPerSec > 0) {
             transfer(rq, now, () -> finish(rq));
         } else {
@@ -243,6 +312,9 @@ public final class LatencyDevice extends BlockDeviceBase {
     @Override
     public void registerStats(Stats stats, String prefix) {
         stats.counter(prefix + "commands", () -> served);
+        if (stallTime != null) {
+            stats.counter(prefix + "stalls", () -> stalls);
+        }
         stats.gauge(prefix + "media_busy_ms", () -> mediaBusyNs / 1e6);
         stats.gauge(prefix + "link_busy_ms", () -> (link.busyNs() + (writeLink != link ? writeLink.busyNs() : 0)) / 1e6);
     }

@@ -9,8 +9,8 @@ import java.util.Locale;
  * measured at a few depths stands in for whatever inside it (queues, threads, a hypervisor's
  * back end) makes latency grow with load. A request that starts with n in service takes its
  * drawn service time times n X(1) / X(n), so a closed loop of n sees n / X(n) per request, as
- * measured. Between measured depths X is interpolated log-log; past the last one the device is
- * saturated (X constant). Written in config as {@code DEPTH:IOPS,DEPTH:IOPS,..}, e.g.
+ * measured. Between measured depths the response time n / X(n) is interpolated linearly in n;
+ * past the last one the device is saturated (X constant). Written in config as {@code DEPTH:IOPS,DEPTH:IOPS,..}, e.g.
  * {@code 1:11700,32:50700}.
  *
  * @param depths ascending depths, the first 1
@@ -50,23 +50,30 @@ public record LoadCurve(double[] depths, double[] iops) {
         return new LoadCurve(d, x);
     }
 
-    /** X(n), interpolated log-log between the measured depths, constant beyond them. */
+    /**
+     * X(n) between the measured depths: the mean response time n / X(n) linear in n, as a closed
+     * loop around a queueing centre gives it (R(n) = R(1) + (n - 1) / X at a saturating centre
+     * of throughput X: Lazowska et al., "Quantitative System Performance", 1984, ch. 5's
+     * asymptotic bounds); constant beyond the last depth.
+     */
     public double throughput(int n) {
         if (n <= 1 || depths.length == 1) {
             return n <= 1 ? iops[0] : iops[depths.length - 1];
         }
         for (int i = 1; i < depths.length; i++) {
             if (n <= depths[i]) {
-                double f = Math.log(n / depths[i - 1]) / Math.log(depths[i] / depths[i - 1]);
-                return Math.exp(Math.log(iops[i - 1]) + f * (Math.log(iops[i]) - Math.log(iops[i - 1])));
+                double f = (n - depths[i - 1]) / (depths[i] - depths[i - 1]);
+                double r = (1 - f) * depths[i - 1] / iops[i - 1] + f * depths[i] / iops[i];
+                return n / r;
             }
         }
         return iops[depths.length - 1];
     }
 
     /**
-     * Throughput curves measured at several request sizes: X(n, bytes) is interpolated log-log
-     * in the size between the two nearest measured sizes (clamped outside them), so a request's
+     * Throughput curves measured at several request sizes: the response time n / X(n, bytes) is
+     * interpolated linearly in the size between the two nearest measured sizes (clamped outside
+     * them: a per-request cost plus one per byte), so a request's
      * time follows both the depth and its size. Written {@code SIZE@DEPTH:IOPS,..;SIZE@..}, e.g.
      * {@code 4k@1:11700,32:50700;128k@1:4100,32:8600}; a curve without a size serves every size.
      *
@@ -111,8 +118,10 @@ public record LoadCurve(double[] depths, double[] iops) {
             }
             for (int i = 1; i < bytes.length; i++) {
                 if (size <= bytes[i]) {
-                    double f = Math.log((double) size / bytes[i - 1]) / Math.log((double) bytes[i] / bytes[i - 1]);
-                    return Math.exp((1 - f) * Math.log(curves[i - 1].throughput(n)) + f * Math.log(curves[i].throughput(n)));
+                    // the response time affine in the size: a per-request cost plus one per byte
+                    double f = (double) (size - bytes[i - 1]) / (bytes[i] - bytes[i - 1]);
+                    double r = (1 - f) * n / curves[i - 1].throughput(n) + f * n / curves[i].throughput(n);
+                    return Math.max(1, n) / r;
                 }
             }
             return curves[bytes.length - 1].throughput(n);

@@ -45,9 +45,12 @@ class LoadCurveTest {
             double x = c.throughput(n);
             assertThat(iops(spec, n)).as("depth %d", n).isCloseTo(x, within(0.05 * x));
         }
-        // log-log interpolation: halfway in log depth is the geometric mean of the throughputs
-        assertThat(c.throughput((int) Math.round(Math.sqrt(32)))).isCloseTo(Math.sqrt(1e4 * 5e4), within(2_500.0));
+        // between the points the response time is linear in the depth: R(8) = 100 us + 7 x (640 - 100) / 31 us
+        assertThat(8 / c.throughput(8) * 1e6).isCloseTo(100 + 7 * 540 / 31.0, within(0.01));
         assertThat(c.throughput(64)).isEqualTo(50_000); // saturated past the last point
+        // between sizes the response time is affine in the size: half-way in bytes, half-way in time
+        LoadCurve.Sized sized = LoadCurve.Sized.parse("4k@1:10000;128k@1:2000");
+        assertThat(1e6 / sized.throughput(1, 4096 + 62 * 1024)).isCloseTo((100 + 500) / 2.0, within(0.01));
     }
 
     @Test

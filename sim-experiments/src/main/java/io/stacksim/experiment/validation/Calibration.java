@@ -148,10 +148,22 @@ public final class Calibration {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    /** The fitted model. */
+    /**
+     * The fitted model: service times per direction (the body of the QD1 distributions), the
+     * flush, the units, links, load curves and their waiting's squared CV, and the dispatcher's
+     * stalls (their lengths' quantiles and the share of time stalled; none when {@code stallShare} is 0).
+     */
     public record Fit(double[] readQuantilesNs, double[] writeQuantilesNs, double flushNs, int servers,
                       double linkBytesPerSec, double writeLinkBytesPerSec, double[] readLoad, double[] writeLoad,
-                      double waitScv) {
+                      double waitScv, double[] stallQuantilesNs, double stallShare) {
+        /** A fit without stalls. */
+        public Fit(double[] readQuantilesNs, double[] writeQuantilesNs, double flushNs, int servers,
+                   double linkBytesPerSec, double writeLinkBytesPerSec, double[] readLoad, double[] writeLoad,
+                   double waitScv) {
+            this(readQuantilesNs, writeQuantilesNs, flushNs, servers, linkBytesPerSec, writeLinkBytesPerSec, readLoad,
+                    writeLoad, waitScv, null, 0);
+        }
+
         /** The service-time spec of a quantile list: {@code empirical:T0,..,Tn}. */
         static String spec(double[] q) {
             StringBuilder sb = new StringBuilder("empirical:");
@@ -176,17 +188,24 @@ public final class Calibration {
         /** This fit with {@code n} parallel units. */
         public Fit withServers(int n) {
             return new Fit(readQuantilesNs, writeQuantilesNs, flushNs, n, linkBytesPerSec, writeLinkBytesPerSec, readLoad,
-                    writeLoad, waitScv);
+                    writeLoad, waitScv, stallQuantilesNs, stallShare);
+        }
+
+        /** This fit with stalls of these lengths' quantiles, {@code share} of the time. */
+        public Fit withStalls(double[] quantilesNs, double share) {
+            return new Fit(readQuantilesNs, writeQuantilesNs, flushNs, servers, linkBytesPerSec, writeLinkBytesPerSec,
+                    readLoad, writeLoad, waitScv, quantilesNs, share);
         }
 
         /**
-         * This fit with the load curves' QD32 throughputs (4 KiB and 128 KiB, reads and writes)
-         * scaled by {@code f} = {r4k, r128k, w4k, w128k}.
+         * This fit with the load curves' points other than the 4 KiB depth-1 ones (which the
+         * service times are) scaled by {@code f} = {r128k@1, r4k@32, r128k@32, w128k@1, w4k@32, w128k@32}.
          */
         public Fit scaleLoad(double[] f) {
             return new Fit(readQuantilesNs, writeQuantilesNs, flushNs, servers, linkBytesPerSec, writeLinkBytesPerSec,
-                    new double[] {readLoad[0], readLoad[1] * f[0], readLoad[2], readLoad[3] * f[1]},
-                    new double[] {writeLoad[0], writeLoad[1] * f[2], writeLoad[2], writeLoad[3] * f[3]}, waitScv);
+                    new double[] {readLoad[0], readLoad[1] * f[1], readLoad[2] * f[0], readLoad[3] * f[2]},
+                    new double[] {writeLoad[0], writeLoad[1] * f[4], writeLoad[2] * f[3], writeLoad[3] * f[5]}, waitScv,
+                    stallQuantilesNs, stallShare);
         }
 
         /** The curves as config: 4 KiB and 128 KiB, each at depth 1 and 32. */
@@ -194,6 +213,90 @@ public final class Calibration {
             return String.format(Locale.ROOT, "4k@1:%.0f,32:%.0f;128k@1:%.0f,32:%.0f", x[0], Math.max(x[0], x[1]), x[2],
                     Math.max(x[2], x[3]));
         }
+    }
+
+    /**
+     * Where a QD1 distribution's stall tail starts: {@value #KNEE} x its median. Below it is the
+     * device's own spread (the body); above it, requests that waited for a stalled dispatcher.
+     */
+    public static double kneeNs(Measured qd1) {
+        return KNEE * qd1.quantileNs(0.5);
+    }
+
+    /** The knee, as a multiple of the QD1 median. */
+    public static final double KNEE = 6;
+
+    /** The share of a run's completions slower than {@code ns} (json+ bins). */
+    public static double shareAbove(Measured m, double ns) {
+        long n = 0;
+        long above = 0;
+        for (int i = 0; i < m.binCounts().length; i++) {
+            n += m.binCounts()[i];
+            if (m.binValuesNs()[i] > ns) {
+                above += m.binCounts()[i];
+            }
+        }
+        return n == 0 ? 0 : (double) above / n;
+    }
+
+    /** The mean of a run's completion latencies above {@code ns}, less {@code ns} (0 when none). */
+    public static double meanExcessAbove(Measured m, double ns) {
+        double sum = 0;
+        long above = 0;
+        for (int i = 0; i < m.binCounts().length; i++) {
+            if (m.binValuesNs()[i] > ns) {
+                above += m.binCounts()[i];
+                sum += m.binCounts()[i] * (m.binValuesNs()[i] - ns);
+            }
+        }
+        return above == 0 ? 0 : sum / above;
+    }
+
+    /** The dispatcher's stalls: their lengths' quantiles and the long-run share of time stalled. */
+    public record Stalls(double[] quantilesNs, double share) {
+        /** The mean time between stalls (end to start). */
+        public double upNs() {
+            double d = Fit.mean(quantilesNs);
+            return d * (1 - share) / share;
+        }
+
+        /** These stalls with {@code upNs} between them on average. */
+        public Stalls withUp(double upNs) {
+            double d = Fit.mean(quantilesNs);
+            return new Stalls(quantilesNs, Math.min(0.95, d / (d + upNs)));
+        }
+
+        /** These stalls' lengths times {@code f}, the time between them kept. */
+        public Stalls scaled(double f) {
+            double up = upNs();
+            double[] q = quantilesNs.clone();
+            for (int i = 0; i < q.length; i++) {
+                q[i] *= f;
+            }
+            return new Stalls(q, share).withUp(up);
+        }
+    }
+
+    /**
+     * The first guess at the stalls behind a QD1 tail. At depth 1 a request is issued as the one
+     * before it completes, so (unlike a Poisson arrival) it meets a stall near the stall's start
+     * and waits about all of it, and about one request meets each stall: the lengths are the
+     * tail's excess over the median beyond the knee, at {@code n + 1} quantiles, and the time
+     * between stalls is the median cycle times (1 - tail) / tail.
+     */
+    public static Stalls stalls(Measured qd1, int n) {
+        double knee = kneeNs(qd1);
+        double med = qd1.quantileNs(0.5);
+        double tail = shareAbove(qd1, knee);
+        if (!(tail > 0)) {
+            return null;
+        }
+        double[] q = new double[n + 1];
+        for (int i = 0; i <= n; i++) {
+            double v = qd1.quantileNs(Math.min(0.9995, 1 - tail + tail * (i + 0.5) / (n + 1)));
+            q[i] = Math.max(i > 0 ? q[i - 1] : 1, v - med);
+        }
+        return new Stalls(q, 0.5).withUp(med * (1 - tail) / tail);
     }
 
     /** Quantiles the service-time distributions keep: 0, 1/200, .., 1. */
@@ -205,9 +308,17 @@ public final class Calibration {
      * floored at zero and kept ascending.
      */
     public static double[] serviceQuantiles(Measured real, double hostNs) {
+        return serviceQuantiles(real, hostNs, 0);
+    }
+
+    /**
+     * As above, of the body only: the quantiles over [0, 1 - {@code tail}] spread over [0, 1],
+     * the slowest {@code tail} share (the stalls', modelled apart) left out.
+     */
+    public static double[] serviceQuantiles(Measured real, double hostNs, double tail) {
         double[] q = new double[QUANTILES + 1];
         for (int i = 0; i <= QUANTILES; i++) {
-            double v = Math.max(0, real.quantileNs((double) i / QUANTILES) - hostNs);
+            double v = Math.max(0, real.quantileNs((1 - tail) * i / QUANTILES) - hostNs);
             q[i] = i > 0 ? Math.max(v, q[i - 1]) : v;
         }
         return q;
@@ -281,12 +392,13 @@ public final class Calibration {
         sb.append("description: ").append(target).append(" as stacksim calibrate fitted it\n");
         sb.append("source: >-\n");
         for (String line : wrap("Fitted by stacksim calibrate from fio runs on " + target + " (" + how + "). " + queueInfo
-                + " Service times: the QD1 4 KiB clat quantiles less the simulated kernel's own time per I/O;"
-                + " load: the device as a flow-equivalent server, its throughput at depth n and size b interpolated"
-                + " log-log between the QD1 and QD32, 4 KiB and 128 KiB random ones, the QD32 points matched by"
+                + " Service times: the body of the QD1 4 KiB clat distribution (below " + (int) KNEE + "x its median)"
+                + " less the simulated kernel's own time per I/O; stalls: the dispatcher off the CPU for periods"
+                + " whose lengths and share of time make the simulated QD1 tail beyond that knee match the measured"
+                + " one; load: the device as a flow-equivalent server, its response time at depth n and size b"
+                + " linear in n between the QD1 and QD32 random jobs and in b between 4 KiB and 128 KiB, matched by"
                 + " simulation, the waiting it adds hyperexponential with the squared CV that moves the QD32 tail as"
-                + " measured; links: the best 128 KiB read and write throughputs; flush: fdatasync after a 4 KiB write less"
-                + " the write.", 92)) {
+                + " measured; flush: fdatasync after a 4 KiB write less the write.", 92)) {
             sb.append("  ").append(line).append('\n');
         }
         sb.append("params:\n");
@@ -319,6 +431,10 @@ public final class Calibration {
         sb.append("  read_time: ").append(Fit.spec(fit.readQuantilesNs())).append('\n');
         sb.append("  write_time: ").append(Fit.spec(fit.writeQuantilesNs())).append('\n');
         sb.append(String.format(Locale.ROOT, "  flush_time: const:%dns%n", Math.round(fit.flushNs())));
+        if (fit.stallShare() > 0) {
+            sb.append("  stall_time: ").append(Fit.spec(fit.stallQuantilesNs())).append('\n');
+            sb.append(String.format(Locale.ROOT, "  stall_share: %.4f%n", fit.stallShare()));
+        }
         return sb.toString();
     }
 

@@ -57,4 +57,29 @@ class CalibrationTest {
         assertThat(m.get(0).fioText("/dev/x", "1g", "3")).contains("filename=/dev/x", "rw=randread", "bs=4k", "iodepth=1",
                 "direct=1", "ioengine=libaio");
     }
+
+    @Test
+    void aQd1TailBeyondTheKneeIsReadAsStallsEachMetByOneRequestNearItsStart() {
+        // 900 completions at 100 us, 100 spread evenly over 2.1 .. 4.1 ms: the body's median is 100 us,
+        // the knee 600 us, the tail 10 %; a stall costs its request its whole length (2 .. 4 ms), and one
+        // request meets each, so the time between stalls is nine bodies' worth (0.9 ms)
+        long[] v = new long[101];
+        long[] c = new long[101];
+        v[0] = 100_000;
+        c[0] = 900;
+        for (int i = 1; i <= 100; i++) {
+            v[i] = 2_100_000 + 20_000L * (i - 1);
+            c[i] = 1;
+        }
+        Calibration.Measured m = new Calibration.Measured("j", "read", 1, 1, 1, 100, 4000, v, c, 0);
+        assertThat(Calibration.kneeNs(m)).isEqualTo(600_000);
+        assertThat(Calibration.shareAbove(m, Calibration.kneeNs(m))).isCloseTo(0.1, within(1e-9));
+        Calibration.Stalls s = Calibration.stalls(m, 50);
+        assertThat(s.quantilesNs()[0]).isCloseTo(2_000_000, within(25_000.0));
+        assertThat(s.quantilesNs()[50]).isCloseTo(3_980_000, within(25_000.0));
+        assertThat(s.upNs()).isCloseTo(900_000, within(1_000.0));
+        // body quantiles leave the tail out
+        double[] body = Calibration.serviceQuantiles(m, 0, 0.1);
+        assertThat(body[Calibration.QUANTILES]).isEqualTo(100_000);
+    }
 }

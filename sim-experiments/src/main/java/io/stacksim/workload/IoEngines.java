@@ -18,6 +18,7 @@ public final class IoEngines {
             PosixAioEngine.TYPE,
             MmapEngine.TYPE,
             NullEngine.TYPE,
+            CpuioEngine.TYPE,
             FileOpsEngine.FILECREATE,
             FileOpsEngine.FILESTAT,
             FileOpsEngine.FILEDELETE,
@@ -39,7 +40,12 @@ public final class IoEngines {
 
     /** FIO_DISKLESSIO: the engine does no file I/O, so fio neither creates nor opens the job's files. */
     public static boolean diskless(IoEngineType t) {
-        return t == NullEngine.TYPE || t == NullEngine.SYNC;
+        return t == NullEngine.TYPE || t == NullEngine.SYNC || t == CpuioEngine.TYPE;
+    }
+
+    /** FIO_NOIO: the engine does only pseudo I/O (units without direction or length). */
+    public static boolean noio(IoEngineType t) {
+        return t == CpuioEngine.TYPE;
     }
 
     /**

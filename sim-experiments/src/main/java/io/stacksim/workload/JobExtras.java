@@ -16,11 +16,14 @@ import java.util.List;
  * @param flow       flow, flow_id and flow_sleep, or null
  * @param ss         ss, ss_dur and ss_ramp, or null
  * @param randrepeat randrepeat: fio's fixed seeds (true) or the system's random ones
+ * @param refillPattern buffer_pattern on a job that also reads: every write's buffer is
+ *                   filled with the pattern again before it is issued (str_buffer_pattern_cb
+ *                   sets refill_buffers; io_u_fill_buffer copies the pattern over buflen bytes)
  */
 public record JobExtras(HistLogSpec hist, Errors errors, LatencyTarget latency, Flow flow, SteadyStateSpec ss,
-                        boolean randrepeat) {
+                        boolean randrepeat, boolean refillPattern) {
     /** None of these options set: fio's defaults. */
-    public static final JobExtras DEFAULT = new JobExtras(null, Errors.NONE, null, null, null, true);
+    public static final JobExtras DEFAULT = new JobExtras(null, Errors.NONE, null, null, null, true, false);
 
     /**
      * write_hist_log=PREFIX: PREFIX_clat_hist.N.log, one line per direction every

@@ -652,7 +652,8 @@ public final class JobRunner {
             issue(u);
             return;
         }
-        if (!verifying && planner.loopDone()) {
+        if (!verifying && (planner.loopDone() || (IoEngines.noio(spec.engine().kind()) && !spec.timeBased()))) {
+            // FIO_NOIO without time_based: do_io's bytes_issued >= total_bytes (0) holds at once.
             endLoop();
             return;
         }
@@ -828,6 +829,15 @@ public final class JobRunner {
      * writes nothing (do_dry_run: the unit completes at once, logged but not issued).
      */
     private void submit(IoUnit u) {
+        if (spec.extras().refillPattern() && u.ddir == JobStats.WRITE && !IoEngines.noio(spec.engine().kind())) {
+            // io_u_fill_buffer: buffer_pattern copied over the unit's buffer, on the job's CPU.
+            task.compute(Math.max(1, kernel.cost().copyNs(u.length)), false, () -> submitFilled(u));
+            return;
+        }
+        submitFilled(u);
+    }
+
+    private void submitFilled(IoUnit u) {
         if (verifier == null || u.ddir != JobStats.WRITE) {
             issue(u);
             return;

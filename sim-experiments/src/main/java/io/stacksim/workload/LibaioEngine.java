@@ -24,6 +24,10 @@ final class LibaioEngine implements Engine {
     private List<Iocb> pending = new ArrayList<>();
     /** The list of the batch submitted last, for the next batch: a commit allocates no list. */
     private List<Iocb> spare = new ArrayList<>();
+    /** The batch in io_submit and what runs after it (the job's thread submits one at a time). */
+    private List<Iocb> submitting;
+    private Runnable afterSubmit;
+    private final Kernel.Ret submitted = this::submitted;
     private AioContext ctx;
 
     LibaioEngine(JobRunner r) {
@@ -86,16 +90,25 @@ final class LibaioEngine implements Engine {
         List<Iocb> batch = pending;
         pending = spare != null ? spare : new ArrayList<>();
         spare = null;
-        r.kernel().aio().ioSubmit(r.task(), ctx, batch, n -> {
-            int size = batch.size();
-            for (int i = 0; i < size; i++) {
-                r.issued((IoUnit) batch.get(i).data);
-            }
-            r.markBatch(true, size);
-            batch.clear();
-            spare = batch; // io_submit has returned: the kernel holds the iocbs, not the array
-            k.run();
-        });
+        submitting = batch;
+        afterSubmit = k;
+        r.kernel().aio().ioSubmit(r.task(), ctx, batch, submitted);
+    }
+
+    /** io_submit has returned: the batch's units are issued, its list is free again. */
+    private void submitted(long n) {
+        List<Iocb> batch = submitting;
+        Runnable k = afterSubmit;
+        submitting = null;
+        afterSubmit = null;
+        int size = batch.size();
+        for (int i = 0; i < size; i++) {
+            r.issued((IoUnit) batch.get(i).data);
+        }
+        r.markBatch(true, size);
+        batch.clear();
+        spare = batch; // the kernel holds the iocbs now, not the array
+        k.run();
     }
 
     @Override

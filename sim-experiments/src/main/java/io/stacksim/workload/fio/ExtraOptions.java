@@ -22,9 +22,26 @@ final class ExtraOptions {
         }
         for (String n : new String[] {"continue_on_error", "ignore_error", "latency_target", "latency_window",
             "latency_percentile", "latency_run", "flow", "flow_id", "flow_sleep", "steadystate",
-            "steadystate_duration", "steadystate_ramp_time"}) {
+            "steadystate_duration", "steadystate_ramp_time", "buffer_pattern"}) {
             SUPPORT.put(n, FioOptions.Support.MODELLED);
         }
+    }
+
+    /**
+     * Why an engine fio has is not simulated, where the stack lacks what it needs (null: no
+     * particular reason beyond not being written yet).
+     */
+    static String refusal(String engine) {
+        return switch (engine) {
+            case "net", "netsplice" -> "StackSim's TCP stack (io.stacksim.os.NetStack) joins this host's connected"
+                    + " sockets to one remote peer over the simulated NIC, with no loopback interface and no listening"
+                    + " socket, so fio's net jobs (listen=, hostname=, localhost pairs) have nothing to run on";
+            case "sg" -> "the simulated block layer has no passthrough requests (blk_execute_rq, REQ_OP_DRV_IN/OUT"
+                    + " that bypass the scheduler and merging), which SG_IO needs";
+            case "io_uring_cmd" -> "the simulated block layer and NVMe driver have no passthrough commands"
+                    + " (nvme_uring_cmd_io, blk_execute_rq_nowait), which uring_cmd needs";
+            default -> null;
+        };
     }
 
     private String histPrefix;
@@ -44,6 +61,7 @@ final class ExtraOptions {
     private long ssDurUs;
     private long ssRampUs;
     private boolean randrepeat = true;
+    private String bufferPattern;
 
     /** Takes option {@code opt} (fio's canonical name) with value {@code v}; false if it is not one of these. */
     boolean set(String opt, String v, int kbBase) {
@@ -83,6 +101,12 @@ final class ExtraOptions {
             case "steadystate_duration" -> ssDurUs = FioValues.timeUs(v, 1_000_000);
             case "steadystate_ramp_time" -> ssRampUs = FioValues.timeUs(v, 1_000_000);
             case "randrepeat" -> randrepeat = FioValues.bool(v);
+            case "buffer_pattern" -> {
+                if (v.isBlank()) {
+                    throw new IllegalArgumentException("expected a pattern (0x hex bytes, a \"string\" or a number)");
+                }
+                bufferPattern = v.strip();
+            }
             default -> {
                 return false;
             }
@@ -154,7 +178,7 @@ final class ExtraOptions {
     }
 
     /** @param randseedSet randseed= was given: it overrides randrepeat (init.c setup_random_seeds) */
-    JobExtras build(int kbBase, boolean randseedSet) {
+    JobExtras build(int kbBase, boolean randseedSet, boolean reads) {
         JobExtras.HistLogSpec hist = histPrefix == null ? null
                 : new JobExtras.HistLogSpec(histPrefix, histMsec, histCoarseness);
         JobExtras.Errors errors = continueMask == 0 && ignore.stream().allMatch(List::isEmpty) ? JobExtras.Errors.NONE
@@ -172,6 +196,8 @@ final class ExtraOptions {
             st = new JobExtras.SteadyStateSpec(kind.startsWith("iops"), kind.endsWith("_slope"), nr.contains("%"),
                     limit(kind, nr, kbBase), durS, ssRampUs);
         }
-        return new JobExtras(hist, errors, lat, fl, st, randrepeat || randseedSet);
+        // str_buffer_pattern_cb: refill_buffers only when the job also reads (its reads could
+        // overwrite the pattern in the shared buffers); a write-only job fills them once.
+        return new JobExtras(hist, errors, lat, fl, st, randrepeat || randseedSet, bufferPattern != null && reads);
     }
 }

@@ -115,6 +115,9 @@ public final class FioOptions {
             SUPPORTED.put(n, Support.NO_EFFECT);
         }
         SUPPORTED.putAll(ExtraOptions.SUPPORT);
+        for (String n : new String[] {"cpuload", "cpuchunks", "cpumode"}) {
+            ENGINE_SUPPORTED.put("cpuio:" + n, Support.MODELLED);
+        }
         // engines/fileoperations.c: filestat's stat call (stat, lstat or statx).
         ENGINE_SUPPORTED.put("filestat:stat_type", Support.MODELLED);
         // engines/cmdprio.c: the per-I/O priorities of the libaio and io_uring engines.

@@ -353,6 +353,14 @@ public final class JobTranslator {
             case "cmdprio_percentage" -> perDirectionInt(v, cmdprioPercentage, 0, 100, "a percentage");
             case "cmdprio_class" -> perDirectionInt(v, cmdprioClass, 1, 3, "an I/O priority class (1 rt, 2 be, 3 idle)");
             case "cmdprio" -> perDirectionInt(v, cmdprioLevel, 0, 7, "an I/O priority level");
+            // engines/cpu.c
+            case "cpuload" -> engineOptions.put(opt, Long.toString(Math.min(intIn(v, 0, Integer.MAX_VALUE, "a percentage"),
+                    100)));
+            case "cpuchunks" -> engineOptions.put(opt, Long.toString(intIn(v, 1, Integer.MAX_VALUE, "microseconds")));
+            case "cpumode" -> engineOptions.put(opt, switch (v.strip()) {
+                case "noop", "qsort" -> v.strip();
+                default -> throw new IllegalArgumentException("expected noop or qsort, got '" + v + "'");
+            });
             case "cmdprio_bssplit" -> {
                 cmdprioBssplit = v.strip();
                 cmdprioOrigin = o;
@@ -544,7 +552,9 @@ public final class JobTranslator {
             case "ioengine" -> {
                 IoEngineType k = IoEngines.byName(v);
                 if (k == null) {
-                    notModelled(o, "ioengine=" + v + " is not simulated (StackSim simulates " + IoEngines.names() + ")");
+                    String why = ExtraOptions.refusal(v.strip());
+                    notModelled(o, "ioengine=" + v + " is not simulated (" + (why != null ? why
+                            : "StackSim simulates " + IoEngines.names()) + ")");
                 } else {
                     engine = k;
                 }
@@ -985,6 +995,9 @@ public final class JobTranslator {
         if (timeBased && runtimeNs == 0) {
             throw ConfigException.at(timeBasedOrigin, "time_based needs a runtime");
         }
+        if (engine.fioName().equals("cpuio")) {
+            cpuioInit();
+        }
         // init.c fixup_options.
         if (batchSubmit == 0 || batchSubmit > iodepth) {
             batchSubmit = iodepth;
@@ -1034,8 +1047,32 @@ public final class JobTranslator {
                         new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog, logOffset, logPrio), printed),
                 numjobs, placement(), new JobSpec.Control(verifySpec(), exitall, exitWhat, exitallOnError, waitFor,
                         disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins),
-                extras.build(kbBase, origins.containsKey("randseed")),
+                extras.build(kbBase, origins.containsKey("randseed"), rw.reads),
                 zoneOptions.build(createSerialize, openFiles, origins.get("")));
+    }
+
+    /**
+     * engines/cpu.c fio_cpuio_init: cpuload is required (capped at 100); the job thinks
+     * cpuchunks x (100 - cpuload) / cpuload us after every unit, without spinning, on one file;
+     * FIO_NOIO needs no size (the region StackSim walks is never read).
+     */
+    private void cpuioInit() {
+        String load = engineOptions.get("cpuload");
+        if (load == null || load.equals("0")) {
+            throw ConfigException.at(origins.get(""), "job '" + name + "': ioengine=cpuio needs cpuload= (cpu thread needs"
+                    + " rate, as fio says)");
+        }
+        long l = Long.parseLong(load);
+        long cycle = Long.parseLong(engineOptions.getOrDefault("cpuchunks", "50000"));
+        thinkNs = cycle * (100 - l) / l * 1000;
+        thinkBlocks = 1;
+        thinkSpinNs = 0;
+        thinkOnIssue = false;
+        nrfiles = 1;
+        openFiles = 1;
+        if (size == null) {
+            size = JobSpec.Size.bytes(1L << 30);
+        }
     }
 
     /** The verify family; verify_pattern alone means verify=pattern (options.c str_verify_pattern_cb). */

@@ -185,4 +185,30 @@ class FioErrorsAndPacingTest {
         assertThat(FioHarness.job(r, "seq").bytes[0]).isEqualTo(4L << 20);
         assertThat(FioHarness.job(r, "rand").bytes[0]).isEqualTo(4L << 20);
     }
+
+    @Test
+    void bufferPatternRefillsEveryWriteOnlyWhenTheJobAlsoReads() {
+        String job = """
+                [b]
+                filename=/dev/sda
+                size=16m
+                rw=%s
+                bs=64k
+                direct=1
+                number_ios=200
+                randrepeat=1
+                """;
+        JobStats plainMix = FioHarness.job(run(job.formatted("randrw")), "b");
+        JobStats mix = FioHarness.job(run(job.formatted("randrw") + "buffer_pattern=0xdeadbeef\n"), "b");
+        JobStats plainWrite = FioHarness.job(run(job.formatted("randwrite")), "b");
+        JobStats write = FioHarness.job(run(job.formatted("randwrite") + "buffer_pattern=0xdeadbeef\n"), "b");
+        // str_buffer_pattern_cb: refill_buffers with reads, so each write pays a 64 KiB copy of user time.
+        assertThat(mix.ios[1]).isEqualTo(plainMix.ios[1]).isPositive();
+        assertThat(mix.userNs - plainMix.userNs).isPositive();
+        double perWrite = (mix.userNs - plainMix.userNs) / (double) mix.ios[1];
+        // A 64 KiB memcpy at a few GB/s: microseconds, not nanoseconds or milliseconds.
+        assertThat(perWrite).isBetween(1_000.0, 100_000.0);
+        // A write-only job fills its buffers once, before the run.
+        assertThat(write.userNs).isEqualTo(plainWrite.userNs);
+    }
 }

@@ -56,7 +56,7 @@ public final class FileSystem {
     private List<BlockTarget> allDevices;
 
     /** fs.type: the file system on the device. */
-    public static final Tunable<String> TYPE = Tunable.choice("type", "raw", List.of("raw", "ext4"))
+    public static final Tunable<String> TYPE = Tunable.choice("type", "ext4", List.of("ext4", "raw"))
             .help("`ext4`: mkfs.ext4's layout, delayed allocation with mballoc, metadata for the journal; "
                     + "`raw`: no file system, files mapped straight onto the device (block-level studies)");
     static final Tunable<Long> BLOCK_SIZE = Tunable.size("block_size", 4096, 512, 65536)

@@ -513,7 +513,9 @@ public final class Writeback {
 
     /**
      * sync(2) / syncfs(2) (ksys_sync, sync_filesystem): every dirty inode written and waited
-     * for, then ->sync_fs without and with wait (a journal commit, or a cache flush).
+     * for, then ->sync_fs without and with wait (a journal commit, or a cache flush), then the
+     * block device's own page cache (sync_bdevs / sync_blockdev: filemap_write_and_wait, no
+     * flush) - which holds the metadata buffers the commit just left dirty at home.
      */
     public void syncAll(FsContext ctx, Runnable then) {
         List<CachedFile> dirty = cache.dirtyInodes();
@@ -525,7 +527,9 @@ public final class Writeback {
             }
             then.run();
         };
-        syncNext(ctx, dirty, 0, () -> fsSync.syncFs(ctx, false, () -> fsSync.syncFs(ctx, true, done)));
+        syncNext(ctx, dirty, 0, () -> fsSync.syncFs(ctx, false, () -> fsSync.syncFs(ctx, true,
+                () -> syncNext(ctx, cache.dirtyInodes().stream().filter(cf -> cf.file.isBlockDevice()).toList(), 0,
+                        done))));
     }
 
     private void syncNext(FsContext ctx, List<CachedFile> files, int i, Runnable then) {

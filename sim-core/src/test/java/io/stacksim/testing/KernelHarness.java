@@ -7,12 +7,17 @@ import io.stacksim.config.ConfigNode;
 import io.stacksim.config.Origin;
 import io.stacksim.engine.RandomStreams;
 import io.stacksim.engine.Simulator;
+import io.stacksim.block.Op;
+import io.stacksim.fs.Extent;
 import io.stacksim.fs.FileSystem;
+import io.stacksim.fs.JournalArea;
+import io.stacksim.fs.SimFile;
 import io.stacksim.fs.VmSettings;
 import io.stacksim.os.CostModel;
 import io.stacksim.os.Cpus;
 import io.stacksim.os.Kernel;
 import io.stacksim.os.Task;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -68,5 +73,27 @@ public final class KernelHarness {
     /** Runs the simulation until no event is left. */
     public void run() {
         sim.run();
+    }
+
+    /** Runs until {@code task} has exited (later journal commits and writeback are left unrun). */
+    public void runUntilExit(Task task) {
+        sim.runWhile(() -> !task.isDead());
+    }
+
+    /** The writes the device saw inside {@code f}'s blocks: its data, not the journal or ext4's metadata. */
+    public List<RecordingDevice.Seen> dataWrites(SimFile f) {
+        List<Extent> extents = f.extents();
+        return device.of(Op.WRITE).stream().filter(s -> extents.stream().anyMatch(e -> s.sector() < e.sector()
+                + (e.length() >> 9) && e.sector() < s.sector() + s.sectors())).toList();
+    }
+
+    /** The writes the device saw in the journal's blocks (none without a journal: fs.type raw). */
+    public List<RecordingDevice.Seen> journalWrites() {
+        JournalArea a = fs.journalArea();
+        if (a == null) {
+            return List.of();
+        }
+        long end = a.firstSector() + a.blocks() * (a.blockSize() / 512);
+        return device.of(Op.WRITE).stream().filter(s -> s.sector() >= a.firstSector() && s.sector() < end).toList();
     }
 }

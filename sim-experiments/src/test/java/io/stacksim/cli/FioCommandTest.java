@@ -162,7 +162,11 @@ class FioCommandTest {
     /**
      * fio --blktrace / --blktrace-binary write the job's block trace as run does: 16 direct 64 KiB
      * writes of a sequential job are 16 dispatched 128-sector writes in order, then end_fsync's
-     * flush; the binary files
+     * journal commit of the file fio made in the run (ext4_create and the writes' allocation):
+     * the journal superblock (the first commit since mount), the descriptor, the five metadata
+     * blocks (inode and block bitmaps, group descriptor, inode table block, directory block),
+     * then the commit block with PREFLUSH|FUA, which carries the fsync's flush on this
+     * FUA-capable NVMe profile; the binary files
      * read back as the same records as the text, and the JSON's end_fsync counts in neither
      * sync.total_ios nor sync.lat_ns.N (fio 3.33 here: both 0).
      */
@@ -193,9 +197,19 @@ class FioCommandTest {
         r.close();
         List<io.stacksim.workload.trace.TraceRecord> writes = fromText.stream()
                 .filter(t -> !t.isUnplug() && t.op() == io.stacksim.block.Op.WRITE && t.sectors() > 0).toList();
-        assertThat(writes).hasSize(16);
-        // the end_fsync's cache flush (the default device has a volatile write cache) comes last
-        assertThat(fromText.get(fromText.size() - 1).sectors()).isZero();
+        assertThat(writes).hasSize(16 + 8);
+        List<io.stacksim.workload.trace.TraceRecord> journal = writes.subList(16, 24);
+        for (int i = 0; i < journal.size(); i++) {
+            assertThat(journal.get(i).sectors()).isEqualTo(8);
+            assertThat(journal.get(i).comm()).startsWith("jbd2/");
+            assertThat(journal.get(i).sector()).isEqualTo(journal.get(0).sector() + 8L * i);
+        }
+        // the commit block comes last and carries end_fsync's flush (the default device has a
+        // volatile write cache and FUA): no separate flush is sent
+        int barrier = io.stacksim.block.Bio.PREFLUSH | io.stacksim.block.Bio.FUA;
+        assertThat(journal.get(7).flags() & barrier).isEqualTo(barrier);
+        assertThat(fromText.get(fromText.size() - 1)).isEqualTo(journal.get(7));
+        assertThat(fromText).filteredOn(t -> !t.isUnplug() && t.sectors() == 0).isEmpty();
         for (int i = 0; i < 16; i++) {
             assertThat(writes.get(i).sectors()).isEqualTo(128);
             assertThat(writes.get(i).sector()).isEqualTo(writes.get(0).sector() + 128L * i);

@@ -297,6 +297,23 @@ class DataChecksTest {
     }
 
     @Test
+    void storesToASharedMappingAreOnStableMediaWhenMsyncReturns() {
+        for (Fault fault : new Fault[] {Fault.NONE, Fault.DROP_FLUSHES}) {
+            Machine[] m = new Machine[1];
+            m[0] = new Machine(false, 1, (sim, d) -> new FaultyPath(sim, d.get(0), fault));
+            Kernel k = m[0].kernel;
+            m[0].run(0, (t, f) -> k.mmap(t, f, 0, 64 << 10, true, true, map -> k.touch(t, map, 0, 64 << 10, true,
+                    b -> k.msync(t, map, true, r -> t.exit()))));
+            Invariants.Rule r = m[0].rule("fs.sync-on-stable-media");
+            assertThat(r.checked()).as(m[0].messages()).isEqualTo(16);
+            assertThat(r.violations()).as(fault + ": " + m[0].messages()).isEqualTo(fault == Fault.NONE ? 0 : 16);
+            if (fault != Fault.NONE) {
+                assertThat(m[0].messages()).contains("a ranged sync (O_SYNC write, msync) of f returned with page 0");
+            }
+        }
+    }
+
+    @Test
     void anODsyncDirectWriteOnAFuaDeviceMustReachItWithFua() {
         for (Fault fault : new Fault[] {Fault.NONE, Fault.STRIP_FUA}) {
             Machine[] m = new Machine[1];

@@ -36,7 +36,20 @@ class DirectSyncFlushTest {
 
     @Test
     void oDsyncDirectOverwritesOnAFuaDeviceAreFuaWritesWithNoFlush() {
-        Map<String, Number> m = run("device.fua", "true", "workload.sync", "dsync");
+        // Overwrites: the file is on disk, written, at mount (fio would otherwise make it in the
+        // run, and writes into its fresh blocks need fdatasync's commit: no write-through).
+        String yaml;
+        try {
+            yaml = java.nio.file.Files.readString(Path.of("../examples/direct-sync-ssd.yaml"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ConfigNode root = ConfigNode.parseYaml(new java.io.StringReader(yaml + "\nfs:\n  files: [{path: over.dat, size: 800k}]\n"),
+                "direct-sync-ssd.yaml");
+        root.set("device.fua", "true", Origin.flag("test"));
+        root.set("workload.sync", "dsync", Origin.flag("test"));
+        root.set("workload.filename", "over.dat", Origin.flag("test"));
+        Map<String, Number> m = Simulation.run(root).metrics();
         assertThat(m.get("diskstats.flush.ios").longValue()).isZero();
         assertThat(m.get("diskstats.write.ios").longValue()).isEqualTo(200);
     }

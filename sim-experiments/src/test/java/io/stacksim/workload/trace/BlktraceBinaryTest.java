@@ -35,6 +35,7 @@ class BlktraceBinaryTest {
     private static void runWithTraces(Path text, Path bin, String extra) {
         Simulation.run(ConfigNode.parseYaml(new StringReader("""
                 run: {seed: 7}
+                fs: {type: raw}   # the trace's record layout, not a file system's I/O
                 device: {profile: nvme-gen4}
                 block: {scheduler: mq-deadline}
                 workload: {rw: randrw, bs: 4k, size: 64m, ioengine: libaio, iodepth: 4, direct: 1, number_ios: 400%s}

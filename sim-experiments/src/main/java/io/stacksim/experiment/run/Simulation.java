@@ -236,6 +236,12 @@ public final class Simulation {
             }
         } catch (JobRunner.JobError e) {
             throw new ConfigException(e.getMessage());
+        } catch (io.stacksim.fs.FsException e) {
+            // A file system refusal while fio lays out its files (ENOSPC: offset + size beyond what the
+            // file system holds) is the job's sizing, as fio's "ENOSPC on laying out file" is.
+            io.stacksim.config.Origin at = specs.isEmpty() ? null : specs.get(0).origin("offset", "size", "filesize");
+            String msg = e.getMessage() + " (fio lays out offset + size bytes per file)";
+            throw at == null ? new ConfigException(msg) : ConfigException.at(at, msg);
         }
         long jobsEnd = stack.sim.now();
 

@@ -274,23 +274,28 @@ public final class BufferedIo {
                     if (bytes < VmSettings.PAGE_SIZE && hasData) {
                         // A partial write over existing data reads the page first (block_write_begin).
                         io.readPage(cf, index, ctx);
-                        if (n > 0) {
-                            break;
+                        if (!zeroedInPlace(s)) {
+                            if (n > 0) {
+                                break;
+                            }
+                            waitFor(s);
+                            return;
                         }
-                        waitFor(s);
-                        return;
                     }
                 } else {
                     if (!cache.isUptodate(s) && bytes < VmSettings.PAGE_SIZE) {
                         cache.lock(s);
                         io.readPage(cf, index, ctx);
-                        if (n > 0) {
-                            break;
+                        if (!zeroedInPlace(s)) {
+                            if (n > 0) {
+                                break;
+                            }
+                            waitFor(s);
+                            return;
                         }
-                        waitFor(s);
-                        return;
+                    } else {
+                        cache.lock(s);
                     }
-                    cache.lock(s);
                 }
                 cpu += costs.pageCacheLookupNs() + costs.copyNs(bytes);
                 slots[n++] = s;
@@ -347,6 +352,20 @@ public final class BufferedIo {
             folioStart = index;
             folioOrder = order;
             return order;
+        }
+
+        /**
+         * True when the read just started finished at once: ext4 maps no block under the page (a
+         * hole or an unwritten extent), so the page was zero-filled without I/O and unlocked
+         * (iomap's IOMAP_HOLE / IOMAP_UNWRITTEN). The writer takes its lock back and copies in;
+         * waiting for an unlock that already happened would never wake.
+         */
+        private boolean zeroedInPlace(int slot) {
+            if (cache.isLocked(slot)) {
+                return false;
+            }
+            cache.lock(slot);
+            return true;
         }
 
         private void waitFor(int slot) {

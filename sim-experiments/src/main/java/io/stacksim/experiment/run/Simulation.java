@@ -337,6 +337,7 @@ public final class Simulation {
                             control.zoned);
                     stack.cpus.registerTask(stack.stats, r.task());
                     r.logDirectory(logDir);
+                    r.network(stack::network);
                     r.flowGroups(control.flows);
                     var ss = p.spec().extras().ss();
                     if (ss != null) {

@@ -460,7 +460,12 @@ public final class JobTranslator {
 
     private void set(String opt, String v, JobFile.Option o) {
         switch (opt) {
-            case "name" -> name = v;
+            case "name" -> {
+                if (v.isBlank()) {
+                    throw new IllegalArgumentException("expected a job name, got an empty one");
+                }
+                name = v;
+            }
             case "description" -> description = v;
             case "filename" -> filenames = splitFilenames(v);
             case "directory" -> directory = v;
@@ -838,6 +843,10 @@ public final class JobTranslator {
             }
             if (perc > 100) {
                 throw new IllegalArgumentException("bssplit percentages add up to " + perc + "%, more than 100%");
+            }
+            if (missing == 0 && perc == 0) {
+                throw new IllegalArgumentException("bssplit percentages add up to 0%; expected shares of 100% (or a"
+                        + " blank percentage, such as 4k/:64k/, for an even split)");
             }
             if (missing == 1 && entries.size() == 1) {
                 perc = 100;

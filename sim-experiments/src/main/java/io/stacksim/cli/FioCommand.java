@@ -191,13 +191,11 @@ final class FioCommand implements Callable<Integer> {
         int n = 0;
         for (io.stacksim.experiment.run.RunResult.CloneRun c : result.clones()) {
             io.stacksim.workload.ExtraStats x = c.stats().extra;
+            x.log.forEach(err::println);
             if (x.jobError == 0) {
                 continue;
             }
             n++;
-            if (!x.errorLog.isEmpty()) {
-                err.println(x.errorLog);
-            }
             err.println("fio: pid=" + c.stats().pid + ", err=" + x.jobError + "/" + x.verror);
         }
         err.flush();

@@ -192,7 +192,7 @@ public final class JobRunner {
             free.add(new IoUnit());
         }
         this.loopsLeft = spec.limits().loops();
-        this.errorPolicy = new FioErrors(spec.extras().errors(), false);
+        this.errorPolicy = new FioErrors(spec.extras().errors(), spec.extras().fillDevice());
         this.latTarget = spec.extras().latency() == null ? null : new LatencyTarget(spec.extras().latency(), spec.iodepth());
         this.minRate = spec.extras().minRate() == null ? null : new MinRateCheck(spec.extras().minRate(), spec.name());
         this.verifier = spec.control().verify().on()
@@ -323,6 +323,8 @@ public final class JobRunner {
                     return;
                 }
                 case END -> {
+                    // fill_device's ENOSPC: logged (io_u_log_error), cleared, the job ends.
+                    stats.extra.ioError(files.get(u.file).name, errno, u.ddir, u.offset, u.length);
                     terminate = true;
                     return;
                 }

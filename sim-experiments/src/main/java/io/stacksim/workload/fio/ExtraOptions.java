@@ -23,7 +23,7 @@ final class ExtraOptions {
         for (String n : new String[] {"continue_on_error", "ignore_error", "latency_target", "latency_window",
             "latency_percentile", "latency_run", "flow", "flow_id", "flow_sleep", "steadystate",
             "steadystate_duration", "steadystate_ramp_time", "buffer_pattern", "rate_min", "rate_iops_min",
-            "rate_cycle"}) {
+            "rate_cycle", "fill_device"}) {
             SUPPORT.put(n, FioOptions.Support.MODELLED);
         }
     }
@@ -67,6 +67,7 @@ final class ExtraOptions {
     private final long[] rateIopsMin = new long[2];
     /** rate_cycle's .def. */
     private long rateCycleMs = 1000;
+    private boolean fillDevice;
 
     /** Takes option {@code opt} (fio's canonical name) with value {@code v}; false if it is not one of these. */
     boolean set(String opt, String v, int kbBase) {
@@ -116,6 +117,7 @@ final class ExtraOptions {
             case "rate_min" -> perDirection(v, kbBase, rateMin);
             case "rate_iops_min" -> perDirection(v, kbBase, rateIopsMin);
             case "rate_cycle" -> rateCycleMs = intIn(v, kbBase, 0, Integer.MAX_VALUE, "milliseconds");
+            case "fill_device" -> fillDevice = FioValues.bool(v);
             default -> {
                 return false;
             }
@@ -234,6 +236,6 @@ final class ExtraOptions {
                 : new JobExtras.MinRate(List.of(rateMin[0], rateMin[1]), List.of(rateIopsMin[0], rateIopsMin[1]),
                         rateCycleMs);
         return new JobExtras(hist, errors, lat, fl, st, randrepeat || randseedSet, bufferPattern != null && reads,
-                minRate);
+                minRate, fillDevice);
     }
 }

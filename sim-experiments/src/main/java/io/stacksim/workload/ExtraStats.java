@@ -14,6 +14,21 @@ public final class ExtraStats {
     public int latencyDepth;
     /** The steady-state detector the job reported to, or null. */
     public SteadyState steadyState;
+    /** td->error: the errno that ended the job (td_verror), 0 if none. */
+    public int jobError;
+    /** td->verror: "file:F:L, func=FUNC, error=TEXT", as fio words the error that ended the job. */
+    public String verror = "";
+    /** What fio logged (log_err) when the job failed, or "". */
+    public String errorLog = "";
+
+    /** td_verror: the job ends with {@code errno}, raised in fio's {@code func} at {@code where} (file:line). */
+    public void jobFailed(int errno, String where, String func, String log) {
+        if (jobError == 0) {
+            jobError = errno;
+            verror = "file:" + where + ", func=" + func + ", error=" + FioErrors.text(errno);
+            errorLog = log;
+        }
+    }
 
     /** update_error_count. */
     void error(int errno) {
@@ -28,6 +43,12 @@ public final class ExtraStats {
         totalErrors += o.totalErrors;
         firstError = o.firstError;
         latencyDepth = o.latencyDepth;
+        if (jobError == 0 && o.jobError != 0) {
+            // sum_thread_stats: the group's error is its first member's with one
+            jobError = o.jobError;
+            verror = o.verror;
+            errorLog = o.errorLog;
+        }
         if (o.steadyState != null) {
             steadyState = o.steadyState;
         }

@@ -194,6 +194,17 @@ public final class FileSystem {
         return files.get(path(name));
     }
 
+    /**
+     * The free space statfs reports (f_bfree x f_bsize): ext4's free blocks, or on raw the
+     * device after the last file laid out (raw never reuses space).
+     */
+    public long freeBytes() {
+        if (ext4 != null) {
+            return ext4.freeBlocks() * blockSize;
+        }
+        return Math.max(0, bdev.capacitySectors() - nextFreeSector) * 512;
+    }
+
     /** The path as the VFS walks it: repeated slashes are one (fio's directory=/ gives "//name"). */
     private static String path(String name) {
         return name.indexOf("//") < 0 ? name : name.replaceAll("/{2,}", "/");

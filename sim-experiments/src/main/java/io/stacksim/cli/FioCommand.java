@@ -165,6 +165,7 @@ final class FioCommand implements Callable<Integer> {
         RunResult result = Simulation.run(root, specs, userNsPerIo,
                 io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), check, false, logDir,
                 StatusProgress.forConsole(err));
+        int failed = jobErrors(result, err);
         FioReport report = FioReport.of(result, globals, warnings);
         StringBuilder text = new StringBuilder();
         long ts = wallClock ? System.currentTimeMillis() : 0;
@@ -190,7 +191,28 @@ final class FioCommand implements Callable<Integer> {
             where.print(table);
             where.flush();
         }
-        return check ? CheckReport.print(spec.commandLine().getErr(), "fio", List.of(result)) : 0;
+        int checked = check ? CheckReport.print(spec.commandLine().getErr(), "fio", List.of(result)) : 0;
+        return checked != 0 ? checked : failed > 0 ? 1 : 0;
+    }
+
+    /**
+     * The jobs that ended with an error of their own (td->error, e.g. check_min_rate): what fio
+     * logged, then its exit line "fio: pid=N, err=E/VERROR" on standard error; fio's exit status
+     * counts them, StackSim's is 1 when there is any (2 stays bad input).
+     */
+    private static int jobErrors(io.stacksim.experiment.run.RunResult result, PrintWriter err) {
+        int n = 0;
+        for (io.stacksim.experiment.run.RunResult.CloneRun c : result.clones()) {
+            io.stacksim.workload.ExtraStats x = c.stats().extra;
+            x.log.forEach(err::println);
+            if (x.jobError == 0) {
+                continue;
+            }
+            n++;
+            err.println("fio: pid=" + c.stats().pid + ", err=" + x.jobError + "/" + x.verror);
+        }
+        err.flush();
+        return n;
     }
 
     /** The simulated machine's values for $pagesize, $mb_memory and $ncpus. */

@@ -169,7 +169,8 @@ final class Raid5 extends MdDevice {
     Raid5(Simulator sim, String name, List<BlockTarget> members, MdGeometry g, int level, Algorithm algorithm,
           int rmwLevel, int cacheSize, double xorBytesPerSec) {
         super(sim, name, members, g, size(g, members.size() - (level == 6 ? 2 : 1)),
-                MAX_REQ_STRIPES * STRIPE_SECTORS, (long) g.chunkSectors() * 512 * (members.size() - (level == 6 ? 2 : 1)));
+                MAX_REQ_STRIPES * STRIPE_SECTORS, (long) g.chunkSectors() * 512 * (members.size() - (level == 6 ? 2 : 1)),
+                false); // raid5_set_limits: no discard unless the module's devices_handle_discard_safely is set
         this.level = level;
         this.raidDisks = members.size();
         this.dataDisks = raidDisks - (level == 6 ? 2 : 1);

@@ -37,7 +37,8 @@ public record SsdConfig(FlashGeometry geometry, NandTiming timing, boolean indep
                         int controllerCores, long commandOverheadNs, int writeBufferUnits, int maxCommandUnits,
                         int prefetchUnits, int seqDetect, int readCacheUnits,
                         boolean volatileCache, boolean gcCopyback, int gcThreshold, int bgGcThreshold, GcPolicy gcPolicy,
-                        PageMappedFtl.InitialState initialState, double preconditionPasses, long logicalUnits) {
+                        PageMappedFtl.InitialState initialState, double preconditionPasses, long logicalUnits,
+                        long trimPerGibNs) {
 
     /** Reads the SSD parameters; {@code lim} gives capacity, cache and the largest command. */
     public static SsdConfig from(ConfigNode p, DeviceLimits lim) {
@@ -107,7 +108,8 @@ public record SsdConfig(FlashGeometry geometry, NandTiming timing, boolean indep
                 gc,
                 PageMappedFtl.InitialState.valueOf(state.toUpperCase(Locale.ROOT)),
                 SsdParams.PRECONDITION_PASSES.read(p),
-                logical);
+                logical,
+                SsdParams.TRIM_PER_GIB.read(p));
     }
 
     /** Reads {@code cell_type} and the per-page-type read and program times. */

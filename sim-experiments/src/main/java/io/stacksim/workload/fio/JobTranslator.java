@@ -1007,6 +1007,13 @@ public final class JobTranslator {
         if (engine.fioName().equals("cpuio")) {
             cpuioInit();
         }
+        String minAbove = extras.minRateAboveRate(rate, rateIops);
+        if (minAbove != null) {
+            // fixup_options: "fio: minimum rate exceeds rate, ddir N"
+            Origin at = origins.containsKey("rate_min") ? origins.get("rate_min") : origins.get("rate_iops_min");
+            throw ConfigException.at(at, "job '" + name + "': the minimum rate (rate_min, rate_iops_min) exceeds the rate"
+                    + " (rate, rate_iops) for " + minAbove + ", as fio refuses it");
+        }
         // init.c fixup_options.
         if (batchSubmit == 0 || batchSubmit > iodepth) {
             batchSubmit = iodepth;

@@ -133,8 +133,8 @@ public final class FioNormalWriter {
         if (s.bytes[0] + s.bytes[1] == 0 && s.totalIos[0] + s.totalIos[1] == 0) {
             return;
         }
-        p("%s: (groupid=%d, jobs=%d): err=%2d: pid=%d: %s\n", t.name(), t.groupId(), s.members,
-                FioExtrasReport.error(t.spec(), s), s.pid,
+        p("%s: (groupid=%d, jobs=%d): %s: pid=%d: %s\n", t.name(), t.groupId(), s.members,
+                FioExtrasReport.errorField(t.spec(), s), s.pid,
                 FioJsonWriter.ctime(0));
         JobSpec.Reporting rep = t.spec().reporting();
         if (!rep.description().isEmpty()) {

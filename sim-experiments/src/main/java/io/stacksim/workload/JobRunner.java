@@ -97,6 +97,15 @@ public final class JobRunner {
     private final StridedZones strided;
     /** The host's network stack, built when a net engine first asks for it. */
     private java.util.function.Supplier<io.stacksim.os.NetStack> network;
+    /** rate_min / rate_iops_min (backend.c check_min_rate), or null. */
+    private final MinRateCheck minRate;
+    /** do_io's comp_time: when the last completion was taken (what check_min_rate measures to). */
+    private long compNs;
+    /** td->start: the start of this loop, or of the statistics after ramp_time. */
+    private long loopClockNs;
+    /** io_bytes/io_blocks when this loop (or the statistics) started: this_io_bytes is the rest. */
+    private final long[] loopBaseBytes = new long[2];
+    private final long[] loopBaseBlocks = new long[2];
 
     /**
      * fio's td->runstate as its status line shows it (eta.c check_str_update): the letter of
@@ -185,8 +194,9 @@ public final class JobRunner {
             free.add(new IoUnit());
         }
         this.loopsLeft = spec.limits().loops();
-        this.errorPolicy = new FioErrors(spec.extras().errors(), false);
+        this.errorPolicy = new FioErrors(spec.extras().errors(), spec.extras().fillDevice());
         this.latTarget = spec.extras().latency() == null ? null : new LatencyTarget(spec.extras().latency(), spec.iodepth());
+        this.minRate = spec.extras().minRate() == null ? null : new MinRateCheck(spec.extras().minRate(), spec.name());
         this.verifier = spec.control().verify().on()
                 ? new Verifier(spec, files.count(), kernel.cost().copyNs(1 << 20) / (double) (1 << 20)) : null;
     }
@@ -313,6 +323,7 @@ public final class JobRunner {
         planner.resetRate();
         samples.stop();
         samples.start();
+        loopClock(now);
         if (spec.runtimeNs() > 0) {
             stopAtNs = now + spec.rampTimeNs() + spec.runtimeNs();
         }
@@ -384,6 +395,8 @@ public final class JobRunner {
                     return;
                 }
                 case END -> {
+                    // fill_device's ENOSPC: logged (io_u_log_error), cleared, the job ends.
+                    stats.extra.ioError(files.get(u.file).name, errno, u.ddir, u.offset, u.length);
                     terminate = true;
                     return;
                 }
@@ -584,6 +597,10 @@ public final class JobRunner {
         stats.startNs = now;
         cpu.restart(false);
         startExtras(now);
+        if (minRate != null) {
+            // thread_main: last_rate_check_time starts at bw_sample_time, the epoch.
+            minRate.start(now);
+        }
         if (spec.runtimeNs() > 0) {
             stopAtNs = now + spec.rampTimeNs() + spec.runtimeNs();
         }
@@ -613,6 +630,7 @@ public final class JobRunner {
         cpu.restart(true);
         planner.resetRate();
         samples.start();
+        loopClock(now);
         if (latTarget != null) {
             // reset_all_stats -> lat_target_reset
             latTarget.init(now, ioBlocks[0] + ioBlocks[1]);
@@ -695,6 +713,7 @@ public final class JobRunner {
         }
         looping = true;
         loopStartNs = Math.max(loopStartNs, epochNs);
+        loopClock(sim.now());
         planner.startLoop();
         wroteThisLoop = false;
         loop();
@@ -958,6 +977,9 @@ public final class JobRunner {
             case Engine.COMPLETED -> {
                 count(u);
                 stats.markDepth(curDepth, 1);
+                if (!u.resid) {
+                    compNs = sim.now(); // io_queue_event's sync_done (a short transfer is requeued instead)
+                }
                 if (u.resid) {
                     // requeue_io_u: the rest goes again at once, a new unit to fio's clock (get_io_u stamps it).
                     u.resid = false;
@@ -1032,6 +1054,7 @@ public final class JobRunner {
 
     /** wait_for_completions: reap at least iodepth_batch_complete_min, down to iodepth_low when full. */
     private void waitForCompletions(Runnable k) {
+        compNs = sim.now();
         boolean full = queueFull();
         int min = Math.min(spec.engine().batchCompleteMin(), curDepth);
         if ((full && min == 0) || spec.engine().batchCompleteMin() == 0) {
@@ -1086,12 +1109,12 @@ public final class JobRunner {
     private void thinkThenLoop() {
         JobSpec.Pacing p = spec.pacing();
         if (p.thinktimeNs() <= 0) {
-            loop();
+            turnDone();
             return;
         }
         long b = p.thinkOnIssue() ? planner.issues(0) + planner.issues(1) : ioBlocks[0] + ioBlocks[1];
         if (b == 0 || b % p.thinktimeBlocks() != 0) {
-            loop();
+            turnDone();
             return;
         }
         quiesce(() -> {
@@ -1099,11 +1122,15 @@ public final class JobRunner {
             Runnable rest = () -> {
                 long left = p.thinktimeNs() - spin;
                 if (left <= 0) {
-                    loop();
+                    compNs = sim.now();
+                    turnDone();
                     return;
                 }
                 task.sleep();
-                sim.after(left, () -> task.wake(this::loop));
+                sim.after(left, () -> task.wake(() -> {
+                    compNs = sim.now();
+                    turnDone();
+                }));
             };
             if (spin > 0) {
                 task.compute(spin, false, rest);
@@ -1111,6 +1138,40 @@ public final class JobRunner {
                 rest.run();
             }
         });
+    }
+
+    /** td->start and this loop's counters start now (thread_main before do_io; reset_all_stats). */
+    private void loopClock(long now) {
+        loopClockNs = now;
+        for (int d = 0; d < 2; d++) {
+            loopBaseBytes[d] = ioBytes[d];
+            loopBaseBlocks[d] = ioBlocks[d];
+        }
+    }
+
+    /**
+     * The end of one turn of do_io (after the reap and the think time): check_min_rate, then
+     * the next turn. A job that missed its minimum rate fails with EIO (td_verror at
+     * backend.c:1131) and leaves its loop; with exitall_on_error the others are stopped as its
+     * task exits.
+     */
+    private void turnDone() {
+        if (minRate != null && !inRamp && !verifying && !terminate
+                && (ioBytes[0] + ioBytes[1] > 0 || IoEngines.noio(spec.engine().kind()))) {
+            long[] bytes = {ioBytes[0] - loopBaseBytes[0], ioBytes[1] - loopBaseBytes[1]};
+            long[] blocks = {ioBlocks[0] - loopBaseBlocks[0], ioBlocks[1] - loopBaseBlocks[1]};
+            String fail = minRate.check(compNs, loopClockNs, bytes, blocks, ioBytes);
+            if (fail != null) {
+                stats.extra.jobFailed(5, "backend.c:1131", "check_min_rate", fail);
+                terminate = true;
+            }
+        }
+        loop();
+    }
+
+    /** The job ended with an error of its own (td->error), as check_min_rate's. */
+    public boolean failed() {
+        return stats.extra.jobError != 0;
     }
 
     // ------------------------------------------------------------------ the end
@@ -1121,7 +1182,8 @@ public final class JobRunner {
      */
     private void endLoop() {
         drain(() -> {
-            boolean endSync = wroteThisLoop && (spec.sync().endFsync() || spec.sync().fsyncOnClose());
+            // do_io: no end_fsync after an error (td->error: cleanup_pending_aio only)
+            boolean endSync = wroteThisLoop && (spec.sync().endFsync() || spec.sync().fsyncOnClose()) && !failed();
             Runnable after = () -> {
                 long us = (sim.now() - loopStartNs) / 1000;
                 for (int d = 0; d < 2; d++) {

@@ -485,7 +485,12 @@ public final class JobTranslator {
 
     private void set(String opt, String v, JobFile.Option o) {
         switch (opt) {
-            case "name" -> name = v;
+            case "name" -> {
+                if (v.isBlank()) {
+                    throw new IllegalArgumentException("expected a job name, got an empty one");
+                }
+                name = v;
+            }
             case "description" -> description = v;
             case "filename" -> filenames = splitFilenames(v);
             case "directory" -> directory = v;
@@ -865,6 +870,10 @@ public final class JobTranslator {
             if (perc > 100) {
                 throw new IllegalArgumentException("bssplit percentages add up to " + perc + "%, more than 100%");
             }
+            if (missing == 0 && perc == 0) {
+                throw new IllegalArgumentException("bssplit percentages add up to 0%; expected shares of 100% (or a"
+                        + " blank percentage, such as 4k/:64k/, for an even split)");
+            }
             if (missing == 1 && entries.size() == 1) {
                 perc = 100;
             }
@@ -1023,6 +1032,13 @@ public final class JobTranslator {
         }
         if (engine.fioName().equals("cpuio")) {
             cpuioInit();
+        }
+        String minAbove = extras.minRateAboveRate(rate, rateIops);
+        if (minAbove != null) {
+            // fixup_options: "fio: minimum rate exceeds rate, ddir N"
+            Origin at = origins.containsKey("rate_min") ? origins.get("rate_min") : origins.get("rate_iops_min");
+            throw ConfigException.at(at, "job '" + name + "': the minimum rate (rate_min, rate_iops_min) exceeds the rate"
+                    + " (rate, rate_iops) for " + minAbove + ", as fio refuses it");
         }
         // init.c fixup_options.
         if (batchSubmit == 0 || batchSubmit > iodepth) {

@@ -190,7 +190,7 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
                 if (c.rq.op == io.stacksim.block.Op.WRITE) {
                     c.stage = DATA_IN;
                     c.dma.set(c.rq.bytes(), false);
-                    link.start(c.dma);
+                    link.startLast(c.dma); // the firmware's end is an event of its own: this is its last step
                 } else {
                     backend.start(c);
                 }
@@ -208,6 +208,13 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
     public void backendDone(SsdCommand c) {
         c.stage = POSTED;
         sim.after(cqPostNs, c);
+    }
+
+    /** The completion entry's write and MSI-X run inline when nothing else is due before them. */
+    @Override
+    public void backendDoneLast(SsdCommand c) {
+        c.stage = POSTED;
+        sim.scheduleLast(sim.now() + cqPostNs, c);
     }
 
     private void complete(SsdCommand c) {

@@ -79,6 +79,8 @@ public final class FlashBackend {
     private int rrDie;
 
     private long hostReadUnits;
+    /** Mapping units discarded by the host's TRIM / deallocate commands. */
+    private long hostTrimUnits;
     private long hostWriteUnits;
     private long bufferHits;
     private long unmappedReads;
@@ -352,14 +354,34 @@ public final class FlashBackend {
         drain();
     }
 
+    /**
+     * A TRIM or Dataset Management deallocate: every mapping unit a range of the command covers
+     * whole is unmapped (its physical unit invalid, so garbage collection no longer moves it),
+     * a unit covered in part keeps its data; then the firmware's time for the mappings it
+     * dropped ({@code trim_per_gib}) before the command ends.
+     */
     private void discard(SsdCommand c) {
-        for (int i = 0; i < c.units; i++) {
-            ftl.trim(c.lpn + i);
-            if (readCache != null) {
-                readCache.drop(c.lpn + i);
+        long unitSectors = g.mappingUnit() >> 9;
+        long[] units = {0};
+        c.rq.forEachRange((sector, n) -> {
+            long first = (sector + unitSectors - 1) / unitSectors;
+            long end = Math.min((sector + n) / unitSectors, ftl.logicalUnits());
+            for (long u = first; u < end; u++) {
+                ftl.trim((int) u);
+                if (readCache != null) {
+                    readCache.drop((int) u);
+                }
             }
+            units[0] += Math.max(0, end - first);
+        });
+        hostTrimUnits += units[0];
+        long ns = (long) ((double) cfg.trimPerGibNs() * units[0] * g.mappingUnit() / (1L << 30));
+        c.mediaNs += ns;
+        if (ns == 0) {
+            host.backendDone(c);
+        } else {
+            sim.after(ns, () -> host.backendDone(c));
         }
-        host.backendDone(c);
     }
 
     /** Everything before this write-buffer position is on NAND. */
@@ -918,6 +940,7 @@ public final class FlashBackend {
     /** Registers the SSD's statistics under {@code prefix} (e.g. "device.ssd."). */
     public void registerStats(Stats stats, String prefix) {
         stats.counter(prefix + "host_read_units", () -> hostReadUnits);
+        stats.counter(prefix + "host_trim_units", () -> hostTrimUnits);
         stats.counter(prefix + "host_write_units", () -> hostWriteUnits);
         stats.counter(prefix + "buffer_hits", () -> bufferHits);
         stats.counter(prefix + "unmapped_reads", () -> unmappedReads);
@@ -943,7 +966,7 @@ public final class FlashBackend {
 
     /** Resets the counters (end of warm-up). */
     public void resetStats() {
-        hostReadUnits = hostWriteUnits = bufferHits = unmappedReads = pageReads = programs = gcSteps = 0;
+        hostReadUnits = hostTrimUnits = hostWriteUnits = bufferHits = unmappedReads = pageReads = programs = gcSteps = 0;
         registerHits = multiPlaneReads = retrySteps = suspensions = prefetchReads = cacheHits = backgroundCollections = 0;
         ftl.resetCounters();
     }

@@ -86,7 +86,11 @@ public final class FileSystem {
         this.firstSector = FIRST_SECTOR.read(fs);
         this.random = random;
         this.nextFreeSector = firstSector;
-        this.commitIntervalNs = io.stacksim.fs.jbd2.Journal.COMMIT.read(fs);
+        this.commitIntervalNs = io.stacksim.fs.jbd2.Journal.commitInterval(fs);
+        if (firstSector >= bdev.capacitySectors()) {
+            throw FIRST_SECTOR.error(fs, firstSector + " is at or beyond the end of " + bdev.name() + " ("
+                    + bdev.capacitySectors() + " sectors); expected a sector inside the device");
+        }
         this.barrier = io.stacksim.fs.jbd2.Journal.BARRIER.read(fs);
         if (TYPE.read(fs).equals("ext4")) {
             if (blockSize != 4096) {

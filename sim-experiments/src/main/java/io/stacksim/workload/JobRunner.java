@@ -95,6 +95,8 @@ public final class JobRunner {
     private final ZbdJob zbd;
     /** zonemode=strided (io_u.c setup_strided_zone_mode), or null. */
     private final StridedZones strided;
+    /** The host's network stack, built when a net engine first asks for it. */
+    private java.util.function.Supplier<io.stacksim.os.NetStack> network;
     /** rate_min / rate_iops_min (backend.c check_min_rate), or null. */
     private final MinRateCheck minRate;
     /** do_io's comp_time: when the last completion was taken (what check_min_rate measures to). */
@@ -267,6 +269,11 @@ public final class JobRunner {
         this.flowGroups = g;
     }
 
+    /** Where the net engines find the host's network stack (built on first use). */
+    public void network(java.util.function.Supplier<io.stacksim.os.NetStack> net) {
+        this.network = net;
+    }
+
     /** The steady-state detector of this job (or its reporting group), for a job with ss_dur. */
     public void steadyState(SteadyState s) {
         this.steadyState = s;
@@ -334,6 +341,71 @@ public final class JobRunner {
 
     OpenFile open(int file) {
         return files.get(file).open;
+    }
+
+    io.stacksim.os.NetStack network() {
+        if (network == null) {
+            throw new IllegalStateException("job '" + spec.name() + "': no network stack was given to the runner");
+        }
+        return network.get();
+    }
+
+    /**
+     * reset_all_stats before any I/O (the net engine once a connection is accepted, or the UDP
+     * reader at the writer's open message): the job's clock, CPU use and samples start now.
+     */
+    void resetStats() {
+        long now = sim.now();
+        stats.reset(now);
+        stats.startNs = now;
+        epochNs = now;
+        loopStartNs = now;
+        cpu.restart(false);
+        planner.resetRate();
+        samples.stop();
+        samples.start();
+        loopClock(now);
+        if (spec.runtimeNs() > 0) {
+            stopAtNs = now + spec.rampTimeNs() + spec.runtimeNs();
+        }
+    }
+
+    /**
+     * io_queue_event's resid path: the engine moved only {@code moved} bytes of {@code u}. With
+     * some moved the unit is requeued for the rest (offset and length advanced, a short I/O
+     * counted; the piece moved is not counted in io_bytes, as fio does); with none the unit
+     * just ends, uncounted (the engine has said the job is done).
+     */
+    void shortTransfer(IoUnit u, long moved) {
+        if (moved > 0) {
+            stats.shortIos[u.ddir]++;
+            u.offset += moved;
+            u.length -= moved;
+            u.resid = true;
+        } else {
+            u.resid = false;
+            u.discard = true;
+        }
+    }
+
+    /** td->done: the loop ends after the unit in progress (the net engine's close message, end of file). */
+    void done() {
+        terminate = true;
+    }
+
+    boolean isDone() {
+        return terminate;
+    }
+
+    /** drop_io_u: {@code n} of the job's I/Os of {@code ddir} were lost on the way (UDP). */
+    void dropped(int ddir, long n) {
+        stats.dropIos[ddir] += n;
+    }
+
+    /** The job's process got signal {@code sig} (SIGPIPE on a reset connection): it ends now. */
+    void killedBySignal(int sig) {
+        terminate = true;
+        stats.extra.signal = sig;
     }
 
     Mapping mapping(int file) {
@@ -974,9 +1046,20 @@ public final class JobRunner {
         }
         switch (status) {
             case Engine.COMPLETED -> {
-                compNs = sim.now(); // io_queue_event's sync_done
                 count(u);
                 stats.markDepth(curDepth, 1);
+                if (!u.resid) {
+                    compNs = sim.now(); // io_queue_event's sync_done (a short transfer is requeued instead)
+                }
+                if (u.resid) {
+                    // requeue_io_u: the rest goes again at once, a new unit to fio's clock (get_io_u stamps it).
+                    u.resid = false;
+                    u.startNs = sim.now();
+                    requeued = u;
+                    loop();
+                    return;
+                }
+                u.discard = false;
                 put(u);
                 if (rw) {
                     planner.updateRate(u.ddir);
@@ -1379,7 +1462,10 @@ public final class JobRunner {
         stats.minf = used[ProcessCpu.MINF];
         stats.majf = used[ProcessCpu.MAJF];
         engine.report(stats);
-        Runnable exit = () -> {
+        if (stats.extra.signal != 0) {
+            stats.lostAtSignal();
+        }
+        Runnable exit0 = () -> {
             if (logs != null) {
                 logs.finish(sim.now());
             }
@@ -1391,6 +1477,8 @@ public final class JobRunner {
             task.exit();
             onExit.run();
         };
+        // td_io_close_file: the engine's close_file (the net engine's close message and close).
+        Runnable exit = () -> engine.close(exit0);
         // close_and_free_files: unlink=1 removes the files at the job's end.
         files.closeAll(() -> {
             if (spec.files().layout().unlink()) {

@@ -34,9 +34,6 @@ final class ExtraOptions {
      */
     static String refusal(String engine) {
         return switch (engine) {
-            case "net", "netsplice" -> "StackSim's TCP stack (io.stacksim.os.NetStack) joins this host's connected"
-                    + " sockets to one remote peer over the simulated NIC, with no loopback interface and no listening"
-                    + " socket, so fio's net jobs (listen=, hostname=, localhost pairs) have nothing to run on";
             case "sg" -> "the simulated block layer has no passthrough requests (blk_execute_rq, REQ_OP_DRV_IN/OUT"
                     + " that bypass the scheduler and merging), which SG_IO needs";
             case "io_uring_cmd" -> "the simulated block layer and NVMe driver have no passthrough commands"

@@ -320,8 +320,10 @@ public final class Simulation {
             List<JobRunner> mine = new ArrayList<>();
             try {
                 for (int clone = 0; clone < p.spec().numjobs(); clone++) {
+                    JobRunner[] self = new JobRunner[1];
                     Runnable onExit = () -> {
-                        if (control.exitall) {
+                        // do_io: a job that failed (check_min_rate) with exitall_on_error stops the others too.
+                        if (control.exitall || (self[0].failed() && p.spec().control().exitallOnError())) {
                             terminate(segments, index, p, control);
                         }
                         if (--running.get(name)[0] == 0) {
@@ -335,8 +337,10 @@ public final class Simulation {
                     };
                     JobRunner r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit,
                             control.zoned);
+                    self[0] = r;
                     stack.cpus.registerTask(stack.stats, r.task());
                     r.logDirectory(logDir);
+                    r.network(stack::network);
                     r.flowGroups(control.flows);
                     var ss = p.spec().extras().ss();
                     if (ss != null) {

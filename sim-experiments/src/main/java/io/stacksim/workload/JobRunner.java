@@ -106,6 +106,13 @@ public final class JobRunner {
     /** io_bytes/io_blocks when this loop (or the statistics) started: this_io_bytes is the rest. */
     private final long[] loopBaseBytes = new long[2];
     private final long[] loopBaseBlocks = new long[2];
+    /** io_submit_mode=offload's submit workers (rate-submit.c), or null. */
+    private final OffloadSubmit offload;
+    /** The task an engine call runs on: a submit worker's while it calls its engine, else the job's. */
+    private Task engineTask;
+    /** The job's thread waits for a unit a worker frees (get_io_u on free_cond), or for all (workqueue_flush). */
+    private Runnable waitFree;
+    private Runnable waitFlush;
 
     /**
      * fio's td->runstate as its status line shows it (eta.c check_str_update): the letter of
@@ -188,6 +195,10 @@ public final class JobRunner {
         }
         this.engine = spec.engine().kind().factory().apply(this);
         this.cpu = new ProcessCpu(task, engine);
+        this.offload = spec.extras().offload() ? new OffloadSubmit(this, spec.iodepth()) : null;
+        if (offload != null) {
+            cpu.alsoCount(offload.threads());
+        }
         this.samples = new JobSamples(sim, spec, stats, ioBytes, ioBlocks,
                 () -> looping && !exited && !(stopAtNs > 0 && sim.now() >= stopAtNs));
         for (int i = 0; i < spec.iodepth(); i++) {
@@ -272,8 +283,38 @@ public final class JobRunner {
 
     // ------------------------------------------------------------------ for the engines
 
+    /** The task engine calls run on: the job's, or a submit worker's (io_submit_mode=offload). */
     public Task task() {
-        return task;
+        return engineTask != null ? engineTask : task;
+    }
+
+    /** Runs {@code body}, an engine call of submit worker task {@code t}, with {@link #task()} being {@code t}. */
+    void onTask(Task t, Runnable body) {
+        Task prev = engineTask;
+        engineTask = t;
+        try {
+            body.run();
+        } finally {
+            engineTask = prev;
+        }
+    }
+
+    /** A submit worker queued {@code u} (td_io_queue in the worker: its totals, depth 1). */
+    void offloadQueued(IoUnit u, int status, boolean hasCommit) {
+        if (status == Engine.BUSY) {
+            return;
+        }
+        count(u);
+        stats.markDepth(1, 1);
+        if (!hasCommit) {
+            stats.markBatch(true, 1);
+            stats.markBatch(false, 1);
+        }
+    }
+
+    /** A submit worker's unit completed inline (a sync engine): it goes back to the job's pool. */
+    void offloadDone(IoUnit u) {
+        put(u);
     }
 
     Kernel kernel() {
@@ -482,6 +523,16 @@ public final class JobRunner {
         u.lastBio = null;
         curDepth--;
         free.addLast(u);
+        if (waitFree != null) {
+            // td_io_u_free_notify: the job's thread waiting in get_io_u goes on
+            Runnable k = waitFree;
+            waitFree = null;
+            task.wake(k);
+        } else if (waitFlush != null && curDepth == 0) {
+            Runnable k = waitFlush;
+            waitFlush = null;
+            task.wake(k);
+        }
     }
 
     // ------------------------------------------------------------------ setup
@@ -611,7 +662,12 @@ public final class JobRunner {
         } else {
             samples.start();
         }
-        engine.init(this::startLoop);
+        engine.init(() -> {
+            if (offload != null) {
+                offload.start(); // rate_submit_init: workqueue_init
+            }
+            startLoop();
+        });
     }
 
     /** ramp_time is over: statistics start from zero (reset_all_stats), rate accounting too. */
@@ -760,6 +816,12 @@ public final class JobRunner {
      * syncs file 1 until file 0 is done).
      */
     private void getIoU() {
+        if (offload != null && free.isEmpty()) {
+            // __get_io_u: every unit is with the workers; wait for one to come back
+            waitFree = this::getIoU;
+            task.sleep();
+            return;
+        }
         IoUnit u = free.pollFirst();
         curDepth++;
         if (verifying) {
@@ -961,6 +1023,15 @@ public final class JobRunner {
         if (logs != null) {
             logs.issued(sim.now(), files.get(u.file).name, u.ddir, u.offset, u.length);
         }
+        if (offload != null) {
+            // do_io, offload: workqueue_enqueue, the rate's next time, no reaping
+            offload.enqueue(u);
+            if (rw) {
+                planner.updateRate(u.ddir);
+            }
+            thinkThenLoop();
+            return;
+        }
         engine.queue(u, st -> afterQueue(u, st));
     }
 
@@ -1093,6 +1164,11 @@ public final class JobRunner {
 
     /** io_u_quiesce: commit, then reap until nothing is in flight. */
     private void quiesce(Runnable k) {
+        if (offload != null) {
+            // io_u_quiesce: the job's thread has nothing in flight of its own
+            k.run();
+            return;
+        }
         commit(() -> {
             if (inFlight <= 0) {
                 k.run();
@@ -1269,6 +1345,12 @@ public final class JobRunner {
         }
         if (curDepth == 0) {
             k.run();
+            return;
+        }
+        if (offload != null) {
+            // workqueue_flush: wait until every worker is idle, every unit back
+            waitFlush = k;
+            task.sleep();
             return;
         }
         queuedComplete(curDepth, n -> {

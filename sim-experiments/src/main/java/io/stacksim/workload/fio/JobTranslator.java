@@ -1033,6 +1033,16 @@ public final class JobTranslator {
         if (engine.fioName().equals("cpuio")) {
             cpuioInit();
         }
+        if (extras.offload() && engine.fioName().equals("io_uring")) {
+            // ioengines.c check_engine_ops: FIO_NO_OFFLOAD
+            throw ConfigException.at(origins.get("io_submit_mode"), "job '" + name + "': io_uring can't be used with"
+                    + " offloaded submit (io_submit_mode=offload); use a sync engine, as fio says");
+        }
+        if (extras.offload() && engine.fioName().equals("posixaio")) {
+            throw ConfigException.at(origins.get("io_submit_mode"), "job '" + name + "': io_submit_mode=offload with"
+                    + " ioengine=posixaio is not modelled (its submit workers would each need glibc's aio helper"
+                    + " threads of their own)");
+        }
         String minAbove = extras.minRateAboveRate(rate, rateIops);
         if (minAbove != null) {
             // fixup_options: "fio: minimum rate exceeds rate, ddir N"

@@ -9,6 +9,8 @@ public final class Errno {
     public static final int EFAULT = 14;
     public static final int EEXIST = 17;
     public static final int EISDIR = 21;
+    /** No such ioctl for the device (SG_IO on a disk that is not SCSI). */
+    public static final int ENOTTY = 25;
     public static final int EINVAL = 22;
     public static final int EFBIG = 27;
     public static final int ENOSPC = 28;
@@ -27,6 +29,7 @@ public final class Errno {
             case EIO -> "EIO";
             case EEXIST -> "EEXIST";
             case EISDIR -> "EISDIR";
+            case ENOTTY -> "ENOTTY";
             case EFBIG -> "EFBIG";
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case EBADF -> "EBADF";

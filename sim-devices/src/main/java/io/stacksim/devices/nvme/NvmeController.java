@@ -189,7 +189,12 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
             case FIRMWARE -> {
                 if (c.rq.op == io.stacksim.block.Op.WRITE) {
                     c.stage = DATA_IN;
-                    c.dma.set(c.rq.bytes(), false);
+                    c.dma.set(c.rq.hostBytes(), false);
+                    if (c.rq.hostBytes() == 0) {
+                        c.dma.tStart = c.dma.tEnd = sim.now();
+                        advance(c); // nothing to move (WRITE SAME with NDOB): on to the media
+                        return;
+                    }
                     link.start(c.dma);
                 } else {
                     backend.start(c);
@@ -215,8 +220,8 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
         rq.devQueueNs += c.queueNs;
         rq.devMediaNs = c.mediaNs;
         rq.devTransferNs = c.transferNs;
-        if (rq.op.hasData()) {
-            host.countDma(rq, rq.bytes());
+        if (rq.op.hasData() && rq.hostBytes() > 0) {
+            host.countDma(rq, rq.hostBytes());
         }
         QueuePair qp = queues[c.queue];
         c.rq = null;
@@ -232,6 +237,11 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
             interrupts++;
             host.complete(rq);
         }
+    }
+
+    @Override
+    public io.stacksim.device.Transport transport() {
+        return io.stacksim.device.Transport.NVME;
     }
 
     @Override

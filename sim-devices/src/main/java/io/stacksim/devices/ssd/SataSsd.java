@@ -117,7 +117,12 @@ public final class SataSsd extends BlockDeviceBase implements SsdCommand.Stages,
             case FIRMWARE -> {
                 if (c.rq.op == Op.WRITE) {
                     c.stage = DATA_IN; // DMA Setup FIS then the host's Data FISes, on the shared link
-                    c.dma.set(c.rq.bytes(), false);
+                    c.dma.set(c.rq.hostBytes(), false);
+                    if (c.rq.hostBytes() == 0) {
+                        c.dma.tStart = c.dma.tEnd = sim.now();
+                        advance(c); // nothing to move (WRITE SAME with NDOB): on to the media
+                        return;
+                    }
                     link.start(c.dma);
                 } else {
                     backend.start(c);
@@ -149,13 +154,18 @@ public final class SataSsd extends BlockDeviceBase implements SsdCommand.Stages,
         rq.devQueueNs += c.queueNs;
         rq.devMediaNs = c.mediaNs;
         rq.devTransferNs = c.transferNs;
-        if (rq.op.hasData()) {
-            host.countDma(rq, rq.bytes());
+        if (rq.op.hasData() && rq.hostBytes() > 0) {
+            host.countDma(rq, rq.hostBytes());
         }
         c.rq = null;
         rq.deviceData = null;
         pool.addFirst(c);
         host.complete(rq);
+    }
+
+    @Override
+    public io.stacksim.device.Transport transport() {
+        return io.stacksim.device.Transport.SATA;
     }
 
     @Override

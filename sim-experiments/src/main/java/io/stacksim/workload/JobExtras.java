@@ -19,9 +19,16 @@ import java.util.List;
  * @param refillPattern buffer_pattern on a job that also reads: every write's buffer is
  *                   filled with the pattern again before it is issued (str_buffer_pattern_cb
  *                   sets refill_buffers; io_u_fill_buffer copies the pattern over buflen bytes)
+ * @param bufferPattern buffer_pattern as written (what every write buffer holds), or null
  */
 public record JobExtras(HistLogSpec hist, Errors errors, LatencyTarget latency, Flow flow, SteadyStateSpec ss,
-                        boolean randrepeat, boolean refillPattern) {
+                        boolean randrepeat, boolean refillPattern, String bufferPattern) {
+    /** The options without buffer_pattern's value. */
+    public JobExtras(HistLogSpec hist, Errors errors, LatencyTarget latency, Flow flow, SteadyStateSpec ss,
+                     boolean randrepeat, boolean refillPattern) {
+        this(hist, errors, latency, flow, ss, randrepeat, refillPattern, null);
+    }
+
     /** None of these options set: fio's defaults. */
     public static final JobExtras DEFAULT = new JobExtras(null, Errors.NONE, null, null, null, true, false);
 

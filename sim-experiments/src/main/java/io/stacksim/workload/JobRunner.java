@@ -285,6 +285,11 @@ public final class JobRunner {
         return files.get(file).open;
     }
 
+    /** File {@code file}'s name as the job gives it (/dev/sg0, not the disk it is). */
+    String fileName(int file) {
+        return files.get(file).name;
+    }
+
     Mapping mapping(int file) {
         return files.get(file).mapping;
     }
@@ -318,7 +323,9 @@ public final class JobRunner {
                 }
                 default -> {
                     stats.errors++;
-                    throw new JobError(spec, u.result);
+                    String sense = u.lastBio == null ? null : u.lastBio.sense;
+                    throw sense == null ? new JobError(spec, u.result)
+                            : new JobError(spec, JobError.message(spec, u.result) + " (the device: " + sense + ")", true);
                 }
             }
         }
@@ -1295,6 +1302,11 @@ public final class JobRunner {
             super(message(spec, errno));
         }
 
+        /** An I/O failure's whole message, already placed ({@link #message} and what the device said). */
+        JobError(JobSpec spec, String message, boolean placed) {
+            super(message);
+        }
+
         /** A failure that is not an errno of the I/O (fio's lat_fatal), at the job's first line. */
         public JobError(JobSpec spec, String what) {
             super((spec.origin() == null ? "" : spec.origin() + ": ") + "job '" + spec.name() + "': " + what);
@@ -1305,7 +1317,7 @@ public final class JobRunner {
          * offset that is not a multiple of the device's logical block size (blkdev_dio_invalid,
          * iomap_dio_rw), so the line of bs= (or offset=); any other errno the job's first line.
          */
-        private static String message(JobSpec spec, long errno) {
+        static String message(JobSpec spec, long errno) {
             String name = io.stacksim.fs.Errno.name(errno);
             boolean dioAlign = spec.direct() && name.equals("EINVAL");
             io.stacksim.config.Origin at = dioAlign

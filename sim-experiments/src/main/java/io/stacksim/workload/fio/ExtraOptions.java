@@ -36,10 +36,6 @@ final class ExtraOptions {
             case "net", "netsplice" -> "StackSim's TCP stack (io.stacksim.os.NetStack) joins this host's connected"
                     + " sockets to one remote peer over the simulated NIC, with no loopback interface and no listening"
                     + " socket, so fio's net jobs (listen=, hostname=, localhost pairs) have nothing to run on";
-            case "sg" -> "the simulated block layer has no passthrough requests (blk_execute_rq, REQ_OP_DRV_IN/OUT"
-                    + " that bypass the scheduler and merging), which SG_IO needs";
-            case "io_uring_cmd" -> "the simulated block layer and NVMe driver have no passthrough commands"
-                    + " (nvme_uring_cmd_io, blk_execute_rq_nowait), which uring_cmd needs";
             default -> null;
         };
     }
@@ -198,6 +194,7 @@ final class ExtraOptions {
         }
         // str_buffer_pattern_cb: refill_buffers only when the job also reads (its reads could
         // overwrite the pattern in the shared buffers); a write-only job fills them once.
-        return new JobExtras(hist, errors, lat, fl, st, randrepeat || randseedSet, bufferPattern != null && reads);
+        return new JobExtras(hist, errors, lat, fl, st, randrepeat || randseedSet, bufferPattern != null && reads,
+                bufferPattern);
     }
 }

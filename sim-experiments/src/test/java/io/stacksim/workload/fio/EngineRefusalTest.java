@@ -21,13 +21,9 @@ class EngineRefusalTest {
     }
 
     @Test
-    void netSgAndUringCmdAreRefusedNamingWhatTheStackLacks() {
+    void netIsRefusedNamingWhatTheStackLacks() {
         assertThatThrownBy(() -> translate("[n]\nioengine=net\nport=8888\nrw=read\n", false))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("t.fio:2").hasMessageContaining("loopback");
-        assertThatThrownBy(() -> translate("[s]\nioengine=sg\nfilename=/dev/sg0\n", false))
-                .hasMessageContaining("passthrough requests");
-        assertThatThrownBy(() -> translate("[u]\nioengine=io_uring_cmd\nfilename=/dev/ng0n1\n", false))
-                .hasMessageContaining("uring_cmd");
     }
 
     @Test

@@ -6,6 +6,8 @@ package io.stacksim.workload;
  * and the steady-state detector fio reports (ts->ss_*).
  */
 public final class ExtraStats {
+    /** The signal that ended the job's process (SIGPIPE for a net job writing to a reset connection), 0 if none. */
+    public int signal;
     /** td->total_err_count: errors the job went on after. */
     public long totalErrors;
     /** td->first_error: the errno of the first, 0 if none. */

@@ -340,6 +340,7 @@ public final class Simulation {
                     self[0] = r;
                     stack.cpus.registerTask(stack.stats, r.task());
                     r.logDirectory(logDir);
+                    r.network(stack::network);
                     r.flowGroups(control.flows);
                     var ss = p.spec().extras().ss();
                     if (ss != null) {

@@ -341,6 +341,7 @@ public final class JobTranslator {
             notModelled(o, "option '" + display(o) + "' of ioengine " + engine + " is not modelled by StackSim");
             return;
         }
+        origins.put(def.name(), o.origin()); // an engine's refusal at run time names this line
         try {
             setEngineOption(engine, def.name(), o.value(), o);
         } catch (IllegalArgumentException | ArithmeticException e) {

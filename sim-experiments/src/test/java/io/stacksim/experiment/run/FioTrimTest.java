@@ -32,12 +32,16 @@ class FioTrimTest {
     private static final String NVME = "device: {profile: nvme-gen4}\n";
 
     private RunResult run(String stack, String jobs, boolean check) {
+        return run(stack, jobs, check, null);
+    }
+
+    private RunResult run(String stack, String jobs, boolean check, io.stacksim.block.trace.TraceOutput trace) {
         JobFile f = new JobFileParser(k -> null, new JobFileParser.Keywords(4096, 8192, 2), dir).parse(jobs, "t.fio", dir);
         List<JobSpec> specs = new ArrayList<>();
         for (JobFile.Section s : f.jobs()) {
             specs.add(JobTranslator.translate(s.name(), f.effectiveOptions(s), s.options(), false, null).spec());
         }
-        return Simulation.run(ConfigNode.parseYaml(new StringReader(stack), "stack.yaml"), specs, 400, null, check, false,
+        return Simulation.run(ConfigNode.parseYaml(new StringReader(stack), "stack.yaml"), specs, 400, trace, check, false,
                 dir, null);
     }
 
@@ -60,6 +64,48 @@ class FioTrimTest {
         assertThat(metric(r, "diskstats.discard.merges")).isZero();
         assertThat(metric(r, "diskstats.discard.sectors")).isEqualTo(32768);
         assertThat(metric(r, "diskstats.write.ios")).isZero();
+        // iostat -x's discard columns from the same counts: dareq-sz 64 kB, no %drqm
+        assertThat(r.metrics().get("iostat.dareq_sz_kB").doubleValue()).isEqualTo(64.0);
+        assertThat(r.metrics().get("iostat.drqm_pct").doubleValue()).isZero();
+        assertThat(r.metrics().get("iostat.d_s").doubleValue()).isPositive();
+    }
+
+    /** Action, RWBS and "sector + sectors" (or the plug/unplug's own fields) of each event of a blkparse or ftrace blk line. */
+    private static List<String> events(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (String l : lines) {
+            if (l.isBlank() || l.startsWith("#")) {
+                continue;
+            }
+            String[] f = l.trim().split("\\s+");
+            // ftrace blk_classic: DEV CPU TIME PID ACT RWBS ...; blkparse: DEV CPU SEQ TIME PID ACT RWBS ...
+            int act = f[2].contains(".") ? 4 : 5;
+            String a = f[act];
+            out.add(a + " " + f[act + 1] + (a.equals("P") || a.startsWith("U") ? "" : " " + f[act + 2] + " + " + f[act + 4]));
+        }
+        return out;
+    }
+
+    /**
+     * The simulated block trace of fio's trims is the kernel's, event for event (action, RWBS,
+     * sector and size), against the ftrace blk capture on loop0 (test resources/discard): for
+     * bs=1536 the granule cut, the D then DS pieces and the plug merge; for bs=4m one request
+     * of 8192 sectors per ioctl.
+     */
+    @Test
+    void theBlockTraceOfTrimsIsTheKernelsEventForEvent() throws Exception {
+        for (String[] c : new String[][] {{"1536", "12k", "loop0-trim-bs1536.ftrace.txt"},
+            {"4m", "32M", "loop0-trim-bs4m.ftrace.txt"}}) {
+            Path out = dir.resolve("t" + c[0] + ".blkparse");
+            run(LOOP, "[t]\nfilename=/dev/loop0\nrw=trim\nbs=" + c[0] + "\nsize=" + c[1] + "\n", false,
+                    io.stacksim.block.trace.TraceOutput.text(out));
+            List<String> real;
+            try (var in = FioTrimTest.class.getResourceAsStream("/discard/" + c[2])) {
+                real = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+            }
+            List<String> sim = java.nio.file.Files.readAllLines(out).stream().takeWhile(l -> !l.startsWith("CPU")).toList();
+            assertThat(events(sim)).as("bs=%s", c[0]).containsExactlyElementsOf(events(real));
+        }
     }
 
     /** The capture's rw=trim bs=1536: eight ioctls, two of them cut at a 4 KiB granule and merged back: 8 / 2 / 24. */
@@ -70,6 +116,7 @@ class FioTrimTest {
         assertThat(metric(r, "diskstats.discard.ios")).isEqualTo(8);
         assertThat(metric(r, "diskstats.discard.merges")).isEqualTo(2);
         assertThat(metric(r, "diskstats.discard.sectors")).isEqualTo(24);
+        assertThat(r.metrics().get("iostat.drqm_pct").doubleValue()).isEqualTo(20.0); // 2 / (2 + 8)
     }
 
     /**

@@ -86,7 +86,11 @@ public final class FileSystem {
         this.firstSector = FIRST_SECTOR.read(fs);
         this.random = random;
         this.nextFreeSector = firstSector;
-        this.commitIntervalNs = io.stacksim.fs.jbd2.Journal.COMMIT.read(fs);
+        this.commitIntervalNs = io.stacksim.fs.jbd2.Journal.commitInterval(fs);
+        if (firstSector >= bdev.capacitySectors()) {
+            throw FIRST_SECTOR.error(fs, firstSector + " is at or beyond the end of " + bdev.name() + " ("
+                    + bdev.capacitySectors() + " sectors); expected a sector inside the device");
+        }
         this.barrier = io.stacksim.fs.jbd2.Journal.BARRIER.read(fs);
         if (TYPE.read(fs).equals("ext4")) {
             if (blockSize != 4096) {
@@ -188,6 +192,17 @@ public final class FileSystem {
 
     public SimFile lookup(String name) {
         return files.get(path(name));
+    }
+
+    /**
+     * The free space statfs reports (f_bfree x f_bsize): ext4's free blocks, or on raw the
+     * device after the last file laid out (raw never reuses space).
+     */
+    public long freeBytes() {
+        if (ext4 != null) {
+            return ext4.freeBlocks() * blockSize;
+        }
+        return Math.max(0, bdev.capacitySectors() - nextFreeSector) * 512;
     }
 
     /** The path as the VFS walks it: repeated slashes are one (fio's directory=/ gives "//name"). */

@@ -94,11 +94,20 @@ final class FioCommand implements Callable<Integer> {
                 throw new ConfigException("--output-format " + f + ": expected normal, json, json+ or terse");
             }
         }
+        for (String k : env.keySet()) {
+            if (!k.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ConfigException("--env " + k + "=...: expected NAME=VALUE with NAME letters, digits and _"
+                        + " (not starting with a digit), as ${NAME} names it in a job file");
+            }
+        }
         if (output != null) {
             io.stacksim.config.OutputFiles.file(output, "--output");
         }
         if (blktrace != null) {
             io.stacksim.config.OutputFiles.file(blktrace, "--blktrace");
+        }
+        if (blktraceBinary != null) {
+            io.stacksim.config.OutputFiles.checkFolder(blktraceBinary, "--blktrace-binary");
         }
         if (compare != null) {
             io.stacksim.config.InputFiles.requireRegularFile(compare, "fio's JSON output (--compare)");
@@ -129,6 +138,10 @@ final class FioCommand implements Callable<Integer> {
                 JobTranslator.Result r = JobTranslator.translate(s.name(), jf.effectiveOptions(s), s.options(), lenient, null);
                 specs.add(r.spec());
                 warnings.addAll(r.warnings());
+            }
+            if (!jf.trailingGlobalOptions().isEmpty()) {
+                // fio parses a [global] section's values as it reads them, even with no job after it
+                JobTranslator.translate("global", jf.globalOptions(), jf.trailingGlobalOptions(), lenient, null);
             }
         }
         if (maxRuntime != null) {
@@ -191,13 +204,11 @@ final class FioCommand implements Callable<Integer> {
         int n = 0;
         for (io.stacksim.experiment.run.RunResult.CloneRun c : result.clones()) {
             io.stacksim.workload.ExtraStats x = c.stats().extra;
+            x.log.forEach(err::println);
             if (x.jobError == 0) {
                 continue;
             }
             n++;
-            if (!x.errorLog.isEmpty()) {
-                err.println(x.errorLog);
-            }
             err.println("fio: pid=" + c.stats().pid + ", err=" + x.jobError + "/" + x.verror);
         }
         err.flush();

@@ -109,6 +109,18 @@ public final class FioNormalWriter {
         for (String w : report.warnings()) {
             p("stacksim: warning: %s\n", w);
         }
+        // engines/net.c fio_netio_accept's log_info, and the backend's note of a job killed by a signal
+        for (io.stacksim.experiment.run.RunResult.CloneRun c : report.result().clones()) {
+            java.util.Map<String, String> eo = c.spec().control().engineOptions();
+            if (c.spec().ioengine().startsWith("net") && eo.containsKey("listen")) {
+                p("fio: waiting for connection\n");
+            }
+        }
+        for (io.stacksim.experiment.run.RunResult.CloneRun c : report.result().clones()) {
+            if (c.stats().extra.signal != 0) {
+                p("fio: pid=%d, got signal=%d\n", c.stats().pid, c.stats().extra.signal);
+            }
+        }
         p("\n");
     }
 
@@ -183,10 +195,12 @@ public final class FioNormalWriter {
         long bw = 1000 * s.bytes[d] / runt;
         long iops = 1000 * s.totalIos[d] / runt;
         // stat.c show_ddir_status: a write line ends with zbd_write_status's "; N zone resets", whatever the zonemode.
+        // unit_base: bit/s for an engine with FIO_BIT_BASED (net), else B/s
+        Num2Str.Unit bwUnit = rep.unitBase() == 1 ? Num2Str.Unit.BITPERSEC : Num2Str.Unit.BYTEPERSEC;
         p("  %s: IOPS=%s, BW=%s (%s)(%s/%dmsec)%s\n", d == 0 ? "read" : d == 1 ? "write" : "trim",
                 Num2Str.format(iops, sig, 1, false, Num2Str.Unit.NONE),
-                Num2Str.format(bw, sig, 1, i2p, Num2Str.Unit.BYTEPERSEC),
-                Num2Str.format(bw, sig, 1, !i2p, Num2Str.Unit.BYTEPERSEC),
+                Num2Str.format(bw, sig, 1, i2p, bwUnit),
+                Num2Str.format(bw, sig, 1, !i2p, bwUnit),
                 Num2Str.format(s.bytes[d], sig, 1, i2p, Num2Str.Unit.BYTE), runt,
                 d == JobStats.WRITE ? "; " + s.zoneResets + " zone resets" : "");
         if (s.slatStat[d].samples() > 0) {
@@ -356,17 +370,18 @@ public final class FioNormalWriter {
         String[] names = {"   READ", "  WRITE", "   TRIM"};
         boolean i2p = g.kbBase() == 1024;
         int sig = g.sigFigs();
+        Num2Str.Unit u = g.unitBase() == 1 ? Num2Str.Unit.BITPERSEC : Num2Str.Unit.BYTEPERSEC;
         for (int d = 0; d < JobStats.DIRS; d++) {
             if (g.maxRun()[d] == 0) {
                 continue;
             }
             p("%s: bw=%s (%s), %s-%s (%s-%s), io=%s (%s), run=%d-%dmsec\n", names[d],
-                    Num2Str.format(g.agg()[d], sig, 1, i2p, Num2Str.Unit.BYTEPERSEC),
-                    Num2Str.format(g.agg()[d], sig, 1, !i2p, Num2Str.Unit.BYTEPERSEC),
-                    Num2Str.format(g.minBw()[d], sig, 1, i2p, Num2Str.Unit.BYTEPERSEC),
-                    Num2Str.format(g.maxBw()[d], sig, 1, i2p, Num2Str.Unit.BYTEPERSEC),
-                    Num2Str.format(g.minBw()[d], sig, 1, !i2p, Num2Str.Unit.BYTEPERSEC),
-                    Num2Str.format(g.maxBw()[d], sig, 1, !i2p, Num2Str.Unit.BYTEPERSEC),
+                    Num2Str.format(g.agg()[d], sig, 1, i2p, u),
+                    Num2Str.format(g.agg()[d], sig, 1, !i2p, u),
+                    Num2Str.format(g.minBw()[d], sig, 1, i2p, u),
+                    Num2Str.format(g.maxBw()[d], sig, 1, i2p, u),
+                    Num2Str.format(g.minBw()[d], sig, 1, !i2p, u),
+                    Num2Str.format(g.maxBw()[d], sig, 1, !i2p, u),
                     Num2Str.format(g.ioBytes()[d], sig, 1, i2p, Num2Str.Unit.BYTE),
                     Num2Str.format(g.ioBytes()[d], sig, 1, !i2p, Num2Str.Unit.BYTE), g.minRun()[d], g.maxRun()[d]);
         }

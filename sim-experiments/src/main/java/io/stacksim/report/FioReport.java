@@ -51,7 +51,7 @@ public record FioReport(List<Thread> threads, Map<Integer, Group> groups, Map<St
      * @param sigFigs significant figures
      */
     public record Group(int id, long[] minRun, long[] maxRun, long[] minBw, long[] maxBw, long[] ioBytes, long[] agg,
-                        int kbBase, int sigFigs) {
+                        int kbBase, int sigFigs, int unitBase) {
     }
 
     /** Builds the report of {@code r}. */
@@ -90,7 +90,7 @@ public record FioReport(List<Thread> threads, Map<Integer, Group> groups, Map<St
         for (Thread t : threads) {
             Group g = groups.computeIfAbsent(t.groupId(), id -> new Group(id, new long[3], new long[3],
                     new long[] {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE}, new long[3], new long[3], new long[3],
-                    t.spec().reporting().kbBase(), t.spec().reporting().sigFigs()));
+                    t.spec().reporting().kbBase(), t.spec().reporting().sigFigs(), t.spec().reporting().unitBase()));
             for (int d = 0; d < JobStats.DIRS; d++) {
                 long run = t.stats().runtimeMs[d];
                 if (run == 0) {

@@ -95,6 +95,8 @@ public final class JobRunner {
     private final ZbdJob zbd;
     /** zonemode=strided (io_u.c setup_strided_zone_mode), or null. */
     private final StridedZones strided;
+    /** The host's network stack, built when a net engine first asks for it. */
+    private java.util.function.Supplier<io.stacksim.os.NetStack> network;
     /** rate_min / rate_iops_min (backend.c check_min_rate), or null. */
     private final MinRateCheck minRate;
     /** do_io's comp_time: when the last completion was taken (what check_min_rate measures to). */
@@ -104,6 +106,13 @@ public final class JobRunner {
     /** io_bytes/io_blocks when this loop (or the statistics) started: this_io_bytes is the rest. */
     private final long[] loopBaseBytes = new long[JobStats.DIRS];
     private final long[] loopBaseBlocks = new long[JobStats.DIRS];
+    /** io_submit_mode=offload's submit workers (rate-submit.c), or null. */
+    private final OffloadSubmit offload;
+    /** The task an engine call runs on: a submit worker's while it calls its engine, else the job's. */
+    private Task engineTask;
+    /** The job's thread waits for a unit a worker frees (get_io_u on free_cond), or for all (workqueue_flush). */
+    private Runnable waitFree;
+    private Runnable waitFlush;
 
     /**
      * fio's td->runstate as its status line shows it (eta.c check_str_update): the letter of
@@ -186,13 +195,17 @@ public final class JobRunner {
         }
         this.engine = spec.engine().kind().factory().apply(this);
         this.cpu = new ProcessCpu(task, engine);
+        this.offload = spec.extras().offload() ? new OffloadSubmit(this, spec.iodepth()) : null;
+        if (offload != null) {
+            cpu.alsoCount(offload.threads());
+        }
         this.samples = new JobSamples(sim, spec, stats, ioBytes, ioBlocks,
                 () -> looping && !exited && !(stopAtNs > 0 && sim.now() >= stopAtNs));
         for (int i = 0; i < spec.iodepth(); i++) {
             free.add(new IoUnit());
         }
         this.loopsLeft = spec.limits().loops();
-        this.errorPolicy = new FioErrors(spec.extras().errors(), false);
+        this.errorPolicy = new FioErrors(spec.extras().errors(), spec.extras().fillDevice());
         this.latTarget = spec.extras().latency() == null ? null : new LatencyTarget(spec.extras().latency(), spec.iodepth());
         this.minRate = spec.extras().minRate() == null ? null : new MinRateCheck(spec.extras().minRate(), spec.name());
         this.verifier = spec.control().verify().on()
@@ -256,6 +269,11 @@ public final class JobRunner {
         this.flowGroups = g;
     }
 
+    /** Where the net engines find the host's network stack (built on first use). */
+    public void network(java.util.function.Supplier<io.stacksim.os.NetStack> net) {
+        this.network = net;
+    }
+
     /** The steady-state detector of this job (or its reporting group), for a job with ss_dur. */
     public void steadyState(SteadyState s) {
         this.steadyState = s;
@@ -265,8 +283,38 @@ public final class JobRunner {
 
     // ------------------------------------------------------------------ for the engines
 
+    /** The task engine calls run on: the job's, or a submit worker's (io_submit_mode=offload). */
     public Task task() {
-        return task;
+        return engineTask != null ? engineTask : task;
+    }
+
+    /** Runs {@code body}, an engine call of submit worker task {@code t}, with {@link #task()} being {@code t}. */
+    void onTask(Task t, Runnable body) {
+        Task prev = engineTask;
+        engineTask = t;
+        try {
+            body.run();
+        } finally {
+            engineTask = prev;
+        }
+    }
+
+    /** A submit worker queued {@code u} (td_io_queue in the worker: its totals, depth 1). */
+    void offloadQueued(IoUnit u, int status, boolean hasCommit) {
+        if (status == Engine.BUSY) {
+            return;
+        }
+        count(u);
+        stats.markDepth(1, 1);
+        if (!hasCommit) {
+            stats.markBatch(true, 1);
+            stats.markBatch(false, 1);
+        }
+    }
+
+    /** A submit worker's unit completed inline (a sync engine): it goes back to the job's pool. */
+    void offloadDone(IoUnit u) {
+        put(u);
     }
 
     Kernel kernel() {
@@ -293,6 +341,71 @@ public final class JobRunner {
 
     OpenFile open(int file) {
         return files.get(file).open;
+    }
+
+    io.stacksim.os.NetStack network() {
+        if (network == null) {
+            throw new IllegalStateException("job '" + spec.name() + "': no network stack was given to the runner");
+        }
+        return network.get();
+    }
+
+    /**
+     * reset_all_stats before any I/O (the net engine once a connection is accepted, or the UDP
+     * reader at the writer's open message): the job's clock, CPU use and samples start now.
+     */
+    void resetStats() {
+        long now = sim.now();
+        stats.reset(now);
+        stats.startNs = now;
+        epochNs = now;
+        loopStartNs = now;
+        cpu.restart(false);
+        planner.resetRate();
+        samples.stop();
+        samples.start();
+        loopClock(now);
+        if (spec.runtimeNs() > 0) {
+            stopAtNs = now + spec.rampTimeNs() + spec.runtimeNs();
+        }
+    }
+
+    /**
+     * io_queue_event's resid path: the engine moved only {@code moved} bytes of {@code u}. With
+     * some moved the unit is requeued for the rest (offset and length advanced, a short I/O
+     * counted; the piece moved is not counted in io_bytes, as fio does); with none the unit
+     * just ends, uncounted (the engine has said the job is done).
+     */
+    void shortTransfer(IoUnit u, long moved) {
+        if (moved > 0) {
+            stats.shortIos[u.ddir]++;
+            u.offset += moved;
+            u.length -= moved;
+            u.resid = true;
+        } else {
+            u.resid = false;
+            u.discard = true;
+        }
+    }
+
+    /** td->done: the loop ends after the unit in progress (the net engine's close message, end of file). */
+    void done() {
+        terminate = true;
+    }
+
+    boolean isDone() {
+        return terminate;
+    }
+
+    /** drop_io_u: {@code n} of the job's I/Os of {@code ddir} were lost on the way (UDP). */
+    void dropped(int ddir, long n) {
+        stats.dropIos[ddir] += n;
+    }
+
+    /** The job's process got signal {@code sig} (SIGPIPE on a reset connection): it ends now. */
+    void killedBySignal(int sig) {
+        terminate = true;
+        stats.extra.signal = sig;
     }
 
     Mapping mapping(int file) {
@@ -356,6 +469,8 @@ public final class JobRunner {
                     return;
                 }
                 case END -> {
+                    // fill_device's ENOSPC: logged (io_u_log_error), cleared, the job ends.
+                    stats.extra.ioError(files.get(u.file).name, errno, u.ddir, u.offset, u.length);
                     terminate = true;
                     return;
                 }
@@ -450,6 +565,16 @@ public final class JobRunner {
         u.lastBio = null;
         curDepth--;
         free.addLast(u);
+        if (waitFree != null) {
+            // td_io_u_free_notify: the job's thread waiting in get_io_u goes on
+            Runnable k = waitFree;
+            waitFree = null;
+            task.wake(k);
+        } else if (waitFlush != null && curDepth == 0) {
+            Runnable k = waitFlush;
+            waitFlush = null;
+            task.wake(k);
+        }
     }
 
     // ------------------------------------------------------------------ setup
@@ -579,7 +704,12 @@ public final class JobRunner {
         } else {
             samples.start();
         }
-        engine.init(this::startLoop);
+        engine.init(() -> {
+            if (offload != null) {
+                offload.start(); // rate_submit_init: workqueue_init
+            }
+            startLoop();
+        });
     }
 
     /** ramp_time is over: statistics start from zero (reset_all_stats), rate accounting too. */
@@ -728,6 +858,12 @@ public final class JobRunner {
      * syncs file 1 until file 0 is done).
      */
     private void getIoU() {
+        if (offload != null && free.isEmpty()) {
+            // __get_io_u: every unit is with the workers; wait for one to come back
+            waitFree = this::getIoU;
+            task.sleep();
+            return;
+        }
         IoUnit u = free.pollFirst();
         curDepth++;
         if (verifying) {
@@ -932,6 +1068,15 @@ public final class JobRunner {
         if (logs != null) {
             logs.issued(sim.now(), files.get(u.file).name, u.ddir, u.offset, u.length);
         }
+        if (offload != null) {
+            // do_io, offload: workqueue_enqueue, the rate's next time, no reaping
+            offload.enqueue(u);
+            if (rw) {
+                planner.updateRate(u.ddir);
+            }
+            thinkThenLoop();
+            return;
+        }
         engine.queue(u, st -> afterQueue(u, st));
     }
 
@@ -946,9 +1091,20 @@ public final class JobRunner {
         }
         switch (status) {
             case Engine.COMPLETED -> {
-                compNs = sim.now(); // io_queue_event's sync_done
                 count(u);
                 stats.markDepth(curDepth, 1);
+                if (!u.resid) {
+                    compNs = sim.now(); // io_queue_event's sync_done (a short transfer is requeued instead)
+                }
+                if (u.resid) {
+                    // requeue_io_u: the rest goes again at once, a new unit to fio's clock (get_io_u stamps it).
+                    u.resid = false;
+                    u.startNs = sim.now();
+                    requeued = u;
+                    loop();
+                    return;
+                }
+                u.discard = false;
                 put(u);
                 if (rw) {
                     planner.updateRate(u.ddir);
@@ -1053,6 +1209,11 @@ public final class JobRunner {
 
     /** io_u_quiesce: commit, then reap until nothing is in flight. */
     private void quiesce(Runnable k) {
+        if (offload != null) {
+            // io_u_quiesce: the job's thread has nothing in flight of its own
+            k.run();
+            return;
+        }
         commit(() -> {
             if (inFlight <= 0) {
                 k.run();
@@ -1231,6 +1392,12 @@ public final class JobRunner {
             k.run();
             return;
         }
+        if (offload != null) {
+            // workqueue_flush: wait until every worker is idle, every unit back
+            waitFlush = k;
+            task.sleep();
+            return;
+        }
         queuedComplete(curDepth, n -> {
             if (n == 0 && inFlight == 0 && ioUQueued == 0) {
                 curDepth = 0;
@@ -1340,7 +1507,10 @@ public final class JobRunner {
         stats.minf = used[ProcessCpu.MINF];
         stats.majf = used[ProcessCpu.MAJF];
         engine.report(stats);
-        Runnable exit = () -> {
+        if (stats.extra.signal != 0) {
+            stats.lostAtSignal();
+        }
+        Runnable exit0 = () -> {
             if (logs != null) {
                 logs.finish(sim.now());
             }
@@ -1352,6 +1522,8 @@ public final class JobRunner {
             task.exit();
             onExit.run();
         };
+        // td_io_close_file: the engine's close_file (the net engine's close message and close).
+        Runnable exit = () -> engine.close(exit0);
         // close_and_free_files: unlink=1 removes the files at the job's end.
         files.closeAll(() -> {
             if (spec.files().layout().unlink()) {

@@ -466,7 +466,7 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param latPercentiles  show lat percentiles
      * @param slatPercentiles show slat percentiles
      * @param kbBase          1024 or 1000
-     * @param unitBase        8 (bytes; 0 = auto) for bandwidth units
+     * @param unitBase        8 (bytes) or 1 (bits, the net engine's default) for bandwidth units
      * @param sigFigs         significant_figures for the normal report
      * @param stats           include the job in the statistics
      * @param diskUtil        show disk utilisation

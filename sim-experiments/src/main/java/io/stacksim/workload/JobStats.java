@@ -76,6 +76,18 @@ public final class JobStats {
     public final long[] latM = new long[12];
     /** Per-direction run time in ms, rounded up (backend.c update_runtime); 0 if the job did none. */
     public final long[] runtimeMs = new long[DIRS];
+
+    /**
+     * The job's process was killed by a signal: what fio copies into the job's statistics only
+     * when its thread ends (io_bytes, run time, rusage) is lost; the latency histograms and
+     * issue counts, kept in shared memory as it runs, stay.
+     */
+    public void lostAtSignal() {
+        java.util.Arrays.fill(bytes, 0);
+        java.util.Arrays.fill(runtimeMs, 0);
+        totalRunTimeMs = 0;
+        userNs = sysNs = ctx = minf = majf = 0;
+    }
     /** total_run_time (job_runtime) in ms. */
     public long totalRunTimeMs;
     /** The job's process: CPU time (ns), context switches, page faults, over the measured time. */

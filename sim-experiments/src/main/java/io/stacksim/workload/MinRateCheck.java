@@ -38,7 +38,7 @@ public final class MinRateCheck {
      */
     public String check(long nowNs, long loopStartNs, long[] bytes, long[] blocks, long[] done) {
         String fail = null;
-        for (int d = 0; d < 3; d++) {
+        for (int d = 0; d < Math.min(bytes.length, spec.bytesPerSec().size()); d++) { // rate_min: reads and writes
             if (done[d] > 0) {
                 String f = check(d, nowNs, loopStartNs, bytes[d], blocks[d]);
                 if (fail == null) {

@@ -54,7 +54,27 @@ import java.util.List;
 public final class Journal implements MetadataJournal {
     /** ext4's commit= mount option (JBD2_DEFAULT_MAX_COMMIT_AGE 5 s). */
     public static final Tunable<Long> COMMIT = Tunable.duration("commit", 5_000_000_000L, 1_000_000_000L)
-            .range("1 s .. 300 s; whole seconds as the mount option").help("ext4 commit= : the journal's commit interval");
+            .range("1 s .. 300 s; whole seconds as the mount option; 0 = the default, as ext4").help("ext4 commit= : the journal's commit interval");
+
+    /** The largest commit= this model takes (five minutes). */
+    static final long MAX_COMMIT_NS = 300_000_000_000L;
+
+    /**
+     * {@link #COMMIT} as ext4's parser takes it (fs/ext4/super.c, Opt_commit): whole seconds, and
+     * 0 for JBD2_DEFAULT_MAX_COMMIT_AGE; a fraction, a negative or a value over 300 s is an error
+     * at its line.
+     */
+    public static long commitInterval(io.stacksim.config.ConfigNode fs) {
+        long ns = COMMIT.read(fs);
+        if (ns == 0) {
+            return COMMIT.defaultValue();
+        }
+        if (ns % 1_000_000_000L != 0 || ns < 0 || ns > MAX_COMMIT_NS) {
+            throw COMMIT.error(fs, "expected whole seconds from 1 s to 300 s (or 0 for ext4's default of 5 s), as the"
+                    + " commit= mount option takes them");
+        }
+        return ns;
+    }
 
     /** ext4's barrier / nobarrier mount option (JBD2_BARRIER). */
     public static final Tunable<Boolean> BARRIER = Tunable.flag("barrier", true)

@@ -441,8 +441,9 @@ final class BusInterface {
             blksDone = 0;
             long dur = r * (c.read ? link.readSectorNs() : link.writeSectorNs());
             c.transferNs += dur;
+            c.transferEndsAt = sim.now() + dur;
             if (c.hdaAt < 0) {
-                c.transferBeforeHdaNs += dur;
+                c.transferBeforeHdaNs += dur; // less what is left of it if the media access starts meanwhile
             }
             busSectors += r;
             host.countDma(c.rq, (long) r << 9);

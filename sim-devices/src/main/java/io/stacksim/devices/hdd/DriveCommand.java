@@ -44,6 +44,8 @@ final class DriveCommand {
     long transferNs;
     /** The part of {@link #transferNs} done before the media access began (a write's data into the buffer). */
     long transferBeforeHdaNs;
+    /** When the bus transfer of this command now in progress ends (0 when none has run). */
+    long transferEndsAt;
 
     DriveCommand(Request rq, long seq, long now, boolean writeBackCache) {
         this.rq = rq;

@@ -39,7 +39,9 @@ import java.util.Map;
  * <p>A stripe that needs pre-reads waits on the delayed list (STRIPE_DELAYED) until no
  * pre-reading stripe is in flight; then every delayed stripe may pre-read at once
  * (raid5_activate_delayed, IO_THRESHOLD 1), so that writes arriving meanwhile can fill a stripe
- * and spare its reads. Not modelled: stripe batching for full-stripe writes, degraded operation,
+ * and spare its reads. Under --check a data page's member write carries the data shadow of the
+ * write drained into it ({@link #carryData}), so the no-stale-read and stable-media rules cover
+ * the array. Not modelled: stripe batching for full-stripe writes, degraded operation,
  * the journal and PPL; the md thread's CPU time (parity is computed in {@code xor_bandwidth}
  * time, off every task's CPU).
  */
@@ -265,11 +267,13 @@ final class Raid5 extends MdDevice {
     }
 
     /**
-     * Not tracked: the stripe cache writes members with data and parity it computed, which
-     * --check's shadow does not follow, so RAID-5/6 blocks are {@link io.stacksim.block.DataShadow#UNKNOWN}.
+     * For --check: a block's one copy is its data page on the member raid5_compute_sector names
+     * (the parity is no copy of it: it is what a degraded read would reconstruct the page from).
      */
     @Override
     protected void writeCopies(long sector, CopySink sink) {
+        Location l = compute(sector);
+        sink.copy(l.dd(), l.memberSector() + dataOffset(l.dd()));
     }
 
     @Override
@@ -290,6 +294,9 @@ final class Raid5 extends MdDevice {
                 mask |= 1 << (int) (s - logical);
             }
             Bio token = part.child(from, (int) (to - from), Op.WRITE, flags, bio);
+            if (token.shadow != null) {
+                token.shadowOffset += (int) (from - sector); // the chain puts it at the part's start: this page's
+            }
             addPage(new PageWrite(token, logical, mask, flags));
         }
     }
@@ -481,7 +488,29 @@ final class Raid5 extends MdDevice {
                 ioDone(s, op);
             }
         });
+        if (op == Op.WRITE && !s.parity(i)) {
+            carryData(b, s.draining.get(i));
+        }
         members.get(i).submitBio(b);
+    }
+
+    /**
+     * For --check: a data page's member write carries what the stripe cache drained into the page
+     * (ops_run_biodrain copies the writes in arrival order, so the last one that covers the whole
+     * page is what the page holds); the shadow of that write, at its offset, so the member's
+     * queue records the version a chunk-aligned read of the same block will look up. A page
+     * whose last write covered it only in part holds a mix: its content is not tracked. Without
+     * --check no bio has a shadow and nothing is done.
+     */
+    private static void carryData(Bio memberWrite, List<Bio> drained) {
+        if (drained.isEmpty()) {
+            return;
+        }
+        Bio last = drained.get(drained.size() - 1);
+        if (last.shadow != null && last.nrSectors == STRIPE_SECTORS) {
+            memberWrite.shadow = last.shadow;
+            memberWrite.shadowOffset = last.shadowOffset;
+        }
     }
 
     /**

@@ -194,7 +194,7 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
                     // A Dataset Management command's range list: 16 bytes per range, one range per bio
                     // (nvme_setup_discard), fetched from host memory like a write's data.
                     c.dma.set(c.rq.op == io.stacksim.block.Op.DISCARD ? 16L * c.rq.nrBios() : c.rq.bytes(), false);
-                    link.start(c.dma);
+                    link.startLast(c.dma); // the firmware's end is an event of its own: this is its last step
                 } else {
                     backend.start(c);
                 }
@@ -212,6 +212,13 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
     public void backendDone(SsdCommand c) {
         c.stage = POSTED;
         sim.after(cqPostNs, c);
+    }
+
+    /** The completion entry's write and MSI-X run inline when nothing else is due before them. */
+    @Override
+    public void backendDoneLast(SsdCommand c) {
+        c.stage = POSTED;
+        sim.scheduleLast(sim.now() + cqPostNs, c);
     }
 
     private void complete(SsdCommand c) {

@@ -38,6 +38,15 @@ public final class FlashBackend {
     public interface HostInterface {
         /** The back end has finished with {@code c}: data transferred, or write buffered/durable. */
         void backendDone(SsdCommand c);
+
+        /**
+         * {@link #backendDone}, as the last thing the calling event does (nothing of it or its
+         * callers runs after this returns), so the host interface may run its next stage
+         * inline ({@link Simulator#scheduleLast}).
+         */
+        default void backendDoneLast(SsdCommand c) {
+            backendDone(c);
+        }
     }
 
     private final Simulator sim;
@@ -235,7 +244,7 @@ public final class FlashBackend {
             x.kind = FlashTxn.Kind.IMMEDIATE;
             x.mediaNs = 0;
             x.tStart = x.tChannel = x.tSensed = x.tQueued;
-            toHost(x);
+            toHost(x, false);
             return;
         }
         x.kind = c != null ? FlashTxn.Kind.READ : FlashTxn.Kind.PREFETCH;
@@ -287,10 +296,15 @@ public final class FlashBackend {
         }
     }
 
-    private void toHost(FlashTxn x) {
+    /** The transaction's data crosses the host link; {@code last}: the calling event ends with this. */
+    private void toHost(FlashTxn x, boolean last) {
         x.stage = FlashTxn.LINKED;
         x.dma.set((long) x.units * g.mappingUnit(), true);
-        link.start(x.dma);
+        if (last) {
+            link.startLast(x.dma);
+        } else {
+            link.start(x.dma);
+        }
     }
 
     // ------------------------------------------------------------------ writes, flush, trim
@@ -833,7 +847,7 @@ public final class FlashBackend {
                             dispatch(d);
                         }
                         if (x.kind == FlashTxn.Kind.READ) {
-                            toHost(x);
+                            toHost(x, true); // the last step of this event
                         } else {
                             prefetched(x);
                         }
@@ -899,7 +913,7 @@ public final class FlashBackend {
         c.transferNs = x.dma.durationNs() - x.dma.queuedNs;
         recycle(x);
         if (--c.pending == 0) {
-            host.backendDone(c);
+            host.backendDoneLast(c); // the link's end of the transfer ends with this (advance: LINKED)
         }
     }
 

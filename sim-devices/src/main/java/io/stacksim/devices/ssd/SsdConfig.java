@@ -77,6 +77,17 @@ public record SsdConfig(FlashGeometry geometry, NandTiming timing, boolean indep
         }
         String state = SsdParams.INITIAL_STATE.read(p);
         long logical = lim.capacityBytes() / geo.mappingUnit();
+        int gcThreshold = SsdParams.GC_THRESHOLD.read(p);
+        if (gcThreshold >= 2 && gcThreshold <= geo.blocksPerPlane() / 2) {
+            // PageMappedFtl's rule, checked here where the capacity's line is known
+            long usable = (long) (geo.blocksPerPlane() - gcThreshold - 1) * geo.unitsPerBlock() * geo.planes();
+            if (logical > usable) {
+                throw p.error("capacity", lim.capacityBytes() + " B is more than the flash array holds: "
+                        + usable + " units of " + geo.mappingUnit() + " B at most (each plane keeps " + (gcThreshold + 1)
+                        + " blocks free for garbage collection); expected at most " + usable * geo.mappingUnit()
+                        + " B, or more device.blocks_per_plane");
+            }
+        }
         int maxCmd = (int) (((long) lim.maxHwSectors() << 9) / geo.mappingUnit()) + 1;
         return new SsdConfig(geo, timing,
                 SsdParams.INDEPENDENT_PLANE_READS.read(p),

@@ -265,6 +265,66 @@ class DataChecksTest {
         }
     }
 
+    /**
+     * Buffered 64 KiB, fsync, the cache dropped, the 64 KiB read back through md RAID-5 or RAID-6
+     * with 4 KiB chunks, whose last member loses its writes: each page whose data lives on that
+     * member reads back stale. drivers/md/raid5.c's chunk-aligned read takes each page from the
+     * member raid5_compute_sector names; with md's default left-symmetric layout (md(4)) and
+     * stripes of 4 KiB pages, stripe r's parity is on member (data disks - r mod disks) for
+     * RAID-5, P on (disks - 1 - r mod disks) and Q after it for RAID-6, the data following them.
+     * RAID-5 on 3 disks: the 8 stripes of 2 data pages put 5 pages on the third member (stripes
+     * 1, 2, 4, 5, 7); RAID-6 on 4 disks: 8 stripes of 2 data pages put 4 on the fourth (stripes 2,
+     * 3, 6, 7). Without the fault every read sees its write.
+     */
+    @Test
+    void aRaid5Or6MemberThatLosesWritesIsCaughtAsAStaleRead() {
+        Object[][] layouts = {{"5", 3, 5}, {"6", 4, 4}};
+        for (Object[] l : layouts) {
+            for (Fault fault : new Fault[] {Fault.NONE, Fault.DROP_WRITES}) {
+                Machine[] m = new Machine[1];
+                m[0] = new Machine(false, (int) l[1], (sim, d) -> mdOver(sim, d, (String) l[0], fault));
+                Kernel k = m[0].kernel;
+                m[0].run(0, (t, f) -> k.pwrite(t, f, 0, 64 << 10, 0, (r, w) -> k.fsync(t, f,
+                        rr -> k.fadvise(t, f, 0, 0, Kernel.Advice.DONTNEED,
+                                r3 -> k.pread(t, f, 0, 64 << 10, 0, (r4, w4) -> t.exit())))));
+                Invariants.Rule r = m[0].rule("fs.no-stale-read");
+                String what = "RAID-" + l[0] + " " + fault + ": " + m[0].messages();
+                assertThat(r.checked()).as(what).isGreaterThanOrEqualTo(16);
+                assertThat(r.violations()).as(what).isEqualTo(fault == Fault.NONE ? 0 : (int) l[2]);
+                if (fault != Fault.NONE) {
+                    assertThat(m[0].messages()).as(what).contains("into the page cache from md0 sector")
+                            .contains("got version 0");
+                } else {
+                    assertThat(m[0].inv.violations()).as(what).isZero();
+                }
+            }
+        }
+    }
+
+    /**
+     * Buffered 144 KiB then fsync on RAID-5 over 4 disks (4 KiB chunks) whose last member's
+     * flushes are dropped: the 36 pages fill 12 stripes of 3 data pages, and in the 9 stripes
+     * whose parity is not on the fourth member (left-symmetric: parity on 3 - r mod 4) one data
+     * page is there, so 9 pages are not on stable media when fsync returns, each named with
+     * that member. The stripe cache's member writes carry the pages' versions.
+     */
+    @Test
+    void fsyncOnARaid5WhoseFlushMissesOneMemberIsCaughtForThePagesOnIt() {
+        for (Fault fault : new Fault[] {Fault.NONE, Fault.DROP_FLUSHES}) {
+            Machine[] m = new Machine[1];
+            m[0] = new Machine(false, 4, (sim, d) -> mdOver(sim, d, "5", fault));
+            m[0].run(0, (t, f) -> m[0].kernel.pwrite(t, f, 0, 144 << 10, 0,
+                    (r, w) -> m[0].kernel.fsync(t, f, rr -> t.exit())));
+            Invariants.Rule r = m[0].rule("fs.sync-on-stable-media");
+            String what = fault + ": " + m[0].messages();
+            assertThat(r.checked()).as(what).isEqualTo(36);
+            assertThat(r.violations()).as(what).isEqualTo(fault == Fault.NONE ? 0 : 9);
+            if (fault != Fault.NONE) {
+                assertThat(m[0].messages()).contains("sdd sector").doesNotContain("sda sector");
+            }
+        }
+    }
+
     @Test
     void fdatasyncThroughDmLinearWhoseFlushIsDroppedIsCaught() {
         for (Fault fault : new Fault[] {Fault.NONE, Fault.DROP_FLUSHES}) {

@@ -266,7 +266,24 @@ public final class Stack {
     }
 
     /** The disk {@code devices.NAME}: its profile and overrides, and its queue (block settings overlaid). */
+    /**
+     * A block device's name as the kernel takes one (a /dev entry and a /sys/block directory):
+     * not empty, not '.' or '..', no '/' and no whitespace or control character.
+     */
+    static void requireDeviceName(String name, ConfigNode where, String section) {
+        boolean ok = !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.length() <= 32;
+        for (int i = 0; ok && i < name.length(); i++) {
+            char c = name.charAt(i);
+            ok = c > ' ' && c != '/' && c != 0x7f;
+        }
+        if (!ok) {
+            throw ConfigException.at(where.origin(), "'" + section + "': '" + name + "' is not a device name"
+                    + " (expected up to 32 characters without '/' or spaces, as in /dev and /sys/block, e.g. sdb or nvme1n1)");
+        }
+    }
+
     private BlockQueue disk(String name, ConfigNode section, ConfigNode defaults) {
+        requireDeviceName(name, section, "devices");
         ConfigNode profile = section.copy();
         profile.remove("block");
         profile.set(Profiles.DEV_NAME.name(), name, section.origin());
@@ -296,6 +313,7 @@ public final class Stack {
             ConfigNode all = root.section(kind);
             for (String name : all.keys()) {
                 ConfigNode sec = all.section(name);
+                requireDeviceName(name, sec, kind);
                 if (byName.containsKey(name) || pending.stream().anyMatch(p -> p.name().equals(name))) {
                     throw ConfigException.at(sec.origin(), "two devices called '" + name + "'");
                 }

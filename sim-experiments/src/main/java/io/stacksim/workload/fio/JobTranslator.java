@@ -122,7 +122,8 @@ public final class JobTranslator {
     private boolean newGroup;
     private boolean groupReporting;
     private int kbBase = 1024;
-    private int unitBase = 8;
+    /** unit_base: 0 auto (bits for an engine with FIO_BIT_BASED, else bytes), 8 bytes, 1 bits. */
+    private int unitBase = 0;
     private long bwAvgNs = 500_000_000L;
     private long iopsAvgNs = 500_000_000L;
     private boolean stats = true;
@@ -372,6 +373,30 @@ public final class JobTranslator {
                 }
                 engineOptions.put(opt, v);
             }
+            // engines/net.c
+            case "hostname", "interface" -> {
+                if (v == null || v.isBlank()) {
+                    throw new IllegalArgumentException("expected a host name or address");
+                }
+                engineOptions.put(opt, v.strip());
+            }
+            case "port" -> engineOptions.put(opt, Long.toString(intIn(v, 1, 65535, "a port")));
+            case "protocol" -> engineOptions.put(opt, switch (v.strip()) {
+                case "tcp", "tcpv6", "udp", "udpv6", "unix" -> v.strip();
+                default -> throw new IllegalArgumentException("expected tcp, tcpv6, udp, udpv6 or unix, got '" + v + "'");
+            });
+            // FIO_OPT_STR_SET: present means set
+            case "listen", "pingpong" -> {
+                if (v == null || FioValues.bool(v)) {
+                    engineOptions.put(opt, "1");
+                } else {
+                    engineOptions.remove(opt);
+                }
+            }
+            case "nodelay" -> engineOptions.put(opt, Boolean.toString(v == null || FioValues.bool(v)));
+            case "window_size", "ttl" -> engineOptions.put(opt, Long.toString(intIn(v, 0, Integer.MAX_VALUE,
+                    opt.equals("ttl") ? "a time to live" : "a size in bytes")));
+            case "mss" -> engineOptions.put(opt, Long.toString(intIn(v, 0, 65535, "a segment size")));
             default -> throw new IllegalStateException("supported engine option without a handler: " + engine + ":" + opt);
         }
     }
@@ -461,7 +486,12 @@ public final class JobTranslator {
 
     private void set(String opt, String v, JobFile.Option o) {
         switch (opt) {
-            case "name" -> name = v;
+            case "name" -> {
+                if (v.isBlank()) {
+                    throw new IllegalArgumentException("expected a job name, got an empty one");
+                }
+                name = v;
+            }
             case "description" -> description = v;
             case "filename" -> filenames = splitFilenames(v);
             case "directory" -> directory = v;
@@ -638,8 +668,9 @@ public final class JobTranslator {
             case "significant_figures" -> sigFigs = intIn(v, 1, 10, "significant figures");
             case "unit_base" -> {
                 switch (v) {
-                    case "0", "8" -> unitBase = 8;
-                    case "1" -> notModelled(o, "unit_base=1 (bits) is not supported by StackSim's report");
+                    case "0" -> unitBase = 0;
+                    case "8" -> unitBase = 8;
+                    case "1" -> unitBase = 1;
                     default -> throw new IllegalArgumentException("expected 0, 1 or 8, got '" + v + "'");
                 }
             }
@@ -834,6 +865,10 @@ public final class JobTranslator {
             if (perc > 100) {
                 throw new IllegalArgumentException("bssplit percentages add up to " + perc + "%, more than 100%");
             }
+            if (missing == 0 && perc == 0) {
+                throw new IllegalArgumentException("bssplit percentages add up to 0%; expected shares of 100% (or a"
+                        + " blank percentage, such as 4k/:64k/, for an even split)");
+            }
             if (missing == 1 && entries.size() == 1) {
                 perc = 100;
             }
@@ -993,6 +1028,16 @@ public final class JobTranslator {
         if (engine.fioName().equals("cpuio")) {
             cpuioInit();
         }
+        if (extras.offload() && engine.fioName().equals("io_uring")) {
+            // ioengines.c check_engine_ops: FIO_NO_OFFLOAD
+            throw ConfigException.at(origins.get("io_submit_mode"), "job '" + name + "': io_uring can't be used with"
+                    + " offloaded submit (io_submit_mode=offload); use a sync engine, as fio says");
+        }
+        if (extras.offload() && engine.fioName().equals("posixaio")) {
+            throw ConfigException.at(origins.get("io_submit_mode"), "job '" + name + "': io_submit_mode=offload with"
+                    + " ioengine=posixaio is not modelled (its submit workers would each need glibc's aio helper"
+                    + " threads of their own)");
+        }
         String minAbove = extras.minRateAboveRate(rate, rateIops);
         if (minAbove != null) {
             // fixup_options: "fio: minimum rate exceeds rate, ddir N"
@@ -1045,7 +1090,9 @@ public final class JobTranslator {
                 new JobSpec.Sync(syncMode, fsync, fdatasync, endFsync, fsyncOnClose),
                 new JobSpec.Cache(invalidate && !preRead, preRead),
                 new JobSpec.Reporting(groupReporting, stonewall, newGroup, percentiles, clatPercentiles, latPercentiles,
-                        slatPercentiles, kbBase, unitBase, sigFigs, stats, diskUtil, description, bwAvgNs, iopsAvgNs,
+                        slatPercentiles, kbBase,
+                        // init.c: unit_base 0 is bits for an engine flagged FIO_BIT_BASED (net), else bytes
+                        unitBase != 0 ? unitBase : engine.fioName().equals("net") ? 1 : 8, sigFigs, stats, diskUtil, description, bwAvgNs, iopsAvgNs,
                         new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog, logOffset, logPrio), printed),
                 numjobs, placement(), new JobSpec.Control(verifySpec(), exitall, exitWhat, exitallOnError, waitFor,
                         disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins),

@@ -40,7 +40,7 @@ class FioMinRateTest {
         assertThat(s.extra.verror).isEqualTo("file:backend.c:1131, func=check_min_rate, error=Input/output error");
         // 10 ms of think time after each 100 us read: 99 I/Os in the cycle from 2 s to 3 s, fio's
         // integer rate (blocks x 1000) / ms.
-        assertThat(s.extra.errorLog).isEqualTo("a: rate_iops_min=200 not met, got 99 IOPS");
+        assertThat(s.extra.log).containsExactly("a: rate_iops_min=200 not met, got 99 IOPS");
         // It ends one rate_cycle after the 2 s settle period, not at its 6 s runtime.
         assertThat(s.runtimeMs[0]).isBetween(3000L, 3100L);
     }
@@ -49,7 +49,7 @@ class FioMinRateTest {
     void aByteMinimumIsJudgedInBytesPerSecondAndRateCycleSetsTheWindow() {
         JobStats s = FioHarness.job(FioHarness.run(dir, FioHarness.STACK,
                 SLOW + "[b]\nrw=write\nratemin=1m\nratecycle=500\n"), "b");
-        assertThat(s.extra.errorLog).startsWith("b: rate_min=1048576B/s not met, got ");
+        assertThat(s.extra.log.get(0)).startsWith("b: rate_min=1048576B/s not met, got ");
         // first record at 2 s, the failing check 500 ms later
         assertThat(s.runtimeMs[1]).isBetween(2500L, 2600L);
     }

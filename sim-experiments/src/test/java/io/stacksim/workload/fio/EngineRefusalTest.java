@@ -3,7 +3,6 @@ package io.stacksim.workload.fio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stacksim.config.ConfigException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,9 +20,7 @@ class EngineRefusalTest {
     }
 
     @Test
-    void netSgAndUringCmdAreRefusedNamingWhatTheStackLacks() {
-        assertThatThrownBy(() -> translate("[n]\nioengine=net\nport=8888\nrw=read\n", false))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("t.fio:2").hasMessageContaining("loopback");
+    void sgAndUringCmdAreRefusedNamingWhatTheStackLacks() {
         assertThatThrownBy(() -> translate("[s]\nioengine=sg\nfilename=/dev/sg0\n", false))
                 .hasMessageContaining("passthrough requests");
         assertThatThrownBy(() -> translate("[u]\nioengine=io_uring_cmd\nfilename=/dev/ng0n1\n", false))
@@ -32,9 +29,10 @@ class EngineRefusalTest {
 
     @Test
     void lenientTurnsTheEngineAndItsOptionsIntoWarnings() {
-        List<String> w = translate("[n]\nioengine=net\nport=8888\nhostname=localhost\nrw=write\n", true).warnings();
+        List<String> w = translate("[n]\nioengine=http\nhttp_host=example.org\nhttp_mode=s3\nrw=write\n", true)
+                .warnings();
         assertThat(w).hasSize(3);
-        assertThat(w.get(0)).contains("ioengine=net").contains("ignored");
-        assertThat(w).anyMatch(x -> x.contains("option 'port' of ioengine net"));
+        assertThat(w.get(0)).contains("ioengine=http").contains("ignored");
+        assertThat(w).anyMatch(x -> x.contains("option 'http_host' of ioengine http"));
     }
 }

@@ -1097,7 +1097,17 @@ public final class JobTranslator {
                 numjobs, placement(), new JobSpec.Control(verifySpec(), exitall, exitWhat, exitallOnError, waitFor,
                         disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins),
                 extras.build(kbBase, origins.containsKey("randseed"), rw.reads),
-                zoneOptions.build(createSerialize, openFiles, origins.get("")));
+                zbdTrims(zoneOptions.build(createSerialize, openFiles, origins.get(""))));
+    }
+
+    /** zbd_do_io_u_trim (a trim resets the zones it covers whole) is not simulated: a trim job in zonemode=zbd is refused. */
+    private io.stacksim.workload.ZoneSpec zbdTrims(io.stacksim.workload.ZoneSpec z) {
+        if (rw.trims && z.mode() == io.stacksim.workload.ZoneSpec.Mode.ZBD) {
+            Origin at = origins.containsKey("rw") ? origins.get("rw") : origins.get("readwrite");
+            notModelled(new JobFile.Option("rw", rw.fioName(), at != null ? at : origins.get("")),
+                    "rw=" + rw.fioName() + " with zonemode=zbd (fio's zbd_do_io_u_trim: zone resets) is not modelled");
+        }
+        return z;
     }
 
     /**

@@ -14,6 +14,7 @@ public final class Errno {
     public static final int ENOTTY = 25;
     public static final int EFBIG = 27;
     public static final int ENOSPC = 28;
+    public static final int ENAMETOOLONG = 36;
     /** BLK_STS_ZONE_ACTIVE_RESOURCE: too many active zones. */
     public static final int EOVERFLOW = 75;
     public static final int EOPNOTSUPP = 95;
@@ -37,6 +38,7 @@ public final class Errno {
             case EFAULT -> "EFAULT";
             case EINVAL -> "EINVAL";
             case ENOSPC -> "ENOSPC";
+            case ENAMETOOLONG -> "ENAMETOOLONG";
             case EOVERFLOW -> "EOVERFLOW";
             case ETOOMANYREFS -> "ETOOMANYREFS";
             default -> "errno " + (-negErrno);

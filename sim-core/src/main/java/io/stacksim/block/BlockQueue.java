@@ -292,6 +292,13 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         if (checks != null) {
             checks.bioSubmitted(bio);
         }
+        if (bio.op == Op.DISCARD && !limits.discardSupported()) {
+            // submit_bio_noacct: REQ_OP_DISCARD on a queue without max_discard_sectors -> BLK_STS_NOTSUPP.
+            bio.error = -ZoneWritePlugs.EOPNOTSUPP;
+            bio.tCompleted = sim.now();
+            bio.endIo.endIo(bio);
+            return;
+        }
         // blk_throtl_bio: a bio over its cgroup's io.max waits there, not yet queued (Q).
         if (throttle.active() && throttle.throttle(bio)) {
             return;

@@ -159,7 +159,7 @@ public abstract class Elevator implements IoScheduler {
             return MergeRules.NO_MERGE;
         }
         if (lastMerge != null && q.merge.bioMergeOk(lastMerge, bio) && allowBioMerge(lastMerge, bio)) {
-            int k = MergeRules.tryMerge(lastMerge, bio);
+            int k = q.merge.tryMergeKind(lastMerge, bio);
             if (k != MergeRules.NO_MERGE) {
                 found = lastMerge;
                 return k;
@@ -171,7 +171,7 @@ public abstract class Elevator implements IoScheduler {
         Request rq = hashFind(bio.sector);
         if (rq != null && q.merge.bioMergeOk(rq, bio) && allowBioMerge(rq, bio)) {
             found = rq;
-            return MergeRules.BACK_MERGE;
+            return q.merge.discardMergeable(rq) ? MergeRules.DISCARD_MERGE : MergeRules.BACK_MERGE;
         }
         rq = requestMerge(bio);
         if (rq != null) {
@@ -190,6 +190,9 @@ public abstract class Elevator implements IoScheduler {
         int kind = elvMerge(bio);
         Request rq = found;
         found = null;
+        if (kind == MergeRules.DISCARD_MERGE) {
+            return q.merge.bioAttemptDiscardMerge(rq, bio); // blk_mq_sched_try_merge: no request merge after it
+        }
         if (kind == MergeRules.BACK_MERGE) {
             if (!q.merge.bioAttemptBackMerge(rq, bio)) {
                 return false;

@@ -43,11 +43,17 @@ final class MediaShadow {
             }
             return;
         }
-        if (rq.error != 0 || (rq.op != Op.READ && rq.op != Op.WRITE)) {
+        if (rq.error != 0 || (rq.op != Op.READ && rq.op != Op.WRITE && rq.op != Op.DISCARD)) {
             return;
         }
         boolean write = rq.op == Op.WRITE;
         long stableAt = !volatileCache || (fua && rq.has(Bio.FUA)) ? STABLE : rq.tCompleted;
+        if (rq.op == Op.DISCARD) {
+            for (Bio b = rq.bioHead; b != null; b = b.next) {
+                discarded(b, stableAt);
+            }
+            return;
+        }
         for (Bio b = rq.bioHead; b != null; b = b.next) {
             if (write) {
                 written(b, stableAt);
@@ -75,6 +81,21 @@ final class MediaShadow {
             long blockStart = top - (top & 7) + 8L * k;
             boolean whole = blockStart >= top && blockStart + 8 <= topEnd;
             put(base + 8L * k, whole ? sh.versions[k0 + k] : DataShadow.UNKNOWN, stableAt);
+        }
+    }
+
+    /**
+     * A discard ended: what a read of the range returns is the device's rule for deallocated
+     * blocks. Every device here that takes discards reads them back as zeroes (NVMe DLFEAT
+     * 001b, ATA RZAT, brd's freed pages, loop's punched holes), so a 4 KiB block the discard
+     * covers whole holds version 0, the zeroes of a block never written; one it covers in part
+     * is unknown (part old data, part zeroes).
+     */
+    private void discarded(Bio b, long stableAt) {
+        long first = b.sector - (b.sector & 7);
+        for (long s = first; s < b.endSector(); s += DataShadow.BLOCK_SECTORS) {
+            boolean whole = s >= b.sector && s + DataShadow.BLOCK_SECTORS <= b.endSector();
+            put(s, whole ? 0 : DataShadow.UNKNOWN, stableAt);
         }
     }
 

@@ -15,8 +15,8 @@ final class MergeRules {
     static final int NO_MERGE = 0;
     static final int BACK_MERGE = 1;
     static final int FRONT_MERGE = 2;
-    /** UINT_MAX >> SECTOR_SHIFT: the kernel's cap on a discard when the device sets none. */
-    private static final int MAX_DISCARD_SECTORS = (int) (0xffffffffL >>> 9);
+    /** ELEVATOR_DISCARD_MERGE: a discard joins a multi-range discard request, contiguous or not. */
+    static final int DISCARD_MERGE = 3;
 
     /** The outcome of blk_attempt_bio_merge. */
     enum MergeResult { NONE, OK, FAILED }
@@ -26,6 +26,12 @@ final class MergeRules {
     private final int maxSegments;
     private final int logicalBlockSectors;
     private final int physicalBlockSectors;
+    /** blk_rq_get_max_sectors of a discard: min(max_discard_sectors, UINT_MAX >> 9). */
+    private final long maxDiscardRqSectors;
+    /** bio_split_discard's cut: min(max_discard_sectors, bio_allowed_max_sectors), whole granules. */
+    private final long discardSplitSectors;
+    private final int discardGranularitySectors;
+    private final int maxDiscardSegments;
     long splits;
     long requestMerges;
 
@@ -35,13 +41,66 @@ final class MergeRules {
         this.maxSegments = limits.maxSegments();
         this.logicalBlockSectors = limits.logicalBlockSize() >> 9;
         this.physicalBlockSectors = limits.physicalBlockSize() >> 9;
+        this.maxDiscardRqSectors = Math.min(limits.maxDiscardSectors(), 0xffffffffL >>> 9);
+        this.discardGranularitySectors = Math.max(limits.discardGranularity() >> 9, 1);
+        // bio_allowed_max_sectors: round_down(UINT_MAX, logical_block_size) >> 9.
+        long allowed = (0xffffffffL - 0xffffffffL % limits.logicalBlockSize()) >>> 9;
+        long max = Math.min(limits.maxDiscardSectors(), allowed);
+        this.discardSplitSectors = max - max % discardGranularitySectors;
+        this.maxDiscardSegments = limits.maxDiscardSegments();
     }
 
     // ------------------------------------------------------------------ splitting
 
-    /** True when a data bio exceeds max_sectors or max_segments and must be split. */
+    /**
+     * True when a data bio exceeds max_sectors or max_segments, or a discard exceeds
+     * max_discard_sectors (bio_split_discard), and must be split.
+     */
     boolean needsSplit(Bio bio) {
+        if (bio.op == Op.DISCARD) {
+            return discardSplitSectors > 0 && bio.nrSectors > discardSplitSectors;
+        }
         return bio.op.hasData() && (bio.nrSectors > maxSectors || Request.segmentsOf(bio) > maxSegments);
+    }
+
+    /**
+     * bio_split_discard: the discard is cut at max_discard_sectors (whole granules); where the
+     * next piece would start off a granule boundary the cut moves back to the one before
+     * (discard_alignment 0). Each piece is a chained bio, the first submitted at once, the
+     * rest resubmitted (blktrace {@code X}).
+     */
+    private void splitDiscard(Bio bio) {
+        BioChain chain = new BioChain(bio, q.checks);
+        long start = bio.sector;
+        long end = bio.endSector();
+        while (start < end) {
+            long len = end - start;
+            if (len > discardSplitSectors) {
+                len = discardSplitSectors;
+                long tmp = (start + len) % discardGranularitySectors;
+                if (len > tmp) {
+                    len -= tmp;
+                }
+                splits++;
+                if (q.trace() != null) {
+                    q.trace('X', bio.owner, bio.op, bio.flags, start, (int) len, start + len);
+                }
+            }
+            chain.remaining++;
+            Bio child = new Bio(start, (int) len, bio.op, bio.flags, bio.ioprio, bio.owner, chain);
+            child.tQueued = bio.tQueued;
+            if (q.checks != null) {
+                q.checks.bioSubmitted(child);
+            }
+            if (start == bio.sector) {
+                q.mqSubmit(child);
+            } else {
+                q.submitSplitPiece(child);
+            }
+            start += len;
+        }
+        chain.armed = true;
+        chain.maybeDone();
     }
 
     /**
@@ -51,6 +110,10 @@ final class MergeRules {
      * parent ends when its last piece does (bio_chain).
      */
     void split(Bio bio) {
+        if (bio.op == Op.DISCARD) {
+            splitDiscard(bio);
+            return;
+        }
         BioChain chain = new BioChain(bio, q.checks);
         long start = bio.sector;
         long end = bio.endSector();
@@ -146,11 +209,45 @@ final class MergeRules {
         if (!bioMergeOk(rq, bio)) {
             return MergeResult.NONE;
         }
-        return switch (tryMerge(rq, bio)) {
+        return switch (tryMergeKind(rq, bio)) {
             case BACK_MERGE -> bioAttemptBackMerge(rq, bio) ? MergeResult.OK : MergeResult.FAILED;
             case FRONT_MERGE -> bioAttemptFrontMerge(rq, bio) ? MergeResult.OK : MergeResult.FAILED;
+            case DISCARD_MERGE -> bioAttemptDiscardMerge(rq, bio) ? MergeResult.OK : MergeResult.FAILED;
             default -> MergeResult.NONE;
         };
+    }
+
+    /**
+     * blk_try_merge with the queue's limits: a discard request on a queue taking several
+     * discard ranges (blk_discard_mergable: max_discard_segments > 1) takes any discard bio;
+     * otherwise contiguity decides ({@link #tryMerge(Request, Bio)}).
+     */
+    int tryMergeKind(Request rq, Bio bio) {
+        return discardMergeable(rq) ? DISCARD_MERGE : tryMerge(rq, bio);
+    }
+
+    /** blk_discard_mergable: a discard request on a queue with max_discard_segments > 1. */
+    boolean discardMergeable(Request rq) {
+        return rq.op == Op.DISCARD && maxDiscardSegments > 1;
+    }
+
+    /**
+     * bio_attempt_discard_merge: the bio becomes one more range of the request while it has
+     * fewer than max_discard_segments ranges and the total stays within max_discard_sectors;
+     * else the request is marked unmergeable. Counted as a discard merge; blktrace has no
+     * event for it (the kernel traces none).
+     */
+    boolean bioAttemptDiscardMerge(Request rq, Bio bio) {
+        int segments = Math.max(rq.nrSegments, 1);
+        if (segments >= maxDiscardSegments || rq.nrSectors + (long) bio.nrSectors > maxDiscardRqSectors) {
+            rq.noMerge = true;
+            q.scheduler().noMerge(rq);
+            return false;
+        }
+        rq.appendBio(bio);
+        rq.nrSegments = segments + 1;
+        q.diskStats().merged(rq.op);
+        return true;
     }
 
     /** blk_rq_merge_ok: both mergeable, same operation and same I/O priority. */
@@ -158,7 +255,10 @@ final class MergeRules {
         return rq.mergeable() && bio.mergeable() && rq.op == bio.op && rq.ioprio == bio.ioprio;
     }
 
-    /** blk_try_merge: back if the bio starts where the request ends, front if it ends where the request starts. */
+    /**
+     * blk_try_merge's contiguity test: back if the bio starts where the request ends, front if
+     * it ends where the request starts. (Multi-range discards: {@link #tryMergeKind}.)
+     */
     static int tryMerge(Request rq, Bio bio) {
         if (rq.endSector() == bio.sector) {
             return BACK_MERGE;
@@ -170,13 +270,13 @@ final class MergeRules {
     }
 
     /** blk_rq_get_max_sectors (no chunk boundaries modelled). */
-    private int maxSectorsFor(Request rq) {
-        return rq.op == Op.DISCARD ? MAX_DISCARD_SECTORS : maxSectors;
+    private long maxSectorsFor(Request rq) {
+        return rq.op == Op.DISCARD ? maxDiscardRqSectors : maxSectors;
     }
 
     /** ll_back/front_merge_fn + ll_new_hw_segment: the size and segment limits. */
     private boolean fits(Request rq, Bio bio) {
-        if (rq.nrSectors + bio.nrSectors > maxSectorsFor(rq)
+        if (rq.nrSectors + (long) bio.nrSectors > maxSectorsFor(rq)
                 || (rq.op != Op.DISCARD && rq.nrSegments + Request.segmentsOf(bio) > maxSegments)) {
             // req_set_nomerge: the request is full; never try it again.
             rq.noMerge = true;
@@ -218,14 +318,35 @@ final class MergeRules {
      * (ll_merge_requests_fn). {@code next} is then freed. Returns true when merged.
      */
     boolean attemptMerge(Request rq, Request next) {
-        if (!rq.mergeable() || !next.mergeable() || rq.op != next.op || rq.ioprio != next.ioprio
-                || rq.endSector() != next.sector) {
+        if (!rq.mergeable() || !next.mergeable() || rq.op != next.op || rq.ioprio != next.ioprio) {
             return false;
         }
-        if (rq.nrSectors + next.nrSectors > maxSectorsFor(rq)
+        if (discardMergeable(rq)) {
+            // blk_try_req_merge -> req_attempt_discard_merge: the ranges join while they fit.
+            int segments = Math.max(rq.nrSegments, 1);
+            if (segments >= maxDiscardSegments || rq.nrSectors + (long) next.nrSectors > maxDiscardRqSectors) {
+                rq.noMerge = true;
+                q.scheduler().noMerge(rq);
+                return false;
+            }
+            int nextSegments = Math.max(next.nrSegments, 1);
+            mergeRequests(rq, next);
+            rq.nrSegments = segments + nextSegments;
+            return true;
+        }
+        if (rq.endSector() != next.sector) {
+            return false;
+        }
+        if (rq.nrSectors + (long) next.nrSectors > maxSectorsFor(rq)
                 || (rq.op != Op.DISCARD && rq.nrSegments + next.nrSegments > maxSegments)) {
             return false;
         }
+        mergeRequests(rq, next);
+        return true;
+    }
+
+    /** The end of attempt_merge: {@code next}'s bios join {@code rq}, {@code next} is freed. */
+    private void mergeRequests(Request rq, Request next) {
         if (next.tCreated < rq.tCreated) {
             rq.tCreated = next.tCreated; // the older start_time_ns is kept for accounting
         }
@@ -235,6 +356,5 @@ final class MergeRules {
         q.diskStats().requestMerged(next.op, q.sim().now());
         q.traceRq('M', next.owner() != null ? next.owner() : rq.owner(), next);
         q.freeRequest(next);
-        return true;
     }
 }

@@ -183,13 +183,16 @@ public final class Request {
                 && flushSeq == 0;
     }
 
-    /** Appends {@code bio} at the back: the caller has checked contiguity and limits. */
+    /**
+     * Appends {@code bio} at the back: the caller has checked contiguity and limits. A
+     * discard adds no segment (ll_new_hw_segment); a multi-range merge sets its count itself.
+     */
     public void appendBio(Bio bio) {
         bioTail.next = bio;
         bioTail = bio;
         nrBios++;
         nrSectors += bio.nrSectors;
-        nrSegments += segmentsOf(bio);
+        nrSegments += op == Op.DISCARD ? 0 : segmentsOf(bio);
     }
 
     /** Prepends {@code bio} at the front: the caller has checked contiguity and limits. */
@@ -199,7 +202,37 @@ public final class Request {
         nrBios++;
         sector = bio.sector;
         nrSectors += bio.nrSectors;
-        nrSegments += segmentsOf(bio);
+        nrSegments += op == Op.DISCARD ? 0 : segmentsOf(bio);
+    }
+
+    /** Receives one range of a request: its start and length in sectors. */
+    @FunctionalInterface
+    public interface RangeSink {
+        void range(long sector, int nrSectors);
+    }
+
+    /**
+     * The sector ranges the request covers, one per bio, merged where contiguous: one range
+     * for a read or write; for a multi-range discard (max_discard_segments > 1) each range the
+     * driver puts in its command (nvme_setup_discard's __rq_for_each_bio), in bio order.
+     */
+    public void forEachRange(RangeSink sink) {
+        if (bioHead == null || op != Op.DISCARD) {
+            sink.range(sector, nrSectors);
+            return;
+        }
+        long start = bioHead.sector;
+        long end = bioHead.endSector();
+        for (Bio b = bioHead.next; b != null; b = b.next) {
+            if (b.sector == end) {
+                end = b.endSector();
+            } else {
+                sink.range(start, (int) (end - start));
+                start = b.sector;
+                end = b.endSector();
+            }
+        }
+        sink.range(start, (int) (end - start));
     }
 
     /** Appends all bios of {@code other} (request-to-request back merge). */

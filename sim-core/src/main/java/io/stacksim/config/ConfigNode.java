@@ -123,8 +123,11 @@ public final class ConfigNode {
         } catch (IOException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
             if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null) {
-                throw new ConfigException(source + ":" + jpe.getLocation().getLineNr() + ": invalid YAML: "
-                        + excerpt(jpe.getOriginalMessage().split("\n")[0]));
+                String why = jpe.getOriginalMessage().split("\n")[0];
+                if (why.startsWith("Expected a field name")) {
+                    why = "a key must be a plain name (a YAML list or map as a key is not read)";
+                }
+                throw new ConfigException(source + ":" + jpe.getLocation().getLineNr() + ": invalid YAML: " + excerpt(why));
             }
             throw new ConfigException(source + ": invalid YAML: " + excerpt(msg));
         } catch (RuntimeException e) {
@@ -162,9 +165,18 @@ public final class ConfigNode {
         }
     }
 
+    /** The YAML core schema's tags: a value may say it is a string, number, bool or null (!!str 4k); no other tag is read. */
+    private static final Set<String> CORE_TAGS = Set.of("str", "int", "float", "bool", "null", "map", "seq");
+
     private static ConfigNode readValue(JsonParser p, String path, String source, int keyLine, int depth) throws IOException {
         JsonToken t = p.currentToken();
         Origin origin = Origin.of(source, keyLine > 0 ? keyLine : line(p));
+        Object typeId = p.getTypeId();
+        String tag = typeId == null ? null : typeId.toString();
+        if (tag != null && !CORE_TAGS.contains(tag.replaceFirst("^(tag:yaml\\.org,2002:|!!|!)", ""))) {
+            throw new ConfigException(origin + ": '" + path + "': a YAML tag (" + excerpt(tag)
+                    + ") is not read; expected a plain value, list or map");
+        }
         switch (t) {
             case START_OBJECT: {
                 ConfigNode node = new ConfigNode(Kind.MAP, path, origin, null);

@@ -41,6 +41,9 @@ public final class InputFiles {
      * and returns its size; {@code what} names the expected content ("a run config").
      */
     public static long requireRegularFile(Path file, String what) {
+        if (file.toString().isBlank()) {
+            throw new ConfigException("an empty file name (expected " + what + ")");
+        }
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(file, BasicFileAttributes.class);

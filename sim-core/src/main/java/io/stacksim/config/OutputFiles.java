@@ -21,6 +21,7 @@ public final class OutputFiles {
      * directory, not a device or FIFO, its folder creatable; creates that folder.
      */
     public static Path file(Path file, String option) {
+        requireName(file, option, "a file name");
         Path abs = file.toAbsolutePath().normalize();
         if (Files.isDirectory(abs)) {
             throw new ConfigException(option + " " + file + ": is a directory; expected a file name");
@@ -40,6 +41,7 @@ public final class OutputFiles {
      * nearest existing path on the way to it is a writable folder.
      */
     public static Path checkFolder(Path dir, String option) {
+        requireName(dir, option, "a folder");
         Path abs = dir.toAbsolutePath().normalize();
         for (Path p = abs; p != null; p = p.getParent()) {
             if (Files.exists(p)) {
@@ -71,6 +73,13 @@ public final class OutputFiles {
             throw new ConfigException(option + ": the folder " + abs + " is not writable");
         }
         return abs;
+    }
+
+    /** An empty path (--out=) would mean the current folder by accident: it is refused. */
+    private static void requireName(Path p, String option, String expected) {
+        if (p.toString().isBlank()) {
+            throw new ConfigException(option + ": an empty path; expected " + expected);
+        }
     }
 
     /** One line for an I/O error while writing {@code what} (the option and path). */

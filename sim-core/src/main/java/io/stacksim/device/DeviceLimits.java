@@ -18,17 +18,47 @@ package io.stacksim.device;
  * @param tagDepth           driver tags per hardware queue (the tag set's depth: a SCSI host's
  *                           can_queue), at least {@code queueDepth}; requests holding a tag beyond
  *                           the device's queue depth wait in the block layer for dispatch budget
+ * @param maxHwDiscardSectors max_hw_discard_sectors (queue/discard_max_hw_bytes / 512): the
+ *                           largest discard the device takes; 0 when it has no discard (TRIM,
+ *                           Deallocate) at all, and the block layer then fails discards with
+ *                           EOPNOTSUPP
+ * @param discardGranularity discard_granularity in bytes: the unit the device frees in
+ * @param maxDiscardSegments max_discard_segments: ranges one discard command carries (NVMe's
+ *                           Dataset Management takes up to 256; SCSI UNMAP via sd, 1)
  */
 public record DeviceLimits(long capacitySectors, int logicalBlockSize, int physicalBlockSize,
                            int queueDepth, int hwQueues, int maxHwSectors, int maxSegments,
                            int maxSegmentSize, boolean rotational, boolean volatileWriteCache,
-                           boolean fua, int tagDepth) {
+                           boolean fua, int tagDepth, long maxHwDiscardSectors, int discardGranularity,
+                           int maxDiscardSegments) {
+    /** UINT_MAX: the largest max_hw_discard_sectors a driver states (nvme_config_discard with DSM). */
+    public static final long UINT_MAX = 0xffffffffL;
+
     public DeviceLimits {
         if (capacitySectors <= 0 || logicalBlockSize < 512 || Integer.bitCount(logicalBlockSize) != 1
                 || queueDepth < 1 || hwQueues < 1 || maxHwSectors < 1 || maxSegments < 1 || maxSegmentSize < 512
-                || tagDepth < queueDepth) {
+                || tagDepth < queueDepth || maxHwDiscardSectors < 0 || maxHwDiscardSectors > UINT_MAX
+                || maxDiscardSegments < 1 || maxDiscardSegments > 65535
+                || (maxHwDiscardSectors > 0 && (discardGranularity < logicalBlockSize
+                        || discardGranularity % logicalBlockSize != 0))) {
             throw new IllegalArgumentException("impossible device limits: " + this);
         }
+    }
+
+    /** Limits of a device with no discard (max_hw_discard_sectors 0). */
+    public DeviceLimits(long capacitySectors, int logicalBlockSize, int physicalBlockSize,
+                        int queueDepth, int hwQueues, int maxHwSectors, int maxSegments,
+                        int maxSegmentSize, boolean rotational, boolean volatileWriteCache,
+                        boolean fua, int tagDepth) {
+        this(capacitySectors, logicalBlockSize, physicalBlockSize, queueDepth, hwQueues, maxHwSectors, maxSegments,
+                maxSegmentSize, rotational, volatileWriteCache, fua, tagDepth, 0, logicalBlockSize, 1);
+    }
+
+    /** The same limits with the discard limits replaced ({@code maxHwDiscardSectors} 0: no discard). */
+    public DeviceLimits withDiscard(long maxHwDiscardSectors, int discardGranularity, int maxDiscardSegments) {
+        return new DeviceLimits(capacitySectors, logicalBlockSize, physicalBlockSize, queueDepth, hwQueues,
+                maxHwSectors, maxSegments, maxSegmentSize, rotational, volatileWriteCache, fua, tagDepth,
+                maxHwDiscardSectors, discardGranularity, maxDiscardSegments);
     }
 
     public long capacityBytes() {
@@ -61,6 +91,9 @@ public record DeviceLimits(long capacitySectors, int logicalBlockSize, int physi
         private boolean volatileWriteCache;
         private boolean fua;
         private int tagDepth;
+        private long maxHwDiscardSectors;
+        private int discardGranularity;
+        private int maxDiscardSegments = 1;
 
         private Builder(long capacitySectors) {
             this.capacitySectors = capacitySectors;
@@ -124,11 +157,23 @@ public record DeviceLimits(long capacitySectors, int logicalBlockSize, int physi
             return this;
         }
 
+        /**
+         * Discard support: max_hw_discard_sectors (0: none), discard_granularity in bytes (0: the
+         * logical block size) and max_discard_segments. Default: no discard.
+         */
+        public Builder discard(long maxHwDiscardSectors, int granularityBytes, int maxDiscardSegments) {
+            this.maxHwDiscardSectors = maxHwDiscardSectors;
+            this.discardGranularity = granularityBytes;
+            this.maxDiscardSegments = maxDiscardSegments;
+            return this;
+        }
+
         public DeviceLimits build() {
             return new DeviceLimits(capacitySectors, logicalBlockSize,
                     physicalBlockSize > 0 ? physicalBlockSize : logicalBlockSize, queueDepth, hwQueues, maxHwSectors,
                     maxSegments, maxSegmentSize, rotational, volatileWriteCache, fua,
-                    tagDepth > 0 ? tagDepth : queueDepth);
+                    tagDepth > 0 ? tagDepth : queueDepth, maxHwDiscardSectors,
+                    discardGranularity > 0 ? discardGranularity : logicalBlockSize, maxDiscardSegments);
         }
     }
 }

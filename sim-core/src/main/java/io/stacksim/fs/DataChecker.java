@@ -177,6 +177,25 @@ public final class DataChecker {
         }
     }
 
+    /**
+     * A discard of bytes [offset, offset+len) of block device file {@code f} (BLKDISCARD)
+     * completed: what the pages hold now is the device's rule for deallocated blocks, zeroes
+     * for every device here that takes discards (NVMe DLFEAT 001b, ATA RZAT, brd, loop), so a
+     * page the discard covers whole has the zeroes of a page never written (version 0) and one it
+     * covers in part is unknown. A later read must return at least that, and any write after it
+     * again its own version.
+     */
+    public void discarded(SimFile f, long offset, long len) {
+        long first = offset >> VmSettings.PAGE_SHIFT;
+        long end = (offset + len + VmSettings.PAGE_SIZE - 1) >> VmSettings.PAGE_SHIFT;
+        for (long i = first; i < end; i++) {
+            boolean whole = (i << VmSettings.PAGE_SHIFT) >= offset && ((i + 1) << VmSettings.PAGE_SHIFT) <= offset + len;
+            long k = key(f, i);
+            latest.put(k, whole ? 0 : DataShadow.UNKNOWN);
+            cached.remove(k, 0);
+        }
+    }
+
     /** A direct read's bio ended: each whole page it read must not be stale. */
     void directReadEnded(SimFile f, long fileOffset, Bio bio, long[] want, long wantFirst) {
         DataShadow sh = bio.shadow;

@@ -9,11 +9,12 @@ public final class Errno {
     public static final int EFAULT = 14;
     public static final int EEXIST = 17;
     public static final int EISDIR = 21;
-    /** No such ioctl for the device (SG_IO on a disk that is not SCSI). */
-    public static final int ENOTTY = 25;
     public static final int EINVAL = 22;
+    /** Inappropriate ioctl for device: an ioctl the file does not know (BLKDISCARD on a regular file). */
+    public static final int ENOTTY = 25;
     public static final int EFBIG = 27;
     public static final int ENOSPC = 28;
+    public static final int ENAMETOOLONG = 36;
     /** BLK_STS_ZONE_ACTIVE_RESOURCE: too many active zones. */
     public static final int EOVERFLOW = 75;
     public static final int EOPNOTSUPP = 95;
@@ -31,12 +32,14 @@ public final class Errno {
             case EISDIR -> "EISDIR";
             case ENOTTY -> "ENOTTY";
             case EFBIG -> "EFBIG";
+            
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";
             case EFAULT -> "EFAULT";
             case EINVAL -> "EINVAL";
             case ENOSPC -> "ENOSPC";
+            case ENAMETOOLONG -> "ENAMETOOLONG";
             case EOVERFLOW -> "EOVERFLOW";
             case ETOOMANYREFS -> "ETOOMANYREFS";
             default -> "errno " + (-negErrno);

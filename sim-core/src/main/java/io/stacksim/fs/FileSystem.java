@@ -71,10 +71,16 @@ public final class FileSystem {
             .shownDefault("the top of the stack: the last md or dm device, else the first disk")
             .range("a device name of the stack").help("the block device the file system is made on");
 
+    /** The directory hash seed mkfs.ext4 wrote (s_hash_seed). */
+    static final Tunable<String> HASH_SEED = Tunable.text("hash_seed", null)
+            .shownDefault("all zero (the kernel's default seed)")
+            .range("a UUID, as dumpe2fs prints Directory Hash Seed")
+            .help("ext4's s_hash_seed: where names fall in an indexed (htree) directory, so when its leaves split");
+
     /** The {@code fs} section's tunables. */
     public static final ConfigSection SECTION = ConfigSection.of("fs", "File system (`fs`)",
             TYPE, BLOCK_SIZE, EXTENTS_PER_FILE, FIRST_SECTOR, DEVICE, io.stacksim.fs.jbd2.Journal.COMMIT,
-            io.stacksim.fs.jbd2.Journal.BARRIER);
+            io.stacksim.fs.jbd2.Journal.BARRIER, HASH_SEED);
 
     public FileSystem(BlockTarget bdev, ConfigNode fs, RandomStream random) {
         this.bdev = bdev;
@@ -86,15 +92,28 @@ public final class FileSystem {
         this.firstSector = FIRST_SECTOR.read(fs);
         this.random = random;
         this.nextFreeSector = firstSector;
-        this.commitIntervalNs = io.stacksim.fs.jbd2.Journal.COMMIT.read(fs);
+        this.commitIntervalNs = io.stacksim.fs.jbd2.Journal.commitInterval(fs);
+        if (firstSector >= bdev.capacitySectors()) {
+            throw FIRST_SECTOR.error(fs, firstSector + " is at or beyond the end of " + bdev.name() + " ("
+                    + bdev.capacitySectors() + " sectors); expected a sector inside the device");
+        }
         this.barrier = io.stacksim.fs.jbd2.Journal.BARRIER.read(fs);
         if (TYPE.read(fs).equals("ext4")) {
             if (blockSize != 4096) {
                 throw BLOCK_SIZE.error(fs, "ext4 is made here with 4096-byte blocks (mkfs.ext4's default from 512 MiB)");
             }
             long bytes = (bdev.capacitySectors() - firstSector) << 9;
+            String seedText = HASH_SEED.read(fs);
+            int[] seed = new int[4];
+            if (seedText != null) {
+                try {
+                    seed = Ext4.hashSeed(seedText);
+                } catch (IllegalArgumentException e) {
+                    throw HASH_SEED.error(fs, "expected a UUID such as f1835520-c789-4404-8f46-0156efa6ab3d");
+                }
+            }
             try {
-                this.ext4 = new Ext4(bytes, firstSector << 9, blockSize);
+                this.ext4 = new Ext4(bytes, firstSector << 9, blockSize, seed);
             } catch (IllegalArgumentException e) {
                 throw FIRST_SECTOR.error(fs, e.getMessage());
             }
@@ -188,6 +207,17 @@ public final class FileSystem {
 
     public SimFile lookup(String name) {
         return files.get(path(name));
+    }
+
+    /**
+     * The free space statfs reports (f_bfree x f_bsize): ext4's free blocks, or on raw the
+     * device after the last file laid out (raw never reuses space).
+     */
+    public long freeBytes() {
+        if (ext4 != null) {
+            return ext4.freeBlocks() * blockSize;
+        }
+        return Math.max(0, bdev.capacitySectors() - nextFreeSector) * 512;
     }
 
     /** The path as the VFS walks it: repeated slashes are one (fio's directory=/ gives "//name"). */

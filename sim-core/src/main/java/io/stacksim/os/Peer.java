@@ -2,8 +2,6 @@ package io.stacksim.os;
 
 import io.stacksim.engine.Simulator;
 import io.stacksim.engine.Timer;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The machine on the other side of the link, seen only through its TCP endpoints: it receives
@@ -23,7 +21,7 @@ public final class Peer {
 
     private final NetStack net;
     private final Simulator sim;
-    private final List<Conn> conns = new ArrayList<>();
+    private final java.util.Map<Integer, Conn> conns = new java.util.HashMap<>();
 
     private static final class Conn {
         TcpSocket local;
@@ -45,7 +43,7 @@ public final class Peer {
         c.local = s;
         c.app = app;
         c.pingpong = pingpong;
-        conns.add(c);
+        conns.put(s.conn, c);
     }
 
     /** One of this host's segments reached the peer. */

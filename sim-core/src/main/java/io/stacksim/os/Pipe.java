@@ -15,7 +15,7 @@ public final class Pipe {
     public static final int PIPE_BUF = 4096;
     /** /proc/sys/fs/pipe-max-size default: the largest F_SETPIPE_SZ for an unprivileged process. */
     public static final long MAX_SIZE = 1 << 20;
-    static final int PAGE = 4096;
+    public static final int PAGE = 4096;
 
     /** One pipe_buffer: a page piece; anonymous pages (from write) may take more data. */
     static final class Buffer {
@@ -121,7 +121,8 @@ public final class Pipe {
         return ring[index & (ring.length - 1)];
     }
 
-    boolean full() {
+    /** Every buffer of the ring is in use (pipe_full). */
+    public boolean full() {
         return occupancy() >= maxUsage;
     }
 

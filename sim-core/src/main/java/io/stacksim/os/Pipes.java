@@ -294,6 +294,105 @@ public final class Pipes {
         });
     }
 
+    /**
+     * vmsplice(pipefd[1], iov, 1, SPLICE_F_MOVE) of a user buffer of {@code len} bytes starting
+     * {@code pageOff} into its page: vmsplice_to_pipe pins the user pages (no copy) and puts a
+     * buffer per page piece into the pipe, as many as fit, waiting while it is full; returns the
+     * bytes taken.
+     */
+    public void vmspliceToPipe(Task t, Pipe.End w, long len, long pageOff, Kernel.Ret k) {
+        kernel.enter(t, Syscall.VMSPLICE, cost.vfsCallNs(), () -> userToPipe(t, w.pipe(), len, pageOff,
+                r -> kernel.exit(t, r, k)));
+    }
+
+    private void userToPipe(Task t, Pipe p, long len, long pageOff, Kernel.Ret done) {
+        if (p.full()) {
+            WaitQueue q = p.writeEnd.waitQueue();
+            q.add(new WaitQueue.Entry() {
+                private boolean waiting = true;
+
+                @Override
+                public void wake(int mask, KernelWork w) {
+                    if (waiting && (mask & Pollable.POLLOUT) != 0) {
+                        waiting = false;
+                        q.remove(this);
+                        w.then(() -> t.wake(() -> userToPipe(t, p, len, pageOff, done)));
+                    }
+                }
+            });
+            t.sleep();
+            return;
+        }
+        KernelWork work = new KernelWork();
+        long at = pageOff;
+        long end = pageOff + len;
+        while (at < end && !p.full()) {
+            long pieceEnd = Math.min(end, (at / Pipe.PAGE + 1) * Pipe.PAGE);
+            p.push(pieceEnd - at, (int) (at % Pipe.PAGE), false);
+            work.charge(nc.pipeBufNs()); // get_user_pages + the buffer
+            at = pieceEnd;
+        }
+        long n = at - pageOff;
+        p.readEnd.waitQueue().wake(Pollable.POLLIN, work);
+        work.spend(t, () -> done.ret(n));
+    }
+
+    /**
+     * vmsplice(pipefd[0], iov, 1, 0): vmsplice_to_user copies what is buffered into the user
+     * buffer (copy_page_to_iter), as read does; returns the bytes copied.
+     */
+    public void vmspliceFromPipe(Task t, Pipe.End r, long len, Kernel.Ret k) {
+        kernel.enter(t, Syscall.VMSPLICE, cost.vfsCallNs(), () -> readBody(t, r.pipe(), len, res -> kernel.exit(t, res, k)));
+    }
+
+    /**
+     * splice(sockfd, NULL, pipefd[1], NULL, len, 0) from a TCP socket (tcp_splice_read ->
+     * skb_splice_bits): received data, waited for as recv does, goes into the pipe as references
+     * to the packets' pages (no copy), a buffer per page piece, at most what the free buffers
+     * hold; returns the bytes spliced (0 at end of file).
+     */
+    public void spliceFromSocket(Task t, TcpSocket s, Pipe.End w, long len, Kernel.Ret k) {
+        kernel.enter(t, Syscall.SPLICE, cost.vfsCallNs() + nc.socketCallNs(), () -> socketToPipe(t, s, w.pipe(), len,
+                r -> kernel.exit(t, r, k)));
+    }
+
+    private void socketToPipe(Task t, TcpSocket s, Pipe p, long len, Kernel.Ret done) {
+        if (p.full()) {
+            WaitQueue q = p.writeEnd.waitQueue();
+            q.add(new WaitQueue.Entry() {
+                private boolean waiting = true;
+
+                @Override
+                public void wake(int mask, KernelWork w) {
+                    if (waiting && (mask & Pollable.POLLOUT) != 0) {
+                        waiting = false;
+                        q.remove(this);
+                        w.then(() -> t.wake(() -> socketToPipe(t, s, p, len, done)));
+                    }
+                }
+            });
+            t.sleep();
+            return;
+        }
+        int free = p.capacity() - p.occupancy();
+        s.spliceRead(t, len, free, r -> {
+            if (r <= 0) {
+                done.ret(r);
+                return;
+            }
+            KernelWork work = new KernelWork();
+            // one buffer per page piece of the packets (skb_splice_bits -> spd_fill_page)
+            int pieces = Math.max(1, Math.min(free, free - s.spliceSlotsLeft()));
+            long each = r / pieces;
+            for (int i = 0; i < pieces; i++) {
+                p.push(i < pieces - 1 ? each : r - each * (pieces - 1), 0, false);
+                work.charge(nc.pipeBufNs());
+            }
+            p.readEnd.waitQueue().wake(Pollable.POLLIN, work);
+            work.spend(t, () -> done.ret(r));
+        });
+    }
+
     /** close(pipefd[1]): readers then see end of file once the pipe is empty. */
     public void closeWriter(Task t, Pipe.End w, Kernel.Ret k) {
         kernel.enter(t, Syscall.CLOSE, cost.vfsCallNs(), () -> {

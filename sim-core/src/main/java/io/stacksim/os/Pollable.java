@@ -4,7 +4,7 @@ package io.stacksim.os;
  * A file that select, poll and epoll can watch: its {@code ->poll} readiness mask and the wait
  * queue it wakes when that changes. Sockets and pipe ends are pollable.
  */
-public sealed interface Pollable permits TcpSocket, Pipe.End {
+public sealed interface Pollable permits TcpSocket, TcpListener, Pipe.End {
     int POLLIN = 0x001;
     int POLLOUT = 0x004;
     int POLLERR = 0x008;

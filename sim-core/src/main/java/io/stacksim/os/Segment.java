@@ -22,6 +22,21 @@ final class Segment implements Softirq.Item {
     boolean psh;
     /** The core that transmitted it (its completion interrupt goes there: XPS). */
     int txCpu;
+    /** Crossed the loopback device: {@link #socket} is the receiving end, {@link #from} the sender. */
+    boolean local;
+    TcpSocket from;
+    /** The receive window the sender advertises with it (-1: none, the NIC's peer never limits). */
+    long wnd = -1;
+    /** The size of the pages its payload sits in (4 KiB for spliced pages, 32 KiB page fragments for copied data). */
+    int pageSize;
+    /** TCP flags beyond ACK and PSH. */
+    boolean syn;
+    boolean fin;
+    boolean rst;
+    /** A UDP datagram out through the NIC (no socket on this side waits for its completion). */
+    boolean udp;
+    /** A SYN or SYN-ACK of a connect to the peer: told when the connection is established. */
+    java.util.function.LongConsumer onEstablished;
 
     Segment() {
         packet.hostData = this;
@@ -29,7 +44,9 @@ final class Segment implements Softirq.Item {
 
     @Override
     public void run(KernelWork work, int cpu) {
-        if (fromPeer) {
+        if (local) {
+            net.receiveLocal(this, work, cpu);
+        } else if (fromPeer) {
             net.receiveSegment(this, work, cpu);
         } else {
             net.transmitDone(this, work, cpu);

@@ -71,6 +71,179 @@ public final class Sockets {
         kernel.enter(t, sc, vfs + nc.socketCallNs(), () -> s.recvmsg(t, len, r -> kernel.exit(t, r, k)));
     }
 
+    // ------------------------------------------------------------------ set-up
+
+    /** socket(AF_INET, SOCK_STREAM, 0): a TCP socket, not yet connected. */
+    public void socket(Task t, java.util.function.Consumer<TcpSocket> k) {
+        kernel.enter(t, Syscall.SOCKET, nc.socketCallNs(), () -> {
+            TcpSocket s = net.newSocket();
+            kernel.exit(t, 0, r -> k.accept(s));
+        });
+    }
+
+    /** setsockopt(2): {@code apply} sets the option (SO_SNDBUF, TCP_NODELAY, ...). */
+    public void setsockopt(Task t, Runnable apply, Kernel.Ret k) {
+        kernel.enter(t, Syscall.SETSOCKOPT, nc.socketCallNs(), () -> {
+            apply.run();
+            kernel.exit(t, 0, k);
+        });
+    }
+
+    /**
+     * bind(2) to {@code port} and listen(2) with {@code backlog}: two calls; {@code k} gets the
+     * listening socket, or null when the port is taken (EADDRINUSE).
+     */
+    public void listen(Task t, int port, int backlog, java.util.function.Consumer<TcpListener> k) {
+        kernel.enter(t, Syscall.BIND, nc.socketCallNs(), () -> kernel.exit(t, 0, r0 ->
+                kernel.enter(t, Syscall.LISTEN, nc.socketCallNs(), () -> {
+                    TcpListener l = net.listen(port, backlog);
+                    kernel.exit(t, l == null ? -98 : 0, r -> k.accept(l));
+                })));
+    }
+
+    /** accept(2): the oldest established connection, waiting for one (inet_csk_wait_for_connect). */
+    public void accept(Task t, TcpListener l, java.util.function.Consumer<TcpSocket> k) {
+        kernel.enter(t, Syscall.ACCEPT, nc.socketCallNs(), () -> acceptBody(t, l, k));
+    }
+
+    private void acceptBody(Task t, TcpListener l, java.util.function.Consumer<TcpSocket> k) {
+        TcpSocket c = l.poll();
+        if (c != null) {
+            c.setOwner(t);
+            kernel.exit(t, 0, r -> k.accept(c));
+            return;
+        }
+        WaitQueue q = l.waitQueue();
+        q.add(new WaitQueue.Entry() {
+            private boolean waiting = true;
+
+            @Override
+            public void wake(int mask, KernelWork w) {
+                if (waiting && (mask & Pollable.POLLIN) != 0) {
+                    waiting = false;
+                    q.remove(this);
+                    w.then(() -> t.wake(() -> acceptBody(t, l, k)));
+                }
+            }
+        });
+        t.sleep();
+    }
+
+    /**
+     * connect(2) of {@code s} to local {@code port} (127.0.0.1): the handshake over lo; returns 0
+     * once the SYN-ACK is in, or -ECONNREFUSED.
+     */
+    public void connectLocal(Task t, TcpSocket s, int port, Kernel.Ret k) {
+        kernel.enter(t, Syscall.CONNECT, nc.socketCallNs(), () -> {
+            s.setOwner(t);
+            KernelWork w = new KernelWork();
+            long[] result = {Long.MIN_VALUE};
+            boolean[] asleep = {false};
+            net.connectLocal(s, port, w, t.cpu(), r -> {
+                if (asleep[0]) {
+                    asleep[0] = false;
+                    t.wake(() -> kernel.exit(t, r, k));
+                } else {
+                    result[0] = r;
+                }
+            });
+            w.spend(t, () -> {
+                if (result[0] != Long.MIN_VALUE) {
+                    kernel.exit(t, result[0], k);
+                } else {
+                    asleep[0] = true; // inet_wait_for_connect
+                    t.sleep();
+                }
+            });
+        });
+    }
+
+    /**
+     * connect(2) of {@code s} to the peer over the NIC: the handshake through the NIC and the
+     * link; returns 0 once the SYN-ACK is in. {@code app} is what the peer does with the data.
+     */
+    public void connectRemote(Task t, TcpSocket s, Peer.App app, boolean pingpong, Kernel.Ret k) {
+        kernel.enter(t, Syscall.CONNECT, nc.socketCallNs(), () -> {
+            s.setOwner(t);
+            KernelWork w = new KernelWork();
+            long[] result = {Long.MIN_VALUE};
+            boolean[] asleep = {false};
+            net.connectRemote(s, app, pingpong, w, t.cpu(), r -> {
+                if (asleep[0]) {
+                    asleep[0] = false;
+                    t.wake(() -> kernel.exit(t, r, k));
+                } else {
+                    result[0] = r;
+                }
+            });
+            w.spend(t, () -> {
+                if (result[0] != Long.MIN_VALUE) {
+                    kernel.exit(t, result[0], k);
+                } else {
+                    asleep[0] = true;
+                    t.sleep();
+                }
+            });
+        });
+    }
+
+    /** close(2) of a connected socket: FIN after what is queued, or a reset with data unread. */
+    public void close(Task t, TcpSocket s, Kernel.Ret k) {
+        kernel.enter(t, Syscall.CLOSE, cost.vfsCallNs() + nc.socketCallNs(), () -> {
+            KernelWork w = new KernelWork();
+            s.close(w, t.cpu());
+            w.spend(t, () -> kernel.exit(t, 0, k));
+        });
+    }
+
+    // ------------------------------------------------------------------ UDP
+
+    /** socket(AF_INET, SOCK_DGRAM, 0) for {@code u}. */
+    public void udpSocket(Task t, UdpSocket u, Kernel.Ret k) {
+        kernel.enter(t, Syscall.SOCKET, nc.socketCallNs(), () -> kernel.exit(t, 0, k));
+    }
+
+    /** bind(2) of {@code u} to {@code port} with SO_REUSEADDR and SO_REUSEPORT, and IP_ADD_MEMBERSHIP of {@code group}. */
+    public void bindUdp(Task t, UdpSocket u, int port, String group, Kernel.Ret k) {
+        Runnable bind = () -> kernel.enter(t, Syscall.BIND, nc.socketCallNs(), () -> {
+            net.bindUdp(u, port, group);
+            kernel.exit(t, 0, k);
+        });
+        // the two setsockopt calls for SO_REUSEADDR/SO_REUSEPORT, one more for the membership
+        int opts = group == null ? 2 : 3;
+        setsockoptTimes(t, opts, bind);
+    }
+
+    private void setsockoptTimes(Task t, int n, Runnable then) {
+        if (n == 0) {
+            then.run();
+            return;
+        }
+        setsockopt(t, () -> { }, r -> setsockoptTimes(t, n - 1, then));
+    }
+
+    /** sendto(fd, buf, len, 0, to, tolen) of one datagram of {@code kind} (data, fio's open or close message). */
+    public void sendtoUdp(Task t, UdpSocket u, String host, int port, long len, int kind, long seq, Kernel.Ret k) {
+        kernel.enter(t, Syscall.SENDTO, nc.socketCallNs(), () -> {
+            KernelWork w = new KernelWork();
+            net.sendUdp(u, t, host, port, len, kind, seq, w, t.cpu());
+            w.spend(t, () -> kernel.exit(t, len, k));
+        });
+    }
+
+    /** recvfrom(fd, buf, len, 0, from, &fromlen): one datagram, waited for. */
+    public void recvfromUdp(Task t, UdpSocket u, long len, Kernel.Ret k) {
+        kernel.enter(t, Syscall.RECVFROM, nc.socketCallNs(), () -> u.recvmsg(t, len, r -> kernel.exit(t, r, k)));
+    }
+
+    /** close(2) of a listening socket. */
+    public void close(Task t, TcpListener l, Kernel.Ret k) {
+        kernel.enter(t, Syscall.CLOSE, cost.vfsCallNs(), () -> {
+            net.closeListener(l);
+            kernel.exit(t, 0, k);
+        });
+    }
+
     /**
      * sendfile(sockfd, in_fd, &offset, count): sends {@code count} bytes of {@code in} from
      * {@code offset} without a copy through user space; returns the bytes sent.

@@ -12,7 +12,9 @@ public enum Syscall {
     /** ioctl(2): the zoned block device ioctls (BLKREPORTZONE, BLKRESETZONE, ...). */
     IOCTL,
     /** futex(2) and clone(2): glibc's POSIX AIO helper threads wait, wake and start with them. */
-    FUTEX, CLONE;
+    FUTEX, CLONE,
+    /** The socket set-up calls of a network benchmark (fio's net engine), and vmsplice(2) for netsplice. */
+    SOCKET, BIND, LISTEN, ACCEPT, CONNECT, SETSOCKOPT, VMSPLICE;
 
     /** The name strace prints, e.g. "pread64". */
     public String traceName() {

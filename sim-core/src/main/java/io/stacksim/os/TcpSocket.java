@@ -73,9 +73,108 @@ public final class TcpSocket implements Pollable {
     // per-socket counts (the copy-path table reads them)
     long dmaHeaderBytes;
 
+    // the route (the device the connection goes through)
+    /** The other end when the connection is local (over the loopback device), else null (the peer over the NIC). */
+    TcpSocket remote;
+    /** mss_now: the MSS on the connection's route (the device MTU less 40 B of headers, or TCP_MAXSEG). */
+    int mss;
+    /** tcp_xmit_size_goal: the largest packet TCP builds (a multiple of the MSS). */
+    long sizeGoal;
+    /** Fragments one packet may have on the route's device. */
+    int maxFrags;
+    /** The TSQ rate term on the route (pacing rate >> sk_pacing_shift). */
+    long tsqRate;
+    /** sk_sndbuf. */
+    long sndbuf;
+    /** The receive space behind the window this socket advertises (sk_rcvbuf's share for data). */
+    long rcvSpace;
+    /** TCP_NODELAY: Nagle's algorithm off. */
+    boolean nodelay = true;
+    /** snd_wnd: the window the other end advertised (bytes beyond snd_una it accepts). */
+    long sndWnd = Long.MAX_VALUE / 4;
+    /** The right edge of the window this socket advertised last (rcv_wup + rcv_wnd). */
+    private long rcvAdvRight = Long.MAX_VALUE / 4;
+    /** snd_sml: the end of the last small (sub-MSS) segment sent (Minshall's Nagle check). */
+    private long sndSml = 1;
+    /** ICSK_ACK_PUSHED: the last data received was pushed or short, so a reader that drains it ACKs. */
+    private boolean ackPushed;
+    /** inet_csk_in_pingpong_mode: this end answers data with data, so pushed data is not ACKed at once. */
+    private boolean pingpongMode;
+    private long lastRcvNs = Long.MIN_VALUE / 2;
+    // connection state
+    /** A FIN arrived: reads return 0 once the queue is empty. */
+    boolean finReceived;
+    /** The other end reset the connection (it closed with data unread): sends fail with EPIPE. */
+    boolean reset;
+    /** close() was called on this end. */
+    boolean closed;
+
     TcpSocket(NetStack net, int conn) {
         this.net = net;
         this.conn = conn;
+        this.mss = net.mss;
+        this.sizeGoal = net.sizeGoal;
+        this.maxFrags = net.maxFrags;
+        this.tsqRate = net.tsqRateBytes;
+        this.sndbuf = net.tcp.sndbuf();
+        this.rcvSpace = Long.MAX_VALUE / 4;
+    }
+
+    /** Puts the socket on the loopback route to {@code other} (MTU 65536, no TSQ limit from pacing). */
+    void routeLocal(TcpSocket other, Loopback lo) {
+        this.remote = other;
+        // the MSS option of the SYN and SYN-ACK: each end sends no more than the other accepts
+        this.mss = Math.min(lo.mss(), Math.min(userMss, other.userMss));
+        this.sizeGoal = lo.sizeGoal(mss);
+        this.maxFrags = NetStack.MAX_SKB_FRAGS;
+        this.tsqRate = net.tcp.limitOutputBytes();
+    }
+
+    /** TCP_MAXSEG before connect: the MSS is at most {@code bytes} (tcp_sync_mss keeps the smaller). */
+    public void setMaxSegment(int bytes) {
+        if (bytes > 0) {
+            userMss = bytes;
+        }
+        if (bytes > 0 && bytes < mss) {
+            mss = bytes;
+            sizeGoal = Math.max(mss, sizeGoal / mss * mss);
+        }
+    }
+
+    /** TCP_MAXSEG as set (tp->rx_opt.user_mss), or no limit. */
+    private int userMss = Integer.MAX_VALUE;
+
+    /** SO_SNDBUF: sk_sndbuf = 2 x val (sock_setsockopt doubles it for the skb overhead), at least SOCK_MIN_SNDBUF. */
+    public void setSendBuffer(long val) {
+        sndbuf = Math.max(4608, 2 * val);
+    }
+
+    /**
+     * SO_RCVBUF: sk_rcvbuf = 2 x val, and the window is the data's share of it
+     * (tcp_win_from_space with TCP_DEFAULT_SCALING_RATIO, half): {@code val} bytes.
+     */
+    public void setReceiveBuffer(long val) {
+        rcvSpace = Math.max(2304, val);
+    }
+
+    /** TCP_NODELAY. */
+    public void setNoDelay(boolean on) {
+        nodelay = on;
+    }
+
+    /** The MSS the connection uses. */
+    public int mss() {
+        return mss;
+    }
+
+    /** True when the connection runs over the loopback device. */
+    public boolean isLocal() {
+        return remote != null;
+    }
+
+    /** tcp_select_window: the free receive space this socket offers now. */
+    long advertisedWindow() {
+        return Math.max(0, rcvSpace - rcvQueued);
     }
 
     /** One packet of the write or retransmit queue (an skb with its data in page fragments). */
@@ -87,6 +186,10 @@ public final class TcpSocket implements Pollable {
         int pageSize;
         boolean zeroCopy;
         boolean psh;
+        /** Handed to the device (a packet once sent takes no more data). */
+        boolean sent;
+        /** The FIN rides on this packet (tcp_send_fin appends it to the tail). */
+        boolean fin;
 
         int frags() {
             return spanned(firstOff, len, pageSize);
@@ -108,7 +211,7 @@ public final class TcpSocket implements Pollable {
     @Override
     public int pollMask() {
         int mask = 0;
-        if (rcvQueued > 0) {
+        if (rcvQueued > 0 || finReceived || reset) {
             mask |= POLLIN;
         }
         if (writeable()) {
@@ -162,12 +265,12 @@ public final class TcpSocket implements Pollable {
 
     /** __sk_stream_is_writeable: free send space at least half of what is queued. */
     private boolean writeable() {
-        return net.tcp.sndbuf() - wmemQueued >= wmemQueued / 2;
+        return reset || sndbuf - wmemQueued >= wmemQueued / 2;
     }
 
     /** sk_stream_memory_free. */
     private boolean memoryFree() {
-        return wmemQueued < net.tcp.sndbuf();
+        return wmemQueued < sndbuf;
     }
 
     // ------------------------------------------------------------------ send
@@ -224,9 +327,15 @@ public final class TcpSocket implements Pollable {
         }
 
         void step() {
+            if (reset) {
+                // tcp_sendmsg_locked: sk_err (ECONNRESET/EPIPE) after a reset; what was copied counts.
+                ownedByUser = false;
+                work.spend(t, () -> done.ret(copied > 0 ? copied : -32));
+                return;
+            }
             if (remaining == 0) {
                 // tcp_push at the end of the call (PSH on the tail unless MSG_MORE), release_sock.
-                push(!more, work, t.cpu());
+                push(!more, more, work, t.cpu());
                 release(work, t.cpu());
                 work.spend(t, () -> done.ret(copied));
                 return;
@@ -255,11 +364,11 @@ public final class TcpSocket implements Pollable {
         /** Room left in {@code skb} for this source: the size goal and MAX_SKB_FRAGS. */
         private long roomIn(Skb skb) {
             boolean zc = src == Source.PAGES;
-            if (skb.zeroCopy != zc || skb.len >= net.sizeGoal) {
+            if (skb.zeroCopy != zc || skb.len >= sizeGoal || skb.sent) {
                 return 0;
             }
-            long byFrags = (long) net.maxFrags * skb.pageSize - skb.firstOff - skb.len;
-            return Math.min(net.sizeGoal - skb.len, byFrags);
+            long byFrags = (long) maxFrags * skb.pageSize - skb.firstOff - skb.len;
+            return Math.min(sizeGoal - skb.len, byFrags);
         }
 
         private Skb newSkb() {
@@ -270,6 +379,8 @@ public final class TcpSocket implements Pollable {
             skb.seq = writeSeq;
             skb.len = 0;
             skb.psh = false;
+            skb.sent = false;
+            skb.fin = false;
             skb.zeroCopy = src == Source.PAGES;
             skb.pageSize = skb.zeroCopy ? PAGE : FRAG_PAGE;
             skb.firstOff = (int) (skb.zeroCopy ? pageOff % PAGE : fragOff);
@@ -294,8 +405,8 @@ public final class TcpSocket implements Pollable {
             copied += chunk;
             pageOff += chunk;
             mapOff += chunk;
-            if (skb.len >= net.sizeGoal && skb == writeQueue.peekFirst()) {
-                writeXmit(work, t.cpu()); // tcp_push_one
+            if (skb.len >= sizeGoal && skb == writeQueue.peekFirst()) {
+                writeXmit(false, work, t.cpu()); // tcp_push_one
             }
             work.spend(t, this::step);
         }
@@ -303,7 +414,7 @@ public final class TcpSocket implements Pollable {
         /** sk_stream_wait_memory: push what is queued, then sleep until ACKs free space. */
         private void waitForSpace() {
             if (copied > 0) {
-                push(false, work, t.cpu());
+                push(false, false, work, t.cpu());
             }
             release(work, t.cpu()); // sk_wait_event sleeps without the socket lock
             work.spend(t, () -> {
@@ -321,7 +432,7 @@ public final class TcpSocket implements Pollable {
 
         @Override
         public void wake(int mask, KernelWork w) {
-            if (!waiting || (mask & POLLOUT) == 0 || !memoryFree()) {
+            if (!waiting || (mask & POLLOUT) == 0 || !(memoryFree() || reset)) {
                 return;
             }
             waiting = false;
@@ -338,7 +449,7 @@ public final class TcpSocket implements Pollable {
         ownedByUser = false;
         if (deferredXmit) {
             deferredXmit = false;
-            writeXmit(w, cpu);
+            writeXmit(false, w, cpu);
         }
     }
 
@@ -347,12 +458,15 @@ public final class TcpSocket implements Pollable {
         if (ownedByUser) {
             deferredXmit = true;
         } else {
-            writeXmit(w, cpu);
+            writeXmit(false, w, cpu);
         }
     }
 
-    /** tcp_push: mark PSH, then send the queue unless autocorking holds the tail back. */
-    private void push(boolean psh, KernelWork w, int cpu) {
+    /**
+     * tcp_push: mark PSH, then send the queue unless autocorking holds the tail back;
+     * {@code cork} is MSG_MORE (TCP_NAGLE_CORK: a sub-MSS tail waits for more data).
+     */
+    private void push(boolean psh, boolean cork, KernelWork w, int cpu) {
         Skb tail = writeQueue.peekLast();
         if (tail == null) {
             return;
@@ -362,18 +476,23 @@ public final class TcpSocket implements Pollable {
         }
         // tcp_should_autocork: a tail below the size goal waits while earlier packets of the
         // socket are still in the device (their completion will send it).
-        if (net.tcp.autocorking() && tail.len < net.sizeGoal && !rtxQueue.isEmpty() && wmemAlloc > tail.len) {
+        if (net.tcp.autocorking() && tail.len < sizeGoal && !rtxQueue.isEmpty() && wmemAlloc > tail.len) {
             if (!tsqThrottled) {
                 net.autocorks++;
             }
             tsqThrottled = true;
             return;
         }
-        writeXmit(w, cpu);
+        writeXmit(cork, w, cpu);
     }
 
-    /** tcp_write_xmit: sends queued packets until TCP small queues stops it. */
-    private void writeXmit(KernelWork w, int cpu) {
+    /**
+     * tcp_write_xmit: sends queued packets until TCP small queues, the other end's window
+     * (tcp_snd_wnd_test; a packet is cut to fit, tso_fragment) or Nagle's test on the tail
+     * (tcp_nagle_test: a sub-MSS last packet waits under MSG_MORE, or without TCP_NODELAY while
+     * a small segment is unacknowledged) stops it.
+     */
+    private void writeXmit(boolean cork, KernelWork w, int cpu) {
         Skb skb;
         while ((skb = writeQueue.peekFirst()) != null) {
             if (smallQueueFull(skb)) {
@@ -383,11 +502,45 @@ public final class TcpSocket implements Pollable {
                 tsqThrottled = true;
                 return;
             }
-            writeQueue.pollFirst();
+            long room = sndUna + sndWnd - skb.seq;
+            if (room <= 0) {
+                return; // the window is full: an ACK opening it sends more (tcp_data_snd_check)
+            }
+            boolean last = writeQueue.size() == 1;
+            if (last && skb.len < mss && !skb.psh && (cork || (!nodelay && sndSml > sndUna && sndSml <= sndNxt))) {
+                return; // tcp_nagle_check
+            }
+            if (room < skb.len) {
+                skb = split(skb, room);
+            } else {
+                writeQueue.pollFirst();
+            }
+            skb.sent = true;
             rtxQueue.addLast(skb);
             sndNxt = skb.seq + skb.len;
+            if (skb.len < mss) {
+                sndSml = sndNxt; // tcp_minshall_update
+            }
             net.xmit(this, skb, w, cpu);
         }
+    }
+
+    /** tso_fragment: the first {@code len} bytes of the head packet become a packet of their own. */
+    private Skb split(Skb head, long len) {
+        Skb first = skbPool.pollFirst();
+        if (first == null) {
+            first = new Skb();
+        }
+        first.seq = head.seq;
+        first.len = len;
+        first.firstOff = head.firstOff;
+        first.pageSize = head.pageSize;
+        first.zeroCopy = head.zeroCopy;
+        first.psh = false;
+        head.seq += len;
+        head.len -= len;
+        head.firstOff = (int) ((head.firstOff + len) % head.pageSize);
+        return first;
     }
 
     /**
@@ -396,11 +549,11 @@ public final class TcpSocket implements Pollable {
      * unless its retransmit queue holds at most one packet.
      */
     private boolean smallQueueFull(Skb skb) {
-        long limit = Math.min(Math.max(2 * skb.len, net.tsqRateBytes), net.tcp.limitOutputBytes());
+        long limit = Math.min(Math.max(2 * skb.len, tsqRate), net.tcp.limitOutputBytes());
         return wmemAlloc > limit && rtxQueue.size() > 1;
     }
 
-    /** A packet of this socket has left the device (tcp_wfree): TSQ may send more. */
+    /** A packet of this socket has left the device (tcp_wfree; on loopback skb_orphan at xmit): TSQ may send more. */
     void onTransmitted(long len, KernelWork w, int cpu) {
         wmemAlloc -= len;
         if (tsqThrottled) {
@@ -409,9 +562,20 @@ public final class TcpSocket implements Pollable {
         }
     }
 
-    /** tcp_ack: frees what {@code ack} acknowledges and wakes writers if the socket became writeable. */
-    void onAck(long ack, KernelWork w, int cpu) {
+    /**
+     * tcp_ack: takes the window {@code wnd} the other end advertises (negative: unchanged),
+     * frees what {@code ack} acknowledges and wakes writers if the socket became writeable.
+     */
+    void onAck(long ack, long wnd, KernelWork w, int cpu) {
+        boolean opened = false;
+        if (wnd >= 0 && ack >= sndUna) {
+            opened = ack + wnd > sndUna + sndWnd;
+            sndWnd = wnd; // relative to ack, which becomes snd_una below
+        }
         if (ack <= sndUna || ack > sndNxt) {
+            if (opened && !writeQueue.isEmpty()) {
+                softirqXmit(w, cpu); // a window update
+            }
             return;
         }
         long acked = ack - sndUna;
@@ -438,13 +602,113 @@ public final class TcpSocket implements Pollable {
 
     // ------------------------------------------------------------------ receive
 
-    /** Data from the peer reached the socket (tcp_data_queue, tcp_event_data_recv). */
-    void onData(long len, KernelWork w, int cpu) {
+    /** The received packets of a local connection not yet read whole: {length, page size}, oldest first. */
+    private final ArrayDeque<long[]> rcvSkbs = new ArrayDeque<>();
+    /** Bytes of the oldest received packet already read. */
+    private long rcvSkbRead;
+    /** Sequence number of the next byte to read. */
+    private long rcvReadSeq = 1;
+
+    /** A packet of a local connection is queued: its page layout is kept for splice. */
+    void onLocalData(long len, int pageSize) {
+        if (!closed) {
+            rcvSkbs.addLast(new long[] {len, pageSize});
+        }
+    }
+
+    /** Page pieces the next {@code n} bytes to read lie in. */
+    private int pieces(long n) {
+        if (remote == null) {
+            return (int) ((n + PAGE - 1) / PAGE);
+        }
+        int count = 0;
+        long pos = rcvReadSeq - 1;
+        long skip = rcvSkbRead;
+        long left = n;
+        for (long[] skb : rcvSkbs) {
+            if (left <= 0) {
+                break;
+            }
+            long len = Math.min(left, skb[0] - skip);
+            int page = skb[1] > 0 ? (int) skb[1] : PAGE;
+            skip = 0;
+            left -= len;
+            while (len > 0) {
+                long piece = Math.min(len, page - pos % page);
+                pos += piece;
+                len -= piece;
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private void consumed(long n) {
+        rcvReadSeq += n;
+        long left = n;
+        while (left > 0 && !rcvSkbs.isEmpty()) {
+            long[] head = rcvSkbs.peekFirst();
+            long take = Math.min(left, head[0] - rcvSkbRead);
+            rcvSkbRead += take;
+            left -= take;
+            if (rcvSkbRead == head[0]) {
+                rcvSkbs.pollFirst();
+                rcvSkbRead = 0;
+            }
+        }
+    }
+
+    /**
+     * skb_splice_bits into a pipe with {@code slots} free buffers: the bytes of the queue (from
+     * the next to read) whose page pieces - one buffer per piece of each packet's fragments, a
+     * packet's bytes lying in its sender's pages (4 KiB spliced user pages, 32 KiB page
+     * fragments of copied data) from the stream position on - fit in them.
+     */
+    long spliceable(int slots) {
+        if (remote == null) {
+            return Math.min(rcvQueued, (long) slots * PAGE);
+        }
+        long bytes = 0;
+        long pos = rcvReadSeq - 1;
+        long skip = rcvSkbRead;
+        for (long[] skb : rcvSkbs) {
+            long len = skb[0] - skip;
+            int page = skb[1] > 0 ? (int) skb[1] : PAGE;
+            skip = 0;
+            while (len > 0 && slots > 0) {
+                long piece = Math.min(len, page - pos % page);
+                bytes += piece;
+                pos += piece;
+                len -= piece;
+                slots--;
+            }
+            if (slots == 0) {
+                break;
+            }
+        }
+        return Math.min(bytes, rcvQueued);
+    }
+
+    /**
+     * Data from the other end reached the socket (tcp_data_queue, tcp_event_data_recv); {@code psh}
+     * is its PSH flag. A closed socket that still receives data answers with a reset
+     * (tcp_rcv_state_process on a socket past close: tcp_reset of the sender).
+     */
+    void onData(long len, boolean psh, KernelWork w, int cpu) {
+        if (closed) {
+            if (remote != null && !remote.reset) {
+                remote.resetByPeer(w);
+            }
+            return;
+        }
         rcvNxt += len;
         rcvQueued += len;
+        lastRcvNs = net.sim().now();
+        // tcp_measure_rcv_mss: a pushed or short segment sets ICSK_ACK_PUSHED.
+        ackPushed = psh || len < mss;
         wq.wake(POLLIN, w); // sk_data_ready
         // __tcp_ack_snd_check: ACK now if more than one full segment is unacknowledged.
-        if (rcvNxt - rcvWup > net.mss) {
+        if (rcvNxt - rcvWup > mss) {
             net.sendAck(this, w, cpu);
         } else if (delack == null) {
             delackCpu = cpu;
@@ -454,6 +718,7 @@ public final class TcpSocket implements Pollable {
 
     private void delackExpired() {
         delack = null;
+        pingpongMode = false; // tcp_delack_timer_handler: inet_csk_exit_pingpong_mode
         if (rcvNxt != rcvWup) {
             net.delayedAcks++;
             net.timer((w, cpu) -> {
@@ -464,8 +729,21 @@ public final class TcpSocket implements Pollable {
         }
     }
 
+    /** The other end reset the connection: writers and readers wake to the error. */
+    void resetByPeer(KernelWork w) {
+        reset = true;
+        wq.wake(POLLIN | POLLOUT | POLLHUP, w);
+    }
+
+    /** A FIN arrived: after the queued data, reads see end of file. */
+    void onFin(KernelWork w) {
+        finReceived = true;
+        wq.wake(POLLIN | POLLHUP, w);
+    }
+
     /** An outgoing segment carried the ACK of everything received (tcp_event_ack_sent). */
     void ackSent() {
+        rcvAdvRight = rcvNxt + advertisedWindow();
         rcvWup = rcvNxt;
         if (delack != null) {
             delack.cancel();
@@ -475,11 +753,47 @@ public final class TcpSocket implements Pollable {
 
     /**
      * tcp_recvmsg in task context: copies up to {@code len} queued bytes to the user, waiting for
-     * data first unless the socket is non-blocking (then -EAGAIN); {@code done} gets the count.
+     * data first unless the socket is non-blocking (then -EAGAIN); 0 at end of file (a FIN and
+     * nothing queued), -ECONNRESET after a reset; {@code done} gets the count. After the copy,
+     * tcp_cleanup_rbuf ACKs at once when more than a full segment is unacknowledged, or when the
+     * reader drained a pushed segment (not in ping-pong mode), or when the window it can now
+     * offer is at least twice the one the other end still sees (a window update).
      */
     void recvmsg(Task t, long len, Kernel.Ret done) {
+        recvmsg(t, len, true, done);
+    }
+
+    /** The pipe buffers the last splice read took (skb_splice_bits: one per page piece). */
+    int splicedPieces;
+    /** For a splice read: the free pipe buffers it may fill. */
+    private int spliceSlots;
+
+    /** The pipe buffers still free after the splice read in progress. */
+    int spliceSlotsLeft() {
+        return spliceSlots;
+    }
+
+    /** tcp_splice_read: up to {@code len} bytes whose page pieces fit in {@code slots} pipe buffers, no copy. */
+    void spliceRead(Task t, long len, int slots, Kernel.Ret done) {
+        spliceSlots = slots;
+        recvmsg(t, len, false, done);
+    }
+
+    /**
+     * As {@link #recvmsg(Task, long, Kernel.Ret)}; without {@code copy} the data is not copied
+     * (tcp_splice_read: the caller references the pages) and the socket charges nothing for it.
+     */
+    void recvmsg(Task t, long len, boolean copy, Kernel.Ret done) {
         owner = t;
         if (rcvQueued == 0) {
+            if (finReceived || closed) {
+                done.ret(0);
+                return;
+            }
+            if (reset) {
+                done.ret(-104); // ECONNRESET
+                return;
+            }
             if (nonblocking) {
                 done.ret(-11); // EAGAIN
                 return;
@@ -490,10 +804,10 @@ public final class TcpSocket implements Pollable {
 
                 @Override
                 public void wake(int mask, KernelWork w) {
-                    if (waiting && (mask & POLLIN) != 0) {
+                    if (waiting && (mask & (POLLIN | POLLHUP)) != 0) {
                         waiting = false;
                         wq.remove(this);
-                        w.then(() -> t.wake(() -> recvmsg(t, len, done)));
+                        w.then(() -> t.wake(() -> recvmsg(t, len, copy, done)));
                     }
                 }
             };
@@ -501,9 +815,109 @@ public final class TcpSocket implements Pollable {
             t.sleep();
             return;
         }
-        long n = Math.min(len, rcvQueued);
+        copyOut(t, len, 0, copy, done);
+    }
+
+    /**
+     * tcp_recvmsg_locked's loop: copy what is queued; data that arrived meanwhile (queued to
+     * the socket's backlog while the reader held the lock) is taken too, up to {@code len},
+     * before the call returns.
+     */
+    private void copyOut(Task t, long len, long copied, boolean copy, Kernel.Ret done) {
+        long n = Math.min(len - copied, rcvQueued);
+        if (!copy) {
+            n = Math.min(n, spliceable(spliceSlots));
+            splicedPieces = pieces(n);
+            spliceSlots -= splicedPieces;
+        }
         rcvQueued -= n;
-        t.countCopy(n);
-        t.compute(net.cost.copyNs(n), true, () -> done.ret(n));
+        consumed(n);
+        KernelWork w = new KernelWork();
+        if (copy) {
+            t.countCopy(n);
+            w.charge(net.cost.copyNs(n));
+        }
+        cleanupRbuf(w, t.cpu());
+        long total = copied + n;
+        w.spend(t, () -> {
+            if (total < len && rcvQueued > 0 && remote != null && (copy || spliceSlots > 0)) {
+                copyOut(t, len, total, copy, done);
+                return;
+            }
+            done.ret(total);
+        });
+    }
+
+    /** tcp_cleanup_rbuf after a read (the receive side of a local connection; the NIC's peer reads at once). */
+    private void cleanupRbuf(KernelWork w, int cpu) {
+        if (remote == null) {
+            return;
+        }
+        boolean timeToAck = rcvNxt != rcvWup
+                && (rcvNxt - rcvWup > mss || (ackPushed && !pingpongMode && rcvQueued == 0));
+        if (!timeToAck && !finReceived) {
+            long windowNow = rcvAdvRight - rcvNxt; // tcp_receive_window
+            if (2 * windowNow <= rcvSpace) {
+                long newWindow = advertisedWindow();
+                timeToAck = newWindow > 0 && newWindow >= 2 * windowNow;
+            }
+        }
+        if (timeToAck) {
+            net.sendAck(this, w, cpu);
+        }
+    }
+
+    /** tcp_event_data_sent: data sent soon after data arrived puts the socket in ping-pong mode (threshold 1). */
+    void dataSent() {
+        if (net.sim().now() - lastRcvNs < net.tcp.delayedAckNs()) {
+            pingpongMode = true;
+        }
+    }
+
+    /** Bytes queued in the write and retransmit queues (sk_wmem_queued). */
+    public long queuedToSend() {
+        return wmemQueued;
+    }
+
+    /** True once the other end's FIN arrived. */
+    public boolean finReceived() {
+        return finReceived;
+    }
+
+    /** True once close() was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * close(): with data unread the connection is reset (tcp_close: tcp_send_active_reset); else
+     * a FIN follows the data still queued (tcp_send_fin). Charged to {@code w}.
+     */
+    void close(KernelWork w, int cpu) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (delack != null) {
+            delack.cancel();
+            delack = null;
+        }
+        if (remote == null) {
+            return;
+        }
+        rcvSkbs.clear();
+        if (rcvQueued > 0) {
+            rcvQueued = 0;
+            net.sendReset(this, w, cpu);
+            return;
+        }
+        Skb tail = writeQueue.peekLast();
+        if (tail != null) {
+            tail.fin = true;
+            tail.psh = true;
+            writeXmit(false, w, cpu);
+        } else {
+            net.sendFin(this, w, cpu);
+        }
     }
 }

@@ -23,7 +23,7 @@ final class Harness {
     final List<String> trace = new ArrayList<>();
 
     /** A dispatched request as the device saw it. */
-    record Seen(long time, Op op, long sector, int sectors, IoPriority prio) {
+    record Seen(long time, Op op, long sector, int sectors, IoPriority prio, int bios) {
     }
 
     static final class TestDevice implements BlockDevice {
@@ -56,7 +56,7 @@ final class Harness {
 
         @Override
         public void submit(Request rq) {
-            seen.add(new Seen(host.sim().now(), rq.op, rq.sector, rq.nrSectors, rq.priority));
+            seen.add(new Seen(host.sim().now(), rq.op, rq.sector, rq.nrSectors, rq.priority, rq.nrBios()));
             if (busy) {
                 waiting.addLast(rq);
             } else {

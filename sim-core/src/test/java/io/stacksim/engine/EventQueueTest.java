@@ -33,11 +33,16 @@ class EventQueueTest {
                 assertThat(q.poll()).isSameAs(ref.poll());
             }
             assertThat(q.size()).isEqualTo(ref.size());
+            if (!ref.isEmpty() && rnd.nextInt(4) == 0) {
+                // a look right after a poll (the root dead) or an insertion (an entry held)
+                assertThat(q.peekTime()).isEqualTo(ref.peek().time);
+            }
         }
         while (!ref.isEmpty()) {
             assertThat(q.poll()).isSameAs(ref.poll());
         }
         assertThat(q.isEmpty()).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(q::peekTime).isInstanceOf(java.util.NoSuchElementException.class);
     }
 
     /** An event whose sequence number is known only once it is added. */
@@ -91,6 +96,13 @@ class EventQueueTest {
             assertThat(q.poll()).isSameAs(ref.poll());
         }
         assertThat(q.pollDue(Long.MAX_VALUE)).isNull();
+    }
+
+    @Test
+    void anEventAtANegativeTimeIsRefused() {
+        EventQueue q = new EventQueue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> q.add(-1, () -> { }))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

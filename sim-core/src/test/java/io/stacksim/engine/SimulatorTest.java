@@ -170,4 +170,75 @@ class SimulatorTest {
         assertThat(result[1][2]).isEqualTo(result[0][2]);
         assertThat(result[1][3]).isEqualTo(result[0][0] / 1024);
     }
+
+    /**
+     * A chain of stages, each started as the last step of the one before, against the same
+     * chain with every stage an event and two other processes interleaving: the log of what ran
+     * when must be the same, ties at equal times included; only the event count differs.
+     */
+    @Test
+    void scheduleLastRunsTheSameStepsInTheSameOrderAsEvents() {
+        java.util.List<String> asEvents = chainRun(false);
+        java.util.List<String> folded = chainRun(true);
+        assertThat(folded.subList(0, folded.size() - 1)).isEqualTo(asEvents.subList(0, asEvents.size() - 1));
+        long eventsPlain = Long.parseLong(asEvents.get(asEvents.size() - 1));
+        long eventsFolded = Long.parseLong(folded.get(folded.size() - 1));
+        assertThat(eventsFolded).isLessThan(eventsPlain);
+    }
+
+    private static java.util.List<String> chainRun(boolean last) {
+        Simulator sim = new Simulator();
+        java.util.List<String> log = new java.util.ArrayList<>();
+        // a ticker every 7 ns and one every 13 ns (ties with the chain's stages at common times)
+        for (long period : new long[] {7, 13}) {
+            Event tick = new Event() {
+                @Override
+                public void fire() {
+                    log.add("tick" + period + "@" + sim.now());
+                    if (sim.now() < 400) {
+                        sim.after(period, this);
+                    }
+                }
+            };
+            sim.schedule(period, tick);
+        }
+        Event stage = new Event() {
+            int n;
+
+            @Override
+            public void fire() {
+                log.add("stage" + n + "@" + sim.now());
+                if (++n < 120) {
+                    long at = sim.now() + 1 + (n % 5);
+                    if (last) {
+                        sim.scheduleLast(at, this);
+                    } else {
+                        sim.schedule(at, this);
+                    }
+                }
+            }
+        };
+        sim.schedule(3, stage);
+        sim.run();
+        log.add(Long.toString(sim.eventsFired()));
+        return log;
+    }
+
+    @Test
+    void scheduleLastIsAnEventWhileFoldsAreHeldOrSomethingIsDueFirst() {
+        Simulator sim = new Simulator();
+        java.util.List<String> log = new java.util.ArrayList<>();
+        sim.schedule(50, () -> log.add("other@" + sim.now()));
+        sim.schedule(10, () -> {
+            sim.holdFolds();
+            sim.scheduleLast(20, () -> log.add("held@" + sim.now()));
+            sim.releaseFolds();
+            log.add("after-held@" + sim.now());
+        });
+        sim.schedule(30, () -> sim.scheduleLast(50, () -> log.add("tie@" + sim.now()))); // ties with other: an event after it
+        sim.schedule(60, () -> sim.scheduleLast(70, () -> log.add("inline@" + sim.now())));
+        sim.run();
+        assertThat(log).containsExactly("after-held@10", "held@20", "other@50", "tie@50", "inline@70");
+        assertThat(sim.stepsFolded()).isEqualTo(1);
+    }
 }

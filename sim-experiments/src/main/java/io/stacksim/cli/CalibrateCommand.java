@@ -79,10 +79,32 @@ final class CalibrateCommand implements Callable<Integer> {
         } else if (workDir == null) {
             throw new ConfigException("--reuse needs --work-dir, where the earlier real runs are");
         }
-        if (repeat < 1 || runtime < 1) {
-            throw new ConfigException("--repeat and --runtime must be at least 1");
+        if (repeat < 1 || repeat > MAX_REPEAT) {
+            throw new ConfigException("--repeat " + repeat + ": expected real runs per job from 1 to " + MAX_REPEAT);
         }
-        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("stacksim-calibrate");
+        if (runtime < 1 || runtime > MAX_RUNTIME_S) {
+            throw new ConfigException("--runtime " + runtime + ": expected seconds per fio job from 1 to " + MAX_RUNTIME_S);
+        }
+        long span;
+        try {
+            span = io.stacksim.config.Units.parseSize(size);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--size " + size + ": expected a size such as 1g or 512m (" + e.getMessage() + ")");
+        }
+        if (span < 1 << 20) {
+            throw new ConfigException("--size " + size + ": expected a span of at least 1m, for the 128 KiB jobs at depth 32");
+        }
+        if (out != null) {
+            io.stacksim.config.OutputFiles.file(out, "--out");
+        }
+        if (workDir != null) {
+            io.stacksim.config.OutputFiles.checkFolder(workDir, "--work-dir");
+        }
+        if (!check) {
+            requireTarget(first);
+        }
+        Path dir = workDir != null ? io.stacksim.config.OutputFiles.folder(workDir, "--work-dir")
+                : Files.createTempDirectory("stacksim-calibrate");
         PrintWriter o = spec.commandLine().getOut();
         if (check) {
             if (target == null || jobFiles.isEmpty()) {
@@ -94,6 +116,28 @@ final class CalibrateCommand implements Callable<Integer> {
             throw new ConfigException("calibrate DEVICE_OR_FILE takes no job files (those are for --check)");
         }
         return calibrate(first, dir, o);
+    }
+
+    /** The most real runs per job: a median of more tells nothing new, and each costs the whole matrix again. */
+    static final int MAX_REPEAT = 100;
+    /** The longest fio runtime per job (an hour). */
+    static final int MAX_RUNTIME_S = 3600;
+
+    /** fio runs on a block device or a regular file: a folder, a FIFO or a missing path is refused before fio starts. */
+    private static void requireTarget(String path) {
+        Path p = Path.of(path);
+        if (path.isBlank()) {
+            throw new ConfigException("an empty target path (expected a block device or a regular file to calibrate)");
+        }
+        if (!Files.exists(p)) {
+            throw new ConfigException(path + ": no such device or file");
+        }
+        if (Files.isDirectory(p)) {
+            throw new ConfigException(path + ": is a directory (expected a block device or a regular file for fio to run on)");
+        }
+        if (!Files.isRegularFile(p) && !path.startsWith("/dev/")) {
+            throw new ConfigException(path + ": not a block device or a regular file (expected one for fio to run on)");
+        }
     }
 
     // ------------------------------------------------------------------ calibrate
@@ -221,6 +265,7 @@ final class CalibrateCommand implements Callable<Integer> {
         ConfigNode p = ConfigNode.parseYaml(profile).section("params");
         String devName = p.string("dev_name", "sdx");
         p.markOpen();
+        requireTarget(target);
         Target t = Target.of(target).named(devName);
         o.printf(Locale.ROOT, "checking %s against %s (real: medians of %d runs)%n", profile, target, repeat);
         o.println(Calibration.header());

@@ -94,11 +94,20 @@ final class FioCommand implements Callable<Integer> {
                 throw new ConfigException("--output-format " + f + ": expected normal, json, json+ or terse");
             }
         }
+        for (String k : env.keySet()) {
+            if (!k.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ConfigException("--env " + k + "=...: expected NAME=VALUE with NAME letters, digits and _"
+                        + " (not starting with a digit), as ${NAME} names it in a job file");
+            }
+        }
         if (output != null) {
             io.stacksim.config.OutputFiles.file(output, "--output");
         }
         if (blktrace != null) {
             io.stacksim.config.OutputFiles.file(blktrace, "--blktrace");
+        }
+        if (blktraceBinary != null) {
+            io.stacksim.config.OutputFiles.checkFolder(blktraceBinary, "--blktrace-binary");
         }
         if (compare != null) {
             io.stacksim.config.InputFiles.requireRegularFile(compare, "fio's JSON output (--compare)");
@@ -130,6 +139,10 @@ final class FioCommand implements Callable<Integer> {
                 specs.add(r.spec());
                 warnings.addAll(r.warnings());
             }
+            if (!jf.trailingGlobalOptions().isEmpty()) {
+                // fio parses a [global] section's values as it reads them, even with no job after it
+                JobTranslator.translate("global", jf.globalOptions(), jf.trailingGlobalOptions(), lenient, null);
+            }
         }
         if (maxRuntime != null) {
             long capNs;
@@ -152,6 +165,7 @@ final class FioCommand implements Callable<Integer> {
         RunResult result = Simulation.run(root, specs, userNsPerIo,
                 io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), check, false, logDir,
                 StatusProgress.forConsole(err));
+        int failed = jobErrors(result, err);
         FioReport report = FioReport.of(result, globals, warnings);
         StringBuilder text = new StringBuilder();
         long ts = wallClock ? System.currentTimeMillis() : 0;
@@ -177,7 +191,28 @@ final class FioCommand implements Callable<Integer> {
             where.print(table);
             where.flush();
         }
-        return check ? CheckReport.print(spec.commandLine().getErr(), "fio", List.of(result)) : 0;
+        int checked = check ? CheckReport.print(spec.commandLine().getErr(), "fio", List.of(result)) : 0;
+        return checked != 0 ? checked : failed > 0 ? 1 : 0;
+    }
+
+    /**
+     * The jobs that ended with an error of their own (td->error, e.g. check_min_rate): what fio
+     * logged, then its exit line "fio: pid=N, err=E/VERROR" on standard error; fio's exit status
+     * counts them, StackSim's is 1 when there is any (2 stays bad input).
+     */
+    private static int jobErrors(io.stacksim.experiment.run.RunResult result, PrintWriter err) {
+        int n = 0;
+        for (io.stacksim.experiment.run.RunResult.CloneRun c : result.clones()) {
+            io.stacksim.workload.ExtraStats x = c.stats().extra;
+            x.log.forEach(err::println);
+            if (x.jobError == 0) {
+                continue;
+            }
+            n++;
+            err.println("fio: pid=" + c.stats().pid + ", err=" + x.jobError + "/" + x.verror);
+        }
+        err.flush();
+        return n;
     }
 
     /** The simulated machine's values for $pagesize, $mb_memory and $ncpus. */

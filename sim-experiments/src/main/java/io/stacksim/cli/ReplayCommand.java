@@ -74,6 +74,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (blktrace != null) {
             io.stacksim.config.OutputFiles.file(blktrace, "--blktrace");
         }
+        if (blktraceBinary != null) {
+            io.stacksim.config.OutputFiles.checkFolder(blktraceBinary, "--blktrace-binary");
+        }
         ConfigNode root = ConfigLoader.load(stack, sets);
         long wall = System.nanoTime();
         RunResult r = ReplaySimulation.run(root, new ReplaySimulation.Options(trace, traceFormat,

@@ -49,6 +49,9 @@ final class RunCommand implements Callable<Integer> {
         if (blktrace != null) {
             io.stacksim.config.OutputFiles.file(blktrace, "--blktrace");
         }
+        if (blktraceBinary != null) {
+            io.stacksim.config.OutputFiles.checkFolder(blktraceBinary, "--blktrace-binary");
+        }
         ConfigNode root = ConfigLoader.load(config, sets);
         long wall = System.nanoTime();
         RunResult r = Simulation.run(root, io.stacksim.block.trace.TraceOutput.of(blktrace, blktraceBinary), check,

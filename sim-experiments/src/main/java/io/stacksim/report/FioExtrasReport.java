@@ -18,9 +18,21 @@ final class FioExtrasReport {
     private FioExtrasReport() {
     }
 
-    /** ts->error: a job that went on after errors shows its first one (no error stops a run here). */
+    /**
+     * ts->error: the error that ended the job (td->error, e.g. check_min_rate's EIO), else with
+     * continue_on_error the first one it went on after.
+     */
     static int error(JobSpec spec, JobStats s) {
+        if (s.extra.jobError != 0) {
+            return s.extra.jobError;
+        }
         return spec.extras().errors().on() ? s.extra.firstError : 0;
+    }
+
+    /** show_thread_status_normal: with a job error, "err= N (VERROR)" instead of "err= N". */
+    static String errorField(JobSpec spec, JobStats s) {
+        String n = String.format(Locale.ROOT, "err=%2d", error(spec, s));
+        return s.extra.jobError != 0 ? n + " (" + s.extra.verror + ")" : n;
     }
 
     /** ts->latency_depth: td->latency_qd, which is iodepth without a latency target. */

@@ -48,6 +48,11 @@ public interface Engine {
         return List.of();
     }
 
+    /** The engine's close_file at the job's end (a net engine's close message and close); then {@code k}. */
+    default void close(Runnable k) {
+        k.run();
+    }
+
     /** Puts the engine's own figures (inline and punted requests, worker threads) into {@code stats}. */
     default void report(JobStats stats) {
     }

@@ -156,7 +156,12 @@ final class FileSetup {
         JobSpec.Size size = f.size();
         long total;
         boolean fileSizes = f.filesizeMax() > 0 && f.nrfiles() > 0;
-        if (size == null && fileSizes) {
+        // fixup_options: fill_device without size= makes size -1, so every file's region runs to
+        // the end of its device, or until the file system's ENOSPC.
+        boolean fill = spec.extras().fillDevice() && size == null && fs != null;
+        if (fill) {
+            total = 0;
+        } else if (size == null && fileSizes) {
             // setup_files: filesize= with nrfiles is enough, the sizes come from it.
             total = 0;
         } else if (size == null || size.isPercent()) {
@@ -189,11 +194,14 @@ final class FileSetup {
             } else {
                 ioSize = total / nfiles + (i < extra ? minBs : 0);
             }
+            if (fill) {
+                ioSize = fillSize(fs, names.get(i), existing[i], inRun, spec, clone, minBs);
+            }
             long real = existing[i] != null ? existing[i].size() : ioSize;
             // get_start_offset: file_append starts at the end of the file as it is.
             long offset = f.layout().fileAppend() && fs != null ? (existing[i] != null ? existing[i].size() : 0)
                     : f.offset().resolve(real) + clone * f.offsetIncrement().resolve(real);
-            if (existing[i] != null && size == null && f.filesizeMax() == 0) {
+            if (existing[i] != null && size == null && f.filesizeMax() == 0 && !fill) {
                 ioSize = Math.max(0, existing[i].size() - offset);
             }
             if (ioSize < minBs) {
@@ -247,12 +255,34 @@ final class FileSetup {
         return out;
     }
 
+    /**
+     * fill_device's region (io_size -1 in fio): a block device to its end (the I/O past it ends
+     * the file, as fill_io_u's real_file_size check does); a file on ext4 as much as the file
+     * system has free, rounded up to a block so the last write meets ENOSPC; on raw, whose files
+     * do not grow, a new file takes the free space and an existing one keeps its size.
+     */
+    private static long fillSize(FileSystem fs, String name, SimFile existing, boolean inRun, JobSpec spec, int clone,
+                                 long minBs) {
+        JobSpec.Files f = spec.files();
+        long real = existing != null ? existing.size() : 0;
+        long offset = f.offset().resolve(real) + clone * f.offsetIncrement().resolve(real);
+        long bytes;
+        if (name.startsWith("/dev/") || (existing != null && !inRun)) {
+            bytes = real - offset;
+        } else {
+            // the write job unlinks the file first, so its blocks are free again
+            bytes = fs.freeBytes() + (existing != null ? existing.size() : 0) - offset;
+            bytes = inRun ? (bytes + minBs - 1) / minBs * minBs : bytes / minBs * minBs;
+        }
+        return Math.max(0, bytes);
+    }
+
     /** A file's offset state over [offset, offset + ioSize) of {@code realSize}, its random streams under {@code s}. */
     private static OffsetGenerator offsets(JobSpec spec, long offset, long ioSize, long realSize, int nfiles,
                                            RandomStreams random, String s) {
         return new OffsetGenerator(offset, ioSize, realSize, spec.access(), spec.timeBased(), nfiles == 1,
                 random.stream(s + ".offset"), random.stream(s + ".seqrand.read"), random.stream(s + ".seqrand.write"),
-                random.stream(s + ".zone"), random.stream(s + ".rank"));
+                random.stream(s + ".seqrand.trim"), random.stream(s + ".zone"), random.stream(s + ".rank"));
     }
 
     int count() {
@@ -373,6 +403,11 @@ final class FileSetup {
      * keep does so with FALLOC_FL_KEEP_SIZE, truncate is an ftruncate to the size, none nothing.
      */
     private void fallocateFile(OpenFile of, long real, Runnable k) {
+        if (spec.extras().fillDevice()) {
+            // fallocate_file returns at once with fill_device: the job's writes fill the space.
+            k.run();
+            return;
+        }
         switch (spec.files().layout().fallocate()) {
             case NONE -> k.run();
             case NATIVE, POSIX -> kernel.fallocate(task, of, 0, 0, real, r -> k.run());
@@ -390,6 +425,11 @@ final class FileSetup {
         }
         long n = Math.min(spec.access().bs().write().max(), left);
         kernel.write(task, of, n, 0, (r, waited) -> {
+            if (r == -io.stacksim.fs.Errno.ENOSPC && spec.extras().fillDevice()) {
+                // extend_file: with fill_device ENOSPC ends the layout, it is no error.
+                k.run();
+                return;
+            }
             if (r <= 0) {
                 // "fio: ENOSPC on laying out file, stopping"
                 throw new JobRunner.JobError(spec, r < 0 ? r : -io.stacksim.fs.Errno.EIO);

@@ -27,7 +27,9 @@ public final class IoEngines {
             FileOpsEngine.FILESTAT,
             FileOpsEngine.FILEDELETE,
             FallocEngine.TYPE,
-            FtruncateEngine.TYPE);
+            FtruncateEngine.TYPE,
+            NetEngine.NET,
+            NetEngine.NETSPLICE);
 
     private IoEngines() {
     }
@@ -45,7 +47,7 @@ public final class IoEngines {
     /** FIO_DISKLESSIO: the engine does no file I/O, so fio neither creates nor opens the job's files. */
     public static boolean diskless(IoEngineType t) {
         return t == NullEngine.TYPE || t == NullEngine.SYNC || t == NullEngine.CPP || t == NullEngine.CPP_SYNC
-                || t == CpuioEngine.TYPE;
+                || t == CpuioEngine.TYPE || NetEngine.isNet(t);
     }
 
     /** FIO_NOIO: the engine does only pseudo I/O (units without direction or length). */

@@ -30,6 +30,11 @@ final class IoUnit {
     /** The unit's own iocb, reused by each of its asynchronous I/Os (fio's io_u->iocb). */
     Iocb ownIocb;
 
+    /** The engine moved part of it (io_u->resid): the rest is requeued. */
+    boolean resid;
+    /** The engine moved nothing and the job is done: not counted. */
+    boolean discard;
+
     boolean isSync() {
         return ddir >= JobStats.SYNC;
     }

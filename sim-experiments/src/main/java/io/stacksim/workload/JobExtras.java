@@ -19,18 +19,42 @@ import java.util.List;
  * @param refillPattern buffer_pattern on a job that also reads: every write's buffer is
  *                   filled with the pattern again before it is issued (str_buffer_pattern_cb
  *                   sets refill_buffers; io_u_fill_buffer copies the pattern over buflen bytes)
+ * @param minRate    rate_min, rate_iops_min and rate_cycle (backend.c check_min_rate), or null
+ * @param fillDevice fill_device (fill_fs): without size= the job's region is the device or the
+ *                   file system's free space, and ENOSPC ends the job cleanly (init.c
+ *                   fixup_options size = -1, backend.c break_on_this_error)
+ * @param offload    io_submit_mode=offload: iodepth submit workers queue the job's units
+ *                   (rate-submit.c), the job's thread never reaps
  * @param bufferPattern buffer_pattern as written (what every write buffer holds), or null
  */
 public record JobExtras(HistLogSpec hist, Errors errors, LatencyTarget latency, Flow flow, SteadyStateSpec ss,
-                        boolean randrepeat, boolean refillPattern, String bufferPattern) {
+                        boolean randrepeat, boolean refillPattern, MinRate minRate, boolean fillDevice,
+                        boolean offload, String bufferPattern) {
     /** The options without buffer_pattern's value. */
     public JobExtras(HistLogSpec hist, Errors errors, LatencyTarget latency, Flow flow, SteadyStateSpec ss,
-                     boolean randrepeat, boolean refillPattern) {
-        this(hist, errors, latency, flow, ss, randrepeat, refillPattern, null);
+                     boolean randrepeat, boolean refillPattern, MinRate minRate, boolean fillDevice, boolean offload) {
+        this(hist, errors, latency, flow, ss, randrepeat, refillPattern, minRate, fillDevice, offload, null);
     }
 
     /** None of these options set: fio's defaults. */
-    public static final JobExtras DEFAULT = new JobExtras(null, Errors.NONE, null, null, null, true, false);
+    public static final JobExtras DEFAULT = new JobExtras(null, Errors.NONE, null, null, null, true, false, null,
+            false, false);
+
+    /**
+     * The minimum rate a job must keep (backend.c __check_min_rate): per direction bytes/s
+     * (rate_min) or, when that is 0, I/Os per second (rate_iops_min), judged every
+     * {@code cycleMs} (rate_cycle) after a 2 s settle period; missing it fails the job with EIO.
+     *
+     * @param bytesPerSec rate_min per direction (read, write), 0 = none
+     * @param iops        rate_iops_min per direction, 0 = none
+     * @param cycleMs     rate_cycle, ms (fio's default 1000)
+     */
+    public record MinRate(List<Long> bytesPerSec, List<Long> iops, long cycleMs) {
+        public MinRate {
+            bytesPerSec = List.copyOf(bytesPerSec);
+            iops = List.copyOf(iops);
+        }
+    }
 
     /**
      * write_hist_log=PREFIX: PREFIX_clat_hist.N.log, one line per direction every

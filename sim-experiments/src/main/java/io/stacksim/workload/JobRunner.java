@@ -53,8 +53,8 @@ public final class JobRunner {
     private int ioUQueued;
     private int inFlight;
     private IoUnit requeued;
-    private final long[] ioBlocks = new long[2];
-    private final long[] ioBytes = new long[2];
+    private final long[] ioBlocks = new long[JobStats.DIRS];
+    private final long[] ioBytes = new long[JobStats.DIRS];
     private boolean lastWasSync;
     private boolean wroteThisLoop;
     private int loopsLeft;
@@ -95,6 +95,24 @@ public final class JobRunner {
     private final ZbdJob zbd;
     /** zonemode=strided (io_u.c setup_strided_zone_mode), or null. */
     private final StridedZones strided;
+    /** The host's network stack, built when a net engine first asks for it. */
+    private java.util.function.Supplier<io.stacksim.os.NetStack> network;
+    /** rate_min / rate_iops_min (backend.c check_min_rate), or null. */
+    private final MinRateCheck minRate;
+    /** do_io's comp_time: when the last completion was taken (what check_min_rate measures to). */
+    private long compNs;
+    /** td->start: the start of this loop, or of the statistics after ramp_time. */
+    private long loopClockNs;
+    /** io_bytes/io_blocks when this loop (or the statistics) started: this_io_bytes is the rest. */
+    private final long[] loopBaseBytes = new long[JobStats.DIRS];
+    private final long[] loopBaseBlocks = new long[JobStats.DIRS];
+    /** io_submit_mode=offload's submit workers (rate-submit.c), or null. */
+    private final OffloadSubmit offload;
+    /** The task an engine call runs on: a submit worker's while it calls its engine, else the job's. */
+    private Task engineTask;
+    /** The job's thread waits for a unit a worker frees (get_io_u on free_cond), or for all (workqueue_flush). */
+    private Runnable waitFree;
+    private Runnable waitFlush;
 
     /**
      * fio's td->runstate as its status line shows it (eta.c check_str_update): the letter of
@@ -177,14 +195,19 @@ public final class JobRunner {
         }
         this.engine = spec.engine().kind().factory().apply(this);
         this.cpu = new ProcessCpu(task, engine);
+        this.offload = spec.extras().offload() ? new OffloadSubmit(this, spec.iodepth()) : null;
+        if (offload != null) {
+            cpu.alsoCount(offload.threads());
+        }
         this.samples = new JobSamples(sim, spec, stats, ioBytes, ioBlocks,
                 () -> looping && !exited && !(stopAtNs > 0 && sim.now() >= stopAtNs));
         for (int i = 0; i < spec.iodepth(); i++) {
             free.add(new IoUnit());
         }
         this.loopsLeft = spec.limits().loops();
-        this.errorPolicy = new FioErrors(spec.extras().errors(), false);
+        this.errorPolicy = new FioErrors(spec.extras().errors(), spec.extras().fillDevice());
         this.latTarget = spec.extras().latency() == null ? null : new LatencyTarget(spec.extras().latency(), spec.iodepth());
+        this.minRate = spec.extras().minRate() == null ? null : new MinRateCheck(spec.extras().minRate(), spec.name());
         this.verifier = spec.control().verify().on()
                 ? new Verifier(spec, files.count(), kernel.cost().copyNs(1 << 20) / (double) (1 << 20)) : null;
     }
@@ -246,6 +269,11 @@ public final class JobRunner {
         this.flowGroups = g;
     }
 
+    /** Where the net engines find the host's network stack (built on first use). */
+    public void network(java.util.function.Supplier<io.stacksim.os.NetStack> net) {
+        this.network = net;
+    }
+
     /** The steady-state detector of this job (or its reporting group), for a job with ss_dur. */
     public void steadyState(SteadyState s) {
         this.steadyState = s;
@@ -255,8 +283,38 @@ public final class JobRunner {
 
     // ------------------------------------------------------------------ for the engines
 
+    /** The task engine calls run on: the job's, or a submit worker's (io_submit_mode=offload). */
     public Task task() {
-        return task;
+        return engineTask != null ? engineTask : task;
+    }
+
+    /** Runs {@code body}, an engine call of submit worker task {@code t}, with {@link #task()} being {@code t}. */
+    void onTask(Task t, Runnable body) {
+        Task prev = engineTask;
+        engineTask = t;
+        try {
+            body.run();
+        } finally {
+            engineTask = prev;
+        }
+    }
+
+    /** A submit worker queued {@code u} (td_io_queue in the worker: its totals, depth 1). */
+    void offloadQueued(IoUnit u, int status, boolean hasCommit) {
+        if (status == Engine.BUSY) {
+            return;
+        }
+        count(u);
+        stats.markDepth(1, 1);
+        if (!hasCommit) {
+            stats.markBatch(true, 1);
+            stats.markBatch(false, 1);
+        }
+    }
+
+    /** A submit worker's unit completed inline (a sync engine): it goes back to the job's pool. */
+    void offloadDone(IoUnit u) {
+        put(u);
     }
 
     Kernel kernel() {
@@ -290,12 +348,110 @@ public final class JobRunner {
         return files.get(file).name;
     }
 
+    io.stacksim.os.NetStack network() {
+        if (network == null) {
+            throw new IllegalStateException("job '" + spec.name() + "': no network stack was given to the runner");
+        }
+        return network.get();
+    }
+
+    /**
+     * reset_all_stats before any I/O (the net engine once a connection is accepted, or the UDP
+     * reader at the writer's open message): the job's clock, CPU use and samples start now.
+     */
+    void resetStats() {
+        long now = sim.now();
+        stats.reset(now);
+        stats.startNs = now;
+        epochNs = now;
+        loopStartNs = now;
+        cpu.restart(false);
+        planner.resetRate();
+        samples.stop();
+        samples.start();
+        loopClock(now);
+        if (spec.runtimeNs() > 0) {
+            stopAtNs = now + spec.rampTimeNs() + spec.runtimeNs();
+        }
+    }
+
+    /**
+     * io_queue_event's resid path: the engine moved only {@code moved} bytes of {@code u}. With
+     * some moved the unit is requeued for the rest (offset and length advanced, a short I/O
+     * counted; the piece moved is not counted in io_bytes, as fio does); with none the unit
+     * just ends, uncounted (the engine has said the job is done).
+     */
+    void shortTransfer(IoUnit u, long moved) {
+        if (moved > 0) {
+            stats.shortIos[u.ddir]++;
+            u.offset += moved;
+            u.length -= moved;
+            u.resid = true;
+        } else {
+            u.resid = false;
+            u.discard = true;
+        }
+    }
+
+    /** td->done: the loop ends after the unit in progress (the net engine's close message, end of file). */
+    void done() {
+        terminate = true;
+    }
+
+    boolean isDone() {
+        return terminate;
+    }
+
+    /** drop_io_u: {@code n} of the job's I/Os of {@code ddir} were lost on the way (UDP). */
+    void dropped(int ddir, long n) {
+        stats.dropIos[ddir] += n;
+    }
+
+    /** The job's process got signal {@code sig} (SIGPIPE on a reset connection): it ends now. */
+    void killedBySignal(int sig) {
+        terminate = true;
+        stats.extra.signal = sig;
+    }
+
     Mapping mapping(int file) {
         return files.get(file).mapping;
     }
 
     long mappedFrom(int file) {
         return files.get(file).offsets.start();
+    }
+
+    /** The BLKDISCARD ioctl, made on the first trim. */
+    private io.stacksim.os.BlkDiscard discard;
+
+    /**
+     * do_io_u_trim: the unit's trim, os_trim's BLKDISCARD over its offset and length (a file that
+     * is not a block device fails with ENOTTY, a device without discard with EOPNOTSUPP); {@code k}
+     * gets the unit's length or -errno.
+     */
+    void trim(IoUnit u, io.stacksim.os.Kernel.Ret k) {
+        if (discard == null) {
+            discard = new io.stacksim.os.BlkDiscard(kernel);
+        }
+        discard.discard(task, open(u.file), u.offset, u.length, (res, last) -> {
+            u.lastBio = last;
+            k.ret(res < 0 ? res : u.length);
+        });
+    }
+
+    /**
+     * An asynchronous engine's trim (libaio, io_uring, posixaio: FIO_ASYNCIO_SYNC_TRIM): done at
+     * once and synchronously, counted as a batch of one submitted and one completed.
+     */
+    void syncTrim(IoUnit u, java.util.function.IntConsumer status) {
+        issued(u);
+        trim(u, res -> {
+            u.result = res;
+            markBatch(true, 1);
+            markBatch(false, 1);
+            completed(u);
+            status.accept(Engine.COMPLETED);
+        });
     }
 
     /** issue_time: the unit goes to the kernel now; async engines sample slat here (io_u_queued). */
@@ -318,14 +474,33 @@ public final class JobRunner {
                     return;
                 }
                 case END -> {
+                    // fill_device's ENOSPC: logged (io_u_log_error), cleared, the job ends.
+                    stats.extra.ioError(files.get(u.file).name, errno, u.ddir, u.offset, u.length);
                     terminate = true;
                     return;
                 }
                 default -> {
                     stats.errors++;
+                    if (u.ddir == JobStats.TRIM) {
+                        // do_io_u_trim set io_u->error: td_io_queue's td_verror ends the job, the run goes on.
+                        if (spec.extras().errors().on()) {
+                            stats.extra.error(errno);
+                        }
+                        stats.extra.jobFailed(errno, "ioengines.c:399", "td_io_queue", "");
+                        terminate = true;
+                        return;
+                    }
                     String sense = u.lastBio == null ? null : u.lastBio.sense;
-                    throw sense == null ? new JobError(spec, u.result)
-                            : new JobError(spec, JobError.message(spec, u.result) + " (the device: " + sense + ")", true);
+                    if (sense != null) {
+                        // A passthrough command the device failed (SG_INFO_CHECK): fio_sgio_queue's
+                        // td_verror(EIO, "xfer") ends the job, the run goes on.
+                        stats.extra.ioError(files.get(u.file).name, errno, u.ddir, u.offset, u.length);
+                        stats.extra.jobFailed(errno, "engines/" + spec.engine().kind().fioName() + ".c", "xfer",
+                                "fio: " + files.get(u.file).name + ": " + sense);
+                        terminate = true;
+                        return;
+                    }
+                    throw new JobError(spec, u.result);
                 }
             }
         }
@@ -405,6 +580,16 @@ public final class JobRunner {
         u.lastBio = null;
         curDepth--;
         free.addLast(u);
+        if (waitFree != null) {
+            // td_io_u_free_notify: the job's thread waiting in get_io_u goes on
+            Runnable k = waitFree;
+            waitFree = null;
+            task.wake(k);
+        } else if (waitFlush != null && curDepth == 0) {
+            Runnable k = waitFlush;
+            waitFlush = null;
+            task.wake(k);
+        }
     }
 
     // ------------------------------------------------------------------ setup
@@ -520,6 +705,10 @@ public final class JobRunner {
         stats.startNs = now;
         cpu.restart(false);
         startExtras(now);
+        if (minRate != null) {
+            // thread_main: last_rate_check_time starts at bw_sample_time, the epoch.
+            minRate.start(now);
+        }
         if (spec.runtimeNs() > 0) {
             stopAtNs = now + spec.rampTimeNs() + spec.runtimeNs();
         }
@@ -530,7 +719,12 @@ public final class JobRunner {
         } else {
             samples.start();
         }
-        engine.init(this::startLoop);
+        engine.init(() -> {
+            if (offload != null) {
+                offload.start(); // rate_submit_init: workqueue_init
+            }
+            startLoop();
+        });
     }
 
     /** ramp_time is over: statistics start from zero (reset_all_stats), rate accounting too. */
@@ -549,6 +743,7 @@ public final class JobRunner {
         cpu.restart(true);
         planner.resetRate();
         samples.start();
+        loopClock(now);
         if (latTarget != null) {
             // reset_all_stats -> lat_target_reset
             latTarget.init(now, ioBlocks[0] + ioBlocks[1]);
@@ -631,6 +826,7 @@ public final class JobRunner {
         }
         looping = true;
         loopStartNs = Math.max(loopStartNs, epochNs);
+        loopClock(sim.now());
         planner.startLoop();
         wroteThisLoop = false;
         loop();
@@ -677,6 +873,12 @@ public final class JobRunner {
      * syncs file 1 until file 0 is done).
      */
     private void getIoU() {
+        if (offload != null && free.isEmpty()) {
+            // __get_io_u: every unit is with the workers; wait for one to come back
+            waitFree = this::getIoU;
+            task.sleep();
+            return;
+        }
         IoUnit u = free.pollFirst();
         curDepth++;
         if (verifying) {
@@ -764,6 +966,9 @@ public final class JobRunner {
             zbd.beforeOffset(fi, ddir);
         } else if (strided != null) {
             strided.beforeOffset(files.get(fi).offsets, ddir);
+        }
+        if (spec.rw().trimWrite()) {
+            ddir = planner.trimWriteDirection(fi);
         }
         int dd = ddir;
         long off = planner.nextOffset(fi, ddir);
@@ -878,6 +1083,15 @@ public final class JobRunner {
         if (logs != null) {
             logs.issued(sim.now(), files.get(u.file).name, u.ddir, u.offset, u.length);
         }
+        if (offload != null) {
+            // do_io, offload: workqueue_enqueue, the rate's next time, no reaping
+            offload.enqueue(u);
+            if (rw) {
+                planner.updateRate(u.ddir);
+            }
+            thinkThenLoop();
+            return;
+        }
         engine.queue(u, st -> afterQueue(u, st));
     }
 
@@ -894,6 +1108,18 @@ public final class JobRunner {
             case Engine.COMPLETED -> {
                 count(u);
                 stats.markDepth(curDepth, 1);
+                if (!u.resid) {
+                    compNs = sim.now(); // io_queue_event's sync_done (a short transfer is requeued instead)
+                }
+                if (u.resid) {
+                    // requeue_io_u: the rest goes again at once, a new unit to fio's clock (get_io_u stamps it).
+                    u.resid = false;
+                    u.startNs = sim.now();
+                    requeued = u;
+                    loop();
+                    return;
+                }
+                u.discard = false;
                 put(u);
                 if (rw) {
                     planner.updateRate(u.ddir);
@@ -959,6 +1185,7 @@ public final class JobRunner {
 
     /** wait_for_completions: reap at least iodepth_batch_complete_min, down to iodepth_low when full. */
     private void waitForCompletions(Runnable k) {
+        compNs = sim.now();
         boolean full = queueFull();
         int min = Math.min(spec.engine().batchCompleteMin(), curDepth);
         if ((full && min == 0) || spec.engine().batchCompleteMin() == 0) {
@@ -997,6 +1224,11 @@ public final class JobRunner {
 
     /** io_u_quiesce: commit, then reap until nothing is in flight. */
     private void quiesce(Runnable k) {
+        if (offload != null) {
+            // io_u_quiesce: the job's thread has nothing in flight of its own
+            k.run();
+            return;
+        }
         commit(() -> {
             if (inFlight <= 0) {
                 k.run();
@@ -1013,12 +1245,12 @@ public final class JobRunner {
     private void thinkThenLoop() {
         JobSpec.Pacing p = spec.pacing();
         if (p.thinktimeNs() <= 0) {
-            loop();
+            turnDone();
             return;
         }
         long b = p.thinkOnIssue() ? planner.issues(0) + planner.issues(1) : ioBlocks[0] + ioBlocks[1];
         if (b == 0 || b % p.thinktimeBlocks() != 0) {
-            loop();
+            turnDone();
             return;
         }
         quiesce(() -> {
@@ -1026,11 +1258,15 @@ public final class JobRunner {
             Runnable rest = () -> {
                 long left = p.thinktimeNs() - spin;
                 if (left <= 0) {
-                    loop();
+                    compNs = sim.now();
+                    turnDone();
                     return;
                 }
                 task.sleep();
-                sim.after(left, () -> task.wake(this::loop));
+                sim.after(left, () -> task.wake(() -> {
+                    compNs = sim.now();
+                    turnDone();
+                }));
             };
             if (spin > 0) {
                 task.compute(spin, false, rest);
@@ -1038,6 +1274,40 @@ public final class JobRunner {
                 rest.run();
             }
         });
+    }
+
+    /** td->start and this loop's counters start now (thread_main before do_io; reset_all_stats). */
+    private void loopClock(long now) {
+        loopClockNs = now;
+        for (int d = 0; d < JobStats.DIRS; d++) {
+            loopBaseBytes[d] = ioBytes[d];
+            loopBaseBlocks[d] = ioBlocks[d];
+        }
+    }
+
+    /**
+     * The end of one turn of do_io (after the reap and the think time): check_min_rate, then
+     * the next turn. A job that missed its minimum rate fails with EIO (td_verror at
+     * backend.c:1131) and leaves its loop; with exitall_on_error the others are stopped as its
+     * task exits.
+     */
+    private void turnDone() {
+        if (minRate != null && !inRamp && !verifying && !terminate
+                && (ioBytes[0] + ioBytes[1] > 0 || IoEngines.noio(spec.engine().kind()))) {
+            long[] bytes = {ioBytes[0] - loopBaseBytes[0], ioBytes[1] - loopBaseBytes[1]};
+            long[] blocks = {ioBlocks[0] - loopBaseBlocks[0], ioBlocks[1] - loopBaseBlocks[1]};
+            String fail = minRate.check(compNs, loopClockNs, bytes, blocks, ioBytes);
+            if (fail != null) {
+                stats.extra.jobFailed(5, "backend.c:1131", "check_min_rate", fail);
+                terminate = true;
+            }
+        }
+        loop();
+    }
+
+    /** The job ended with an error of its own (td->error), as check_min_rate's. */
+    public boolean failed() {
+        return stats.extra.jobError != 0;
     }
 
     // ------------------------------------------------------------------ the end
@@ -1048,11 +1318,12 @@ public final class JobRunner {
      */
     private void endLoop() {
         drain(() -> {
-            boolean endSync = wroteThisLoop && (spec.sync().endFsync() || spec.sync().fsyncOnClose());
+            // do_io: no end_fsync after an error (td->error: cleanup_pending_aio only)
+            boolean endSync = wroteThisLoop && (spec.sync().endFsync() || spec.sync().fsyncOnClose()) && !failed();
             Runnable after = () -> {
                 long us = (sim.now() - loopStartNs) / 1000;
-                for (int d = 0; d < 2; d++) {
-                    boolean does = d == JobStats.READ ? spec.rw().reads : spec.rw().writes;
+                for (int d = 0; d < JobStats.DIRS; d++) {
+                    boolean does = spec.rw().does(d);
                     if (does && ioBytes[d] > 0) {
                         stats.runtimeMs[d] += (us + 999) / 1000;
                     }
@@ -1136,6 +1407,12 @@ public final class JobRunner {
             k.run();
             return;
         }
+        if (offload != null) {
+            // workqueue_flush: wait until every worker is idle, every unit back
+            waitFlush = k;
+            task.sleep();
+            return;
+        }
         queuedComplete(curDepth, n -> {
             if (n == 0 && inFlight == 0 && ioUQueued == 0) {
                 curDepth = 0;
@@ -1210,10 +1487,10 @@ public final class JobRunner {
         if (limit <= 0 || verifier != null) {
             return false;
         }
-        if (spec.numberIos() > 0 && ioBlocks[0] + ioBlocks[1] >= spec.numberIos()) {
+        if (spec.numberIos() > 0 && ioBlocks[0] + ioBlocks[1] + ioBlocks[2] >= spec.numberIos()) {
             return false;
         }
-        long done = ioBytes[0] + ioBytes[1];
+        long done = ioBytes[0] + ioBytes[1] + ioBytes[2];
         long maxBs = Math.max(spec.access().bs().read().max(), spec.access().bs().write().max());
         return done < limit && limit - done >= maxBs;
     }
@@ -1245,7 +1522,10 @@ public final class JobRunner {
         stats.minf = used[ProcessCpu.MINF];
         stats.majf = used[ProcessCpu.MAJF];
         engine.report(stats);
-        Runnable exit = () -> {
+        if (stats.extra.signal != 0) {
+            stats.lostAtSignal();
+        }
+        Runnable exit0 = () -> {
             if (logs != null) {
                 logs.finish(sim.now());
             }
@@ -1257,6 +1537,8 @@ public final class JobRunner {
             task.exit();
             onExit.run();
         };
+        // td_io_close_file: the engine's close_file (the net engine's close message and close).
+        Runnable exit = () -> engine.close(exit0);
         // close_and_free_files: unlink=1 removes the files at the job's end.
         files.closeAll(() -> {
             if (spec.files().layout().unlink()) {
@@ -1302,11 +1584,6 @@ public final class JobRunner {
             super(message(spec, errno));
         }
 
-        /** An I/O failure's whole message, already placed ({@link #message} and what the device said). */
-        JobError(JobSpec spec, String message, boolean placed) {
-            super(message);
-        }
-
         /** A failure that is not an errno of the I/O (fio's lat_fatal), at the job's first line. */
         public JobError(JobSpec spec, String what) {
             super((spec.origin() == null ? "" : spec.origin() + ": ") + "job '" + spec.name() + "': " + what);
@@ -1317,7 +1594,7 @@ public final class JobRunner {
          * offset that is not a multiple of the device's logical block size (blkdev_dio_invalid,
          * iomap_dio_rw), so the line of bs= (or offset=); any other errno the job's first line.
          */
-        static String message(JobSpec spec, long errno) {
+        private static String message(JobSpec spec, long errno) {
             String name = io.stacksim.fs.Errno.name(errno);
             boolean dioAlign = spec.direct() && name.equals("EINVAL");
             io.stacksim.config.Origin at = dioAlign

@@ -41,6 +41,8 @@ public final class ReplayRunner implements BioEndIo {
     private final Timing timing;
     private final int depth;
     private final double speed;
+    /** The latest instant a record may be replayed at: a quarter of the clock's range (73 years), so later events still fit. */
+    static final long MAX_REPLAY_NS = Long.MAX_VALUE / 4;
     private final Runnable onDone;
     private final long capacity;
     private final int lbs;
@@ -118,7 +120,15 @@ public final class ReplayRunner implements BioEndIo {
         if (traceStart < 0) {
             traceStart = pending.timeNs();
         }
-        long at = simStart + Math.round(Math.max(0, pending.timeNs() - traceStart) / speed);
+        double scaled = Math.max(0, pending.timeNs() - traceStart) / speed;
+        if (scaled > MAX_REPLAY_NS - simStart) {
+            throw new io.stacksim.config.ConfigException(String.format(java.util.Locale.ROOT,
+                    "--speed %s: the record %.9f s into the trace would replay %.3g s after the start, beyond the"
+                            + " simulated clock's %d years; expected a speed of at least %.3g",
+                    speed, (pending.timeNs() - traceStart) / 1e9, scaled / 1e9, MAX_REPLAY_NS / 31_557_600_000_000_000L,
+                    (pending.timeNs() - traceStart) / (double) (MAX_REPLAY_NS - simStart)));
+        }
+        long at = simStart + Math.round(scaled);
         sim.schedule(Math.max(at, sim.now()), () -> {
             TraceRecord r = pending;
             submit(r);

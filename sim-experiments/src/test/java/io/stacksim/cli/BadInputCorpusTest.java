@@ -80,6 +80,40 @@ class BadInputCorpusTest {
                 .as("cases not refused cleanly that known-open.txt does not list").isSubsetOf(known);
     }
 
+    /**
+     * The valid inputs at the edges (examples/bad-inputs/extremes.tsv: tiny and huge devices,
+     * depths of 1 and 65535, 1-byte files, microsecond runs, fio's odd but legal spellings) each
+     * run to the end (want 0) or are refused in one line holding the want text: none crashes,
+     * hangs or ends in an internal error.
+     */
+    @Test
+    void everyValidInputAtTheEdgesRunsOrIsRefusedInOneLine(@TempDir Path scratch) throws Exception {
+        Path corpus = corpusDir();
+        Path fifo = scratch.resolve("fifo");
+        Path big = Files.createDirectories(scratch.resolve("big"));
+        List<Case> cases = read(corpus.resolve("extremes.tsv"), corpus, scratch, fifo, big);
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(30);
+        List<String> bad = new ArrayList<>();
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "extreme-case");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (Case c : cases) {
+                Files.createDirectories(scratch.resolve("work").resolve(c.id()).resolve("empty"));
+                String cls = classify(c.want().equals("0") ? new Case(c.id(), "-", c.args()) : c, pool);
+                boolean ok = c.want().equals("0") ? cls.equals("silent") : cls.equals("clean");
+                if (!ok) {
+                    bad.add(c.id() + " -> " + cls);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(bad).as("valid inputs at the edges that did not run, or were not refused in one line").isEmpty();
+    }
+
     private static String classify(Case c, ExecutorService pool) throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -39,6 +39,12 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * lines doubled, dropped or swapped, the text cut short), either accepts it or refuses it with
  * the project's one-line {@link ConfigException}: never another exception, never a hang. Tries
  * are bounded so the suite stays fast; jqwik shrinks a failing input to a small one.
+ *
+ * <p>Each property has a fixed seed of its own, so a build runs the same 150 mutations of each
+ * front end every time and a red build is red for everyone; the seeds differ per property so the
+ * front ends do not all get the same edit positions. To explore beyond them, change a seed (or
+ * drop it for jqwik's random one) locally: a mutation found that way goes into the corpus
+ * (examples/bad-inputs) once fixed.
  */
 class ParserMutationPropertiesTest {
     private static final int TRIES = 150;
@@ -258,12 +264,12 @@ class ParserMutationPropertiesTest {
 
     // ------------------------------------------------------------------ the front ends
 
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
+    @Property(tries = TRIES, seed = "1900", edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedRunConfigIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(RUN_YAML, edits), s -> Simulation.validate(ConfigNode.parseYaml(new StringReader(s), "t.yaml")));
     }
 
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
+    @Property(tries = TRIES, seed = "1917", edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedFioJobFileIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(FIO_JOB, edits), s -> {
             Path dir = Path.of("").toAbsolutePath();
@@ -274,37 +280,37 @@ class ParserMutationPropertiesTest {
         });
     }
 
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
+    @Property(tries = TRIES, seed = "1934", edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedSweepFileIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(SWEEP, edits), Sweeps::parse);
     }
 
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
+    @Property(tries = TRIES, seed = "1951", edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedBlkparseTraceIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(BLKPARSE, edits), s -> readAll(s, "blkparse"));
     }
 
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
+    @Property(tries = TRIES, seed = "1968", edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedMsrTraceIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(MSR, edits), s -> readAll(s, "msr"));
     }
 
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
+    @Property(tries = TRIES, seed = "1985", edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedCsvTraceIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(CSV, edits), s -> readAll(s, "csv"));
     }
 
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
+    @Property(tries = TRIES, seed = "2002", edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedDiskSimTraceIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(DISKSIM_TRACE, edits), s -> readAll(s, "disksim"));
     }
 
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
+    @Property(tries = TRIES, seed = "2019", edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedTraceOfAnyFormatIsDetectedAndReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(BLKPARSE + MSR, edits), s -> readAll(s, TraceReader.AUTO));
     }
 
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
+    @Property(tries = TRIES, seed = "2036", edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedDiskSimValidateTraceIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(VALIDATE_TRACE, edits), s -> {
             try (ValidateTrace t = ValidateTrace.open(temp("v.trace", s))) {
@@ -315,7 +321,7 @@ class ParserMutationPropertiesTest {
         });
     }
 
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.MIXIN)
+    @Property(tries = TRIES, seed = "2053", edgeCases = EdgeCasesMode.MIXIN)
     void aMutatedDiskSimParameterFileIsReadOrRefusedInOneLine(@ForAll("edits") List<Edit> edits) {
         acceptsOrRefusesCleanly(mutate(PARV, edits), s -> ParamFile.parse(temp("t.parv", s)));
     }

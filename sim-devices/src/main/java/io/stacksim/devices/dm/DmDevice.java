@@ -47,7 +47,7 @@ final class DmDevice extends BioBasedDevice {
         DmTarget t = target(sector);
         long left = t.begin() + t.len() - sector;
         long m = t.maxIoLen();
-        if (m > 0) {
+        if (m > 0 && op != Op.DISCARD) { // __send_changing_extent_only: a discard is split at the target only
             left = Math.min(left, m - (sector - t.begin()) % m);
         }
         return left;
@@ -61,6 +61,18 @@ final class DmDevice extends BioBasedDevice {
 
     @Override
     protected void map(Bio bio, long sector, int nrSectors, int flags, BioChain part) {
+        if (bio.op == Op.DISCARD && target(sector) instanceof StripedTarget st) {
+            // stripe_map_range: one discard per stripe, over that stripe's share of the range.
+            for (int s = 0; s < st.devices().length; s++) {
+                long b = st.rangeSector(sector, s);
+                long e = st.rangeSector(sector + nrSectors, s);
+                if (b < e) {
+                    members.get(st.devices()[s]).submitBio(part.child(b + st.starts()[s], (int) (e - b), Op.DISCARD,
+                            flags, bio));
+                }
+            }
+            return;
+        }
         DmTarget.Place p = target(sector).map(sector);
         members.get(p.device()).submitBio(part.child(p.sector(), nrSectors, bio.op, flags, bio));
     }

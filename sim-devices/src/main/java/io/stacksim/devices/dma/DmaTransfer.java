@@ -46,10 +46,13 @@ public final class DmaTransfer implements Event {
         return this;
     }
 
-    /** Ends the setup phase on a shared link: joins the bandwidth share. */
+    /**
+     * Ends the setup phase on a shared link: joins the bandwidth share. Only ever an event of its
+     * own (or one run inline in its place), so the join is the last thing it does.
+     */
     @Override
     public void fire() {
-        server.join(this);
+        server.join(this, true);
     }
 
     /** Time from start to end. */

@@ -275,6 +275,11 @@ final class Actuator {
         }
         next.started = true;
         next.hdaAt = sim.now();
+        if (next.transferEndsAt > next.hdaAt) {
+            // a transfer still under way (a write's data arriving while the arm starts): only its part
+            // so far was before the media access, so the breakdown's parts stay disjoint
+            next.transferBeforeHdaNs -= next.transferEndsAt - next.hdaAt;
+        }
         currentHda = effectiveHda = next;
         next.hdaOwned = true;
     }

@@ -444,8 +444,9 @@ final class BusInterface {
             c.hostLeft -= paid;
             long dur = paid * (c.read ? link.readSectorNs() : link.writeSectorNs());
             c.transferNs += dur;
+            c.transferEndsAt = sim.now() + dur;
             if (c.hdaAt < 0) {
-                c.transferBeforeHdaNs += dur;
+                c.transferBeforeHdaNs += dur; // less what is left of it if the media access starts meanwhile
             }
             busSectors += paid;
             if (paid > 0) {

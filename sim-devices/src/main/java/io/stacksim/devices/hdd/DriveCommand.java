@@ -46,6 +46,8 @@ final class DriveCommand {
     long transferBeforeHdaNs;
     /** Sectors the bus may still move to or from the host (Request#hostBytes: a VERIFY moves none). */
     long hostLeft;
+    /** When the bus transfer of this command now in progress ends (0 when none has run). */
+    long transferEndsAt;
 
     DriveCommand(Request rq, long seq, long now, boolean writeBackCache) {
         this.rq = rq;

@@ -111,6 +111,7 @@ public final class HddProfile {
             return new HddModel(devName, limits, params, transport(p));
         }
         params = fromDatasheet(p);
+        LimitsReader.refuseDiscard(p, "a hard disk has no TRIM or UNMAP (sd sets no discard limits for it)");
         DeviceLimits l = LimitsReader.read(p);
         if (l.logicalBlockSize() != 512) {
             throw p.error("logical_block_size", "the HDD model addresses 512-byte sectors; use 512 (512e drives report 4096 as physical_block_size)");

@@ -22,7 +22,14 @@ abstract class MdDevice extends BioBasedDevice {
      */
     MdDevice(Simulator sim, String name, List<BlockTarget> members, MdGeometry g, long arraySectors, int maxHwSectors,
              long ioOptBytes) {
-        super(sim, name, members, arraySectors, stackLimits(members, maxHwSectors), ioOptBytes, true, false);
+        this(sim, name, members, g, arraySectors, maxHwSectors, ioOptBytes, true);
+    }
+
+    /** @param discards the personality passes discards on (RAID-5/6 does not unless devices_handle_discard_safely) */
+    MdDevice(Simulator sim, String name, List<BlockTarget> members, MdGeometry g, long arraySectors, int maxHwSectors,
+             long ioOptBytes, boolean discards) {
+        super(sim, name, members, arraySectors, discards ? stackLimits(members, maxHwSectors)
+                : stackLimits(members, maxHwSectors).withDiscard(0, 512, 1), ioOptBytes, true, false);
         this.dataOffset = g.dataOffset().clone();
     }
 

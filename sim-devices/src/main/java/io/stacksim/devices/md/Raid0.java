@@ -16,6 +16,10 @@ import java.util.List;
  * max_hw_sectors is one chunk, bio_split_to_limits has already cut it to at most one), and each
  * piece goes to one member (find_zone, map_sector), in the original or the alternate multi-zone
  * layout.
+ *
+ * <p>A discard is not cut into chunks: raid0_handle_discard splits it at its strip zone's end
+ * only and sends each member of the zone one discard covering its share of the range (from
+ * its first to its last chunk touched), so a large discard becomes one bio per member.
  */
 final class Raid0 extends MdDevice {
     /** RAID0_ORIG_LAYOUT: the disk of a chunk in a later zone is its array chunk number modulo the zone's disks. */
@@ -115,7 +119,52 @@ final class Raid0 extends MdDevice {
 
     @Override
     protected long boundary(long sector, Op op) {
+        if (op == Op.DISCARD) {
+            int z = 0;
+            while (sector >= zones[z].zoneEnd()) {
+                z++;
+            }
+            return zones[z].zoneEnd() - sector;
+        }
         return chunkSectors - sector % chunkSectors;
+    }
+
+    /** raid0_handle_discard for [sector, sector + nrSectors), which lies in one strip zone. */
+    private void discard(Bio bio, long sector, int nrSectors, int flags, BioChain part) {
+        int z = 0;
+        while (sector >= zones[z].zoneEnd()) {
+            z++;
+        }
+        Zone zone = zones[z];
+        long zoneStart = z == 0 ? 0 : zones[z - 1].zoneEnd();
+        long start = sector - zoneStart;
+        long end = sector + nrSectors - zoneStart;
+        int nb = zone.devs().length;
+        long c = chunkSectors;
+        long stripeSize = nb * c;
+        long firstStripe = start / stripeSize;
+        long lastStripe = end / stripeSize;
+        int startDisk;
+        int endDisk;
+        if (layout == ORIG_LAYOUT && z != 0) {
+            startDisk = (int) ((sector / c) % nb);
+            endDisk = (int) (((sector + nrSectors) / c) % nb);
+        } else {
+            startDisk = (int) ((start - firstStripe * stripeSize) / c);
+            endDisk = (int) ((end - lastStripe * stripeSize) / c);
+        }
+        long startOffset = (start - firstStripe * stripeSize) % c + firstStripe * c;
+        long endOffset = (end - lastStripe * stripeSize) % c + lastStripe * c;
+        for (int disk = 0; disk < nb; disk++) {
+            long devStart = disk < startDisk ? (firstStripe + 1) * c : disk > startDisk ? firstStripe * c : startOffset;
+            long devEnd = disk < endDisk ? (lastStripe + 1) * c : disk > endDisk ? lastStripe * c : endOffset;
+            if (devEnd <= devStart) {
+                continue;
+            }
+            int m = zone.devs()[disk];
+            members.get(m).submitBio(part.child(devStart + zone.devStart() + dataOffset(m), (int) (devEnd - devStart),
+                    Op.DISCARD, flags, bio));
+        }
     }
 
     @Override
@@ -126,6 +175,10 @@ final class Raid0 extends MdDevice {
 
     @Override
     protected void map(Bio bio, long sector, int nrSectors, int flags, BioChain part) {
+        if (bio.op == Op.DISCARD) {
+            discard(bio, sector, nrSectors, flags, part);
+            return;
+        }
         Place p = place(sector);
         members.get(p.member()).submitBio(part.child(p.sector() + dataOffset(p.member()), nrSectors, bio.op, flags, bio));
     }

@@ -117,7 +117,9 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
 
     @Override
     public void submit(Request rq) {
-        sg.check(rq);
+        if (rq.op != io.stacksim.block.Op.DISCARD) {
+            sg.check(rq); // a discard's ranges are a list in host memory, not a data scatter list
+        }
         QueuePair qp = queues[Math.floorMod(rq.cpu, queues.length)];
         if (qp.outstanding >= limits.queueDepth()) {
             qp.overflow.addLast(rq); // the submission queue is full: the entry waits for a slot
@@ -187,15 +189,19 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
     public void advance(SsdCommand c) {
         switch (c.stage) {
             case FIRMWARE -> {
-                if (c.rq.op == io.stacksim.block.Op.WRITE) {
+                if (c.rq.op == io.stacksim.block.Op.WRITE || c.rq.op == io.stacksim.block.Op.DISCARD) {
                     c.stage = DATA_IN;
-                    c.dma.set(c.rq.hostBytes(), false);
-                    if (c.rq.hostBytes() == 0) {
+                    // A Dataset Management command's range list: 16 bytes per range, one range per bio
+                    // (nvme_setup_discard), fetched from host memory like a write's data; a write moves
+                    // its host data (none for WRITE SAME with NDOB's media step, one block for WRITE SAME).
+                    long bytes = c.rq.op == io.stacksim.block.Op.DISCARD ? 16L * c.rq.nrBios() : c.rq.hostBytes();
+                    c.dma.set(bytes, false);
+                    if (bytes == 0) {
                         c.dma.tStart = c.dma.tEnd = sim.now();
-                        advance(c); // nothing to move (WRITE SAME with NDOB): on to the media
+                        advance(c); // nothing to move: on to the media
                         return;
                     }
-                    link.start(c.dma);
+                    link.startLast(c.dma); // the firmware's end is an event of its own: this is its last step
                 } else {
                     backend.start(c);
                 }
@@ -213,6 +219,13 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
     public void backendDone(SsdCommand c) {
         c.stage = POSTED;
         sim.after(cqPostNs, c);
+    }
+
+    /** The completion entry's write and MSI-X run inline when nothing else is due before them. */
+    @Override
+    public void backendDoneLast(SsdCommand c) {
+        c.stage = POSTED;
+        sim.scheduleLast(sim.now() + cqPostNs, c);
     }
 
     private void complete(SsdCommand c) {

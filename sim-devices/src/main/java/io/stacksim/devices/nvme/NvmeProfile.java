@@ -63,7 +63,7 @@ public final class NvmeProfile {
     }
 
     public static NvmeController build(String name, ConfigNode p) {
-        DeviceLimits lim = LimitsReader.read(p);
+        DeviceLimits lim = LimitsReader.read(p, LimitsReader.DiscardDefaults.NVME);
         SsdConfig cfg = SsdConfig.from(p, lim);
         LinkSpec pcie;
         try {

@@ -13,6 +13,11 @@ import io.stacksim.engine.Stats;
  * A RAM disk like Linux's brd (drivers/block/brd.c): each request is a memory copy at memory
  * bandwidth plus a small per-request cost, done by the submitting CPU, so requests from
  * different CPUs proceed in parallel and no DMA is involved.
+ *
+ * <p>Like brd, it allocates a page on a block's first write (brd_insert_page) and a discard
+ * frees the pages it covers whole (brd_do_discard: from the first page boundary in the range,
+ * whole pages only; a partial page keeps its data); a read of a freed page returns zeroes.
+ * {@code ram.pages} counts the pages held.
  */
 public final class RamDisk extends BlockDeviceBase {
     static final Tunable<Double> MEMORY_BANDWIDTH = Tunable.rate("memory_bandwidth", 7.5e9)
@@ -27,11 +32,14 @@ public final class RamDisk extends BlockDeviceBase {
 
     /** The {@code ram} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
     public static final DeviceKind KIND = DeviceKind.block("ram", "ram0", (devName, p) -> new RamDisk(devName,
-            LimitsReader.read(p), MEMORY_BANDWIDTH.read(p), PER_REQUEST.read(p))).withParams(PARAMS);
+            LimitsReader.read(p, LimitsReader.DiscardDefaults.RAM), MEMORY_BANDWIDTH.read(p), PER_REQUEST.read(p))).withParams(PARAMS);
 
     private final double bytesPerNs;
     private final long perRequestNs;
     private long served;
+    /** Pages holding data (brd's xarray). */
+    private final java.util.BitSet pages = new java.util.BitSet();
+    private long freedPages;
 
     /**
      * @param memBytesPerSec memory copy bandwidth of one core
@@ -49,6 +57,18 @@ public final class RamDisk extends BlockDeviceBase {
 
     @Override
     public void submit(Request rq) {
+        if (rq.op == io.stacksim.block.Op.WRITE) {
+            pages.set((int) (rq.sector >> 3), (int) ((rq.endSector() + 7) >> 3));
+        } else if (rq.op == io.stacksim.block.Op.DISCARD) {
+            rq.forEachRange((s, n) -> {
+                int first = (int) ((s + 7) >> 3);
+                int end = (int) ((s + n) >> 3);
+                if (first < end) {
+                    freedPages += pages.get(first, end).cardinality();
+                    pages.clear(first, end);
+                }
+            });
+        }
         long copy = rq.op.hasData() ? (long) Math.ceil(rq.bytes() / bytesPerNs) : 0;
         rq.devQueueNs = 0;
         rq.devMediaNs = copy;
@@ -62,5 +82,7 @@ public final class RamDisk extends BlockDeviceBase {
     @Override
     public void registerStats(Stats stats, String prefix) {
         stats.counter(prefix + "commands", () -> served);
+        stats.counter(prefix + "ram.pages", () -> pages.cardinality());
+        stats.counter(prefix + "ram.freed_pages", () -> freedPages);
     }
 }

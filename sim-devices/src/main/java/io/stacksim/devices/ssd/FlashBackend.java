@@ -38,6 +38,15 @@ public final class FlashBackend {
     public interface HostInterface {
         /** The back end has finished with {@code c}: data transferred, or write buffered/durable. */
         void backendDone(SsdCommand c);
+
+        /**
+         * {@link #backendDone}, as the last thing the calling event does (nothing of it or its
+         * callers runs after this returns), so the host interface may run its next stage
+         * inline ({@link Simulator#scheduleLast}).
+         */
+        default void backendDoneLast(SsdCommand c) {
+            backendDone(c);
+        }
     }
 
     private final Simulator sim;
@@ -70,6 +79,8 @@ public final class FlashBackend {
     private int rrDie;
 
     private long hostReadUnits;
+    /** Mapping units discarded by the host's TRIM / deallocate commands. */
+    private long hostTrimUnits;
     private long hostWriteUnits;
     private long bufferHits;
     private long unmappedReads;
@@ -233,7 +244,7 @@ public final class FlashBackend {
             x.kind = FlashTxn.Kind.IMMEDIATE;
             x.mediaNs = 0;
             x.tStart = x.tChannel = x.tSensed = x.tQueued;
-            toHost(x);
+            toHost(x, false);
             return;
         }
         x.kind = c != null ? FlashTxn.Kind.READ : FlashTxn.Kind.PREFETCH;
@@ -285,7 +296,8 @@ public final class FlashBackend {
         }
     }
 
-    private void toHost(FlashTxn x) {
+    /** The transaction's data crosses the host link; {@code last}: the calling event ends with this. */
+    private void toHost(FlashTxn x, boolean last) {
         x.stage = FlashTxn.LINKED;
         long bytes = (long) x.units * g.mappingUnit();
         SsdCommand c = x.cmd;
@@ -301,7 +313,11 @@ public final class FlashBackend {
             sim.after(0, () -> chunkDone(x));
             return;
         }
-        link.start(x.dma);
+        if (last) {
+            link.startLast(x.dma);
+        } else {
+            link.start(x.dma);
+        }
     }
 
     // ------------------------------------------------------------------ writes, flush, trim
@@ -351,14 +367,34 @@ public final class FlashBackend {
         drain();
     }
 
+    /**
+     * A TRIM or Dataset Management deallocate: every mapping unit a range of the command covers
+     * whole is unmapped (its physical unit invalid, so garbage collection no longer moves it),
+     * a unit covered in part keeps its data; then the firmware's time for the mappings it
+     * dropped ({@code trim_per_gib}) before the command ends.
+     */
     private void discard(SsdCommand c) {
-        for (int i = 0; i < c.units; i++) {
-            ftl.trim(c.lpn + i);
-            if (readCache != null) {
-                readCache.drop(c.lpn + i);
+        long unitSectors = g.mappingUnit() >> 9;
+        long[] units = {0};
+        c.rq.forEachRange((sector, n) -> {
+            long first = (sector + unitSectors - 1) / unitSectors;
+            long end = Math.min((sector + n) / unitSectors, ftl.logicalUnits());
+            for (long u = first; u < end; u++) {
+                ftl.trim((int) u);
+                if (readCache != null) {
+                    readCache.drop((int) u);
+                }
             }
+            units[0] += Math.max(0, end - first);
+        });
+        hostTrimUnits += units[0];
+        long ns = (long) ((double) cfg.trimPerGibNs() * units[0] * g.mappingUnit() / (1L << 30));
+        c.mediaNs += ns;
+        if (ns == 0) {
+            host.backendDone(c);
+        } else {
+            sim.after(ns, () -> host.backendDone(c));
         }
-        host.backendDone(c);
     }
 
     /** Everything before this write-buffer position is on NAND. */
@@ -824,7 +860,7 @@ public final class FlashBackend {
                             dispatch(d);
                         }
                         if (x.kind == FlashTxn.Kind.READ) {
-                            toHost(x);
+                            toHost(x, true); // the last step of this event
                         } else {
                             prefetched(x);
                         }
@@ -890,7 +926,7 @@ public final class FlashBackend {
         c.transferNs = x.dma.durationNs() - x.dma.queuedNs;
         recycle(x);
         if (--c.pending == 0) {
-            host.backendDone(c);
+            host.backendDoneLast(c); // the link's end of the transfer ends with this (advance: LINKED)
         }
     }
 
@@ -917,6 +953,7 @@ public final class FlashBackend {
     /** Registers the SSD's statistics under {@code prefix} (e.g. "device.ssd."). */
     public void registerStats(Stats stats, String prefix) {
         stats.counter(prefix + "host_read_units", () -> hostReadUnits);
+        stats.counter(prefix + "host_trim_units", () -> hostTrimUnits);
         stats.counter(prefix + "host_write_units", () -> hostWriteUnits);
         stats.counter(prefix + "buffer_hits", () -> bufferHits);
         stats.counter(prefix + "unmapped_reads", () -> unmappedReads);
@@ -942,7 +979,7 @@ public final class FlashBackend {
 
     /** Resets the counters (end of warm-up). */
     public void resetStats() {
-        hostReadUnits = hostWriteUnits = bufferHits = unmappedReads = pageReads = programs = gcSteps = 0;
+        hostReadUnits = hostTrimUnits = hostWriteUnits = bufferHits = unmappedReads = pageReads = programs = gcSteps = 0;
         registerHits = multiPlaneReads = retrySteps = suspensions = prefetchReads = cacheHits = backgroundCollections = 0;
         ftl.resetCounters();
     }

@@ -37,6 +37,11 @@ public final class GreedyGcModel {
         }
         int b = unitsPerBlock;
         double rho = 1 / (1 + op);
+        if (rho * b <= 1) {
+            // fewer logical units than a block holds: among the many blocks greedy finds one with no
+            // valid unit left, so nothing is copied (the j = 1 level of the derivation is empty)
+            return 1.0;
+        }
         double h = 0; // sum_{i=j+1..b} 1/i, built downward as j decreases
         for (int j = b - 1; j >= 1; j--) {
             h += 1.0 / (j + 1);

@@ -23,6 +23,13 @@ import java.util.ArrayDeque;
  * every FIS of every command crosses it one at a time ({@link HostLink}), each paying the
  * FIS handshake ({@code fis_overhead}: X_RDY/R_RDY, R_IP/R_OK and turnaround), which is what
  * caps SATA SSDs near 100K 4 KiB IOPS.
+ *
+ * <p>A discard is DATA SET MANAGEMENT with the TRIM bit (ACS-3 s7.5), which libata sends as a
+ * non-queued command (ATA_CMD_DSM; the queued SEND FPDMA QUEUED form needs SATA 3.1 and a drive
+ * libata does not blacklist, ATA_HORKAGE_NO_NCQ_TRIM): ata_std_qc_defer holds it until every NCQ
+ * command has finished, and holds every command behind it until it has, so a TRIM drains the
+ * queue. Its payload is one 512-byte block of range entries (8 bytes each: a 48-bit LBA and up
+ * to 65535 sectors; 64 per block, ATA_MAX_TRIM_RNUM), sent host to device.
  */
 public final class SataSsd extends BlockDeviceBase implements SsdCommand.Stages, FlashBackend.HostInterface {
     /** The {@code sata-ssd} kind, registered in {@link io.stacksim.devices.DeviceKinds#ALL}. */
@@ -57,6 +64,13 @@ public final class SataSsd extends BlockDeviceBase implements SsdCommand.Stages,
     private FlashBackend backend;
     private final ArrayDeque<SsdCommand> pool = new ArrayDeque<>();
     private long commands;
+    /** Commands the drive holds now. */
+    private int inflight;
+    /** A non-queued TRIM is on the drive: nothing else starts until it ends. */
+    private boolean trimActive;
+    /** Commands held back by ata_std_qc_defer: a TRIM waiting for the queue to drain, and those behind it. */
+    private final ArrayDeque<Request> deferred = new ArrayDeque<>();
+    private long trims;
 
     /**
      * @param fisOverheadNs  link time of the handshake around each FIS (the link's per-use setup)
@@ -91,8 +105,23 @@ public final class SataSsd extends BlockDeviceBase implements SsdCommand.Stages,
 
     @Override
     public void submit(Request rq) {
-        sg.check(rq);
+        if (rq.op != Op.DISCARD) {
+            sg.check(rq);
+        }
         commands++;
+        if (trimActive || !deferred.isEmpty() || (rq.op == Op.DISCARD && inflight > 0)) {
+            deferred.addLast(rq); // ata_std_qc_defer: ATA_DEFER_LINK
+            return;
+        }
+        start(rq);
+    }
+
+    private void start(Request rq) {
+        inflight++;
+        if (rq.op == Op.DISCARD) {
+            trimActive = true;
+            trims++;
+        }
         SsdCommand c = pool.pollFirst();
         if (c == null) {
             c = SsdCommand.create(this);
@@ -115,12 +144,13 @@ public final class SataSsd extends BlockDeviceBase implements SsdCommand.Stages,
                 sim.schedule(done, c);
             }
             case FIRMWARE -> {
-                if (c.rq.op == Op.WRITE) {
+                if (c.rq.op == Op.WRITE || c.rq.op == Op.DISCARD) {
                     c.stage = DATA_IN; // DMA Setup FIS then the host's Data FISes, on the shared link
-                    c.dma.set(c.rq.hostBytes(), false);
-                    if (c.rq.hostBytes() == 0) {
+                    long bytes = c.rq.op == Op.DISCARD ? trimPayloadBytes(c.rq) : c.rq.hostBytes();
+                    c.dma.set(bytes, false);
+                    if (bytes == 0) {
                         c.dma.tStart = c.dma.tEnd = sim.now();
-                        advance(c); // nothing to move (WRITE SAME with NDOB): on to the media
+                        advance(c); // nothing to move (WRITE SAME with NDOB's media step): on to the media
                         return;
                     }
                     link.start(c.dma);
@@ -160,7 +190,21 @@ public final class SataSsd extends BlockDeviceBase implements SsdCommand.Stages,
         c.rq = null;
         rq.deviceData = null;
         pool.addFirst(c);
+        inflight--;
+        if (rq.op == Op.DISCARD) {
+            trimActive = false;
+        }
         host.complete(rq);
+        while (!deferred.isEmpty() && !trimActive && (deferred.peekFirst().op != Op.DISCARD || inflight == 0)) {
+            start(deferred.pollFirst());
+        }
+    }
+
+    /** The TRIM payload: 512-byte blocks of 64 eight-byte range entries of at most 65535 sectors each. */
+    static int trimPayloadBytes(Request rq) {
+        long[] entries = {0};
+        rq.forEachRange((s, n) -> entries[0] += (n + 65534) / 65535);
+        return (int) Math.max(1, (entries[0] + 63) / 64) * 512;
     }
 
     @Override
@@ -171,6 +215,7 @@ public final class SataSsd extends BlockDeviceBase implements SsdCommand.Stages,
     @Override
     public void registerStats(Stats stats, String prefix) {
         stats.counter(prefix + "commands", () -> commands);
+        stats.counter(prefix + "trims", () -> trims);
         stats.gauge(prefix + "link_busy_ms", () -> link.busyNs() / 1e6);
         backend.registerStats(stats, prefix + "ssd.");
     }
@@ -185,7 +230,7 @@ public final class SataSsd extends BlockDeviceBase implements SsdCommand.Stages,
      * the SSD ({@link SsdConfig}), {@code fis_overhead} and {@code command_fetch}.
      */
     public static SataSsd build(String name, io.stacksim.config.ConfigNode p) {
-        DeviceLimits lim = io.stacksim.devices.LimitsReader.read(p);
+        DeviceLimits lim = io.stacksim.devices.LimitsReader.read(p, io.stacksim.devices.LimitsReader.DiscardDefaults.SATA);
         if (lim.queueDepth() > 32) {
             throw p.error("queue_depth", "NCQ has 32 tags, so a SATA device's queue_depth is at most 32");
         }

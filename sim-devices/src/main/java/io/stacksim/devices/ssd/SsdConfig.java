@@ -37,7 +37,8 @@ public record SsdConfig(FlashGeometry geometry, NandTiming timing, boolean indep
                         int controllerCores, long commandOverheadNs, int writeBufferUnits, int maxCommandUnits,
                         int prefetchUnits, int seqDetect, int readCacheUnits,
                         boolean volatileCache, boolean gcCopyback, int gcThreshold, int bgGcThreshold, GcPolicy gcPolicy,
-                        PageMappedFtl.InitialState initialState, double preconditionPasses, long logicalUnits) {
+                        PageMappedFtl.InitialState initialState, double preconditionPasses, long logicalUnits,
+                        long trimPerGibNs) {
 
     /** Reads the SSD parameters; {@code lim} gives capacity, cache and the largest command. */
     public static SsdConfig from(ConfigNode p, DeviceLimits lim) {
@@ -76,6 +77,17 @@ public record SsdConfig(FlashGeometry geometry, NandTiming timing, boolean indep
         }
         String state = SsdParams.INITIAL_STATE.read(p);
         long logical = lim.capacityBytes() / geo.mappingUnit();
+        int gcThreshold = SsdParams.GC_THRESHOLD.read(p);
+        if (gcThreshold >= 2 && gcThreshold <= geo.blocksPerPlane() / 2) {
+            // PageMappedFtl's rule, checked here where the capacity's line is known
+            long usable = (long) (geo.blocksPerPlane() - gcThreshold - 1) * geo.unitsPerBlock() * geo.planes();
+            if (logical > usable) {
+                throw p.error("capacity", lim.capacityBytes() + " B is more than the flash array holds: "
+                        + usable + " units of " + geo.mappingUnit() + " B at most (each plane keeps " + (gcThreshold + 1)
+                        + " blocks free for garbage collection); expected at most " + usable * geo.mappingUnit()
+                        + " B, or more device.blocks_per_plane");
+            }
+        }
         int maxCmd = (int) (((long) lim.maxHwSectors() << 9) / geo.mappingUnit()) + 1;
         return new SsdConfig(geo, timing,
                 SsdParams.INDEPENDENT_PLANE_READS.read(p),
@@ -96,7 +108,8 @@ public record SsdConfig(FlashGeometry geometry, NandTiming timing, boolean indep
                 gc,
                 PageMappedFtl.InitialState.valueOf(state.toUpperCase(Locale.ROOT)),
                 SsdParams.PRECONDITION_PASSES.read(p),
-                logical);
+                logical,
+                SsdParams.TRIM_PER_GIB.read(p));
     }
 
     /** Reads {@code cell_type} and the per-page-type read and program times. */

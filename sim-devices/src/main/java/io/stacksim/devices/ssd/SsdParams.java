@@ -55,6 +55,10 @@ public final class SsdParams {
     static final Tunable<Integer> CORES = Tunable.integer("controller_cores", 1, 1, 64).help("firmware cores");
     static final Tunable<Long> COMMAND_OVERHEAD = Tunable.duration("command_overhead", 5_000, 1)
             .help("firmware time per command on a core");
+    static final Tunable<Long> TRIM_PER_GIB = Tunable.duration("trim_per_gib", 2_000_000, 1)
+            .help("firmware time to deallocate 1 GiB of mappings (a TRIM or Dataset Management deallocate), on top"
+                    + " of command_overhead; PCPer's TRIM-speed test reports drives from near 0 to tens of ms per GB"
+                    + " (the default is an estimate)");
     static final Tunable<Long> WRITE_BUFFER = Tunable.size("write_buffer", 8L << 20, 0, 1L << 34).help("DRAM write buffer");
     static final Tunable<Long> READ_PREFETCH = Tunable.size("read_prefetch", 0, 0, 64L << 20)
             .help("bytes read ahead of a detected sequential stream; 0 = off");
@@ -86,7 +90,7 @@ public final class SsdParams {
             CHANNELS, CHIPS, DIES, PLANES, BLOCKS, PAGES, PAGE_SIZE, SPARE_SIZE, MAPPING_UNIT, CELL_TYPE, T_READ, T_PROG,
             T_ERASE, CHANNEL_RATE, NAND_COMMAND, INDEPENDENT_PLANE_READS, MULTI_PLANE_READS, RETRY_SHARE, RETRY_MEAN,
             RETRY_MAX, RETRY_OVERHEAD, PROGRAM_SUSPEND, ERASE_SUSPEND, T_SUSPEND, T_RESUME, MAX_SUSPENDS,
-            SUSPEND_MIN_REMAINING, DIE_INTERLEAVE, CORES, COMMAND_OVERHEAD, WRITE_BUFFER, READ_PREFETCH, SEQ_DETECT,
+            SUSPEND_MIN_REMAINING, DIE_INTERLEAVE, CORES, COMMAND_OVERHEAD, TRIM_PER_GIB, WRITE_BUFFER, READ_PREFETCH, SEQ_DETECT,
             READ_CACHE, GC_COPYBACK, GC_THRESHOLD, BG_GC_THRESHOLD, GC_POLICY, INITIAL_STATE, PRECONDITION_PASSES)
             .intro("`t_read_lsb`, `t_read_csb`, `t_read_msb`, `t_read_tsb` and `t_prog_lsb` .. `t_prog_tsb` set a"
                     + " page type's own tR and tPROG (default: `t_read`, `t_prog`).");

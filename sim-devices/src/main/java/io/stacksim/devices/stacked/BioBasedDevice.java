@@ -85,7 +85,23 @@ public abstract class BioBasedDevice implements BlockTarget {
         maxSectors = Math.min(maxSectors, maxHw);
         int lbsSectors = lbs >> 9;
         maxSectors = Math.max(lbsSectors, maxSectors - maxSectors % lbsSectors);
-        return new QueueLimits(lbs, pbs, maxSectors, maxHw, segs, segSize, wc, fua, rot);
+        // Discards: the smallest max_discard_sectors and max_discard_segments, the largest
+        // granularity (blk_stack_limits), and none unless every member takes them
+        // (dm_table_supports_discards; md likewise here).
+        long maxDiscard = Long.MAX_VALUE;
+        int gran = lbs;
+        int discardSegs = Integer.MAX_VALUE;
+        for (BlockTarget m : members) {
+            QueueLimits l = m.limits();
+            maxDiscard = Math.min(maxDiscard, l.maxDiscardSectors());
+            gran = Math.max(gran, l.discardGranularity());
+            discardSegs = Math.min(discardSegs, l.maxDiscardSegments());
+        }
+        if (members.isEmpty() || maxDiscard == Long.MAX_VALUE) {
+            maxDiscard = 0;
+        }
+        return new QueueLimits(lbs, pbs, maxSectors, maxHw, segs, segSize, wc, fua, rot, maxDiscard,
+                maxDiscard > 0 ? gran : lbs, discardSegs == Integer.MAX_VALUE ? 1 : discardSegs);
     }
 
     @Override
@@ -141,6 +157,13 @@ public abstract class BioBasedDevice implements BlockTarget {
         if (bio.op.hasData() && (bio.sector % lbs != 0 || bio.nrSectors % lbs != 0)) {
             throw new IllegalArgumentException("bio not aligned to the logical block size of " + name + ": " + bio);
         }
+        if (bio.op == Op.DISCARD && !limits.discardSupported()) {
+            // submit_bio_noacct: no max_discard_sectors -> BLK_STS_NOTSUPP, before any accounting.
+            bio.error = -95; // EOPNOTSUPP
+            bio.tCompleted = sim.now();
+            bio.endIo.endIo(bio);
+            return;
+        }
         BioChain top = BioChain.of(sim, bio);
         int flags = bio.flags;
         if (bio.has(Bio.PREFLUSH)) {
@@ -176,7 +199,8 @@ public abstract class BioBasedDevice implements BlockTarget {
         while (s < end) {
             long n = Math.min(end - s, boundary(s, bio.op));
             if (splitToLimits) {
-                n = Math.min(n, limits.maxSectors());
+                // bio_split_to_limits: a discard at max_discard_sectors (bio_split_discard), data at max_sectors.
+                n = Math.min(n, bio.op == Op.DISCARD ? discardSplit() : limits.maxSectors());
             }
             if (s + n < end) {
                 splits++;
@@ -187,6 +211,13 @@ public abstract class BioBasedDevice implements BlockTarget {
             s += n;
         }
         top.put();
+    }
+
+    /** bio_split_discard's cut: max_discard_sectors within UINT_MAX bytes, in whole granules. */
+    private long discardSplit() {
+        long max = Math.min(limits.maxDiscardSectors(), 0xffffffffL >>> 9);
+        long gran = Math.max(limits.discardGranularity() >> 9, 1);
+        return Math.max(gran, max - max % gran);
     }
 
     /**
@@ -236,7 +267,9 @@ public abstract class BioBasedDevice implements BlockTarget {
         diskStats.register(mine, sim::now);
         mine.counter(kind() + ".splits", () -> splits);
         for (BlockTarget m : members) {
-            mine.counter(kind() + ".member." + m.name(), () -> 1); // /sys/block/NAME/slaves, for fio's disk_util
+            if (!(m instanceof MissingMember)) {
+                mine.counter(kind() + ".member." + m.name(), () -> 1); // /sys/block/NAME/slaves, for fio's disk_util
+            }
         }
         registerOwnStats(mine, kind() + ".");
     }

@@ -39,6 +39,53 @@ class Raid0Test {
         return (Raid0) Md.build(sim, "md0", yaml("level: 0\ndevices: [x]\ndata_offset: 0\n" + extra), members(sim, sectors));
     }
 
+    /**
+     * raid0_handle_discard: one discard per member of the zone, covering exactly the member
+     * sectors that the array's range maps to (the union of map_sector over its sectors), in
+     * one zone and across the two zones of unequal members, in both layouts.
+     */
+    @Test
+    void aDiscardSendsEachMemberOneBioForExactlyItsShareOfTheRange() {
+        for (String layout : new String[] {"", "layout: original\n"}) {
+            java.util.Random rnd = new java.util.Random(5);
+            for (int trial = 0; trial < 200; trial++) {
+                Simulator sim = new Simulator();
+                List<BlockTarget> m = new ArrayList<>();
+                long[] sizes = {96, 256, 256};
+                for (int i = 0; i < sizes.length; i++) {
+                    m.add(new RecordingTarget(sim, "d" + i, sizes[i], 1000).withDiscard());
+                }
+                Raid0 r = (Raid0) Md.build(sim, "md0", yaml("level: 0\ndevices: [x]\ndata_offset: 0\nchunk: 4k\n"
+                        + layout), m);
+                long start = rnd.nextInt((int) r.capacitySectors() - 1);
+                int len = 1 + rnd.nextInt((int) (r.capacitySectors() - start));
+                java.util.Map<Integer, java.util.TreeSet<Long>> want = new java.util.HashMap<>();
+                for (long s = start; s < start + len; s++) {
+                    Raid0.Place p = r.place(s);
+                    want.computeIfAbsent(p.member(), k -> new java.util.TreeSet<>()).add(p.sector());
+                }
+                boolean[] ended = {false};
+                r.submitBio(new Bio(start, len, Op.DISCARD, 0, IoPriority.NONE, null, b -> ended[0] = true));
+                sim.run();
+                assertTrue(ended[0]);
+                java.util.Map<Integer, java.util.TreeSet<Long>> got = new java.util.HashMap<>();
+                for (int i = 0; i < m.size(); i++) {
+                    for (Bio b : ((RecordingTarget) m.get(i)).bios) {
+                        assertEquals(Op.DISCARD, b.op);
+                        for (long s = b.sector; s < b.endSector(); s++) {
+                            assertTrue(got.computeIfAbsent(i, k -> new java.util.TreeSet<>()).add(s), "sector twice");
+                        }
+                    }
+                }
+                assertEquals(want, got, "discard " + start + "+" + len + " " + layout);
+                for (int i = 0; i < m.size(); i++) {
+                    // one bio per member per zone the range touches
+                    assertTrue(((RecordingTarget) m.get(i)).bios.size() <= 2);
+                }
+            }
+        }
+    }
+
     @Test
     void equalMembersTakeChunksInTurn() {
         Raid0 r = raid0(new Simulator(), "chunk: 512k\n", 1 << 20, 1 << 20);

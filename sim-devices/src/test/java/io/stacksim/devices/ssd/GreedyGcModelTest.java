@@ -38,4 +38,11 @@ class GreedyGcModelTest {
         assertThat(GreedyGcModel.writeAmplification(64, 0.5)).isLessThan(GreedyGcModel.writeAmplification(64, 0.2));
         assertThat(GreedyGcModel.writeAmplification(64, 0.2)).isGreaterThan(1);
     }
+
+    @Test
+    void aLogicalSpaceSmallerThanOneBlockCopiesNothing() {
+        // a 64 MiB zone on a 1 TB array (the ZNS drive with one zone): fewer logical units than a
+        // block holds, so greedy always finds a victim without valid units, A = 1 (no solution j >= 1)
+        assertThat(GreedyGcModel.writeAmplification(6144, 16391)).isEqualTo(1.0);
+    }
 }

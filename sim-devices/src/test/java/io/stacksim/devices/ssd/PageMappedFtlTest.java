@@ -35,6 +35,40 @@ class PageMappedFtlTest {
         }
     }
 
+    /**
+     * TRIM gives garbage collection back the space it frees: with the top share {@code t} of the
+     * logical space trimmed and random writes confined to the rest, the trimmed units are invalid
+     * and no victim moves them, so the FTL behaves as a drive of (1 - t) x logical units on the
+     * same flash: over-provisioning physical / ((1 - t) logical) - 1. Its steady-state WA is the
+     * greedy mean-field value at that over-provisioning (10 %), strictly below the untrimmed
+     * drive's.
+     */
+    @Test
+    void trimmingPartOfTheSpaceLowersSteadyStateWaToTheModelAtTheLargerSpare() {
+        double op = 0.1;
+        double trimmed = 0.2;
+        PageMappedFtl ftl = new PageMappedFtl(SMALL, logicalFor(SMALL, op), 2, PageMappedFtl.InitialState.FULL);
+        RandomStream r = new RandomStreams(11).stream("writes");
+        ftl.precondition(r, 4);
+        int active = (int) Math.round(ftl.logicalUnits() * (1 - trimmed));
+        for (int lpn = active; lpn < ftl.logicalUnits(); lpn++) {
+            ftl.trim(lpn);
+        }
+        long i = 0;
+        for (long n = 0; n < 2L * active; n++, i++) { // the trimmed units' blocks are collected
+            ftl.write((int) r.nextLong(active), ftl.stripePlane(i, SMALL.planes()));
+        }
+        ftl.resetCounters();
+        for (long n = 0; n < 3L * active; n++, i++) {
+            ftl.write((int) r.nextLong(active), ftl.stripePlane(i, SMALL.planes()));
+        }
+        double effectiveOp = (double) SMALL.physicalUnits() / active - 1;
+        double model = GreedyGcModel.writeAmplification(SMALL.unitsPerBlock(), effectiveOp);
+        double untrimmed = GreedyGcModel.writeAmplification(SMALL.unitsPerBlock(), op);
+        assertThat(ftl.writeAmplification()).isCloseTo(model, within(0.10 * model));
+        assertThat(ftl.writeAmplification()).isLessThan(steadyRandomWa(SMALL, op, 11)).isLessThan(untrimmed);
+    }
+
     @Test
     void sequentialOverwritesCollectOnlyEmptyBlocks() {
         FlashGeometry g = SMALL;

@@ -19,6 +19,14 @@ public final class RecordingTarget implements BlockTarget {
     public final List<Bio> bios = new ArrayList<>();
     /** Bios submitted and not yet ended. */
     public int inFlight;
+    /** Takes discards (max_discard_sectors UINT_MAX >> 9, 4 KiB granularity, one range). */
+    private boolean discard;
+
+    /** This member takes discards. */
+    public RecordingTarget withDiscard() {
+        this.discard = true;
+        return this;
+    }
 
     public RecordingTarget(Simulator sim, String name, long capacitySectors, long latencyNs) {
         this(sim, name, capacitySectors, latencyNs, false);
@@ -44,7 +52,8 @@ public final class RecordingTarget implements BlockTarget {
 
     @Override
     public QueueLimits limits() {
-        return new QueueLimits(512, 4096, 2560, 2560, 128, 1 << 20, false, false, rotational);
+        QueueLimits l = new QueueLimits(512, 4096, 2560, 2560, 128, 1 << 20, false, false, rotational);
+        return discard ? l.withDiscard(0xffffffffL >>> 9, 4096, 1) : l;
     }
 
     @Override

@@ -266,7 +266,24 @@ public final class Stack {
     }
 
     /** The disk {@code devices.NAME}: its profile and overrides, and its queue (block settings overlaid). */
+    /**
+     * A block device's name as the kernel takes one (a /dev entry and a /sys/block directory):
+     * not empty, not '.' or '..', no '/' and no whitespace or control character.
+     */
+    static void requireDeviceName(String name, ConfigNode where, String section) {
+        boolean ok = !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.length() <= 32;
+        for (int i = 0; ok && i < name.length(); i++) {
+            char c = name.charAt(i);
+            ok = c > ' ' && c != '/' && c != 0x7f;
+        }
+        if (!ok) {
+            throw ConfigException.at(where.origin(), "'" + section + "': '" + name + "' is not a device name"
+                    + " (expected up to 32 characters without '/' or spaces, as in /dev and /sys/block, e.g. sdb or nvme1n1)");
+        }
+    }
+
     private BlockQueue disk(String name, ConfigNode section, ConfigNode defaults) {
+        requireDeviceName(name, section, "devices");
         ConfigNode profile = section.copy();
         profile.remove("block");
         profile.set(Profiles.DEV_NAME.name(), name, section.origin());
@@ -296,6 +313,7 @@ public final class Stack {
             ConfigNode all = root.section(kind);
             for (String name : all.keys()) {
                 ConfigNode sec = all.section(name);
+                requireDeviceName(name, sec, kind);
                 if (byName.containsKey(name) || pending.stream().anyMatch(p -> p.name().equals(name))) {
                     throw ConfigException.at(sec.origin(), "two devices called '" + name + "'");
                 }
@@ -308,14 +326,15 @@ public final class Stack {
         while (!pending.isEmpty()) {
             Pending ready = null;
             for (Pending p : pending) {
-                if (byName.keySet().containsAll(p.members())) {
+                if (p.members().stream().allMatch(m -> byName.containsKey(m) || (p.md() && m.equals(Md.MISSING)))) {
                     ready = p;
                     break;
                 }
             }
             if (ready == null) {
                 Pending p = pending.get(0);
-                String missing = p.members().stream().filter(m -> !byName.containsKey(m)).findFirst().orElse("?");
+                String missing = p.members().stream().filter(m -> !byName.containsKey(m) && !(p.md() && m.equals(Md.MISSING)))
+                        .findFirst().orElse("?");
                 boolean known = pending.stream().anyMatch(q -> q.name().equals(missing));
                 throw ConfigException.at(p.section().origin(), "'" + p.section().path() + "': "
                         + (known ? "devices that stack on each other in a loop" : "no device '" + missing
@@ -324,6 +343,10 @@ public final class Stack {
             pending.remove(ready);
             List<BlockTarget> members = new ArrayList<>();
             for (String m : ready.members()) {
+                if (ready.md() && m.equals(Md.MISSING) && !byName.containsKey(m)) {
+                    members.add(null); // mdadm's missing: an empty slot of a degraded array
+                    continue;
+                }
                 String other = usedBy.putIfAbsent(m, ready.name());
                 if (other != null && ready.md()) {
                     throw ConfigException.at(ready.section().origin(), "'" + m + "' is already a member of '" + other + "'");

@@ -320,8 +320,10 @@ public final class Simulation {
             List<JobRunner> mine = new ArrayList<>();
             try {
                 for (int clone = 0; clone < p.spec().numjobs(); clone++) {
+                    JobRunner[] self = new JobRunner[1];
                     Runnable onExit = () -> {
-                        if (control.exitall) {
+                        // do_io: a job that failed (check_min_rate) with exitall_on_error stops the others too.
+                        if (control.exitall || (self[0].failed() && p.spec().control().exitallOnError())) {
                             terminate(segments, index, p, control);
                         }
                         if (--running.get(name)[0] == 0) {
@@ -335,8 +337,10 @@ public final class Simulation {
                     };
                     JobRunner r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit,
                             control.zoned);
+                    self[0] = r;
                     stack.cpus.registerTask(stack.stats, r.task());
                     r.logDirectory(logDir);
+                    r.network(stack::network);
                     r.flowGroups(control.flows);
                     var ss = p.spec().extras().ss();
                     if (ss != null) {
@@ -478,9 +482,11 @@ public final class Simulation {
     }
 
     static void registerJobMetrics(Stats stats, JobStats g) {
-        String[] dirs = {"read", "write"};
+        String[] dirs = {"read", "write", "trim"};
         double seconds = g.runtimeNs() / 1e9;
-        for (int d = 0; d < 2; d++) {
+        // trim columns only in runs that trim, so every other run's table keeps its columns
+        int dirCount = g.totalIos[JobStats.TRIM] > 0 || g.ios[JobStats.TRIM] > 0 ? 3 : 2;
+        for (int d = 0; d < dirCount; d++) {
             int dd = d;
             String dir = dirs[d];
             stats.counter("io." + dir + ".ios", () -> g.ios[dd]);
@@ -493,7 +499,7 @@ public final class Simulation {
         if (g.syncLat.count() > 0) {
             stats.latency("lat.sync", g.syncLat); // fsync/fdatasync calls, as fio's "sync" latency
         }
-        stats.gauge("iops.total", () -> seconds <= 0 ? 0 : (g.ios[0] + g.ios[1]) / seconds);
+        stats.gauge("iops.total", () -> seconds <= 0 ? 0 : (g.ios[0] + g.ios[1] + g.ios[2]) / seconds);
         stats.gauge("bw.total_MiBps", () -> seconds <= 0 ? 0 : (g.bytes[0] + g.bytes[1]) / seconds / (1 << 20));
         stats.gauge("run.job_runtime_s", () -> seconds);
         stats.counter("io.errors", () -> g.errors);

@@ -140,6 +140,10 @@ public final class SweepFile {
         }
 
         List<String> metrics = strings(doc, "metrics", DEFAULT_METRICS);
+        if (metrics.isEmpty()) {
+            throw ConfigException.at(doc.child("metrics").origin(), "'metrics' is empty; expected at least one metric"
+                    + " for summary.csv (such as iops.total), or no 'metrics' key for the default ones");
+        }
         List<ChartSpec> charts = ChartFile.charts(doc.child("charts"), axes, quick);
         List<SweepSpec.Check> checks = new ArrayList<>();
         for (String c : strings(doc, "checks", List.of())) {
@@ -196,6 +200,7 @@ public final class SweepFile {
     private static List<Axis> axes(ConfigNode doc, Map<String, ConfigNode> quickAxes) {
         ConfigNode list = doc.child("axes");
         List<Axis> axes = new ArrayList<>();
+        Map<String, String> axisOfPath = new java.util.HashMap<>();
         if (list == null) {
             return axes; // refused once the other keys are known good (a misspelt 'axes' is named as such)
         }
@@ -221,6 +226,13 @@ public final class SweepFile {
                 if (other.name().equals(name)) {
                     throw ConfigException.at(a.origin(), "two axes are named '" + name + "'");
                 }
+            }
+            if (path != null && axisOfPath.containsKey(path)) {
+                throw a.error("path", "axes '" + axisOfPath.get(path) + "' and '" + name + "' both set '" + path
+                        + "' (the later would override the earlier at every point); expected one axis per path");
+            }
+            if (path != null) {
+                axisOfPath.put(path, name);
             }
             String label = a.string("label", name);
             ConfigNode values = a.child("values");

@@ -22,7 +22,8 @@ final class ExtraOptions {
         }
         for (String n : new String[] {"continue_on_error", "ignore_error", "latency_target", "latency_window",
             "latency_percentile", "latency_run", "flow", "flow_id", "flow_sleep", "steadystate",
-            "steadystate_duration", "steadystate_ramp_time", "buffer_pattern"}) {
+            "steadystate_duration", "steadystate_ramp_time", "buffer_pattern", "rate_min", "rate_iops_min",
+            "rate_cycle", "fill_device", "io_submit_mode"}) {
             SUPPORT.put(n, FioOptions.Support.MODELLED);
         }
     }
@@ -33,9 +34,6 @@ final class ExtraOptions {
      */
     static String refusal(String engine) {
         return switch (engine) {
-            case "net", "netsplice" -> "StackSim's TCP stack (io.stacksim.os.NetStack) joins this host's connected"
-                    + " sockets to one remote peer over the simulated NIC, with no loopback interface and no listening"
-                    + " socket, so fio's net jobs (listen=, hostname=, localhost pairs) have nothing to run on";
             default -> null;
         };
     }
@@ -58,6 +56,12 @@ final class ExtraOptions {
     private long ssRampUs;
     private boolean randrepeat = true;
     private String bufferPattern;
+    private final long[] rateMin = new long[2];
+    private final long[] rateIopsMin = new long[2];
+    /** rate_cycle's .def. */
+    private long rateCycleMs = 1000;
+    private boolean fillDevice;
+    private boolean offload;
 
     /** Takes option {@code opt} (fio's canonical name) with value {@code v}; false if it is not one of these. */
     boolean set(String opt, String v, int kbBase) {
@@ -103,11 +107,49 @@ final class ExtraOptions {
                 }
                 bufferPattern = v.strip();
             }
+            // FIO_OPT_ULL / FIO_OPT_INT with off1..off3: per direction, the normal size suffixes.
+            case "rate_min" -> perDirection(v, kbBase, rateMin);
+            case "rate_iops_min" -> perDirection(v, kbBase, rateIopsMin);
+            case "rate_cycle" -> rateCycleMs = intIn(v, kbBase, 0, Integer.MAX_VALUE, "milliseconds");
+            case "fill_device" -> fillDevice = FioValues.bool(v);
+            case "io_submit_mode" -> offload = switch (v.strip()) {
+                case "inline" -> false;
+                case "offload" -> true;
+                default -> throw new IllegalArgumentException("expected inline or offload, got '" + v + "'");
+            };
             default -> {
                 return false;
             }
         }
         return true;
+    }
+
+    private static void perDirection(String v, int kbBase, long[] into) {
+        FioValues.unsigned(v, "a rate");
+        String[] d = FioValues.perDirection(v, true);
+        for (int i = 0; i < 2; i++) {
+            if (d[i] != null) {
+                into[i] = FioValues.size(d[i], kbBase);
+            }
+        }
+    }
+
+    /** io_submit_mode=offload. */
+    boolean offload() {
+        return offload;
+    }
+
+    /**
+     * fixup_options: a minimum above the rate of its direction is an error ("minimum rate
+     * exceeds rate"); null when it is not, else the direction's name.
+     */
+    String minRateAboveRate(long[] rate, long[] rateIops) {
+        for (int d = 0; d < 2; d++) {
+            if ((rate[d] > 0 && rate[d] < rateMin[d]) || (rateIops[d] > 0 && rateIops[d] < rateIopsMin[d])) {
+                return d == 0 ? "reads" : "writes";
+            }
+        }
+        return null;
     }
 
     /** options.c str_ignore_error_cb: READ_LIST,WRITE_LIST,VERIFY_LIST, each E-names or numbers split by ':'. */
@@ -194,7 +236,10 @@ final class ExtraOptions {
         }
         // str_buffer_pattern_cb: refill_buffers only when the job also reads (its reads could
         // overwrite the pattern in the shared buffers); a write-only job fills them once.
+        JobExtras.MinRate minRate = rateMin[0] + rateMin[1] + rateIopsMin[0] + rateIopsMin[1] == 0 ? null
+                : new JobExtras.MinRate(List.of(rateMin[0], rateMin[1]), List.of(rateIopsMin[0], rateIopsMin[1]),
+                        rateCycleMs);
         return new JobExtras(hist, errors, lat, fl, st, randrepeat || randseedSet, bufferPattern != null && reads,
-                bufferPattern);
+                minRate, fillDevice, offload, bufferPattern);
     }
 }

@@ -118,6 +118,13 @@ public final class FioOptions {
         for (String n : new String[] {"cpuload", "cpuchunks", "cpumode"}) {
             ENGINE_SUPPORTED.put("cpuio:" + n, Support.MODELLED);
         }
+        // engines/net.c: every option of the net and netsplice engines.
+        for (String e : new String[] {"net", "netsplice"}) {
+            for (String n : new String[] {"hostname", "port", "protocol", "listen", "pingpong", "nodelay", "window_size",
+                "mss", "interface", "ttl"}) {
+                ENGINE_SUPPORTED.put(e + ":" + n, Support.MODELLED);
+            }
+        }
         // engines/fileoperations.c: filestat's stat call (stat, lstat or statx).
         ENGINE_SUPPORTED.put("filestat:stat_type", Support.MODELLED);
         // engines/sg.c: the command each write issues and the FUA bits.

@@ -182,9 +182,20 @@ public final class FioValues {
         if (i < s.length() && s.charAt(i) == '.') {
             throw new IllegalArgumentException("expected a whole number with an optional unit, got '" + text + "'");
         }
-        long v = Long.parseLong(s.substring(0, i));
+        long v;
+        try {
+            v = Long.parseLong(s.substring(0, i));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a time such as 500ms, 10s or 2m, got '" + text
+                    + "' (too large: at most " + Long.MAX_VALUE + " us)");
+        }
         String suffix = s.substring(i).trim();
-        return Math.multiplyExact(v, suffix.isEmpty() ? defaultUnitUs : timeMultiplierUs(suffix, s));
+        try {
+            return Math.multiplyExact(v, suffix.isEmpty() ? defaultUnitUs : timeMultiplierUs(suffix, s));
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("expected a time such as 500ms, 10s or 2m, got '" + text
+                    + "' (too large: at most " + Long.MAX_VALUE + " us)");
+        }
     }
 
     /**

@@ -99,6 +99,22 @@ public record JobFile(String source, List<Section> sections) {
         throw new IllegalArgumentException("section " + job.name() + " is not in " + source);
     }
 
+    /**
+     * The options of the [global] sections after the last job, which no job of this file takes
+     * (fio still parses each when it reads it, so a bad value there is an error).
+     */
+    public List<Option> trailingGlobalOptions() {
+        List<Option> out = new ArrayList<>();
+        for (Section s : sections) {
+            if (s.isGlobal()) {
+                out.addAll(s.options());
+            } else {
+                out.clear();
+            }
+        }
+        return out;
+    }
+
     /** Every [global] option of the file, in order (fio's "global options" block). */
     public List<Option> globalOptions() {
         List<Option> out = new ArrayList<>();

@@ -67,11 +67,12 @@ public final class JobTranslator {
     private int seqNr = 1;
     private boolean identicalSeq;
     private int rwmixread = 50;
-    private final int[] percRandom = {100, 100};
-    private final long[] bs = {4096, 4096};
-    private final long[][] bsRange = new long[2][];
-    private final List<List<JobSpec.Split>> bsSplit = new ArrayList<>(List.of(List.of(), List.of()));
-    private final long[] blockAlign = {0, 0};
+    private final int[] percRandom = {100, 100, 100};
+    /** bs, bsrange, bssplit and ba per direction: read, write, trim. */
+    private final long[] bs = {4096, 4096, 4096};
+    private final long[][] bsRange = new long[3][];
+    private final List<List<JobSpec.Split>> bsSplit = new ArrayList<>(List.of(List.of(), List.of(), List.of()));
+    private final long[] blockAlign = {0, 0, 0};
     private boolean bsUnaligned;
     private int iodepth = 1;
     private int batchSubmit = 1;
@@ -106,8 +107,8 @@ public final class JobTranslator {
     private long numberIos;
     private long ioSize;
     private int loops = 1;
-    private final long[] rate = {0, 0};
-    private final long[] rateIops = {0, 0};
+    private final long[] rate = {0, 0, 0};
+    private final long[] rateIops = {0, 0, 0};
     private boolean poisson;
     private long thinkNs;
     private long thinkSpinNs;
@@ -121,7 +122,8 @@ public final class JobTranslator {
     private boolean newGroup;
     private boolean groupReporting;
     private int kbBase = 1024;
-    private int unitBase = 8;
+    /** unit_base: 0 auto (bits for an engine with FIO_BIT_BASED, else bytes), 8 bytes, 1 bits. */
+    private int unitBase = 0;
     private long bwAvgNs = 500_000_000L;
     private long iopsAvgNs = 500_000_000L;
     private boolean stats = true;
@@ -340,6 +342,7 @@ public final class JobTranslator {
             notModelled(o, "option '" + display(o) + "' of ioengine " + engine + " is not modelled by StackSim");
             return;
         }
+        origins.put(def.name(), o.origin()); // an engine's refusal at run time names this line
         try {
             setEngineOption(engine, def.name(), o.value(), o);
         } catch (IllegalArgumentException | ArithmeticException e) {
@@ -391,6 +394,30 @@ public final class JobTranslator {
                     FioValues.integer(v.strip());
                 }
             }
+            // engines/net.c
+            case "hostname", "interface" -> {
+                if (v == null || v.isBlank()) {
+                    throw new IllegalArgumentException("expected a host name or address");
+                }
+                engineOptions.put(opt, v.strip());
+            }
+            case "port" -> engineOptions.put(opt, Long.toString(intIn(v, 1, 65535, "a port")));
+            case "protocol" -> engineOptions.put(opt, switch (v.strip()) {
+                case "tcp", "tcpv6", "udp", "udpv6", "unix" -> v.strip();
+                default -> throw new IllegalArgumentException("expected tcp, tcpv6, udp, udpv6 or unix, got '" + v + "'");
+            });
+            // FIO_OPT_STR_SET: present means set
+            case "listen", "pingpong" -> {
+                if (v == null || FioValues.bool(v)) {
+                    engineOptions.put(opt, "1");
+                } else {
+                    engineOptions.remove(opt);
+                }
+            }
+            case "nodelay" -> engineOptions.put(opt, Boolean.toString(v == null || FioValues.bool(v)));
+            case "window_size", "ttl" -> engineOptions.put(opt, Long.toString(intIn(v, 0, Integer.MAX_VALUE,
+                    opt.equals("ttl") ? "a time to live" : "a size in bytes")));
+            case "mss" -> engineOptions.put(opt, Long.toString(intIn(v, 0, 65535, "a segment size")));
             default -> throw new IllegalStateException("supported engine option without a handler: " + engine + ":" + opt);
         }
     }
@@ -480,7 +507,12 @@ public final class JobTranslator {
 
     private void set(String opt, String v, JobFile.Option o) {
         switch (opt) {
-            case "name" -> name = v;
+            case "name" -> {
+                if (v.isBlank()) {
+                    throw new IllegalArgumentException("expected a job name, got an empty one");
+                }
+                name = v;
+            }
             case "description" -> description = v;
             case "filename" -> filenames = splitFilenames(v);
             case "directory" -> directory = v;
@@ -536,7 +568,7 @@ public final class JobTranslator {
             case "bs" -> {
                 FioValues.unsigned(v, "a block size");
                 String[] d = FioValues.perDirection(v, true);
-                for (int i = 0; i < 2; i++) {
+                for (int i = 0; i < 3; i++) {
                     if (d[i] != null) {
                         bs[i] = positive(FioValues.size(d[i], kbBase), "a block size");
                     }
@@ -545,7 +577,7 @@ public final class JobTranslator {
             case "ba" -> {
                 FioValues.unsigned(v, "a block alignment");
                 String[] d = FioValues.perDirection(v, true);
-                for (int i = 0; i < 2; i++) {
+                for (int i = 0; i < 3; i++) {
                     if (d[i] != null) {
                         blockAlign[i] = positive(FioValues.size(d[i], kbBase), "a block alignment");
                     }
@@ -553,7 +585,7 @@ public final class JobTranslator {
             }
             case "bsrange" -> {
                 String[] d = FioValues.perDirection(v.replace('/', ','), false);
-                for (int i = 0; i < 2; i++) {
+                for (int i = 0; i < 3; i++) {
                     if (d[i] != null) {
                         bsRange[i] = FioValues.range(d[i], kbBase);
                         positive(bsRange[i][0], "a block size");
@@ -657,8 +689,9 @@ public final class JobTranslator {
             case "significant_figures" -> sigFigs = intIn(v, 1, 10, "significant figures");
             case "unit_base" -> {
                 switch (v) {
-                    case "0", "8" -> unitBase = 8;
-                    case "1" -> notModelled(o, "unit_base=1 (bits) is not supported by StackSim's report");
+                    case "0" -> unitBase = 0;
+                    case "8" -> unitBase = 8;
+                    case "1" -> unitBase = 1;
                     default -> throw new IllegalArgumentException("expected 0, 1 or 8, got '" + v + "'");
                 }
             }
@@ -747,7 +780,7 @@ public final class JobTranslator {
 
     private void perDirectionInt(String v, int[] into, int min, int max, String what) {
         String[] d = FioValues.perDirection(v, true);
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < Math.min(3, into.length); i++) {
             if (d[i] != null) {
                 into[i] = intIn(d[i], min, max, what);
             }
@@ -757,7 +790,7 @@ public final class JobTranslator {
     private void perDirectionSize(String v, long[] into) {
         FioValues.unsigned(v, "a rate");
         String[] d = FioValues.perDirection(v, true);
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 3; i++) {
             if (d[i] != null) {
                 into[i] = FioValues.size(d[i], kbBase);
             }
@@ -797,13 +830,7 @@ public final class JobTranslator {
     private void rw(String v, JobFile.Option o) {
         int colon = v.indexOf(':');
         String p = colon < 0 ? v : v.substring(0, colon);
-        switch (p) {
-            case "trim", "randtrim", "trimwrite", "randtrimwrite" -> {
-                notModelled(o, "rw=" + p + " is not modelled (StackSim's devices have no discard path)");
-                return;
-            }
-            default -> rw = Pattern.parse(p);
-        }
+        rw = Pattern.parse(p);
         seqAdd = 0;
         seqNr = 1;
         if (colon >= 0) {
@@ -825,7 +852,7 @@ public final class JobTranslator {
      */
     private void bssplit(String v) {
         String[] dirs = FioValues.perDirection(v, false);
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < 3; d++) {
             if (dirs[d] == null) {
                 continue;
             }
@@ -858,6 +885,10 @@ public final class JobTranslator {
             }
             if (perc > 100) {
                 throw new IllegalArgumentException("bssplit percentages add up to " + perc + "%, more than 100%");
+            }
+            if (missing == 0 && perc == 0) {
+                throw new IllegalArgumentException("bssplit percentages add up to 0%; expected shares of 100% (or a"
+                        + " blank percentage, such as 4k/:64k/, for an even split)");
             }
             if (missing == 1 && entries.size() == 1) {
                 perc = 100;
@@ -1021,6 +1052,23 @@ public final class JobTranslator {
         if (engine.fioName().equals("cpuio")) {
             cpuioInit();
         }
+        if (extras.offload() && engine.fioName().equals("io_uring")) {
+            // ioengines.c check_engine_ops: FIO_NO_OFFLOAD
+            throw ConfigException.at(origins.get("io_submit_mode"), "job '" + name + "': io_uring can't be used with"
+                    + " offloaded submit (io_submit_mode=offload); use a sync engine, as fio says");
+        }
+        if (extras.offload() && engine.fioName().equals("posixaio")) {
+            throw ConfigException.at(origins.get("io_submit_mode"), "job '" + name + "': io_submit_mode=offload with"
+                    + " ioengine=posixaio is not modelled (its submit workers would each need glibc's aio helper"
+                    + " threads of their own)");
+        }
+        String minAbove = extras.minRateAboveRate(rate, rateIops);
+        if (minAbove != null) {
+            // fixup_options: "fio: minimum rate exceeds rate, ddir N"
+            Origin at = origins.containsKey("rate_min") ? origins.get("rate_min") : origins.get("rate_iops_min");
+            throw ConfigException.at(at, "job '" + name + "': the minimum rate (rate_min, rate_iops_min) exceeds the rate"
+                    + " (rate, rate_iops) for " + minAbove + ", as fio refuses it");
+        }
         // init.c fixup_options.
         if (batchSubmit == 0 || batchSubmit > iodepth) {
             batchSubmit = iodepth;
@@ -1034,8 +1082,8 @@ public final class JobTranslator {
         if (depthLow == 0 || depthLow > iodepth) {
             depthLow = iodepth;
         }
-        JobSpec.BlockSize[] sizes = new JobSpec.BlockSize[2];
-        for (int d = 0; d < 2; d++) {
+        JobSpec.BlockSize[] sizes = new JobSpec.BlockSize[3];
+        for (int d = 0; d < 3; d++) {
             long min = bs[d];
             long max = bs[d];
             List<JobSpec.Split> split = bsSplit.get(d);
@@ -1055,23 +1103,35 @@ public final class JobTranslator {
                         service, serviceNr, new JobSpec.Layout(filenameFormat, serviceDist, openFiles, createOnOpen,
                                 createSerialize, createFsync, fallocate, unlink, unlinkEachLoop, fileAppend,
                                 allowFileCreate, overwrite, createOnly)),
-                new JobSpec.Access(rw, seqAdd, seqNr, identicalSeq, rwmixread, List.of(percRandom[0], percRandom[1]),
-                        new JobSpec.BlockSizes(sizes[0], sizes[1], bsUnaligned), distribution, randomMap, randseed,
+                new JobSpec.Access(rw, seqAdd, seqNr, identicalSeq, rwmixread, List.of(percRandom[0], percRandom[1], percRandom[2]),
+                        new JobSpec.BlockSizes(sizes[0], sizes[1], sizes[2], bsUnaligned), distribution, randomMap, randseed,
                         lfsr && distribution instanceof Distribution.Uniform),
                 new JobSpec.Engine(IoEngines.atDepth(engine, iodepth), iodepth, batchSubmit, batchCompleteMin, batchCompleteMax, depthLow, direct,
                         fadvise),
                 new JobSpec.Limits(ioSize, numberIos, runtimeNs, timeBased, rampNs, startDelayNs, loops),
-                new JobSpec.Pacing(List.of(rate[0], rate[1]), List.of(rateIops[0], rateIops[1]), poisson, thinkNs,
+                new JobSpec.Pacing(List.of(rate[0], rate[1], rate[2]), List.of(rateIops[0], rateIops[1], rateIops[2]), poisson, thinkNs,
                         thinkSpinNs, thinkBlocks, thinkOnIssue),
                 new JobSpec.Sync(syncMode, fsync, fdatasync, endFsync, fsyncOnClose),
                 new JobSpec.Cache(invalidate && !preRead, preRead),
                 new JobSpec.Reporting(groupReporting, stonewall, newGroup, percentiles, clatPercentiles, latPercentiles,
-                        slatPercentiles, kbBase, unitBase, sigFigs, stats, diskUtil, description, bwAvgNs, iopsAvgNs,
+                        slatPercentiles, kbBase,
+                        // init.c: unit_base 0 is bits for an engine flagged FIO_BIT_BASED (net), else bytes
+                        unitBase != 0 ? unitBase : engine.fioName().equals("net") ? 1 : 8, sigFigs, stats, diskUtil, description, bwAvgNs, iopsAvgNs,
                         new JobSpec.Logs(latLog, bwLog, iopsLog, logAvgMsec, perJobLogs, iolog, logOffset, logPrio), printed),
                 numjobs, placement(), new JobSpec.Control(verifySpec(), exitall, exitWhat, exitallOnError, waitFor,
                         disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins),
                 extras.build(kbBase, origins.containsKey("randseed"), rw.reads),
-                zoneOptions.build(createSerialize, openFiles, origins.get("")));
+                zbdTrims(zoneOptions.build(createSerialize, openFiles, origins.get(""))));
+    }
+
+    /** zbd_do_io_u_trim (a trim resets the zones it covers whole) is not simulated: a trim job in zonemode=zbd is refused. */
+    private io.stacksim.workload.ZoneSpec zbdTrims(io.stacksim.workload.ZoneSpec z) {
+        if (rw.trims && z.mode() == io.stacksim.workload.ZoneSpec.Mode.ZBD) {
+            Origin at = origins.containsKey("rw") ? origins.get("rw") : origins.get("readwrite");
+            notModelled(new JobFile.Option("rw", rw.fioName(), at != null ? at : origins.get("")),
+                    "rw=" + rw.fioName() + " with zonemode=zbd (fio's zbd_do_io_u_trim: zone resets) is not modelled");
+        }
+        return z;
     }
 
     /**

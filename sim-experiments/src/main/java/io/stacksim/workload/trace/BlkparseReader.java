@@ -20,6 +20,8 @@ public final class BlkparseReader implements TraceReader {
     /** Registered in {@link TraceFormats#ALL}. */
     public static final TraceFormat FORMAT = new TraceFormat("blkparse", BlkparseReader::of);
 
+    /** CONFIG_NR_CPUS's largest value: blktrace's cpu field is below it. */
+    static final int MAX_CPUS = 8192;
     private static final String EXPECTED = "a blkparse event line 'maj,min cpu seq secs.nsecs pid action rwbs ...'";
     private final LineSource src;
     private boolean inSummary;
@@ -66,6 +68,9 @@ public final class BlkparseReader implements TraceReader {
             String[] f = s.split("\\s+");
             if (f.length < 6 || !f[0].matches("\\d+,\\d+")) {
                 throw src.error(EXPECTED, line);
+            }
+            if (!f[1].matches("\\d{1,4}") || Integer.parseInt(f[1]) >= MAX_CPUS) {
+                throw src.error(EXPECTED + " with a CPU number from 0 to " + (MAX_CPUS - 1) + " (NR_CPUS)", line);
             }
             String action = f[5];
             if (action.equals("U") && f.length >= 5) {

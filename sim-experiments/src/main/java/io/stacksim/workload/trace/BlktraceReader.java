@@ -50,7 +50,7 @@ public final class BlktraceReader implements TraceReader {
     private static final int LOOKAHEAD = 256;
 
     /** One decoded event. */
-    private record Event(long time, int cpu, int action, long sector, int bytes, int pid, String note) {
+    private record Event(long time, int cpu, int action, long sector, int bytes, int pid, String note, Path file, long at) {
         int what() {
             return action & 0xffff;
         }
@@ -220,7 +220,18 @@ public final class BlktraceReader implements TraceReader {
                 }
                 note = new String(pdu, 0, len, StandardCharsets.UTF_8);
             }
-            return new Event(time, cpu, action, sector, bytes, pid, note);
+            if ((action & 0xffff) == TA_QUEUE && note == null) {
+                int cats = action >>> TC_SHIFT;
+                i.offset -= RECORD + pduLen; // the errors name where the record starts
+                if (bytes % 512 != 0) {
+                    throw bad(i, "got a queued I/O of " + bytes + " bytes, not a whole number of 512-byte sectors");
+                }
+                if (bytes == 0 && (cats & (TC_WRITE | TC_FLUSH | TC_DISCARD)) == 0) {
+                    throw bad(i, "got a queued read of 0 bytes (only a flush carries no data)");
+                }
+                i.offset += RECORD + pduLen;
+            }
+            return new Event(time, cpu, action, sector, bytes, pid, note, i.path, i.offset - RECORD - pduLen);
         } catch (EOFException e) {
             throw bad(i, "got the end of the file");
         } catch (IOException e) {
@@ -274,10 +285,31 @@ public final class BlktraceReader implements TraceReader {
         return plugScopes;
     }
 
+    /** The records returned so far, and where the last one was read. */
+    private long records;
+    private Event last;
+
+    @Override
+    public String where() {
+        return last == null ? "" : last.file() + ": byte " + last.at();
+    }
+
     @Override
     public TraceRecord next() {
+        TraceRecord r = nextRecord();
+        if (r != null && r.op() != null) {
+            records++;
+        } else if (r == null && records == 0) {
+            throw new ConfigException(inputs.get(0).path + (inputs.size() > 1 ? " and " + (inputs.size() - 1) + " more" : "")
+                    + ": no I/O records (expected a blktrace binary trace with queue (Q) events)");
+        }
+        return r;
+    }
+
+    private TraceRecord nextRecord() {
         Event e;
         while ((e = take()) != null) {
+            last = e;
             if (e.note() != null) {
                 comms.put(e.pid(), e.note());
                 continue;

@@ -56,6 +56,9 @@ public final class DiskSimReader implements TraceReader {
                 if (time < 0 || sector < 0 || sectors <= 0) {
                     throw src.error(EXPECTED + " with a positive size", line);
                 }
+                if (dev < 0 || flags < 0) {
+                    throw src.error(EXPECTED + " with a devno and flags of 0 or more", line);
+                }
                 return new TraceRecord(time, (flags & 1) != 0 ? Op.READ : Op.WRITE, 0, sector, sectors, dev, null);
             } catch (NumberFormatException | ArithmeticException e) {
                 throw src.error(EXPECTED, line);

@@ -32,11 +32,14 @@ public final class MsrReader implements TraceReader {
                 continue;
             }
             String[] f = line.split(",");
-            if (f.length < 6) {
-                throw src.error(EXPECTED, line);
+            if (f.length < 6 || f.length > 7) {
+                throw src.error(EXPECTED + " (7 fields)", line);
             }
             try {
                 long ticks = Long.parseLong(f[0].trim());
+                if (Long.parseLong(f[2].trim()) < 0 || (f.length == 7 && Long.parseLong(f[6].trim()) < 0)) {
+                    throw src.error(EXPECTED + " with a disk number and a response time of 0 or more", line);
+                }
                 Op op = switch (f[3].trim()) {
                     case "Read", "read", "R", "r" -> Op.READ;
                     case "Write", "write", "W", "w" -> Op.WRITE;

@@ -45,9 +45,15 @@ class PassthroughEngineRunsTest {
     void onASasDriveVerifyWithBytchk01ComparesAndFailsPastTheWrittenBlocks() {
         RunResult ok = run("hdd-15k", PRECON + "[v]\nsg_write_mode=verify_bytchk_01\nnumber_ios=20\n");
         assertThat(FioHarness.job(ok, "v").ios[JobStats.WRITE]).isEqualTo(20);
-        assertThatThrownBy(() -> run("hdd-15k", PRECON + "[v]\nsg_write_mode=verify_bytchk_11\nbs=10752\nnumber_ios=1\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("job 'v': I/O failed with EIO")
-                .hasMessageContaining("MISCOMPARE").hasMessageContaining("sector 20");
+        assertThat(FioHarness.job(ok, "v").extra.jobError).isZero();
+        // fio_sgio_queue's td_verror(EIO, "xfer"): the failing job ends, the run goes on to the next.
+        RunResult r = run("hdd-15k", PRECON + "[v]\nsg_write_mode=verify_bytchk_11\nbs=10752\nnumber_ios=1\n"
+                + "[after]\nnumber_ios=1\n");
+        JobStats v = FioHarness.job(r, "v");
+        assertThat(v.extra.jobError).isEqualTo(5);
+        assertThat(v.extra.verror).contains("func=xfer");
+        assertThat(v.extra.log).anyMatch(l -> l.contains("MISCOMPARE") && l.contains("sector 20"));
+        assertThat(FioHarness.job(r, "after").ios[JobStats.WRITE]).isEqualTo(1);
     }
 
     @Test
@@ -56,8 +62,10 @@ class PassthroughEngineRunsTest {
         RunResult r = run("hdd-7200", PRECON + "[v]\nsg_write_mode=verify_bytchk_01\nnumber_ios=21\n");
         assertThat(FioHarness.job(r, "v").ios[JobStats.WRITE]).isEqualTo(21);
         // ...and refuses WRITE SAME from SG_IO (ata_scsi_write_same_xlat: passthrough -> invalid opcode).
-        assertThatThrownBy(() -> run("sata-ssd", PRECON + "[w]\nsg_write_mode=write_same_ndob\nnumber_ios=1\n"))
-                .hasMessageContaining("job 'w': I/O failed with EIO").hasMessageContaining("INVALID COMMAND OPERATION CODE");
+        JobStats w = FioHarness.job(run("sata-ssd", PRECON + "[w]\nsg_write_mode=write_same_ndob\nnumber_ios=1\n"),
+                "w");
+        assertThat(w.extra.jobError).isEqualTo(5);
+        assertThat(w.extra.log).anyMatch(l -> l.contains("INVALID COMMAND OPERATION CODE"));
     }
 
     @Test
@@ -73,9 +81,10 @@ class PassthroughEngineRunsTest {
                 """);
         assertThat(FioHarness.job(r, "pass").ios[JobStats.WRITE]).isEqualTo(19);
         // Block 19 still holds the precondition's 0x01.
-        assertThatThrownBy(() -> run("hdd-15k", PRECON + "[ndob]\nsg_write_mode=write_same_ndob\nnumber_ios=19\n"
-                + "[fail]\nsg_write_mode=verify_bytchk_01\nbuffer_pattern=0x00\nnumber_ios=20\n"))
-                .hasMessageContaining("job 'fail'").hasMessageContaining("MISCOMPARE");
+        JobStats fail = FioHarness.job(run("hdd-15k", PRECON + "[ndob]\nsg_write_mode=write_same_ndob\nnumber_ios=19\n"
+                + "[fail]\nsg_write_mode=verify_bytchk_01\nbuffer_pattern=0x00\nnumber_ios=20\n"), "fail");
+        assertThat(fail.extra.jobError).isEqualTo(5);
+        assertThat(fail.extra.log).anyMatch(l -> l.contains("MISCOMPARE") && l.contains("sector 19"));
     }
 
     @Test

@@ -21,16 +21,18 @@ class EngineRefusalTest {
     }
 
     @Test
-    void netIsRefusedNamingWhatTheStackLacks() {
-        assertThatThrownBy(() -> translate("[n]\nioengine=net\nport=8888\nrw=read\n", false))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("t.fio:2").hasMessageContaining("loopback");
+    void anEngineNeedingAServerIsRefusedInOneLine() {
+        assertThatThrownBy(() -> translate("[r]\nioengine=rbd\nrw=read\n", false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("t.fio:2")
+                .hasMessageContaining("ioengine=rbd is not simulated");
     }
 
     @Test
     void lenientTurnsTheEngineAndItsOptionsIntoWarnings() {
-        List<String> w = translate("[n]\nioengine=net\nport=8888\nhostname=localhost\nrw=write\n", true).warnings();
+        List<String> w = translate("[n]\nioengine=http\nhttp_host=example.org\nhttp_mode=s3\nrw=write\n", true)
+                .warnings();
         assertThat(w).hasSize(3);
-        assertThat(w.get(0)).contains("ioengine=net").contains("ignored");
-        assertThat(w).anyMatch(x -> x.contains("option 'port' of ioengine net"));
+        assertThat(w.get(0)).contains("ioengine=http").contains("ignored");
+        assertThat(w).anyMatch(x -> x.contains("option 'http_host' of ioengine http"));
     }
 }

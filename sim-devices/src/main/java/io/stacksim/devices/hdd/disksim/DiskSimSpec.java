@@ -116,6 +116,9 @@ public final class DiskSimSpec {
         String diskType = diskTypes.iterator().next();
         Block diskBlock = pf.block(diskType);
 
+        for (TopoNode root : pf.topology()) {
+            requireInstantiated(root, typeOf);
+        }
         // The path from the driver to the first disk instance.
         List<TopoNode> path = new ArrayList<>();
         TopoNode disk = null;
@@ -164,6 +167,17 @@ public final class DiskSimSpec {
         }
         path.remove(path.size() - 1);
         return null;
+    }
+
+    /** Every component the topology names must be instantiated (DiskSim: "unknown component"). */
+    private static void requireInstantiated(TopoNode n, Map<String, String> typeOf) {
+        if (!typeOf.containsKey(n.name())) {
+            throw ConfigException.at(n.origin(), "topology names '" + n.name() + "', which is never instantiated"
+                    + " (expected one of: " + String.join(", ", typeOf.keySet()) + ")");
+        }
+        for (TopoNode c : n.children()) {
+            requireInstantiated(c, typeOf);
+        }
     }
 
     private record HostPath(long readSectorNs, long writeSectorNs) {

@@ -30,11 +30,16 @@ public final class ParamFile {
     public record Scalar(String text, Origin origin) implements Value {
         /** The value as a number; errors name the parameter. */
         public double number(String param) {
+            double d;
             try {
-                return Double.parseDouble(text);
+                d = Double.parseDouble(text);
             } catch (NumberFormatException e) {
                 throw ConfigException.at(origin, "'" + param + "': expected a number, got '" + text + "'");
             }
+            if (!Double.isFinite(d)) {
+                throw ConfigException.at(origin, "'" + param + "': expected a finite number, got '" + text + "'");
+            }
+            return d;
         }
 
         /** The value as an integer; errors name the parameter. */
@@ -196,12 +201,33 @@ public final class ParamFile {
                 }
                 case "topology" -> topology.add(parseTopo(lx));
                 default -> {
+                    if (!isModuleType(t.text)) {
+                        // the type is quoted only when it is plainly meant as one (a misspelt disksim_ module):
+                        // a file that is no DiskSim file is never echoed
+                        boolean named = t.text.length() <= 40 && t.text.matches("disksim_[a-z0-9_]+");
+                        throw lx.error(t, "unknown block type" + (named ? " '" + t.text + "'" : "")
+                                + "; expected one of DiskSim 4.0's modules (disksim_global, disksim_stats, disksim_iodriver,"
+                                + " disksim_bus, disksim_ctlr, disksim_disk, disksim_logorg, disksim_pf, disksim_synthio, ...)"
+                                + " or 'source', 'instantiate', 'topology'");
+                    }
                     Token nameTok = lx.word("a block name after '" + t.text + "'");
                     lx.expect("{");
                     blocks.add(new Block(t.text, nameTok.text, parseParams(lx, file, depth), lx.origin(t)));
                 }
             }
         }
+    }
+
+    /** The top-level block types of DiskSim 4.0's modules (src/modules), and its diskmodel, MEMS and SSD add-ons'. */
+    private static final java.util.Set<String> MODULES = java.util.Set.of("disksim_global", "disksim_stats",
+            "disksim_iosim", "disksim_iodriver", "disksim_bus", "disksim_ctlr", "disksim_disk", "disksim_simpledisk",
+            "disksim_device", "disksim_logorg", "disksim_pf", "disksim_synthio", "disksim_synthgen", "disksim_syncset",
+            "disksim_cachemem", "disksim_cachedev", "disksim_ioqueue", "disksim_iodriver_stats", "disksim_bus_stats",
+            "disksim_ctlr_stats", "disksim_device_stats", "disksim_pf_stats");
+
+    private static boolean isModuleType(String type) {
+        return MODULES.contains(type) || type.startsWith("dm_") || type.startsWith("memsmodel_")
+                || type.startsWith("ssdmodel_");
     }
 
     /** A file named inside {@code from}: relative names are relative to {@code from}'s folder. */
@@ -368,6 +394,12 @@ public final class ParamFile {
             // DiskSim's lexer (libparam) reads a number token to its last digit, so 4x2 or 4.2.1 is a number
             // followed by stray text: a syntax error there, not a word.
             throw lx.error(t, "expected a number such as 42, 0.5, 1e-3 or 0x1f, got '" + excerpt(t.text) + "'");
+        }
+        if (NUMBER.matcher(t.text).matches() && !t.text.toLowerCase(Locale.ROOT).startsWith("0x")
+                && !Double.isFinite(Double.parseDouble(t.text))) {
+            // libparam reads numbers as C doubles: 1e400 overflows to inf, which no DiskSim parameter means
+            throw lx.error(t, "expected a number such as 42, 0.5, 1e-3 or 0x1f, got '" + excerpt(t.text)
+                    + "' (beyond a double's range)");
         }
         StringBuilder sb = new StringBuilder(t.text);
         while (lx.peek() != null && lx.peek().isWord()) {

@@ -56,7 +56,12 @@ public final class SeekFile {
             }
             try {
                 d[k] = Integer.parseInt(parts[0]);
-                t[k] = Math.round(Double.parseDouble(parts[1]) * 1e6);
+                double ms = Double.parseDouble(parts[1]);
+                if (!Double.isFinite(ms) || ms > 1e6) {
+                    throw new ConfigException(file + ":" + (i + 1) + ": expected 'distance, time' with a time in ms"
+                            + " from 0 to 1e6, got '" + parts[1] + "'");
+                }
+                t[k] = Math.round(ms * 1e6);
             } catch (NumberFormatException e) {
                 throw new ConfigException(file + ":" + (i + 1) + ": expected 'distance, time', got '" + line + "'");
             }

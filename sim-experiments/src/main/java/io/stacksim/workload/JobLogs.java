@@ -96,6 +96,7 @@ final class JobLogs implements AutoCloseable {
                 case JobStats.READ -> "read";
                 case JobStats.WRITE -> "write";
                 case JobStats.SYNC -> "sync";
+                case JobStats.SYNC_FILE_RANGE -> "sync_file_range";
                 default -> "datasync";
             };
             write(iolog, (now - startNs) / 1000 + " " + file + " " + action + " " + offset + " " + len + "\n");

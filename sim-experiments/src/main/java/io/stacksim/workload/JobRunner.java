@@ -465,6 +465,9 @@ public final class JobRunner {
                 stats.recordSync(now - u.issueNs);
             }
             lastWasSync = true;
+            FileSetup.FioFile ff = files.get(u.file);
+            ff.firstWrite = -1;
+            ff.lastWrite = -1;
             return;
         }
         lastWasSync = false;
@@ -480,6 +483,9 @@ public final class JobRunner {
         }
         ioBlocks[d]++;
         ioBytes[d] += u.result;
+        if (d == JobStats.WRITE && u.result > 0) {
+            files.get(u.file).logWrite(u.offset, u.result);
+        }
         stats.record(d, u.issueNs, now, u.result, u.lastBio);
         stats.recordFio(d, u.startNs, u.issueNs, now, false, !spec.control().disableClat(), !spec.control().disableLat());
         if (cmdprio != null) {
@@ -1085,6 +1091,30 @@ public final class JobRunner {
                 requeued = u;
                 commit(() -> reap(true));
             }
+        }
+    }
+
+    /**
+     * do_io_u_sync: fsync, fdatasync, or sync_file_range over the range written since the last
+     * sync (do_sync_file_range: f->first_write .. f->last_write with the job's flags; nothing at
+     * all, and 0, when that range is empty).
+     */
+    void syncCall(IoUnit u, Kernel.Ret done) {
+        Task t = task;
+        OpenFile f = open(u.file);
+        switch (u.ddir) {
+            case JobStats.SYNC -> kernel.fsync(t, f, done);
+            case JobStats.DATASYNC -> kernel.fdatasync(t, f, done);
+            case JobStats.SYNC_FILE_RANGE -> {
+                FileSetup.FioFile ff = files.get(u.file);
+                long nbytes = ff.lastWrite - ff.firstWrite;
+                if (nbytes == 0) {
+                    done.ret(0);
+                } else {
+                    kernel.syncFileRange(t, f, ff.firstWrite, nbytes, spec.sync().syncFileRangeFlags(), done);
+                }
+            }
+            default -> throw new IllegalStateException("not a sync: " + u.ddir);
         }
     }
 

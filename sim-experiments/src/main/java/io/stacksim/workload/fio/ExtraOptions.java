@@ -28,6 +28,13 @@ final class ExtraOptions {
         }
     }
 
+    static {
+        // The simulated machine has one NUMA node (io.stacksim.os.Cpus has no nodes: every CPU
+        // and all memory are node 0's), so a valid node list changes nothing.
+        SUPPORT.put("numa_cpu_nodes", FioOptions.Support.NO_EFFECT);
+        SUPPORT.put("numa_mem_policy", FioOptions.Support.NO_EFFECT);
+    }
+
     /**
      * Why an engine fio has is not simulated, where the stack lacks what it needs (null: no
      * particular reason beyond not being written yet).
@@ -116,6 +123,8 @@ final class ExtraOptions {
             case "rate_iops_min" -> perDirection(v, kbBase, rateIopsMin);
             case "rate_cycle" -> rateCycleMs = intIn(v, kbBase, 0, Integer.MAX_VALUE, "milliseconds");
             case "fill_device" -> fillDevice = FioValues.bool(v);
+            case "numa_cpu_nodes" -> nodes(v.strip());
+            case "numa_mem_policy" -> memPolicy(v.strip());
             case "io_submit_mode" -> offload = switch (v.strip()) {
                 case "inline" -> false;
                 case "offload" -> true;
@@ -126,6 +135,70 @@ final class ExtraOptions {
             }
         }
         return true;
+    }
+
+    /**
+     * libnuma's numa_parse_nodestring over the simulated machine's one node: "all", or a
+     * comma-separated list of nodes and ranges, each of which must be node 0 (libnuma: "node
+     * argument 1 out of range", and fio drops the job).
+     */
+    private static void nodes(String list) {
+        if (list.equals("all")) {
+            return;
+        }
+        for (String part : list.split(",", -1)) {
+            String[] ends = part.split("-", -1);
+            if (ends.length > 2 || part.isEmpty()) {
+                throw new IllegalArgumentException("expected a NUMA node list such as 0, 0-1 or all, got '" + list + "'");
+            }
+            for (String e : ends) {
+                long n;
+                try {
+                    n = Long.parseLong(e.strip());
+                } catch (NumberFormatException x) {
+                    throw new IllegalArgumentException("expected a NUMA node list such as 0, 0-1 or all, got '" + list
+                            + "'");
+                }
+                if (n != 0) {
+                    throw new IllegalArgumentException("node " + n + " does not exist: the simulated machine has one NUMA"
+                            + " node, node 0 (libnuma: node argument " + n + " out of range; fio drops the job)");
+                }
+            }
+        }
+    }
+
+    /** options.c str_numa_mpol_cb: MODE[:NODES], prefer with one node, bind with a list, local and default with none. */
+    private static void memPolicy(String v) {
+        int colon = v.indexOf(':');
+        String mode = colon < 0 ? v : v.substring(0, colon);
+        String list = colon < 0 ? null : v.substring(colon + 1);
+        switch (mode) {
+            case "prefer" -> {
+                if (list == null) {
+                    throw new IllegalArgumentException("one node is needed for 'prefer'");
+                }
+                if (!list.matches("[0-9]+")) {
+                    throw new IllegalArgumentException("one node only for 'prefer'");
+                }
+            }
+            case "bind" -> {
+                if (list == null) {
+                    throw new IllegalArgumentException("a nodelist is needed for 'bind'");
+                }
+            }
+            case "local", "default" -> {
+                if (list != null) {
+                    throw new IllegalArgumentException("NO nodelist for '" + mode + "'");
+                }
+            }
+            case "interleave" -> {
+            }
+            default -> throw new IllegalArgumentException("memory policy should be: default, prefer, bind, interleave,"
+                    + " local");
+        }
+        if (list != null) {
+            nodes(list);
+        }
     }
 
     private static void perDirection(String v, int kbBase, long[] into) {

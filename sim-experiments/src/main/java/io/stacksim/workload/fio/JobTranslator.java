@@ -1043,6 +1043,10 @@ public final class JobTranslator {
                     + " ioengine=posixaio is not modelled (its submit workers would each need glibc's aio helper"
                     + " threads of their own)");
         }
+        String dedupe = extras.dedupeProblem(size != null, nrfiles);
+        if (dedupe != null) {
+            throw ConfigException.at(origins.get("dedupe_mode"), "job '" + name + "': " + dedupe + ", as fio says");
+        }
         String minAbove = extras.minRateAboveRate(rate, rateIops);
         if (minAbove != null) {
             // fixup_options: "fio: minimum rate exceeds rate, ddir N"

@@ -282,7 +282,7 @@ final class FileSetup {
                                            RandomStreams random, String s) {
         return new OffsetGenerator(offset, ioSize, realSize, spec.access(), spec.timeBased(), nfiles == 1,
                 random.stream(s + ".offset"), random.stream(s + ".seqrand.read"), random.stream(s + ".seqrand.write"),
-                random.stream(s + ".zone"), random.stream(s + ".rank"));
+                random.stream(s + ".seqrand.trim"), random.stream(s + ".zone"), random.stream(s + ".rank"));
     }
 
     int count() {

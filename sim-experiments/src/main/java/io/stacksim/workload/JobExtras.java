@@ -23,12 +23,15 @@ import java.util.List;
  * @param fillDevice fill_device (fill_fs): without size= the job's region is the device or the
  *                   file system's free space, and ENOSPC ends the job cleanly (init.c
  *                   fixup_options size = -1, backend.c break_on_this_error)
+ * @param offload    io_submit_mode=offload: iodepth submit workers queue the job's units
+ *                   (rate-submit.c), the job's thread never reaps
  */
 public record JobExtras(HistLogSpec hist, Errors errors, LatencyTarget latency, Flow flow, SteadyStateSpec ss,
-                        boolean randrepeat, boolean refillPattern, MinRate minRate, boolean fillDevice) {
+                        boolean randrepeat, boolean refillPattern, MinRate minRate, boolean fillDevice,
+                        boolean offload) {
     /** None of these options set: fio's defaults. */
     public static final JobExtras DEFAULT = new JobExtras(null, Errors.NONE, null, null, null, true, false, null,
-            false);
+            false, false);
 
     /**
      * The minimum rate a job must keep (backend.c __check_min_rate): per direction bytes/s

@@ -53,8 +53,8 @@ public final class JobRunner {
     private int ioUQueued;
     private int inFlight;
     private IoUnit requeued;
-    private final long[] ioBlocks = new long[2];
-    private final long[] ioBytes = new long[2];
+    private final long[] ioBlocks = new long[JobStats.DIRS];
+    private final long[] ioBytes = new long[JobStats.DIRS];
     private boolean lastWasSync;
     private boolean wroteThisLoop;
     private int loopsLeft;
@@ -104,8 +104,15 @@ public final class JobRunner {
     /** td->start: the start of this loop, or of the statistics after ramp_time. */
     private long loopClockNs;
     /** io_bytes/io_blocks when this loop (or the statistics) started: this_io_bytes is the rest. */
-    private final long[] loopBaseBytes = new long[2];
-    private final long[] loopBaseBlocks = new long[2];
+    private final long[] loopBaseBytes = new long[JobStats.DIRS];
+    private final long[] loopBaseBlocks = new long[JobStats.DIRS];
+    /** io_submit_mode=offload's submit workers (rate-submit.c), or null. */
+    private final OffloadSubmit offload;
+    /** The task an engine call runs on: a submit worker's while it calls its engine, else the job's. */
+    private Task engineTask;
+    /** The job's thread waits for a unit a worker frees (get_io_u on free_cond), or for all (workqueue_flush). */
+    private Runnable waitFree;
+    private Runnable waitFlush;
 
     /**
      * fio's td->runstate as its status line shows it (eta.c check_str_update): the letter of
@@ -188,6 +195,10 @@ public final class JobRunner {
         }
         this.engine = spec.engine().kind().factory().apply(this);
         this.cpu = new ProcessCpu(task, engine);
+        this.offload = spec.extras().offload() ? new OffloadSubmit(this, spec.iodepth()) : null;
+        if (offload != null) {
+            cpu.alsoCount(offload.threads());
+        }
         this.samples = new JobSamples(sim, spec, stats, ioBytes, ioBlocks,
                 () -> looping && !exited && !(stopAtNs > 0 && sim.now() >= stopAtNs));
         for (int i = 0; i < spec.iodepth(); i++) {
@@ -272,8 +283,38 @@ public final class JobRunner {
 
     // ------------------------------------------------------------------ for the engines
 
+    /** The task engine calls run on: the job's, or a submit worker's (io_submit_mode=offload). */
     public Task task() {
-        return task;
+        return engineTask != null ? engineTask : task;
+    }
+
+    /** Runs {@code body}, an engine call of submit worker task {@code t}, with {@link #task()} being {@code t}. */
+    void onTask(Task t, Runnable body) {
+        Task prev = engineTask;
+        engineTask = t;
+        try {
+            body.run();
+        } finally {
+            engineTask = prev;
+        }
+    }
+
+    /** A submit worker queued {@code u} (td_io_queue in the worker: its totals, depth 1). */
+    void offloadQueued(IoUnit u, int status, boolean hasCommit) {
+        if (status == Engine.BUSY) {
+            return;
+        }
+        count(u);
+        stats.markDepth(1, 1);
+        if (!hasCommit) {
+            stats.markBatch(true, 1);
+            stats.markBatch(false, 1);
+        }
+    }
+
+    /** A submit worker's unit completed inline (a sync engine): it goes back to the job's pool. */
+    void offloadDone(IoUnit u) {
+        put(u);
     }
 
     Kernel kernel() {
@@ -375,6 +416,39 @@ public final class JobRunner {
         return files.get(file).offsets.start();
     }
 
+    /** The BLKDISCARD ioctl, made on the first trim. */
+    private io.stacksim.os.BlkDiscard discard;
+
+    /**
+     * do_io_u_trim: the unit's trim, os_trim's BLKDISCARD over its offset and length (a file that
+     * is not a block device fails with ENOTTY, a device without discard with EOPNOTSUPP); {@code k}
+     * gets the unit's length or -errno.
+     */
+    void trim(IoUnit u, io.stacksim.os.Kernel.Ret k) {
+        if (discard == null) {
+            discard = new io.stacksim.os.BlkDiscard(kernel);
+        }
+        discard.discard(task, open(u.file), u.offset, u.length, (res, last) -> {
+            u.lastBio = last;
+            k.ret(res < 0 ? res : u.length);
+        });
+    }
+
+    /**
+     * An asynchronous engine's trim (libaio, io_uring, posixaio: FIO_ASYNCIO_SYNC_TRIM): done at
+     * once and synchronously, counted as a batch of one submitted and one completed.
+     */
+    void syncTrim(IoUnit u, java.util.function.IntConsumer status) {
+        issued(u);
+        trim(u, res -> {
+            u.result = res;
+            markBatch(true, 1);
+            markBatch(false, 1);
+            completed(u);
+            status.accept(Engine.COMPLETED);
+        });
+    }
+
     /** issue_time: the unit goes to the kernel now; async engines sample slat here (io_u_queued). */
     void issued(IoUnit u) {
         u.issueNs = sim.now();
@@ -402,6 +476,15 @@ public final class JobRunner {
                 }
                 default -> {
                     stats.errors++;
+                    if (u.ddir == JobStats.TRIM) {
+                        // do_io_u_trim set io_u->error: td_io_queue's td_verror ends the job, the run goes on.
+                        if (spec.extras().errors().on()) {
+                            stats.extra.error(errno);
+                        }
+                        stats.extra.jobFailed(errno, "ioengines.c:399", "td_io_queue", "");
+                        terminate = true;
+                        return;
+                    }
                     throw new JobError(spec, u.result);
                 }
             }
@@ -482,6 +565,16 @@ public final class JobRunner {
         u.lastBio = null;
         curDepth--;
         free.addLast(u);
+        if (waitFree != null) {
+            // td_io_u_free_notify: the job's thread waiting in get_io_u goes on
+            Runnable k = waitFree;
+            waitFree = null;
+            task.wake(k);
+        } else if (waitFlush != null && curDepth == 0) {
+            Runnable k = waitFlush;
+            waitFlush = null;
+            task.wake(k);
+        }
     }
 
     // ------------------------------------------------------------------ setup
@@ -611,7 +704,12 @@ public final class JobRunner {
         } else {
             samples.start();
         }
-        engine.init(this::startLoop);
+        engine.init(() -> {
+            if (offload != null) {
+                offload.start(); // rate_submit_init: workqueue_init
+            }
+            startLoop();
+        });
     }
 
     /** ramp_time is over: statistics start from zero (reset_all_stats), rate accounting too. */
@@ -760,6 +858,12 @@ public final class JobRunner {
      * syncs file 1 until file 0 is done).
      */
     private void getIoU() {
+        if (offload != null && free.isEmpty()) {
+            // __get_io_u: every unit is with the workers; wait for one to come back
+            waitFree = this::getIoU;
+            task.sleep();
+            return;
+        }
         IoUnit u = free.pollFirst();
         curDepth++;
         if (verifying) {
@@ -847,6 +951,9 @@ public final class JobRunner {
             zbd.beforeOffset(fi, ddir);
         } else if (strided != null) {
             strided.beforeOffset(files.get(fi).offsets, ddir);
+        }
+        if (spec.rw().trimWrite()) {
+            ddir = planner.trimWriteDirection(fi);
         }
         int dd = ddir;
         long off = planner.nextOffset(fi, ddir);
@@ -960,6 +1067,15 @@ public final class JobRunner {
         }
         if (logs != null) {
             logs.issued(sim.now(), files.get(u.file).name, u.ddir, u.offset, u.length);
+        }
+        if (offload != null) {
+            // do_io, offload: workqueue_enqueue, the rate's next time, no reaping
+            offload.enqueue(u);
+            if (rw) {
+                planner.updateRate(u.ddir);
+            }
+            thinkThenLoop();
+            return;
         }
         engine.queue(u, st -> afterQueue(u, st));
     }
@@ -1093,6 +1209,11 @@ public final class JobRunner {
 
     /** io_u_quiesce: commit, then reap until nothing is in flight. */
     private void quiesce(Runnable k) {
+        if (offload != null) {
+            // io_u_quiesce: the job's thread has nothing in flight of its own
+            k.run();
+            return;
+        }
         commit(() -> {
             if (inFlight <= 0) {
                 k.run();
@@ -1143,7 +1264,7 @@ public final class JobRunner {
     /** td->start and this loop's counters start now (thread_main before do_io; reset_all_stats). */
     private void loopClock(long now) {
         loopClockNs = now;
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < JobStats.DIRS; d++) {
             loopBaseBytes[d] = ioBytes[d];
             loopBaseBlocks[d] = ioBlocks[d];
         }
@@ -1186,8 +1307,8 @@ public final class JobRunner {
             boolean endSync = wroteThisLoop && (spec.sync().endFsync() || spec.sync().fsyncOnClose()) && !failed();
             Runnable after = () -> {
                 long us = (sim.now() - loopStartNs) / 1000;
-                for (int d = 0; d < 2; d++) {
-                    boolean does = d == JobStats.READ ? spec.rw().reads : spec.rw().writes;
+                for (int d = 0; d < JobStats.DIRS; d++) {
+                    boolean does = spec.rw().does(d);
                     if (does && ioBytes[d] > 0) {
                         stats.runtimeMs[d] += (us + 999) / 1000;
                     }
@@ -1271,6 +1392,12 @@ public final class JobRunner {
             k.run();
             return;
         }
+        if (offload != null) {
+            // workqueue_flush: wait until every worker is idle, every unit back
+            waitFlush = k;
+            task.sleep();
+            return;
+        }
         queuedComplete(curDepth, n -> {
             if (n == 0 && inFlight == 0 && ioUQueued == 0) {
                 curDepth = 0;
@@ -1345,10 +1472,10 @@ public final class JobRunner {
         if (limit <= 0 || verifier != null) {
             return false;
         }
-        if (spec.numberIos() > 0 && ioBlocks[0] + ioBlocks[1] >= spec.numberIos()) {
+        if (spec.numberIos() > 0 && ioBlocks[0] + ioBlocks[1] + ioBlocks[2] >= spec.numberIos()) {
             return false;
         }
-        long done = ioBytes[0] + ioBytes[1];
+        long done = ioBytes[0] + ioBytes[1] + ioBytes[2];
         long maxBs = Math.max(spec.access().bs().read().max(), spec.access().bs().write().max());
         return done < limit && limit - done >= maxBs;
     }

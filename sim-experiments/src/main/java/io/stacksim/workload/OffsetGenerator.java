@@ -44,8 +44,9 @@ public final class OffsetGenerator {
     private final boolean timeBased;
     private final boolean wrapAllowed;
     private final long mapUnit;
-    private final long[] lastPos = new long[2];
-    private final long[] lastStart = {-1, -1};
+    /** Per direction (read, write, trim): f->last_pos and f->last_start. */
+    private final long[] lastPos = new long[3];
+    private final long[] lastStart = {-1, -1, -1};
     private final RandomStream rng;
     private final RandomStream[] seqRand;
     private final RandomStream zoneRng;
@@ -55,10 +56,10 @@ public final class OffsetGenerator {
     private long lfsrSeed;
     private RankGenerator ranks;
     private final RandomStream rankRng;
-    private final int[][] zoneStart = new int[2][];
-    private final int[][] zoneEnd = new int[2][];
-    private final long[][] zoneStartBytes = new long[2][];
-    private final long[][] zoneEndBytes = new long[2][];
+    private final int[][] zoneStart = new int[3][];
+    private final int[][] zoneEnd = new int[3][];
+    private final long[][] zoneStartBytes = new long[3][];
+    private final long[][] zoneEndBytes = new long[3][];
     private boolean wrapped;
     private boolean lastSequential;
 
@@ -77,6 +78,14 @@ public final class OffsetGenerator {
     public OffsetGenerator(long start, long ioSize, long realSize, JobSpec.Access access, boolean timeBased,
                            boolean singleFile, RandomStream rng, RandomStream seqRandRead, RandomStream seqRandWrite,
                            RandomStream zoneRng, RandomStream rankRng) {
+        this(start, ioSize, realSize, access, timeBased, singleFile, rng, seqRandRead, seqRandWrite, seqRandWrite,
+                zoneRng, rankRng);
+    }
+
+    /** As above, with the trims' own percentage_random draws ({@code seqRandTrim}). */
+    public OffsetGenerator(long start, long ioSize, long realSize, JobSpec.Access access, boolean timeBased,
+                           boolean singleFile, RandomStream rng, RandomStream seqRandRead, RandomStream seqRandWrite,
+                           RandomStream seqRandTrim, RandomStream zoneRng, RandomStream rankRng) {
         this.start = start;
         this.startOffset = start;
         this.ioSize = ioSize;
@@ -85,14 +94,14 @@ public final class OffsetGenerator {
         this.timeBased = timeBased;
         this.wrapAllowed = timeBased && singleFile;
         this.rng = rng;
-        this.seqRand = new RandomStream[] {seqRandRead, seqRandWrite};
+        this.seqRand = new RandomStream[] {seqRandRead, seqRandWrite, seqRandTrim};
         this.zoneRng = zoneRng;
         this.rankRng = rankRng;
         this.mapUnit = access.bs().minBs();
-        lastPos[0] = lastPos[1] = start;
+        lastPos[0] = lastPos[1] = lastPos[2] = start;
         size(true);
         if (access.distribution() instanceof Distribution.Zoned z) {
-            for (int d = 0; d < 2; d++) {
+            for (int d = 0; d < 3; d++) {
                 zoneIndex(z.of(d), d);
             }
         }
@@ -140,7 +149,7 @@ public final class OffsetGenerator {
         start = newStart;
         startOffset = newStart;
         ioSize = newIoSize;
-        lastPos[0] = lastPos[1] = start;
+        lastPos[0] = lastPos[1] = lastPos[2] = start;
         size(false);
     }
 
@@ -150,6 +159,21 @@ public final class OffsetGenerator {
     }
 
     /** fio's f->last_pos[ddir]: where the direction's next sequential I/O starts. */
+    /** f->last_start[ddir]: where the direction's last I/O began, -1 before the first. */
+    long lastStart(int ddir) {
+        return lastStart[ddir];
+    }
+
+    /**
+     * get_next_offset's randtrimwrite rule: a new trim drawn where the last one began moves the
+     * last write's start off it, so the next unit is still the write of this block.
+     */
+    void trimRepeated(long offset) {
+        if (lastStart[JobStats.TRIM] == offset) {
+            lastStart[JobStats.WRITE]--;
+        }
+    }
+
     long lastPos(int ddir) {
         return lastPos[ddir];
     }
@@ -206,8 +230,8 @@ public final class OffsetGenerator {
 
     /** fio_file_reset: positions back to the start, the random map cleared. */
     public void reset() {
-        lastPos[0] = lastPos[1] = start;
-        lastStart[0] = lastStart[1] = -1;
+        lastPos[0] = lastPos[1] = lastPos[2] = start;
+        lastStart[0] = lastStart[1] = lastStart[2] = -1;
         if (map != null) {
             map.reset();
         } else if (lfsr != null) {

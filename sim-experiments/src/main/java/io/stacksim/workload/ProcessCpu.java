@@ -23,6 +23,8 @@ final class ProcessCpu {
     private final Engine engine;
     private final long[] base = new long[6];
     private final long[] carry = new long[6];
+    /** Threads of the process besides the engine's (io_submit_mode=offload's submit workers). */
+    private List<Task> more = List.of();
 
     ProcessCpu(Task task, Engine engine) {
         this.task = task;
@@ -34,6 +36,7 @@ final class ProcessCpu {
         List<Task> out = new ArrayList<>();
         out.add(task);
         out.addAll(engine.threads());
+        out.addAll(more);
         return out;
     }
 
@@ -48,6 +51,11 @@ final class ProcessCpu {
             c[MAJF] += k.majorFaults;
         }
         return c;
+    }
+
+    /** The process also has {@code threads} (created with the job, before its counting starts). */
+    void alsoCount(List<Task> threads) {
+        this.more = List.copyOf(threads);
     }
 
     /** Counting starts (again) from here: the job's start, or the end of ramp_time. */

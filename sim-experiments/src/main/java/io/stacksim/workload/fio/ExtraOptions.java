@@ -23,7 +23,7 @@ final class ExtraOptions {
         for (String n : new String[] {"continue_on_error", "ignore_error", "latency_target", "latency_window",
             "latency_percentile", "latency_run", "flow", "flow_id", "flow_sleep", "steadystate",
             "steadystate_duration", "steadystate_ramp_time", "buffer_pattern", "rate_min", "rate_iops_min",
-            "rate_cycle", "fill_device"}) {
+            "rate_cycle", "fill_device", "io_submit_mode"}) {
             SUPPORT.put(n, FioOptions.Support.MODELLED);
         }
     }
@@ -65,6 +65,7 @@ final class ExtraOptions {
     /** rate_cycle's .def. */
     private long rateCycleMs = 1000;
     private boolean fillDevice;
+    private boolean offload;
 
     /** Takes option {@code opt} (fio's canonical name) with value {@code v}; false if it is not one of these. */
     boolean set(String opt, String v, int kbBase) {
@@ -115,6 +116,11 @@ final class ExtraOptions {
             case "rate_iops_min" -> perDirection(v, kbBase, rateIopsMin);
             case "rate_cycle" -> rateCycleMs = intIn(v, kbBase, 0, Integer.MAX_VALUE, "milliseconds");
             case "fill_device" -> fillDevice = FioValues.bool(v);
+            case "io_submit_mode" -> offload = switch (v.strip()) {
+                case "inline" -> false;
+                case "offload" -> true;
+                default -> throw new IllegalArgumentException("expected inline or offload, got '" + v + "'");
+            };
             default -> {
                 return false;
             }
@@ -130,6 +136,11 @@ final class ExtraOptions {
                 into[i] = FioValues.size(d[i], kbBase);
             }
         }
+    }
+
+    /** io_submit_mode=offload. */
+    boolean offload() {
+        return offload;
     }
 
     /**
@@ -233,6 +244,6 @@ final class ExtraOptions {
                 : new JobExtras.MinRate(List.of(rateMin[0], rateMin[1]), List.of(rateIopsMin[0], rateIopsMin[1]),
                         rateCycleMs);
         return new JobExtras(hist, errors, lat, fl, st, randrepeat || randseedSet, bufferPattern != null && reads,
-                minRate, fillDevice);
+                minRate, fillDevice, offload);
     }
 }

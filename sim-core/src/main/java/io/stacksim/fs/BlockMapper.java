@@ -23,6 +23,13 @@ public interface BlockMapper {
     /** After a direct write completed: its unwritten extents are converted, i_disksize grows (ext4_dio_write_end_io). */
     void directWriteDone(SimFile f, long offset, long len);
 
+    /**
+     * A writeback bio of [offset, offset+len) completed; called before its pages end their
+     * writeback, so that unwritten extents it wrote can be converted first (ext4_end_bio).
+     */
+    default void writebackDone(SimFile f, long offset, long len) {
+    }
+
     /** A buffered write moved i_size from {@code oldSize} to {@code newSize} (ext4_da_write_end). */
     void sizeChanged(SimFile f, long oldSize, long newSize);
 }

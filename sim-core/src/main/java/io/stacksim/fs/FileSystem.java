@@ -71,10 +71,16 @@ public final class FileSystem {
             .shownDefault("the top of the stack: the last md or dm device, else the first disk")
             .range("a device name of the stack").help("the block device the file system is made on");
 
+    /** The directory hash seed mkfs.ext4 wrote (s_hash_seed). */
+    static final Tunable<String> HASH_SEED = Tunable.text("hash_seed", null)
+            .shownDefault("all zero (the kernel's default seed)")
+            .range("a UUID, as dumpe2fs prints Directory Hash Seed")
+            .help("ext4's s_hash_seed: where names fall in an indexed (htree) directory, so when its leaves split");
+
     /** The {@code fs} section's tunables. */
     public static final ConfigSection SECTION = ConfigSection.of("fs", "File system (`fs`)",
             TYPE, BLOCK_SIZE, EXTENTS_PER_FILE, FIRST_SECTOR, DEVICE, io.stacksim.fs.jbd2.Journal.COMMIT,
-            io.stacksim.fs.jbd2.Journal.BARRIER);
+            io.stacksim.fs.jbd2.Journal.BARRIER, HASH_SEED);
 
     public FileSystem(BlockTarget bdev, ConfigNode fs, RandomStream random) {
         this.bdev = bdev;
@@ -97,8 +103,17 @@ public final class FileSystem {
                 throw BLOCK_SIZE.error(fs, "ext4 is made here with 4096-byte blocks (mkfs.ext4's default from 512 MiB)");
             }
             long bytes = (bdev.capacitySectors() - firstSector) << 9;
+            String seedText = HASH_SEED.read(fs);
+            int[] seed = new int[4];
+            if (seedText != null) {
+                try {
+                    seed = Ext4.hashSeed(seedText);
+                } catch (IllegalArgumentException e) {
+                    throw HASH_SEED.error(fs, "expected a UUID such as f1835520-c789-4404-8f46-0156efa6ab3d");
+                }
+            }
             try {
-                this.ext4 = new Ext4(bytes, firstSector << 9, blockSize);
+                this.ext4 = new Ext4(bytes, firstSector << 9, blockSize, seed);
             } catch (IllegalArgumentException e) {
                 throw FIRST_SECTOR.error(fs, e.getMessage());
             }

@@ -291,6 +291,10 @@ final class PageIo {
             if (want != null) {
                 cache.data().pagesRead(cf.file, first, count, bio, want);
             }
+            BlockMapper mapper = write ? cf.file.mapper() : null;
+            if (mapper != null) {
+                mapper.writebackDone(cf.file, first << VmSettings.PAGE_SHIFT, (long) count << VmSettings.PAGE_SHIFT);
+            }
             for (long i = first; i < first + count; i++) {
                 int s = cache.find(cf, i);
                 if (write) {

@@ -44,8 +44,9 @@ public final class OffsetGenerator {
     private final boolean timeBased;
     private final boolean wrapAllowed;
     private final long mapUnit;
-    private final long[] lastPos = new long[2];
-    private final long[] lastStart = {-1, -1};
+    /** Per direction (read, write, trim): f->last_pos and f->last_start. */
+    private final long[] lastPos = new long[3];
+    private final long[] lastStart = {-1, -1, -1};
     /**
      * The file's random streams, made when first drawn from (a job with many files - 16 x
      * 31250 in filecreate-ioengine.fio - draws from few of them; a stream is 2.5 KiB of
@@ -55,7 +56,7 @@ public final class OffsetGenerator {
     private final java.util.function.Function<String, RandomStream> streams;
     private final String streamBase;
     private RandomStream rng;
-    private final RandomStream[] seqRand = new RandomStream[2];
+    private final RandomStream[] seqRand = new RandomStream[3];
     private RandomStream zoneRng;
     private Axmap map;
     private long mapBlocks;
@@ -63,10 +64,10 @@ public final class OffsetGenerator {
     private long lfsrSeed;
     private RankGenerator ranks;
     private RandomStream rankRng;
-    private final int[][] zoneStart = new int[2][];
-    private final int[][] zoneEnd = new int[2][];
-    private final long[][] zoneStartBytes = new long[2][];
-    private final long[][] zoneEndBytes = new long[2][];
+    private final int[][] zoneStart = new int[3][];
+    private final int[][] zoneEnd = new int[3][];
+    private final long[][] zoneStartBytes = new long[3][];
+    private final long[][] zoneEndBytes = new long[3][];
     private boolean wrapped;
     private boolean lastSequential;
 
@@ -85,23 +86,32 @@ public final class OffsetGenerator {
     public OffsetGenerator(long start, long ioSize, long realSize, JobSpec.Access access, boolean timeBased,
                            boolean singleFile, RandomStream rng, RandomStream seqRandRead, RandomStream seqRandWrite,
                            RandomStream zoneRng, RandomStream rankRng) {
-        this(start, ioSize, realSize, access, timeBased, singleFile, null, null, rng, seqRandRead, seqRandWrite, zoneRng,
-                rankRng);
+        this(start, ioSize, realSize, access, timeBased, singleFile, rng, seqRandRead, seqRandWrite, seqRandWrite,
+                zoneRng, rankRng);
+    }
+
+    /** As above, with the trims' own percentage_random draws ({@code seqRandTrim}). */
+    public OffsetGenerator(long start, long ioSize, long realSize, JobSpec.Access access, boolean timeBased,
+                           boolean singleFile, RandomStream rng, RandomStream seqRandRead, RandomStream seqRandWrite,
+                           RandomStream seqRandTrim, RandomStream zoneRng, RandomStream rankRng) {
+        this(start, ioSize, realSize, access, timeBased, singleFile, null, null, rng, seqRandRead, seqRandWrite,
+                seqRandTrim, zoneRng, rankRng);
     }
 
     /**
      * As above, the streams made when first used: {@code streams} gives the stream of a name,
-     * {@code base} + ".offset", ".seqrand.read", ".seqrand.write", ".zone" and ".rank".
+     * {@code base} + ".offset", ".seqrand.read", ".seqrand.write", ".seqrand.trim", ".zone" and
+     * ".rank".
      */
     public OffsetGenerator(long start, long ioSize, long realSize, JobSpec.Access access, boolean timeBased,
                            boolean singleFile, java.util.function.Function<String, RandomStream> streams, String base) {
-        this(start, ioSize, realSize, access, timeBased, singleFile, streams, base, null, null, null, null, null);
+        this(start, ioSize, realSize, access, timeBased, singleFile, streams, base, null, null, null, null, null, null);
     }
 
     private OffsetGenerator(long start, long ioSize, long realSize, JobSpec.Access access, boolean timeBased,
                             boolean singleFile, java.util.function.Function<String, RandomStream> streams, String base,
                             RandomStream rng, RandomStream seqRandRead, RandomStream seqRandWrite,
-                            RandomStream zoneRng, RandomStream rankRng) {
+                            RandomStream seqRandTrim, RandomStream zoneRng, RandomStream rankRng) {
         this.streams = streams;
         this.streamBase = base;
         this.start = start;
@@ -114,13 +124,14 @@ public final class OffsetGenerator {
         this.rng = rng;
         this.seqRand[0] = seqRandRead;
         this.seqRand[1] = seqRandWrite;
+        this.seqRand[2] = seqRandTrim;
         this.zoneRng = zoneRng;
         this.rankRng = rankRng;
         this.mapUnit = access.bs().minBs();
-        lastPos[0] = lastPos[1] = start;
+        lastPos[0] = lastPos[1] = lastPos[2] = start;
         size(true);
         if (access.distribution() instanceof Distribution.Zoned z) {
-            for (int d = 0; d < 2; d++) {
+            for (int d = 0; d < 3; d++) {
                 zoneIndex(z.of(d), d);
             }
         }
@@ -182,7 +193,7 @@ public final class OffsetGenerator {
         start = newStart;
         startOffset = newStart;
         ioSize = newIoSize;
-        lastPos[0] = lastPos[1] = start;
+        lastPos[0] = lastPos[1] = lastPos[2] = start;
         size(false);
     }
 
@@ -192,6 +203,21 @@ public final class OffsetGenerator {
     }
 
     /** fio's f->last_pos[ddir]: where the direction's next sequential I/O starts. */
+    /** f->last_start[ddir]: where the direction's last I/O began, -1 before the first. */
+    long lastStart(int ddir) {
+        return lastStart[ddir];
+    }
+
+    /**
+     * get_next_offset's randtrimwrite rule: a new trim drawn where the last one began moves the
+     * last write's start off it, so the next unit is still the write of this block.
+     */
+    void trimRepeated(long offset) {
+        if (lastStart[JobStats.TRIM] == offset) {
+            lastStart[JobStats.WRITE]--;
+        }
+    }
+
     long lastPos(int ddir) {
         return lastPos[ddir];
     }
@@ -248,8 +274,8 @@ public final class OffsetGenerator {
 
     /** fio_file_reset: positions back to the start, the random map cleared. */
     public void reset() {
-        lastPos[0] = lastPos[1] = start;
-        lastStart[0] = lastStart[1] = -1;
+        lastPos[0] = lastPos[1] = lastPos[2] = start;
+        lastStart[0] = lastStart[1] = lastStart[2] = -1;
         if (map != null) {
             map.reset();
         } else if (lfsr != null) {
@@ -321,7 +347,8 @@ public final class OffsetGenerator {
             return true;
         }
         if (seqRand[ddir] == null) {
-            seqRand[ddir] = streams.apply(streamBase + (ddir == 0 ? ".seqrand.read" : ".seqrand.write"));
+            seqRand[ddir] = streams.apply(streamBase + (ddir == 0 ? ".seqrand.read" : ddir == 1 ? ".seqrand.write"
+                    : ".seqrand.trim"));
         }
         return 1 + seqRand[ddir].nextInt(100) <= perc;
     }

@@ -42,6 +42,7 @@ public final class Ext4 implements BlockMapper {
 
     private final Ext4Layout layout;
     private final int bs;
+    private final DirHash dirHash;
     /** Byte offset of file-system block 0 on the device (the partition's start). */
     private final long deviceOffset;
     private final FreeSpace space;
@@ -54,12 +55,26 @@ public final class Ext4 implements BlockMapper {
     private MetadataBuffers buffers;
     /** Operations before the run (layOut) journal nothing. */
     private boolean setup;
+    /**
+     * EXT4_MF_MNTDIR_SAMPLED: s_last_mounted was written in this mount. Files made before the
+     * run were made in the same mount (as the captures lay them out), so their opens did it.
+     */
+    private boolean mntdirSampled;
 
     /**
      * Makes the file system (mkfs.ext4) on {@code bytes} bytes of a device starting at byte
      * {@code deviceOffset}.
      */
     public Ext4(long bytes, long deviceOffset, int blockSize) {
+        this(bytes, deviceOffset, blockSize, new int[4]);
+    }
+
+    /**
+     * Makes the file system with the directory hash seed {@code hashSeed} (s_hash_seed, four
+     * words: mkfs.ext4 writes a random UUID there; all zero means the kernel's default seed).
+     */
+    public Ext4(long bytes, long deviceOffset, int blockSize, int[] hashSeed) {
+        this.dirHash = new DirHash(hashSeed);
         this.layout = new Ext4Layout(bytes, blockSize);
         this.bs = blockSize;
         this.deviceOffset = deviceOffset;
@@ -77,13 +92,13 @@ public final class Ext4 implements BlockMapper {
         for (int i = 0; i < Ext4Layout.LOST_FOUND_INO; i++) {
             setInodeBit(0, i);
         }
-        root = new Ext4Inode(Ext4Layout.ROOT_INO, 0, true, null, bs);
-        root.dir.init();
+        root = new Ext4Inode(Ext4Layout.ROOT_INO, 0, true, null, bs, dirHash);
+        root.dir.init(1);
         root.tree.insert(0, layout.rootDirBlock, 1, false, NO_DIRTY);
         root.size = root.disksize = bs;
         inodes.put(root.ino, root);
-        Ext4Inode lf = new Ext4Inode(Ext4Layout.LOST_FOUND_INO, 0, true, root, bs);
-        lf.dir.init();
+        Ext4Inode lf = new Ext4Inode(Ext4Layout.LOST_FOUND_INO, 0, true, root, bs, dirHash);
+        lf.dir.init(4);
         lf.tree.insert(0, layout.lostFoundBlock, 4, false, NO_DIRTY);
         lf.size = lf.disksize = 4L * bs;
         inodes.put(lf.ino, lf);
@@ -104,6 +119,23 @@ public final class Ext4 implements BlockMapper {
         public void freeMetaBlock(long block) {
         }
     };
+
+    /**
+     * s_hash_seed from its UUID text (as dumpe2fs prints "Directory Hash Seed"): the 16 bytes
+     * in order, read as four little-endian words as the kernel copies them into its hash buffer.
+     */
+    public static int[] hashSeed(String uuid) {
+        if (!uuid.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+            throw new IllegalArgumentException("not a UUID: " + uuid);
+        }
+        String hex = uuid.replace("-", "");
+        int[] w = new int[4];
+        for (int i = 0; i < 16; i++) {
+            int b = Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+            w[i / 4] |= b << (8 * (i % 4));
+        }
+        return w;
+    }
 
     public Ext4Layout layout() {
         return layout;
@@ -129,6 +161,8 @@ public final class Ext4 implements BlockMapper {
     /** One operation's dirtied metadata, handed to jbd2 and the buffer cache at its end. */
     private final class Op implements ExtentTree.Dirty {
         final Set<Long> dirtied = new LinkedHashSet<>();
+        /** Metadata blocks freed (ext4_free_blocks with EXT4_FREE_BLOCKS_FORGET): revoked, not logged. */
+        final Set<Long> revoked = new LinkedHashSet<>();
         final List<long[]> ordered = new ArrayList<>();
         final Ext4Inode inode;
         /** Inodes whose on-disk inode this operation changed (ext4_mark_inode_dirty). */
@@ -150,13 +184,15 @@ public final class Ext4 implements BlockMapper {
 
         @Override
         public long newMetaBlock(long goal) {
-            // ext4_ext_new_meta_block: one block, no data hint, near the goal.
-            long g = goal >= 0 ? goal : goalBlock(inode, false);
+            // ext4_new_meta_blocks: one block, no data hint, near the goal; without one the
+            // inode's (ext4_inode_to_goal_block: a regular file's in its flex group's second group).
+            long g = goal >= 0 ? goal : goalBlock(inode, !inode.directory);
             Mballoc.Found f = mballoc.allocate(new AllocRequest(inode, 0, 1, g, 0, -1, -1, -1, -1, 0));
             if (f == null) {
                 throw new FsException(Errno.ENOSPC, "no space for an extent block");
             }
             allocated(f.start(), f.len());
+            revoked.remove(f.start());
             return f.start();
         }
 
@@ -164,6 +200,8 @@ public final class Ext4 implements BlockMapper {
         public void freeMetaBlock(long block) {
             mballoc.free(block, 1);
             allocated(block, 1);
+            dirtied.remove(block);
+            revoked.add(block);
         }
 
         /** The bitmap and group descriptor of each group a run of blocks changed in. */
@@ -189,6 +227,9 @@ public final class Ext4 implements BlockMapper {
                     MetadataJournal.Handle h = journal.start();
                     for (long b : dirtied) {
                         h.dirtyMetadata(b);
+                    }
+                    for (long b : revoked) {
+                        h.revoke(b);
                     }
                     for (long[] r : ordered) {
                         h.addOrderedData(inode.file, r[0], r[1]);
@@ -260,6 +301,7 @@ public final class Ext4 implements BlockMapper {
      */
     public SimFile createBeforeRun(String path, LongFunction<SimFile> make) {
         setup = true;
+        mntdirSampled = true;
         try {
             return create(path, make);
         } finally {
@@ -284,7 +326,7 @@ public final class Ext4 implements BlockMapper {
     private Ext4Inode mkdir(Ext4Inode parent, String name) {
         Op op = new Op(parent);
         Ext4Inode d = newInode(parent, true, op);
-        d.dir.init();
+        d.dir.init(1);
         long b = allocDirBlock(d, 0, op);
         d.size = d.disksize = bs;
         op.dirtied(b);
@@ -305,16 +347,22 @@ public final class Ext4 implements BlockMapper {
         return f.start();
     }
 
-    /** ext4_add_entry: the entry goes in the first block with room, else a new block (ext4_append). */
+    /**
+     * ext4_add_entry ({@link Directory}): the blocks the entry dirtied, those it appended
+     * allocated first (ext4_append), and the directory's inode (i_size, mtime).
+     */
     private void addEntry(Ext4Inode dir, String name, long ino, Op op) {
-        int b = dir.dir.add(name, ino);
-        if (b < 0) {
-            int logical = -b - 1;
-            allocDirBlock(dir, logical, op);
-            b = dir.dir.addInNewBlock(name, ino);
+        int before = dir.dir.blocks();
+        int[] dirtied = dir.dir.add(name, ino);
+        for (int l = before; l < dir.dir.blocks(); l++) {
+            allocDirBlock(dir, l, op);
+        }
+        if (dir.dir.blocks() != before) {
             dir.size = dir.disksize = (long) dir.dir.blocks() * bs;
         }
-        op.dirtied(dirBlock(dir, b));
+        for (int l : dirtied) {
+            op.dirtied(dirBlock(dir, l));
+        }
         op.inode(dir);
     }
 
@@ -348,7 +396,7 @@ public final class Ext4 implements BlockMapper {
         }
         setInodeBit(group, bit);
         long ino = (long) group * layout.inodesPerGroup() + bit + 1;
-        Ext4Inode inode = new Ext4Inode(ino, group, directory, parent, bs);
+        Ext4Inode inode = new Ext4Inode(ino, group, directory, parent, bs, dirHash);
         inodes.put(ino, inode);
         op.dirtied(layout.inodeBitmap(group));
         op.dirtied(layout.groupDescriptorBlock(group));
@@ -445,13 +493,28 @@ public final class Ext4 implements BlockMapper {
         if (inode.file == null) {
             return;
         }
-        ExtentTree t = inode.tree;
+        inode.file.remap(extents(inode.tree));
+    }
+
+    /**
+     * As {@link #remap}, the view built when next looked at: fallocate and punch-hole calls
+     * (fio's falloc engine) change a fragmented tree thousands of times between two lookups, and
+     * a list rebuilt after each made them quadratic in the extents.
+     */
+    private void remapLazily(Ext4Inode inode) {
+        if (inode.file == null) {
+            return;
+        }
+        inode.file.remapLazily(() -> extents(inode.tree));
+    }
+
+    private List<Extent> extents(ExtentTree t) {
         List<Extent> list = new ArrayList<>(t.size());
         for (int i = 0; i < t.size(); i++) {
             list.add(new Extent(t.lblk(i) * bs, (deviceOffset + t.pblk(i) * bs) >> 9, (long) t.len(i) * bs,
                     t.unwritten(i)));
         }
-        inode.file.remap(list);
+        return list;
     }
 
     /**
@@ -551,8 +614,9 @@ public final class Ext4 implements BlockMapper {
             long chunkEnd = Math.min(end, b + MAX_WRITEPAGES_EXTENT_LEN);
             if (i >= 0) {
                 chunkEnd = Math.min(chunkEnd, t.lblk(i) + t.len(i));
-                // ext4_convert_unwritten_extents at the write's end: the extent becomes written.
-                t.convert(b, chunkEnd, op);
+                // dioread_nolock: the blocks to write become extents of their own, still
+                // unwritten; writebackDone converts them when the I/O has completed.
+                t.splitForIo(b, chunkEnd, op);
                 op.inode(inode);
             } else {
                 int next = -i - 1;
@@ -651,6 +715,39 @@ public final class Ext4 implements BlockMapper {
         }
     }
 
+    /**
+     * ext4_end_bio of a write into unwritten extents: the io_end goes to the conversion worker
+     * (ext4_end_io_rsv_work), which converts them in a reserved handle
+     * (ext4_convert_unwritten_io_end_vec, merging with written neighbours) before the pages end
+     * their writeback (ext4_release_io_end).
+     */
+    @Override
+    public void writebackDone(SimFile f, long offset, long len) {
+        Ext4Inode inode = inodeOf(f);
+        ExtentTree t = inode.tree;
+        long b = offset / bs;
+        long end = (offset + len + bs - 1) / bs;
+        int i = t.find(b);
+        if (i < 0) {
+            i = -i - 1;
+        }
+        boolean any = false;
+        for (; i < t.size() && t.lblk(i) < end; i++) {
+            if (t.unwritten(i)) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
+            return;
+        }
+        Op op = new Op(inode);
+        t.convert(b, end, op);
+        op.inode(inode);
+        op.finish();
+        remap(inode);
+    }
+
     @Override
     public void sizeChanged(SimFile f, long oldSize, long newSize) {
         // ext4_da_write_end: i_size moves now; i_disksize when the blocks are written back.
@@ -668,10 +765,22 @@ public final class Ext4 implements BlockMapper {
         op.finish();
     }
 
-    /** The file was opened ({@code write}: for writing). */
+    /**
+     * The file was opened ({@code write}: for writing). The first open of a regular file after
+     * mount records the mount point in the superblock (ext4_file_open ->
+     * ext4_sample_last_mounted: s_last_mounted, once per mount, EXT4_MF_MNTDIR_SAMPLED), which
+     * logs the superblock's block 0 in a handle of its own.
+     */
     public void opened(SimFile f, boolean write) {
+        Ext4Inode inode = inodeOf(f);
         if (write) {
-            inodeOf(f).openForWrite++;
+            inode.openForWrite++;
+        }
+        if (!mntdirSampled) {
+            mntdirSampled = true;
+            Op op = new Op(inode);
+            op.dirtied(0L);
+            op.finish();
         }
     }
 
@@ -779,11 +888,11 @@ public final class Ext4 implements BlockMapper {
             }
         } catch (FsException e) {
             op.finish();
-            remap(inode);
+            remapLazily(inode);
             return -e.errno();
         }
         op.finish();
-        remap(inode);
+        remapLazily(inode);
         return 0;
     }
 

@@ -29,12 +29,12 @@ final class Ext4Inode {
     final Directory dir;
     final Ext4Inode parent;
 
-    Ext4Inode(long ino, int group, boolean directory, Ext4Inode parent, int blockSize) {
+    Ext4Inode(long ino, int group, boolean directory, Ext4Inode parent, int blockSize, DirHash hash) {
         this.ino = ino;
         this.group = group;
         this.directory = directory;
         this.parent = parent;
         this.tree = new ExtentTree(blockSize);
-        this.dir = directory ? new Directory(blockSize) : null;
+        this.dir = directory ? new Directory(blockSize, hash) : null;
     }
 }

@@ -27,7 +27,7 @@ final class ExtentTree {
     interface Dirty {
         void dirtied(long block);
 
-        /** A block for a new leaf or index node, near {@code goal} (ext4_ext_new_meta_block). */
+        /** A block for a new leaf or index node, near {@code goal}, or at the inode's goal when negative (ext4_new_meta_blocks). */
         long newMetaBlock(long goal);
 
         void freeMetaBlock(long block);
@@ -143,6 +143,7 @@ final class ExtentTree {
             len[at - 1] += count;
             dirtyLeaf(leafOf(at - 1), d);
             tryMergeRight(at - 1, d);
+            tryMergeUp(d);
             return;
         }
         if (at < n && unwritten[at] == unw && lblk[at] == l + count && pblk[at] == p + count && len[at] + count <= max) {
@@ -150,9 +151,24 @@ final class ExtentTree {
             pblk[at] = p;
             len[at] += count;
             dirtyLeaf(leafOf(at), d);
+            tryMergeUp(d);
             return;
         }
         insertAt(at, l, p, count, unw, d);
+        tryMergeUp(d);
+    }
+
+    /**
+     * ext4_ext_try_to_merge_up, after every merge attempt: a tree of depth 1 whose single leaf
+     * holds no more extents than the inode does moves back into the inode, and the leaf block
+     * is freed (EXT4_FREE_BLOCKS_METADATA | EXT4_FREE_BLOCKS_FORGET: a revoke record).
+     */
+    private void tryMergeUp(Dirty d) {
+        if (depth() == 1 && leaves.size() == 1 && n <= IN_INODE) {
+            long b = leaves.get(0)[1];
+            leaves.get(0)[1] = -1;
+            d.freeMetaBlock(b);
+        }
     }
 
     private boolean canMerge(int i, long l, long p, boolean unw, int count, int max) {
@@ -175,8 +191,9 @@ final class ExtentTree {
         int cap = lf[1] < 0 ? IN_INODE : perBlock;
         if (lf[0] >= cap) {
             if (lf[1] < 0) {
-                // ext4_ext_grow_indepth: the root's extents move into a new leaf block.
-                lf[1] = d.newMetaBlock(n > 0 ? pblk[0] : p);
+                // ext4_ext_grow_indepth: the root's extents move into a new leaf block, taken
+                // at the inode's goal (ext4_inode_to_goal_block) when the tree had no block yet.
+                lf[1] = d.newMetaBlock(-1);
                 d.dirtied(lf[1]);
             } else {
                 // ext4_ext_split at the insertion point: what follows moves to a new leaf.
@@ -364,6 +381,43 @@ final class ExtentTree {
                 if (n < before) {
                     i--;
                 }
+            }
+            i++;
+        }
+        tryMergeUp(d);
+    }
+
+    /**
+     * ext4_split_convert_extents with EXT4_GET_BLOCKS_PRE_IO (writeback of unwritten blocks,
+     * dioread_nolock): the unwritten extents that [from, to) partly covers are split so that
+     * [from, to) is extents of its own, still unwritten and not merged with anything, to be
+     * converted when the I/O completes ({@link #convert}).
+     */
+    void splitForIo(long from, long to, Dirty d) {
+        int i = find(from);
+        if (i < 0) {
+            i = -i - 1;
+        }
+        while (i < n && lblk[i] < to) {
+            if (!unwritten[i]) {
+                i++;
+                continue;
+            }
+            long s = Math.max(from, lblk[i]);
+            long e = Math.min(to, lblk[i] + len[i]);
+            long l0 = lblk[i];
+            long p0 = pblk[i];
+            int len0 = len[i];
+            if (e < l0 + len0) {
+                len[i] = (int) (e - l0);
+                dirtyLeaf(leafOf(i), d);
+                insertAt(i + 1, e, p0 + (e - l0), (int) (l0 + len0 - e), true, d);
+            }
+            if (s > l0) {
+                len[i] = (int) (s - l0);
+                dirtyLeaf(leafOf(i), d);
+                insertAt(i + 1, s, p0 + (s - l0), (int) (e - s), true, d);
+                i++;
             }
             i++;
         }

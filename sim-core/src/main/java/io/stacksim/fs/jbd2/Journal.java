@@ -41,12 +41,12 @@ import java.util.List;
  *       a FUA write with it, a plain write without a volatile cache;</li>
  *   <li>the transaction goes on the checkpoint list: its blocks are dirty at home (the block
  *       device's page cache) until writeback or a checkpoint writes them; the log tail moves
- *       (a superblock write with REQ_FUA) once a quarter of the log is freed
+ *       (a superblock write with REQ_FUA) once a third of the log is freed
  *       (jbd2_journal_get_log_tail's freed >= j_max_transaction_buffers).</li>
  * </ol>
  * The log is circular over blocks 1 .. len-1; a commit that crosses the end wraps
  * (jbd2_journal_next_log_block). When the free space would not hold a full transaction
- * (jbd2_log_space_left below j_max_transaction_buffers = len/4) the oldest checkpointed
+ * (jbd2_log_space_left below j_max_transaction_buffers = len/3) the oldest checkpointed
  * transactions are written home and the tail moved (jbd2_log_do_checkpoint,
  * jbd2_cleanup_journal_tail: a flush, then the superblock with FUA). In the kernel the task whose
  * handle needs the space does that; here the commit thread does it before it writes the log.
@@ -216,7 +216,9 @@ public final class Journal implements MetadataJournal {
         this.barrier = barrier;
         this.ordered = ordered;
         this.home = home;
-        this.maxTransactionBuffers = len / 4;
+        // jbd2_journal_get_max_txn_bufs: a third of the log since 6.11 ("jbd2: Increase maximum
+        // transaction size"; a quarter before), with no fast-commit area (mkfs's default).
+        this.maxTransactionBuffers = len / 3;
         this.tagsPerDescriptor = tagsPerDescriptor(blockSize);
         this.free = len - 1;
         this.logStable = sim.invariants() == null ? null : sim.invariants().rule("fs.fsync-journal-stable",
@@ -285,6 +287,9 @@ public final class Journal implements MetadataJournal {
             // jbd2_get_transaction: t_expires = jiffies + j_commit_interval; add_timer.
             commitTimer = sim.timerAfter(commitIntervalNs, this::commitTimeout);
         }
+        if (spaceLeft(committing != null ? logBlocksFor(committing) : 0) < maxTransactionBuffers) {
+            running.spaceShort = true; // add_transaction_credits: the log is short for a full transaction
+        }
         return new JournalHandle(this, running);
     }
 
@@ -301,7 +306,7 @@ public final class Journal implements MetadataJournal {
         }
         t.revoked.remove(block); // jbd2_journal_cancel_revoke: the block is metadata again
         if (t.blocks.add(block) && t.blocks.size() > maxTransactionBuffers) {
-            // start_this_handle: a transaction that would outgrow the log's quarter is committed.
+            // start_this_handle: a transaction that would outgrow a third of the log is committed.
             startCommit(t.tid);
         }
     }
@@ -468,7 +473,21 @@ public final class Journal implements MetadataJournal {
         kjournald.sleep();
     }
 
+    /**
+     * jbd2_journal_commit_transaction's start: the first commit after mount writes the journal
+     * superblock (JBD2_FLUSHED) and waits for it before it locks the transaction down
+     * (T_LOCKED), so handles that start meanwhile still join it.
+     */
     private void commit(Transaction t) {
+        if (flushed) {
+            flushed = false;
+            writeSuperblock(0, () -> lockDown(t));
+        } else {
+            lockDown(t);
+        }
+    }
+
+    private void lockDown(Transaction t) {
         running = null;
         committing = t;
         t.state = Transaction.State.COMMIT;
@@ -478,28 +497,20 @@ public final class Journal implements MetadataJournal {
         cleanCheckpointList();
         long needed = logBlocksFor(t);
         Runnable body = () -> writeLog(t, needed);
-        Runnable afterSpace = () -> {
-            if (flushed) {
-                // jbd2_journal_update_sb_log_tail(..., 0) at the start of the first commit after mount.
-                flushed = false;
-                writeSuperblock(0, body);
-            } else {
-                body.run();
-            }
-        };
-        if (needed > free || spaceLeft(needed) < maxTransactionBuffers) {
-            checkpointUntil(needed, afterSpace);
+        if (needed > free || t.spaceShort) {
+            checkpointUntil(needed, body);
         } else {
-            afterSpace.run();
+            body.run();
         }
     }
 
     /**
-     * jbd2_log_space_left as the next transaction's first handle sees it while this commit
-     * (of {@code committing} log blocks) runs: the free log less 32 blocks of slack and the
-     * committing transaction's credits. start_this_handle's add_transaction_credits waits for
-     * space (__jbd2_log_wait_for_space) while it is below j_max_transaction_buffers; that
-     * checkpointing is done here, by the commit, before the log blocks are written.
+     * jbd2_log_space_left: the free log less 32 blocks of slack and the credits of the
+     * transaction committing meanwhile ({@code committing} log blocks).
+     * start_this_handle's add_transaction_credits waits for space (__jbd2_log_wait_for_space)
+     * while it is below j_max_transaction_buffers; here the handle notes it on its transaction
+     * ({@link Transaction#spaceShort}) and that transaction's commit checkpoints first, before
+     * its log blocks are written.
      */
     private long spaceLeft(long committing) {
         return Math.max(0, free - 32 - committing);
@@ -612,7 +623,7 @@ public final class Journal implements MetadataJournal {
             }
             threadLoop();
         };
-        // The commit's update_tail: move the tail in the superblock once a quarter of the log is free.
+        // The commit's update_tail: move the tail in the superblock once a third of the log is free.
         cleanCheckpointList();
         long freed = logDistance(tail, firstLogBlockInUse());
         if (freed >= maxTransactionBuffers) {
@@ -689,7 +700,7 @@ public final class Journal implements MetadataJournal {
      */
     private void checkpointUntil(long needed, Runnable then) {
         cleanCheckpointList();
-        if (free >= needed && spaceLeft(needed) >= maxTransactionBuffers) {
+        if (free >= needed && spaceLeft(0) >= maxTransactionBuffers) {
             then.run();
             return;
         }

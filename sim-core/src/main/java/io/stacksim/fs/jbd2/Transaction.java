@@ -21,6 +21,8 @@ final class Transaction {
     /** Blocks freed in this transaction: its revoke records (j_revoke table entries). */
     final LinkedHashSet<Long> revoked = new LinkedHashSet<>();
     final List<SimFile> inodes = new ArrayList<>(2);
+    /** A handle of it found the log short of a full transaction's space: its commit checkpoints first. */
+    boolean spaceShort;
     /** When the commit timer fires for it (t_expires). */
     final long expires;
     /** First log block and log blocks it took (descriptors, logged copies, commit block). */

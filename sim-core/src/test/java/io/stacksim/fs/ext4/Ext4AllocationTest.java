@@ -24,10 +24,12 @@ class Ext4AllocationTest {
         return fs.create(name, ino -> SimFile.created((int) ino, name, null));
     }
 
-    /** Buffered writes of [0, bytes), then writeback of it all as fsync does (one run). */
+    /** Buffered writes of [0, bytes), then writeback of it all as fsync does (one run), its I/O completed. */
     private static long[] writeAndSync(Ext4 fs, SimFile f, long bytes) {
         f.extendTo(bytes);
-        return fs.mapForWriteback(f, 0, bytes);
+        long[] pieces = fs.mapForWriteback(f, 0, bytes);
+        fs.writebackDone(f, 0, bytes);
+        return pieces;
     }
 
     @Test
@@ -134,8 +136,18 @@ class Ext4AllocationTest {
         assertEquals(4247, ex.get(0)[1]);
         assertEquals(200, ex.get(0)[2]);
         assertEquals(1, ex.get(0)[3], "fallocate makes an unwritten extent");
-        // Writing it converts the extent in place: still one extent, now written.
-        fs.mapForWriteback(f, 0, 800 * 1024);
+        // Writeback of its first 4 KiB (dioread_nolock): the block becomes an unwritten extent
+        // of its own until the I/O completes, then it is converted and the pieces stay apart.
+        f.extendTo(4096);
+        fs.mapForWriteback(f, 0, 4096);
+        assertEquals(2, fs.extents(f).size(), "PRE_IO split: [0] and [1, 200), both unwritten");
+        assertEquals(1, fs.extents(f).get(0)[3]);
+        fs.writebackDone(f, 0, 4096);
+        assertEquals(0, fs.extents(f).get(0)[3], "converted at the end of its I/O");
+        assertEquals(1, fs.extents(f).get(1)[3]);
+        // Writing the rest converts it all; the written pieces merge back into one extent.
+        fs.mapForWriteback(f, 4096, 796 * 1024);
+        fs.writebackDone(f, 4096, 796 * 1024);
         assertEquals(1, fs.extents(f).size());
         assertEquals(0, fs.extents(f).get(0)[3]);
     }
@@ -170,9 +182,11 @@ class Ext4AllocationTest {
             }
         });
         // Many files first, so the new file's inode is not in the root directory's table block.
-        for (int i = 0; i < 40; i++) {
+        SimFile first = file(fs, "f0");
+        for (int i = 1; i < 40; i++) {
             file(fs, "f" + i);
         }
+        fs.opened(first, true); // the mount's first open wrote s_last_mounted (its own test below)
         handles.clear();
         SimFile f = file(fs, "small");
         fs.opened(f, true);
@@ -222,5 +236,105 @@ class Ext4AllocationTest {
         assertEquals(0, fs.fallocate(f, 0, 8L << 12, 4096));
         assertEquals(1, fs.treeDepth(f), "a fifth extent moves the four into a leaf block");
         assertEquals(5 * 8 + 8, fs.stat(f).blocks(), "five data blocks and the leaf, in 512-byte units");
+    }
+
+    /** A journal that records what each handle logged and revoked. */
+    private static final class Recorder implements MetadataJournal {
+        final List<Set<Long>> logged = new ArrayList<>();
+        final List<Long> revoked = new ArrayList<>();
+
+        @Override
+        public Handle start() {
+            Set<Long> blocks = new LinkedHashSet<>();
+            return new Handle() {
+                @Override
+                public void dirtyMetadata(long fsBlock) {
+                    blocks.add(fsBlock);
+                }
+
+                @Override
+                public void revoke(long fsBlock) {
+                    revoked.add(fsBlock);
+                }
+
+                @Override
+                public void addOrderedData(SimFile f, long start, long end) {
+                }
+
+                @Override
+                public void updateInodeFsyncTrans(SimFile f, boolean datasync) {
+                }
+
+                @Override
+                public void stop() {
+                    logged.add(blocks);
+                }
+            };
+        }
+
+        boolean loggedBlock(long b) {
+            return logged.stream().anyMatch(s -> s.contains(b));
+        }
+    }
+
+    /**
+     * ext4_file_open -> ext4_sample_last_mounted: the first open after mount writes
+     * s_last_mounted, logging block 0 (in the real journals: FS block 0 in the first commit of
+     * every job that made its file in the run, in no later one), and only once a mount; a job
+     * over files made before the run (in the same mount) does not log it.
+     */
+    @Test
+    void theFirstOpenAfterMountLogsTheSuperblockOnce() {
+        Ext4 fs = new Ext4(GIB, 0, BS);
+        Recorder j = new Recorder();
+        fs.setJournal(j);
+        SimFile a = file(fs, "a");
+        assertTrue(!j.loggedBlock(0), "creating the file does not");
+        fs.opened(a, true);
+        assertTrue(j.loggedBlock(0), "the first open does");
+        j.logged.clear();
+        fs.opened(file(fs, "b"), true);
+        fs.opened(a, false);
+        assertTrue(!j.loggedBlock(0), "later opens do not");
+
+        Ext4 laidOut = new Ext4(GIB, 0, BS);
+        SimFile over = laidOut.createBeforeRun("over.dat", ino -> SimFile.created((int) ino, "over.dat", null));
+        laidOut.layOut(over, 800 * 1024);
+        Recorder k = new Recorder();
+        laidOut.setJournal(k);
+        laidOut.opened(over, true);
+        assertTrue(!k.loggedBlock(0), "the layout's own open sampled the mount point before the run");
+    }
+
+    /**
+     * The real seq-256m commit (debugfs logdump): "Revoke FS block 32897" and 8 metadata blocks.
+     * Writeback of the fallocated file splits its unwritten extents per mapped chunk (PRE_IO),
+     * so the tree outgrows the inode into a leaf at the inode's goal (group 1's first free
+     * block, 32897); as the chunks' I/O completes they are converted and merge, and once the
+     * leaf's extents fit in the inode again the leaf is freed and revoked
+     * (ext4_ext_try_to_merge_up).
+     */
+    @Test
+    void theLeafConversionGrewIsRevokedWhenTheTreeMergesBackIntoTheInode() {
+        Ext4 fs = new Ext4(GIB, 0, BS);
+        Recorder j = new Recorder();
+        fs.setJournal(j);
+        SimFile f = file(fs, "seq.dat");
+        fs.opened(f, true);
+        long size = 256L << 20;
+        assertEquals(0, fs.fallocate(f, 0, 0, size));
+        f.extendTo(size);
+        long chunk = 8L << 20;
+        for (long off = 0; off < size; off += chunk) {
+            fs.mapForWriteback(f, off, chunk);
+        }
+        assertEquals(1, fs.treeDepth(f), "the chunks in flight are extents of their own: a leaf block");
+        assertTrue(j.loggedBlock(32897), "the leaf at group 1's first free block");
+        for (long off = 0; off < size; off += chunk) {
+            fs.writebackDone(f, off, chunk);
+        }
+        assertEquals(0, fs.treeDepth(f));
+        assertEquals(List.of(32897L), j.revoked);
+        assertEquals(2, fs.stat(f).filefrag(), "as filefrag found on the real file");
     }
 }

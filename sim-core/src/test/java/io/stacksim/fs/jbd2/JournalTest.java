@@ -443,4 +443,86 @@ class JournalTest {
         assertThat(h.device.seen.stream().filter(s -> s.op() == Op.WRITE && s.sector() == INODE_BLOCK * 8)).hasSize(1);
         assertThat(h.device.seen.stream().filter(s -> s.op() == Op.WRITE && s.sector() == 5000 * 8)).isEmpty();
     }
+
+    /**
+     * j_max_transaction_buffers is a third of the log since 6.11 (jbd2_journal_get_max_txn_bufs,
+     * "jbd2: Increase maximum transaction size"): a handle waits for a checkpoint once
+     * jbd2_log_space_left (j_free less 32) is below it. Each round here logs 8 blocks
+     * (descriptor, 6 blocks, commit), as the real small-files job's, whose first checkpoint
+     * followed the commit ending at log block 5433: with 8191 - 5433 = 2758 free, 2726 < 8192 / 3.
+     * A quarter (2048) would have waited until log block 6111.
+     */
+    @Test
+    void theFirstCheckpointComesWhenLessThanAThirdOfTheLogIsFree() {
+        KernelHarness h = machine(true, false);
+        Kernel k = h.kernel;
+        SimFile file = h.fs.create("a", 1 << 20);
+        OpenFile f = new OpenFile(file, 0);
+        int[] round = {0};
+        Task job = h.spawn("fio", t -> repeat(t, 700, next -> {
+            MetadataJournal.Handle handle = h.fs.journal().start();
+            for (int i = 0; i < 6; i++) {
+                handle.dirtyMetadata(10_000 + round[0] * 6 + i);
+            }
+            handle.updateInodeFsyncTrans(file, true);
+            handle.stop();
+            round[0]++;
+            k.fsync(t, f, r -> next.run());
+        }));
+        runJob(h, job);
+        List<Seen> seen = h.device.seen;
+        int firstHome = -1;
+        for (int i = 0; i < seen.size() && firstHome < 0; i++) {
+            if (seen.get(i).op() == Op.WRITE && seen.get(i).sector() >= 10_000 * 8 && seen.get(i).sector() < 20_000 * 8) {
+                firstHome = i;
+            }
+        }
+        assertThat(firstHome).isPositive();
+        long logBefore = seen.subList(0, firstHome).stream().filter(JournalTest::inJournal)
+                .filter(s -> s.sector() != JOURNAL_SECTOR).mapToLong(Seen::sectors).max().orElse(0);
+        long lastLogBlockBefore = seen.subList(0, firstHome).stream().filter(JournalTest::inJournal)
+                .mapToLong(s -> (s.sector() - JOURNAL_SECTOR) / 8 + s.sectors() / 8 - 1).max().getAsLong();
+        assertThat(logBefore).isPositive();
+        // The commit after which the log had under 2730 + 32 free blocks (the real one ended at 5433).
+        assertThat(lastLogBlockBefore).isBetween(5425L, 5433L);
+        assertThat(k.journal().checkpoints).isPositive();
+    }
+
+    /**
+     * jbd2_journal_commit_transaction writes the journal superblock of the first commit after
+     * mount (JBD2_FLUSHED) before it locks the transaction (T_LOCKED): a handle that starts while
+     * that write is on its way still joins the transaction, and the one commit logs its block.
+     */
+    @Test
+    void aHandleDuringTheFirstCommitsSuperblockWriteJoinsThatCommit() {
+        SimFile[] made = new SimFile[1];
+        KernelHarness h = mountedWith(true, false, "append.dat", 1 << 20, made);
+        SimFile file = made[0];
+        OpenFile f = new OpenFile(file, 0);
+        Kernel k = h.kernel;
+        boolean[] joined = {false};
+        Task job = h.spawn("fio", t -> k.pwrite(t, f, 0, 4096, 0, (w, b) -> {
+            inodeChanged(h, file, true);
+            k.fsync(t, f, r -> t.exit());
+        }));
+        // Poll for the journal superblock write; start a handle (another inode's change) while it is served.
+        Runnable[] poll = new Runnable[1];
+        poll[0] = () -> {
+            if (h.device.seen.stream().anyMatch(s -> s.op() == Op.WRITE && s.sector() == JOURNAL_SECTOR)) {
+                MetadataJournal.Handle other = h.fs.journal().start();
+                other.dirtyMetadata(INODE_BLOCK + 1);
+                other.stop();
+                joined[0] = true;
+            } else {
+                h.sim.timerAfter(1_000, poll[0]::run);
+            }
+        };
+        h.sim.timerAfter(1_000, poll[0]::run);
+        runJob(h, job);
+        assertThat(joined[0]).isTrue();
+        assertThat(k.journal().commits).isEqualTo(1);
+        // descriptor + both inode blocks in one request after the superblock, then the commit block.
+        List<Seen> log = h.device.seen.stream().filter(JournalTest::inJournal).toList();
+        assertThat(log).extracting(Seen::sectors).containsExactly(8, 24, 8);
+    }
 }

@@ -1031,6 +1031,13 @@ public final class JobRunner {
             task.compute(Math.max(1, kernel.cost().copyNs(u.length)), false, () -> submitFilled(u));
             return;
         }
+        double random = spec.extras().refillRandom();
+        if (random > 0 && u.ddir == JobStats.WRITE && !IoEngines.noio(spec.engine().kind())) {
+            // io_u_fill_buffer (refill_buffers): new random data over the unit's buffer, on the job's CPU
+            long ns = (long) Math.ceil(u.length * random / JobExtras.RANDOM_FILL_BYTES_PER_SEC * 1e9);
+            task.compute(Math.max(1, ns), false, () -> submitFilled(u));
+            return;
+        }
         submitFilled(u);
     }
 

@@ -342,6 +342,7 @@ public final class JobTranslator {
             notModelled(o, "option '" + display(o) + "' of ioengine " + engine + " is not modelled by StackSim");
             return;
         }
+        origins.put(def.name(), o.origin()); // an engine's refusal at run time names this line
         try {
             setEngineOption(engine, def.name(), o.value(), o);
         } catch (IllegalArgumentException | ArithmeticException e) {
@@ -1037,6 +1038,10 @@ public final class JobTranslator {
             throw ConfigException.at(origins.get("io_submit_mode"), "job '" + name + "': io_submit_mode=offload with"
                     + " ioengine=posixaio is not modelled (its submit workers would each need glibc's aio helper"
                     + " threads of their own)");
+        }
+        String dedupe = extras.dedupeProblem(size != null, nrfiles);
+        if (dedupe != null) {
+            throw ConfigException.at(origins.get("dedupe_mode"), "job '" + name + "': " + dedupe + ", as fio says");
         }
         String minAbove = extras.minRateAboveRate(rate, rateIops);
         if (minAbove != null) {

@@ -10,6 +10,8 @@ public final class Errno {
     public static final int EEXIST = 17;
     public static final int EISDIR = 21;
     public static final int EINVAL = 22;
+    /** Inappropriate ioctl for device: an ioctl the file does not know (BLKDISCARD on a regular file). */
+    public static final int ENOTTY = 25;
     public static final int EFBIG = 27;
     public static final int ENOSPC = 28;
     public static final int ENAMETOOLONG = 36;
@@ -29,6 +31,7 @@ public final class Errno {
             case EEXIST -> "EEXIST";
             case EISDIR -> "EISDIR";
             case EFBIG -> "EFBIG";
+            case ENOTTY -> "ENOTTY";
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";

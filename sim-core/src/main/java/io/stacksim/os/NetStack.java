@@ -274,21 +274,31 @@ public final class NetStack implements NetworkHost {
         if (!mc && isLocalAddress(host)) {
             return;
         }
-        Segment seg = segment();
-        seg.socket = null;
-        seg.udp = true;
-        seg.fromPeer = false;
-        seg.txCpu = cpu;
-        seg.len = len;
-        Packet p = seg.packet;
-        p.headerBytes = UdpSocket.UDP_IP_HEADERS;
-        p.payloadBytes = len;
-        p.fragments = 0;
-        p.owner = t;
-        txPackets++;
-        txPayloadBytes += len;
-        txHeaderBytes += p.headerBytes;
-        w.then(() -> nic.transmit(p));
+        // out through the NIC: IP fragments of at most the MTU when the datagram is larger (ip_fragment)
+        int fragPayload = features.mtu() - UdpSocket.UDP_IP_HEADERS;
+        long left = len;
+        do {
+            long n = Math.min(left, fragPayload);
+            left -= n;
+            Segment seg = segment();
+            seg.socket = null;
+            seg.udp = true;
+            seg.fromPeer = false;
+            seg.txCpu = cpu;
+            seg.len = n;
+            Packet p = seg.packet;
+            p.headerBytes = UdpSocket.UDP_IP_HEADERS;
+            p.payloadBytes = n;
+            p.fragments = 0;
+            p.owner = t;
+            txPackets++;
+            txPayloadBytes += n;
+            txHeaderBytes += p.headerBytes;
+            if (left > 0) {
+                w.charge(nc.txPacketNs()); // each further fragment down to the driver
+            }
+            w.then(() -> nic.transmit(p));
+        } while (left > 0);
     }
 
     /** The loopback device's transmitted packets and bytes (lo's tx counters). */

@@ -58,10 +58,17 @@ public final class UdpSocket {
         return SKB_OVERHEAD + Long.highestOneBit(Math.max(1, data - 1)) * 2;
     }
 
+    /** Datagrams waiting to be read. */
+    public int queued() {
+        return queue.size();
+    }
+
     /** A datagram reached the socket: queued (and readers woken) or dropped when the receive buffer is full. */
     void enqueue(long len, int fromPort, int kind, long seq, KernelWork w) {
         long ts = truesize(len);
-        if (rmem + ts > rcvbuf && rmem > 0) {
+        // __udp_enqueue_schedule_skb: dropped when the memory already charged exceeds sk_rcvbuf
+        // (so the queue may pass it by one datagram)
+        if (rmem > rcvbuf) {
             drops++; // UDP_MIB_RCVBUFERRORS
             return;
         }

@@ -64,6 +64,15 @@ final class IoUringEngine implements Engine {
             status.accept(BUSY);
             return;
         }
+        if (u.ddir == JobStats.TRIM) {
+            // fio_ioring_queue, FIO_ASYNCIO_SYNC_TRIM: after the queued SQEs, a synchronous trim.
+            if (!sqes.isEmpty()) {
+                status.accept(BUSY);
+                return;
+            }
+            r.syncTrim(u, status);
+            return;
+        }
         Op op = u.isSync() ? Op.FLUSH : u.ddir == JobStats.READ ? Op.READ : Op.WRITE;
         u.iocb = new Iocb(r.open(u.file), op, u.offset, u.length, u);
         u.iocb.ioprio = r.cmdprio(u); // fio_ioring_cmdprio_prep: the SQE's ioprio

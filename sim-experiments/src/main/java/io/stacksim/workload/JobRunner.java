@@ -53,8 +53,8 @@ public final class JobRunner {
     private int ioUQueued;
     private int inFlight;
     private IoUnit requeued;
-    private final long[] ioBlocks = new long[2];
-    private final long[] ioBytes = new long[2];
+    private final long[] ioBlocks = new long[JobStats.DIRS];
+    private final long[] ioBytes = new long[JobStats.DIRS];
     private boolean lastWasSync;
     private boolean wroteThisLoop;
     private int loopsLeft;
@@ -104,8 +104,8 @@ public final class JobRunner {
     /** td->start: the start of this loop, or of the statistics after ramp_time. */
     private long loopClockNs;
     /** io_bytes/io_blocks when this loop (or the statistics) started: this_io_bytes is the rest. */
-    private final long[] loopBaseBytes = new long[2];
-    private final long[] loopBaseBlocks = new long[2];
+    private final long[] loopBaseBytes = new long[JobStats.DIRS];
+    private final long[] loopBaseBlocks = new long[JobStats.DIRS];
     /** io_submit_mode=offload's submit workers (rate-submit.c), or null. */
     private final OffloadSubmit offload;
     /** The task an engine call runs on: a submit worker's while it calls its engine, else the job's. */
@@ -416,6 +416,39 @@ public final class JobRunner {
         return files.get(file).offsets.start();
     }
 
+    /** The BLKDISCARD ioctl, made on the first trim. */
+    private io.stacksim.os.BlkDiscard discard;
+
+    /**
+     * do_io_u_trim: the unit's trim, os_trim's BLKDISCARD over its offset and length (a file that
+     * is not a block device fails with ENOTTY, a device without discard with EOPNOTSUPP); {@code k}
+     * gets the unit's length or -errno.
+     */
+    void trim(IoUnit u, io.stacksim.os.Kernel.Ret k) {
+        if (discard == null) {
+            discard = new io.stacksim.os.BlkDiscard(kernel);
+        }
+        discard.discard(task, open(u.file), u.offset, u.length, (res, last) -> {
+            u.lastBio = last;
+            k.ret(res < 0 ? res : u.length);
+        });
+    }
+
+    /**
+     * An asynchronous engine's trim (libaio, io_uring, posixaio: FIO_ASYNCIO_SYNC_TRIM): done at
+     * once and synchronously, counted as a batch of one submitted and one completed.
+     */
+    void syncTrim(IoUnit u, java.util.function.IntConsumer status) {
+        issued(u);
+        trim(u, res -> {
+            u.result = res;
+            markBatch(true, 1);
+            markBatch(false, 1);
+            completed(u);
+            status.accept(Engine.COMPLETED);
+        });
+    }
+
     /** issue_time: the unit goes to the kernel now; async engines sample slat here (io_u_queued). */
     void issued(IoUnit u) {
         u.issueNs = sim.now();
@@ -443,6 +476,15 @@ public final class JobRunner {
                 }
                 default -> {
                     stats.errors++;
+                    if (u.ddir == JobStats.TRIM) {
+                        // do_io_u_trim set io_u->error: td_io_queue's td_verror ends the job, the run goes on.
+                        if (spec.extras().errors().on()) {
+                            stats.extra.error(errno);
+                        }
+                        stats.extra.jobFailed(errno, "ioengines.c:399", "td_io_queue", "");
+                        terminate = true;
+                        return;
+                    }
                     throw new JobError(spec, u.result);
                 }
             }
@@ -916,6 +958,9 @@ public final class JobRunner {
         } else if (strided != null) {
             strided.beforeOffset(files.get(fi).offsets, ddir);
         }
+        if (spec.rw().trimWrite()) {
+            ddir = planner.trimWriteDirection(fi);
+        }
         int dd = ddir;
         long off = planner.nextOffset(fi, ddir);
         if (planner.wrapped(fi) && files.invalidateOnWrap(fi, () -> place(u, dd, fi, off))) {
@@ -990,6 +1035,13 @@ public final class JobRunner {
         if (spec.extras().refillPattern() && u.ddir == JobStats.WRITE && !IoEngines.noio(spec.engine().kind())) {
             // io_u_fill_buffer: buffer_pattern copied over the unit's buffer, on the job's CPU.
             task.compute(Math.max(1, kernel.cost().copyNs(u.length)), false, () -> submitFilled(u));
+            return;
+        }
+        double random = spec.extras().refillRandom();
+        if (random > 0 && u.ddir == JobStats.WRITE && !IoEngines.noio(spec.engine().kind())) {
+            // io_u_fill_buffer (refill_buffers): new random data over the unit's buffer, on the job's CPU
+            long ns = (long) Math.ceil(u.length * random / JobExtras.RANDOM_FILL_BYTES_PER_SEC * 1e9);
+            task.compute(Math.max(1, ns), false, () -> submitFilled(u));
             return;
         }
         submitFilled(u);
@@ -1249,7 +1301,7 @@ public final class JobRunner {
     /** td->start and this loop's counters start now (thread_main before do_io; reset_all_stats). */
     private void loopClock(long now) {
         loopClockNs = now;
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < JobStats.DIRS; d++) {
             loopBaseBytes[d] = ioBytes[d];
             loopBaseBlocks[d] = ioBlocks[d];
         }
@@ -1292,8 +1344,8 @@ public final class JobRunner {
             boolean endSync = wroteThisLoop && (spec.sync().endFsync() || spec.sync().fsyncOnClose()) && !failed();
             Runnable after = () -> {
                 long us = (sim.now() - loopStartNs) / 1000;
-                for (int d = 0; d < 2; d++) {
-                    boolean does = d == JobStats.READ ? spec.rw().reads : spec.rw().writes;
+                for (int d = 0; d < JobStats.DIRS; d++) {
+                    boolean does = spec.rw().does(d);
                     if (does && ioBytes[d] > 0) {
                         stats.runtimeMs[d] += (us + 999) / 1000;
                     }
@@ -1457,10 +1509,10 @@ public final class JobRunner {
         if (limit <= 0 || verifier != null) {
             return false;
         }
-        if (spec.numberIos() > 0 && ioBlocks[0] + ioBlocks[1] >= spec.numberIos()) {
+        if (spec.numberIos() > 0 && ioBlocks[0] + ioBlocks[1] + ioBlocks[2] >= spec.numberIos()) {
             return false;
         }
-        long done = ioBytes[0] + ioBytes[1];
+        long done = ioBytes[0] + ioBytes[1] + ioBytes[2];
         long maxBs = Math.max(spec.access().bs().read().max(), spec.access().bs().write().max());
         return done < limit && limit - done >= maxBs;
     }

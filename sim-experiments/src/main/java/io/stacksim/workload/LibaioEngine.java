@@ -64,6 +64,15 @@ final class LibaioEngine implements Engine {
             r.syncCall(u, done);
             return;
         }
+        if (u.ddir == JobStats.TRIM) {
+            // fio_libaio_queue: a trim waits for the queued units, then is done synchronously.
+            if (!pending.isEmpty()) {
+                status.accept(BUSY);
+                return;
+            }
+            r.syncTrim(u, status);
+            return;
+        }
         // fio's io_u carries its own struct iocb (io_u->iocb), filled again for each use.
         Op op = u.ddir == JobStats.READ ? Op.READ : Op.WRITE;
         if (u.ownIocb == null) {

@@ -67,11 +67,12 @@ public final class JobTranslator {
     private int seqNr = 1;
     private boolean identicalSeq;
     private int rwmixread = 50;
-    private final int[] percRandom = {100, 100};
-    private final long[] bs = {4096, 4096};
-    private final long[][] bsRange = new long[2][];
-    private final List<List<JobSpec.Split>> bsSplit = new ArrayList<>(List.of(List.of(), List.of()));
-    private final long[] blockAlign = {0, 0};
+    private final int[] percRandom = {100, 100, 100};
+    /** bs, bsrange, bssplit and ba per direction: read, write, trim. */
+    private final long[] bs = {4096, 4096, 4096};
+    private final long[][] bsRange = new long[3][];
+    private final List<List<JobSpec.Split>> bsSplit = new ArrayList<>(List.of(List.of(), List.of(), List.of()));
+    private final long[] blockAlign = {0, 0, 0};
     private boolean bsUnaligned;
     private int iodepth = 1;
     private int batchSubmit = 1;
@@ -109,8 +110,8 @@ public final class JobTranslator {
     private long numberIos;
     private long ioSize;
     private int loops = 1;
-    private final long[] rate = {0, 0};
-    private final long[] rateIops = {0, 0};
+    private final long[] rate = {0, 0, 0};
+    private final long[] rateIops = {0, 0, 0};
     private boolean poisson;
     private long thinkNs;
     private long thinkSpinNs;
@@ -365,6 +366,7 @@ public final class JobTranslator {
             notModelled(o, "option '" + display(o) + "' of ioengine " + engine + " is not modelled by StackSim");
             return;
         }
+        origins.put(def.name(), o.origin()); // an engine's refusal at run time names this line
         try {
             setEngineOption(engine, def.name(), o.value(), o);
         } catch (IllegalArgumentException | ArithmeticException e) {
@@ -570,7 +572,7 @@ public final class JobTranslator {
             case "bs" -> {
                 FioValues.unsigned(v, "a block size");
                 String[] d = FioValues.perDirection(v, true);
-                for (int i = 0; i < 2; i++) {
+                for (int i = 0; i < 3; i++) {
                     if (d[i] != null) {
                         bs[i] = positive(FioValues.size(d[i], kbBase), "a block size");
                     }
@@ -579,7 +581,7 @@ public final class JobTranslator {
             case "ba" -> {
                 FioValues.unsigned(v, "a block alignment");
                 String[] d = FioValues.perDirection(v, true);
-                for (int i = 0; i < 2; i++) {
+                for (int i = 0; i < 3; i++) {
                     if (d[i] != null) {
                         blockAlign[i] = positive(FioValues.size(d[i], kbBase), "a block alignment");
                     }
@@ -587,7 +589,7 @@ public final class JobTranslator {
             }
             case "bsrange" -> {
                 String[] d = FioValues.perDirection(v.replace('/', ','), false);
-                for (int i = 0; i < 2; i++) {
+                for (int i = 0; i < 3; i++) {
                     if (d[i] != null) {
                         bsRange[i] = FioValues.range(d[i], kbBase);
                         positive(bsRange[i][0], "a block size");
@@ -783,7 +785,7 @@ public final class JobTranslator {
 
     private void perDirectionInt(String v, int[] into, int min, int max, String what) {
         String[] d = FioValues.perDirection(v, true);
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < Math.min(3, into.length); i++) {
             if (d[i] != null) {
                 into[i] = intIn(d[i], min, max, what);
             }
@@ -793,7 +795,7 @@ public final class JobTranslator {
     private void perDirectionSize(String v, long[] into) {
         FioValues.unsigned(v, "a rate");
         String[] d = FioValues.perDirection(v, true);
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 3; i++) {
             if (d[i] != null) {
                 into[i] = FioValues.size(d[i], kbBase);
             }
@@ -833,13 +835,7 @@ public final class JobTranslator {
     private void rw(String v, JobFile.Option o) {
         int colon = v.indexOf(':');
         String p = colon < 0 ? v : v.substring(0, colon);
-        switch (p) {
-            case "trim", "randtrim", "trimwrite", "randtrimwrite" -> {
-                notModelled(o, "rw=" + p + " is not modelled (StackSim's devices have no discard path)");
-                return;
-            }
-            default -> rw = Pattern.parse(p);
-        }
+        rw = Pattern.parse(p);
         seqAdd = 0;
         seqNr = 1;
         if (colon >= 0) {
@@ -861,7 +857,7 @@ public final class JobTranslator {
      */
     private void bssplit(String v) {
         String[] dirs = FioValues.perDirection(v, false);
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < 3; d++) {
             if (dirs[d] == null) {
                 continue;
             }
@@ -1068,6 +1064,10 @@ public final class JobTranslator {
                     + " ioengine=posixaio is not modelled (its submit workers would each need glibc's aio helper"
                     + " threads of their own)");
         }
+        String dedupe = extras.dedupeProblem(size != null, nrfiles);
+        if (dedupe != null) {
+            throw ConfigException.at(origins.get("dedupe_mode"), "job '" + name + "': " + dedupe + ", as fio says");
+        }
         String minAbove = extras.minRateAboveRate(rate, rateIops);
         if (minAbove != null) {
             // fixup_options: "fio: minimum rate exceeds rate, ddir N"
@@ -1088,8 +1088,8 @@ public final class JobTranslator {
         if (depthLow == 0 || depthLow > iodepth) {
             depthLow = iodepth;
         }
-        JobSpec.BlockSize[] sizes = new JobSpec.BlockSize[2];
-        for (int d = 0; d < 2; d++) {
+        JobSpec.BlockSize[] sizes = new JobSpec.BlockSize[3];
+        for (int d = 0; d < 3; d++) {
             long min = bs[d];
             long max = bs[d];
             List<JobSpec.Split> split = bsSplit.get(d);
@@ -1113,13 +1113,13 @@ public final class JobTranslator {
                         service, serviceNr, new JobSpec.Layout(filenameFormat, serviceDist, openFiles, createOnOpen,
                                 createSerialize, createFsync, fallocate, unlink, unlinkEachLoop, fileAppend,
                                 allowFileCreate, overwrite, createOnly)),
-                new JobSpec.Access(rw, seqAdd, seqNr, identicalSeq, rwmixread, List.of(percRandom[0], percRandom[1]),
-                        new JobSpec.BlockSizes(sizes[0], sizes[1], bsUnaligned), distribution, randomMap, randseed,
+                new JobSpec.Access(rw, seqAdd, seqNr, identicalSeq, rwmixread, List.of(percRandom[0], percRandom[1], percRandom[2]),
+                        new JobSpec.BlockSizes(sizes[0], sizes[1], sizes[2], bsUnaligned), distribution, randomMap, randseed,
                         lfsr && distribution instanceof Distribution.Uniform),
                 new JobSpec.Engine(IoEngines.atDepth(engine, iodepth), iodepth, batchSubmit, batchCompleteMin, batchCompleteMax, depthLow, direct,
                         fadvise),
                 new JobSpec.Limits(ioSize, numberIos, runtimeNs, timeBased, rampNs, startDelayNs, loops),
-                new JobSpec.Pacing(List.of(rate[0], rate[1]), List.of(rateIops[0], rateIops[1]), poisson, thinkNs,
+                new JobSpec.Pacing(List.of(rate[0], rate[1], rate[2]), List.of(rateIops[0], rateIops[1], rateIops[2]), poisson, thinkNs,
                         thinkSpinNs, thinkBlocks, thinkOnIssue),
                 new JobSpec.Sync(syncMode, fsync, fdatasync, endFsync, fsyncOnClose, syncFileRange, syncFileRangeFlags),
                 new JobSpec.Cache(invalidate && !preRead, preRead),
@@ -1131,7 +1131,17 @@ public final class JobTranslator {
                 numjobs, placement(), new JobSpec.Control(verifySpec(), exitall, exitWhat, exitallOnError, waitFor,
                         disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins),
                 extras.build(kbBase, origins.containsKey("randseed"), rw.reads),
-                zoneOptions.build(createSerialize, openFiles, origins.get("")));
+                zbdTrims(zoneOptions.build(createSerialize, openFiles, origins.get(""))));
+    }
+
+    /** zbd_do_io_u_trim (a trim resets the zones it covers whole) is not simulated: a trim job in zonemode=zbd is refused. */
+    private io.stacksim.workload.ZoneSpec zbdTrims(io.stacksim.workload.ZoneSpec z) {
+        if (rw.trims && z.mode() == io.stacksim.workload.ZoneSpec.Mode.ZBD) {
+            Origin at = origins.containsKey("rw") ? origins.get("rw") : origins.get("readwrite");
+            notModelled(new JobFile.Option("rw", rw.fioName(), at != null ? at : origins.get("")),
+                    "rw=" + rw.fioName() + " with zonemode=zbd (fio's zbd_do_io_u_trim: zone resets) is not modelled");
+        }
+        return z;
     }
 
     /**

@@ -97,9 +97,20 @@ class JobTranslatorTest {
         assertThatThrownBy(() -> spec("time_based\n")).hasMessageContaining("t.fio:2: time_based needs a runtime");
     }
 
+    /**
+     * The trim patterns, with the trim's own block size as fio's per-direction lists give it
+     * (HOWTO: a value not followed by a comma also applies to the later directions; a trailing
+     * comma keeps the default).
+     */
     @Test
-    void trimPatternsAreRejectedEvenLeniently() {
-        assertThatThrownBy(() -> spec("rw=randtrim\n")).hasMessageContaining("not modelled");
+    void trimPatternsTakeTheThirdBlockSize() {
+        JobSpec s = spec("rw=randtrim\nbs=4k,8k,16k\n");
+        assertThat(s.rw()).isEqualTo(io.stacksim.workload.Pattern.RANDTRIM);
+        assertThat(s.rw().trims && s.rw().random && !s.rw().writes && !s.rw().reads).isTrue();
+        assertThat(s.access().bs().trim().min()).isEqualTo(16384);
+        assertThat(spec("rw=trimwrite\nbs=8k,32k\n").access().bs().trim().min()).isEqualTo(32768);
+        assertThat(spec("rw=trim\nbs=8k,32k,\n").access().bs().trim().min()).isEqualTo(4096);
+        assertThat(spec("rw=randtrimwrite\n").rw().trimWrite()).isTrue();
     }
 
     @Test

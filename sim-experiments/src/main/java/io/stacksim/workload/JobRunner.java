@@ -522,6 +522,9 @@ public final class JobRunner {
                 stats.recordSync(now - u.issueNs);
             }
             lastWasSync = true;
+            FileSetup.FioFile ff = files.get(u.file);
+            ff.firstWrite = -1;
+            ff.lastWrite = -1;
             return;
         }
         lastWasSync = false;
@@ -537,6 +540,9 @@ public final class JobRunner {
         }
         ioBlocks[d]++;
         ioBytes[d] += u.result;
+        if (d == JobStats.WRITE && u.result > 0) {
+            files.get(u.file).logWrite(u.offset, u.result);
+        }
         stats.record(d, u.issueNs, now, u.result, u.lastBio);
         stats.recordFio(d, u.startNs, u.issueNs, now, false, !spec.control().disableClat(), !spec.control().disableLat());
         if (cmdprio != null) {
@@ -1046,6 +1052,13 @@ public final class JobRunner {
             task.compute(Math.max(1, kernel.cost().copyNs(u.length)), false, () -> submitFilled(u));
             return;
         }
+        double random = spec.extras().refillRandom();
+        if (random > 0 && u.ddir == JobStats.WRITE && !IoEngines.noio(spec.engine().kind())) {
+            // io_u_fill_buffer (refill_buffers): new random data over the unit's buffer, on the job's CPU
+            long ns = (long) Math.ceil(u.length * random / JobExtras.RANDOM_FILL_BYTES_PER_SEC * 1e9);
+            task.compute(Math.max(1, ns), false, () -> submitFilled(u));
+            return;
+        }
         submitFilled(u);
     }
 
@@ -1145,6 +1158,30 @@ public final class JobRunner {
                 requeued = u;
                 commit(() -> reap(true));
             }
+        }
+    }
+
+    /**
+     * do_io_u_sync: fsync, fdatasync, or sync_file_range over the range written since the last
+     * sync (do_sync_file_range: f->first_write .. f->last_write with the job's flags; nothing at
+     * all, and 0, when that range is empty).
+     */
+    void syncCall(IoUnit u, Kernel.Ret done) {
+        Task t = task;
+        OpenFile f = open(u.file);
+        switch (u.ddir) {
+            case JobStats.SYNC -> kernel.fsync(t, f, done);
+            case JobStats.DATASYNC -> kernel.fdatasync(t, f, done);
+            case JobStats.SYNC_FILE_RANGE -> {
+                FileSetup.FioFile ff = files.get(u.file);
+                long nbytes = ff.lastWrite - ff.firstWrite;
+                if (nbytes == 0) {
+                    done.ret(0);
+                } else {
+                    kernel.syncFileRange(t, f, ff.firstWrite, nbytes, spec.sync().syncFileRangeFlags(), done);
+                }
+            }
+            default -> throw new IllegalStateException("not a sync: " + u.ddir);
         }
     }
 

@@ -87,7 +87,7 @@ public final class FioOptions {
             "offset_increment", "file_service_type", "rw", "rw_sequencer", "rwmixread", "rwmixwrite",
             "percentage_random", "bs", "ba", "bsrange", "bssplit", "bs_unaligned", "iodepth", "iodepth_batch",
             "iodepth_batch_complete_min", "iodepth_batch_complete_max", "iodepth_low", "numjobs", "ioengine",
-            "direct", "buffered", "sync", "fsync", "fdatasync", "end_fsync", "fsync_on_close", "invalidate",
+            "direct", "buffered", "sync", "fsync", "fdatasync", "sync_file_range", "end_fsync", "fsync_on_close", "invalidate",
             "pre_read", "fadvise_hint", "runtime", "time_based", "ramp_time", "startdelay", "number_ios", "io_size",
             "loops", "rate", "rate_iops", "rate_process", "thinktime", "thinktime_spin", "thinktime_blocks",
             "thinktime_blocks_type", "random_distribution", "random_generator", "randseed", "randrepeat",

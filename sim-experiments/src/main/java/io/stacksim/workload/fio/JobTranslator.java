@@ -95,6 +95,9 @@ public final class JobTranslator {
     private int syncMode;
     private int fsync;
     private int fdatasync;
+    /** sync_file_range=str:N: every N writes (0 = never), with its flags (str_sfr_cb). */
+    private int syncFileRange;
+    private int syncFileRangeFlags;
     private boolean endFsync;
     private boolean fsyncOnClose;
     private boolean invalidate = true;
@@ -321,6 +324,27 @@ public final class JobTranslator {
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw ConfigException.at(o.origin(), "'" + display(o) + "': " + e.getMessage());
         }
+    }
+
+    /**
+     * sync_file_range=str:N (FIO_OPT_STR_MULTI with str_sfr_cb): the flags wait_before, write,
+     * wait_after, comma-separated, or'ed together; the postfix the number of writes, 1 without.
+     */
+    private void syncFileRange(String v) {
+        int colon = v.indexOf(':');
+        String flags = colon < 0 ? v : v.substring(0, colon);
+        int f = 0;
+        for (String w : flags.split(",")) {
+            f |= switch (w.trim()) {
+                case "wait_before" -> io.stacksim.os.Kernel.SYNC_FILE_RANGE_WAIT_BEFORE;
+                case "write" -> io.stacksim.os.Kernel.SYNC_FILE_RANGE_WRITE;
+                case "wait_after" -> io.stacksim.os.Kernel.SYNC_FILE_RANGE_WAIT_AFTER;
+                default -> throw new IllegalArgumentException(
+                        "expected wait_before, write and/or wait_after (comma-separated), then :N, got '" + v + "'");
+            };
+        }
+        syncFileRangeFlags = f;
+        syncFileRange = colon < 0 ? 1 : intIn(v.substring(colon + 1), 0, Integer.MAX_VALUE, "a number of writes after ':'");
     }
 
     /** FIO_OPT_STR log options whose callback takes no value: the log is named after the job. */
@@ -621,6 +645,7 @@ public final class JobTranslator {
             };
             case "fsync" -> fsync = intIn(v, 0, Integer.MAX_VALUE, "a number of writes");
             case "fdatasync" -> fdatasync = intIn(v, 0, Integer.MAX_VALUE, "a number of writes");
+            case "sync_file_range" -> syncFileRange(v);
             case "end_fsync" -> endFsync = FioValues.bool(v);
             case "fsync_on_close" -> fsyncOnClose = FioValues.bool(v);
             case "invalidate" -> invalidate = FioValues.bool(v);
@@ -1062,6 +1087,10 @@ public final class JobTranslator {
                     + " ioengine=posixaio is not modelled (its submit workers would each need glibc's aio helper"
                     + " threads of their own)");
         }
+        String dedupe = extras.dedupeProblem(size != null, nrfiles);
+        if (dedupe != null) {
+            throw ConfigException.at(origins.get("dedupe_mode"), "job '" + name + "': " + dedupe + ", as fio says");
+        }
         String minAbove = extras.minRateAboveRate(rate, rateIops);
         if (minAbove != null) {
             // fixup_options: "fio: minimum rate exceeds rate, ddir N"
@@ -1096,6 +1125,10 @@ public final class JobTranslator {
             }
             sizes[d] = new JobSpec.BlockSize(min, max, split, blockAlign[d] > 0 ? blockAlign[d] : min);
         }
+        if (syncFileRange > 0 && !List.of("sync", "psync", "vsync", "pvsync", "pvsync2", "libaio").contains(engine.fioName())) {
+            throw ConfigException.at(origins.get("sync_file_range"), "'sync_file_range': simulated with ioengine sync,"
+                    + " psync, vsync, pvsync, pvsync2 or libaio (do_io_u_sync), not " + engine.fioName());
+        }
         boolean randomMap = !norandommap && distribution instanceof Distribution.Uniform;
         Map<String, String> printed = printed(own);
         return new JobSpec(name,
@@ -1111,7 +1144,7 @@ public final class JobTranslator {
                 new JobSpec.Limits(ioSize, numberIos, runtimeNs, timeBased, rampNs, startDelayNs, loops),
                 new JobSpec.Pacing(List.of(rate[0], rate[1], rate[2]), List.of(rateIops[0], rateIops[1], rateIops[2]), poisson, thinkNs,
                         thinkSpinNs, thinkBlocks, thinkOnIssue),
-                new JobSpec.Sync(syncMode, fsync, fdatasync, endFsync, fsyncOnClose),
+                new JobSpec.Sync(syncMode, fsync, fdatasync, endFsync, fsyncOnClose, syncFileRange, syncFileRangeFlags),
                 new JobSpec.Cache(invalidate && !preRead, preRead),
                 new JobSpec.Reporting(groupReporting, stonewall, newGroup, percentiles, clatPercentiles, latPercentiles,
                         slatPercentiles, kbBase,

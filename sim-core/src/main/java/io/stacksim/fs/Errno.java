@@ -10,6 +10,8 @@ public final class Errno {
     public static final int EEXIST = 17;
     public static final int EISDIR = 21;
     public static final int EINVAL = 22;
+    /** Inappropriate ioctl for device: an ioctl the file does not know (BLKDISCARD on a regular file). */
+    public static final int ENOTTY = 25;
     public static final int EFBIG = 27;
     public static final int ENOSPC = 28;
     public static final int ENAMETOOLONG = 36;
@@ -28,7 +30,9 @@ public final class Errno {
             case EIO -> "EIO";
             case EEXIST -> "EEXIST";
             case EISDIR -> "EISDIR";
+            case ENOTTY -> "ENOTTY";
             case EFBIG -> "EFBIG";
+            
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";

@@ -13,6 +13,8 @@ public final class SimFile {
     private final String name;
     private long size;
     private List<Extent> extents;
+    /** A mapping the file system gave and that is built only when read ({@link #remapLazily}). */
+    private java.util.function.Supplier<List<Extent>> pendingExtents;
     private final boolean blockDevice;
     private final BlockTarget bdev;
     /** The file system's mapping side for files allocated during the run (ext4); null for raw files. */
@@ -70,6 +72,15 @@ public final class SimFile {
     }
 
     public List<Extent> extents() {
+        return ex();
+    }
+
+    /** The mapping, built now if the file system gave it lazily. */
+    private List<Extent> ex() {
+        if (pendingExtents != null) {
+            extents = List.copyOf(pendingExtents.get());
+            pendingExtents = null;
+        }
         return extents;
     }
 
@@ -78,7 +89,8 @@ public final class SimFile {
         if (mapper != null) {
             return Long.MAX_VALUE;
         }
-        Extent last = extents.get(extents.size() - 1);
+        List<Extent> l = ex();
+        Extent last = l.get(l.size() - 1);
         return last.fileEnd();
     }
 
@@ -101,6 +113,16 @@ public final class SimFile {
     /** The file system changed the file's mapping: {@code extents} in file order, holes between them. */
     public void remap(List<Extent> extents) {
         this.extents = List.copyOf(extents);
+        this.pendingExtents = null;
+    }
+
+    /**
+     * As {@link #remap(List)}, the list built from {@code extents} only when the mapping is next
+     * looked at (a file system whose calls change the mapping many times between lookups, as
+     * fallocate and punch-hole calls do, builds it once).
+     */
+    public void remapLazily(java.util.function.Supplier<List<Extent>> extents) {
+        this.pendingExtents = extents;
     }
 
     /** Sets i_size (truncate, fallocate, a direct write's end): for the file system. */
@@ -145,6 +167,7 @@ public final class SimFile {
 
     /** The extent containing byte {@code offset}, or null in a hole (or an unmapped delayed block). */
     public Extent mappedAt(long offset) {
+        List<Extent> extents = ex();
         if (extents.isEmpty()) {
             return null;
         }
@@ -167,7 +190,7 @@ public final class SimFile {
 
     /** Where the next mapped byte at or after {@code offset} is, or {@code limit} if none before it. */
     public long nextMapped(long offset, long limit) {
-        for (Extent e : extents) {
+        for (Extent e : ex()) {
             if (e.fileEnd() > offset) {
                 return Math.min(limit, Math.max(offset, e.fileOffset()));
             }

@@ -40,22 +40,27 @@ public final class BlkDiscard {
 
     /** ioctl(fd, BLKDISCARD, {start, len}): bytes [start, start + len) of the device. */
     public void discard(Task t, OpenFile f, long start, long len, Kernel.Ret k) {
+        discard(t, f, start, len, (res, last) -> k.ret(res));
+    }
+
+    /** As {@link #discard(Task, OpenFile, long, long, Kernel.Ret)}, also giving the bio that completed last (null if none). */
+    public void discard(Task t, OpenFile f, long start, long len, Kernel.IoRet k) {
         kernel.enter(t, Syscall.IOCTL, kernel.cost().vfsCallNs(), () -> {
             SimFile file = f.file();
             if (!file.isBlockDevice()) {
-                kernel.exit(t, -ENOTTY, k);
+                kernel.exit(t, -ENOTTY, null, k);
                 return;
             }
             BlockTarget bdev = file.bdev();
             QueueLimits lim = bdev.limits();
             if (!lim.discardSupported()) {
-                kernel.exit(t, -Errno.EOPNOTSUPP, k);
+                kernel.exit(t, -Errno.EOPNOTSUPP, null, k);
                 return;
             }
             long mask = lim.logicalBlockSize() - 1;
             if (((start | len) & mask) != 0 || len <= 0 || start < 0 || start + len < start
                     || start + len > bdev.capacityBytes()) {
-                kernel.exit(t, -Errno.EINVAL, k);
+                kernel.exit(t, -Errno.EINVAL, null, k);
                 return;
             }
             // truncate_bdev_range: the device's cached pages of the range go.
@@ -99,8 +104,10 @@ public final class BlkDiscard {
     /** submit_bio_wait over the chain: the first error (EOPNOTSUPP ignored), the task woken by the last bio. */
     private final class Chain {
         private final Task task;
-        private final Kernel.Ret k;
+        private final Kernel.IoRet k;
         private final OpenFile file;
+        /** The bio that completed last: the wait's own (for the caller's where-the-time-went). */
+        private Bio last;
         private final long start;
         private final long len;
         /** Bios not yet ended, plus one for the submitter until it has submitted them all. */
@@ -110,7 +117,7 @@ public final class BlkDiscard {
         private boolean finished;
         private Plug plug;
 
-        Chain(Task task, Kernel.Ret k, OpenFile file, long start, long len) {
+        Chain(Task task, Kernel.IoRet k, OpenFile file, long start, long len) {
             this.task = task;
             this.k = k;
             this.file = file;
@@ -121,6 +128,9 @@ public final class BlkDiscard {
         void ended(Bio bio) {
             if (bio.error != 0 && bio.error != -Errno.EOPNOTSUPP && error == 0) {
                 error = bio.error;
+            }
+            if (last == null || bio.tCompleted >= last.tCompleted) {
+                last = bio;
             }
             put();
         }
@@ -153,7 +163,7 @@ public final class BlkDiscard {
 
         private void done() {
             Plug.finish(task, plug); // blk_finish_plug: empty by now
-            kernel.exit(task, error, k);
+            kernel.exit(task, error, last, k);
         }
     }
 }

@@ -65,8 +65,8 @@ public record FioCompare(List<Row> rows, List<String> demerits, List<String> not
                 notes.add("job '" + t.name() + "' is not in " + realJson);
                 continue;
             }
-            for (int d = 0; d < 2; d++) {
-                String dir = d == 0 ? "read" : "write";
+            for (int d = 0; d < JobStats.DIRS; d++) {
+                String dir = d == 0 ? "read" : d == 1 ? "write" : "trim";
                 JsonNode r = rj.path(dir);
                 JobStats s = t.stats();
                 if (s.totalIos[d] == 0 && r.path("total_ios").asLong() == 0) {

@@ -103,7 +103,7 @@ public final class FioJsonWriter {
         j.put("ctx", s.ctx);
         j.put("majf", s.majf);
         j.put("minf", s.minf);
-        long rw = s.totalIos[0] + s.totalIos[1];
+        long rw = s.totalIos[0] + s.totalIos[1] + s.totalIos[2];
         j.put("iodepth_level", dist(FioReport.dist(s.depthMap, rw), new String[] {"1", "2", "4", "8", "16", "32", ">=64"}));
         j.put("iodepth_submit", dist(FioReport.dist(s.submitMap, s.totalSubmit),
                 new String[] {"0", "4", "8", "16", "32", "64", ">=64"}));
@@ -144,7 +144,7 @@ public final class FioJsonWriter {
         JobStats s = t.stats();
         JobSpec.Reporting rep = t.spec().reporting();
         Map<String, Object> m = new LinkedHashMap<>();
-        boolean rw = d < 2;
+        boolean rw = d < JobStats.DIRS;
         long bytes = rw ? s.bytes[d] : 0;
         long runt = rw ? s.runtimeMs[d] : 0;
         long ios = rw ? s.totalIos[d] : 0;

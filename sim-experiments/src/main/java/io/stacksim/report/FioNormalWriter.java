@@ -100,8 +100,9 @@ public final class FioNormalWriter {
             last = s.name();
             String[] r = sizes(s.access().bs().read());
             String[] w = sizes(s.access().bs().write());
+            String[] tr = sizes(s.access().bs().trim());
             p("%s: (g=%d): rw=%s, bs=(R) %s-%s, (W) %s-%s, (T) %s-%s, ioengine=%s, iodepth=%d\n", s.name(), c.groupId(),
-                    s.rw().fioName(), r[0], r[1], w[0], w[1], w[0], w[1], s.ioengine(), s.iodepth());
+                    s.rw().fioName(), r[0], r[1], w[0], w[1], tr[0], tr[1], s.ioengine(), s.iodepth());
         }
         p("%s\n", FioReport.FIO_VERSION + " (simulated by StackSim " + Version.get() + ")");
         p("Starting %d process%s\n", processes, processes == 1 ? "" : "es");
@@ -130,7 +131,7 @@ public final class FioNormalWriter {
 
     private void thread(FioReport.Thread t) {
         JobStats s = t.stats();
-        if (s.bytes[0] + s.bytes[1] == 0 && s.totalIos[0] + s.totalIos[1] == 0) {
+        if (s.bytes[0] + s.bytes[1] + s.bytes[2] == 0 && s.totalIos[0] + s.totalIos[1] + s.totalIos[2] == 0) {
             return;
         }
         p("%s: (groupid=%d, jobs=%d): %s: pid=%d: %s\n", t.name(), t.groupId(), s.members,
@@ -141,7 +142,7 @@ public final class FioNormalWriter {
             p("  Description  : [%s]\n", rep.description());
         }
         FioReport.Group g = report.groups().get(t.groupId());
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < JobStats.DIRS; d++) {
             if (s.bytes[d] > 0) {
                 ddir(t, g, d);
             }
@@ -156,7 +157,7 @@ public final class FioNormalWriter {
         double usr = runt > 0 ? s.userNs / 1e6 * 100 / runt : 0;
         double sys = runt > 0 ? s.sysNs / 1e6 * 100 / runt : 0;
         p("  cpu          : usr=%3.2f%%, sys=%3.2f%%, ctx=%d, majf=%d, minf=%d\n", usr, sys, s.ctx, s.majf, s.minf);
-        long rw = s.totalIos[0] + s.totalIos[1];
+        long rw = s.totalIos[0] + s.totalIos[1] + s.totalIos[2];
         double[] d = FioReport.dist(s.depthMap, rw);
         p("  IO depths    : 1=%3.1f%%, 2=%3.1f%%, 4=%3.1f%%, 8=%3.1f%%, 16=%3.1f%%, 32=%3.1f%%, >=64=%3.1f%%\n",
                 d[0], d[1], d[2], d[3], d[4], d[5], d[6]);
@@ -166,8 +167,9 @@ public final class FioNormalWriter {
         d = FioReport.dist(s.completeMap, s.totalComplete);
         p("     complete  : 0=%3.1f%%, 4=%3.1f%%, 8=%3.1f%%, 16=%3.1f%%, 32=%3.1f%%, 64=%3.1f%%, >=64=%3.1f%%\n",
                 d[0], d[1], d[2], d[3], d[4], d[5], d[6]);
-        p("     issued rwts: total=%d,%d,%d,%d short=%d,%d,%d,0 dropped=%d,%d,%d,0\n", s.totalIos[0], s.totalIos[1], 0,
-                s.totalIos[JobStats.SYNC], s.printedShort(0), s.printedShort(1), 0, s.dropIos[0], s.dropIos[1], 0);
+        p("     issued rwts: total=%d,%d,%d,%d short=%d,%d,%d,0 dropped=%d,%d,%d,0\n", s.totalIos[0], s.totalIos[1],
+                s.totalIos[JobStats.TRIM], s.totalIos[JobStats.SYNC], s.printedShort(0), s.printedShort(1),
+                s.printedShort(2), s.dropIos[0], s.dropIos[1], s.dropIos[2]);
         if (t.spec().extras().errors().on()) {
             p("     errors    : total=%d, first_error=%d/<%s>\n", s.extra.totalErrors, s.extra.firstError,
                     io.stacksim.workload.FioErrors.text(s.extra.firstError));
@@ -195,7 +197,7 @@ public final class FioNormalWriter {
         // stat.c show_ddir_status: a write line ends with zbd_write_status's "; N zone resets", whatever the zonemode.
         // unit_base: bit/s for an engine with FIO_BIT_BASED (net), else B/s
         Num2Str.Unit bwUnit = rep.unitBase() == 1 ? Num2Str.Unit.BITPERSEC : Num2Str.Unit.BYTEPERSEC;
-        p("  %s: IOPS=%s, BW=%s (%s)(%s/%dmsec)%s\n", d == 0 ? "read" : "write",
+        p("  %s: IOPS=%s, BW=%s (%s)(%s/%dmsec)%s\n", d == 0 ? "read" : d == 1 ? "write" : "trim",
                 Num2Str.format(iops, sig, 1, false, Num2Str.Unit.NONE),
                 Num2Str.format(bw, sig, 1, i2p, bwUnit),
                 Num2Str.format(bw, sig, 1, !i2p, bwUnit),
@@ -365,11 +367,11 @@ public final class FioNormalWriter {
     /** show_group_stats. */
     private void group(FioReport.Group g) {
         p("\nRun status group %d (all jobs):\n", g.id());
-        String[] names = {"   READ", "  WRITE"};
+        String[] names = {"   READ", "  WRITE", "   TRIM"};
         boolean i2p = g.kbBase() == 1024;
         int sig = g.sigFigs();
         Num2Str.Unit u = g.unitBase() == 1 ? Num2Str.Unit.BITPERSEC : Num2Str.Unit.BYTEPERSEC;
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < JobStats.DIRS; d++) {
             if (g.maxRun()[d] == 0) {
                 continue;
             }

@@ -88,10 +88,10 @@ public record FioReport(List<Thread> threads, Map<Integer, Group> groups, Map<St
         }
         Map<Integer, Group> groups = new LinkedHashMap<>();
         for (Thread t : threads) {
-            Group g = groups.computeIfAbsent(t.groupId(), id -> new Group(id, new long[2], new long[2],
-                    new long[] {Long.MAX_VALUE, Long.MAX_VALUE}, new long[2], new long[2], new long[2],
+            Group g = groups.computeIfAbsent(t.groupId(), id -> new Group(id, new long[3], new long[3],
+                    new long[] {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE}, new long[3], new long[3], new long[3],
                     t.spec().reporting().kbBase(), t.spec().reporting().sigFigs(), t.spec().reporting().unitBase()));
-            for (int d = 0; d < 2; d++) {
+            for (int d = 0; d < JobStats.DIRS; d++) {
                 long run = t.stats().runtimeMs[d];
                 if (run == 0) {
                     continue;
@@ -107,7 +107,7 @@ public record FioReport(List<Thread> threads, Map<Integer, Group> groups, Map<St
             }
         }
         for (Group g : groups.values()) {
-            for (int d = 0; d < 2; d++) {
+            for (int d = 0; d < JobStats.DIRS; d++) {
                 if (g.maxRun()[d] > 0) {
                     g.agg()[d] = g.ioBytes()[d] * 1000 / g.maxRun()[d];
                 }

@@ -49,8 +49,8 @@ public final class TextSummary {
                         s.direct() ? 1 : 0));
             }
             double seconds = st.runtimeNs() / 1e9;
-            String[] dirs = {"read", "write"};
-            for (int d = 0; d < 2; d++) {
+            String[] dirs = {"read", "write", "trim"};
+            for (int d = 0; d < JobStats.DIRS; d++) {
                 if (st.ios[d] == 0) {
                     continue;
                 }

@@ -41,6 +41,22 @@ final class FileSetup {
         Mapping mapping;
         /** Open for the job (td_io_open_file), also for a diskless engine, which has no OpenFile. */
         boolean opened;
+        /**
+         * f->first_write, f->last_write: the range the writes completed since the last sync
+         * covered (file_log_write_comp), -1 after a sync; 0 before any (fio_file is calloc'd).
+         */
+        long firstWrite;
+        long lastWrite;
+
+        /** file_log_write_comp: a write of [offset, offset+bytes) completed. */
+        void logWrite(long offset, long bytes) {
+            if (firstWrite == -1 || offset < firstWrite) {
+                firstWrite = offset;
+            }
+            if (lastWrite == -1 || offset + bytes > lastWrite) {
+                lastWrite = offset + bytes;
+            }
+        }
 
         FioFile(SimFile file, String name, OffsetGenerator offsets) {
             this.file = file;
@@ -280,9 +296,8 @@ final class FileSetup {
     /** A file's offset state over [offset, offset + ioSize) of {@code realSize}, its random streams under {@code s}. */
     private static OffsetGenerator offsets(JobSpec spec, long offset, long ioSize, long realSize, int nfiles,
                                            RandomStreams random, String s) {
-        return new OffsetGenerator(offset, ioSize, realSize, spec.access(), spec.timeBased(), nfiles == 1,
-                random.stream(s + ".offset"), random.stream(s + ".seqrand.read"), random.stream(s + ".seqrand.write"),
-                random.stream(s + ".zone"), random.stream(s + ".rank"));
+        return new OffsetGenerator(offset, ioSize, realSize, spec.access(), spec.timeBased(), nfiles == 1, random::stream,
+                s);
     }
 
     int count() {
@@ -339,20 +354,21 @@ final class FileSetup {
         extendFrom(0, done);
     }
 
-    private void extendFrom(int i, Runnable done) {
+    private void extendFrom(int from, Runnable done) {
+        int i = from;
+        while (i < files.length && !files[i].extend) {
+            i++; // a loop, not a call per file: a job may have 31250 files with nothing to lay out
+        }
         if (i == files.length) {
             done.run();
             return;
         }
         FioFile t = files[i];
-        if (!t.extend) {
-            extendFrom(i + 1, done);
-            return;
-        }
+        int at = i;
         t.extend = false;
         long real = t.offsets.start() + t.offsets.ioSize();
         extendFile(t, real, of -> kernel.fadvise(task, of, t.oldSize, real - t.oldSize, Kernel.Advice.DONTNEED,
-                r -> kernel.close(task, of, c -> extendFrom(i + 1, done))));
+                r -> kernel.close(task, of, c -> extendFrom(at + 1, done))));
     }
 
     /**
@@ -661,16 +677,33 @@ final class FileSetup {
         closeFrom(0, k);
     }
 
-    private void closeFrom(int i, Runnable k) {
-        if (i == files.length) {
-            k.run();
-            return;
+    private void closeFrom(int from, Runnable k) {
+        // A loop over the files, not a call per file (a job may have 31250): closed files are
+        // skipped, and a close that completes at once (no fd to close) goes on in the loop.
+        int i = from;
+        while (true) {
+            while (i < files.length && !files[i].opened) {
+                i++;
+            }
+            if (i == files.length) {
+                k.run();
+                return;
+            }
+            int at = i;
+            boolean[] state = {true, false}; // in the call; completed in it
+            close(at, () -> {
+                if (state[0]) {
+                    state[1] = true;
+                } else {
+                    closeFrom(at + 1, k);
+                }
+            });
+            state[0] = false;
+            if (!state[1]) {
+                return;
+            }
+            i = at + 1;
         }
-        if (!files[i].opened) {
-            closeFrom(i + 1, k);
-            return;
-        }
-        close(i, () -> closeFrom(i + 1, k));
     }
 
     /** td_io_close_file for file {@code i} (its mapping first), then {@code k}. */

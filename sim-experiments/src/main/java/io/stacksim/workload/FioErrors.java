@@ -62,6 +62,9 @@ public final class FioErrors {
         if (errno == EDQUOT) {
             return "Disk quota exceeded";
         }
+        if (errno == 95) {
+            return "Operation not supported"; // EOPNOTSUPP: a discard to a device without one
+        }
         return errno > 0 && errno <= TEXTS.length ? TEXTS[errno - 1] : "Unknown error " + errno;
     }
 

@@ -23,9 +23,9 @@ final class HistLog implements AutoCloseable {
     private final long msec;
     private final int stride;
     private final boolean binsOn;
-    private final long[][] now = new long[2][FioHistogram.NR];
-    private final long[][] before = new long[2][FioHistogram.NR];
-    private final long[] histLast = new long[2];
+    private final long[][] now = new long[3][FioHistogram.NR];
+    private final long[][] before = new long[3][FioHistogram.NR];
+    private final long[] histLast = new long[3];
     private final BufferedWriter out;
     private final StringBuilder line = new StringBuilder();
 

@@ -19,15 +19,15 @@ final class IoUnitPlanner {
     private final OffsetGenerator[] files;
     private final long bytesPerLoop;
     private final RandomStream mixRng;
-    private final RandomStream[] bsRng = new RandomStream[2];
-    private final RandomStream[] poissonRng = new RandomStream[2];
+    private final RandomStream[] bsRng = new RandomStream[JobStats.DIRS];
+    private final RandomStream[] poissonRng = new RandomStream[JobStats.DIRS];
     private final FileService service;
 
     // fio's thread_data counters.
-    private final long[] ioIssues = new long[2];
-    private final long[] rateIssueBytes = new long[2];
-    private final long[] rateNextNs = new long[2];
-    private final long[] lastPoissonNs = new long[2];
+    private final long[] ioIssues = new long[JobStats.DIRS];
+    private final long[] rateIssueBytes = new long[JobStats.DIRS];
+    private final long[] rateNextNs = new long[JobStats.DIRS];
+    private final long[] lastPoissonNs = new long[JobStats.DIRS];
     private long loopBytesIssued;
     private long loopIosIssued;
     private int rwmixDdir;
@@ -48,6 +48,8 @@ final class IoUnitPlanner {
         this.bsRng[1] = random.stream(stream + ".bs.write");
         this.poissonRng[0] = random.stream(stream + ".poisson.read");
         this.poissonRng[1] = random.stream(stream + ".poisson.write");
+        this.bsRng[2] = random.stream(stream + ".bs.trim");
+        this.poissonRng[2] = random.stream(stream + ".poisson.trim");
         Distribution fd = spec.files().layout().serviceDist();
         this.service = new FileService(files.length, spec.files().service(), spec.files().serviceNr(),
                 spec.files().layout().openFiles(), random.stream(stream + ".file"),
@@ -55,7 +57,7 @@ final class IoUnitPlanner {
         // init.c: td->ddir_seq_nr starts at 1, not at N, so the first I/O takes a random offset
         // (fio 3.30+, "Fix :<nr> suffix with random read/write causing 0 initial offset").
         this.seqCountdown = 1;
-        this.rwmixDdir = spec.rw().reads ? JobStats.READ : JobStats.WRITE;
+        this.rwmixDdir = spec.rw().reads ? JobStats.READ : spec.rw().writes ? JobStats.WRITE : JobStats.TRIM;
     }
 
     // ------------------------------------------------------------------ loops
@@ -80,8 +82,10 @@ final class IoUnitPlanner {
      * never ends so, unless it verifies (do_io breaks out so the verify pass can run).
      */
     boolean loopDone() {
-        return (!spec.timeBased() || spec.control().verify().on()) && (loopBytesIssued >= bytesPerLoop
-                || (spec.numberIos() > 0 && loopIosIssued >= spec.numberIos()));
+        // do_io: "in trimwrite mode, each byte is trimmed and then written", so twice the bytes and I/Os.
+        int times = spec.rw().trimWrite() ? 2 : 1;
+        return (!spec.timeBased() || spec.control().verify().on()) && (loopBytesIssued >= times * bytesPerLoop
+                || (spec.numberIos() > 0 && loopIosIssued >= times * spec.numberIos()));
     }
 
     /** Read or write units issued so far (for fsync=N and thinktime_blocks_type=issue). */
@@ -108,8 +112,9 @@ final class IoUnitPlanner {
     // ------------------------------------------------------------------ direction
 
     /**
-     * should_fsync + get_rw_ddir's sync check: JobStats.SYNC or DATASYNC when fsync=N or
-     * fdatasync=N is due after every N write issues (not right after a sync), else -1.
+     * should_fsync + get_rw_ddir's sync check: JobStats.SYNC, DATASYNC or SYNC_FILE_RANGE when
+     * fsync=N, fdatasync=N or sync_file_range=str:N is due after every N write issues (not
+     * right after a sync), else -1.
      */
     int syncDue(boolean lastWasSync) {
         JobSpec.Sync s = spec.sync();
@@ -122,6 +127,9 @@ final class IoUnitPlanner {
         if (s.fdatasync() > 0 && ioIssues[JobStats.WRITE] % s.fdatasync() == 0) {
             return JobStats.DATASYNC;
         }
+        if (s.syncFileRange() > 0 && ioIssues[JobStats.WRITE] % s.syncFileRange() == 0) {
+            return JobStats.SYNC_FILE_RANGE;
+        }
         return -1;
     }
 
@@ -132,7 +140,8 @@ final class IoUnitPlanner {
      */
     int direction() {
         if (!spec.rw().mixed()) {
-            return spec.rw().writes ? JobStats.WRITE : JobStats.READ;
+            // get_rw_ddir: td_read, else td_write (trimwrite too: set_rw_ddir then picks), else td_trim.
+            return spec.rw().reads ? JobStats.READ : spec.rw().writes ? JobStats.WRITE : JobStats.TRIM;
         }
         if (ioIssues[rwmixDdir] >= rwmixIssues) {
             int v = mixRng.nextInt(100);
@@ -201,7 +210,7 @@ final class IoUnitPlanner {
 
     /** ramp_time is over: rate accounting starts from zero (reset_all_stats). */
     void resetRate() {
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < JobStats.DIRS; d++) {
             rateIssueBytes[d] = 0;
             rateNextNs[d] = 0;
             lastPoissonNs[d] = 0;
@@ -230,7 +239,30 @@ final class IoUnitPlanner {
             rwSeqHit = true;
             seqCountdown = spec.access().seqNr();
         }
-        return files[fi].next(ddir, rwSeqHit);
+        OffsetGenerator gen = files[fi];
+        if (randTrimWrite() && ddir == JobStats.WRITE) {
+            // get_next_block: the write of randtrimwrite goes where the last trim began.
+            return gen.lastStart(JobStats.TRIM);
+        }
+        long off = gen.next(ddir, rwSeqHit);
+        if (randTrimWrite() && ddir == JobStats.TRIM && off >= 0) {
+            gen.trimRepeated(off);
+        }
+        return off;
+    }
+
+    private boolean randTrimWrite() {
+        return spec.rw().trimWrite() && spec.rw().random;
+    }
+
+    /**
+     * set_rw_ddir for trimwrite and randtrimwrite on file {@code fi}: a trim when the file's last
+     * write began where its last trim did (the pair is done), else the write of the block just
+     * trimmed.
+     */
+    int trimWriteDirection(int fi) {
+        OffsetGenerator gen = files[fi];
+        return gen.lastStart(JobStats.WRITE) == gen.lastStart(JobStats.TRIM) ? JobStats.TRIM : JobStats.WRITE;
     }
 
     /** True once after file {@code fi} wrapped or began a new random pass. */
@@ -245,6 +277,11 @@ final class IoUnitPlanner {
      */
     long length(int fi, int ddir, long off) {
         OffsetGenerator gen = files[fi];
+        if (randTrimWrite() && ddir == JobStats.WRITE && off >= 0) {
+            // get_next_buflen: the trimmed block's size, not marked in the random map (IO_U_F_BUSY_OK).
+            long len = gen.lastPos(JobStats.TRIM) - gen.lastStart(JobStats.TRIM);
+            return len <= 0 ? 0 : gen.issued(ddir, off, len, true);
+        }
         long len = off < 0 ? 0 : blockSize(spec.access().bs().of(ddir), spec.access().bs().unaligned(), bsRng[ddir], gen,
                 off);
         if (len == 0) {

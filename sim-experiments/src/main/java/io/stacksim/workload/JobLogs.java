@@ -33,8 +33,8 @@ final class JobLogs implements AutoCloseable {
     private BufferedWriter iops;
     private BufferedWriter iolog;
     private long windowStart;
-    private final double[][] sums = new double[5][2];
-    private final long[][] counts = new long[5][2];
+    private final double[][] sums = new double[5][3];
+    private final long[][] counts = new long[5][3];
     private long startNs;
 
     JobLogs(JobSpec spec, int clone, Path dir, boolean async) {
@@ -95,7 +95,9 @@ final class JobLogs implements AutoCloseable {
             String action = switch (ddir) {
                 case JobStats.READ -> "read";
                 case JobStats.WRITE -> "write";
+                case JobStats.TRIM -> "trim";
                 case JobStats.SYNC -> "sync";
+                case JobStats.SYNC_FILE_RANGE -> "sync_file_range";
                 default -> "datasync";
             };
             write(iolog, (now - startNs) / 1000 + " " + file + " " + action + " " + offset + " " + len + "\n");
@@ -146,7 +148,7 @@ final class JobLogs implements AutoCloseable {
             long end = windowStart + avgNs;
             long ms = (end - startNs) / 1_000_000;
             double secs = avgNs / 1e9;
-            for (int d = 0; d < 2; d++) {
+            for (int d = 0; d < 3; d++) {
                 if (counts[1][d] == 0) {
                     continue;
                 }
@@ -167,8 +169,8 @@ final class JobLogs implements AutoCloseable {
                 }
             }
             for (int k = 0; k < 5; k++) {
-                sums[k][0] = sums[k][1] = 0;
-                counts[k][0] = counts[k][1] = 0;
+                sums[k][0] = sums[k][1] = sums[k][2] = 0;
+                counts[k][0] = counts[k][1] = counts[k][2] = 0;
             }
             windowStart = end;
         }

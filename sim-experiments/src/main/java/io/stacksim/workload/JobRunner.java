@@ -53,8 +53,8 @@ public final class JobRunner {
     private int ioUQueued;
     private int inFlight;
     private IoUnit requeued;
-    private final long[] ioBlocks = new long[2];
-    private final long[] ioBytes = new long[2];
+    private final long[] ioBlocks = new long[JobStats.DIRS];
+    private final long[] ioBytes = new long[JobStats.DIRS];
     private boolean lastWasSync;
     private boolean wroteThisLoop;
     private int loopsLeft;
@@ -104,8 +104,8 @@ public final class JobRunner {
     /** td->start: the start of this loop, or of the statistics after ramp_time. */
     private long loopClockNs;
     /** io_bytes/io_blocks when this loop (or the statistics) started: this_io_bytes is the rest. */
-    private final long[] loopBaseBytes = new long[2];
-    private final long[] loopBaseBlocks = new long[2];
+    private final long[] loopBaseBytes = new long[JobStats.DIRS];
+    private final long[] loopBaseBlocks = new long[JobStats.DIRS];
     /** io_submit_mode=offload's submit workers (rate-submit.c), or null. */
     private final OffloadSubmit offload;
     /** The task an engine call runs on: a submit worker's while it calls its engine, else the job's. */
@@ -343,6 +343,11 @@ public final class JobRunner {
         return files.get(file).open;
     }
 
+    /** File {@code file}'s name as the job gives it (/dev/sg0, not the disk it is). */
+    String fileName(int file) {
+        return files.get(file).name;
+    }
+
     io.stacksim.os.NetStack network() {
         if (network == null) {
             throw new IllegalStateException("job '" + spec.name() + "': no network stack was given to the runner");
@@ -416,6 +421,39 @@ public final class JobRunner {
         return files.get(file).offsets.start();
     }
 
+    /** The BLKDISCARD ioctl, made on the first trim. */
+    private io.stacksim.os.BlkDiscard discard;
+
+    /**
+     * do_io_u_trim: the unit's trim, os_trim's BLKDISCARD over its offset and length (a file that
+     * is not a block device fails with ENOTTY, a device without discard with EOPNOTSUPP); {@code k}
+     * gets the unit's length or -errno.
+     */
+    void trim(IoUnit u, io.stacksim.os.Kernel.Ret k) {
+        if (discard == null) {
+            discard = new io.stacksim.os.BlkDiscard(kernel);
+        }
+        discard.discard(task, open(u.file), u.offset, u.length, (res, last) -> {
+            u.lastBio = last;
+            k.ret(res < 0 ? res : u.length);
+        });
+    }
+
+    /**
+     * An asynchronous engine's trim (libaio, io_uring, posixaio: FIO_ASYNCIO_SYNC_TRIM): done at
+     * once and synchronously, counted as a batch of one submitted and one completed.
+     */
+    void syncTrim(IoUnit u, java.util.function.IntConsumer status) {
+        issued(u);
+        trim(u, res -> {
+            u.result = res;
+            markBatch(true, 1);
+            markBatch(false, 1);
+            completed(u);
+            status.accept(Engine.COMPLETED);
+        });
+    }
+
     /** issue_time: the unit goes to the kernel now; async engines sample slat here (io_u_queued). */
     void issued(IoUnit u) {
         u.issueNs = sim.now();
@@ -443,6 +481,25 @@ public final class JobRunner {
                 }
                 default -> {
                     stats.errors++;
+                    if (u.ddir == JobStats.TRIM) {
+                        // do_io_u_trim set io_u->error: td_io_queue's td_verror ends the job, the run goes on.
+                        if (spec.extras().errors().on()) {
+                            stats.extra.error(errno);
+                        }
+                        stats.extra.jobFailed(errno, "ioengines.c:399", "td_io_queue", "");
+                        terminate = true;
+                        return;
+                    }
+                    String sense = u.lastBio == null ? null : u.lastBio.sense;
+                    if (sense != null) {
+                        // A passthrough command the device failed (SG_INFO_CHECK): fio_sgio_queue's
+                        // td_verror(EIO, "xfer") ends the job, the run goes on.
+                        stats.extra.ioError(files.get(u.file).name, errno, u.ddir, u.offset, u.length);
+                        stats.extra.jobFailed(errno, "engines/" + spec.engine().kind().fioName() + ".c", "xfer",
+                                "fio: " + files.get(u.file).name + ": " + sense);
+                        terminate = true;
+                        return;
+                    }
                     throw new JobError(spec, u.result);
                 }
             }
@@ -465,6 +522,9 @@ public final class JobRunner {
                 stats.recordSync(now - u.issueNs);
             }
             lastWasSync = true;
+            FileSetup.FioFile ff = files.get(u.file);
+            ff.firstWrite = -1;
+            ff.lastWrite = -1;
             return;
         }
         lastWasSync = false;
@@ -480,6 +540,9 @@ public final class JobRunner {
         }
         ioBlocks[d]++;
         ioBytes[d] += u.result;
+        if (d == JobStats.WRITE && u.result > 0) {
+            files.get(u.file).logWrite(u.offset, u.result);
+        }
         stats.record(d, u.issueNs, now, u.result, u.lastBio);
         stats.recordFio(d, u.startNs, u.issueNs, now, false, !spec.control().disableClat(), !spec.control().disableLat());
         if (cmdprio != null) {
@@ -910,6 +973,9 @@ public final class JobRunner {
         } else if (strided != null) {
             strided.beforeOffset(files.get(fi).offsets, ddir);
         }
+        if (spec.rw().trimWrite()) {
+            ddir = planner.trimWriteDirection(fi);
+        }
         int dd = ddir;
         long off = planner.nextOffset(fi, ddir);
         if (planner.wrapped(fi) && files.invalidateOnWrap(fi, () -> place(u, dd, fi, off))) {
@@ -984,6 +1050,13 @@ public final class JobRunner {
         if (spec.extras().refillPattern() && u.ddir == JobStats.WRITE && !IoEngines.noio(spec.engine().kind())) {
             // io_u_fill_buffer: buffer_pattern copied over the unit's buffer, on the job's CPU.
             task.compute(Math.max(1, kernel.cost().copyNs(u.length)), false, () -> submitFilled(u));
+            return;
+        }
+        double random = spec.extras().refillRandom();
+        if (random > 0 && u.ddir == JobStats.WRITE && !IoEngines.noio(spec.engine().kind())) {
+            // io_u_fill_buffer (refill_buffers): new random data over the unit's buffer, on the job's CPU
+            long ns = (long) Math.ceil(u.length * random / JobExtras.RANDOM_FILL_BYTES_PER_SEC * 1e9);
+            task.compute(Math.max(1, ns), false, () -> submitFilled(u));
             return;
         }
         submitFilled(u);
@@ -1085,6 +1158,30 @@ public final class JobRunner {
                 requeued = u;
                 commit(() -> reap(true));
             }
+        }
+    }
+
+    /**
+     * do_io_u_sync: fsync, fdatasync, or sync_file_range over the range written since the last
+     * sync (do_sync_file_range: f->first_write .. f->last_write with the job's flags; nothing at
+     * all, and 0, when that range is empty).
+     */
+    void syncCall(IoUnit u, Kernel.Ret done) {
+        Task t = task;
+        OpenFile f = open(u.file);
+        switch (u.ddir) {
+            case JobStats.SYNC -> kernel.fsync(t, f, done);
+            case JobStats.DATASYNC -> kernel.fdatasync(t, f, done);
+            case JobStats.SYNC_FILE_RANGE -> {
+                FileSetup.FioFile ff = files.get(u.file);
+                long nbytes = ff.lastWrite - ff.firstWrite;
+                if (nbytes == 0) {
+                    done.ret(0);
+                } else {
+                    kernel.syncFileRange(t, f, ff.firstWrite, nbytes, spec.sync().syncFileRangeFlags(), done);
+                }
+            }
+            default -> throw new IllegalStateException("not a sync: " + u.ddir);
         }
     }
 
@@ -1219,7 +1316,7 @@ public final class JobRunner {
     /** td->start and this loop's counters start now (thread_main before do_io; reset_all_stats). */
     private void loopClock(long now) {
         loopClockNs = now;
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < JobStats.DIRS; d++) {
             loopBaseBytes[d] = ioBytes[d];
             loopBaseBlocks[d] = ioBlocks[d];
         }
@@ -1262,8 +1359,8 @@ public final class JobRunner {
             boolean endSync = wroteThisLoop && (spec.sync().endFsync() || spec.sync().fsyncOnClose()) && !failed();
             Runnable after = () -> {
                 long us = (sim.now() - loopStartNs) / 1000;
-                for (int d = 0; d < 2; d++) {
-                    boolean does = d == JobStats.READ ? spec.rw().reads : spec.rw().writes;
+                for (int d = 0; d < JobStats.DIRS; d++) {
+                    boolean does = spec.rw().does(d);
                     if (does && ioBytes[d] > 0) {
                         stats.runtimeMs[d] += (us + 999) / 1000;
                     }
@@ -1427,10 +1524,10 @@ public final class JobRunner {
         if (limit <= 0 || verifier != null) {
             return false;
         }
-        if (spec.numberIos() > 0 && ioBlocks[0] + ioBlocks[1] >= spec.numberIos()) {
+        if (spec.numberIos() > 0 && ioBlocks[0] + ioBlocks[1] + ioBlocks[2] >= spec.numberIos()) {
             return false;
         }
-        long done = ioBytes[0] + ioBytes[1];
+        long done = ioBytes[0] + ioBytes[1] + ioBytes[2];
         long maxBs = Math.max(spec.access().bs().read().max(), spec.access().bs().write().max());
         return done < limit && limit - done >= maxBs;
     }

@@ -19,8 +19,8 @@ final class JobSamples {
     private final long[] ioBlocks;
     /** False once the job stops running (its loop ended, it exited, or its runtime is over). */
     private final BooleanSupplier running;
-    private final long[] sampleBytes = new long[2];
-    private final long[] sampleIos = new long[2];
+    private final long[] sampleBytes = new long[3];
+    private final long[] sampleIos = new long[3];
     private long sampleNs;
     private Timer timer;
 
@@ -53,7 +53,7 @@ final class JobSamples {
             return;
         }
         long spentMs = (sim.now() - sampleNs) / 1_000_000;
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < 3; d++) {
             long db = ioBytes[d] - sampleBytes[d];
             if (db > 0 && spentMs > 0) {
                 stats.bwStat[d].add(db * 1000 / spentMs / 1024);

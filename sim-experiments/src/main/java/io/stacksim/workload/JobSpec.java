@@ -317,9 +317,14 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
     }
 
     /** Block sizes of reads and writes; {@code unaligned} is bs_unaligned. */
-    public record BlockSizes(BlockSize read, BlockSize write, boolean unaligned) {
+    public record BlockSizes(BlockSize read, BlockSize write, BlockSize trim, boolean unaligned) {
+        /** Read and write sizes; trims take the write's (a value not followed by a comma applies to the later directions). */
+        public BlockSizes(BlockSize read, BlockSize write, boolean unaligned) {
+            this(read, write, write, unaligned);
+        }
+
         public BlockSize of(int ddir) {
-            return ddir == 0 ? read : write;
+            return ddir == 0 ? read : ddir == 1 ? write : trim;
         }
 
         /** The smallest block size of any direction the job uses (fio's min_bs over rw). */
@@ -404,17 +409,20 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
         }
 
         public static Pacing none() {
-            return new Pacing(List.of(0L, 0L), List.of(0L, 0L), false, 0, 0, 1, false);
+            return new Pacing(List.of(0L, 0L, 0L), List.of(0L, 0L, 0L), false, 0, 0, 1, false);
         }
 
         /** fio's rate_bps: rate, or rate_iops x the smallest block size (init.c __setup_rate). */
         public long bps(int ddir, long minBs) {
+            if (ddir >= rateBps.size()) {
+                return 0;
+            }
             long r = rateBps.get(ddir);
             return r > 0 ? r : rateIops.get(ddir) * minBs;
         }
 
         public boolean limited() {
-            return rateBps.get(0) > 0 || rateBps.get(1) > 0 || rateIops.get(0) > 0 || rateIops.get(1) > 0;
+            return rateBps.stream().anyMatch(r -> r > 0) || rateIops.stream().anyMatch(r -> r > 0);
         }
     }
 
@@ -426,15 +434,18 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param fdatasync    fdatasync after every N writes (0 = never)
      * @param endFsync     fsync when the job's writes are done
      * @param fsyncOnClose fsync when the file is closed
+     * @param syncFileRange      sync_file_range after every N writes (0 = never)
+     * @param syncFileRangeFlags its SYNC_FILE_RANGE_WAIT_BEFORE (1) | WRITE (2) | WAIT_AFTER (4)
      */
-    public record Sync(int openMode, int fsync, int fdatasync, boolean endFsync, boolean fsyncOnClose) {
+    public record Sync(int openMode, int fsync, int fdatasync, boolean endFsync, boolean fsyncOnClose,
+                       int syncFileRange, int syncFileRangeFlags) {
         public static Sync none() {
-            return new Sync(0, 0, 0, false, false);
+            return new Sync(0, 0, 0, false, false, 0, 0);
         }
 
         /** True when any write needs a sync after it. */
         public boolean anyPeriodic() {
-            return fsync > 0 || fdatasync > 0;
+            return fsync > 0 || fdatasync > 0 || syncFileRange > 0;
         }
     }
 

@@ -18,17 +18,23 @@ import io.stacksim.engine.LatencyRecorder;
 public final class JobStats {
     public static final int READ = 0;
     public static final int WRITE = 1;
+    /** fio's DDIR_TRIM: a discard (BLKDISCARD on a block device, a punched hole with the falloc engine). */
+    public static final int TRIM = 2;
     /** fio's DDIR_SYNC and DDIR_DATASYNC (io_ddir.h). */
-    public static final int SYNC = 2;
-    public static final int DATASYNC = 3;
+    public static final int SYNC = 3;
+    public static final int DATASYNC = 4;
+    /** fio's DDIR_SYNC_FILE_RANGE: sync_file_range=str:N. */
+    public static final int SYNC_FILE_RANGE = 5;
+    /** DDIR_RWDIR_CNT: the directions with data statistics (read, write, trim). */
+    public static final int DIRS = 3;
 
-    public final LatencyRecorder[] clat = {new LatencyRecorder(), new LatencyRecorder()};
+    public final LatencyRecorder[] clat = {new LatencyRecorder(), new LatencyRecorder(), new LatencyRecorder()};
     /** Device time of each I/O's last request: dispatch to the device until its completion (blktrace's D2C). */
-    public final LatencyRecorder[] dtime = {new LatencyRecorder(), new LatencyRecorder()};
+    public final LatencyRecorder[] dtime = {new LatencyRecorder(), new LatencyRecorder(), new LatencyRecorder()};
     /** fsync/fdatasync/msync latencies (fio's "sync" block). */
     public final LatencyRecorder syncLat = new LatencyRecorder();
-    public final long[] ios = new long[2];
-    public final long[] bytes = new long[2];
+    public final long[] ios = new long[DIRS];
+    public final long[] bytes = new long[DIRS];
     /** Sums over I/Os of each layer's share, ns: cpu, queue, devQueue, media, transfer, devOverhead, completion. */
     public final double[] layers = new double[Layer.values().length];
     public long layerSamples;
@@ -39,25 +45,26 @@ public final class JobStats {
     public long endNs;
 
     // ------------------------------------------------------------------ fio's thread_stat
-    public final FioStat[] clatStat = {new FioStat(), new FioStat()};
-    public final FioStat[] slatStat = {new FioStat(), new FioStat()};
-    public final FioStat[] latStat = {new FioStat(), new FioStat()};
+    public final FioStat[] clatStat = {new FioStat(), new FioStat(), new FioStat()};
+    public final FioStat[] slatStat = {new FioStat(), new FioStat(), new FioStat()};
+    public final FioStat[] latStat = {new FioStat(), new FioStat(), new FioStat()};
     public final FioStat syncStat = new FioStat();
-    public final FioStat[] bwStat = {new FioStat(), new FioStat()};
-    public final FioStat[] iopsStat = {new FioStat(), new FioStat()};
-    private final FioHistogram[] clatHist = new FioHistogram[2];
-    private final FioHistogram[] slatHist = new FioHistogram[2];
-    private final FioHistogram[] latHist = new FioHistogram[2];
+    public final FioStat[] bwStat = {new FioStat(), new FioStat(), new FioStat()};
+    public final FioStat[] iopsStat = {new FioStat(), new FioStat(), new FioStat()};
+    private final FioHistogram[] clatHist = new FioHistogram[DIRS];
+    private final FioHistogram[] slatHist = new FioHistogram[DIRS];
+    private final FioHistogram[] latHist = new FioHistogram[DIRS];
     private FioHistogram syncHist;
     /**
-     * total_io_u for read, write, DDIR_SYNC (fsync) and DDIR_DATASYNC (fdatasync), indexed by
-     * {@link #READ}, {@link #WRITE}, {@link #SYNC}, {@link #DATASYNC}. fio 3.33's own array has
-     * four slots (read, write, trim, sync), so its fdatasync count lands in the next field,
-     * short_io_u[read]: {@link #printedShort} reproduces that.
+     * total_io_u for read, write, trim, DDIR_SYNC (fsync), DDIR_DATASYNC (fdatasync) and
+     * DDIR_SYNC_FILE_RANGE, indexed by {@link #READ}, {@link #WRITE}, {@link #TRIM}, {@link #SYNC},
+     * {@link #DATASYNC}, {@link #SYNC_FILE_RANGE}. fio
+     * 3.33's own array has four slots (read, write, trim, sync), so its fdatasync count lands in
+     * the next field, short_io_u[read]: {@link #printedShort} reproduces that.
      */
-    public final long[] totalIos = new long[4];
-    public final long[] shortIos = new long[2];
-    public final long[] dropIos = new long[2];
+    public final long[] totalIos = new long[6];
+    public final long[] shortIos = new long[DIRS];
+    public final long[] dropIos = new long[DIRS];
     /** nr_zone_resets: zones whose write pointer the job reset (zonemode=zbd; zbd.c zbd_reset_zone). */
     public long zoneResets;
     /** io_u_map, io_u_submit, io_u_complete: the seven depth buckets. */
@@ -71,7 +78,7 @@ public final class JobStats {
     public final long[] latU = new long[10];
     public final long[] latM = new long[12];
     /** Per-direction run time in ms, rounded up (backend.c update_runtime); 0 if the job did none. */
-    public final long[] runtimeMs = new long[2];
+    public final long[] runtimeMs = new long[DIRS];
 
     /**
      * The job's process was killed by a signal: what fio copies into the job's statistics only
@@ -79,8 +86,8 @@ public final class JobStats {
      * issue counts, kept in shared memory as it runs, stay.
      */
     public void lostAtSignal() {
-        bytes[0] = bytes[1] = 0;
-        runtimeMs[0] = runtimeMs[1] = 0;
+        java.util.Arrays.fill(bytes, 0);
+        java.util.Arrays.fill(runtimeMs, 0);
         totalRunTimeMs = 0;
         userNs = sysNs = ctx = minf = majf = 0;
     }
@@ -123,7 +130,8 @@ public final class JobStats {
 
     @SuppressWarnings("unchecked")
     private static java.util.TreeMap<Integer, PrioStat>[] newPrios() {
-        return new java.util.TreeMap[] {new java.util.TreeMap<Integer, PrioStat>(), new java.util.TreeMap<Integer, PrioStat>()};
+        return new java.util.TreeMap[] {new java.util.TreeMap<Integer, PrioStat>(), new java.util.TreeMap<Integer, PrioStat>(),
+            new java.util.TreeMap<Integer, PrioStat>()};
     }
 
     /**
@@ -341,7 +349,7 @@ public final class JobStats {
         for (LatencyRecorder r : dtime) {
             r.reset();
         }
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < DIRS; d++) {
             clatStat[d].reset();
             slatStat[d].reset();
             latStat[d].reset();
@@ -378,10 +386,13 @@ public final class JobStats {
      * The short I/O count fio 3.33 prints for {@code ddir} (read or write): for reads it is
      * short_io_u[0] plus the fdatasync count, since td_io_queue's total_io_u[DDIR_DATASYNC]
      * (index 4 of a four-slot array) is short_io_u[0] in struct thread_stat - checked against
-     * fio 3.33 here: fdatasync=64 over 256 writes prints {@code short=3,0,0,0}.
+     * fio 3.33 here: fdatasync=64 over 256 writes prints {@code short=3,0,0,0}. Likewise the
+     * sync_file_range count (total_io_u[DDIR_SYNC_FILE_RANGE], index 5) is short_io_u[1], the
+     * writes' short count.
      */
     public long printedShort(int ddir) {
-        return ddir == READ ? shortIos[READ] + totalIos[DATASYNC] : shortIos[ddir];
+        return ddir == READ ? shortIos[READ] + totalIos[DATASYNC]
+                : ddir == WRITE ? shortIos[WRITE] + totalIos[SYNC_FILE_RANGE] : shortIos[ddir];
     }
 
     /** Adds another job's figures (group reporting, stat.c sum_thread_stats). */
@@ -389,7 +400,7 @@ public final class JobStats {
         if (members == 0) {
             jobIoprio = o.jobIoprio; // sum_thread_stats: the first member's clat_prio order
         }
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < DIRS; d++) {
             clat[d].add(o.clat[d]);
             dtime[d].add(o.dtime[d]);
             ios[d] += o.ios[d];

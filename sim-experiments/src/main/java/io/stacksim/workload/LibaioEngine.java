@@ -61,11 +61,16 @@ final class LibaioEngine implements Engine {
                 r.completed(u);
                 status.accept(COMPLETED);
             };
-            if (u.ddir == JobStats.SYNC) {
-                r.kernel().fsync(t, r.open(u.file), done);
-            } else {
-                r.kernel().fdatasync(t, r.open(u.file), done);
+            r.syncCall(u, done);
+            return;
+        }
+        if (u.ddir == JobStats.TRIM) {
+            // fio_libaio_queue: a trim waits for the queued units, then is done synchronously.
+            if (!pending.isEmpty()) {
+                status.accept(BUSY);
+                return;
             }
+            r.syncTrim(u, status);
             return;
         }
         // fio's io_u carries its own struct iocb (io_u->iocb), filled again for each use.

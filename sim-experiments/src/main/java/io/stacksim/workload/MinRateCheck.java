@@ -11,9 +11,9 @@ package io.stacksim.workload;
 public final class MinRateCheck {
     private final JobExtras.MinRate spec;
     private final String job;
-    private final long[] lastBytes = new long[2];
-    private final long[] lastBlocks = new long[2];
-    private final long[] lastNs = new long[2];
+    private final long[] lastBytes = new long[3];
+    private final long[] lastBlocks = new long[3];
+    private final long[] lastNs = new long[3];
 
     /** @param job the job's name, as fio's log_err line starts with it */
     public MinRateCheck(JobExtras.MinRate spec, String job) {
@@ -38,7 +38,7 @@ public final class MinRateCheck {
      */
     public String check(long nowNs, long loopStartNs, long[] bytes, long[] blocks, long[] done) {
         String fail = null;
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < Math.min(bytes.length, spec.bytesPerSec().size()); d++) { // rate_min: reads and writes
             if (done[d] > 0) {
                 String f = check(d, nowNs, loopStartNs, bytes[d], blocks[d]);
                 if (fail == null) {

@@ -40,6 +40,14 @@ final class MmapEngine implements Engine {
             });
             return;
         }
+        if (u.ddir == JobStats.TRIM) {
+            r.trim(u, res -> { // fio_mmapio_queue: do_io_u_trim on the file
+                u.result = res;
+                r.completed(u);
+                status.accept(COMPLETED);
+            });
+            return;
+        }
         long rel = u.offset - r.mappedFrom(u.file);
         boolean write = u.ddir == JobStats.WRITE;
         k.touch(t, m, rel, u.length, write, waited -> t.compute(k.fsCosts().copyNs(u.length), false, () -> {

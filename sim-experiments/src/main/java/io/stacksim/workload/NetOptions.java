@@ -46,7 +46,18 @@ record NetOptions(String host, int port, Protocol protocol, boolean listen, bool
         return udp() && host != null && NetStack.isMulticast(host);
     }
 
-    /** The options of {@code spec}'s clone {@code clone}; an IllegalArgumentException says what fio would refuse. */
+    /**
+     * What fio_netio_init refuses, as a one-line error at the line of {@code option} (else of
+     * the job's ioengine, else its first option), with fio's own words.
+     */
+    private static io.stacksim.config.ConfigException refuse(JobSpec spec, String option, String fioMessage) {
+        Map<String, io.stacksim.config.Origin> at = spec.origins().byOption();
+        io.stacksim.config.Origin o = at.getOrDefault(option, at.getOrDefault("ioengine", at.get("")));
+        String msg = "job '" + spec.name() + "': " + fioMessage;
+        return o == null ? new io.stacksim.config.ConfigException(msg) : io.stacksim.config.ConfigException.at(o, msg);
+    }
+
+    /** The options of {@code spec}'s clone {@code clone}; a ConfigException says what fio would refuse. */
     static NetOptions of(JobSpec spec, int clone) {
         Map<String, String> e = spec.control().engineOptions();
         String host = e.get("hostname");
@@ -59,12 +70,12 @@ record NetOptions(String host, int port, Protocol protocol, boolean listen, bool
         int mss = Integer.parseInt(e.getOrDefault("mss", "0"));
         int ttl = Integer.parseInt(e.getOrDefault("ttl", "1"));
         if (spec.rw().random) {
-            throw new IllegalArgumentException("network IO can't be random");
+            throw refuse(spec, "rw", "network IO can't be random");
         }
         if (p == Protocol.UNIX && port != 0) {
-            throw new IllegalArgumentException("network IO port not valid with unix socket");
+            throw refuse(spec, "port", "network IO port not valid with unix socket");
         } else if (p != Protocol.UNIX && port == 0) {
-            throw new IllegalArgumentException("network IO requires port for tcp or udp");
+            throw refuse(spec, "protocol", "network IO requires port for tcp or udp");
         }
         if (port != 0) {
             port += clone;
@@ -72,30 +83,30 @@ record NetOptions(String host, int port, Protocol protocol, boolean listen, bool
         NetOptions o = new NetOptions(host, port, p, listen, pingpong, nodelay, window, mss, e.get("interface"), ttl);
         if (!o.tcp()) {
             if (listen) {
-                throw new IllegalArgumentException("listen only valid for TCP proto IO");
+                throw refuse(spec, "listen", "listen only valid for TCP proto IO");
             }
             if (spec.rw().mixed()) {
-                throw new IllegalArgumentException("datagram network connections must be read OR write");
+                throw refuse(spec, "rw", "datagram network connections must be read OR write");
             }
             if (p == Protocol.UNIX && host == null) {
-                throw new IllegalArgumentException("UNIX sockets need host/filename");
+                throw refuse(spec, "protocol", "UNIX sockets need host/filename");
             }
             listen = spec.rw().reads;
             o = new NetOptions(host, port, p, p == Protocol.UNIX ? listen : false, pingpong, nodelay, window, mss,
                     e.get("interface"), ttl);
         }
         if (o.listen() && o.tcp() && host != null) {
-            throw new IllegalArgumentException("hostname not valid for non-multicast inbound network IO");
+            throw refuse(spec, "hostname", "hostname not valid for non-multicast inbound network IO");
         }
         if (o.udp() && spec.rw().reads && host != null && !o.multicast()) {
-            throw new IllegalArgumentException("hostname not valid for non-multicast inbound network IO");
+            throw refuse(spec, "hostname", "hostname not valid for non-multicast inbound network IO");
         }
         if (!o.listen() && !(o.udp() && spec.rw().reads) && host == null) {
-            throw new IllegalArgumentException("connect with no host to connect to"
+            throw refuse(spec, "ioengine", "connect with no host to connect to"
                     + (spec.rw().reads ? " (did you forget to set 'listen'?)" : "") + ": no hostname= set");
         }
         if (o.multicast() && p == Protocol.UDPV6) {
-            throw new IllegalArgumentException("multicast not supported on IPv6");
+            throw refuse(spec, "protocol", "multicast not supported on IPv6");
         }
         return o;
     }

@@ -44,21 +44,30 @@ public final class OffsetGenerator {
     private final boolean timeBased;
     private final boolean wrapAllowed;
     private final long mapUnit;
-    private final long[] lastPos = new long[2];
-    private final long[] lastStart = {-1, -1};
-    private final RandomStream rng;
-    private final RandomStream[] seqRand;
-    private final RandomStream zoneRng;
+    /** Per direction (read, write, trim): f->last_pos and f->last_start. */
+    private final long[] lastPos = new long[3];
+    private final long[] lastStart = {-1, -1, -1};
+    /**
+     * The file's random streams, made when first drawn from (a job with many files - 16 x
+     * 31250 in filecreate-ioengine.fio - draws from few of them; a stream is 2.5 KiB of
+     * generator state). A stream's numbers depend only on its name, so when it is made changes
+     * nothing.
+     */
+    private final java.util.function.Function<String, RandomStream> streams;
+    private final String streamBase;
+    private RandomStream rng;
+    private final RandomStream[] seqRand = new RandomStream[3];
+    private RandomStream zoneRng;
     private Axmap map;
     private long mapBlocks;
     private Lfsr lfsr;
     private long lfsrSeed;
     private RankGenerator ranks;
-    private final RandomStream rankRng;
-    private final int[][] zoneStart = new int[2][];
-    private final int[][] zoneEnd = new int[2][];
-    private final long[][] zoneStartBytes = new long[2][];
-    private final long[][] zoneEndBytes = new long[2][];
+    private RandomStream rankRng;
+    private final int[][] zoneStart = new int[3][];
+    private final int[][] zoneEnd = new int[3][];
+    private final long[][] zoneStartBytes = new long[3][];
+    private final long[][] zoneEndBytes = new long[3][];
     private boolean wrapped;
     private boolean lastSequential;
 
@@ -77,6 +86,34 @@ public final class OffsetGenerator {
     public OffsetGenerator(long start, long ioSize, long realSize, JobSpec.Access access, boolean timeBased,
                            boolean singleFile, RandomStream rng, RandomStream seqRandRead, RandomStream seqRandWrite,
                            RandomStream zoneRng, RandomStream rankRng) {
+        this(start, ioSize, realSize, access, timeBased, singleFile, rng, seqRandRead, seqRandWrite, seqRandWrite,
+                zoneRng, rankRng);
+    }
+
+    /** As above, with the trims' own percentage_random draws ({@code seqRandTrim}). */
+    public OffsetGenerator(long start, long ioSize, long realSize, JobSpec.Access access, boolean timeBased,
+                           boolean singleFile, RandomStream rng, RandomStream seqRandRead, RandomStream seqRandWrite,
+                           RandomStream seqRandTrim, RandomStream zoneRng, RandomStream rankRng) {
+        this(start, ioSize, realSize, access, timeBased, singleFile, null, null, rng, seqRandRead, seqRandWrite,
+                seqRandTrim, zoneRng, rankRng);
+    }
+
+    /**
+     * As above, the streams made when first used: {@code streams} gives the stream of a name,
+     * {@code base} + ".offset", ".seqrand.read", ".seqrand.write", ".seqrand.trim", ".zone" and
+     * ".rank".
+     */
+    public OffsetGenerator(long start, long ioSize, long realSize, JobSpec.Access access, boolean timeBased,
+                           boolean singleFile, java.util.function.Function<String, RandomStream> streams, String base) {
+        this(start, ioSize, realSize, access, timeBased, singleFile, streams, base, null, null, null, null, null, null);
+    }
+
+    private OffsetGenerator(long start, long ioSize, long realSize, JobSpec.Access access, boolean timeBased,
+                            boolean singleFile, java.util.function.Function<String, RandomStream> streams, String base,
+                            RandomStream rng, RandomStream seqRandRead, RandomStream seqRandWrite,
+                            RandomStream seqRandTrim, RandomStream zoneRng, RandomStream rankRng) {
+        this.streams = streams;
+        this.streamBase = base;
         this.start = start;
         this.startOffset = start;
         this.ioSize = ioSize;
@@ -85,17 +122,33 @@ public final class OffsetGenerator {
         this.timeBased = timeBased;
         this.wrapAllowed = timeBased && singleFile;
         this.rng = rng;
-        this.seqRand = new RandomStream[] {seqRandRead, seqRandWrite};
+        this.seqRand[0] = seqRandRead;
+        this.seqRand[1] = seqRandWrite;
+        this.seqRand[2] = seqRandTrim;
         this.zoneRng = zoneRng;
         this.rankRng = rankRng;
         this.mapUnit = access.bs().minBs();
-        lastPos[0] = lastPos[1] = start;
+        lastPos[0] = lastPos[1] = lastPos[2] = start;
         size(true);
         if (access.distribution() instanceof Distribution.Zoned z) {
-            for (int d = 0; d < 2; d++) {
+            for (int d = 0; d < 3; d++) {
                 zoneIndex(z.of(d), d);
             }
         }
+    }
+
+    private RandomStream rng() {
+        if (rng == null) {
+            rng = streams.apply(streamBase + ".offset");
+        }
+        return rng;
+    }
+
+    private RandomStream rankRng() {
+        if (rankRng == null) {
+            rankRng = streams.apply(streamBase + ".rank");
+        }
+        return rankRng;
     }
 
     /** The random map, LFSR and rank generators over the region (filesetup.c init_random_map, __init_rand_distribution). */
@@ -106,9 +159,9 @@ public final class OffsetGenerator {
         if (access.lfsr() && access.rw().random) {
             // filesetup.c init_random_map: an LFSR over min(file, region) / rw_min_bs blocks, no axmap.
             long nums = Math.max(1, fsize / mapUnit);
-            long seed = first ? rng.generator().nextLong() : lfsrSeed;
+            long seed = first ? rng().generator().nextLong() : lfsrSeed;
             while (Lfsr.prohibited(nums, seed)) {
-                seed = rng.generator().nextLong(); // fio fails the job ("failed initializing LFSR")
+                seed = rng().generator().nextLong(); // fio fails the job ("failed initializing LFSR")
             }
             lfsrSeed = seed;
             lfsr = new Lfsr(nums, seed);
@@ -122,11 +175,11 @@ public final class OffsetGenerator {
         long nranges = Math.max(1, (fsize + mapUnit - 1) / mapUnit);
         Distribution dist = access.distribution();
         if (dist instanceof Distribution.Zipf z) {
-            ranks = new Zipf(nranges, z.theta(), z.center(), rankRng);
+            ranks = new Zipf(nranges, z.theta(), z.center(), rankRng());
         } else if (dist instanceof Distribution.Pareto p) {
-            ranks = new Pareto(nranges, p.h(), p.center(), rankRng);
+            ranks = new Pareto(nranges, p.h(), p.center(), rankRng());
         } else if (dist instanceof Distribution.Normal n) {
-            ranks = new Gauss(nranges, n.devPercent(), n.center(), rankRng);
+            ranks = new Gauss(nranges, n.devPercent(), n.center(), rankRng());
         } else {
             ranks = null;
         }
@@ -140,7 +193,7 @@ public final class OffsetGenerator {
         start = newStart;
         startOffset = newStart;
         ioSize = newIoSize;
-        lastPos[0] = lastPos[1] = start;
+        lastPos[0] = lastPos[1] = lastPos[2] = start;
         size(false);
     }
 
@@ -150,6 +203,21 @@ public final class OffsetGenerator {
     }
 
     /** fio's f->last_pos[ddir]: where the direction's next sequential I/O starts. */
+    /** f->last_start[ddir]: where the direction's last I/O began, -1 before the first. */
+    long lastStart(int ddir) {
+        return lastStart[ddir];
+    }
+
+    /**
+     * get_next_offset's randtrimwrite rule: a new trim drawn where the last one began moves the
+     * last write's start off it, so the next unit is still the write of this block.
+     */
+    void trimRepeated(long offset) {
+        if (lastStart[JobStats.TRIM] == offset) {
+            lastStart[JobStats.WRITE]--;
+        }
+    }
+
     long lastPos(int ddir) {
         return lastPos[ddir];
     }
@@ -206,8 +274,8 @@ public final class OffsetGenerator {
 
     /** fio_file_reset: positions back to the start, the random map cleared. */
     public void reset() {
-        lastPos[0] = lastPos[1] = start;
-        lastStart[0] = lastStart[1] = -1;
+        lastPos[0] = lastPos[1] = lastPos[2] = start;
+        lastStart[0] = lastStart[1] = lastStart[2] = -1;
         if (map != null) {
             map.reset();
         } else if (lfsr != null) {
@@ -277,6 +345,10 @@ public final class OffsetGenerator {
         int perc = access.percRandom().get(ddir);
         if (perc >= 100) {
             return true;
+        }
+        if (seqRand[ddir] == null) {
+            seqRand[ddir] = streams.apply(streamBase + (ddir == 0 ? ".seqrand.read" : ddir == 1 ? ".seqrand.write"
+                    : ".seqrand.trim"));
         }
         return 1 + seqRand[ddir].nextInt(100) <= perc;
     }
@@ -350,7 +422,7 @@ public final class OffsetGenerator {
         if (lfsr != null) {
             return lfsr.next(); // lfsr_next: -1 ends the pass
         }
-        long b = (long) (lastb * (u32(rng) / (FRAND32_MAX + 1.0)));
+        long b = (long) (lastb * (u32(rng()) / (FRAND32_MAX + 1.0)));
         if (map == null) {
             return b;
         }
@@ -386,6 +458,9 @@ public final class OffsetGenerator {
 
     /** __get_next_rand_offset_zoned and _zoned_abs. */
     private long zonedBlock(Distribution.Zoned z, int ddir, long lastb) {
+        if (zoneRng == null) {
+            zoneRng = streams.apply(streamBase + ".zone");
+        }
         int v = 1 + zoneRng.nextInt(100);
         long b;
         if (z.absolute()) {

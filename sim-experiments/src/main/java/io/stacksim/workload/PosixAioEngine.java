@@ -50,6 +50,20 @@ final class PosixAioEngine implements Engine {
 
     @Override
     public void queue(IoUnit u, IntConsumer status) {
+        if (u.ddir == JobStats.TRIM) {
+            // fio_posixaio_queue: a trim waits until nothing is in flight, then is done synchronously.
+            if (!inFlight.isEmpty()) {
+                status.accept(BUSY);
+                return;
+            }
+            r.issued(u);
+            r.trim(u, res -> {
+                u.result = res;
+                r.completed(u);
+                status.accept(COMPLETED);
+            });
+            return;
+        }
         Op op = u.isSync() ? Op.FLUSH : u.ddir == JobStats.READ ? Op.READ : Op.WRITE;
         u.iocb = new Iocb(r.open(u.file), op, u.offset, u.length, u);
         aio.submit(r.task(), u.iocb, () -> {

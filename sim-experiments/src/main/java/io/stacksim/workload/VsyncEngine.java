@@ -47,6 +47,15 @@ final class VsyncEngine implements Engine {
                 status.accept(BUSY);
                 return;
             }
+            if (u.ddir == JobStats.TRIM) {
+                r.issued(u); // fio_vsyncio_queue: do_io_u_trim, then fio_io_end
+                r.trim(u, res -> {
+                    u.result = res;
+                    r.completed(u);
+                    status.accept(COMPLETED);
+                });
+                return;
+            }
             if (u.isSync()) {
                 Task t = r.task();
                 OpenFile f = r.open(u.file);
@@ -56,11 +65,7 @@ final class VsyncEngine implements Engine {
                     r.completed(u);
                     status.accept(COMPLETED);
                 };
-                if (u.ddir == JobStats.SYNC) {
-                    r.kernel().fsync(t, f, done);
-                } else {
-                    r.kernel().fdatasync(t, f, done);
-                }
+                r.syncCall(u, done);
                 return;
             }
         } else if (queued.size() == r.spec().iodepth()) {

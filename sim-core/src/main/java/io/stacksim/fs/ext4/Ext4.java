@@ -493,13 +493,28 @@ public final class Ext4 implements BlockMapper {
         if (inode.file == null) {
             return;
         }
-        ExtentTree t = inode.tree;
+        inode.file.remap(extents(inode.tree));
+    }
+
+    /**
+     * As {@link #remap}, the view built when next looked at: fallocate and punch-hole calls
+     * (fio's falloc engine) change a fragmented tree thousands of times between two lookups, and
+     * a list rebuilt after each made them quadratic in the extents.
+     */
+    private void remapLazily(Ext4Inode inode) {
+        if (inode.file == null) {
+            return;
+        }
+        inode.file.remapLazily(() -> extents(inode.tree));
+    }
+
+    private List<Extent> extents(ExtentTree t) {
         List<Extent> list = new ArrayList<>(t.size());
         for (int i = 0; i < t.size(); i++) {
             list.add(new Extent(t.lblk(i) * bs, (deviceOffset + t.pblk(i) * bs) >> 9, (long) t.len(i) * bs,
                     t.unwritten(i)));
         }
-        inode.file.remap(list);
+        return list;
     }
 
     /**
@@ -873,11 +888,11 @@ public final class Ext4 implements BlockMapper {
             }
         } catch (FsException e) {
             op.finish();
-            remap(inode);
+            remapLazily(inode);
             return -e.errno();
         }
         op.finish();
-        remap(inode);
+        remapLazily(inode);
         return 0;
     }
 

@@ -20,7 +20,11 @@ public final class Md {
     static final Tunable<String> LEVEL = Tunable.choice("level", "0", List.of("0", "1", "10", "5", "6"))
             .help("the RAID level (mdadm --level)");
     static final Tunable<String> DEVICES = Tunable.text("devices", null).shownDefault("(required)")
-            .range("a list of device names").help("the members, in raid_disk order (mdadm's device list)");
+            .range("a list of device names; `missing` for an absent member (RAID-5/6)")
+            .help("the members, in raid_disk order (mdadm's device list); `missing` leaves a slot empty, as"
+                    + " mdadm --create does, for an array degraded from the start (RAID-5 one, RAID-6 up to two)");
+    /** mdadm's word for an absent member in the device list. */
+    public static final String MISSING = "missing";
     static final Tunable<Long> CHUNK = Tunable.size("chunk", 512 * 1024, 4096, 1L << 30)
             .help("the chunk size (mdadm --chunk; its default 512 KiB); not used by RAID-1");
     static final Tunable<String> LAYOUT = Tunable.text("layout", null)
@@ -78,9 +82,34 @@ public final class Md {
         return names;
     }
 
-    /** Builds the array {@code name} of {@code section} on {@code members} (in memberNames' order). */
-    public static BioBasedDevice build(Simulator sim, String name, ConfigNode section, List<BlockTarget> members) {
+    /**
+     * Builds the array {@code name} of {@code section} on {@code members} (in memberNames' order;
+     * a null member is a {@code missing} slot).
+     */
+    public static BioBasedDevice build(Simulator sim, String name, ConfigNode section, List<BlockTarget> given) {
         String level = LEVEL.read(section);
+        List<BlockTarget> members = new ArrayList<>(given);
+        int absent = 0;
+        BlockTarget smallest = null;
+        for (BlockTarget m : given) {
+            if (m == null) {
+                absent++;
+            } else if (smallest == null || m.capacitySectors() < smallest.capacitySectors()) {
+                smallest = m;
+            }
+        }
+        if (absent > 0) {
+            int most = level.equals("5") ? 1 : level.equals("6") ? 2 : 0;
+            if (absent > most || smallest == null) {
+                throw DEVICES.error(section, "'" + name + "' has " + absent + " missing member" + (absent > 1 ? "s" : "")
+                        + "; a degraded array is built for RAID-5 (one missing) and RAID-6 (up to two)");
+            }
+            for (int i = 0; i < members.size(); i++) {
+                if (members.get(i) == null) {
+                    members.set(i, new io.stacksim.devices.stacked.MissingMember(smallest.capacitySectors(), smallest.limits()));
+                }
+            }
+        }
         long chunk = CHUNK.read(section);
         String layout = LAYOUT.read(section);
         long offsetSet = DATA_OFFSET.read(section);

@@ -2,6 +2,7 @@ package io.stacksim.devices.md;
 
 import io.stacksim.block.Bio;
 import io.stacksim.block.BlockTarget;
+import io.stacksim.block.DataShadow;
 import io.stacksim.block.IoOwner;
 import io.stacksim.block.IoPriority;
 import io.stacksim.block.Op;
@@ -101,6 +102,13 @@ final class Raid5 extends MdDevice {
         final List<List<Bio>> waiting;
         /** The pages being written now (R5_Wantdrain) and their writes' tokens. */
         final List<List<Bio>> draining;
+        /** Reads of pages of a failed member, served once the page is computed from the others (R5_Wantcompute). */
+        final List<List<Bio>> reading;
+        /**
+         * --check: what each cached page holds (a data page its write's version, a parity page the id
+         * of the parity computed into it), meaningful while the page is R5_UPTODATE; null unchecked.
+         */
+        long[] ver;
         int inflight;
         boolean busy;
         boolean queued;
@@ -118,9 +126,28 @@ final class Raid5 extends MdDevice {
             this.toWrite = new int[raidDisks];
             this.waiting = new ArrayList<>();
             this.draining = new ArrayList<>();
+            this.reading = new ArrayList<>();
             for (int i = 0; i < raidDisks; i++) {
                 waiting.add(new ArrayList<>());
                 draining.add(new ArrayList<>());
+                reading.add(new ArrayList<>());
+            }
+        }
+
+        boolean hasReads() {
+            for (List<Bio> r : reading) {
+                if (!r.isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Starts --check's record of the pages (all unknown) when the first shadowed bio joins. */
+        void track(Bio token) {
+            if (ver == null && token.shadow != null) {
+                ver = new long[raidDisks];
+                java.util.Arrays.fill(ver, DataShadow.UNKNOWN);
             }
         }
 
@@ -151,9 +178,20 @@ final class Raid5 extends MdDevice {
     static final int IO_THRESHOLD = 1;
     private boolean threadScheduled;
 
-    /** A page write that found no free stripe: it waits, and so does its submitter. */
+    /** A page write (or a degraded page read) that found no free stripe: it waits, and so does its submitter. */
     private record PageWrite(Bio token, long logical, int mask, int flags) {
     }
+
+    /** Members that are not there (mdadm's missing): their pages are computed from the others. */
+    private final boolean[] failed;
+    private final int failedCount;
+    /**
+     * --check: per stripe (its member sector), the content of the latest parity computed for it:
+     * the version of each data page it was computed from, and its id (the last entry). Parity
+     * ids count down from -2, so they never meet a data version or {@link DataShadow#UNKNOWN}.
+     */
+    private final Map<Long, long[]> parityOf = new HashMap<>();
+    private long nextParityId = -2;
 
     private final ArrayDeque<PageWrite> waitingPages = new ArrayDeque<>();
     private final Map<IoOwner, Integer> waitingByOwner = new HashMap<>();
@@ -165,6 +203,8 @@ final class Raid5 extends MdDevice {
     private long stripeWrites;
     private long stripeWaits;
     private long alignedReads;
+    private long degradedReads;
+    private long computes;
 
     Raid5(Simulator sim, String name, List<BlockTarget> members, MdGeometry g, int level, Algorithm algorithm,
           int rmwLevel, int cacheSize, double xorBytesPerSec) {
@@ -180,6 +220,13 @@ final class Raid5 extends MdDevice {
         this.cacheSize = cacheSize;
         this.xorBytesPerNs = xorBytesPerSec / 1e9;
         this.thread = new Submitter(400, name + "_raid" + level, 0);
+        this.failed = new boolean[raidDisks];
+        int f = 0;
+        for (int i = 0; i < raidDisks; i++) {
+            failed[i] = members.get(i) instanceof io.stacksim.devices.stacked.MissingMember;
+            f += failed[i] ? 1 : 0;
+        }
+        this.failedCount = f;
     }
 
     /** raid5_size: the smallest member in whole chunks, times the data disks. */
@@ -279,11 +326,16 @@ final class Raid5 extends MdDevice {
     @Override
     protected void map(Bio bio, long sector, int nrSectors, int flags, BioChain part) {
         if (bio.op == Op.READ) {
-            // raid5_read_one_chunk: straight to the member holding the chunk.
             Location l = compute(sector);
-            alignedReads++;
-            members.get(l.dd()).submitBio(part.child(l.memberSector() + dataOffset(l.dd()), nrSectors, Op.READ, flags, bio));
-            return;
+            if (!failed[l.dd()]) {
+                // raid5_read_one_chunk: straight to the member holding the chunk.
+                alignedReads++;
+                members.get(l.dd()).submitBio(part.child(l.memberSector() + dataOffset(l.dd()), nrSectors, Op.READ, flags, bio));
+                return;
+            }
+            // raid5_read_one_chunk refuses a Faulty rdev: the read goes through the stripe cache
+            // (add_stripe_bio toread), where the page is computed from the other members.
+            degradedReads++;
         }
         long end = sector + nrSectors;
         for (long logical = sector - sector % STRIPE_SECTORS; logical < end; logical += STRIPE_SECTORS) {
@@ -293,7 +345,7 @@ final class Raid5 extends MdDevice {
             for (long s = from; s < to; s++) {
                 mask |= 1 << (int) (s - logical);
             }
-            Bio token = part.child(from, (int) (to - from), Op.WRITE, flags, bio);
+            Bio token = part.child(from, (int) (to - from), bio.op, flags, bio);
             if (token.shadow != null) {
                 token.shadowOffset += (int) (from - sector); // the chain puts it at the part's start: this page's
             }
@@ -315,8 +367,18 @@ final class Raid5 extends MdDevice {
             queuePage(w);
             return;
         }
-        s.toWrite[l.dd()] |= w.mask();
-        s.waiting.get(l.dd()).add(w.token());
+        join(s, l.dd(), w);
+    }
+
+    /** add_stripe_bio: a write's page waits to be drained, a degraded read's to be computed. */
+    private void join(Stripe s, int dd, PageWrite w) {
+        s.track(w.token());
+        if (w.token().op == Op.READ) {
+            s.reading.get(dd).add(w.token());
+        } else {
+            s.toWrite[dd] |= w.mask();
+            s.waiting.get(dd).add(w.token());
+        }
         wake(s);
     }
 
@@ -407,15 +469,24 @@ final class Raid5 extends MdDevice {
         delayedList.clear();
     }
 
-    /** handle_stripe for a clean, non-degraded array: the dirtying decision, or the stripe's release. */
+    /**
+     * handle_stripe: degraded reads first (handle_stripe_fill), then the dirtying decision, or
+     * the stripe's release. A page of a failed member cannot be read: for the costs it counts
+     * as 2 x disks (handle_stripe_dirtying), and when the cheaper way still needs it, it is
+     * computed from all the others first (fetch_block, R5_Wantcompute).
+     */
     private void handleStripe(Stripe s) {
         if (s.busy) {
             return; // it is handled again when its I/O ends
+        }
+        if (s.hasReads() && !serveReads(s)) {
+            return;
         }
         if (!s.hasWrites()) {
             release(s);
             return;
         }
+        int cannotRead = 2 * raidDisks;
         boolean[] rmwReads = new boolean[raidDisks];
         boolean[] rcwReads = new boolean[raidDisks];
         int rmw = 0;
@@ -423,23 +494,42 @@ final class Raid5 extends MdDevice {
         for (int i = 0; i < raidDisks; i++) {
             // would I have to read this buffer for read-modify-write?
             if ((s.toWrite[i] != 0 || s.parity(i)) && !s.uptodate[i]) {
-                rmwReads[i] = true;
-                rmw++;
+                if (failed[i]) {
+                    rmw += cannotRead;
+                } else {
+                    rmwReads[i] = true;
+                    rmw++;
+                }
             }
             // would I have to read this buffer for reconstruct-write?
             if (s.toWrite[i] != 0xff && !s.parity(i) && !s.uptodate[i]) {
-                rcwReads[i] = true;
-                rcw++;
+                if (failed[i]) {
+                    rcw += cannotRead;
+                } else {
+                    rcwReads[i] = true;
+                    rcw++;
+                }
             }
         }
         if (rmwLevel == PARITY_DISABLE_RMW) {
             rmw = rcw + 1; // "make it look like rcw is cheaper"
         }
         boolean[] reads = null;
+        int cost = 0;
         if ((rmw < rcw || (rmw == rcw && rmwLevel == PARITY_PREFER_RMW)) && rmw > 0) {
             reads = rmwReads;
+            cost = rmw;
         } else if ((rcw < rmw || (rcw == rmw && rmwLevel != PARITY_PREFER_RMW)) && rcw > 0) {
             reads = rcwReads;
+            cost = rcw;
+        }
+        if (reads != null && cost >= cannotRead) {
+            // the page of a failed member is computed first, from every other page of the stripe
+            reads = computeReads(s);
+            if (!any(reads)) {
+                computeFailed(s);
+                return;
+            }
         }
         if (reads != null && !s.prereadActive) {
             // handle_stripe_dirtying: without STRIPE_PREREAD_ACTIVE the stripe is delayed, so that more
@@ -457,7 +547,7 @@ final class Raid5 extends MdDevice {
         if (reads != null) {
             if (reads == rmwReads) {
                 rmwStripes++;
-            } else {
+            } else if (reads == rcwReads) {
                 rcwStripes++;
             }
             s.busy = true;
@@ -471,6 +561,149 @@ final class Raid5 extends MdDevice {
         reconstruct(s, rcw == 0);
     }
 
+    /**
+     * Reads of pages of a failed member: once every such page wanted is computed they are
+     * served from the stripe cache (true); until then the other pages are read or the compute
+     * runs (false, the stripe is busy).
+     */
+    private boolean serveReads(Stripe s) {
+        boolean uncomputed = false;
+        for (int i = 0; i < raidDisks; i++) {
+            uncomputed |= !s.reading.get(i).isEmpty() && !s.uptodate[i];
+        }
+        if (uncomputed) {
+            boolean[] reads = computeReads(s);
+            if (!any(reads)) {
+                computeFailed(s);
+                return false;
+            }
+            s.busy = true;
+            for (int i = 0; i < raidDisks; i++) {
+                if (reads[i]) {
+                    memberIo(s, i, Op.READ, 0);
+                }
+            }
+            return false;
+        }
+        Bio last = s.lastMemberIo;
+        for (int i = 0; i < raidDisks; i++) {
+            for (Bio t : s.reading.get(i)) {
+                fill(t, s.ver == null ? DataShadow.UNKNOWN : s.ver[i]);
+                t.tDispatched = last != null ? last.tDispatched : sim.now();
+                t.tCompleted = sim.now();
+                t.devQueueNs = last != null ? last.devQueueNs : 0;
+                t.devMediaNs = last != null ? last.devMediaNs : 0;
+                t.devTransferNs = last != null ? last.devTransferNs : 0;
+                t.error = last != null ? last.error : 0;
+                t.endIo.endIo(t);
+            }
+            s.reading.get(i).clear();
+        }
+        return true;
+    }
+
+    /** The pages of present members not in the cache: what computing a failed member's page needs read. */
+    private boolean[] computeReads(Stripe s) {
+        boolean[] r = new boolean[raidDisks];
+        for (int i = 0; i < raidDisks; i++) {
+            r[i] = !failed[i] && !s.uptodate[i];
+        }
+        return r;
+    }
+
+    private static boolean any(boolean[] b) {
+        for (boolean x : b) {
+            if (x) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * ops_run_compute5 / ops_run_compute6_*: the failed members' pages computed from all the
+     * others (xor for one, the RAID-6 syndrome for two), in {@code xor_bandwidth} time.
+     */
+    private void computeFailed(Stripe s) {
+        s.busy = true;
+        computes++;
+        long ns = (long) Math.ceil((raidDisks - failedCount) * 4096.0 * (level == 6 ? 2 : 1) / xorBytesPerNs);
+        sim.after(ns, () -> {
+            for (int i = 0; i < raidDisks; i++) {
+                if (failed[i] && !s.uptodate[i]) {
+                    s.uptodate[i] = true;
+                    if (s.ver != null) {
+                        s.ver[i] = s.parity(i) ? DataShadow.UNKNOWN : reconstructed(s, i);
+                    }
+                }
+            }
+            s.busy = false;
+            wake(s);
+        });
+    }
+
+    /**
+     * --check: what computing data page {@code f} from the others gives. A parity holds, for each
+     * data page, the version it was computed from; the result is the parity's version of f when
+     * the other data pages read are the ones it was computed from, and no write's data (version 0)
+     * when they are not (a parity or data write lost: the reconstruction is garbage). A parity
+     * never written is that of the clean array's zeros.
+     */
+    private long reconstructed(Stripe s, int f) {
+        int src = !failed[s.pd] ? s.pd : s.qd >= 0 && !failed[s.qd] ? s.qd : -1;
+        if (src < 0 || s.ver[src] == DataShadow.UNKNOWN) {
+            return DataShadow.UNKNOWN;
+        }
+        long[] content = parityContent(s.sector, s.ver[src]);
+        if (content == null) {
+            return 0;
+        }
+        int failedData = 0;
+        for (int j = 0; j < raidDisks; j++) {
+            failedData += failed[j] && !s.parity(j) ? 1 : 0;
+        }
+        if (failedData == 2 && !failed[s.qd]) {
+            // two data pages come from P and Q together (ops_run_compute6_2): both must be the same stripe's
+            long[] q = parityContent(s.sector, s.ver[s.qd]);
+            if (q == null || !java.util.Arrays.equals(q, 0, raidDisks, content, 0, raidDisks)) {
+                return s.ver[s.qd] == DataShadow.UNKNOWN ? DataShadow.UNKNOWN : 0;
+            }
+        }
+        for (int j = 0; j < raidDisks; j++) {
+            if (j == f || s.parity(j) || failed[j]) {
+                continue;
+            }
+            if (s.ver[j] == DataShadow.UNKNOWN || content[j] == DataShadow.UNKNOWN) {
+                return DataShadow.UNKNOWN;
+            }
+            if (s.ver[j] != content[j]) {
+                return 0;
+            }
+        }
+        return content[f];
+    }
+
+    /** The data versions parity {@code id} of the stripe at {@code sector} was computed from, or null if unknown. */
+    private long[] parityContent(long sector, long id) {
+        if (id == 0) {
+            return new long[raidDisks + 1]; // never written: the parity of the clean array's zeros
+        }
+        long[] c = parityOf.get(sector);
+        return c != null && c[raidDisks] == id ? c : null;
+    }
+
+    /** A degraded read's page token gets the version of the page it was served from (--check). */
+    private static void fill(Bio token, long version) {
+        DataShadow sh = token.shadow;
+        if (sh == null) {
+            return;
+        }
+        long top = sh.sector + token.shadowOffset;
+        if (top % STRIPE_SECTORS == 0 && token.nrSectors == STRIPE_SECTORS) {
+            sh.versions[(int) ((top >> 3) - (sh.sector >> 3))] = version;
+        }
+    }
+
     /** ops_run_io for one member page. */
     private void memberIo(Stripe s, int i, Op op, int flags) {
         s.inflight++;
@@ -482,13 +715,19 @@ final class Raid5 extends MdDevice {
         Bio b = new Bio(s.sector + dataOffset(i), STRIPE_SECTORS, op, flags, IoPriority.NONE, thread, done -> {
             if (op == Op.READ) {
                 s.uptodate[i] = true;
+                if (s.ver != null && done.shadow != null) {
+                    s.ver[i] = done.error == 0 ? done.shadow.version(0) : DataShadow.UNKNOWN;
+                }
             }
             s.lastMemberIo = done;
             if (--s.inflight == 0) {
                 ioDone(s, op);
             }
         });
-        if (op == Op.WRITE && !s.parity(i)) {
+        if (s.ver != null && (op == Op.READ || s.parity(i))) {
+            // --check: a pre-read learns what the member holds; a parity write carries its id
+            DataShadow.write(b.sector, new long[] {op == Op.READ ? DataShadow.UNKNOWN : s.ver[i]}).attach(b);
+        } else if (op == Op.WRITE) {
             carryData(b, s.draining.get(i));
         }
         members.get(i).submitBio(b);
@@ -538,17 +777,64 @@ final class Raid5 extends MdDevice {
         if (!rcw) {
             sources += level == 6 ? 2 : 1;
         }
+        if (s.ver != null) {
+            parityComputed(s);
+        }
         long xorNs = (long) Math.ceil(sources * 4096.0 * (level == 6 ? 2 : 1) / xorBytesPerNs);
         int wflags = flags;
         sim.after(xorNs, () -> {
             Plug plug = Plug.start(thread);
             for (int i = 0; i < raidDisks; i++) {
-                if (!s.draining.get(i).isEmpty() || s.parity(i)) {
+                if (!failed[i] && (!s.draining.get(i).isEmpty() || s.parity(i))) {
                     memberIo(s, i, Op.WRITE, wflags);
                 }
             }
             Plug.finish(thread, plug);
+            if (s.inflight == 0) {
+                ioDone(s, Op.WRITE); // every page written is on a failed member: only the cache holds it
+            }
         });
+    }
+
+    /**
+     * --check: the drained pages now hold their last write's version, and the parity computed
+     * from them (and, for read-modify-write, from the old parity for the pages not read) gets a
+     * new id with that content.
+     */
+    private void parityComputed(Stripe s) {
+        int src = !failed[s.pd] ? s.pd : s.qd >= 0 && !failed[s.qd] ? s.qd : s.pd;
+        long[] old = s.uptodate[src] && s.ver[src] != DataShadow.UNKNOWN ? parityContent(s.sector, s.ver[src]) : null;
+        long[] content = new long[raidDisks + 1];
+        for (int j = 0; j < raidDisks; j++) {
+            List<Bio> d = s.draining.get(j);
+            if (!d.isEmpty()) {
+                s.ver[j] = tokenVersion(d.get(d.size() - 1));
+            }
+            if (s.parity(j)) {
+                content[j] = 0;
+            } else if (!d.isEmpty() || s.uptodate[j]) {
+                content[j] = s.ver[j];
+            } else {
+                content[j] = old != null ? old[j] : DataShadow.UNKNOWN;
+            }
+        }
+        long id = nextParityId--;
+        content[raidDisks] = id;
+        parityOf.put(s.sector, content);
+        s.ver[s.pd] = id;
+        if (s.qd >= 0) {
+            s.ver[s.qd] = id;
+        }
+    }
+
+    /** The version a page holds after write {@code t} was drained into it (UNKNOWN unless t covers it whole). */
+    private static long tokenVersion(Bio t) {
+        DataShadow sh = t.shadow;
+        if (sh == null || t.nrSectors != STRIPE_SECTORS) {
+            return DataShadow.UNKNOWN;
+        }
+        long top = sh.sector + t.shadowOffset;
+        return top % STRIPE_SECTORS == 0 ? sh.versions[(int) ((top >> 3) - (sh.sector >> 3))] : DataShadow.UNKNOWN;
     }
 
     /** The stripe's member I/O ended: writes end their bios (handle_stripe_clean_event); then it is handled again. */
@@ -562,6 +848,12 @@ final class Raid5 extends MdDevice {
         }
         if (op == Op.WRITE) {
             Bio last = s.lastMemberIo;
+            if (last == null) {
+                last = new Bio(s.sector, 0, Op.WRITE, 0, IoPriority.NONE, thread, b -> {
+                });
+                last.tDispatched = sim.now();
+                last.tCompleted = sim.now();
+            }
             for (int i = 0; i < raidDisks; i++) {
                 List<Bio> written = s.draining.get(i);
                 if (!written.isEmpty() || s.parity(i)) {
@@ -594,9 +886,7 @@ final class Raid5 extends MdDevice {
             }
             waitingPages.poll();
             IoOwner owner = w.token().owner;
-            t.toWrite[l.dd()] |= w.mask();
-            t.waiting.get(l.dd()).add(w.token());
-            wake(t);
+            join(t, l.dd(), w);
             if (owner != null && waitingByOwner.merge(owner, -1, Integer::sum) == 0) {
                 waitingByOwner.remove(owner);
                 List<Runnable> ks = wakeups.remove(owner);
@@ -629,6 +919,10 @@ final class Raid5 extends MdDevice {
         stats.counter(prefix + "stripe.member_writes", () -> stripeWrites);
         stats.counter(prefix + "stripe.waits", () -> stripeWaits);
         stats.counter(prefix + "aligned_reads", () -> alignedReads);
+        if (failedCount > 0) {
+            stats.counter(prefix + "degraded_reads", () -> degradedReads);
+            stats.counter(prefix + "stripe.computes", () -> computes);
+        }
     }
 
     @Override
@@ -640,5 +934,7 @@ final class Raid5 extends MdDevice {
         stripeWrites = 0;
         stripeWaits = 0;
         alignedReads = 0;
+        degradedReads = 0;
+        computes = 0;
     }
 }

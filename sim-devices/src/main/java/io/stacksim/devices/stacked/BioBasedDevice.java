@@ -267,7 +267,9 @@ public abstract class BioBasedDevice implements BlockTarget {
         diskStats.register(mine, sim::now);
         mine.counter(kind() + ".splits", () -> splits);
         for (BlockTarget m : members) {
-            mine.counter(kind() + ".member." + m.name(), () -> 1); // /sys/block/NAME/slaves, for fio's disk_util
+            if (!(m instanceof MissingMember)) {
+                mine.counter(kind() + ".member." + m.name(), () -> 1); // /sys/block/NAME/slaves, for fio's disk_util
+            }
         }
         registerOwnStats(mine, kind() + ".");
     }

@@ -38,6 +38,55 @@ class DmTableTest {
         d.submitBio(new Bio(sector, n, Op.READ, 0, IoPriority.NONE, null, x -> { }));
     }
 
+    /**
+     * A discard on a striped line is one bio per stripe (dm's num_discard_bios), each over exactly
+     * the sectors of the range that map to that stripe (the union of stripe_map_sector over the
+     * range): checked for every range of a two-stripe line of 8-sector chunks.
+     */
+    @Test
+    void aStripedDiscardSendsEachStripeOneBioForExactlyItsShare() {
+        for (int start = 0; start < 64; start++) {
+            for (int len = 1; start + len <= 64; len++) {
+                Simulator s = new Simulator();
+                RecordingTarget x = new RecordingTarget(s, "a", 1000, 500).withDiscard();
+                RecordingTarget y = new RecordingTarget(s, "b", 1000, 500).withDiscard();
+                ConfigNode t = ConfigNode.parseYaml(new StringReader("table:\n  - 0 64 striped 2 8 a 0 b 100\n"), "t.yaml");
+                DmDevice d = (DmDevice) Dm.build(s, "dm-0", t, List.of(x, y));
+                java.util.Map<Integer, java.util.TreeSet<Long>> want = new java.util.HashMap<>();
+                for (long sec = start; sec < start + len; sec++) {
+                    DmTarget.Place p = d.target(sec).map(sec);
+                    want.computeIfAbsent(p.device(), k -> new java.util.TreeSet<>()).add(p.sector());
+                }
+                d.submitBio(new Bio(start, len, Op.DISCARD, 0, IoPriority.NONE, null, z -> { }));
+                s.run();
+                java.util.Map<Integer, java.util.TreeSet<Long>> got = new java.util.HashMap<>();
+                RecordingTarget[] m = {x, y};
+                for (int i = 0; i < 2; i++) {
+                    assertTrue(m[i].bios.size() <= 1, "one bio per stripe");
+                    for (Bio bio : m[i].bios) {
+                        assertEquals(Op.DISCARD, bio.op);
+                        for (long sec = bio.sector; sec < bio.endSector(); sec++) {
+                            got.computeIfAbsent(i, k -> new java.util.TreeSet<>()).add(sec);
+                        }
+                    }
+                }
+                assertEquals(want, got, "discard " + start + "+" + len);
+            }
+        }
+    }
+
+    /** dm_table_supports_discards: a table with a member that takes none has no discard; the bio fails with EOPNOTSUPP. */
+    @Test
+    void aTableOverAMemberWithoutDiscardRefusesDiscards() {
+        BioBasedDevice d = dm("  - 0 64 striped 2 8 a 0 b 100\n");
+        assertEquals(0, d.limits().maxDiscardSectors());
+        int[] err = {0};
+        d.submitBio(new Bio(0, 16, Op.DISCARD, 0, IoPriority.NONE, null, z -> err[0] = z.error));
+        sim.run();
+        assertEquals(-95, err[0]);
+        assertTrue(a.bios.isEmpty() && b.bios.isEmpty());
+    }
+
     @Test
     void stripedMapsChunksRoundTheStripes() {
         DmDevice d = (DmDevice) dm("  - 0 64 striped 2 8 a 0 /dev/b 100\n");

@@ -125,6 +125,59 @@ class Raid5Test {
         assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1}, counts(Op.WRITE));
     }
 
+    /** As {@link #raid}, with the slots in {@code missing} left empty (mdadm --create ... missing). */
+    private Raid5 degraded(String level, int disks, String extra, int... missing) {
+        m = new ArrayList<>();
+        List<BlockTarget> given = new ArrayList<>();
+        for (int i = 0; i < disks; i++) {
+            m.add(new RecordingTarget(sim, "d" + i, 1 << 20, 1000));
+            given.add(m.get(i));
+        }
+        for (int i : missing) {
+            given.set(i, null);
+        }
+        return (Raid5) Md.build(sim, "md0", Raid0Test.yaml("level: " + level + "\ndevices: [x]\ndata_offset: 0\n" + extra), given);
+    }
+
+    @Test
+    void aReadOfAMissingMembersPageReadsTheRestOfItsStripeOnceThenTheCacheServesIt() {
+        // stripe 0 of 4 disks: D0 D1 D2 P, the second disk missing; D1 is computed from D0, D2 and P
+        Raid5 r = degraded("5", 4, "chunk: 4k\n", 1);
+        boolean[] ended = new boolean[2];
+        r.submitBio(new Bio(8, 8, Op.READ, 0, IoPriority.NONE, null, b -> ended[0] = true));
+        sim.run();
+        assertTrue(ended[0]);
+        assertArrayEquals(new int[] {1, 0, 1, 1}, counts(Op.READ));
+        r.submitBio(new Bio(8, 8, Op.READ, 0, IoPriority.NONE, null, b -> ended[1] = true));
+        sim.run();
+        assertTrue(ended[1]);
+        assertArrayEquals(new int[] {1, 0, 1, 1}, counts(Op.READ)); // R5_UPTODATE: no member read again
+        // a page of a present member still goes straight to it (raid5_read_one_chunk)
+        r.submitBio(new Bio(16, 8, Op.READ, 0, IoPriority.NONE, null, b -> { }));
+        sim.run();
+        assertArrayEquals(new int[] {1, 0, 2, 1}, counts(Op.READ));
+    }
+
+    @Test
+    void aWriteToAMissingMembersPageOnlyUpdatesTheParityByReconstructWrite() {
+        // 64 KiB chunks on 4 disks, the second missing: a page of D1 cannot be read for read-modify-write
+        // (2 x disks), so the other data pages of its row are read and the parity alone is written
+        Raid5 r = degraded("5", 4, "chunk: 64k\n", 1);
+        write(r, 128, 8, null); // chunk 1: data on disk 1, parity of stripe 0 on disk 3
+        sim.run();
+        assertArrayEquals(new int[] {1, 0, 1, 0}, counts(Op.READ));
+        assertArrayEquals(new int[] {0, 0, 0, 1}, counts(Op.WRITE));
+    }
+
+    @Test
+    void degradedArraysAreBuiltForRaid5And6WithinTheirRedundancy() {
+        degraded("6", 5, "chunk: 4k\n", 0, 4);
+        org.junit.jupiter.api.Assertions.assertThrows(io.stacksim.config.ConfigException.class,
+                () -> degraded("5", 4, "chunk: 4k\n", 0, 1));
+        org.junit.jupiter.api.Assertions.assertThrows(io.stacksim.config.ConfigException.class,
+                () -> degraded("6", 5, "chunk: 4k\n", 0, 1, 2));
+    }
+
     @Test
     void readsBypassTheStripeCacheToTheDataMember() {
         Raid5 r = raid("5", 4, "chunk: 4k\n");

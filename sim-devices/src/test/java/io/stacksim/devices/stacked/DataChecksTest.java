@@ -272,9 +272,10 @@ class DataChecksTest {
      * member raid5_compute_sector names; with md's default left-symmetric layout (md(4)) and
      * stripes of 4 KiB pages, stripe r's parity is on member (data disks - r mod disks) for
      * RAID-5, P on (disks - 1 - r mod disks) and Q after it for RAID-6, the data following them.
-     * RAID-5 on 3 disks: the 8 stripes of 2 data pages put 5 pages on the third member (stripes
-     * 1, 2, 4, 5, 7); RAID-6 on 4 disks: 8 stripes of 2 data pages put 4 on the fourth (stripes 2,
-     * 3, 6, 7). Without the fault every read sees its write.
+     * The file starts at array sector 2048, page 256: stripes 128 to 135 of 2 data pages. RAID-5
+     * on 3 disks puts data page dd of stripe r (mod 3) on member dd - r (mod 3), so 5 pages on the
+     * third (stripes 128, 130, 131, 133, 134); RAID-6 on 4 disks on member 1 - r + dd (mod 4), so
+     * 4 on the fourth (stripes 130, 131, 134, 135). Without the fault every read sees its write.
      */
     @Test
     void aRaid5Or6MemberThatLosesWritesIsCaughtAsAStaleRead() {
@@ -302,11 +303,69 @@ class DataChecksTest {
     }
 
     /**
+     * A degraded array (mdadm --create with {@code missing}: the listed slots have no device)
+     * with 4 KiB chunks, {@code disks} present and the second behind {@code fault}.
+     */
+    private static BlockTarget degraded(Simulator sim, List<BlockTarget> disks, String level, int slots, Fault fault) {
+        ConfigNode md = ConfigNode.emptyRoot("test");
+        md.set("level", level, Origin.flag("test"));
+        md.set("chunk", "4k", Origin.flag("test"));
+        md.set("stripe_cache_size", "17", Origin.flag("test"));
+        List<BlockTarget> members = new ArrayList<>();
+        for (int i = 0; i < slots; i++) {
+            members.add(i < disks.size() ? (i == 1 ? new FaultyPath(sim, disks.get(i), fault) : disks.get(i)) : null);
+        }
+        return Md.build(sim, "md0", md, members);
+    }
+
+    /**
+     * Reads of a degraded RAID-5 (3 slots, the third missing) and RAID-6 (4 slots, the last two
+     * missing) reconstruct the missing members' pages from parity and the other data
+     * (drivers/md/raid5.c fetch_block, ops_run_compute5/6) once the stripe cache (17 stripes)
+     * no longer holds them: 64 KiB written, then 256 KiB elsewhere, fsync, the page cache dropped,
+     * the 64 KiB read back. With every member sound all 16 pages read back at their versions, the
+     * reconstructed ones included. With the second member losing its writes, what it holds reads
+     * stale, and so does every page computed with it (its data or its parity in the sum). The file
+     * starts at stripe 128. RAID-5 (stripe r mod 3: parity on 2 - r, data page dd on dd - r):
+     * r = 0 loses the second member's page (3 stripes), r = 1 the missing page, computed with the
+     * parity the second member lost (2 stripes), r = 2 both pages (3 stripes): 11. RAID-6 (r mod
+     * 4: P on 3 - r, Q after it, data page dd on 1 - r + dd): r = 0 both pages (the missing one
+     * from Q and the lost one), r = 1 the lost page, r = 2 the missing page (from the lost P),
+     * r = 3 both missing pages (P and Q disagree), twice: 12.
+     */
+    @Test
+    void degradedReadsReconstructFromParityAndALostMemberWriteShowsInThem() {
+        Object[][] cases = {{"5", 2, 3, 11}, {"6", 2, 4, 12}};
+        for (Object[] c : cases) {
+            for (Fault fault : new Fault[] {Fault.NONE, Fault.DROP_WRITES}) {
+                Machine[] m = new Machine[1];
+                m[0] = new Machine(false, (int) c[1], (sim, d) -> degraded(sim, d, (String) c[0], (int) c[2], fault));
+                Kernel k = m[0].kernel;
+                m[0].run(0, (t, f) -> k.pwrite(t, f, 0, 64 << 10, 0, (r, w) -> k.pwrite(t, f, 512 << 10, 256 << 10, 0,
+                        (r1, w1) -> k.fsync(t, f, rr -> k.fadvise(t, f, 0, 0, Kernel.Advice.DONTNEED,
+                                r3 -> k.pread(t, f, 0, 64 << 10, 0, (r4, w4) -> t.exit()))))));
+                Invariants.Rule r = m[0].rule("fs.no-stale-read");
+                String what = "degraded RAID-" + c[0] + " " + fault + ": " + m[0].messages();
+                if (fault == Fault.NONE) {
+                    // each of the 16 pages checked as read from md0 and again as copied to the user: the
+                    // reconstructed ones too (a page whose content were not followed would not be)
+                    assertThat(r.checked()).as(what).isEqualTo(32);
+                    assertThat(m[0].inv.violations()).as(what).isZero();
+                } else {
+                    assertThat(r.violations()).as(what).isEqualTo((int) c[3]);
+                }
+            }
+        }
+    }
+
+    /**
      * Buffered 144 KiB then fsync on RAID-5 over 4 disks (4 KiB chunks) whose last member's
-     * flushes are dropped: the 36 pages fill 12 stripes of 3 data pages, and in the 9 stripes
-     * whose parity is not on the fourth member (left-symmetric: parity on 3 - r mod 4) one data
-     * page is there, so 9 pages are not on stable media when fsync returns, each named with
-     * that member. The stripe cache's member writes carry the pages' versions.
+     * flushes are dropped: the 36 pages, from array page 256, are data pages 1-2 of stripe 85,
+     * stripes 86-96 whole and page 0 of stripe 97 (3 data pages a stripe). Left-symmetric puts
+     * data page dd of stripe r (mod 4) on member dd - r - 1 (mod 4): one page on the fourth member
+     * in each of the 8 whole stripes with r != 0 and in stripe 97 (dd 0, r 1), none in stripe
+     * 85's pages, so 9 pages are not on stable media when fsync returns, each named with that
+     * member. The stripe cache's member writes carry the pages' versions.
      */
     @Test
     void fsyncOnARaid5WhoseFlushMissesOneMemberIsCaughtForThePagesOnIt() {

@@ -326,14 +326,15 @@ public final class Stack {
         while (!pending.isEmpty()) {
             Pending ready = null;
             for (Pending p : pending) {
-                if (byName.keySet().containsAll(p.members())) {
+                if (p.members().stream().allMatch(m -> byName.containsKey(m) || (p.md() && m.equals(Md.MISSING)))) {
                     ready = p;
                     break;
                 }
             }
             if (ready == null) {
                 Pending p = pending.get(0);
-                String missing = p.members().stream().filter(m -> !byName.containsKey(m)).findFirst().orElse("?");
+                String missing = p.members().stream().filter(m -> !byName.containsKey(m) && !(p.md() && m.equals(Md.MISSING)))
+                        .findFirst().orElse("?");
                 boolean known = pending.stream().anyMatch(q -> q.name().equals(missing));
                 throw ConfigException.at(p.section().origin(), "'" + p.section().path() + "': "
                         + (known ? "devices that stack on each other in a loop" : "no device '" + missing
@@ -342,6 +343,10 @@ public final class Stack {
             pending.remove(ready);
             List<BlockTarget> members = new ArrayList<>();
             for (String m : ready.members()) {
+                if (ready.md() && m.equals(Md.MISSING) && !byName.containsKey(m)) {
+                    members.add(null); // mdadm's missing: an empty slot of a degraded array
+                    continue;
+                }
                 String other = usedBy.putIfAbsent(m, ready.name());
                 if (other != null && ready.md()) {
                     throw ConfigException.at(ready.section().origin(), "'" + m + "' is already a member of '" + other + "'");

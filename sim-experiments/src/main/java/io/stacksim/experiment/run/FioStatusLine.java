@@ -21,8 +21,8 @@ public final class FioStatusLine {
     public record Job(JobSpec spec, List<JobRunner> runners) {
     }
 
-    private final long[] prevBytes = new long[2];
-    private final long[] prevBlocks = new long[2];
+    private final long[] prevBytes = new long[3];
+    private final long[] prevBlocks = new long[3];
     private long prevSimNs = -1;
 
     /**
@@ -35,8 +35,8 @@ public final class FioStatusLine {
         long tRate = 0;
         long tIops = 0;
         StringBuilder states = new StringBuilder();
-        long[] bytes = new long[2];
-        long[] blocks = new long[2];
+        long[] bytes = new long[3];
+        long[] blocks = new long[3];
         double etaMax = 0;
         double etaStone = 0;
         double elapsedMax = 0;
@@ -55,15 +55,15 @@ public final class FioStatusLine {
                 }
                 if (active) {
                     files += r.filesOpen();
-                    for (int d = 0; d < 2; d++) {
-                        if (d == 0 ? s.rw().reads : s.rw().writes) {
+                    for (int d = 0; d < 3; d++) {
+                        if (s.rw().does(d)) {
                             tRate += s.pacing().rateBps().get(d);
                             tIops += s.pacing().rateIops().get(d);
                         }
                     }
                 }
                 if (r != null) {
-                    for (int d = 0; d < 2; d++) {
+                    for (int d = 0; d < 3; d++) {
                         bytes[d] += r.ioBytes(d);
                         blocks[d] += r.ioBlocks(d);
                     }
@@ -94,9 +94,9 @@ public final class FioStatusLine {
         String percStr = allRamp || simElapsed <= 0 ? "-.-%" : String.format(Locale.ROOT, "%3.1f%%", perc * 100);
         out.append(": [").append(condensed(states)).append("][").append(percStr).append(']');
         long dt = prevSimNs < 0 ? simNs : simNs - prevSimNs;
-        long[] rate = new long[2];
-        long[] iops = new long[2];
-        for (int d = 0; d < 2; d++) {
+        long[] rate = new long[3];
+        long[] iops = new long[3];
+        for (int d = 0; d < 3; d++) {
             if (dt > 0) {
                 rate[d] = (long) ((bytes[d] - prevBytes[d]) * 1e9 / dt / 1024);
                 iops[d] = (long) ((blocks[d] - prevBlocks[d]) * 1e9 / dt);
@@ -105,13 +105,13 @@ public final class FioStatusLine {
             prevBlocks[d] = blocks[d];
         }
         prevSimNs = simNs;
-        boolean[] has = {rate[0] > 0 || iops[0] > 0, rate[1] > 0 || iops[1] > 0};
-        if (has[0] || has[1]) {
-            String[] c = {"r", "w"};
+        boolean[] has = {rate[0] > 0 || iops[0] > 0, rate[1] > 0 || iops[1] > 0, rate[2] > 0 || iops[2] > 0};
+        if (has[0] || has[1] || has[2]) {
+            String[] c = {"r", "w", "t"};
             StringBuilder bw = new StringBuilder("[");
             StringBuilder io = new StringBuilder("[");
             String sep = "";
-            for (int d = 0; d < 2; d++) {
+            for (int d = 0; d < 3; d++) {
                 if (has[d]) {
                     bw.append(sep).append(c[d]).append('=').append(Num2Str.format(rate[d], 4, 1024, true,
                             Num2Str.Unit.BYTEPERSEC));

@@ -488,9 +488,11 @@ public final class Simulation {
     }
 
     static void registerJobMetrics(Stats stats, JobStats g) {
-        String[] dirs = {"read", "write"};
+        String[] dirs = {"read", "write", "trim"};
         double seconds = g.runtimeNs() / 1e9;
-        for (int d = 0; d < 2; d++) {
+        // trim columns only in runs that trim, so every other run's table keeps its columns
+        int dirCount = g.totalIos[JobStats.TRIM] > 0 || g.ios[JobStats.TRIM] > 0 ? 3 : 2;
+        for (int d = 0; d < dirCount; d++) {
             int dd = d;
             String dir = dirs[d];
             stats.counter("io." + dir + ".ios", () -> g.ios[dd]);
@@ -503,7 +505,7 @@ public final class Simulation {
         if (g.syncLat.count() > 0) {
             stats.latency("lat.sync", g.syncLat); // fsync/fdatasync calls, as fio's "sync" latency
         }
-        stats.gauge("iops.total", () -> seconds <= 0 ? 0 : (g.ios[0] + g.ios[1]) / seconds);
+        stats.gauge("iops.total", () -> seconds <= 0 ? 0 : (g.ios[0] + g.ios[1] + g.ios[2]) / seconds);
         stats.gauge("bw.total_MiBps", () -> seconds <= 0 ? 0 : (g.bytes[0] + g.bytes[1]) / seconds / (1 << 20));
         stats.gauge("run.job_runtime_s", () -> seconds);
         stats.counter("io.errors", () -> g.errors);

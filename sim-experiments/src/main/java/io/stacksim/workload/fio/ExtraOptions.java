@@ -23,9 +23,18 @@ final class ExtraOptions {
         for (String n : new String[] {"continue_on_error", "ignore_error", "latency_target", "latency_window",
             "latency_percentile", "latency_run", "flow", "flow_id", "flow_sleep", "steadystate",
             "steadystate_duration", "steadystate_ramp_time", "buffer_pattern", "rate_min", "rate_iops_min",
-            "rate_cycle", "fill_device", "io_submit_mode"}) {
+            "rate_cycle", "fill_device", "io_submit_mode", "refill_buffers", "buffer_compress_percentage",
+            "buffer_compress_chunk", "dedupe_percentage", "dedupe_mode", "dedupe_working_set_percentage",
+            "dedupe_global"}) {
             SUPPORT.put(n, FioOptions.Support.MODELLED);
         }
+    }
+
+    static {
+        // The simulated machine has one NUMA node (io.stacksim.os.Cpus has no nodes: every CPU
+        // and all memory are node 0's), so a valid node list changes nothing.
+        SUPPORT.put("numa_cpu_nodes", FioOptions.Support.NO_EFFECT);
+        SUPPORT.put("numa_mem_policy", FioOptions.Support.NO_EFFECT);
     }
 
     /**
@@ -34,10 +43,6 @@ final class ExtraOptions {
      */
     static String refusal(String engine) {
         return switch (engine) {
-            case "sg" -> "the simulated block layer has no passthrough requests (blk_execute_rq, REQ_OP_DRV_IN/OUT"
-                    + " that bypass the scheduler and merging), which SG_IO needs";
-            case "io_uring_cmd" -> "the simulated block layer and NVMe driver have no passthrough commands"
-                    + " (nvme_uring_cmd_io, blk_execute_rq_nowait), which uring_cmd needs";
             default -> null;
         };
     }
@@ -66,6 +71,12 @@ final class ExtraOptions {
     private long rateCycleMs = 1000;
     private boolean fillDevice;
     private boolean offload;
+    private Boolean refillBuffers;
+    private int compressPercentage;
+    private int dedupePercentage;
+    private boolean dedupeWorkingSet;
+    /** dedupe_working_set_percentage's .def. */
+    private int dedupeWorkingSetPercentage = 5;
 
     /** Takes option {@code opt} (fio's canonical name) with value {@code v}; false if it is not one of these. */
     boolean set(String opt, String v, int kbBase) {
@@ -116,6 +127,20 @@ final class ExtraOptions {
             case "rate_iops_min" -> perDirection(v, kbBase, rateIopsMin);
             case "rate_cycle" -> rateCycleMs = intIn(v, kbBase, 0, Integer.MAX_VALUE, "milliseconds");
             case "fill_device" -> fillDevice = FioValues.bool(v);
+            case "refill_buffers" -> refillBuffers = v == null || FioValues.bool(v);
+            case "buffer_compress_percentage" -> compressPercentage = (int) intIn(v, kbBase, 0, 100, "a percentage");
+            case "buffer_compress_chunk" -> intIn(v, kbBase, 0, Integer.MAX_VALUE, "a chunk size");
+            case "dedupe_percentage" -> dedupePercentage = (int) intIn(v, kbBase, 0, 100, "a percentage");
+            case "dedupe_working_set_percentage" -> dedupeWorkingSetPercentage = (int) intIn(v, kbBase, 0, 100,
+                    "a percentage");
+            case "dedupe_global" -> FioValues.bool(v);
+            case "dedupe_mode" -> dedupeWorkingSet = switch (v.strip()) {
+                case "repeat" -> false;
+                case "working_set" -> true;
+                default -> throw new IllegalArgumentException("expected repeat or working_set, got '" + v + "'");
+            };
+            case "numa_cpu_nodes" -> nodes(v.strip());
+            case "numa_mem_policy" -> memPolicy(v.strip());
             case "io_submit_mode" -> offload = switch (v.strip()) {
                 case "inline" -> false;
                 case "offload" -> true;
@@ -128,6 +153,70 @@ final class ExtraOptions {
         return true;
     }
 
+    /**
+     * libnuma's numa_parse_nodestring over the simulated machine's one node: "all", or a
+     * comma-separated list of nodes and ranges, each of which must be node 0 (libnuma: "node
+     * argument 1 out of range", and fio drops the job).
+     */
+    private static void nodes(String list) {
+        if (list.equals("all")) {
+            return;
+        }
+        for (String part : list.split(",", -1)) {
+            String[] ends = part.split("-", -1);
+            if (ends.length > 2 || part.isEmpty()) {
+                throw new IllegalArgumentException("expected a NUMA node list such as 0, 0-1 or all, got '" + list + "'");
+            }
+            for (String e : ends) {
+                long n;
+                try {
+                    n = Long.parseLong(e.strip());
+                } catch (NumberFormatException x) {
+                    throw new IllegalArgumentException("expected a NUMA node list such as 0, 0-1 or all, got '" + list
+                            + "'");
+                }
+                if (n != 0) {
+                    throw new IllegalArgumentException("node " + n + " does not exist: the simulated machine has one NUMA"
+                            + " node, node 0 (libnuma: node argument " + n + " out of range; fio drops the job)");
+                }
+            }
+        }
+    }
+
+    /** options.c str_numa_mpol_cb: MODE[:NODES], prefer with one node, bind with a list, local and default with none. */
+    private static void memPolicy(String v) {
+        int colon = v.indexOf(':');
+        String mode = colon < 0 ? v : v.substring(0, colon);
+        String list = colon < 0 ? null : v.substring(colon + 1);
+        switch (mode) {
+            case "prefer" -> {
+                if (list == null) {
+                    throw new IllegalArgumentException("one node is needed for 'prefer'");
+                }
+                if (!list.matches("[0-9]+")) {
+                    throw new IllegalArgumentException("one node only for 'prefer'");
+                }
+            }
+            case "bind" -> {
+                if (list == null) {
+                    throw new IllegalArgumentException("a nodelist is needed for 'bind'");
+                }
+            }
+            case "local", "default" -> {
+                if (list != null) {
+                    throw new IllegalArgumentException("NO nodelist for '" + mode + "'");
+                }
+            }
+            case "interleave" -> {
+            }
+            default -> throw new IllegalArgumentException("memory policy should be: default, prefer, bind, interleave,"
+                    + " local");
+        }
+        if (list != null) {
+            nodes(list);
+        }
+    }
+
     private static void perDirection(String v, int kbBase, long[] into) {
         FioValues.unsigned(v, "a rate");
         String[] d = FioValues.perDirection(v, true);
@@ -136,6 +225,44 @@ final class ExtraOptions {
                 into[i] = FioValues.size(d[i], kbBase);
             }
         }
+    }
+
+    /**
+     * fixup_options' dedupe working set checks: null when they hold, else fio's complaint.
+     *
+     * @param sizeSet size= was given
+     * @param nrfiles the job's number of files
+     */
+    String dedupeProblem(boolean sizeSet, int nrfiles) {
+        if (dedupePercentage == 0 || !dedupeWorkingSet) {
+            return null;
+        }
+        if (!sizeSet) {
+            return "pregenerated dedupe working set requires size to be set";
+        }
+        if (nrfiles != 1) {
+            return "dedupe working set mode supported with single file per job, but " + nrfiles + " files provided";
+        }
+        if (dedupeWorkingSetPercentage + dedupePercentage > 100) {
+            return "impossible to reach expected dedupe percentage " + dedupePercentage + " since "
+                    + dedupeWorkingSetPercentage + " percentage of size is reserved to dedupe working set (those are"
+                    + " unique pages)";
+        }
+        return null;
+    }
+
+    /**
+     * fixup_options and fill_io_buffer: the share of a write's buffer filled with new random
+     * data each time. buffer_compress_percentage=100 zeroes the buffers once (zero_buffers);
+     * below 100 it sets refill_buffers unless the job set it, and that share is random.
+     */
+    private double refillRandom() {
+        int c = compressPercentage;
+        boolean refill = refillBuffers != null ? refillBuffers : c > 0 && c < 100;
+        if (!refill || c == 100) {
+            return 0;
+        }
+        return (100 - c) / 100.0;
     }
 
     /** io_submit_mode=offload. */
@@ -244,6 +371,6 @@ final class ExtraOptions {
                 : new JobExtras.MinRate(List.of(rateMin[0], rateMin[1]), List.of(rateIopsMin[0], rateIopsMin[1]),
                         rateCycleMs);
         return new JobExtras(hist, errors, lat, fl, st, randrepeat || randseedSet, bufferPattern != null && reads,
-                minRate, fillDevice, offload);
+                minRate, fillDevice, offload, refillRandom(), bufferPattern);
     }
 }

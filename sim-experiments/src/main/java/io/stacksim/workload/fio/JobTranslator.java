@@ -67,11 +67,12 @@ public final class JobTranslator {
     private int seqNr = 1;
     private boolean identicalSeq;
     private int rwmixread = 50;
-    private final int[] percRandom = {100, 100};
-    private final long[] bs = {4096, 4096};
-    private final long[][] bsRange = new long[2][];
-    private final List<List<JobSpec.Split>> bsSplit = new ArrayList<>(List.of(List.of(), List.of()));
-    private final long[] blockAlign = {0, 0};
+    private final int[] percRandom = {100, 100, 100};
+    /** bs, bsrange, bssplit and ba per direction: read, write, trim. */
+    private final long[] bs = {4096, 4096, 4096};
+    private final long[][] bsRange = new long[3][];
+    private final List<List<JobSpec.Split>> bsSplit = new ArrayList<>(List.of(List.of(), List.of(), List.of()));
+    private final long[] blockAlign = {0, 0, 0};
     private boolean bsUnaligned;
     private int iodepth = 1;
     private int batchSubmit = 1;
@@ -94,6 +95,9 @@ public final class JobTranslator {
     private int syncMode;
     private int fsync;
     private int fdatasync;
+    /** sync_file_range=str:N: every N writes (0 = never), with its flags (str_sfr_cb). */
+    private int syncFileRange;
+    private int syncFileRangeFlags;
     private boolean endFsync;
     private boolean fsyncOnClose;
     private boolean invalidate = true;
@@ -106,8 +110,8 @@ public final class JobTranslator {
     private long numberIos;
     private long ioSize;
     private int loops = 1;
-    private final long[] rate = {0, 0};
-    private final long[] rateIops = {0, 0};
+    private final long[] rate = {0, 0, 0};
+    private final long[] rateIops = {0, 0, 0};
     private boolean poisson;
     private long thinkNs;
     private long thinkSpinNs;
@@ -277,7 +281,8 @@ public final class JobTranslator {
                 throw ConfigException.at(c.origin(), "'" + c.path() + "' must be a single value (a fio option)");
             }
             String text = c.text();
-            JobFile.Option o = new JobFile.Option(key, text == null ? null : text.trim(), c.origin());
+            // a blank value is no value, as the job-file parser reads 'bs=' (and --set workload.bs= says so)
+            JobFile.Option o = new JobFile.Option(key, text == null || text.isBlank() ? null : text.trim(), c.origin());
             paths.put(o, c.path());
             out.add(o);
         }
@@ -322,6 +327,27 @@ public final class JobTranslator {
         }
     }
 
+    /**
+     * sync_file_range=str:N (FIO_OPT_STR_MULTI with str_sfr_cb): the flags wait_before, write,
+     * wait_after, comma-separated, or'ed together; the postfix the number of writes, 1 without.
+     */
+    private void syncFileRange(String v) {
+        int colon = v.indexOf(':');
+        String flags = colon < 0 ? v : v.substring(0, colon);
+        int f = 0;
+        for (String w : flags.split(",")) {
+            f |= switch (w.trim()) {
+                case "wait_before" -> io.stacksim.os.Kernel.SYNC_FILE_RANGE_WAIT_BEFORE;
+                case "write" -> io.stacksim.os.Kernel.SYNC_FILE_RANGE_WRITE;
+                case "wait_after" -> io.stacksim.os.Kernel.SYNC_FILE_RANGE_WAIT_AFTER;
+                default -> throw new IllegalArgumentException(
+                        "expected wait_before, write and/or wait_after (comma-separated), then :N, got '" + v + "'");
+            };
+        }
+        syncFileRangeFlags = f;
+        syncFileRange = colon < 0 ? 1 : intIn(v.substring(colon + 1), 0, Integer.MAX_VALUE, "a number of writes after ':'");
+    }
+
     /** FIO_OPT_STR log options whose callback takes no value: the log is named after the job. */
     private static final java.util.Set<String> LOG_OPTIONS =
             java.util.Set.of("write_bw_log", "write_lat_log", "write_iops_log", "write_hist_log");
@@ -341,6 +367,7 @@ public final class JobTranslator {
             notModelled(o, "option '" + display(o) + "' of ioengine " + engine + " is not modelled by StackSim");
             return;
         }
+        origins.put(def.name(), o.origin()); // an engine's refusal at run time names this line
         try {
             setEngineOption(engine, def.name(), o.value(), o);
         } catch (IllegalArgumentException | ArithmeticException e) {
@@ -371,6 +398,26 @@ public final class JobTranslator {
                     throw new IllegalArgumentException("expected stat, lstat or statx, got '" + v + "'");
                 }
                 engineOptions.put(opt, v);
+            }
+            case "sg_write_mode" -> {
+                // options.c's choices for sg_write_mode, the deprecated verify and same included
+                List<String> modes = List.of("write", "write_and_verify", "verify", "write_same", "same",
+                        "write_same_ndob", "write_stream", "verify_bytchk_00", "verify_bytchk_01", "verify_bytchk_11");
+                if (v == null || !modes.contains(v.strip())) {
+                    throw new IllegalArgumentException("expected one of " + String.join(", ", modes) + ", got '" + v + "'");
+                }
+                engineOptions.put(opt, v.strip());
+            }
+            case "readfua", "writefua" -> engineOptions.put(opt, FioValues.bool(v) ? "1" : "0");
+            case "cmd_type" -> {
+                if (!v.strip().equals("nvme")) {
+                    throw new IllegalArgumentException("expected nvme (fio's only uring_cmd type), got '" + v + "'");
+                }
+            }
+            case "registerfiles", "nonvectored" -> {
+                if (v != null && !v.isBlank()) {
+                    FioValues.integer(v.strip());
+                }
             }
             // engines/net.c
             case "hostname", "interface" -> {
@@ -546,7 +593,7 @@ public final class JobTranslator {
             case "bs" -> {
                 FioValues.unsigned(v, "a block size");
                 String[] d = FioValues.perDirection(v, true);
-                for (int i = 0; i < 2; i++) {
+                for (int i = 0; i < 3; i++) {
                     if (d[i] != null) {
                         bs[i] = positive(FioValues.size(d[i], kbBase), "a block size");
                     }
@@ -555,7 +602,7 @@ public final class JobTranslator {
             case "ba" -> {
                 FioValues.unsigned(v, "a block alignment");
                 String[] d = FioValues.perDirection(v, true);
-                for (int i = 0; i < 2; i++) {
+                for (int i = 0; i < 3; i++) {
                     if (d[i] != null) {
                         blockAlign[i] = positive(FioValues.size(d[i], kbBase), "a block alignment");
                     }
@@ -563,7 +610,7 @@ public final class JobTranslator {
             }
             case "bsrange" -> {
                 String[] d = FioValues.perDirection(v.replace('/', ','), false);
-                for (int i = 0; i < 2; i++) {
+                for (int i = 0; i < 3; i++) {
                     if (d[i] != null) {
                         bsRange[i] = FioValues.range(d[i], kbBase);
                         positive(bsRange[i][0], "a block size");
@@ -599,6 +646,7 @@ public final class JobTranslator {
             };
             case "fsync" -> fsync = intIn(v, 0, Integer.MAX_VALUE, "a number of writes");
             case "fdatasync" -> fdatasync = intIn(v, 0, Integer.MAX_VALUE, "a number of writes");
+            case "sync_file_range" -> syncFileRange(v);
             case "end_fsync" -> endFsync = FioValues.bool(v);
             case "fsync_on_close" -> fsyncOnClose = FioValues.bool(v);
             case "invalidate" -> invalidate = FioValues.bool(v);
@@ -758,7 +806,7 @@ public final class JobTranslator {
 
     private void perDirectionInt(String v, int[] into, int min, int max, String what) {
         String[] d = FioValues.perDirection(v, true);
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < Math.min(3, into.length); i++) {
             if (d[i] != null) {
                 into[i] = intIn(d[i], min, max, what);
             }
@@ -768,7 +816,7 @@ public final class JobTranslator {
     private void perDirectionSize(String v, long[] into) {
         FioValues.unsigned(v, "a rate");
         String[] d = FioValues.perDirection(v, true);
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 3; i++) {
             if (d[i] != null) {
                 into[i] = FioValues.size(d[i], kbBase);
             }
@@ -808,13 +856,7 @@ public final class JobTranslator {
     private void rw(String v, JobFile.Option o) {
         int colon = v.indexOf(':');
         String p = colon < 0 ? v : v.substring(0, colon);
-        switch (p) {
-            case "trim", "randtrim", "trimwrite", "randtrimwrite" -> {
-                notModelled(o, "rw=" + p + " is not modelled (StackSim's devices have no discard path)");
-                return;
-            }
-            default -> rw = Pattern.parse(p);
-        }
+        rw = Pattern.parse(p);
         seqAdd = 0;
         seqNr = 1;
         if (colon >= 0) {
@@ -836,7 +878,7 @@ public final class JobTranslator {
      */
     private void bssplit(String v) {
         String[] dirs = FioValues.perDirection(v, false);
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < 3; d++) {
             if (dirs[d] == null) {
                 continue;
             }
@@ -1028,7 +1070,10 @@ public final class JobTranslator {
 
     private JobSpec build(List<JobFile.Option> own) {
         if (timeBased && runtimeNs == 0) {
-            throw ConfigException.at(timeBasedOrigin, "time_based needs a runtime");
+            // fixup_options (init.c): fio says so and runs the job without time_based.
+            warnings.add(timeBasedOrigin + ": time_based requires a runtime/timeout setting; fio turns time_based"
+                    + " off, and so does StackSim");
+            timeBased = false;
         }
         if (engine.fioName().equals("cpuio")) {
             cpuioInit();
@@ -1042,6 +1087,10 @@ public final class JobTranslator {
             throw ConfigException.at(origins.get("io_submit_mode"), "job '" + name + "': io_submit_mode=offload with"
                     + " ioengine=posixaio is not modelled (its submit workers would each need glibc's aio helper"
                     + " threads of their own)");
+        }
+        String dedupe = extras.dedupeProblem(size != null, nrfiles);
+        if (dedupe != null) {
+            throw ConfigException.at(origins.get("dedupe_mode"), "job '" + name + "': " + dedupe + ", as fio says");
         }
         String minAbove = extras.minRateAboveRate(rate, rateIops);
         if (minAbove != null) {
@@ -1063,8 +1112,8 @@ public final class JobTranslator {
         if (depthLow == 0 || depthLow > iodepth) {
             depthLow = iodepth;
         }
-        JobSpec.BlockSize[] sizes = new JobSpec.BlockSize[2];
-        for (int d = 0; d < 2; d++) {
+        JobSpec.BlockSize[] sizes = new JobSpec.BlockSize[3];
+        for (int d = 0; d < 3; d++) {
             long min = bs[d];
             long max = bs[d];
             List<JobSpec.Split> split = bsSplit.get(d);
@@ -1077,6 +1126,10 @@ public final class JobTranslator {
             }
             sizes[d] = new JobSpec.BlockSize(min, max, split, blockAlign[d] > 0 ? blockAlign[d] : min);
         }
+        if (syncFileRange > 0 && !List.of("sync", "psync", "vsync", "pvsync", "pvsync2", "libaio").contains(engine.fioName())) {
+            throw ConfigException.at(origins.get("sync_file_range"), "'sync_file_range': simulated with ioengine sync,"
+                    + " psync, vsync, pvsync, pvsync2 or libaio (do_io_u_sync), not " + engine.fioName());
+        }
         boolean randomMap = !norandommap && distribution instanceof Distribution.Uniform;
         Map<String, String> printed = printed(own);
         return new JobSpec(name,
@@ -1084,15 +1137,15 @@ public final class JobTranslator {
                         service, serviceNr, new JobSpec.Layout(filenameFormat, serviceDist, openFiles, createOnOpen,
                                 createSerialize, createFsync, fallocate, unlink, unlinkEachLoop, fileAppend,
                                 allowFileCreate, overwrite, createOnly)),
-                new JobSpec.Access(rw, seqAdd, seqNr, identicalSeq, rwmixread, List.of(percRandom[0], percRandom[1]),
-                        new JobSpec.BlockSizes(sizes[0], sizes[1], bsUnaligned), distribution, randomMap, randseed,
+                new JobSpec.Access(rw, seqAdd, seqNr, identicalSeq, rwmixread, List.of(percRandom[0], percRandom[1], percRandom[2]),
+                        new JobSpec.BlockSizes(sizes[0], sizes[1], sizes[2], bsUnaligned), distribution, randomMap, randseed,
                         lfsr && distribution instanceof Distribution.Uniform),
                 new JobSpec.Engine(IoEngines.atDepth(engine, iodepth), iodepth, batchSubmit, batchCompleteMin, batchCompleteMax, depthLow, direct,
                         fadvise),
                 new JobSpec.Limits(ioSize, numberIos, runtimeNs, timeBased, rampNs, startDelayNs, loops),
-                new JobSpec.Pacing(List.of(rate[0], rate[1]), List.of(rateIops[0], rateIops[1]), poisson, thinkNs,
+                new JobSpec.Pacing(List.of(rate[0], rate[1], rate[2]), List.of(rateIops[0], rateIops[1], rateIops[2]), poisson, thinkNs,
                         thinkSpinNs, thinkBlocks, thinkOnIssue),
-                new JobSpec.Sync(syncMode, fsync, fdatasync, endFsync, fsyncOnClose),
+                new JobSpec.Sync(syncMode, fsync, fdatasync, endFsync, fsyncOnClose, syncFileRange, syncFileRangeFlags),
                 new JobSpec.Cache(invalidate && !preRead, preRead),
                 new JobSpec.Reporting(groupReporting, stonewall, newGroup, percentiles, clatPercentiles, latPercentiles,
                         slatPercentiles, kbBase,
@@ -1102,7 +1155,17 @@ public final class JobTranslator {
                 numjobs, placement(), new JobSpec.Control(verifySpec(), exitall, exitWhat, exitallOnError, waitFor,
                         disableSlat, disableClat, disableLat, engineOptions), new JobSpec.Origins(origins),
                 extras.build(kbBase, origins.containsKey("randseed"), rw.reads),
-                zoneOptions.build(createSerialize, openFiles, origins.get("")));
+                zbdTrims(zoneOptions.build(createSerialize, openFiles, origins.get(""))));
+    }
+
+    /** zbd_do_io_u_trim (a trim resets the zones it covers whole) is not simulated: a trim job in zonemode=zbd is refused. */
+    private io.stacksim.workload.ZoneSpec zbdTrims(io.stacksim.workload.ZoneSpec z) {
+        if (rw.trims && z.mode() == io.stacksim.workload.ZoneSpec.Mode.ZBD) {
+            Origin at = origins.containsKey("rw") ? origins.get("rw") : origins.get("readwrite");
+            notModelled(new JobFile.Option("rw", rw.fioName(), at != null ? at : origins.get("")),
+                    "rw=" + rw.fioName() + " with zonemode=zbd (fio's zbd_do_io_u_trim: zone resets) is not modelled");
+        }
+        return z;
     }
 
     /**

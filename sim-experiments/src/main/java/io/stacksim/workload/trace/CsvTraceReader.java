@@ -57,7 +57,12 @@ public final class CsvTraceReader implements TraceReader {
                     case "W" -> data(time, Op.WRITE, 0, sector, sectors, line);
                     case "WS" -> data(time, Op.WRITE, Bio.SYNC, sector, sectors, line);
                     case "D" -> data(time, Op.DISCARD, 0, sector, sectors, line);
-                    case "F" -> new TraceRecord(time, Op.WRITE, Bio.PREFLUSH | Bio.SYNC, 0, 0, 0, null);
+                    case "F" -> {
+                        if (sectors != 0) {
+                            throw src.error(EXPECTED + " (an empty flush F has 0 sectors)", line);
+                        }
+                        yield new TraceRecord(time, Op.WRITE, Bio.PREFLUSH | Bio.SYNC, 0, 0, 0, null);
+                    }
                     default -> throw src.error(EXPECTED, line);
                 };
             } catch (NumberFormatException e) {

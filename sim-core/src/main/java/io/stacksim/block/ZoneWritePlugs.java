@@ -108,6 +108,11 @@ final class ZoneWritePlugs {
         if (bio.zoneWritePlugging) {
             return false; // released from its plug: already prepared
         }
+        if ((bio.flags & (Bio.PREFLUSH | Bio.FUA)) != 0 && bio.nrSectors == 0) {
+            // op_is_flush && !bio_sectors: an empty flush (blkdev_issue_flush) is not a write to
+            // any zone; plugged, it would hold sector 0's zone plugged with nothing to unplug it.
+            return false;
+        }
         switch (bio.op) {
             case ZONE_RESET:
                 return resetOrFinish(bio, 0);

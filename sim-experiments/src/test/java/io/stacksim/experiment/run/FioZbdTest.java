@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -328,6 +330,52 @@ class FioZbdTest {
         assertThat(s.zoneResets).isEqualTo(resets);
         // Every reset empties a full zone: resets x 1 MiB + the data left in the 8 zones = the bytes written.
         assertThat(s.zoneResets * MIB).isBetween(s.bytes[1] - 8 * MIB, s.bytes[1]);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // the bug was a hang
+    void stonewalledVerifyJobsEachResetTheZonesTheLastOneFilledAndAllRun() {
+        // uring-cmd-zoned.fio's shape: three stonewalled verify jobs on one ZNS region. With
+        // verify, zbd_file_reset resets every zone with data before a job writes (zbd.c), so the
+        // second and third jobs each reset the four zones the job before filled and write them
+        // again from their starts. The kernel must not leave a zone plugged after the empty
+        // flush a job sends at its end (blk_zone_plug_bio ignores empty flushes, blk-zoned.c),
+        // or the next job's first write to that zone waits in the plug forever.
+        String stack = "device: {profile: zns-zn540, zone_size: 1MiB, zone_capacity: 1MiB, nr_zones: 1024,"
+                + " max_open_zones: 6, max_active_zones: 6, blocks_per_plane: 16, pages_per_block: 128}\n"
+                + "block: {scheduler: none}\n";
+        RunResult r = run(stack, """
+                [global]
+                filename=/dev/nvme0n1
+                ioengine=io_uring
+                direct=1
+                zonemode=zbd
+                size=4M
+                iodepth=1
+                bs=256K
+                verify=crc32c
+                stonewall=1
+
+                [rand-write]
+                rw=randwrite
+
+                [write-opts]
+                rw=write
+
+                [randwrite-opts]
+                rw=randwrite
+                """);
+        int[] resets = {0, 4, 4};
+        String[] names = {"rand-write", "write-opts", "randwrite-opts"};
+        for (int i = 0; i < names.length; i++) {
+            JobStats s = FioHarness.job(r, names[i]);
+            assertThat(s.ios[JobStats.WRITE]).as("%s writes", names[i]).isEqualTo(16);
+            assertThat(s.ios[JobStats.READ]).as("%s verify reads", names[i]).isEqualTo(16);
+            assertThat(s.zoneResets).as("%s zone resets", names[i]).isEqualTo(resets[i]);
+        }
+        assertThat(metric(r, "zoned.resets")).isEqualTo(8);
+        assertThat(metric(r, "zoned.rejected")).isZero();
+        assertThat(metric(r, "zoned.failed_bios")).isZero();
     }
 
     @Test

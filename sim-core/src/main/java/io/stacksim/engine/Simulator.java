@@ -50,15 +50,6 @@ public final class Simulator {
         return fired;
     }
 
-    /**
-     * Identifies the step running now: it changes with every event fired and every step run
-     * inline, and stays the same within one. A component can tell from it whether a call comes
-     * from the same step as an earlier one.
-     */
-    public long stepStamp() {
-        return fired + folded;
-    }
-
     /** Number of steps run inline by {@link #advanceIfNext} instead of as events. */
     public long stepsFolded() {
         return folded;

@@ -69,9 +69,6 @@ public final class SharedLink implements DmaLink {
     }
 
     private void begin(DmaTransfer t) {
-        if (t.bytes <= 0) {
-            throw new IllegalArgumentException("a DMA transfer moves at least one byte, not " + t.bytes);
-        }
         transfers++;
         bytes += t.bytes;
         t.tStart = sim.now();
@@ -124,8 +121,6 @@ public final class SharedLink implements DmaLink {
         int n;
         DmaTransfer[] heap = new DmaTransfer[16];
         long armedFor = -1;
-        /** The step (Simulator#stepStamp) whose last action was this idle link's final completion; -1: none pending. */
-        long idleStep = -1;
 
         Direction(double bytesPerNs) {
             this.bytesPerNs = bytesPerNs;
@@ -133,15 +128,6 @@ public final class SharedLink implements DmaLink {
 
         /** {@code last}: the caller's event ends with this join ({@link Simulator#scheduleLast}). */
         void join(DmaTransfer t, boolean last) {
-            if (idleStep >= 0) {
-                // The link went idle in a step that ended with its last transfer's completion
-                // (see fire): virtual time restarts unless this join is part of that same step,
-                // exactly as it would have after that event, before any later one.
-                if (sim.stepStamp() != idleStep) {
-                    vtime = 0;
-                }
-                idleStep = -1;
-            }
             advance();
             t.finishTag = vtime + spec.wireBytes(t.bytes);
             push(t);
@@ -187,15 +173,12 @@ public final class SharedLink implements DmaLink {
             while (n > 0 && heap[0].finishTag <= vtime + EPS) {
                 DmaTransfer t = pop();
                 t.tEnd = now;
-                if (n == 0) {
-                    // The last transfer in flight: the link is idle, nothing is armed, and the
-                    // transfer's end is the last thing this event does, so its next step may run
-                    // inline. The restart of virtual time this event would end with waits for
-                    // the next join (see join): one made by the completion itself, synchronously
-                    // (only with no setup), still sees the old virtual time, as it would have;
-                    // and it cannot be a transfer this event should have ended too, since every
-                    // transfer carries data (begin).
-                    idleStep = sim.stepStamp();
+                if (n == 0 && setupNs > 0) {
+                    // The last transfer in flight: the link is idle now, and with a setup no
+                    // transfer can join it before this event is over, so its state is final
+                    // (virtual time restarted, nothing armed) and the transfer's end is the last
+                    // thing this event does: its next step may run inline.
+                    vtime = 0;
                     t.done.fire();
                     return;
                 }

@@ -46,34 +46,16 @@ public final class SharedLink implements DmaLink {
 
     @Override
     public void start(DmaTransfer t) {
-        begin(t);
-        if (setupNs == 0) {
-            t.server.join(t, false);
-        } else {
-            sim.after(setupNs, t);
-        }
-    }
-
-    /**
-     * The descriptor fetch's end (and the share's next end after the join) run inline when
-     * nothing else is due before them: a transfer on a quiet link costs no event for its setup.
-     */
-    @Override
-    public void startLast(DmaTransfer t) {
-        begin(t);
-        if (setupNs == 0) {
-            t.server.join(t, true);
-        } else {
-            sim.scheduleLast(sim.now() + setupNs, t);
-        }
-    }
-
-    private void begin(DmaTransfer t) {
         transfers++;
         bytes += t.bytes;
         t.tStart = sim.now();
         t.queuedNs = 0;
         t.server = t.toHost ? up : down;
+        if (setupNs == 0) {
+            t.server.join(t);
+        } else {
+            sim.after(setupNs, t);
+        }
     }
 
     @Override
@@ -126,12 +108,11 @@ public final class SharedLink implements DmaLink {
             this.bytesPerNs = bytesPerNs;
         }
 
-        /** {@code last}: the caller's event ends with this join ({@link Simulator#scheduleLast}). */
-        void join(DmaTransfer t, boolean last) {
+        void join(DmaTransfer t) {
             advance();
             t.finishTag = vtime + spec.wireBytes(t.bytes);
             push(t);
-            arm(last);
+            arm();
         }
 
         private void advance() {
@@ -143,7 +124,7 @@ public final class SharedLink implements DmaLink {
             lastUpdate = now;
         }
 
-        private void arm(boolean last) {
+        private void arm() {
             if (n == 0) {
                 armedFor = -1;
                 return;
@@ -154,11 +135,7 @@ public final class SharedLink implements DmaLink {
             long at = sim.now() + Math.max(1, (long) Math.ceil(left * n / bytesPerNs - EPS));
             if (at != armedFor) {
                 armedFor = at;
-                if (last) {
-                    sim.scheduleLast(at, this);
-                } else {
-                    sim.schedule(at, this);
-                }
+                sim.schedule(at, this);
             }
         }
 
@@ -173,27 +150,13 @@ public final class SharedLink implements DmaLink {
             while (n > 0 && heap[0].finishTag <= vtime + EPS) {
                 DmaTransfer t = pop();
                 t.tEnd = now;
-                if (n == 0 && setupNs > 0) {
-                    // The last transfer in flight: the link is idle now, and with a setup no
-                    // transfer can join it before this event is over, so its state is final
-                    // (virtual time restarted, nothing armed) and the transfer's end is the last
-                    // thing this event does: its next step may run inline.
-                    vtime = 0;
-                    t.done.fire();
-                    return;
-                }
-                sim.holdFolds();
-                try {
-                    t.done.fire(); // more of this event follows: no inline steps in there
-                } finally {
-                    sim.releaseFolds();
-                }
+                t.done.fire();
             }
             if (n == 0) {
                 vtime = 0; // idle: restart virtual time, so that it stays small and exact
             }
             if (armedFor < 0) {
-                arm(true);
+                arm();
             }
         }
 

@@ -1,6 +1,8 @@
 #!/bin/bash
 # Trace one fio job on a fresh ext4 over a loop device with the ftrace blk tracer.
-# usage: flock /tmp/stacksim-kernel.lock ./capture.sh JOB.fio OUTDIR [prelayout]
+# usage: [LOGDUMP=1] flock /tmp/stacksim-kernel.lock ./capture.sh JOB.fio OUTDIR [prelayout]
+#   LOGDUMP=1: after the job, unmount and list what the journal logged (debugfs logdump -aO:
+#   each transaction's home block numbers and revoke records) in OUTDIR/JOB.logdump.
 #   prelayout: first write the job's file(s) in full (fio overwrite=1 layout), sync, then trace.
 # Needs root, fio, mkfs.ext4, filefrag. Cleans up its loop device, mount and tracer.
 set -euo pipefail
@@ -32,7 +34,7 @@ if [ "$pre" = prelayout ]; then
 fi
 sync; echo 3 > /proc/sys/vm/drop_caches; sleep 6     # past one commit interval: nothing pending
 { echo "# $(uname -r) $b: $(for f in scheduler write_cache fua max_sectors_kb rotational logical_block_size; do echo -n "$f=$(cat /sys/block/$b/queue/$f) "; done)"
-  dumpe2fs -h $dev 2>/dev/null | grep -E '^(Block count|Block size|Inode count|Inodes per group|Blocks per group|Flex block group size|Journal size|Journal length|Filesystem features)'
+  dumpe2fs -h $dev 2>/dev/null | grep -E '^(Block count|Block size|Inode count|Inodes per group|Blocks per group|Flex block group size|Journal size|Journal length|Filesystem features|Directory Hash Seed)'
   echo "journal inode 8 extents (fs blocks): $(debugfs -R 'ex <8>' $dev 2>/dev/null | awk 'NR>1{print $8"-"$10}' | tr '\n' ' ')"
 } > $out/$name.info
 echo 1 > $T/options/blk_classic
@@ -46,3 +48,7 @@ echo $wason > $T/tracing_on
 grep -v '^#' $T/trace > $out/$name.trace.txt
 echo nop > $T/current_tracer
 for f in $(find $work/mnt -type f -name '*.dat' -o -type f -name '*.0' | head -4); do filefrag $f | sed "s|$work/mnt/||"; done > $out/$name.filefrag.txt
+if [ -n "${LOGDUMP:-}" ]; then
+  umount $work/mnt
+  debugfs -R 'logdump -aO' $dev > $out/$name.logdump 2>&1 || true
+fi

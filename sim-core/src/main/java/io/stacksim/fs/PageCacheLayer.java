@@ -135,11 +135,17 @@ public final class PageCacheLayer {
     /**
      * sync_file_range(2) over pages [first, last) (fs/sync.c): WAIT_BEFORE waits for writeback
      * already running, WRITE starts writeback of the dirty pages (WB_SYNC_NONE, no REQ_SYNC),
-     * WAIT_AFTER waits for it; no metadata and no cache flush, whatever the file system.
+     * WAIT_AFTER waits for it; all three (SYNC_FILE_RANGE_WRITE_AND_WAIT) write with WB_SYNC_ALL
+     * (REQ_SYNC, pages redirtied under writeback written again), as fsync's first half does.
+     * No metadata and no cache flush, whatever the file system.
      */
     public void syncFileRange(FsContext ctx, OpenFile f, long first, long last, boolean waitBefore, boolean write,
                               boolean waitAfter, Runnable then) {
         CachedFile cf = cache.state(f.file());
+        if (waitBefore && write && waitAfter) {
+            awaitWriteback(ctx, cf, first, last, () -> writeback.writeAndWait(ctx, cf, first, last, then));
+            return;
+        }
         Runnable after = () -> {
             if (waitAfter) {
                 awaitWriteback(ctx, cf, first, last, then);

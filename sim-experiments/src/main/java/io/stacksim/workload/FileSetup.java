@@ -41,6 +41,22 @@ final class FileSetup {
         Mapping mapping;
         /** Open for the job (td_io_open_file), also for a diskless engine, which has no OpenFile. */
         boolean opened;
+        /**
+         * f->first_write, f->last_write: the range the writes completed since the last sync
+         * covered (file_log_write_comp), -1 after a sync; 0 before any (fio_file is calloc'd).
+         */
+        long firstWrite;
+        long lastWrite;
+
+        /** file_log_write_comp: a write of [offset, offset+bytes) completed. */
+        void logWrite(long offset, long bytes) {
+            if (firstWrite == -1 || offset < firstWrite) {
+                firstWrite = offset;
+            }
+            if (lastWrite == -1 || offset + bytes > lastWrite) {
+                lastWrite = offset + bytes;
+            }
+        }
 
         FioFile(SimFile file, String name, OffsetGenerator offsets) {
             this.file = file;

@@ -122,8 +122,9 @@ final class IoUnitPlanner {
     // ------------------------------------------------------------------ direction
 
     /**
-     * should_fsync + get_rw_ddir's sync check: JobStats.SYNC or DATASYNC when fsync=N or
-     * fdatasync=N is due after every N write issues (not right after a sync), else -1.
+     * should_fsync + get_rw_ddir's sync check: JobStats.SYNC, DATASYNC or SYNC_FILE_RANGE when
+     * fsync=N, fdatasync=N or sync_file_range=str:N is due after every N write issues (not
+     * right after a sync), else -1.
      */
     int syncDue(boolean lastWasSync) {
         JobSpec.Sync s = spec.sync();
@@ -135,6 +136,9 @@ final class IoUnitPlanner {
         }
         if (s.fdatasync() > 0 && ioIssues[JobStats.WRITE] % s.fdatasync() == 0) {
             return JobStats.DATASYNC;
+        }
+        if (s.syncFileRange() > 0 && ioIssues[JobStats.WRITE] % s.syncFileRange() == 0) {
+            return JobStats.SYNC_FILE_RANGE;
         }
         return -1;
     }

@@ -97,6 +97,7 @@ final class JobLogs implements AutoCloseable {
                 case JobStats.WRITE -> "write";
                 case JobStats.TRIM -> "trim";
                 case JobStats.SYNC -> "sync";
+                case JobStats.SYNC_FILE_RANGE -> "sync_file_range";
                 default -> "datasync";
             };
             write(iolog, (now - startNs) / 1000 + " " + file + " " + action + " " + offset + " " + len + "\n");

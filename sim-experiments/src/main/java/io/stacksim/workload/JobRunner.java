@@ -343,6 +343,11 @@ public final class JobRunner {
         return files.get(file).open;
     }
 
+    /** File {@code file}'s name as the job gives it (/dev/sg0, not the disk it is). */
+    String fileName(int file) {
+        return files.get(file).name;
+    }
+
     io.stacksim.os.NetStack network() {
         if (network == null) {
             throw new IllegalStateException("job '" + spec.name() + "': no network stack was given to the runner");
@@ -485,6 +490,16 @@ public final class JobRunner {
                         terminate = true;
                         return;
                     }
+                    String sense = u.lastBio == null ? null : u.lastBio.sense;
+                    if (sense != null) {
+                        // A passthrough command the device failed (SG_INFO_CHECK): fio_sgio_queue's
+                        // td_verror(EIO, "xfer") ends the job, the run goes on.
+                        stats.extra.ioError(files.get(u.file).name, errno, u.ddir, u.offset, u.length);
+                        stats.extra.jobFailed(errno, "engines/" + spec.engine().kind().fioName() + ".c", "xfer",
+                                "fio: " + files.get(u.file).name + ": " + sense);
+                        terminate = true;
+                        return;
+                    }
                     throw new JobError(spec, u.result);
                 }
             }
@@ -507,6 +522,9 @@ public final class JobRunner {
                 stats.recordSync(now - u.issueNs);
             }
             lastWasSync = true;
+            FileSetup.FioFile ff = files.get(u.file);
+            ff.firstWrite = -1;
+            ff.lastWrite = -1;
             return;
         }
         lastWasSync = false;
@@ -522,6 +540,9 @@ public final class JobRunner {
         }
         ioBlocks[d]++;
         ioBytes[d] += u.result;
+        if (d == JobStats.WRITE && u.result > 0) {
+            files.get(u.file).logWrite(u.offset, u.result);
+        }
         stats.record(d, u.issueNs, now, u.result, u.lastBio);
         stats.recordFio(d, u.startNs, u.issueNs, now, false, !spec.control().disableClat(), !spec.control().disableLat());
         if (cmdprio != null) {
@@ -1137,6 +1158,30 @@ public final class JobRunner {
                 requeued = u;
                 commit(() -> reap(true));
             }
+        }
+    }
+
+    /**
+     * do_io_u_sync: fsync, fdatasync, or sync_file_range over the range written since the last
+     * sync (do_sync_file_range: f->first_write .. f->last_write with the job's flags; nothing at
+     * all, and 0, when that range is empty).
+     */
+    void syncCall(IoUnit u, Kernel.Ret done) {
+        Task t = task;
+        OpenFile f = open(u.file);
+        switch (u.ddir) {
+            case JobStats.SYNC -> kernel.fsync(t, f, done);
+            case JobStats.DATASYNC -> kernel.fdatasync(t, f, done);
+            case JobStats.SYNC_FILE_RANGE -> {
+                FileSetup.FioFile ff = files.get(u.file);
+                long nbytes = ff.lastWrite - ff.firstWrite;
+                if (nbytes == 0) {
+                    done.ret(0);
+                } else {
+                    kernel.syncFileRange(t, f, ff.firstWrite, nbytes, spec.sync().syncFileRangeFlags(), done);
+                }
+            }
+            default -> throw new IllegalStateException("not a sync: " + u.ddir);
         }
     }
 

@@ -434,15 +434,18 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
      * @param fdatasync    fdatasync after every N writes (0 = never)
      * @param endFsync     fsync when the job's writes are done
      * @param fsyncOnClose fsync when the file is closed
+     * @param syncFileRange      sync_file_range after every N writes (0 = never)
+     * @param syncFileRangeFlags its SYNC_FILE_RANGE_WAIT_BEFORE (1) | WRITE (2) | WAIT_AFTER (4)
      */
-    public record Sync(int openMode, int fsync, int fdatasync, boolean endFsync, boolean fsyncOnClose) {
+    public record Sync(int openMode, int fsync, int fdatasync, boolean endFsync, boolean fsyncOnClose,
+                       int syncFileRange, int syncFileRangeFlags) {
         public static Sync none() {
-            return new Sync(0, 0, 0, false, false);
+            return new Sync(0, 0, 0, false, false, 0, 0);
         }
 
         /** True when any write needs a sync after it. */
         public boolean anyPeriodic() {
-            return fsync > 0 || fdatasync > 0;
+            return fsync > 0 || fdatasync > 0 || syncFileRange > 0;
         }
     }
 

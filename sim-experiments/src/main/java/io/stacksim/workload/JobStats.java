@@ -23,6 +23,8 @@ public final class JobStats {
     /** fio's DDIR_SYNC and DDIR_DATASYNC (io_ddir.h). */
     public static final int SYNC = 3;
     public static final int DATASYNC = 4;
+    /** fio's DDIR_SYNC_FILE_RANGE: sync_file_range=str:N. */
+    public static final int SYNC_FILE_RANGE = 5;
     /** DDIR_RWDIR_CNT: the directions with data statistics (read, write, trim). */
     public static final int DIRS = 3;
 
@@ -54,12 +56,13 @@ public final class JobStats {
     private final FioHistogram[] latHist = new FioHistogram[DIRS];
     private FioHistogram syncHist;
     /**
-     * total_io_u for read, write, trim, DDIR_SYNC (fsync) and DDIR_DATASYNC (fdatasync), indexed
-     * by {@link #READ}, {@link #WRITE}, {@link #TRIM}, {@link #SYNC}, {@link #DATASYNC}. fio
+     * total_io_u for read, write, trim, DDIR_SYNC (fsync), DDIR_DATASYNC (fdatasync) and
+     * DDIR_SYNC_FILE_RANGE, indexed by {@link #READ}, {@link #WRITE}, {@link #TRIM}, {@link #SYNC},
+     * {@link #DATASYNC}, {@link #SYNC_FILE_RANGE}. fio
      * 3.33's own array has four slots (read, write, trim, sync), so its fdatasync count lands in
      * the next field, short_io_u[read]: {@link #printedShort} reproduces that.
      */
-    public final long[] totalIos = new long[5];
+    public final long[] totalIos = new long[6];
     public final long[] shortIos = new long[DIRS];
     public final long[] dropIos = new long[DIRS];
     /** nr_zone_resets: zones whose write pointer the job reset (zonemode=zbd; zbd.c zbd_reset_zone). */
@@ -383,10 +386,13 @@ public final class JobStats {
      * The short I/O count fio 3.33 prints for {@code ddir} (read or write): for reads it is
      * short_io_u[0] plus the fdatasync count, since td_io_queue's total_io_u[DDIR_DATASYNC]
      * (index 4 of a four-slot array) is short_io_u[0] in struct thread_stat - checked against
-     * fio 3.33 here: fdatasync=64 over 256 writes prints {@code short=3,0,0,0}.
+     * fio 3.33 here: fdatasync=64 over 256 writes prints {@code short=3,0,0,0}. Likewise the
+     * sync_file_range count (total_io_u[DDIR_SYNC_FILE_RANGE], index 5) is short_io_u[1], the
+     * writes' short count.
      */
     public long printedShort(int ddir) {
-        return ddir == READ ? shortIos[READ] + totalIos[DATASYNC] : shortIos[ddir];
+        return ddir == READ ? shortIos[READ] + totalIos[DATASYNC]
+                : ddir == WRITE ? shortIos[WRITE] + totalIos[SYNC_FILE_RANGE] : shortIos[ddir];
     }
 
     /** Adds another job's figures (group reporting, stat.c sum_thread_stats). */

@@ -61,11 +61,7 @@ final class LibaioEngine implements Engine {
                 r.completed(u);
                 status.accept(COMPLETED);
             };
-            if (u.ddir == JobStats.SYNC) {
-                r.kernel().fsync(t, r.open(u.file), done);
-            } else {
-                r.kernel().fdatasync(t, r.open(u.file), done);
-            }
+            r.syncCall(u, done);
             return;
         }
         if (u.ddir == JobStats.TRIM) {

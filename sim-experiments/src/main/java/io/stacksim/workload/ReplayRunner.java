@@ -202,8 +202,8 @@ public final class ReplayRunner implements BioEndIo {
     @Override
     public void endIo(Bio bio) {
         outstanding--;
-        if (bio.op == Op.READ || bio.op == Op.WRITE) {
-            int dir = bio.op == Op.READ ? JobStats.READ : JobStats.WRITE;
+        if (bio.op == Op.READ || bio.op == Op.WRITE || (bio.op == Op.DISCARD && bio.error == 0)) {
+            int dir = bio.op == Op.READ ? JobStats.READ : bio.op == Op.WRITE ? JobStats.WRITE : JobStats.TRIM;
             stats.record(dir, bio.tQueued, sim.now(), bio.bytes(), bio);
         }
         stats.endNs = sim.now();

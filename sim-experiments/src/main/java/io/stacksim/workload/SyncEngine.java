@@ -52,8 +52,7 @@ final class SyncEngine implements Engine {
             r.issued(u);
             boolean read = u.ddir == JobStats.READ;
             switch (u.ddir) {
-                case JobStats.SYNC -> k.fsync(t, f, res -> done.ret(res, null));
-                case JobStats.DATASYNC -> k.fdatasync(t, f, res -> done.ret(res, null));
+                case JobStats.SYNC, JobStats.DATASYNC, JobStats.SYNC_FILE_RANGE -> r.syncCall(u, res -> done.ret(res, null));
                 case JobStats.TRIM -> r.trim(u, res -> done.ret(res, u.lastBio)); // do_io_u_trim
                 default -> {
                     switch (calls) {

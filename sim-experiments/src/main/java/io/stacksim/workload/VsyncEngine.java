@@ -65,11 +65,7 @@ final class VsyncEngine implements Engine {
                     r.completed(u);
                     status.accept(COMPLETED);
                 };
-                if (u.ddir == JobStats.SYNC) {
-                    r.kernel().fsync(t, f, done);
-                } else {
-                    r.kernel().fdatasync(t, f, done);
-                }
+                r.syncCall(u, done);
                 return;
             }
         } else if (queued.size() == r.spec().iodepth()) {

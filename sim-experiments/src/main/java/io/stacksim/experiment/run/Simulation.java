@@ -306,6 +306,12 @@ public final class Simulation {
             return;
         }
         List<Planned> segment = segments.get(index);
+        try {
+            // a listening net job needs a job of its own segment to connect to it
+            io.stacksim.workload.NetEngine.checkPeers(segment.stream().map(Planned::spec).toList());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
         int[] live = {0};
         Runnable segmentOver = () -> stack.sim.schedule(stack.sim.now(),
                 () -> runSegment(stack, segments, index + 1, userNsPerIo, yamlStats, logDir, control));

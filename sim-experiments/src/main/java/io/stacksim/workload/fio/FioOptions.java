@@ -87,7 +87,7 @@ public final class FioOptions {
             "offset_increment", "file_service_type", "rw", "rw_sequencer", "rwmixread", "rwmixwrite",
             "percentage_random", "bs", "ba", "bsrange", "bssplit", "bs_unaligned", "iodepth", "iodepth_batch",
             "iodepth_batch_complete_min", "iodepth_batch_complete_max", "iodepth_low", "numjobs", "ioengine",
-            "direct", "buffered", "sync", "fsync", "fdatasync", "end_fsync", "fsync_on_close", "invalidate",
+            "direct", "buffered", "sync", "fsync", "fdatasync", "sync_file_range", "end_fsync", "fsync_on_close", "invalidate",
             "pre_read", "fadvise_hint", "runtime", "time_based", "ramp_time", "startdelay", "number_ios", "io_size",
             "loops", "rate", "rate_iops", "rate_process", "thinktime", "thinktime_spin", "thinktime_blocks",
             "thinktime_blocks_type", "random_distribution", "random_generator", "randseed", "randrepeat",
@@ -127,6 +127,16 @@ public final class FioOptions {
         }
         // engines/fileoperations.c: filestat's stat call (stat, lstat or statx).
         ENGINE_SUPPORTED.put("filestat:stat_type", Support.MODELLED);
+        // engines/sg.c: the command each write issues and the FUA bits.
+        for (String n : new String[] {"sg_write_mode", "readfua", "writefua"}) {
+            ENGINE_SUPPORTED.put("sg:" + n, Support.MODELLED);
+        }
+        // engines/io_uring.c with cmd_type=nvme (its only type). registerfiles (a registered fd
+        // spares the per-SQE fget/fput) and nonvectored (NVME_URING_CMD_IO rather than its _VEC
+        // form: the same buffer mapped) change nothing StackSim's cost model charges.
+        ENGINE_SUPPORTED.put("io_uring_cmd:cmd_type", Support.MODELLED);
+        ENGINE_SUPPORTED.put("io_uring_cmd:registerfiles", Support.NO_EFFECT);
+        ENGINE_SUPPORTED.put("io_uring_cmd:nonvectored", Support.NO_EFFECT);
         // engines/cmdprio.c: the per-I/O priorities of the libaio and io_uring engines.
         for (String e : new String[] {"libaio", "io_uring"}) {
             for (String n : new String[] {"cmdprio_percentage", "cmdprio_class", "cmdprio", "cmdprio_bssplit"}) {

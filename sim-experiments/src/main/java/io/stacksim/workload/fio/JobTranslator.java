@@ -95,6 +95,9 @@ public final class JobTranslator {
     private int syncMode;
     private int fsync;
     private int fdatasync;
+    /** sync_file_range=str:N: every N writes (0 = never), with its flags (str_sfr_cb). */
+    private int syncFileRange;
+    private int syncFileRangeFlags;
     private boolean endFsync;
     private boolean fsyncOnClose;
     private boolean invalidate = true;
@@ -278,7 +281,8 @@ public final class JobTranslator {
                 throw ConfigException.at(c.origin(), "'" + c.path() + "' must be a single value (a fio option)");
             }
             String text = c.text();
-            JobFile.Option o = new JobFile.Option(key, text == null ? null : text.trim(), c.origin());
+            // a blank value is no value, as the job-file parser reads 'bs=' (and --set workload.bs= says so)
+            JobFile.Option o = new JobFile.Option(key, text == null || text.isBlank() ? null : text.trim(), c.origin());
             paths.put(o, c.path());
             out.add(o);
         }
@@ -321,6 +325,27 @@ public final class JobTranslator {
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw ConfigException.at(o.origin(), "'" + display(o) + "': " + e.getMessage());
         }
+    }
+
+    /**
+     * sync_file_range=str:N (FIO_OPT_STR_MULTI with str_sfr_cb): the flags wait_before, write,
+     * wait_after, comma-separated, or'ed together; the postfix the number of writes, 1 without.
+     */
+    private void syncFileRange(String v) {
+        int colon = v.indexOf(':');
+        String flags = colon < 0 ? v : v.substring(0, colon);
+        int f = 0;
+        for (String w : flags.split(",")) {
+            f |= switch (w.trim()) {
+                case "wait_before" -> io.stacksim.os.Kernel.SYNC_FILE_RANGE_WAIT_BEFORE;
+                case "write" -> io.stacksim.os.Kernel.SYNC_FILE_RANGE_WRITE;
+                case "wait_after" -> io.stacksim.os.Kernel.SYNC_FILE_RANGE_WAIT_AFTER;
+                default -> throw new IllegalArgumentException(
+                        "expected wait_before, write and/or wait_after (comma-separated), then :N, got '" + v + "'");
+            };
+        }
+        syncFileRangeFlags = f;
+        syncFileRange = colon < 0 ? 1 : intIn(v.substring(colon + 1), 0, Integer.MAX_VALUE, "a number of writes after ':'");
     }
 
     /** FIO_OPT_STR log options whose callback takes no value: the log is named after the job. */
@@ -373,6 +398,26 @@ public final class JobTranslator {
                     throw new IllegalArgumentException("expected stat, lstat or statx, got '" + v + "'");
                 }
                 engineOptions.put(opt, v);
+            }
+            case "sg_write_mode" -> {
+                // options.c's choices for sg_write_mode, the deprecated verify and same included
+                List<String> modes = List.of("write", "write_and_verify", "verify", "write_same", "same",
+                        "write_same_ndob", "write_stream", "verify_bytchk_00", "verify_bytchk_01", "verify_bytchk_11");
+                if (v == null || !modes.contains(v.strip())) {
+                    throw new IllegalArgumentException("expected one of " + String.join(", ", modes) + ", got '" + v + "'");
+                }
+                engineOptions.put(opt, v.strip());
+            }
+            case "readfua", "writefua" -> engineOptions.put(opt, FioValues.bool(v) ? "1" : "0");
+            case "cmd_type" -> {
+                if (!v.strip().equals("nvme")) {
+                    throw new IllegalArgumentException("expected nvme (fio's only uring_cmd type), got '" + v + "'");
+                }
+            }
+            case "registerfiles", "nonvectored" -> {
+                if (v != null && !v.isBlank()) {
+                    FioValues.integer(v.strip());
+                }
             }
             // engines/net.c
             case "hostname", "interface" -> {
@@ -601,6 +646,7 @@ public final class JobTranslator {
             };
             case "fsync" -> fsync = intIn(v, 0, Integer.MAX_VALUE, "a number of writes");
             case "fdatasync" -> fdatasync = intIn(v, 0, Integer.MAX_VALUE, "a number of writes");
+            case "sync_file_range" -> syncFileRange(v);
             case "end_fsync" -> endFsync = FioValues.bool(v);
             case "fsync_on_close" -> fsyncOnClose = FioValues.bool(v);
             case "invalidate" -> invalidate = FioValues.bool(v);
@@ -1024,7 +1070,10 @@ public final class JobTranslator {
 
     private JobSpec build(List<JobFile.Option> own) {
         if (timeBased && runtimeNs == 0) {
-            throw ConfigException.at(timeBasedOrigin, "time_based needs a runtime");
+            // fixup_options (init.c): fio says so and runs the job without time_based.
+            warnings.add(timeBasedOrigin + ": time_based requires a runtime/timeout setting; fio turns time_based"
+                    + " off, and so does StackSim");
+            timeBased = false;
         }
         if (engine.fioName().equals("cpuio")) {
             cpuioInit();
@@ -1077,6 +1126,10 @@ public final class JobTranslator {
             }
             sizes[d] = new JobSpec.BlockSize(min, max, split, blockAlign[d] > 0 ? blockAlign[d] : min);
         }
+        if (syncFileRange > 0 && !List.of("sync", "psync", "vsync", "pvsync", "pvsync2", "libaio").contains(engine.fioName())) {
+            throw ConfigException.at(origins.get("sync_file_range"), "'sync_file_range': simulated with ioengine sync,"
+                    + " psync, vsync, pvsync, pvsync2 or libaio (do_io_u_sync), not " + engine.fioName());
+        }
         boolean randomMap = !norandommap && distribution instanceof Distribution.Uniform;
         Map<String, String> printed = printed(own);
         return new JobSpec(name,
@@ -1092,7 +1145,7 @@ public final class JobTranslator {
                 new JobSpec.Limits(ioSize, numberIos, runtimeNs, timeBased, rampNs, startDelayNs, loops),
                 new JobSpec.Pacing(List.of(rate[0], rate[1], rate[2]), List.of(rateIops[0], rateIops[1], rateIops[2]), poisson, thinkNs,
                         thinkSpinNs, thinkBlocks, thinkOnIssue),
-                new JobSpec.Sync(syncMode, fsync, fdatasync, endFsync, fsyncOnClose),
+                new JobSpec.Sync(syncMode, fsync, fdatasync, endFsync, fsyncOnClose, syncFileRange, syncFileRangeFlags),
                 new JobSpec.Cache(invalidate && !preRead, preRead),
                 new JobSpec.Reporting(groupReporting, stonewall, newGroup, percentiles, clatPercentiles, latPercentiles,
                         slatPercentiles, kbBase,

@@ -73,7 +73,9 @@ public final class BlkparseReader implements TraceReader {
                 throw src.error(EXPECTED + " with a CPU number from 0 to " + (MAX_CPUS - 1) + " (NR_CPUS)", line);
             }
             String action = f[5];
-            if (action.equals("U") && f.length >= 5) {
+            // U: blk_finish_plug's unplug; UT: the plug flushed as its task slept (sched_submit_work),
+            // which a synchronous submitter such as a BLKDISCARD ioctl does before its next plug.
+            if ((action.equals("U") || action.equals("UT")) && f.length >= 5) {
                 if (endsPlug(f[4])) {
                     try {
                         return new TraceRecord(parseTime(f[3]), null, 0, 0, 0, Integer.parseInt(f[4]), null);

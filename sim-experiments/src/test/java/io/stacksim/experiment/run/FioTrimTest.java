@@ -108,6 +108,24 @@ class FioTrimTest {
         }
     }
 
+    /**
+     * A blkparse trace of discards replays as discards: the simulated trace of the bs=1536 trims,
+     * replayed with its plugs on the same stack, gives the same 8 requests, 2 merges and 24 sectors.
+     */
+    @Test
+    void aTraceOfDiscardsReplaysAsDiscards() {
+        Path out = dir.resolve("t.blkparse");
+        run(LOOP, "[t]\nfilename=/dev/loop0\nrw=trim\nbs=1536\nsize=12k\n", false,
+                io.stacksim.block.trace.TraceOutput.text(out));
+        ConfigNode root = ConfigNode.parseYaml(new StringReader(LOOP), "stack.yaml");
+        RunResult r = ReplaySimulation.run(root, new ReplaySimulation.Options(out, "blkparse",
+                io.stacksim.workload.ReplayRunner.Timing.TRACE, 1, 1, null, false));
+        assertThat(metric(r, "diskstats.discard.ios")).isEqualTo(8);
+        assertThat(metric(r, "diskstats.discard.merges")).isEqualTo(2);
+        assertThat(metric(r, "diskstats.discard.sectors")).isEqualTo(24);
+        assertThat(metric(r, "io.trim.ios")).isEqualTo(10);
+    }
+
     /** The capture's rw=trim bs=1536: eight ioctls, two of them cut at a 4 KiB granule and merged back: 8 / 2 / 24. */
     @Test
     void trimsCrossingAGranuleAreCutAndMergedBackAsOnLoop0() {

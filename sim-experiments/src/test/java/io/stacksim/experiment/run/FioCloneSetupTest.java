@@ -56,4 +56,25 @@ class FioCloneSetupTest {
         assertThat(s.totalIos[1]).isEqualTo(512);
         assertThat(s.bytes[1]).isEqualTo(8L << 20);
     }
+
+    @Test
+    void aRawFileSmallerThanTheNextJobsRegionGrowsBeforeItRuns() {
+        // ftruncate.fio's shape: the first job truncates the file to 4 KiB, the stonewalled second
+        // needs its whole size again; fio's setup_files extends it (need_extend), so it runs
+        RunResult r = FioHarness.run(dir, "device: {profile: latency-100us, servers: 8}\nblock: {scheduler: none}\n"
+                + "fs: {type: raw}\n", """
+                [global]
+                filename=f
+                size=1m
+                bs=4k
+                stonewall
+                [cut]
+                ioengine=ftruncate
+                rw=write
+                number_ios=1
+                [read]
+                rw=read
+                """);
+        assertThat(FioHarness.job(r, "read").bytes[0]).isEqualTo(1L << 20);
+    }
 }

@@ -79,6 +79,15 @@ public final class Bio {
     public long devMediaNs;
     public long devTransferNs;
     /** Error code: 0 or a negative errno. */
+    /**
+     * For a passthrough bio ({@link Op#isPassthrough}): the command it carries to the device
+     * (blk_rq_map_user's bio holds the data; the command is the request's). Null otherwise.
+     */
+    public io.stacksim.device.DeviceCommand command;
+    /** For a passthrough bio: blk_execute_rq's at_head (BLK_MQ_INSERT_AT_HEAD). */
+    public boolean atHead;
+    /** For a passthrough bio: the device's failure (SCSI sense, NVMe status), or null. */
+    public String sense;
     public int error;
     /** A zone append's result: the first sector its data was written at (-1 before it completes). */
     public long writtenSector = -1;

@@ -95,6 +95,10 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     final BlockChecks checks;
     /** --check's record of the device's content and what of it is stable; null when not checked. */
     private final MediaShadow media;
+    /** The device end of passthrough requests, for a device that takes them; else null. */
+    private final Passthrough passthrough;
+    /** A passthrough command has run: ordinary writes now mark what they overwrite as unknown content. */
+    private boolean passthroughUsed;
 
     public BlockQueue(Simulator sim, RandomStreams random, BlockDevice device, InterruptController irq,
                       QueueSettings settings, IoScheduler scheduler) {
@@ -132,6 +136,8 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         diskStats.onReset(wbt::resetStats);
         this.throttle = new BlkThrottle(this);
         diskStats.onReset(now -> throttle.resetStats());
+        io.stacksim.device.CommandSet cs = io.stacksim.device.CommandSet.of(device.transport());
+        this.passthrough = cs == null ? null : new Passthrough(this, device, cs);
         scheduler.init(this);
         device.attach(this);
     }
@@ -196,6 +202,11 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
 
     public IoScheduler scheduler() {
         return scheduler;
+    }
+
+    @Override
+    public io.stacksim.device.Transport transport() {
+        return device.transport();
     }
 
     public QueueSettings settings() {
@@ -454,8 +465,80 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         return rq != null && rq.queue == this && merge.attemptBioMerge(rq, bio) == MergeRules.MergeResult.OK;
     }
 
+    // ------------------------------------------------------------------ passthrough
+
+    /**
+     * blk_mq_alloc_request + blk_execute_rq(_nowait) (block/blk-mq.c) for a passthrough bio: a
+     * request from the same tags as any other (sleeping in blk_mq_get_tag if none is free; with
+     * an elevator a scheduler tag, RQF_SCHED_TAGS, but not RQF_USE_SCHED: the scheduler's
+     * limit_depth and prepare_request are skipped), then {@link #executeAllocated}. No
+     * bio_split_to_limits, no merge attempt, no zone write plug, no blk-throttle, no rq_qos
+     * (blk-wbt neither throttles nor tracks it), no page cache or readahead above it.
+     */
+    @Override
+    public void executePassthrough(Bio bio) {
+        if (!bio.op.isPassthrough() || bio.command == null) {
+            throw new IllegalArgumentException("not a passthrough bio: " + bio);
+        }
+        if (passthrough == null) {
+            noPassthroughPath(bio);
+            return;
+        }
+        passthroughUsed = true;
+        bio.tQueued = sim.now();
+        bio.mergeTried = true;
+        if (tags.anyWaiting() || !tags.available(bio)) {
+            tags.enqueue(bio);
+            return;
+        }
+        executeAllocated(bio);
+    }
+
+    private static void noPassthroughPath(Bio bio) {
+        bio.error = -25; // ENOTTY: the device has no passthrough path
+        bio.endIo.endIo(bio);
+    }
+
+    /**
+     * blk_execute_rq_nowait with the request allocated: blk_account_io_start (a passthrough
+     * request is counted in diskstats only under blk_rq_passthrough_stats: queue/iostats_passthrough
+     * set, a bio whose bi_bdev the driver set, which only NVMe's passthrough does, and a length of
+     * whole logical blocks); then, when the submitter holds a plug and at_head is not asked, the
+     * plug (blk_add_rq_to_plug); else blk_mq_insert_request, whose passthrough branch is
+     * blk_mq_request_bypass_insert (hctx->dispatch, at its head for at_head), and a queue run.
+     */
+    private void executeAllocated(Bio bio) {
+        long now = sim.now();
+        IoOwner owner = bio.owner;
+        Request rq = new Request(bio, owner == null ? 0 : owner.cpu(), now);
+        rq.queue = this;
+        rq.command = bio.command;
+        tags.allocate(rq);
+        rq.ioStat = settings.iostatsPassthrough() && device.transport() == io.stacksim.device.Transport.NVME
+                && bio.command.dataBytes() > 0 && bio.command.dataBytes() % limits.logicalBlockSize() == 0;
+        if (rq.ioStat) {
+            diskStats.start(now);
+        }
+        Plug plug = activePlug(owner);
+        if (plug != null && !bio.atHead) {
+            addToPlug(plug, rq);
+            return;
+        }
+        bypassInsert(rq, bio.atHead);
+        runHwQueue(owner);
+    }
+
+    /** The passthrough commands run on this queue and how many failed. */
+    public long passthroughCommands() {
+        return passthrough == null ? 0 : passthrough.commands();
+    }
+
     /** blk_mq_get_new_requests + blk_mq_rq_ctx_init, then the plug, the scheduler or the driver. */
     void allocateAndQueue(Bio bio, Plug plug) {
+        if (bio.op.isPassthrough()) {
+            executeAllocated(bio); // a passthrough submitter woken with its tag
+            return;
+        }
         long now = sim.now();
         IoOwner owner = bio.owner;
         Request rq = new Request(bio, owner == null ? 0 : owner.cpu(), now);
@@ -539,7 +622,9 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         while (rq != null) {
             Request next = rq.listNext;
             rq.listNext = null;
-            if (viaScheduler) {
+            if (viaScheduler && rq.command != null) {
+                bypassInsert(rq, false); // blk_mq_dispatch_list: passthrough never to the scheduler
+            } else if (viaScheduler) {
                 insert(rq, owner, false);
             } else {
                 issueDirectly(rq, owner);
@@ -616,6 +701,11 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         rq.tDispatched = sim.now();
         wbt.issue(rq); // rq_qos_issue
         inDevice++;
+        if (rq.command != null) {
+            traceRq('D', who, rq);
+            passthrough.start(rq);
+            return;
+        }
         if (checks != null) {
             checks.dispatched(rq, limits);
         }
@@ -667,6 +757,10 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
      */
     @Override
     public void complete(Request rq) {
+        if (rq.passthroughOf != null) {
+            passthrough.stepDone(rq); // one step of a passthrough command's media work
+            return;
+        }
         rq.tCompleted = sim.now();
         int cpu = rq.cpu;
         IrqBatch b = cpu >= 0 && cpu < pendingIrq.length ? pendingIrq[cpu] : null;
@@ -745,6 +839,20 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         if (batch.isEmpty()) {
             return;
         }
+        if (passthroughUsed) {
+            java.util.List<Request> own = new java.util.ArrayList<>(batch.size());
+            for (Request rq : batch) {
+                if (rq.passthroughOf != null) {
+                    passthrough.stepDone(rq);
+                } else {
+                    own.add(rq);
+                }
+            }
+            if (own.size() < batch.size()) {
+                completeAll(own);
+                return;
+            }
+        }
         Request[] rqs = batch.toArray(new Request[0]);
         for (Request rq : rqs) {
             rq.tCompleted = sim.now();
@@ -770,12 +878,19 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     private void endRequest(Request rq) {
         long now = sim.now();
         inDevice--;
+        if (rq.command != null) {
+            endPassthrough(rq, now);
+            return;
+        }
         if (checks != null) {
             checks.completed(rq);
             media.completed(rq);
         }
         if (trace != null) {
             trace.event('C', now, rq.cpu, null, rq.op, rq.flags, rq.sector, rq.nrSectors, 0);
+        }
+        if (passthroughUsed && rq.op == Op.WRITE) {
+            passthrough.commandSet().content().unknown(rq.sector, rq.endSector());
         }
         wbt.completed(rq, now); // blk_stat_add
         wbt.done(rq); // rq_qos_done, also for a flush sequence's data step (its end_io)
@@ -789,6 +904,27 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         if (rq.zoneWritePlugging) {
             zonePlugs.finishRequest(rq);
         }
+        runHwQueue(kblockd);
+    }
+
+    /**
+     * blk_mq_end_request for a passthrough request: no blk_stat_add (blk_mq_start_request sets
+     * RQF_STATS only for requests that are not passthrough), diskstats only under RQF_IO_STAT,
+     * then its bio's end_io (the ioctl's or uring_cmd's wait) and the tags.
+     */
+    private void endPassthrough(Request rq, long now) {
+        if (trace != null) {
+            trace.event('C', now, rq.cpu, null, rq.op, rq.flags, rq.sector, rq.nrSectors, rq.error);
+        }
+        if (rq.ioStat) {
+            diskStats.done(rq, now);
+        }
+        Bio b = rq.bioHead;
+        if (b != null) {
+            b.sense = rq.sense;
+        }
+        endBios(rq);
+        freeRequest(rq);
         runHwQueue(kblockd);
     }
 
@@ -905,6 +1041,10 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         stats.counter("block.merges.sched", () -> schedMerges);
         stats.counter("block.merges.requests", () -> merge.requestMerges);
         stats.counter("block.max_sectors", () -> limits.maxSectors());
+        if (passthrough != null) {
+            stats.counter("block.passthrough.commands", passthrough::commands);
+            stats.counter("block.passthrough.failed", passthrough::failed);
+        }
         stats.counter("block.nr_requests", () -> tags.nrRequests);
         stats.counter("device.dma.transfers", () -> dmaTransfers);
         stats.counter("device.dma.bytes", () -> dmaBytes);

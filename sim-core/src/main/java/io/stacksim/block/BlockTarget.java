@@ -104,4 +104,21 @@ public interface BlockTarget {
         }
         return false;
     }
+
+    /** How the host reaches the device behind this target (md and dm: none, they take no passthrough). */
+    default io.stacksim.device.Transport transport() {
+        return io.stacksim.device.Transport.NONE;
+    }
+
+    /**
+     * blk_execute_rq_nowait for the passthrough request of {@code bio} ({@link Op#DRV_IN} or
+     * {@link Op#DRV_OUT}, its {@link Bio#command} set): allocated, then straight to the hardware
+     * dispatch list; {@code bio}'s end_io runs when the device has done the command, with
+     * {@link Bio#error} -EIO and {@link Bio#sense} set if it failed. A target without a
+     * passthrough path (md, dm) fails it with -ENOTTY at once.
+     */
+    default void executePassthrough(Bio bio) {
+        bio.error = -25; // ENOTTY: no such ioctl on this device
+        bio.endIo.endIo(bio);
+    }
 }

@@ -21,7 +21,14 @@ public enum Op {
     /** REQ_OP_ZONE_RESET (15): rewind a zone's write pointer to its start (EMPTY). */
     ZONE_RESET('N', true),
     /** REQ_OP_ZONE_RESET_ALL (17): reset every sequential zone. */
-    ZONE_RESET_ALL('N', true);
+    ZONE_RESET_ALL('N', true),
+    /**
+     * REQ_OP_DRV_IN (34): a passthrough command the driver hands to the device as it is (SG_IO's
+     * SCSI CDB, an NVMe command through /dev/ngXnY) that moves data from the device, or none.
+     */
+    DRV_IN('N', false),
+    /** REQ_OP_DRV_OUT (35): a passthrough command that moves data to the device (op_is_write: odd). */
+    DRV_OUT('N', true);
 
     private final char rwbs;
     private final boolean write;
@@ -48,6 +55,14 @@ public enum Op {
     /** True for operations that move data. */
     public boolean hasData() {
         return this == READ || this == WRITE || this == ZONE_APPEND;
+    }
+
+    /**
+     * blk_op_is_passthrough: REQ_OP_DRV_IN or REQ_OP_DRV_OUT, a request built by a driver's
+     * passthrough path (blk_mq_alloc_request + blk_execute_rq) rather than from a bio by submit_bio.
+     */
+    public boolean isPassthrough() {
+        return this == DRV_IN || this == DRV_OUT;
     }
 
     /** op_is_zone_mgmt: reset, reset all, open, close and finish (no data, one zone or all). */

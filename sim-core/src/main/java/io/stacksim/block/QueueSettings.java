@@ -23,9 +23,19 @@ import java.util.List;
  * @param wbtLatUsec   queue/wbt_lat_usec: -1 = the kernel's default (blk-wbt on, 2000 us
  *                     non-rotational, 75000 us rotational, off under a scheduler that disables
  *                     it), 0 = off, else the latency target in microseconds
+ * @param iostatsPassthrough queue/iostats_passthrough (Linux 6.13+, default 0): diskstats also count
+ *                     passthrough requests that carry data to or from whole logical blocks through a
+ *                     driver that sets the bio's block device (NVMe's; SCSI's SG_IO does not:
+ *                     blk_rq_passthrough_stats in block/blk-mq.c)
  */
 public record QueueSettings(String scheduler, int nrRequests, int maxSectorsKb, int nomerges,
-                            int readAheadKb, boolean plugging, int wbtLatUsec) {
+                            int readAheadKb, boolean plugging, int wbtLatUsec, boolean iostatsPassthrough) {
+
+    /** The settings with passthrough requests not counted in diskstats (the kernel's default). */
+    public QueueSettings(String scheduler, int nrRequests, int maxSectorsKb, int nomerges, int readAheadKb,
+                         boolean plugging, int wbtLatUsec) {
+        this(scheduler, nrRequests, maxSectorsKb, nomerges, readAheadKb, plugging, wbtLatUsec, false);
+    }
 
     /** The settings with blk-wbt at the kernel's default. */
     public QueueSettings(String scheduler, int nrRequests, int maxSectorsKb, int nomerges, int readAheadKb,
@@ -53,17 +63,20 @@ public record QueueSettings(String scheduler, int nrRequests, int maxSectorsKb, 
     static final Tunable<Integer> WBT_LAT_USEC = Tunable.integer("wbt_lat_usec", -1, -1, Integer.MAX_VALUE)
             .help("queue/wbt_lat_usec, blk-wbt's read latency target: -1 = the kernel's default (on, 2000 us"
                     + " non-rotational, 75000 us rotational; off under a scheduler that disables it), 0 = off");
+    static final Tunable<Boolean> IOSTATS_PASSTHROUGH = Tunable.flag("iostats_passthrough", false)
+            .help("queue/iostats_passthrough: diskstats also count passthrough requests (only NVMe's, of whole"
+                    + " logical blocks: blk_rq_passthrough_stats); off by default, as in Linux");
 
     /** The {@code block} section's tunables. */
     public static final ConfigSection SECTION = ConfigSection.of("block", "Block queue (`block`)",
-            SCHEDULER, NR_REQUESTS, MAX_SECTORS_KB, NOMERGES, READ_AHEAD_KB, PLUGGING, WBT_LAT_USEC)
+            SCHEDULER, NR_REQUESTS, MAX_SECTORS_KB, NOMERGES, READ_AHEAD_KB, PLUGGING, WBT_LAT_USEC, IOSTATS_PASSTHROUGH)
             .intro("The request queue's settings, as in /sys/block/DEV/queue/. The scheduler's own tunables go"
                     + " under `block.iosched` (below, per scheduler).");
 
     public static QueueSettings defaults() {
         return new QueueSettings(SCHEDULER.defaultValue(), NR_REQUESTS.defaultValue(), MAX_SECTORS_KB.defaultValue(),
                 NOMERGES.defaultValue(), READ_AHEAD_KB.defaultValue(), PLUGGING.defaultValue(),
-                WBT_LAT_USEC.defaultValue());
+                WBT_LAT_USEC.defaultValue(), IOSTATS_PASSTHROUGH.defaultValue());
     }
 
     /** Reads the {@code block} section. */
@@ -75,6 +88,7 @@ public record QueueSettings(String scheduler, int nrRequests, int maxSectorsKb, 
                 NOMERGES.read(block),
                 READ_AHEAD_KB.read(block),
                 PLUGGING.read(block),
-                WBT_LAT_USEC.read(block));
+                WBT_LAT_USEC.read(block),
+                IOSTATS_PASSTHROUGH.read(block));
     }
 }

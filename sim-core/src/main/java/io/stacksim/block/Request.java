@@ -90,6 +90,22 @@ public final class Request {
     /** Device-private state while the device holds the request. */
     public Object deviceData;
 
+    /** A passthrough request's command (rq->cmd: the CDB, the nvme_command); null otherwise. */
+    public io.stacksim.device.DeviceCommand command;
+    /**
+     * Bytes the host link moves for this request when that is not its whole range: the media
+     * work of a passthrough command's step that transfers less (VERIFY, WRITE SAME); -1 = all.
+     */
+    public long hostBytes = -1;
+    /** The device's failure of a passthrough command (sense or NVMe status), or null. */
+    public String sense;
+    /** For a passthrough command's media step: the request it is a step of. */
+    Request passthroughOf;
+    /** A passthrough request's progress through its steps ({@link Passthrough}). */
+    Object passthroughState;
+    /** RQF_IO_STAT: diskstats counts this request (always, except passthrough ones: blk_account_io_start). */
+    boolean ioStat = true;
+
     public Request(Bio bio, int cpu, long now) {
         this.sector = bio.sector;
         this.nrSectors = bio.op == Op.FLUSH ? 0 : bio.nrSectors;
@@ -128,6 +144,11 @@ public final class Request {
         return bio.op.hasData() ? (int) ((bio.bytes() + 4095) >>> 12) : bio.op == Op.DISCARD ? 1 : 0;
     }
 
+    /** Bytes the device moves over its host link for this request. */
+    public long hostBytes() {
+        return hostBytes < 0 ? bytes() : hostBytes;
+    }
+
     public long endSector() {
         return sector + nrSectors;
     }
@@ -154,11 +175,11 @@ public final class Request {
     }
 
     /**
-     * rq_mergeable (include/linux/blkdev.h): not a flush, no REQ_NOMERGE/PREFLUSH/FUA, not yet
+     * rq_mergeable (include/linux/blkdev.h): not passthrough (blk_rq_is_passthrough), not a flush, no REQ_NOMERGE/PREFLUSH/FUA, not yet
      * started and not marked unmergeable by a refused merge.
      */
     public boolean mergeable() {
-        return op != Op.FLUSH && !started && !noMerge && (flags & (Bio.NOMERGE | Bio.PREFLUSH | Bio.FUA)) == 0
+        return op != Op.FLUSH && !op.isPassthrough() && !started && !noMerge && (flags & (Bio.NOMERGE | Bio.PREFLUSH | Bio.FUA)) == 0
                 && flushSeq == 0;
     }
 

@@ -62,7 +62,8 @@ final class Tags {
     /** A request can be allocated for {@code bio} now (within nr_requests and the scheduler's depth limit). */
     boolean available(Bio bio) {
         if (elevator) {
-            return allocated < nrRequests && allocated < scheduler.depthLimit(bio);
+            // __blk_mq_alloc_requests: limit_depth is not applied to flush or passthrough requests.
+            return allocated < nrRequests && (bio.op.isPassthrough() || allocated < scheduler.depthLimit(bio));
         }
         return freeCount > 0;
     }

@@ -22,6 +22,14 @@ public interface BlockDevice {
     /** Starts serving a dispatched request. */
     void submit(Request rq);
 
+    /**
+     * How the host reaches the device ({@link Transport}), which decides the passthrough
+     * commands it takes; none by default.
+     */
+    default Transport transport() {
+        return Transport.NONE;
+    }
+
     /** Registers the device's statistics (names start with {@code prefix}, e.g. "device."). */
     default void registerStats(Stats stats, String prefix) {
     }

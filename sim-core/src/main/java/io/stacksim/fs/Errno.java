@@ -30,8 +30,9 @@ public final class Errno {
             case EIO -> "EIO";
             case EEXIST -> "EEXIST";
             case EISDIR -> "EISDIR";
-            case EFBIG -> "EFBIG";
             case ENOTTY -> "ENOTTY";
+            case EFBIG -> "EFBIG";
+            
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";

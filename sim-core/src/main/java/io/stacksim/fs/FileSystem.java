@@ -273,6 +273,9 @@ public final class FileSystem {
         }
         BlockTarget t = devices.get(name);
         if (t == null) {
+            t = charDeviceTarget(name);
+        }
+        if (t == null) {
             List<String> names = new ArrayList<>();
             for (BlockTarget d : devices()) {
                 names.add("/dev/" + d.name());
@@ -280,6 +283,27 @@ public final class FileSystem {
             throw new IllegalArgumentException("no device " + path + " (the machine has " + String.join(", ", names) + ")");
         }
         return blockDevice(t);
+    }
+
+    /**
+     * The disk behind a passthrough character device node: /dev/sgN is the N-th SCSI disk (the sg
+     * driver numbers them in probe order, the order of the machine's devices here), /dev/ngXnY
+     * the NVMe namespace nvmeXnY (its generic device, drivers/nvme/host/core.c nvme_add_ns_cdev);
+     * null when {@code name} is neither or names no such disk.
+     */
+    private BlockTarget charDeviceTarget(String name) {
+        if (name.matches("sg\\d+")) {
+            int n = Integer.parseInt(name.substring(2));
+            for (BlockTarget d : devices()) {
+                if (d.transport().scsi() && n-- == 0) {
+                    return d;
+                }
+            }
+        } else if (name.matches("ng\\d+n\\d+")) {
+            return name.equals("ng" + bdev.name().substring(Math.min(4, bdev.name().length())))
+                    && bdev.name().startsWith("nvme") ? bdev : devices.get("nvme" + name.substring(2));
+        }
+        return null;
     }
 
     /**

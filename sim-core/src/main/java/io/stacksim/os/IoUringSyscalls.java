@@ -70,7 +70,9 @@ public final class IoUringSyscalls {
                 break;
             }
             work += cost.vfsCallNs();
-            if (cb.file.isDirect() && cb.op != Op.FLUSH) {
+            if (cb.command != null) {
+                work += ((cb.command.dataBytes() + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs();
+            } else if (cb.file.isDirect() && cb.op != Op.FLUSH) {
                 work += ((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs();
             }
         }
@@ -98,6 +100,13 @@ public final class IoUringSyscalls {
             cb.tSubmitted = sim.now();
             ring.inFlight++;
             OpenFile f = cb.file;
+            if (cb.command != null) {
+                // io_uring_cmd -> nvme_uring_cmd_io: issued inline; the CQE's res is 0 or an error.
+                ring.inline++;
+                kernel.passthru().uringCmd(t, f, cb.command, r -> uringComplete(ring, cb,
+                        r.checkCondition() ? -io.stacksim.fs.Errno.EIO : r.ret(), r.bio()));
+                continue;
+            }
             if (cb.op == Op.FLUSH || (f.isDirect() && pc.cachedPages(f.file()) > 0)) {
                 punt(ring, cb);
             } else if (f.isDirect()) {

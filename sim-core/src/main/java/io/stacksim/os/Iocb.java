@@ -20,6 +20,11 @@ public final class Iocb {
      * io_uring SQE's ioprio; 0 = none, the kiocb takes the task's (get_current_ioprio).
      */
     public int ioprio;
+    /**
+     * For IORING_OP_URING_CMD: the command passed through to the device (an NVMe command on
+     * /dev/ngXnY); null for reads, writes and syncs.
+     */
+    public io.stacksim.device.DeviceCommand command;
 
     /** Bytes transferred or a negative errno, valid once complete. */
     public long result;
@@ -43,6 +48,7 @@ public final class Iocb {
         this.offset = offset;
         this.length = length;
         this.ioprio = 0;
+        this.command = null;
         this.result = 0;
         this.tSubmitted = 0;
         this.tCompleted = 0;

@@ -70,6 +70,7 @@ public final class Kernel {
     private final Task flusher;
     private final AioSyscalls aio;
     private final IoUringSyscalls uring;
+    private final Passthru passthru;
     /** The file system's journal (ext4's jbd2), or null. */
     private Journal journal;
 
@@ -93,6 +94,7 @@ public final class Kernel {
         }
         this.aio = new AioSyscalls(this);
         this.uring = new IoUringSyscalls(this);
+        this.passthru = new Passthru(this);
     }
 
     /**
@@ -146,6 +148,11 @@ public final class Kernel {
     }
 
     /** io_uring. */
+    /** The passthrough interfaces: SG_IO, /dev/sgN, io_uring's uring_cmd. */
+    public Passthru passthru() {
+        return passthru;
+    }
+
     public IoUringSyscalls uring() {
         return uring;
     }

@@ -15,9 +15,13 @@ public final class IoEngines {
             SyncEngine.PVSYNC,
             LibaioEngine.TYPE,
             IoUringEngine.TYPE,
+            IoUringEngine.CMD,
+            SgEngine.TYPE,
+            LibzbcEngine.TYPE,
             PosixAioEngine.TYPE,
             MmapEngine.TYPE,
             NullEngine.TYPE,
+            NullEngine.CPP,
             CpuioEngine.TYPE,
             FileOpsEngine.FILECREATE,
             FileOpsEngine.FILESTAT,
@@ -42,7 +46,8 @@ public final class IoEngines {
 
     /** FIO_DISKLESSIO: the engine does no file I/O, so fio neither creates nor opens the job's files. */
     public static boolean diskless(IoEngineType t) {
-        return t == NullEngine.TYPE || t == NullEngine.SYNC || t == CpuioEngine.TYPE || NetEngine.isNet(t);
+        return t == NullEngine.TYPE || t == NullEngine.SYNC || t == NullEngine.CPP || t == NullEngine.CPP_SYNC
+                || t == CpuioEngine.TYPE || NetEngine.isNet(t);
     }
 
     /** FIO_NOIO: the engine does only pseudo I/O (units without direction or length). */
@@ -55,7 +60,7 @@ public final class IoEngines {
      * engine at depth 1 (null_init sets FIO_SYNCIO) gets that variant.
      */
     public static IoEngineType atDepth(IoEngineType t, int iodepth) {
-        return t == NullEngine.TYPE ? NullEngine.forDepth(iodepth) : t;
+        return t == NullEngine.TYPE ? NullEngine.forDepth(iodepth) : t == NullEngine.CPP ? NullEngine.cppForDepth(iodepth) : t;
     }
 
     /** The names StackSim accepts, comma-separated. */

@@ -18,13 +18,51 @@ final class IoUringEngine implements Engine {
     static final IoEngineType TYPE = new IoEngineType("io_uring", false, true, (iodepth, direct) -> iodepth,
             IoUringEngine::new);
 
+    /**
+     * fio's io_uring_cmd engine (engines/io_uring.c with cmd_type=nvme): the same rings, each
+     * SQE an IORING_OP_URING_CMD carrying an NVMe Read or Write (fio_nvme_uring_cmd_prep: slba =
+     * offset / LBA size, the block count from the length) to the namespace's generic character
+     * device /dev/ngXnY, which nvme_uring_cmd_io passes to the controller through a passthrough
+     * request; the CQE's res is 0 or an error. fio_ioring_cmd_open_file refuses any other file
+     * and block sizes that are not a multiple of the LBA size; a sync unit has no NVMe command in
+     * fio_nvme_uring_cmd_prep (ENOTSUP).
+     */
+    static final IoEngineType CMD = new IoEngineType("io_uring_cmd", false, true, (iodepth, direct) -> iodepth,
+            r -> new IoUringEngine(r, true));
+
     private final JobRunner r;
+    /** io_uring_cmd: NVMe commands through uring_cmd rather than reads and writes. */
+    private final boolean cmd;
+    private long dataToken;
     private IoUring ring;
     /** SQEs written but not submitted, in ring order. */
     private final java.util.ArrayDeque<Iocb> sqes = new java.util.ArrayDeque<>();
 
     IoUringEngine(JobRunner r) {
+        this(r, false);
+    }
+
+    private IoUringEngine(JobRunner r, boolean cmd) {
         this.r = r;
+        this.cmd = cmd;
+    }
+
+    /** The generic NVMe character device node /dev/ngXnY. */
+    static boolean isNvmeGenericNode(String name) {
+        return name.matches("/dev/ng\\d+n\\d+");
+    }
+
+    /**
+     * fio_nvme_uring_cmd_prep: the NVMe command of unit {@code u} on a namespace of
+     * {@code lbaSize}-byte blocks, or null when fio has none for it (a sync unit, a length that is
+     * not whole blocks).
+     */
+    static io.stacksim.device.NvmeCommand nvmeCommand(int ddir, long offset, long length, int lbaSize, long token) {
+        if ((ddir != JobStats.READ && ddir != JobStats.WRITE) || length % lbaSize != 0 || offset % lbaSize != 0) {
+            return null;
+        }
+        int opcode = ddir == JobStats.READ ? io.stacksim.device.NvmeCommand.READ : io.stacksim.device.NvmeCommand.WRITE;
+        return new io.stacksim.device.NvmeCommand(opcode, offset / lbaSize, length / lbaSize, 0, false, length, token);
     }
 
     IoUring ring() {
@@ -53,6 +91,28 @@ final class IoUringEngine implements Engine {
         });
     }
 
+    /** fio_ioring_cmd_open_file's checks, at the first unit (the files are open by then). */
+    private void checkCmdFile() {
+        if (cmdChecked) {
+            return;
+        }
+        cmdChecked = true;
+        String name = r.fileName(0);
+        if (!isNvmeGenericNode(name)) {
+            throw new JobRunner.JobError(r.spec(), "ioengine io_uring_cmd only works with nvme ns generic char"
+                    + " devices (/dev/ngXnY), not '" + name + "'");
+        }
+        io.stacksim.block.BlockTarget bdev = r.open(0).file().bdev();
+        if (bdev.transport() != io.stacksim.device.Transport.NVME) {
+            throw new JobRunner.JobError(r.spec(), "cannot open '" + name + "': no such device (the machine's"
+                    + " disk " + bdev.name() + " is not an NVMe namespace; ioengine=io_uring_cmd needs an nvme or"
+                    + " zns profile)");
+        }
+        dataToken = SgEngine.patternToken(r.spec().extras().bufferPattern());
+    }
+
+    private boolean cmdChecked;
+
     @Override
     public boolean hasCommit() {
         return true;
@@ -75,6 +135,18 @@ final class IoUringEngine implements Engine {
         }
         Op op = u.isSync() ? Op.FLUSH : u.ddir == JobStats.READ ? Op.READ : Op.WRITE;
         u.iocb = new Iocb(r.open(u.file), op, u.offset, u.length, u);
+        if (cmd) {
+            checkCmdFile();
+            int lbs = r.open(u.file).file().bdev().limits().logicalBlockSize();
+            u.iocb.command = nvmeCommand(u.ddir, u.offset, u.length, lbs, dataToken);
+            if (u.iocb.command == null) {
+                r.issued(u);
+                u.result = u.isSync() ? -io.stacksim.os.Passthru.EOPNOTSUPP : -io.stacksim.fs.Errno.EINVAL;
+                r.completed(u);
+                status.accept(COMPLETED);
+                return;
+            }
+        }
         u.iocb.ioprio = r.cmdprio(u); // fio_ioring_cmdprio_prep: the SQE's ioprio
         if (!ring.push(u.iocb)) {
             status.accept(BUSY);
@@ -112,7 +184,8 @@ final class IoUringEngine implements Engine {
         List<Iocb> done = ring.reap(max - events);
         for (Iocb cb : done) {
             IoUnit u = (IoUnit) cb.data;
-            u.result = cb.result;
+            // A uring_cmd's CQE res is 0 on success: the unit moved its whole length.
+            u.result = cmd && cb.result == 0 ? u.length : cb.result;
             u.lastBio = cb.lastBio;
             r.reaped(u);
         }

@@ -31,10 +31,19 @@ import java.util.List;
  *                   once). Dedupe (dedupe_percentage, dedupe_mode) only chooses which random data
  *                   a buffer gets, at the same cost. The simulated devices keep no data and
  *                   neither compress nor dedupe, so the contents change nothing else.
+ * @param bufferPattern buffer_pattern as written (what every write buffer holds), or null
  */
 public record JobExtras(HistLogSpec hist, Errors errors, LatencyTarget latency, Flow flow, SteadyStateSpec ss,
                         boolean randrepeat, boolean refillPattern, MinRate minRate, boolean fillDevice,
-                        boolean offload, double refillRandom) {
+                        boolean offload, double refillRandom, String bufferPattern) {
+    /** The options without buffer_pattern's value. */
+    public JobExtras(HistLogSpec hist, Errors errors, LatencyTarget latency, Flow flow, SteadyStateSpec ss,
+                     boolean randrepeat, boolean refillPattern, MinRate minRate, boolean fillDevice, boolean offload,
+                     double refillRandom) {
+        this(hist, errors, latency, flow, ss, randrepeat, refillPattern, minRate, fillDevice, offload, refillRandom,
+                null);
+    }
+
     /** None of these options set: fio's defaults. */
     public static final JobExtras DEFAULT = new JobExtras(null, Errors.NONE, null, null, null, true, false, null,
             false, false, 0);

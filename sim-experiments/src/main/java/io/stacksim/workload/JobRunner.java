@@ -343,6 +343,11 @@ public final class JobRunner {
         return files.get(file).open;
     }
 
+    /** File {@code file}'s name as the job gives it (/dev/sg0, not the disk it is). */
+    String fileName(int file) {
+        return files.get(file).name;
+    }
+
     io.stacksim.os.NetStack network() {
         if (network == null) {
             throw new IllegalStateException("job '" + spec.name() + "': no network stack was given to the runner");
@@ -482,6 +487,16 @@ public final class JobRunner {
                             stats.extra.error(errno);
                         }
                         stats.extra.jobFailed(errno, "ioengines.c:399", "td_io_queue", "");
+                        terminate = true;
+                        return;
+                    }
+                    String sense = u.lastBio == null ? null : u.lastBio.sense;
+                    if (sense != null) {
+                        // A passthrough command the device failed (SG_INFO_CHECK): fio_sgio_queue's
+                        // td_verror(EIO, "xfer") ends the job, the run goes on.
+                        stats.extra.ioError(files.get(u.file).name, errno, u.ddir, u.offset, u.length);
+                        stats.extra.jobFailed(errno, "engines/" + spec.engine().kind().fioName() + ".c", "xfer",
+                                "fio: " + files.get(u.file).name + ": " + sense);
                         terminate = true;
                         return;
                     }

@@ -16,6 +16,14 @@ final class NullEngine implements Engine {
     static final IoEngineType TYPE = new IoEngineType("null", false, true, (iodepth, direct) -> 0, NullEngine::new);
     /** iodepth=1: null_init sets FIO_SYNCIO, every unit completes inside queue. */
     static final IoEngineType SYNC = new IoEngineType("null", true, false, (iodepth, direct) -> 0, NullEngine::new);
+    /**
+     * cpp_null: engines/null.c compiled as C++ into an external engine (its get_ioengine fills
+     * the same ops: fio_null_queue, _commit, _getevents, _init, FIO_DISKLESSIO | FIO_FAKEIO),
+     * so it behaves as null does, the sync variant at iodepth=1 included.
+     */
+    static final IoEngineType CPP = new IoEngineType("cpp_null", false, true, (iodepth, direct) -> 0, NullEngine::new);
+    static final IoEngineType CPP_SYNC = new IoEngineType("cpp_null", true, false, (iodepth, direct) -> 0,
+            NullEngine::new);
 
     private final JobRunner r;
     private final List<IoUnit> queued = new ArrayList<>();
@@ -28,6 +36,11 @@ final class NullEngine implements Engine {
     /** The engine type for {@code ioengine=null} at {@code iodepth} (null_init). */
     static IoEngineType forDepth(int iodepth) {
         return iodepth == 1 ? SYNC : TYPE;
+    }
+
+    /** The engine type for {@code ioengine=cpp_null} at {@code iodepth}. */
+    static IoEngineType cppForDepth(int iodepth) {
+        return iodepth == 1 ? CPP_SYNC : CPP;
     }
 
     @Override

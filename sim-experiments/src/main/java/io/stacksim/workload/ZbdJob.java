@@ -61,6 +61,7 @@ final class ZbdJob {
     private final int[] maxZone;
     /** Zones of each file found open at set-up beyond the limits: reset before the job starts. */
     private final java.util.List<int[]> setupResets = new java.util.ArrayList<>();
+    private final Kernel kernel;
     /** td->num_open_zones. */
     int numOpenZones;
     /** td->zone_bytes. */
@@ -77,6 +78,7 @@ final class ZbdJob {
         this.sim = kernel.sim();
         this.task = task;
         this.ioctl = new ZoneIoctl(kernel);
+        this.kernel = kernel;
         this.host = host;
         this.stats = stats;
         int n = setup.count();
@@ -87,9 +89,14 @@ final class ZbdJob {
         try {
             for (int i = 0; i < n; i++) {
                 FileSetup.FioFile f = setup.get(i);
+                if (spec.engine().kind() == LibzbcEngine.TYPE && f.file != null) {
+                    LibzbcEngine.checkOpen(spec, f.name, f.file.bdev()); // libzbc_get_zoned_model opens it
+                }
                 info[i] = registry.get(f.name, f.file, existed[i] && f.file != null ? f.file.size() : 0, z);
             }
             setupFiles();
+        } catch (JobRunner.JobError e) {
+            throw new ConfigException(e.getMessage()); // the engine could not open the file
         } catch (IllegalArgumentException e) {
             throw ConfigException.at(spec.origin("zonemode", "zonesize", "max_open_zones"), "job '" + spec.name() + "': "
                     + e.getMessage());
@@ -122,8 +129,12 @@ final class ZbdJob {
     private void setupFiles() {
         for (int i = 0; i < info.length; i++) {
             ZbdInfo zi = info[i];
-            // zbd_using_direct_io
-            if (spec.rw().writes && !spec.direct() && zi.bdev != null && zi.model == ZbdInfo.Model.HOST_MANAGED) {
+            // zbd_using_direct_io: only block devices (FIO_TYPE_BLOCK); a passthrough character
+            // device (/dev/ngXnY, /dev/sgN) has no page cache to bypass.
+            String name = FileSetup.names(spec, 0).get(i);
+            boolean charDev = IoUringEngine.isNvmeGenericNode(name) || SgEngine.isSgNode(name);
+            if (spec.rw().writes && !spec.direct() && !charDev && zi.bdev != null
+                    && zi.model == ZbdInfo.Model.HOST_MANAGED) {
                 throw new IllegalArgumentException("Using direct I/O is mandatory for writing to ZBD drives");
             }
             alignFileSizes(i);
@@ -303,12 +314,41 @@ final class ZbdJob {
             return;
         }
         long len = zi.start[zz + 1] - zi.start[zz];
+        String engine = spec.engine().kind().fioName();
+        if (engine.equals("libzbc") || engine.equals("io_uring_cmd")) {
+            passthroughReset(fi, zi.start[zz], done);
+            return;
+        }
         ioctl.zoneMgmt(task, host.open(fi), Op.ZONE_RESET, zi.start[zz] >> 9, len >> 9, r -> {
             if (r < 0) {
                 throw new JobRunner.JobError(spec, r);
             }
             done.run();
         });
+    }
+
+    /**
+     * The engine's own reset_wp, a passthrough command rather than BLKRESETZONE: libzbc's
+     * zbc_reset_zone is ZBC OUT RESET WRITE POINTER through SG_IO (engines/libzbc.c), io_uring_cmd's
+     * fio_nvme_reset_wp a Zone Management Send (reset) through NVME_IOCTL_IO64_CMD (engines/nvme.c).
+     */
+    private void passthroughReset(int fi, long offset, Runnable done) {
+        io.stacksim.fs.OpenFile f = host.open(fi);
+        int lbs = f.file().bdev().limits().logicalBlockSize();
+        java.util.function.Consumer<io.stacksim.os.Passthru.Result> k = res -> {
+            if (res.ret() < 0 || res.checkCondition()) {
+                throw new JobRunner.JobError(spec, res.ret() < 0 ? res.ret() : -io.stacksim.fs.Errno.EIO);
+            }
+            done.run();
+        };
+        io.stacksim.os.Passthru p = kernel.passthru();
+        if (spec.engine().kind().fioName().equals("libzbc")) {
+            p.sgIo(task, f, new io.stacksim.device.ScsiCdb(io.stacksim.device.ScsiCdb.ZBC_OUT,
+                    io.stacksim.device.ScsiCdb.RESET_WRITE_POINTER, offset / lbs, 0, 0, false, false, 0, false, 0), k);
+        } else {
+            p.nvmeIoctl(task, f, new io.stacksim.device.NvmeCommand(io.stacksim.device.NvmeCommand.ZONE_MGMT_SEND,
+                    offset / lbs, 0, io.stacksim.device.NvmeCommand.ZSA_RESET, false, 0, 0), k);
+        }
     }
 
     /** zbd_reset_zones over [zb, ze): each zone closed, and reset if it holds data; then {@code k}. */

@@ -439,14 +439,19 @@ final class BusInterface {
         } else {
             startTrans = sim.now();
             blksDone = 0;
-            long dur = r * (c.read ? link.readSectorNs() : link.writeSectorNs());
+            // Sectors beyond the command's host data (a VERIFY's, WRITE SAME's range) cross no bus.
+            long paid = Math.min(r, c.hostLeft);
+            c.hostLeft -= paid;
+            long dur = paid * (c.read ? link.readSectorNs() : link.writeSectorNs());
             c.transferNs += dur;
             c.transferEndsAt = sim.now() + dur;
             if (c.hdaAt < 0) {
                 c.transferBeforeHdaNs += dur; // less what is left of it if the media access starts meanwhile
             }
-            busSectors += r;
-            host.countDma(c.rq, (long) r << 9);
+            busSectors += paid;
+            if (paid > 0) {
+                host.countDma(c.rq, paid << 9);
+            }
             DriveCommand cc = c;
             sim.after(dur, () -> transferDone(cc));
         }

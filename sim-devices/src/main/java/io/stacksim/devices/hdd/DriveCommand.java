@@ -44,6 +44,8 @@ final class DriveCommand {
     long transferNs;
     /** The part of {@link #transferNs} done before the media access began (a write's data into the buffer). */
     long transferBeforeHdaNs;
+    /** Sectors the bus may still move to or from the host (Request#hostBytes: a VERIFY moves none). */
+    long hostLeft;
     /** When the bus transfer of this command now in progress ends (0 when none has run). */
     long transferEndsAt;
 
@@ -59,5 +61,6 @@ final class DriveCommand {
         this.arrived = now;
         this.outLbn = lbn;
         this.inLbn = lbn;
+        this.hostLeft = rq.hostBytes() >> 9;
     }
 }

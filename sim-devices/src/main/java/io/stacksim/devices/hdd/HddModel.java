@@ -37,9 +37,19 @@ public final class HddModel extends BlockDeviceBase {
     private final BusInterface bus;
     private long nextSeq;
     private long commands;
+    private final io.stacksim.device.Transport transport;
 
     public HddModel(String name, DeviceLimits limits, HddParams params) {
+        this(name, limits, params, io.stacksim.device.Transport.SATA);
+    }
+
+    /** A drive reached over {@code transport} (SATA behind libata, or SAS). */
+    public HddModel(String name, DeviceLimits limits, HddParams params, io.stacksim.device.Transport transport) {
         super(name, limits);
+        if (!transport.scsi()) {
+            throw new IllegalArgumentException("a disk drive is reached over SATA or SAS, not " + transport);
+        }
+        this.transport = transport;
         this.params = params;
         Layout layout = params.layout();
         if (limits.capacitySectors() > layout.capacity()) {
@@ -85,6 +95,11 @@ public final class HddModel extends BlockDeviceBase {
             throw new IllegalArgumentException("request outside the disk: " + rq);
         }
         bus.submit(new DriveCommand(rq, nextSeq++, sim.now(), params.cache().writeBackEnabled()));
+    }
+
+    @Override
+    public io.stacksim.device.Transport transport() {
+        return transport;
     }
 
     // ================================================================ statistics

@@ -31,6 +31,9 @@ public final class HddProfile {
             .shownDefault("none").range("a DiskSim .parv")
             .help("model the disk this DiskSim 4.0 spec describes instead of a datasheet drive (then only the queue keys below apply)");
     static final Tunable<String> MODEL = Tunable.text("model", "datasheet drive").help("the drive's name in listings");
+    static final Tunable<String> TRANSPORT = Tunable.choice("transport", "sata", java.util.List.of("sata", "sas"))
+            .help("how the host reaches the drive: `sata` (behind libata, whose SCSI translation takes few"
+                    + " passthrough commands) or `sas` (a SCSI drive: SBC-3's VERIFY, WRITE SAME, WRITE AND VERIFY)");
     static final Tunable<Double> RPM = Tunable.number("rpm", 7200, 1000, 30000).help("spindle speed");
     static final Tunable<Integer> HEADS = Tunable.integer("heads", 8, 1, 64).help("data surfaces");
     static final Tunable<Integer> ZONES = Tunable.integer("zones", 30, 1, 1000)
@@ -77,7 +80,8 @@ public final class HddProfile {
     public static final ConfigSection PARAMS = ConfigSection.of("device", "`kind: hdd` devices (`device`)",
             DISKSIM, MODEL, RPM, HEADS, ZONES, RATE_OUTER, RATE_INNER, HEAD_SWITCH, SEEK_ONE,
             SEEK_AVERAGE, SEEK_FULL, WRITE_SETTLE, CACHE_SEGMENTS, BUFFER, WRITE_BACK, MAX_READAHEAD, WRITE_SEGMENTS,
-            COMMAND_OVERHEAD, COMPLETION_OVERHEAD, LINK_RATE, NCQ_DEPTH, SCHEDULER, COMMAND_AGING, DESTAGE_YIELD, CAN_QUEUE)
+            COMMAND_OVERHEAD, COMPLETION_OVERHEAD, LINK_RATE, NCQ_DEPTH, SCHEDULER, COMMAND_AGING, DESTAGE_YIELD, CAN_QUEUE,
+            TRANSPORT)
             .intro("A disk drive modelled as DiskSim 4.0 models one (zoned layout, seek curve and rotation, the"
                     + " firmware's buffer cache and bus protocol), either from datasheet figures or from a DiskSim spec"
                     + " (`disksim`).");
@@ -104,7 +108,7 @@ public final class HddProfile {
                     depth, 1, (int) p.size("max_hw_sectors_kb", 1024, 1, 1 << 20) * 2, p.intValue("max_segments", 128, 1, 65535),
                     (int) p.size("max_segment_size", 65536, 512, 1L << 31), true, params.cache().writeBackEnabled(),
                     params.cache().writeBackEnabled(), canQueue(p, depth));
-            return new HddModel(devName, limits, params);
+            return new HddModel(devName, limits, params, transport(p));
         }
         params = fromDatasheet(p);
         LimitsReader.refuseDiscard(p, "a hard disk has no TRIM or UNMAP (sd sets no discard limits for it)");
@@ -119,7 +123,7 @@ public final class HddProfile {
                 l.logicalBlockSize(), l.physicalBlockSize(),
                 depth, 1, l.maxHwSectors(), l.maxSegments(), l.maxSegmentSize(),
                 true, params.cache().writeBackEnabled(), l.fua(), canQueue(p, depth));
-        return new HddModel(devName, limits, params);
+        return new HddModel(devName, limits, params, transport(p));
     }
 
     /**
@@ -134,6 +138,10 @@ public final class HddProfile {
             throw CAN_QUEUE.error(p, "must be at least the queue depth (" + depth + ")");
         }
         return tags;
+    }
+
+    private static io.stacksim.device.Transport transport(ConfigNode p) {
+        return TRANSPORT.read(p).equals("sas") ? io.stacksim.device.Transport.SAS : io.stacksim.device.Transport.SATA;
     }
 
     private static HddParams.Scheduler scheduler(ConfigNode p, HddParams.Scheduler def) {

@@ -192,8 +192,15 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
                 if (c.rq.op == io.stacksim.block.Op.WRITE || c.rq.op == io.stacksim.block.Op.DISCARD) {
                     c.stage = DATA_IN;
                     // A Dataset Management command's range list: 16 bytes per range, one range per bio
-                    // (nvme_setup_discard), fetched from host memory like a write's data.
-                    c.dma.set(c.rq.op == io.stacksim.block.Op.DISCARD ? 16L * c.rq.nrBios() : c.rq.bytes(), false);
+                    // (nvme_setup_discard), fetched from host memory like a write's data; a write moves
+                    // its host data (none for WRITE SAME with NDOB's media step, one block for WRITE SAME).
+                    long bytes = c.rq.op == io.stacksim.block.Op.DISCARD ? 16L * c.rq.nrBios() : c.rq.hostBytes();
+                    c.dma.set(bytes, false);
+                    if (bytes == 0) {
+                        c.dma.tStart = c.dma.tEnd = sim.now();
+                        advance(c); // nothing to move: on to the media
+                        return;
+                    }
                     link.startLast(c.dma); // the firmware's end is an event of its own: this is its last step
                 } else {
                     backend.start(c);
@@ -226,8 +233,8 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
         rq.devQueueNs += c.queueNs;
         rq.devMediaNs = c.mediaNs;
         rq.devTransferNs = c.transferNs;
-        if (rq.op.hasData()) {
-            host.countDma(rq, rq.bytes());
+        if (rq.op.hasData() && rq.hostBytes() > 0) {
+            host.countDma(rq, rq.hostBytes());
         }
         QueuePair qp = queues[c.queue];
         c.rq = null;
@@ -243,6 +250,11 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
             interrupts++;
             host.complete(rq);
         }
+    }
+
+    @Override
+    public io.stacksim.device.Transport transport() {
+        return io.stacksim.device.Transport.NVME;
     }
 
     @Override

@@ -299,7 +299,20 @@ public final class FlashBackend {
     /** The transaction's data crosses the host link; {@code last}: the calling event ends with this. */
     private void toHost(FlashTxn x, boolean last) {
         x.stage = FlashTxn.LINKED;
-        x.dma.set((long) x.units * g.mappingUnit(), true);
+        long bytes = (long) x.units * g.mappingUnit();
+        SsdCommand c = x.cmd;
+        if (c != null) {
+            bytes = Math.min(bytes, c.hostLeft);
+            c.hostLeft -= bytes;
+        }
+        x.dma.set(bytes, true);
+        if (bytes == 0) {
+            // A media read that moves no data to the host (a VERIFY): done once sensed.
+            x.dma.tStart = x.dma.tEnd = sim.now();
+            x.dma.queuedNs = 0;
+            sim.after(0, () -> chunkDone(x));
+            return;
+        }
         if (last) {
             link.startLast(x.dma);
         } else {

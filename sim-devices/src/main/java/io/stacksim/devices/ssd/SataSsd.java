@@ -146,7 +146,13 @@ public final class SataSsd extends BlockDeviceBase implements SsdCommand.Stages,
             case FIRMWARE -> {
                 if (c.rq.op == Op.WRITE || c.rq.op == Op.DISCARD) {
                     c.stage = DATA_IN; // DMA Setup FIS then the host's Data FISes, on the shared link
-                    c.dma.set(c.rq.op == Op.DISCARD ? trimPayloadBytes(c.rq) : c.rq.bytes(), false);
+                    long bytes = c.rq.op == Op.DISCARD ? trimPayloadBytes(c.rq) : c.rq.hostBytes();
+                    c.dma.set(bytes, false);
+                    if (bytes == 0) {
+                        c.dma.tStart = c.dma.tEnd = sim.now();
+                        advance(c); // nothing to move (WRITE SAME with NDOB's media step): on to the media
+                        return;
+                    }
                     link.start(c.dma);
                 } else {
                     backend.start(c);
@@ -178,8 +184,8 @@ public final class SataSsd extends BlockDeviceBase implements SsdCommand.Stages,
         rq.devQueueNs += c.queueNs;
         rq.devMediaNs = c.mediaNs;
         rq.devTransferNs = c.transferNs;
-        if (rq.op.hasData()) {
-            host.countDma(rq, rq.bytes());
+        if (rq.op.hasData() && rq.hostBytes() > 0) {
+            host.countDma(rq, rq.hostBytes());
         }
         c.rq = null;
         rq.deviceData = null;
@@ -199,6 +205,11 @@ public final class SataSsd extends BlockDeviceBase implements SsdCommand.Stages,
         long[] entries = {0};
         rq.forEachRange((s, n) -> entries[0] += (n + 65534) / 65535);
         return (int) Math.max(1, (entries[0] + 63) / 64) * 512;
+    }
+
+    @Override
+    public io.stacksim.device.Transport transport() {
+        return io.stacksim.device.Transport.SATA;
     }
 
     @Override

@@ -37,6 +37,8 @@ public final class SsdCommand implements Event {
     public long queueNs;
     public long mediaNs;
     public long transferNs;
+    /** Bytes the command may still move over the host link (Request#hostBytes: a VERIFY moves none). */
+    public long hostLeft;
 
     SsdCommand(Stages owner) {
         this.owner = owner;
@@ -49,6 +51,7 @@ public final class SsdCommand implements Event {
 
     /** Resets the command for {@code rq}, whose data spans mapping units of {@code unitBytes}. */
     public SsdCommand reset(Request rq, int unitBytes) {
+        this.hostLeft = rq.hostBytes();
         this.rq = rq;
         long first = (rq.sector << 9) / unitBytes;
         long end = ((rq.endSector() << 9) + unitBytes - 1) / unitBytes;

@@ -206,6 +206,7 @@ public final class ZonedDevice implements ZonedBlockDevice {
         Request p = new Request(b, rq.cpu, sim.now());
         if (sectors == rq.nrSectors) {
             p.nrSegments = rq.nrSegments;
+            p.hostBytes = rq.hostBytes;
         }
         p.tDispatched = sim.now();
         p.deviceData = null;
@@ -291,6 +292,12 @@ public final class ZonedDevice implements ZonedBlockDevice {
         public void countDma(Request part, long bytes) {
             host.countDma(((Parts) part.schedData).rq, bytes);
         }
+    }
+
+    /** The media model's: a ZNS namespace is NVMe, a host-managed disk SATA or SAS. */
+    @Override
+    public io.stacksim.device.Transport transport() {
+        return media.transport();
     }
 
     @Override

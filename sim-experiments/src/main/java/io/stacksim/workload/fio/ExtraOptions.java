@@ -43,10 +43,6 @@ final class ExtraOptions {
      */
     static String refusal(String engine) {
         return switch (engine) {
-            case "sg" -> "the simulated block layer has no passthrough requests (blk_execute_rq, REQ_OP_DRV_IN/OUT"
-                    + " that bypass the scheduler and merging), which SG_IO needs";
-            case "io_uring_cmd" -> "the simulated block layer and NVMe driver have no passthrough commands"
-                    + " (nvme_uring_cmd_io, blk_execute_rq_nowait), which uring_cmd needs";
             default -> null;
         };
     }
@@ -375,6 +371,6 @@ final class ExtraOptions {
                 : new JobExtras.MinRate(List.of(rateMin[0], rateMin[1]), List.of(rateIopsMin[0], rateIopsMin[1]),
                         rateCycleMs);
         return new JobExtras(hist, errors, lat, fl, st, randrepeat || randseedSet, bufferPattern != null && reads,
-                minRate, fillDevice, offload, refillRandom());
+                minRate, fillDevice, offload, refillRandom(), bufferPattern);
     }
 }

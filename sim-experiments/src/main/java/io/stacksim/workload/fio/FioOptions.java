@@ -127,6 +127,16 @@ public final class FioOptions {
         }
         // engines/fileoperations.c: filestat's stat call (stat, lstat or statx).
         ENGINE_SUPPORTED.put("filestat:stat_type", Support.MODELLED);
+        // engines/sg.c: the command each write issues and the FUA bits.
+        for (String n : new String[] {"sg_write_mode", "readfua", "writefua"}) {
+            ENGINE_SUPPORTED.put("sg:" + n, Support.MODELLED);
+        }
+        // engines/io_uring.c with cmd_type=nvme (its only type). registerfiles (a registered fd
+        // spares the per-SQE fget/fput) and nonvectored (NVME_URING_CMD_IO rather than its _VEC
+        // form: the same buffer mapped) change nothing StackSim's cost model charges.
+        ENGINE_SUPPORTED.put("io_uring_cmd:cmd_type", Support.MODELLED);
+        ENGINE_SUPPORTED.put("io_uring_cmd:registerfiles", Support.NO_EFFECT);
+        ENGINE_SUPPORTED.put("io_uring_cmd:nonvectored", Support.NO_EFFECT);
         // engines/cmdprio.c: the per-I/O priorities of the libaio and io_uring engines.
         for (String e : new String[] {"libaio", "io_uring"}) {
             for (String n : new String[] {"cmdprio_percentage", "cmdprio_class", "cmdprio", "cmdprio_bssplit"}) {

@@ -398,6 +398,26 @@ public final class JobTranslator {
                 }
                 engineOptions.put(opt, v);
             }
+            case "sg_write_mode" -> {
+                // options.c's choices for sg_write_mode, the deprecated verify and same included
+                List<String> modes = List.of("write", "write_and_verify", "verify", "write_same", "same",
+                        "write_same_ndob", "write_stream", "verify_bytchk_00", "verify_bytchk_01", "verify_bytchk_11");
+                if (v == null || !modes.contains(v.strip())) {
+                    throw new IllegalArgumentException("expected one of " + String.join(", ", modes) + ", got '" + v + "'");
+                }
+                engineOptions.put(opt, v.strip());
+            }
+            case "readfua", "writefua" -> engineOptions.put(opt, FioValues.bool(v) ? "1" : "0");
+            case "cmd_type" -> {
+                if (!v.strip().equals("nvme")) {
+                    throw new IllegalArgumentException("expected nvme (fio's only uring_cmd type), got '" + v + "'");
+                }
+            }
+            case "registerfiles", "nonvectored" -> {
+                if (v != null && !v.isBlank()) {
+                    FioValues.integer(v.strip());
+                }
+            }
             // engines/net.c
             case "hostname", "interface" -> {
                 if (v == null || v.isBlank()) {
@@ -1049,7 +1069,10 @@ public final class JobTranslator {
 
     private JobSpec build(List<JobFile.Option> own) {
         if (timeBased && runtimeNs == 0) {
-            throw ConfigException.at(timeBasedOrigin, "time_based needs a runtime");
+            // fixup_options (init.c): fio says so and runs the job without time_based.
+            warnings.add(timeBasedOrigin + ": time_based requires a runtime/timeout setting; fio turns time_based"
+                    + " off, and so does StackSim");
+            timeBased = false;
         }
         if (engine.fioName().equals("cpuio")) {
             cpuioInit();

@@ -3,6 +3,7 @@ package io.stacksim.workload.fio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stacksim.config.ConfigException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,11 +21,10 @@ class EngineRefusalTest {
     }
 
     @Test
-    void sgAndUringCmdAreRefusedNamingWhatTheStackLacks() {
-        assertThatThrownBy(() -> translate("[s]\nioengine=sg\nfilename=/dev/sg0\n", false))
-                .hasMessageContaining("passthrough requests");
-        assertThatThrownBy(() -> translate("[u]\nioengine=io_uring_cmd\nfilename=/dev/ng0n1\n", false))
-                .hasMessageContaining("uring_cmd");
+    void anEngineNeedingAServerIsRefusedInOneLine() {
+        assertThatThrownBy(() -> translate("[r]\nioengine=rbd\nrw=read\n", false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("t.fio:2")
+                .hasMessageContaining("ioengine=rbd is not simulated");
     }
 
     @Test

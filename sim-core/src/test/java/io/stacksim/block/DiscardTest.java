@@ -139,6 +139,33 @@ class DiscardTest {
         assertThat(ranges).containsExactly(new long[] {100, 8}, new long[] {500, 24});
     }
 
+    /**
+     * blk-wbt tracks discards in their own wait queue with the background limit (get_limit:
+     * wb_background = (RWB_DEF_DEPTH 16 + 3) / 4 = 4 at scale step 0): of 20 discards submitted
+     * at once, never more than 4 are in flight; all complete.
+     */
+    @Test
+    void blkWbtHoldsDiscardsToItsBackgroundLimit() {
+        DeviceLimits lim = DeviceLimits.builder(1L << 30).queueDepth(32).maxHwSectors(2560)
+                .discard(DeviceLimits.UINT_MAX, 512, 1).build();
+        Harness h = new Harness("none", lim, 100 * US, "block.wbt_lat_usec=2000");
+        for (int i = 0; i < 20; i++) {
+            h.queue.submitBio(h.bio(Op.DISCARD, i * 1000L, 8, 0));
+        }
+        h.sim.run();
+        int inFlight = 0;
+        int max = 0;
+        for (String e : h.trace) {
+            if (e.startsWith("D ")) {
+                max = Math.max(max, ++inFlight);
+            } else if (e.startsWith("C ")) {
+                inFlight--;
+            }
+        }
+        assertThat(max).isEqualTo(4);
+        assertThat(h.done).hasSize(20);
+    }
+
     /** submit_bio_noacct: a discard to a queue without max_discard_sectors ends at once with EOPNOTSUPP, never queued. */
     @Test
     void aDiscardToADeviceWithoutDiscardFailsWithEopnotsupp() {

@@ -97,7 +97,25 @@ public final class Main implements Runnable {
         if (s == null) {
             return "bad input";
         }
-        String first = s.split("\\R", 2)[0];
+        // a bad input is one line: a newline or other control character inside it (a path such as
+        // --out $'a\nb', a name read from a file) is shown escaped, not cut off or passed through
+        StringBuilder b = new StringBuilder();
+        String t = s.strip();
+        for (int i = 0; i < t.length() && b.length() <= 400; i++) {
+            char c = t.charAt(i);
+            if (c == '\n') {
+                b.append("\\n");
+            } else if (c == '\r') {
+                b.append("\\r");
+            } else if (c == '\t') {
+                b.append(' ');
+            } else if (Character.isISOControl(c)) {
+                b.append('?');
+            } else {
+                b.append(c);
+            }
+        }
+        String first = b.toString();
         return first.length() > 400 ? first.substring(0, 400) + "..." : first;
     }
 

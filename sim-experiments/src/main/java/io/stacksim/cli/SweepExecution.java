@@ -35,6 +35,9 @@ final class SweepExecution {
         Sweep sweep = new Sweep(spec);
         SweepRunner runner = new SweepRunner(sweep, new SweepStore(out), Version.get()).checking(check);
         runner.validate(shard); // every point's config, before the folder is touched
+        if (resume) {
+            new SweepStore(out).checkResumable(spec.name());
+        }
         try (SweepStore.Lock lock = new SweepStore(out).lock("--out")) {
             publish(spec, sweep, runner, out, jobs, resume, shard, command, stdout, err);
         }

@@ -114,6 +114,34 @@ class BadInputCorpusTest {
         assertThat(bad).as("valid inputs at the edges that did not run, or were not refused in one line").isEmpty();
     }
 
+    /**
+     * Paths with a newline (legal in Linux names, impossible in cases.tsv's lines): the refusal
+     * stays one line, the newline shown escaped, and still says what was expected.
+     */
+    @Test
+    void aPathWithANewlineIsRefusedOnOneLineWithTheNewlineEscaped(@TempDir Path scratch) throws Exception {
+        Path corpus = corpusDir();
+        String[][] cases = {
+            {"sweep", corpus.resolve("ok/sweep.yaml").toString(), "--out", "/proc/stacksim\nout"},
+            {"fio", corpus.resolve("ok/job.fio").toString(), "--output", Files.createDirectories(scratch.resolve("a\nb")).toString()},
+            {"run", corpus.resolve("ok/run.yaml").toString(), "--blktrace-binary", "/sys/x\ny"},
+            {"run", scratch.resolve("no\nsuch.yaml").toString()},
+        };
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "newline-case");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (String[] a : cases) {
+                String cls = classify(new Case(String.join(" ", a), "\\n", List.of(a)), pool);
+                assertThat(cls).as(String.join(" ", a)).isEqualTo("clean");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static String classify(Case c, ExecutorService pool) throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

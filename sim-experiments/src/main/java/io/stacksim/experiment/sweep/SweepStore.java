@@ -115,6 +115,9 @@ public final class SweepStore {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new ConfigException(dir + ": exists and is not a folder");
             }
+            if (resume) {
+                checkResumable(sweep.spec().name());
+            }
             Files.createDirectories(runsDir());
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(runsDir())) {
                 for (Path p : ds) {
@@ -129,6 +132,33 @@ public final class SweepStore {
             writePoints(sweep);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * --resume continues the sweep whose results the folder holds: resuming another sweep's
+     * folder would replace its tables and report with this one's, so it is refused (before the
+     * folder is locked or touched).
+     */
+    public void checkResumable(String sweepName) {
+        String held = heldSweep();
+        if (held != null && !held.equals(sweepName)) {
+            throw new ConfigException("--resume: " + dir + " holds the results of sweep '" + held + "', not '"
+                    + sweepName + "'; expected that sweep's own folder (or a new --out)");
+        }
+    }
+
+    /** The name of the sweep whose results the folder holds (its sweep.yaml), or null if none can be read. */
+    private String heldSweep() {
+        Path f = dir.resolve("sweep.yaml");
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            ConfigNode n = ConfigNode.parseYaml(f).child("name");
+            return n != null && n.isScalar() ? n.text() : null;
+        } catch (ConfigException e) {
+            return null;
         }
     }
 

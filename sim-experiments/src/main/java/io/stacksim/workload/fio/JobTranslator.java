@@ -281,7 +281,8 @@ public final class JobTranslator {
                 throw ConfigException.at(c.origin(), "'" + c.path() + "' must be a single value (a fio option)");
             }
             String text = c.text();
-            JobFile.Option o = new JobFile.Option(key, text == null ? null : text.trim(), c.origin());
+            // a blank value is no value, as the job-file parser reads 'bs=' (and --set workload.bs= says so)
+            JobFile.Option o = new JobFile.Option(key, text == null || text.isBlank() ? null : text.trim(), c.origin());
             paths.put(o, c.path());
             out.add(o);
         }

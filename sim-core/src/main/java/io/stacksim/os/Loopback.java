@@ -25,6 +25,8 @@ final class Loopback {
      * 32741 - what TCP_MAXSEG reads on a loopback connection of this machine's kernel.
      */
     static final int TCP_MSS = 32741;
+    /** The window a loopback handshake offers with the default buffers (half of tcp_rmem[1], in whole MSS of the MTU). */
+    static final int HANDSHAKE_WINDOW = 65483;
 
     long txPackets;
     long txBytes;

@@ -125,7 +125,13 @@ public final class TcpSocket implements Pollable {
         this.remote = other;
         // the MSS option of the SYN and SYN-ACK: each end sends no more than the other accepts
         this.mss = Math.min(lo.mss(), Math.min(userMss, other.userMss));
-        this.sizeGoal = lo.sizeGoal(mss);
+        // tcp_bound_to_half_wnd: at most half the window the handshake offered (a smaller SO_RCVBUF there)
+        long offered = Math.min(Loopback.HANDSHAKE_WINDOW, other.advertisedWindow());
+        long cutoff = offered > 536 ? offered >> 1 : offered;
+        if (cutoff > 0 && mss > cutoff) {
+            mss = (int) Math.max(cutoff, 68 - 32);
+        }
+        this.sizeGoal = Math.min(lo.sizeGoal(mss), Math.max(mss, other.advertisedWindow() / 2 / mss * mss));
         this.maxFrags = NetStack.MAX_SKB_FRAGS;
         this.tsqRate = net.tcp.limitOutputBytes();
     }

@@ -37,7 +37,7 @@ import java.util.function.IntConsumer;
  * receiver that closes with data unread resets the connection, and a sender writing to it
  * then gets EPIPE, which in fio is SIGPIPE: the sender's job ends there.
  */
-final class NetEngine implements Engine {
+public final class NetEngine implements Engine {
     /** ioengine=net. */
     static final IoEngineType NET = new IoEngineType("net", true, false, IoEngineType.DeviceDepth.ONE,
             r -> new NetEngine(r, false));
@@ -78,6 +78,70 @@ final class NetEngine implements Engine {
     /** True for the engines of engines/net.c. */
     static boolean isNet(IoEngineType t) {
         return t == NET || t == NETSPLICE;
+    }
+
+    /**
+     * A listening job (or UDP reader) whose run has no job that connects (or sends) to it would
+     * wait for ever, as fio does; {@code jobs} are the jobs that run together. Throws an
+     * IllegalArgumentException naming the job.
+     */
+    public static void checkPeers(java.util.List<JobSpec> jobs) {
+        for (JobSpec j : jobs) {
+            if (isNet(j.engine().kind())) {
+                try {
+                    NetOptions.of(j, 0);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException((j.origin() == null ? "" : j.origin() + ": ") + "job '" + j.name()
+                            + "': " + e.getMessage());
+                }
+            }
+        }
+        java.util.Set<String> targets = new java.util.HashSet<>();
+        for (JobSpec j : jobs) {
+            if (!isNet(j.engine().kind())) {
+                continue;
+            }
+            for (int c = 0; c < j.numjobs(); c++) {
+                NetOptions o = NetOptions.of(j, c);
+                boolean sender = o.udp() ? !j.rw().reads : !o.listen();
+                if (sender && o.local()) {
+                    targets.add(key(o, o.udp() ? o.host() : null));
+                }
+            }
+        }
+        for (JobSpec j : jobs) {
+            if (!isNet(j.engine().kind())) {
+                continue;
+            }
+            for (int c = 0; c < j.numjobs(); c++) {
+                NetOptions o = NetOptions.of(j, c);
+                boolean waits = o.udp() ? j.rw().reads : o.listen();
+                if (waits && !targets.contains(key(o, o.udp() ? (o.multicast() ? o.host() : "localhost") : null))) {
+                    throw new IllegalArgumentException((j.origin() == null ? "" : j.origin() + ": ") + "job '" + j.name()
+                            + "' waits for a "
+                            + (o.udp() ? "writer's datagrams" : "connection") + " on " + where(o)
+                            + ", but no job running with it " + (o.udp() ? "sends there" : "connects there")
+                            + " (fio would wait for ever; the simulated peer over the NIC never connects)");
+                }
+            }
+        }
+    }
+
+    private static String key(NetOptions o, String host) {
+        String h = host == null ? "" : NetStackHosts.normal(host);
+        return o.protocol().name().replace("V6", "") + ":" + o.listenKey() + ":" + h;
+    }
+
+    private static String where(NetOptions o) {
+        return o.protocol() == NetOptions.Protocol.UNIX ? "unix socket " + o.host()
+                : (o.multicast() ? "group " + o.host() + " " : "") + "port " + o.port();
+    }
+
+    /** Names of this host, one spelling each. */
+    private static final class NetStackHosts {
+        static String normal(String h) {
+            return io.stacksim.os.NetStack.isLocalAddress(h) ? "localhost" : h;
+        }
     }
 
     @Override
@@ -162,7 +226,16 @@ final class NetEngine implements Engine {
                         throw new JobRunner.JobError(r.spec(), "connect to " + o.host() + " to read: the simulated peer"
                                 + " over the NIC only receives (and answers pingpong); it sends no stream of its own");
                     }
-                    sockets.connectRemote(t, s, (conn, bytes) -> { }, o.pingpong(), res -> k.run());
+                    // the remote end as fio's receiver there would be: it reads, and with pingpong answers each unit
+                    long unit = r.spec().access().bs().write().max();
+                    long[] got = {0};
+                    sockets.connectRemote(t, s, (conn, bytes) -> {
+                        got[0] += bytes;
+                        while (o.pingpong() && got[0] >= unit) {
+                            got[0] -= unit;
+                            net.peer().send(conn, unit);
+                        }
+                    }, o.pingpong(), res -> k.run());
                 }
             };
             setOptions(s, after);

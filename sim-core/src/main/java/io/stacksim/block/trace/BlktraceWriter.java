@@ -59,6 +59,8 @@ public final class BlktraceWriter implements BlockTrace {
     static final int TC_QUEUE = 1 << 20;
     static final int TC_ISSUE = 1 << 22;
     static final int TC_COMPLETE = 1 << 23;
+    /** BLK_TC_PC: blk_add_trace_rq marks a passthrough request's events so (blk_rq_is_passthrough). */
+    static final int TC_PC = 1 << 25;
     static final int TC_NOTIFY = 1 << 26;
     static final int TC_AHEAD = 1 << 27;
     static final int TC_META = 1 << 28;
@@ -103,6 +105,9 @@ public final class BlktraceWriter implements BlockTrace {
             return TC_READ; // plug and unplug: opf 0, REQ_OP_READ
         }
         int c = op != Op.FLUSH && op.isWrite() ? TC_WRITE : TC_READ; // op_is_write
+        if (op.isPassthrough()) {
+            c |= TC_PC;
+        }
         if (op == Op.DISCARD) {
             c |= TC_DISCARD;
         }

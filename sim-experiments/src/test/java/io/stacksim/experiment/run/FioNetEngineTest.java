@@ -105,6 +105,22 @@ class FioNetEngineTest {
     }
 
     @Test
+    void aListenerNobodyConnectsToIsRefusedInsteadOfWaitingForEver() {
+        assertThatThrownBy(() -> FioHarness.run(dir, FioHarness.STACK, "[r]\nioengine=net\nport=9200\nlisten\n"
+                + "rw=read\nsize=1m\n")).isInstanceOf(ConfigException.class).hasMessageContaining("job 'r' waits")
+                .hasMessageContaining("port 9200");
+    }
+
+    @Test
+    void aPingpongSenderToARemoteHostWaitsOneNetworkRoundTripPerUnit() {
+        JobStats s = FioHarness.job(FioHarness.run(dir, FioHarness.STACK + "net: {tcp: {rtt: 100us}}\n",
+                "[s]\nioengine=net\nport=9100\nhostname=10.0.0.2\nbs=4k\nsize=400k\nrw=write\npingpong=1\n"), "s");
+        assertThat(s.totalIos[1]).isEqualTo(100);
+        // the peer answers each 4 KiB unit: at least the 100 us propagation round trip per unit
+        assertThat(s.clatStat[1].mean()).isGreaterThan(100_000).isLessThan(150_000);
+    }
+
+    @Test
     void fioRefusalsOfBadNetJobsAreOneLine() {
         assertThatThrownBy(() -> FioHarness.run(dir, FioHarness.STACK, "[n]\nioengine=net\nrw=write\nsize=1m\n"
                 + "hostname=localhost\n")).isInstanceOf(ConfigException.class)

@@ -218,6 +218,10 @@ final class FileSetup {
             long offset = f.layout().fileAppend() && fs != null ? (existing[i] != null ? existing[i].size() : 0)
                     : f.offset().resolve(real) + clone * f.offsetIncrement().resolve(real);
             if (existing[i] != null && size == null && f.filesizeMax() == 0 && !fill) {
+                if (offset > existing[i].size()) {
+                    // setup_files: no size, so io_size = real_file_size - file_offset; beyond the end is err_offset
+                    throw new CloneSetupFailed(spec.name() + ": you need to specify valid offset=");
+                }
                 ioSize = Math.max(0, existing[i].size() - offset);
             }
             if (ioSize < minBs) {

@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 jfirst=1048576 jlen=65536   # the journal of mkfs.ext4 on 1 GiB: fs blocks 131072-139263
-for job in append-fsync overwrite-fdatasync overwrite-fsync dsync direct-sync small-files seq-256m seq-256m-2jobs; do
+for job in append-fsync overwrite-fdatasync overwrite-fsync dsync direct-sync small-files seq-256m seq-256m-2jobs sync-file-range; do
   per=
   case $job in seq-256m) per=1 ;; seq-256m-2jobs) per=2 ;; esac
   stack="$here/loop0-ext4.yaml"

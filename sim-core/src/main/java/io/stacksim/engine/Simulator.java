@@ -15,12 +15,6 @@ public final class Simulator {
     private long fired;
     private long folded;
     private boolean foldable;
-    /** Steps running inline by {@link #scheduleLast}, one inside another. */
-    private int foldDepth;
-    /** Callers that hold inline steps off ({@link #holdFolds}). */
-    private int foldHolds;
-    /** The deepest nesting of inline steps: beyond it they are events again (the stack stays flat). */
-    private static final int MAX_FOLD_DEPTH = 8;
     private int cancelledPending;
     private boolean stopRequested;
     private long limit = Long.MAX_VALUE;
@@ -48,15 +42,6 @@ public final class Simulator {
     /** Number of events fired so far (cancelled timers excluded). */
     public long eventsFired() {
         return fired;
-    }
-
-    /**
-     * Identifies the step running now: it changes with every event fired and every step run
-     * inline, and stays the same within one. A component can tell from it whether a call comes
-     * from the same step as an earlier one.
-     */
-    public long stepStamp() {
-        return fired + folded;
     }
 
     /** Number of steps run inline by {@link #advanceIfNext} instead of as events. */
@@ -89,50 +74,13 @@ public final class Simulator {
      * {@link #runWhile}, whose condition must be checked before each event.
      */
     public boolean advanceIfNext(long time) {
-        if (!foldable || foldHolds > 0 || stopRequested || time > limit || time < now
+        if (!foldable || stopRequested || time > limit || time < now
                 || (!queue.isEmpty() && time >= queue.peekTime())) {
             return false;
         }
         now = time;
         folded++;
         return true;
-    }
-
-    /**
-     * Schedules {@code event} at {@code time}, or, when it would be the next event to fire (see
-     * {@link #advanceIfNext}), fires it right here with the clock moved to {@code time}. Only for
-     * the last thing an event does, with nothing of it left to run after this call returns (the
-     * caller's callers included, up to the event list): then the inline step runs exactly where
-     * the loop would have run it next, the run is the same event for event and only
-     * {@link #eventsFired} counts it as {@link #stepsFolded} instead. A device's stage that
-     * merely starts the next one after a fixed delay (a DMA engine's descriptor fetch, a
-     * completion entry's write) is such a step.
-     */
-    public void scheduleLast(long time, Event event) {
-        if (foldDepth < MAX_FOLD_DEPTH && advanceIfNext(time)) {
-            foldDepth++;
-            try {
-                event.fire();
-            } finally {
-                foldDepth--;
-            }
-        } else {
-            schedule(time, event);
-        }
-    }
-
-    /**
-     * Until the matching {@link #releaseFolds}, no step runs inline ({@link #advanceIfNext} says
-     * no): for an event that calls out to code that may end with {@link #scheduleLast} and
-     * still has work of its own to do afterwards.
-     */
-    public void holdFolds() {
-        foldHolds++;
-    }
-
-    /** Ends a {@link #holdFolds}. */
-    public void releaseFolds() {
-        foldHolds--;
     }
 
     /**

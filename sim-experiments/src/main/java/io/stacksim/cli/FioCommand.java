@@ -205,6 +205,10 @@ final class FioCommand implements Callable<Integer> {
         for (io.stacksim.experiment.run.RunResult.CloneRun c : result.clones()) {
             io.stacksim.workload.ExtraStats x = c.stats().extra;
             x.log.forEach(err::println);
+            if (x.reapedAtSetup) {
+                n++;
+                continue;
+            }
             if (x.jobError == 0) {
                 continue;
             }

@@ -23,6 +23,9 @@ public final class ExtraStats {
     /** What fio logged on standard error for this job as it ran (log_err), in order. */
     public final java.util.List<String> log = new java.util.ArrayList<>();
 
+    /** The clone was reaped before it ran: its setup_files failed (see {@link CloneSetupFailed}). */
+    public boolean reapedAtSetup;
+
     /** td_verror: the job ends with {@code errno}, raised in fio's {@code func} at {@code where} (file:line). */
     public void jobFailed(int errno, String where, String func, String log) {
         if (jobError == 0) {

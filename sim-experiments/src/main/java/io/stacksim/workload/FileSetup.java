@@ -218,6 +218,10 @@ final class FileSetup {
             long offset = f.layout().fileAppend() && fs != null ? (existing[i] != null ? existing[i].size() : 0)
                     : f.offset().resolve(real) + clone * f.offsetIncrement().resolve(real);
             if (existing[i] != null && size == null && f.filesizeMax() == 0 && !fill) {
+                if (offset > existing[i].size()) {
+                    // setup_files: no size, so io_size = real_file_size - file_offset; beyond the end is err_offset
+                    throw new CloneSetupFailed(spec.name() + ": you need to specify valid offset=");
+                }
                 ioSize = Math.max(0, existing[i].size() - offset);
             }
             if (ioSize < minBs) {
@@ -258,6 +262,11 @@ final class FileSetup {
                     throw ConfigException.at(spec.origin("offset", "size", "filesize", "offset_increment"),
                             "job '" + spec.name() + "': " + e.getMessage());
                 }
+            } else if (offset + ioSize > sf.size() && !names.get(i).startsWith("/dev/")
+                    && fs.truncate(sf, offset + ioSize) == 0 && sf.size() >= offset + ioSize) {
+                // setup_files' need_extend on raw: the file grows to its region before the job
+                // runs, as the direct map lays files out (ftruncate.fio's second job after the
+                // first truncated the file); extend_file's own I/O is not simulated on raw.
             } else if (offset + ioSize > sf.size()) {
                 throw ConfigException.at(offset > 0 ? spec.origin("offset", "offset_increment", "size", "filesize")
                         : spec.origin("size", "filesize"),

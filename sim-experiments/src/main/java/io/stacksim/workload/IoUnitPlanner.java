@@ -29,6 +29,8 @@ final class IoUnitPlanner {
     private final long[] rateNextNs = new long[JobStats.DIRS];
     private final long[] lastPoissonNs = new long[JobStats.DIRS];
     private long loopBytesIssued;
+    /** td->io_issue_bytes: read and write bytes issued over all loops. */
+    private long bytesIssued;
     private long loopIosIssued;
     private int rwmixDdir;
     private long rwmixIssues;
@@ -84,8 +86,14 @@ final class IoUnitPlanner {
     boolean loopDone() {
         // do_io: "in trimwrite mode, each byte is trimmed and then written", so twice the bytes and I/Os.
         int times = spec.rw().trimWrite() ? 2 : 1;
+        // io_issue_bytes_exceeded: with io_size, the bytes issued in all loops against io_size x loops
+        // (a pass io_size started beyond the files ends there: fio 3.33, io_size=8m over a region of
+        // 511 strided 16 KiB writes, issues 512 writes, not two passes)
+        long ioSize = spec.limits().ioSize();
+        boolean ioSizeDone = ioSize > 0
+                && bytesIssued >= times * ioSize * Math.max(1, spec.limits().loops());
         return (!spec.timeBased() || spec.control().verify().on()) && (loopBytesIssued >= times * bytesPerLoop
-                || (spec.numberIos() > 0 && loopIosIssued >= times * spec.numberIos()));
+                || ioSizeDone || (spec.numberIos() > 0 && loopIosIssued >= times * spec.numberIos()));
     }
 
     /** Read or write units issued so far (for fsync=N and thinktime_blocks_type=issue). */
@@ -97,6 +105,7 @@ final class IoUnitPlanner {
     void issued(int ddir, long len) {
         ioIssues[ddir]++;
         loopBytesIssued += len;
+        bytesIssued += len;
         loopIosIssued++;
         rateIssueBytes[ddir] += len;
     }
@@ -105,6 +114,7 @@ final class IoUnitPlanner {
     void unissued(int ddir, long len) {
         ioIssues[ddir]--;
         loopBytesIssued -= len;
+        bytesIssued -= len;
         loopIosIssued--;
         rateIssueBytes[ddir] -= len;
     }

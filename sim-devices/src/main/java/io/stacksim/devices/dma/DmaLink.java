@@ -10,15 +10,6 @@ public sealed interface DmaLink permits HostLink, SharedLink {
     /** Starts {@code t}; its {@code done} event fires when the data has arrived. */
     void start(DmaTransfer t);
 
-    /**
-     * {@link #start}, as the last thing the calling event does (nothing of it or its callers runs
-     * after this returns): the link may then run the transfer's next step inline when nothing
-     * else is due before it ({@link io.stacksim.engine.Simulator#scheduleLast}). Same timing.
-     */
-    default void startLast(DmaTransfer t) {
-        start(t);
-    }
-
     /** Time to move {@code bytes} on an idle link, setup included. */
     long idleTransferTime(long bytes);
 

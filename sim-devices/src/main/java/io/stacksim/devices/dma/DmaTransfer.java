@@ -46,13 +46,10 @@ public final class DmaTransfer implements Event {
         return this;
     }
 
-    /**
-     * Ends the setup phase on a shared link: joins the bandwidth share. Only ever an event of its
-     * own (or one run inline in its place), so the join is the last thing it does.
-     */
+    /** Ends the setup phase on a shared link: joins the bandwidth share. */
     @Override
     public void fire() {
-        server.join(this, true);
+        server.join(this);
     }
 
     /** Time from start to end. */

@@ -46,37 +46,16 @@ public final class SharedLink implements DmaLink {
 
     @Override
     public void start(DmaTransfer t) {
-        begin(t);
-        if (setupNs == 0) {
-            t.server.join(t, false);
-        } else {
-            sim.after(setupNs, t);
-        }
-    }
-
-    /**
-     * The descriptor fetch's end (and the share's next end after the join) run inline when
-     * nothing else is due before them: a transfer on a quiet link costs no event for its setup.
-     */
-    @Override
-    public void startLast(DmaTransfer t) {
-        begin(t);
-        if (setupNs == 0) {
-            t.server.join(t, true);
-        } else {
-            sim.scheduleLast(sim.now() + setupNs, t);
-        }
-    }
-
-    private void begin(DmaTransfer t) {
-        if (t.bytes <= 0) {
-            throw new IllegalArgumentException("a DMA transfer moves at least one byte, not " + t.bytes);
-        }
         transfers++;
         bytes += t.bytes;
         t.tStart = sim.now();
         t.queuedNs = 0;
         t.server = t.toHost ? up : down;
+        if (setupNs == 0) {
+            t.server.join(t);
+        } else {
+            sim.after(setupNs, t);
+        }
     }
 
     @Override
@@ -124,28 +103,16 @@ public final class SharedLink implements DmaLink {
         int n;
         DmaTransfer[] heap = new DmaTransfer[16];
         long armedFor = -1;
-        /** The step (Simulator#stepStamp) whose last action was this idle link's final completion; -1: none pending. */
-        long idleStep = -1;
 
         Direction(double bytesPerNs) {
             this.bytesPerNs = bytesPerNs;
         }
 
-        /** {@code last}: the caller's event ends with this join ({@link Simulator#scheduleLast}). */
-        void join(DmaTransfer t, boolean last) {
-            if (idleStep >= 0) {
-                // The link went idle in a step that ended with its last transfer's completion
-                // (see fire): virtual time restarts unless this join is part of that same step,
-                // exactly as it would have after that event, before any later one.
-                if (sim.stepStamp() != idleStep) {
-                    vtime = 0;
-                }
-                idleStep = -1;
-            }
+        void join(DmaTransfer t) {
             advance();
             t.finishTag = vtime + spec.wireBytes(t.bytes);
             push(t);
-            arm(last);
+            arm();
         }
 
         private void advance() {
@@ -157,7 +124,7 @@ public final class SharedLink implements DmaLink {
             lastUpdate = now;
         }
 
-        private void arm(boolean last) {
+        private void arm() {
             if (n == 0) {
                 armedFor = -1;
                 return;
@@ -168,11 +135,7 @@ public final class SharedLink implements DmaLink {
             long at = sim.now() + Math.max(1, (long) Math.ceil(left * n / bytesPerNs - EPS));
             if (at != armedFor) {
                 armedFor = at;
-                if (last) {
-                    sim.scheduleLast(at, this);
-                } else {
-                    sim.schedule(at, this);
-                }
+                sim.schedule(at, this);
             }
         }
 
@@ -187,30 +150,13 @@ public final class SharedLink implements DmaLink {
             while (n > 0 && heap[0].finishTag <= vtime + EPS) {
                 DmaTransfer t = pop();
                 t.tEnd = now;
-                if (n == 0) {
-                    // The last transfer in flight: the link is idle, nothing is armed, and the
-                    // transfer's end is the last thing this event does, so its next step may run
-                    // inline. The restart of virtual time this event would end with waits for
-                    // the next join (see join): one made by the completion itself, synchronously
-                    // (only with no setup), still sees the old virtual time, as it would have;
-                    // and it cannot be a transfer this event should have ended too, since every
-                    // transfer carries data (begin).
-                    idleStep = sim.stepStamp();
-                    t.done.fire();
-                    return;
-                }
-                sim.holdFolds();
-                try {
-                    t.done.fire(); // more of this event follows: no inline steps in there
-                } finally {
-                    sim.releaseFolds();
-                }
+                t.done.fire();
             }
             if (n == 0) {
                 vtime = 0; // idle: restart virtual time, so that it stays small and exact
             }
             if (armedFor < 0) {
-                arm(true);
+                arm();
             }
         }
 

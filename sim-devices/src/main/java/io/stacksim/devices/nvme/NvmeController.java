@@ -201,7 +201,7 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
                         advance(c); // nothing to move: on to the media
                         return;
                     }
-                    link.startLast(c.dma); // the firmware's end is an event of its own: this is its last step
+                    link.start(c.dma);
                 } else {
                     backend.start(c);
                 }
@@ -219,13 +219,6 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
     public void backendDone(SsdCommand c) {
         c.stage = POSTED;
         sim.after(cqPostNs, c);
-    }
-
-    /** The completion entry's write and MSI-X run inline when nothing else is due before them. */
-    @Override
-    public void backendDoneLast(SsdCommand c) {
-        c.stage = POSTED;
-        sim.scheduleLast(sim.now() + cqPostNs, c);
     }
 
     private void complete(SsdCommand c) {

@@ -38,15 +38,6 @@ public final class FlashBackend {
     public interface HostInterface {
         /** The back end has finished with {@code c}: data transferred, or write buffered/durable. */
         void backendDone(SsdCommand c);
-
-        /**
-         * {@link #backendDone}, as the last thing the calling event does (nothing of it or its
-         * callers runs after this returns), so the host interface may run its next stage
-         * inline ({@link Simulator#scheduleLast}).
-         */
-        default void backendDoneLast(SsdCommand c) {
-            backendDone(c);
-        }
     }
 
     private final Simulator sim;
@@ -244,7 +235,7 @@ public final class FlashBackend {
             x.kind = FlashTxn.Kind.IMMEDIATE;
             x.mediaNs = 0;
             x.tStart = x.tChannel = x.tSensed = x.tQueued;
-            toHost(x, false);
+            toHost(x);
             return;
         }
         x.kind = c != null ? FlashTxn.Kind.READ : FlashTxn.Kind.PREFETCH;
@@ -296,8 +287,7 @@ public final class FlashBackend {
         }
     }
 
-    /** The transaction's data crosses the host link; {@code last}: the calling event ends with this. */
-    private void toHost(FlashTxn x, boolean last) {
+    private void toHost(FlashTxn x) {
         x.stage = FlashTxn.LINKED;
         long bytes = (long) x.units * g.mappingUnit();
         SsdCommand c = x.cmd;
@@ -313,11 +303,7 @@ public final class FlashBackend {
             sim.after(0, () -> chunkDone(x));
             return;
         }
-        if (last) {
-            link.startLast(x.dma);
-        } else {
-            link.start(x.dma);
-        }
+        link.start(x.dma);
     }
 
     // ------------------------------------------------------------------ writes, flush, trim
@@ -860,7 +846,7 @@ public final class FlashBackend {
                             dispatch(d);
                         }
                         if (x.kind == FlashTxn.Kind.READ) {
-                            toHost(x, true); // the last step of this event
+                            toHost(x);
                         } else {
                             prefetched(x);
                         }
@@ -926,7 +912,7 @@ public final class FlashBackend {
         c.transferNs = x.dma.durationNs() - x.dma.queuedNs;
         recycle(x);
         if (--c.pending == 0) {
-            host.backendDoneLast(c); // the link's end of the transfer ends with this (advance: LINKED)
+            host.backendDone(c);
         }
     }
 

@@ -43,54 +43,6 @@ class LinkTest {
         }
     }
 
-    /**
-     * Processor sharing with a second transfer arriving half way through the first (each started
-     * by an event of its own, as its last step): the first ends at 1.5 and the second at 2 times
-     * a lone transfer's time, after the setup, whether the link runs the steps that follow as
-     * events or inline; inline, with fewer events where the link has a setup to skip.
-     */
-    @Test
-    void transfersStartedAsAnEventsLastStepShareTheLinkAsEventsDo() {
-        for (long setup : new long[] {0, 200}) {
-            long[] events = new long[2];
-            for (int last = 0; last < 2; last++) {
-                Simulator sim = new Simulator();
-                SharedLink link = new SharedLink(sim, LinkSpec.pcie(4, 4, 256), setup);
-                long single = link.idleTransferTime(1 << 20) - setup;
-                DmaTransfer a = new DmaTransfer(() -> { }).set(1 << 20, true);
-                DmaTransfer b = new DmaTransfer(() -> { }).set(1 << 20, true);
-                boolean inline = last == 1;
-                sim.schedule(0, () -> start(link, a, inline));
-                sim.schedule(single / 2, () -> start(link, b, inline));
-                sim.run();
-                assertThat(a.tEnd).as("setup %d, inline %s", setup, inline).isBetween(setup + 3 * single / 2 - 2, setup + 3 * single / 2 + 2);
-                assertThat(b.tEnd).as("setup %d, inline %s", setup, inline).isBetween(single / 2 + setup + 3 * single / 2 - 2,
-                        single / 2 + setup + 3 * single / 2 + 2);
-                events[last] = sim.eventsFired();
-            }
-            if (setup > 0) {
-                assertThat(events[1]).as("setup %d", setup).isLessThan(events[0]); // the descriptor fetches end inline
-            } else {
-                assertThat(events[1]).isLessThanOrEqualTo(events[0]); // a's superseded end is still pending: no inline step
-            }
-        }
-    }
-
-    private static void start(SharedLink link, DmaTransfer t, boolean last) {
-        if (last) {
-            link.startLast(t);
-        } else {
-            link.start(t);
-        }
-    }
-
-    @Test
-    void aDmaOfNoBytesIsRefused() {
-        SharedLink link = new SharedLink(new Simulator(), LinkSpec.pcie(4, 4, 256), 0);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> link.start(new DmaTransfer(() -> { }).set(0, true)))
-                .isInstanceOf(IllegalArgumentException.class);
-    }
-
     @Test
     void transfersInFlightShareThePcieBandwidthEqually() {
         Simulator sim = new Simulator();

@@ -202,7 +202,7 @@ public final class Simulation {
     }
 
     /** One job's clones, with the job's fio reporting group. */
-    private record Planned(JobSpec spec, int groupId, List<JobRunner> runners) {
+    private record Planned(JobSpec spec, int groupId, List<JobRunner> runners, List<RunResult.CloneRun> dropped) {
     }
 
     private static RunResult run(ConfigNode root, Stack stack, long seed, List<JobSpec> specs, long userNsPerIo,
@@ -217,7 +217,7 @@ public final class Simulation {
                 groupId++;
                 groupJobs = 0;
             }
-            plan.add(new Planned(spec, groupId, new ArrayList<>()));
+            plan.add(new Planned(spec, groupId, new ArrayList<>(), new ArrayList<>()));
             groupJobs++;
         }
         List<List<Planned>> segments = new ArrayList<>();
@@ -254,6 +254,8 @@ public final class Simulation {
                 js.add(r.stats);
                 clones.add(new RunResult.CloneRun(p.spec(), r.cloneIndex(), p.groupId(), r.stats));
             }
+            clones.addAll(p.dropped());
+            js.members += p.dropped().size();
             jobs.add(new JobSummary(p.spec(), p.spec().numjobs(), js));
             group.add(js);
         }
@@ -341,8 +343,20 @@ public final class Simulation {
                             segmentOver.run();
                         }
                     };
-                    JobRunner r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit,
-                            control.zoned);
+                    JobRunner r;
+                    try {
+                        r = new JobRunner(p.spec(), clone, stack.kernel, stack.random, userNsPerIo, onExit,
+                                control.zoned);
+                    } catch (io.stacksim.workload.CloneSetupFailed e) {
+                        // run_threads: setup_files failed, the clone is reaped unrun; the others go on
+                        JobStats s = JobStats.empty();
+                        s.members = 1; // fio counts a reaped clone among its group's jobs
+                        s.extra.reapedAtSetup = true;
+                        s.extra.log.add(e.getMessage());
+                        p.dropped().add(new RunResult.CloneRun(p.spec(), clone, p.groupId(), s));
+                        running.get(name)[0]--;
+                        continue;
+                    }
                     self[0] = r;
                     stack.cpus.registerTask(stack.stats, r.task());
                     r.logDirectory(logDir);
@@ -377,6 +391,9 @@ public final class Simulation {
             }
         }
         startTogether(stack, first, index, segment, yamlStats, true);
+        if (live[0] == 0) {
+            segmentOver.run(); // every clone of the segment was reaped at setup
+        }
     }
 
     /** The clones prepare; when the last is ready they all begin. */

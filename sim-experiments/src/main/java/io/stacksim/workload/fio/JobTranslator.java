@@ -367,6 +367,10 @@ public final class JobTranslator {
             notModelled(o, "option '" + display(o) + "' of ioengine " + engine + " is not modelled by StackSim");
             return;
         }
+        if (o.value() == null && !def.flag()) {
+            // only an engine's set-only options (listen, pingpong) stand alone
+            throw ConfigException.at(o.origin(), "option '" + display(o) + "' needs a value (" + display(o) + "=...)");
+        }
         origins.put(def.name(), o.origin()); // an engine's refusal at run time names this line
         try {
             setEngineOption(engine, def.name(), o.value(), o);

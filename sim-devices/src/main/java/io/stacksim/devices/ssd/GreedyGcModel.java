@@ -43,6 +43,7 @@ public final class GreedyGcModel {
             return 1.0;
         }
         double h = 0; // sum_{i=j+1..b} 1/i, built downward as j decreases
+        double v = Double.NaN;
         for (int j = b - 1; j >= 1; j--) {
             h += 1.0 / (j + 1);
             double denom = h - (double) (b - j) / j;
@@ -53,11 +54,17 @@ public final class GreedyGcModel {
             if (!(g > 0)) {
                 continue;
             }
-            double v = b - 1 / g;
+            v = b - 1 / g;
             double q = j - v;
             if (q >= -1e-9 && q <= 1 + 1e-9) {
                 return b * g;
             }
+        }
+        if (v < 0) {
+            // even the j = 1 level would need a victim validity below zero: with this much spare
+            // space blocks decay to empty before greedy needs one (level 0 occupied), so it always
+            // finds a block with nothing valid to copy
+            return 1.0;
         }
         throw new IllegalStateException("no mean-field solution for b=" + b + ", op=" + op);
     }

@@ -45,4 +45,20 @@ class GreedyGcModelTest {
         // block holds, so greedy always finds a victim without valid units, A = 1 (no solution j >= 1)
         assertThat(GreedyGcModel.writeAmplification(6144, 16391)).isEqualTo(1.0);
     }
+
+    @Test
+    void ampleSpareSpaceLeavesEmptyVictimsSoNothingIsCopied() {
+        // op = 10 (rho = 1/11): Desnoyers' limit is 1 + 1.7e-5, and the mean field's victim level
+        // is 0 for large and small blocks alike (a 4 MiB-zone ZNS drive's media reached this)
+        for (int b : new int[] {64, 6144}) {
+            for (double op : new double[] {10, 100, 5000}) {
+                assertThat(GreedyGcModel.writeAmplification(b, op)).isEqualTo(1.0);
+            }
+            for (double op : new double[] {10, 100}) {
+                assertThat(GreedyGcModel.largeBlockLimit(op)).isCloseTo(1.0, within(2e-5));
+            }
+        }
+        // just below, where victims still hold valid units, the model still copies
+        assertThat(GreedyGcModel.writeAmplification(6144, 3)).isGreaterThan(1.0);
+    }
 }

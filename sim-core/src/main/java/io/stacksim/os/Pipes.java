@@ -159,20 +159,7 @@ public final class Pipes {
     }
 
     private void waitReadable(Task t, Pipe p, Runnable then) {
-        WaitQueue q = p.readEnd.waitQueue();
-        q.add(new WaitQueue.Entry() {
-            private boolean waiting = true;
-
-            @Override
-            public void wake(int mask, KernelWork w) {
-                if (waiting && (mask & Pollable.POLLIN) != 0) {
-                    waiting = false;
-                    q.remove(this);
-                    w.then(() -> t.wake(then));
-                }
-            }
-        });
-        t.sleep();
+        p.readEnd.waitQueue().sleepUntil(t, Pollable.POLLIN, then);
     }
 
     // ------------------------------------------------------------------ splice
@@ -193,20 +180,7 @@ public final class Pipes {
                 return;
             }
             // wait_for_space -> pipe_wait_writable
-            WaitQueue q = p.writeEnd.waitQueue();
-            q.add(new WaitQueue.Entry() {
-                private boolean waiting = true;
-
-                @Override
-                public void wake(int mask, KernelWork w) {
-                    if (waiting && (mask & Pollable.POLLOUT) != 0) {
-                        waiting = false;
-                        q.remove(this);
-                        w.then(() -> t.wake(() -> fileToPipe(t, in, offset, p, len, flags, done)));
-                    }
-                }
-            });
-            t.sleep();
+            p.writeEnd.waitQueue().sleepUntil(t, Pollable.POLLOUT, () -> fileToPipe(t, in, offset, p, len, flags, done));
             return;
         }
         int free = p.capacity() - p.occupancy();
@@ -307,20 +281,7 @@ public final class Pipes {
 
     private void userToPipe(Task t, Pipe p, long len, long pageOff, Kernel.Ret done) {
         if (p.full()) {
-            WaitQueue q = p.writeEnd.waitQueue();
-            q.add(new WaitQueue.Entry() {
-                private boolean waiting = true;
-
-                @Override
-                public void wake(int mask, KernelWork w) {
-                    if (waiting && (mask & Pollable.POLLOUT) != 0) {
-                        waiting = false;
-                        q.remove(this);
-                        w.then(() -> t.wake(() -> userToPipe(t, p, len, pageOff, done)));
-                    }
-                }
-            });
-            t.sleep();
+            p.writeEnd.waitQueue().sleepUntil(t, Pollable.POLLOUT, () -> userToPipe(t, p, len, pageOff, done));
             return;
         }
         KernelWork work = new KernelWork();
@@ -358,20 +319,7 @@ public final class Pipes {
 
     private void socketToPipe(Task t, TcpSocket s, Pipe p, long len, Kernel.Ret done) {
         if (p.full()) {
-            WaitQueue q = p.writeEnd.waitQueue();
-            q.add(new WaitQueue.Entry() {
-                private boolean waiting = true;
-
-                @Override
-                public void wake(int mask, KernelWork w) {
-                    if (waiting && (mask & Pollable.POLLOUT) != 0) {
-                        waiting = false;
-                        q.remove(this);
-                        w.then(() -> t.wake(() -> socketToPipe(t, s, p, len, done)));
-                    }
-                }
-            });
-            t.sleep();
+            p.writeEnd.waitQueue().sleepUntil(t, Pollable.POLLOUT, () -> socketToPipe(t, s, p, len, done));
             return;
         }
         int free = p.capacity() - p.occupancy();

@@ -113,20 +113,7 @@ public final class Sockets {
             kernel.exit(t, 0, r -> k.accept(c));
             return;
         }
-        WaitQueue q = l.waitQueue();
-        q.add(new WaitQueue.Entry() {
-            private boolean waiting = true;
-
-            @Override
-            public void wake(int mask, KernelWork w) {
-                if (waiting && (mask & Pollable.POLLIN) != 0) {
-                    waiting = false;
-                    q.remove(this);
-                    w.then(() -> t.wake(() -> acceptBody(t, l, k)));
-                }
-            }
-        });
-        t.sleep();
+        l.waitQueue().sleepUntil(t, Pollable.POLLIN, () -> acceptBody(t, l, k));
     }
 
     /**

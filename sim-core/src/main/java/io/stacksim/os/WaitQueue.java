@@ -35,6 +35,26 @@ public final class WaitQueue {
         }
     }
 
+    /**
+     * wait_event on this queue: {@code t} sleeps until a wake-up with an event in {@code mask},
+     * then leaves the queue and runs {@code then} once woken (later wake-ups are ignored).
+     */
+    public void sleepUntil(Task t, int mask, Runnable then) {
+        add(new Entry() {
+            private boolean waiting = true;
+
+            @Override
+            public void wake(int m, KernelWork w) {
+                if (waiting && (m & mask) != 0) {
+                    waiting = false;
+                    remove(this);
+                    w.then(() -> t.wake(then));
+                }
+            }
+        });
+        t.sleep();
+    }
+
     public int size() {
         return entries.size();
     }

@@ -88,15 +88,7 @@ final class MergeRules {
             }
             chain.remaining++;
             Bio child = new Bio(start, (int) len, bio.op, bio.flags, bio.ioprio, bio.owner, chain);
-            child.tQueued = bio.tQueued;
-            if (q.checks != null) {
-                q.checks.bioSubmitted(child);
-            }
-            if (start == bio.sector) {
-                q.mqSubmit(child);
-            } else {
-                q.submitSplitPiece(child);
-            }
+            submitPiece(bio, child);
             start += len;
         }
         chain.armed = true;
@@ -136,19 +128,24 @@ final class MergeRules {
             if (bio.segments > 0) {
                 child.segments = (int) Math.max(1, ((long) len + sectorsPerSegment - 1) / sectorsPerSegment);
             }
-            child.tQueued = bio.tQueued;
-            if (q.checks != null) {
-                q.checks.bioSubmitted(child);
-            }
-            if (start == bio.sector) {
-                q.mqSubmit(child);
-            } else {
-                q.submitSplitPiece(child);
-            }
+            submitPiece(bio, child);
             start += len;
         }
         chain.armed = true;
         chain.maybeDone();
+    }
+
+    /** Hands a split piece on: the first to blk_mq_submit_bio at once, the others resubmitted. */
+    private void submitPiece(Bio parent, Bio child) {
+        child.tQueued = parent.tQueued;
+        if (q.checks != null) {
+            q.checks.bioSubmitted(child);
+        }
+        if (child.sector == parent.sector) {
+            q.mqSubmit(child);
+        } else {
+            q.submitSplitPiece(child);
+        }
     }
 
     /** get_max_io_size (block/blk-merge.c), also bounded by max_segments segments of the bio's size. */

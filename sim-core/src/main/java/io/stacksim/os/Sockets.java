@@ -121,28 +121,7 @@ public final class Sockets {
      * once the SYN-ACK is in, or -ECONNREFUSED.
      */
     public void connectLocal(Task t, TcpSocket s, int port, Kernel.Ret k) {
-        kernel.enter(t, Syscall.CONNECT, nc.socketCallNs(), () -> {
-            s.setOwner(t);
-            KernelWork w = new KernelWork();
-            long[] result = {Long.MIN_VALUE};
-            boolean[] asleep = {false};
-            net.connectLocal(s, port, w, t.cpu(), r -> {
-                if (asleep[0]) {
-                    asleep[0] = false;
-                    t.wake(() -> kernel.exit(t, r, k));
-                } else {
-                    result[0] = r;
-                }
-            });
-            w.spend(t, () -> {
-                if (result[0] != Long.MIN_VALUE) {
-                    kernel.exit(t, result[0], k);
-                } else {
-                    asleep[0] = true; // inet_wait_for_connect
-                    t.sleep();
-                }
-            });
-        });
+        connect(t, s, k, (w, done) -> net.connectLocal(s, port, w, t.cpu(), done));
     }
 
     /**
@@ -150,12 +129,21 @@ public final class Sockets {
      * link; returns 0 once the SYN-ACK is in. {@code app} is what the peer does with the data.
      */
     public void connectRemote(Task t, TcpSocket s, Peer.App app, boolean pingpong, Kernel.Ret k) {
+        connect(t, s, k, (w, done) -> net.connectRemote(s, app, pingpong, w, t.cpu(), done));
+    }
+
+    /**
+     * connect(2)'s body: starts the handshake; the call returns at the end of its own work if the
+     * handshake is already done, or sleeps until it is (inet_wait_for_connect).
+     */
+    private void connect(Task t, TcpSocket s, Kernel.Ret k,
+                         java.util.function.BiConsumer<KernelWork, java.util.function.LongConsumer> handshake) {
         kernel.enter(t, Syscall.CONNECT, nc.socketCallNs(), () -> {
             s.setOwner(t);
             KernelWork w = new KernelWork();
             long[] result = {Long.MIN_VALUE};
             boolean[] asleep = {false};
-            net.connectRemote(s, app, pingpong, w, t.cpu(), r -> {
+            handshake.accept(w, r -> {
                 if (asleep[0]) {
                     asleep[0] = false;
                     t.wake(() -> kernel.exit(t, r, k));

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -154,91 +153,21 @@ final class CalibrateCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "  %-20s IOPS %9.0f  p50 %8.1f us  p99 %8.1f us%n", j.name(), m.iops(), m.p50Us(), m.p99Us());
             o.flush();
         }
-        // what the simulated kernel spends per I/O around an instant device, per job kind
-        Path zero = dir.resolve("instant.yaml");
-        Files.writeString(zero, Calibration.profileYaml("instant", tgt, t.devName(), t.capacity(), "", t.queueDepth(),
-                t.maxSectorsKb(), t.logicalBlock(), t.rotational(),
-                new Fit(new double[] {0, 0}, new double[] {0, 0}, 0, 4096, 1e15, 1e15, null, null, 1), "instant device"));
-        Measured hr = simulate(byName("randread-4k-qd1"), zero, t, dir);
-        Measured hw = simulate(byName("randwrite-4k-qd1"), zero, t, dir);
-        Measured hf = simulate(byName("flush-4k-qd1"), zero, t, dir);
-        double link = 0;
-        double wlink = 0;
-        for (Measured m : real.values()) {
-            if (m.job().contains("128k") && m.dir().equals("read")) {
-                link = Math.max(link, m.bwKiBps() * 1024);
-            } else if (m.job().contains("128k")) {
-                wlink = Math.max(wlink, m.bwKiBps() * 1024);
-            }
-        }
-        // The QD1 distributions split at the knee: the body is the device's own service; the tail beyond
-        // it, requests that met a stalled dispatcher, is modelled as stalls shared by every request.
-        Measured r1 = real.get("randread-4k-qd1");
-        Measured w1 = real.get("randwrite-4k-qd1");
-        double rKnee = Calibration.kneeNs(r1);
-        double rTail = Calibration.shareAbove(r1, rKnee);
-        double wTail = Math.min(rTail, Calibration.shareAbove(w1, Calibration.kneeNs(w1)));
-        // the load curves carry the size (and so the transfer): the service times are the whole device's
-        double[] rq = Calibration.serviceQuantiles(r1, hr.meanUs() * 1e3, rTail);
-        double[] wq = Calibration.serviceQuantiles(w1, hw.meanUs() * 1e3, wTail);
-        double flush = Math.max(0, (real.get("flush-4k-qd1").syncMeanUs() - hf.syncMeanUs()) * 1e3);
-        // the device as a flow-equivalent server: its throughput at depth 1 and 32, per direction
-        // (the depth-1 4 KiB points are the body's own pace, the stalls taken out: the load then adds
-        // only what depth costs the device itself; the other points are matched by simulation below)
-        double rBody = 1e9 / (Fit.mean(rq) + hr.meanUs() * 1e3);
-        double wBody = 1e9 / (Fit.mean(wq) + hw.meanUs() * 1e3);
-        double[] rl = {rBody, real.get("randread-4k-qd32").iops(),
-            real.get("randread-128k-qd1").iops() * rBody / r1.iops(), real.get("randread-128k-qd32").iops()};
-        double[] wl = {wBody, real.get("randwrite-4k-qd32").iops(),
-            real.get("randwrite-128k-qd1").iops() * wBody / w1.iops(), real.get("randwrite-128k-qd32").iops()};
-        Fit fit = new Fit(rq, wq, flush, Math.max(t.queueDepth(), 32), link, wlink, rl, wl,
-                Calibration.waitScv(r1, real.get("randread-4k-qd32")));
         String name = t.devName() + "-calibrated";
         Path profile = out != null ? out : Path.of(name + ".yaml");
         String how = "direct I/O, libaio, medians of " + repeat + " runs of " + runtime + " s per job";
-        // the stalls: a first guess from the QD1 tail, then the time between them and their lengths
-        // matched by simulation to the tail's share and mean excess beyond the knee
-        Calibration.Stalls stalls = Calibration.stalls(r1, STALL_QUANTILES);
-        double realExcess = Calibration.meanExcessAbove(r1, rKnee);
-        for (int iter = 0; stalls != null && iter < 8; iter++) {
-            fit = fit.withStalls(stalls.quantilesNs(), stalls.share());
-            write(profile, Calibration.profileYaml(name, tgt, t.devName(), t.capacity(), t.describe(), t.queueDepth(),
-                    t.maxSectorsKb(), t.logicalBlock(), t.rotational(), fit, how));
-            Measured s1 = simulate(byName("randread-4k-qd1"), profile, t, dir);
-            double simTail = Calibration.shareAbove(s1, rKnee);
-            double simExcess = Calibration.meanExcessAbove(s1, rKnee);
-            double fs = simTail > 0 ? rTail / simTail : 2;
-            double fl = simExcess > 0 ? realExcess / simExcess : 2;
-            if (Math.abs(fs - 1) < 0.03 && Math.abs(fl - 1) < 0.03) {
-                break;
-            }
-            // about one request meets each stall: the tail's share goes as 1 / the time between stalls
-            stalls = stalls.scaled(fl).withUp(stalls.upNs() / fs);
-        }
-        // the curve's points are device-level; match the host-level throughputs by simulation
-        for (int iter = 0; iter < 5; iter++) {
-            write(profile, Calibration.profileYaml(name, tgt, t.devName(), t.capacity(), t.describe(), t.queueDepth(),
-                    t.maxSectorsKb(), t.logicalBlock(), t.rotational(), fit, how));
-            String[] matched = {"randread-128k-qd1", "randread-4k-qd32", "randread-128k-qd32", "randwrite-128k-qd1",
-                "randwrite-4k-qd32", "randwrite-128k-qd32"};
-            double[] f = new double[matched.length];
-            boolean close = true;
-            for (int k = 0; k < matched.length; k++) {
-                f[k] = real.get(matched[k]).iops() / simulate(byName(matched[k]), profile, t, dir).iops();
-                close &= Math.abs(f[k] - 1) < 0.03;
-            }
-            if (close) {
-                break;
-            }
-            fit = fit.scaleLoad(f);
-        }
+        o.println("\nfitting:");
+        Fit fit = fitTarget(real, tgt, t, dir, size, Integer.toString(runtime), profile, name, how, line -> {
+            o.println(line);
+            o.flush();
+        });
         write(profile, Calibration.profileYaml(name, tgt, t.devName(), t.capacity(), t.describe(), t.queueDepth(),
                 t.maxSectorsKb(), t.logicalBlock(), t.rotational(), fit, how));
-        o.printf(Locale.ROOT, "%nprofile: %s (read load %s, write load %s IOPS at depth 1 and 32; links %.1f/%.1f MB/s"
-                + " read/write; read service mean %.1f us; flush %.1f us; stalls %.1f%% of the time, mean %.0f us)%n",
-                profile, Arrays.toString(fit.readLoad()), Arrays.toString(fit.writeLoad()), link / 1e6, wlink / 1e6,
-                fit.meanReadNs() / 1e3, flush / 1e3, 100 * fit.stallShare(),
-                fit.stallShare() > 0 ? Fit.mean(fit.stallQuantilesNs()) / 1e3 : 0);
+        o.printf(Locale.ROOT, "%nprofile: %s (read service mean %.1f us; flush %.1f us; reaper wake-ups %.2f%% wait %.0f us"
+                + " on average; write-completion wake-ups %.2f%% wait %.0f us)%n", profile, fit.meanReadNs() / 1e3,
+                fit.flushNs() / 1e3, fit.wake() == null ? 0 : 100 * fit.wake().share(),
+                fit.wake() == null ? 0 : fit.wake().meanNs() / 1e3, fit.writeWake() == null ? 0 : 100 * fit.writeWake().share(),
+                fit.writeWake() == null ? 0 : fit.writeWake().meanNs() / 1e3);
         o.println("\nfit error per job (real: medians of " + repeat + " runs):");
         o.println(Calibration.header());
         for (Job j : Calibration.matrix()) {
@@ -249,10 +178,33 @@ final class CalibrateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Quantiles the stalls' length distribution keeps. */
-    private static final int STALL_QUANTILES = 50;
+    /**
+     * Fits {@code real} (the matrix's measured medians, by job name) with {@link Calibration#fit},
+     * simulating each candidate as the profile {@code profile} of target {@code t}; returns the fit
+     * (the profile file then holds the last candidate, not necessarily the fit: write it after).
+     */
+    static Fit fitTarget(Map<String, Measured> real, String tgt, Target t, Path dir, String size, String runtime,
+                         Path profile, String name, String how, java.util.function.Consumer<String> log) throws IOException {
+        // what the simulated kernel spends per I/O around an instant device, per job kind
+        Path zero = dir.resolve("instant.yaml");
+        Files.writeString(zero, Calibration.profileYaml("instant", tgt, t.devName(), t.capacity(), "", t.queueDepth(),
+                t.maxSectorsKb(), t.logicalBlock(), t.rotational(),
+                new Fit(new double[] {0, 0}, new double[] {0, 0}, 0, 4096, 1e15, 1e15, null, null, 1), "instant device"));
+        Measured hr = simulate(byName("randread-4k-qd1"), zero, t, dir, size, runtime);
+        Measured hw = simulate(byName("randwrite-4k-qd1"), zero, t, dir, size, runtime);
+        Measured hf = simulate(byName("flush-4k-qd1"), zero, t, dir, size, runtime);
+        return Calibration.fit(real, hr, hw, hf, t.queueDepth(), (f, job) -> {
+            write(profile, Calibration.profileYaml(name, tgt, t.devName(), t.capacity(), t.describe(), t.queueDepth(),
+                    t.maxSectorsKb(), t.logicalBlock(), t.rotational(), f, how));
+            try {
+                return simulate(byName(job), profile, t, dir, size, runtime);
+            } catch (IOException e) {
+                throw new ConfigException(profile + ": cannot simulate " + job + ": " + e.getMessage());
+            }
+        }, log);
+    }
 
-    private static Job byName(String name) {
+    static Job byName(String name) {
         return Calibration.matrix().stream().filter(j -> j.name().equals(name)).findFirst().orElseThrow();
     }
 
@@ -305,9 +257,13 @@ final class CalibrateCommand implements Callable<Integer> {
     }
 
     private Measured simulate(Job j, Path profile, Target t, Path dir) throws IOException {
+        return simulate(j, profile, t, dir, size, Integer.toString(runtime));
+    }
+
+    /** Simulates matrix job {@code j} on {@code profile} as target {@code t}'s stack would run it. */
+    static Measured simulate(Job j, Path profile, Target t, Path dir, String size, String runtime) throws IOException {
         String dev = "/dev/" + t.devName();
-        return Calibration.read(simulateText(j.fioText(dev, size, Integer.toString(runtime)), profile, t, dir, j.name(), dev))
-                .get(0);
+        return Calibration.read(simulateText(j.fioText(dev, size, runtime), profile, t, dir, j.name(), dev)).get(0);
     }
 
     /** Runs fio on a job text; returns its json+ output file. */

@@ -51,11 +51,36 @@ public final class LatencyDevice extends BlockDeviceBase {
                     + " thread descheduled): requests that arrive meanwhile wait for its end");
     static final Tunable<Double> STALL_SHARE = Tunable.number("stall_share", 0, 0, 0.99)
             .help("long-run share of time the dispatcher is stalled; the periods between stalls are exponential");
+    static final Tunable<String> WAKE_TIME = Tunable.text("wake_time", "")
+            .range("as read_time; empty = completions never wait for a wake-up")
+            .help("run-queue wait of the task reaping completions when a completion wakes it (try_to_wake_up,"
+                    + " kernel/sched/core.c); completions arriving meanwhile are reaped with it");
+    static final Tunable<Double> WAKE_SHARE = Tunable.number("wake_share", 0, 0, 1)
+            .help("share of those wake-ups that wait wake_time (the others run at once)");
+    static final Tunable<Double> WAKE_SHARE_QD32 = Tunable.number("wake_share_qd32", -1, -1, 1)
+            .range("a share, or -1 for wake_share").help("share of the reaper's wake-ups that wait when 32 requests or more"
+                    + " are outstanding (linear in between from wake_share at 1): a reaper kept busy by a deep queue has"
+                    + " less lag left when it wakes (place_entity, kernel/sched/fair.c)");
+    static final Tunable<Long> WAKE_HOLD = Tunable.duration("wake_hold", 0, 1)
+            .help("how long a woken task stays awake per completion it takes (its own work on each: no wake-up"
+                    + " is needed for a completion arriving meanwhile)");
+    static final Tunable<String> WRITE_WAKE_TIME = Tunable.text("write_wake_time", "")
+            .range("as read_time; empty = none")
+            .help("run-queue wait of the worker completing writes before the reaper sees them (a direct write's"
+                    + " completion is punted to s_dio_done_wq, fs/iomap/direct-io.c; reads complete inline)");
+    static final Tunable<Double> WRITE_WAKE_SHARE = Tunable.number("write_wake_share", 0, 0, 1)
+            .help("share of the write-completion worker's wake-ups that wait write_wake_time");
+    static final Tunable<String> SEQ_READ_LOAD = Tunable.text("seq_read_load", "").range("as read_load; empty = read_load")
+            .help("sequential reads (starting where a recent read ended) as a flow-equivalent server of their own:"
+                    + " the host's readahead on a file-backed disk (mm/readahead.c) serves them differently");
+    static final Tunable<String> SEQ_WRITE_LOAD = Tunable.text("seq_write_load", "").range("as read_load; empty = write_load")
+            .help("sequential writes as a flow-equivalent server of their own");
 
     /** The {@code latency} kind's own parameters. */
     public static final ConfigSection PARAMS = ConfigSection.of("device", "`kind: latency` devices (`device`)",
             READ_TIME, WRITE_TIME, SERVERS, LINK_BANDWIDTH, LINK_SETUP, COMMAND_OVERHEAD, FLUSH_TIME,
-            WRITE_LINK_BANDWIDTH, READ_LOAD, WRITE_LOAD, LOAD_SCV, STALL_TIME, STALL_SHARE)
+            WRITE_LINK_BANDWIDTH, READ_LOAD, WRITE_LOAD, LOAD_SCV, STALL_TIME, STALL_SHARE, WAKE_TIME, WAKE_SHARE,
+            WAKE_SHARE_QD32, WAKE_HOLD, WRITE_WAKE_TIME, WRITE_WAKE_SHARE, SEQ_READ_LOAD, SEQ_WRITE_LOAD)
             .intro("A device whose media time is drawn from a distribution, served by `servers` parallel units in"
                     + " arrival order, with the data crossing a host link.");
 
@@ -74,6 +99,22 @@ public final class LatencyDevice extends BlockDeviceBase {
     private HostLink writeLink;
     private LoadCurve.Sized readLoad;
     private LoadCurve.Sized writeLoad;
+    private LoadCurve.Sized seqReadLoad;
+    private LoadCurve.Sized seqWriteLoad;
+    /** End sectors of the last {@value #SEQ_WINDOW} reads and writes, for sequential detection. */
+    private final long[][] recentEnds = {new long[SEQ_WINDOW], new long[SEQ_WINDOW]};
+    private final int[] recentNext = new int[2];
+    private long sequential;
+    private ServiceTime wakeTime;
+    private double wakeShare;
+    private double wakeShareDeep = -1;
+    /** Requests submitted and not yet completed to the host. */
+    private int outstanding;
+    private long wakeHoldNs;
+    private ServiceTime writeWakeTime;
+    private double writeWakeShare;
+    private WakeStage reaper;
+    private WakeStage writeDone;
     private double waitScv = 1;
     private double writeLinkBytesPerSec;
     private RandomStream random;
@@ -132,6 +173,12 @@ public final class LatencyDevice extends BlockDeviceBase {
         if (!STALL_TIME.read(p).isEmpty() && STALL_SHARE.read(p) > 0) {
             d.setStalls(service(p, STALL_TIME), STALL_SHARE.read(p));
         }
+        d.setSequentialLoadCurves(load(p, SEQ_READ_LOAD), load(p, SEQ_WRITE_LOAD));
+        d.setWakeUps(WAKE_TIME.read(p).isEmpty() ? null : service(p, WAKE_TIME), WAKE_SHARE.read(p), WAKE_HOLD.read(p),
+                WRITE_WAKE_TIME.read(p).isEmpty() ? null : service(p, WRITE_WAKE_TIME), WRITE_WAKE_SHARE.read(p));
+        if (WAKE_SHARE_QD32.read(p) >= 0) {
+            d.setDeepWakeShare(WAKE_SHARE_QD32.read(p));
+        }
         return d;
     }
 
@@ -159,6 +206,70 @@ public final class LatencyDevice extends BlockDeviceBase {
         this.writeLink = writeLinkBytesPerSec > 0 ? new HostLink(host.sim(), writeLinkBytesPerSec, linkSetupNs) : link;
         this.random = host.random().stream("device." + name + ".service");
         this.stallRandom = host.random().stream("device." + name + ".stall");
+        if (wakeTime != null && (wakeShare > 0 || wakeShareDeep > 0)) {
+            reaper = new WakeStage(host.sim(), wakeTime, wakeShare, wakeShareDeep >= 0 ? wakeShareDeep : wakeShare,
+                    () -> outstanding, wakeHoldNs, host.random().stream("device." + name + ".wake"));
+        }
+        if (writeWakeTime != null && writeWakeShare > 0) {
+            writeDone = new WakeStage(host.sim(), writeWakeTime, writeWakeShare, wakeHoldNs,
+                    host.random().stream("device." + name + ".write_wake"));
+        }
+    }
+
+    /**
+     * Sequential requests (those starting where one of the last {@value #SEQ_WINDOW} of their
+     * direction ended) follow curves of their own; null = the direction's curve. On a disk that
+     * is a file on the host, the host's readahead serves a sequential stream from its page cache
+     * (mm/readahead.c, page_cache_sync_ra: an access at the previous one's end is sequential).
+     * Before attaching.
+     */
+    public void setSequentialLoadCurves(LoadCurve.Sized reads, LoadCurve.Sized writes) {
+        this.seqReadLoad = reads;
+        this.seqWriteLoad = writes;
+    }
+
+    /**
+     * The wake-ups on the completion path ({@link WakeStage}): the reaper's for every request
+     * ({@code time} with probability {@code share}; null = none) and, for writes before it, the
+     * write-completion worker's. {@code holdNs}: how long either stays awake per request it
+     * handles. Before attaching.
+     */
+    public void setWakeUps(ServiceTime time, double share, long holdNs, ServiceTime writeTime, double writeShare) {
+        if (!(share >= 0 && share <= 1 && writeShare >= 0 && writeShare <= 1)) {
+            throw new IllegalArgumentException("wake shares must be in [0, 1]");
+        }
+        this.wakeTime = time;
+        this.wakeShare = share;
+        this.wakeHoldNs = holdNs;
+        this.writeWakeTime = writeTime;
+        this.writeWakeShare = writeShare;
+    }
+
+    /** The reaper's wake share with 32 or more requests outstanding (linear from the depth-1 share). Before attaching. */
+    public void setDeepWakeShare(double share) {
+        if (!(share >= 0 && share <= 1)) {
+            throw new IllegalArgumentException("wake_share_qd32 must be in [0, 1]");
+        }
+        this.wakeShareDeep = share;
+    }
+
+    /** How many recent requests per direction sequential detection remembers (one per stream, as fio's jobs). */
+    static final int SEQ_WINDOW = 8;
+
+    /** True when {@code rq} starts where a recent request of its direction ended; remembers its end. */
+    private boolean sequential(Request rq) {
+        int d = rq.isWrite() ? 1 : 0;
+        long[] ends = recentEnds[d];
+        boolean seq = false;
+        for (long e : ends) {
+            if (e != 0 && e == rq.sector) {
+                seq = true;
+                break;
+            }
+        }
+        ends[recentNext[d]] = rq.sector + rq.bytes() / 512;
+        recentNext[d] = (recentNext[d] + 1) % ends.length;
+        return seq;
     }
 
     /**
@@ -194,6 +305,7 @@ public final class LatencyDevice extends BlockDeviceBase {
 
     @Override
     public void submit(Request rq) {
+        outstanding++;
         if (waiting.isEmpty() && busy < servers && (stallTime == null || dispatchableAt(host.sim().now()) == host.sim().now())) {
             start(rq);
         } else {
@@ -283,8 +395,15 @@ public final class LatencyDevice extends BlockDeviceBase {
         LoadCurve.Sized load = rq.op == io.stacksim.block.Op.FLUSH ? null : rq.isWrite() ? writeLoad : readLoad;
         if (load != null) {
             long own = t - commandOverheadNs;
-            double alone = load.multiplier(1, rq.bytes());
-            double wait = dist.mean() * (load.multiplier(busy, rq.bytes()) - alone);
+            // the service times are the smallest random request's at depth 1: every curve is relative to it
+            double ref = load.curves()[0].throughput(1);
+            LoadCurve.Sized seq = rq.isWrite() ? seqWriteLoad : seqReadLoad;
+            if (seq != null && rq.op.hasData() && sequential(rq)) {
+                load = seq;
+                sequential++;
+            }
+            double alone = load.multiplier(1, rq.bytes(), ref);
+            double wait = dist.mean() * (load.multiplier(busy, rq.bytes(), ref) - alone);
             t = commandOverheadNs + Math.round(own * alone + (wait > 0 ? new ServiceTime.HyperExp(wait, waitScv).sample(random) : 0));
         }
         rq.devMediaNs = t - commandOverheadNs;
@@ -305,6 +424,23 @@ public final class LatencyDevice extends BlockDeviceBase {
     }
 
     private void finish(Request rq) {
+        if (writeDone != null && rq.isWrite()) {
+            writeDone.arrive(rq, this::reap);
+        } else {
+            reap(rq);
+        }
+    }
+
+    private void reap(Request rq) {
+        if (reaper != null) {
+            reaper.arrive(rq, this::complete);
+        } else {
+            complete(rq);
+        }
+    }
+
+    private void complete(Request rq) {
+        outstanding--;
         served++;
         host.complete(rq);
     }
@@ -314,6 +450,17 @@ public final class LatencyDevice extends BlockDeviceBase {
         stats.counter(prefix + "commands", () -> served);
         if (stallTime != null) {
             stats.counter(prefix + "stalls", () -> stalls);
+        }
+        if (seqReadLoad != null || seqWriteLoad != null) {
+            stats.counter(prefix + "sequential", () -> sequential);
+        }
+        if (reaper != null) {
+            stats.counter(prefix + "wakeups", () -> reaper.wakeups());
+            stats.counter(prefix + "wakeup_waits", () -> reaper.waits());
+        }
+        if (writeDone != null) {
+            stats.counter(prefix + "write_wakeups", () -> writeDone.wakeups());
+            stats.counter(prefix + "write_wakeup_waits", () -> writeDone.waits());
         }
         stats.gauge(prefix + "media_busy_ms", () -> mediaBusyNs / 1e6);
         stats.gauge(prefix + "link_busy_ms", () -> (link.busyNs() + (writeLink != link ? writeLink.busyNs() : 0)) / 1e6);

@@ -132,7 +132,15 @@ public record LoadCurve(double[] depths, double[] iops) {
          * {@code size} that starts with {@code n} in service: n X(1, smallest) / X(n, size).
          */
         public double multiplier(int n, long size) {
-            return Math.max(1, n) * curves[0].throughput(1) / throughput(Math.max(1, n), size);
+            return multiplier(n, size, curves[0].throughput(1));
+        }
+
+        /**
+         * As above against a reference throughput {@code refIops} (another curve's smallest size at
+         * depth 1, whose service times the drawn ones are): n refIops / X(n, size).
+         */
+        public double multiplier(int n, long size, double refIops) {
+            return Math.max(1, n) * refIops / throughput(Math.max(1, n), size);
         }
 
         /** True when curves at more than one size make the request size part of the time. */

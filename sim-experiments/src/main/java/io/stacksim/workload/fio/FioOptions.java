@@ -115,6 +115,9 @@ public final class FioOptions {
             SUPPORTED.put(n, Support.NO_EFFECT);
         }
         SUPPORTED.putAll(ExtraOptions.SUPPORT);
+        // engines/e4defrag.c: the donor file and whether its blocks are allocated per unit.
+        ENGINE_SUPPORTED.put("e4defrag:donorname", Support.MODELLED);
+        ENGINE_SUPPORTED.put("e4defrag:inplace", Support.MODELLED);
         for (String n : new String[] {"cpuload", "cpuchunks", "cpumode"}) {
             ENGINE_SUPPORTED.put("cpuio:" + n, Support.MODELLED);
         }

@@ -445,6 +445,8 @@ public final class JobTranslator {
                     throw new IllegalArgumentException("expected nvme (fio's only uring_cmd type), got '" + v + "'");
                 }
             }
+            case "sqthread_poll" -> engineOptions.put(opt, v == null || FioValues.bool(v) ? "1" : "0");
+            case "sqthread_poll_cpu" -> intIn(v, 0, Integer.MAX_VALUE, "a CPU number");
             case "registerfiles", "nonvectored" -> {
                 if (v != null && !v.isBlank()) {
                     FioValues.integer(v.strip());

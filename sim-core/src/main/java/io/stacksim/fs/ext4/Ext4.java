@@ -46,6 +46,8 @@ public final class Ext4 implements BlockMapper {
     /** Byte offset of file-system block 0 on the device (the partition's start). */
     private final long deviceOffset;
     private final FreeSpace space;
+    /** The kernel time of the last fallocate call (Ext4Costs). */
+    private long lastFallocateNs;
     private final Mballoc mballoc;
     private final long[][] inodeBitmaps;
     private final int[] freeInodes;
@@ -172,6 +174,10 @@ public final class Ext4 implements BlockMapper {
          * block map); false for a timestamp-only update.
          */
         boolean datasync = true;
+        /** Changes of the extent tree, runs freed and runs allocated: what the call's CPU time follows (Ext4Costs). */
+        int extentChanges;
+        int freedRuns;
+        int allocatedRuns;
 
         Op(Ext4Inode inode) {
             this.inode = inode;
@@ -479,6 +485,8 @@ public final class Ext4 implements BlockMapper {
                 throw new FsException(Errno.ENOSPC, "no space left on the file system for " + inode.file);
             }
             op.allocated(f.start(), f.len());
+            op.allocatedRuns++;
+            op.extentChanges++;
             inode.tree.insert(l, f.start(), f.len(), unwritten, op);
             if (!unwritten) {
                 op.ordered.add(new long[] {l * bs, (l + f.len()) * bs});
@@ -822,10 +830,15 @@ public final class Ext4 implements BlockMapper {
     }
 
     private void freeRange(Ext4Inode inode, long from, long to, Op op) {
+        int freed = op.freedRuns;
         inode.tree.remove(from, to, (p, n) -> {
             mballoc.free(p, n);
             op.allocated(p, n);
+            op.freedRuns++;
         }, op);
+        if (op.freedRuns > freed) {
+            op.extentChanges++; // ext4_ext_remove_space changed the tree (a hole already: a lookup only)
+        }
     }
 
     /**
@@ -836,6 +849,7 @@ public final class Ext4 implements BlockMapper {
      * ZERO_RANGE turns the range into unwritten extents, allocating its holes. Returns 0 or -errno.
      */
     public int fallocate(SimFile f, int mode, long offset, long len) {
+        lastFallocateNs = 0;
         Ext4Inode inode = inodeOf(f);
         if (offset < 0 || len <= 0) {
             return -Errno.EINVAL;
@@ -887,13 +901,27 @@ public final class Ext4 implements BlockMapper {
                 op.inode(inode);
             }
         } catch (FsException e) {
+            lastFallocateNs = fallocateNs(op);
             op.finish();
             remapLazily(inode);
             return -e.errno();
         }
+        lastFallocateNs = fallocateNs(op);
         op.finish();
         remapLazily(inode);
         return 0;
+    }
+
+    private static long fallocateNs(Op op) {
+        return Ext4Costs.fallocateNs(op.dirtied.size(), op.extentChanges, op.freedRuns, op.allocatedRuns);
+    }
+
+    /**
+     * The kernel CPU time of the last {@link #fallocate} call, from what it did (Ext4Costs): the
+     * caller spends it holding the inode's lock.
+     */
+    public long lastFallocateNs() {
+        return lastFallocateNs;
     }
 
     /** ZERO_RANGE's conversion of written extents to unwritten: free and re-allocate is not what ext4 does, so split in place. */
@@ -908,6 +936,7 @@ public final class Ext4 implements BlockMapper {
             }
         }
         for (long[] r : runs) {
+            op.extentChanges += 2;
             t.remove(r[0], r[0] + r[2], (p, n) -> { }, op);
             t.insert(r[0], r[1], (int) r[2], true, op);
         }

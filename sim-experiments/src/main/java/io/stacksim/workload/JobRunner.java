@@ -1643,13 +1643,19 @@ public final class JobRunner {
          */
         private static String message(JobSpec spec, long errno) {
             String name = io.stacksim.fs.Errno.name(errno);
-            boolean dioAlign = spec.direct() && name.equals("EINVAL");
+            String engine = spec.engine().kind().fioName();
+            // SG_IO (sg_io: blk_rq_map_user) and NVMe passthrough carry whole logical blocks
+            boolean passthrough = engine.equals("sg") || engine.equals("io_uring_cmd");
+            boolean dioAlign = (spec.direct() || passthrough) && name.equals("EINVAL");
+            // sg_ioctl: SG_IO on anything but a SCSI disk (an NVMe namespace, a file) is ENOTTY
+            boolean notScsi = engine.equals("sg") && name.equals("ENOTTY");
             io.stacksim.config.Origin at = dioAlign
                     ? spec.origin("bs", "bsrange", "bssplit", "ba", "offset", "offset_increment", "direct")
-                    : spec.origin();
+                    : notScsi ? spec.origin("filename", "directory", "ioengine") : spec.origin();
             String msg = "job '" + spec.name() + "': I/O failed with " + name
-                    + (dioAlign ? " (direct I/O needs block sizes and offsets that are multiples of the device's"
-                    + " logical block size)" : "");
+                    + (dioAlign ? " (" + (passthrough ? "passthrough commands need" : "direct I/O needs") + " block sizes and"
+                    + " offsets that are multiples of the device's logical block size)" : "")
+                    + (notScsi ? " (the sg engine's SG_IO needs a SCSI disk, /dev/sdX or /dev/sgN)" : "");
             return at == null ? msg : at + ": " + msg;
         }
     }

@@ -299,6 +299,15 @@ public final class JobRunner {
         }
     }
 
+    /**
+     * Units go to the submit workers: io_submit_mode=offload, outside the verify pass. do_verify
+     * (backend.c) submits with io_u_submit, td_io_queue on the job's own thread and engine at its
+     * iodepth, reaping with wait_for_completions as inline jobs do; only do_io enqueues.
+     */
+    private boolean offloading() {
+        return offload != null && !verifying;
+    }
+
     /** A submit worker queued {@code u} (td_io_queue in the worker: its totals, depth 1). */
     void offloadQueued(IoUnit u, int status, boolean hasCommit) {
         if (status == Engine.BUSY) {
@@ -879,7 +888,7 @@ public final class JobRunner {
      * syncs file 1 until file 0 is done).
      */
     private void getIoU() {
-        if (offload != null && free.isEmpty()) {
+        if (offloading() && free.isEmpty()) {
             // __get_io_u: every unit is with the workers; wait for one to come back
             waitFree = this::getIoU;
             task.sleep();
@@ -1096,8 +1105,9 @@ public final class JobRunner {
         if (logs != null) {
             logs.issued(sim.now(), files.get(u.file).name, u.ddir, u.offset, u.length);
         }
-        if (offload != null) {
-            // do_io, offload: workqueue_enqueue, the rate's next time, no reaping
+        if (offloading()) {
+            // do_io, offload: workqueue_enqueue, the rate's next time, no reaping (a backlog
+            // verify read too: do_io hands every unit it gets to the workers)
             offload.enqueue(u);
             if (rw) {
                 planner.updateRate(u.ddir);
@@ -1337,7 +1347,7 @@ public final class JobRunner {
 
     /** io_u_quiesce: commit, then reap until nothing is in flight. */
     private void quiesce(Runnable k) {
-        if (offload != null) {
+        if (offloading()) {
             // io_u_quiesce: the job's thread has nothing in flight of its own
             k.run();
             return;
@@ -1520,7 +1530,7 @@ public final class JobRunner {
             k.run();
             return;
         }
-        if (offload != null) {
+        if (offloading()) {
             // workqueue_flush: wait until every worker is idle, every unit back
             waitFlush = k;
             task.sleep();

@@ -263,11 +263,12 @@ class FioFileLayoutTest {
      * s_last_mounted), grow the root directory into an htree (7 leaf splits of 24 sectors each,
      * with the default all-zero hash seed here as with the capture's random one) and checkpoint
      * 20 times once the log is two thirds full; the 256 MiB file's one commit logs a revoke
-     * block (the extent index block that conversion grew and merged back) and 8 metadata blocks.
+     * block (the extent index block that conversion grew and merged back) and 8 metadata blocks;
+     * sync_file_range every 8 appends writes each range (WB_SYNC_ALL) and nothing else.
      */
     @ParameterizedTest
     @CsvSource({"append-fsync, ''", "overwrite-fdatasync, /over.dat", "dsync, /over.dat", "small-files, ''",
-            "seq-256m, ''"})
+            "seq-256m, ''", "sync-file-range, ''"})
     void theSimulatedTraceHasTheRealTracesCounts(String job, String present) throws IOException {
         Path root = Path.of("").toAbsolutePath().getParent();
         Path real = root.resolve("docs/measurements/ext4/" + job + ".D.txt.gz");

@@ -179,6 +179,12 @@ public final class Kernel {
         t.compute(cost.modeSwitchNs(), true, () -> k.ret(result));
     }
 
+    /** Syscall exit without a result: switch back to user mode, then {@code then} (which returns the call's). */
+    void exit(Task t, Runnable then) {
+        t.counters.modeSwitches++;
+        t.compute(cost.modeSwitchNs(), true, then);
+    }
+
     /** A read or write's exit: {@code result} and the bio it waited for. */
     void exit(Task t, long result, Bio waitedFor, IoRet k) {
         t.counters.modeSwitches++;
@@ -684,6 +690,15 @@ public final class Kernel {
      * A submitter that found no free request sleeps in blk_mq_get_tag until its bios have one;
      * then {@code cont} runs on its CPU. Without such a wait {@code cont} runs at once.
      */
+    /**
+     * When some of {@code t}'s bios wait for a request (blk_mq_get_tag), runs {@code allocated}
+     * once they all have one, in block context, and returns true: the task is to sleep until
+     * then. Else returns false.
+     */
+    boolean whenRequestsAllocated(Task t, Runnable allocated) {
+        return BlockTarget.whenAllAllocated(fs.devices(), 0, t, allocated);
+    }
+
     void afterRequestWait(Task t, Runnable cont) {
         if (!BlockTarget.whenAllAllocated(fs.devices(), 0, t, () -> t.wake(cont))) {
             cont.run();

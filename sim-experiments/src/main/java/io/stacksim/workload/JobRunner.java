@@ -945,7 +945,7 @@ public final class JobRunner {
             endLoop();
             return;
         }
-        task.compute(userNsPerIo + (verifier == null ? 0 : verifier.takeOwed()), false, this::getIoU);
+        task.compute(userNsPerIo + (verifier == null ? 0 : verifier.takeOwed()), false, getIoUK);
     }
 
     /**
@@ -1226,7 +1226,7 @@ public final class JobRunner {
                     planner.updateRate(u.ddir);
                 }
                 if (ioUQueued >= spec.engine().batchSubmit()) {
-                    commit(() -> reap(false));
+                    commit(reapNotBusy);
                 } else {
                     reap(false);
                 }
@@ -1236,7 +1236,7 @@ public final class JobRunner {
                     planner.unissued(u.ddir, u.length);
                 }
                 requeued = u;
-                commit(() -> reap(true));
+                commit(reapBusy);
             }
         }
     }
@@ -1278,17 +1278,60 @@ public final class JobRunner {
         }
         stats.markDepth(curDepth, ioUQueued);
         int n = ioUQueued;
-        engine.commit(() -> {
-            inFlight += n;
-            ioUQueued = 0;
-            k.run();
-        });
+        if (commitK != null) {
+            // a commit inside another's continuation: its own
+            engine.commit(() -> {
+                inFlight += n;
+                ioUQueued = 0;
+                k.run();
+            });
+            return;
+        }
+        commitN = n;
+        commitK = k;
+        engine.commit(committed);
     }
 
     /** The units the engine can give back: the job's depth less those the async verify threads hold. */
     private int reapable() {
         return asyncVerify == null ? curDepth : curDepth - asyncVerify.held;
     }
+    // The continuations of the job's thread, made once: the thread runs one chain at a time, so
+    // each in-progress step keeps its arguments in fields (a step already in use falls back to a
+    // continuation of its own), and a loop turn allocates none.
+    private final Runnable getIoUK = this::getIoU;
+    private final Runnable reapNotBusy = () -> reap(false);
+    private final Runnable reapBusy = () -> reap(true);
+    private final Runnable thinkThenLoopK = this::thinkThenLoop;
+    /** td_io_commit's units in the io_submit in progress and what runs after it. */
+    private int commitN;
+    private Runnable commitK;
+    private final Runnable committed = () -> {
+        int n = commitN;
+        Runnable k = commitK;
+        commitK = null;
+        inFlight += n;
+        ioUQueued = 0;
+        k.run();
+    };
+    /** wait_for_completions in progress: whether the queue was full, and what runs after it. */
+    private boolean wfcFull;
+    private Runnable wfcK;
+    private final java.util.function.IntConsumer wfcReaped = n -> {
+        boolean full = wfcFull;
+        Runnable k = wfcK;
+        wfcK = null;
+        afterWaitForCompletions(full, n, k);
+    };
+    /** io_u_queued_complete in progress: min_evts and what runs after it. */
+    private int qcMin;
+    private java.util.function.IntConsumer qcK;
+    private final Runnable qcCommitted = () -> {
+        int min = qcMin;
+        java.util.function.IntConsumer k = qcK;
+        qcK = null;
+        getevents(min, k);
+    };
 
     /** queue_full: with latency_target the depth searched for (td->latency_qd) is the limit. */
     private boolean queueFull() {
@@ -1304,7 +1347,7 @@ public final class JobRunner {
         }
         boolean full = queueFull() || (busy && curDepth > 0);
         if (full) {
-            waitForCompletions(this::thinkThenLoop);
+            waitForCompletions(thinkThenLoopK);
         } else {
             thinkThenLoop();
         }
@@ -1319,34 +1362,66 @@ public final class JobRunner {
             min = 1;
         }
         int minEvts = min;
-        queuedComplete(minEvts, n -> {
-            if (full && curDepth > spec.engine().depthLow() && n > 0) {
-                waitForCompletions(k);
-            } else {
-                k.run();
-            }
-        });
+        if (wfcK != null) {
+            queuedComplete(minEvts, n -> afterWaitForCompletions(full, n, k));
+            return;
+        }
+        wfcFull = full;
+        wfcK = k;
+        queuedComplete(minEvts, wfcReaped);
+    }
+
+    private void afterWaitForCompletions(boolean full, int n, Runnable k) {
+        if (full && curDepth > spec.engine().depthLow() && n > 0) {
+            waitForCompletions(k);
+        } else {
+            k.run();
+        }
     }
 
     /** io_u_queued_complete / td_io_getevents: commit what is queued, then reap min..max. */
     private void queuedComplete(int minEvts, java.util.function.IntConsumer k) {
         int min = Math.min(minEvts, reapable());
-        commit(() -> {
-            int max = Math.min(spec.engine().batchCompleteMax(), reapable());
-            int mn = min;
-            if (mn > max) {
-                max = mn;
-            }
-            if (max == 0) {
-                k.accept(0);
-                return;
-            }
-            engine.getevents(mn, max, n -> {
-                inFlight -= n;
-                stats.markBatch(false, n);
-                k.accept(n);
-            });
-        });
+        if (qcK != null) {
+            commit(() -> getevents(min, k));
+            return;
+        }
+        qcMin = min;
+        qcK = k;
+        commit(qcCommitted);
+    }
+
+    /** td_io_getevents(min, max) after the commit: max from the depth now. */
+    private void getevents(int min, java.util.function.IntConsumer k) {
+        int max = Math.min(spec.engine().batchCompleteMax(), reapable());
+        int mn = min;
+        if (mn > max) {
+            max = mn;
+        }
+        if (max == 0) {
+            k.accept(0);
+            return;
+        }
+        if (geK != null) {
+            engine.getevents(mn, max, n -> gotEvents(n, k));
+            return;
+        }
+        geK = k;
+        engine.getevents(mn, max, gotEventsK);
+    }
+
+    /** The getevents in progress: what runs after it. */
+    private java.util.function.IntConsumer geK;
+    private final java.util.function.IntConsumer gotEventsK = n -> {
+        java.util.function.IntConsumer k = geK;
+        geK = null;
+        gotEvents(n, k);
+    };
+
+    private void gotEvents(int n, java.util.function.IntConsumer k) {
+        inFlight -= n;
+        stats.markBatch(false, n);
+        k.accept(n);
     }
 
     /** io_u_quiesce: commit, then reap until nothing is in flight. */
@@ -1729,13 +1804,19 @@ public final class JobRunner {
          */
         private static String message(JobSpec spec, long errno) {
             String name = io.stacksim.fs.Errno.name(errno);
-            boolean dioAlign = spec.direct() && name.equals("EINVAL");
+            String engine = spec.engine().kind().fioName();
+            // SG_IO (sg_io: blk_rq_map_user) and NVMe passthrough carry whole logical blocks
+            boolean passthrough = engine.equals("sg") || engine.equals("io_uring_cmd");
+            boolean dioAlign = (spec.direct() || passthrough) && name.equals("EINVAL");
+            // sg_ioctl: SG_IO on anything but a SCSI disk (an NVMe namespace, a file) is ENOTTY
+            boolean notScsi = engine.equals("sg") && name.equals("ENOTTY");
             io.stacksim.config.Origin at = dioAlign
                     ? spec.origin("bs", "bsrange", "bssplit", "ba", "offset", "offset_increment", "direct")
-                    : spec.origin();
+                    : notScsi ? spec.origin("filename", "directory", "ioengine") : spec.origin();
             String msg = "job '" + spec.name() + "': I/O failed with " + name
-                    + (dioAlign ? " (direct I/O needs block sizes and offsets that are multiples of the device's"
-                    + " logical block size)" : "");
+                    + (dioAlign ? " (" + (passthrough ? "passthrough commands need" : "direct I/O needs") + " block sizes and"
+                    + " offsets that are multiples of the device's logical block size)" : "")
+                    + (notScsi ? " (the sg engine's SG_IO needs a SCSI disk, /dev/sdX or /dev/sgN)" : "");
             return at == null ? msg : at + ": " + msg;
         }
     }

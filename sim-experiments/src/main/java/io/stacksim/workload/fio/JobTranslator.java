@@ -552,11 +552,22 @@ public final class JobTranslator {
     }
 
     private int intIn(String v, long min, long max, String what) {
-        long n = FioValues.intWithSuffix(v, kbBase);
+        long n;
+        try {
+            n = FioValues.intWithSuffix(v, kbBase);
+        } catch (IllegalArgumentException e) {
+            // say what the option takes (a port, a percentage), not only that the text is no size
+            throw new IllegalArgumentException("expected " + what + " from " + min + " to " + max
+                    + " (a whole number; fio's k, m, g suffixes allowed), got '" + excerpt(v.strip()) + "'");
+        }
         if (n < min || n > max) {
             throw new IllegalArgumentException("expected " + what + " from " + min + " to " + max + ", got " + n);
         }
         return (int) n;
+    }
+
+    private static String excerpt(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     private long nsOf(String v, long defaultUnitUs) {

@@ -906,6 +906,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         if (trace != null) {
             trace.event('C', now, rq.cpu, null, rq.op, rq.flags, rq.sector, rq.nrSectors, 0);
         }
+        diskStats.completedSinceIssue(rq.op, rq.tDispatched, now);
         if (passthroughUsed && rq.op == Op.WRITE) {
             passthrough.commandSet().content().unknown(rq.sector, rq.endSector());
         }

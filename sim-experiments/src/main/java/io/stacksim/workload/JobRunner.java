@@ -210,6 +210,66 @@ public final class JobRunner {
         this.minRate = spec.extras().minRate() == null ? null : new MinRateCheck(spec.extras().minRate(), spec.name());
         this.verifier = spec.control().verify().on()
                 ? new Verifier(spec, files.count(), kernel.cost().copyNs(1 << 20) / (double) (1 << 20)) : null;
+        this.asyncVerify = verifier != null && spec.extras().verifyAsync() > 0
+                ? new AsyncVerify(spec.extras().verifyAsync()) : null;
+        if (asyncVerify != null) {
+            cpu.alsoCount(asyncVerify.threads);
+        }
+    }
+
+    /** verify_async's threads and the held units (none, or the job's own thread checking). */
+    private final AsyncVerify asyncVerify;
+
+    /**
+     * verify_async=N (verify.c verify_async_init, verify_async_thread): N threads of the job's
+     * process; a completed verify read is put on td->verify_list with IO_U_F_FREE_DEF, so it
+     * stays one of the job's units in flight (cur_depth) until a verify thread has checked its
+     * data - the checksum on that thread's CPU - and put it back (put_io_u), waking the job's
+     * thread if it waits for a unit (free_cond). The job's thread pays no checksum of its own.
+     */
+    private final class AsyncVerify {
+        final java.util.List<Task> threads = new java.util.ArrayList<>();
+        private final ArrayDeque<Task> idle = new ArrayDeque<>();
+        private final ArrayDeque<IoUnit> list = new ArrayDeque<>();
+        /** Units held (listed or being checked). */
+        int held;
+
+        AsyncVerify(int n) {
+            for (int i = 0; i < n; i++) {
+                Task t = kernel.cpus().newTask("fio");
+                t.setIoprio(task.ioprio());
+                t.startAsleep();
+                threads.add(t);
+                idle.add(t);
+            }
+        }
+
+        /** verify_io_u_async: onto the list, a sleeping verify thread signalled. */
+        void add(IoUnit u) {
+            held++;
+            list.addLast(u);
+            Task t = idle.pollFirst();
+            if (t != null) {
+                t.wake(() -> next(t));
+            }
+        }
+
+        /** verify_async_thread: check the next unit's data, put it back, then the next. */
+        private void next(Task t) {
+            IoUnit u = list.pollFirst();
+            if (u == null) {
+                idle.addLast(t);
+                t.sleep();
+                return;
+            }
+            long ns = u.verifyHoldNs;
+            t.compute(ns, false, () -> {
+                u.verifyHoldNs = 0;
+                held--;
+                put(u);
+                next(t);
+            });
+        }
     }
 
     // ------------------------------------------------------------------ status (eta.c)
@@ -540,8 +600,13 @@ public final class JobRunner {
         int d = u.ddir;
         lastDdir = d;
         if (verifier != null && d == JobStats.READ && (u.verify || !spec.rw().writes)) {
-            // verify_io_u: the data read back is checksummed (a read-only verify job checks every read).
-            verifier.verified(u.result);
+            // verify_io_u: the data read back is checksummed (a read-only verify job checks every read);
+            // with verify_async, verify_io_u_async hands the unit to the verify threads instead
+            if (asyncVerify != null) {
+                u.verifyHoldNs = Math.max(1, verifier.verifiedAsync(u.result));
+            } else {
+                verifier.verified(u.result);
+            }
         }
         u.verify = false;
         if (u.result < u.length) {
@@ -591,6 +656,11 @@ public final class JobRunner {
     }
 
     private void put(IoUnit u) {
+        if (u.verifyHoldNs > 0) {
+            // IO_U_F_FREE_DEF: the async verify thread puts it back once its data is checked
+            asyncVerify.add(u);
+            return;
+        }
         u.iocb = null;
         u.lastBio = null;
         curDepth--;
@@ -888,8 +958,8 @@ public final class JobRunner {
      * syncs file 1 until file 0 is done).
      */
     private void getIoU() {
-        if (offloading() && free.isEmpty()) {
-            // __get_io_u: every unit is with the workers; wait for one to come back
+        if ((offloading() || asyncVerify != null) && free.isEmpty()) {
+            // __get_io_u: every unit is with the workers (or the async verify threads); wait for one to come back
             waitFree = this::getIoU;
             task.sleep();
             return;
@@ -1222,6 +1292,10 @@ public final class JobRunner {
         engine.commit(committed);
     }
 
+    /** The units the engine can give back: the job's depth less those the async verify threads hold. */
+    private int reapable() {
+        return asyncVerify == null ? curDepth : curDepth - asyncVerify.held;
+    }
     // The continuations of the job's thread, made once: the thread runs one chain at a time, so
     // each in-progress step keeps its arguments in fields (a step already in use falls back to a
     // continuation of its own), and a loop turn allocates none.
@@ -1266,6 +1340,11 @@ public final class JobRunner {
 
     /** The reap step after queueing, then think time, then the next unit. */
     private void reap(boolean busy) {
+        if (asyncVerify != null && inFlight == 0 && ioUQueued == 0 && asyncVerify.held > 0 && curDepth == asyncVerify.held) {
+            // only the async verify threads hold units: nothing to reap; get_io_u waits for them
+            thinkThenLoop();
+            return;
+        }
         boolean full = queueFull() || (busy && curDepth > 0);
         if (full) {
             waitForCompletions(thinkThenLoopK);
@@ -1278,7 +1357,7 @@ public final class JobRunner {
     private void waitForCompletions(Runnable k) {
         compNs = sim.now();
         boolean full = queueFull();
-        int min = Math.min(spec.engine().batchCompleteMin(), curDepth);
+        int min = Math.min(spec.engine().batchCompleteMin(), reapable());
         if ((full && min == 0) || spec.engine().batchCompleteMin() == 0) {
             min = 1;
         }
@@ -1302,7 +1381,7 @@ public final class JobRunner {
 
     /** io_u_queued_complete / td_io_getevents: commit what is queued, then reap min..max. */
     private void queuedComplete(int minEvts, java.util.function.IntConsumer k) {
-        int min = Math.min(minEvts, curDepth);
+        int min = Math.min(minEvts, reapable());
         if (qcK != null) {
             commit(() -> getevents(min, k));
             return;
@@ -1314,7 +1393,7 @@ public final class JobRunner {
 
     /** td_io_getevents(min, max) after the commit: max from the depth now. */
     private void getevents(int min, java.util.function.IntConsumer k) {
-        int max = Math.min(spec.engine().batchCompleteMax(), curDepth);
+        int max = Math.min(spec.engine().batchCompleteMax(), reapable());
         int mn = min;
         if (mn > max) {
             max = mn;
@@ -1530,14 +1609,20 @@ public final class JobRunner {
             k.run();
             return;
         }
+        if (asyncVerify != null && inFlight == 0 && ioUQueued == 0 && curDepth == asyncVerify.held) {
+            // the units left are with the async verify threads: wait until they are put back
+            waitFlush = k;
+            task.sleep();
+            return;
+        }
         if (offloading()) {
             // workqueue_flush: wait until every worker is idle, every unit back
             waitFlush = k;
             task.sleep();
             return;
         }
-        queuedComplete(curDepth, n -> {
-            if (n == 0 && inFlight == 0 && ioUQueued == 0) {
+        queuedComplete(reapable(), n -> {
+            if (n == 0 && inFlight == 0 && ioUQueued == 0 && reapable() == curDepth) {
                 curDepth = 0;
                 k.run();
             } else {

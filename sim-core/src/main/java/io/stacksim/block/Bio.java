@@ -131,7 +131,7 @@ public final class Bio {
      * bio_alloc_cache): the bio as {@link #Bio(long, int, Op, int, int, IoOwner, BioEndIo)}
      * makes it. Only its owner may call this, once nothing else holds the bio: it has ended and
      * whoever read its timing (fio reaping the iocb that carried it) is done with it. A field
-     * added to this class must be reset here too (BioReuseTest compares with a new bio).
+     * added to this class must be reset here too (ReusedRequestAndBioTest compares with a new bio).
      */
     public void reinit(long sector, int nrSectors, Op op, int flags, int ioprio, IoOwner owner, BioEndIo endIo) {
         set(sector, nrSectors, op, flags, ioprio, owner, endIo);

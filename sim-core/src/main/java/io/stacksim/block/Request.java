@@ -107,25 +107,15 @@ public final class Request {
     boolean ioStat = true;
 
     public Request(Bio bio, int cpu, long now) {
-        this.sector = bio.sector;
-        this.nrSectors = bio.op == Op.FLUSH ? 0 : bio.nrSectors;
-        this.op = bio.op;
-        this.flags = bio.flags;
-        this.priority = bio.priority;
-        this.ioprio = bio.ioprio;
-        this.nrSegments = segmentsOf(bio);
-        this.cpu = cpu;
-        this.bioHead = bio;
-        this.bioTail = bio;
-        this.nrBios = 1;
-        this.tCreated = now;
+        reinit(bio, cpu, now);
     }
 
     /**
      * blk_mq_rq_ctx_init on a free static request (block/blk-mq.c: the tag set's requests are
-     * allocated once, blk_mq_alloc_rqs, and initialised again for each use): every field as the
-     * constructor leaves it for {@code bio}. A field added to this class must be reset here too
-     * (RequestReuseTest compares a reused request with a new one field by field).
+     * allocated once, blk_mq_alloc_rqs, and initialised again for each use): every field as a new
+     * request for {@code bio} has it; the constructor is this call on a fresh object. A field
+     * added to this class must be reset here too (ReusedRequestAndBioTest compares a reused
+     * request with a new one field by field).
      */
     void reinit(Bio bio, int cpu, long now) {
         this.sector = bio.sector;

@@ -21,7 +21,8 @@ cleanup() {
   scancel --user="$(id -un)" >/dev/null 2>&1 || true
   [ -f "$work/slurmd.pid" ] && kill "$(cat "$work/slurmd.pid")" 2>/dev/null || true
   [ -f "$work/slurmctld.pid" ] && kill "$(cat "$work/slurmctld.pid")" 2>/dev/null || true
-  [ "$started_munge" = 1 ] && pkill -x munged 2>/dev/null || true
+  # only the munged this script started, by its pid file (never by name: another may be running)
+  [ "$started_munge" = 1 ] && [ -s /run/munge/munged.pid ] && kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true
   [ "$wrote_conf" = 1 ] && rm -f /etc/slurm/slurm.conf
   rm -rf logs/stacksim-shard-* logs/stacksim-merge-* "$work"
   rmdir logs 2>/dev/null || true

@@ -25,18 +25,18 @@ public final class Bio {
 
     /** First sector; an emulated zone append is moved to its zone's write pointer (blk-zoned.c). */
     public long sector;
-    public final int nrSectors;
+    public int nrSectors;
     /** The operation; an emulated zone append runs as a WRITE and is a ZONE_APPEND again at its end. */
     public Op op;
     public int flags;
     /** The I/O priority class ({@link IoPriority#classOf} of {@link #ioprio}), as schedulers sort by it. */
-    public final IoPriority priority;
+    public IoPriority priority;
     /** bi_ioprio: the whole IOPRIO_PRIO_VALUE(class, level) (requests merge only with the same one). */
-    public final int ioprio;
+    public int ioprio;
     /** Who issued it, for per-task accounting (a task or the kernel); may be null. */
-    public final IoOwner owner;
+    public IoOwner owner;
     /** Called once, in completion context, when the bio's data is done. */
-    public final BioEndIo endIo;
+    public BioEndIo endIo;
 
     /**
      * Physical segments of the data (scatter-gather entries) when the submitter knows them:
@@ -106,6 +106,10 @@ public final class Bio {
      * Class NONE (0) means the submitter's.
      */
     public Bio(long sector, int nrSectors, Op op, int flags, int ioprio, IoOwner owner, BioEndIo endIo) {
+        set(sector, nrSectors, op, flags, ioprio, owner, endIo);
+    }
+
+    private void set(long sector, int nrSectors, Op op, int flags, int ioprio, IoOwner owner, BioEndIo endIo) {
         // A data bio has data, except the empty REQ_PREFLUSH write of blkdev_issue_flush.
         if (sector < 0 || nrSectors < 0 || (op.hasData() && nrSectors == 0 && (flags & PREFLUSH) == 0)) {
             throw new IllegalArgumentException("bad bio: sector " + sector + " + " + nrSectors + " " + op);
@@ -120,6 +124,42 @@ public final class Bio {
         this.priority = IoPriority.classOf(this.ioprio);
         this.owner = owner;
         this.endIo = endIo;
+    }
+
+    /**
+     * bio_init on a bio its owner keeps for reuse (a bio_set's per-CPU cache, block/bio.c
+     * bio_alloc_cache): the bio as {@link #Bio(long, int, Op, int, int, IoOwner, BioEndIo)}
+     * makes it. Only its owner may call this, once nothing else holds the bio: it has ended and
+     * whoever read its timing (fio reaping the iocb that carried it) is done with it. A field
+     * added to this class must be reset here too (ReusedRequestAndBioTest compares with a new bio).
+     */
+    public void reinit(long sector, int nrSectors, Op op, int flags, int ioprio, IoOwner owner, BioEndIo endIo) {
+        set(sector, nrSectors, op, flags, ioprio, owner, endIo);
+        segments = 0;
+        next = null;
+        waitNext = null;
+        mergeTried = false;
+        shadow = null;
+        shadowOffset = 0;
+        checkState = 0;
+        tWaitStart = 0;
+        bpsThrottled = false;
+        tgBpsThrottled = false;
+        splitPiece = false;
+        tThrottled = 0;
+        tQueued = 0;
+        tDispatched = 0;
+        tCompleted = 0;
+        devQueueNs = 0;
+        devMediaNs = 0;
+        devTransferNs = 0;
+        command = null;
+        atHead = false;
+        sense = null;
+        error = 0;
+        writtenSector = -1;
+        zoneWritePlugging = false;
+        emulatesZoneAppend = false;
     }
 
     public long endSector() {

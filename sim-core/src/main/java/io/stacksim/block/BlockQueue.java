@@ -99,6 +99,15 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
     private final Passthrough passthrough;
     /** A passthrough command has run: ordinary writes now mark what they overwrite as unknown content. */
     private boolean passthroughUsed;
+    /**
+     * The tag set's static requests (blk_mq_alloc_rqs): a request ended on the plain path goes
+     * back here and the next allocation initialises it again instead of allocating one. Only when
+     * nothing keeps a request past its end: the device and the scheduler say they do not, and
+     * --check (which follows requests) is off.
+     */
+    private final boolean reuseRequests;
+    /** Free static requests, a list through {@code listNext}. */
+    private Request freeRequests;
 
     public BlockQueue(Simulator sim, RandomStreams random, BlockDevice device, InterruptController irq,
                       QueueSettings settings, IoScheduler scheduler) {
@@ -140,6 +149,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         this.passthrough = cs == null ? null : new Passthrough(this, device, cs);
         scheduler.init(this);
         device.attach(this);
+        this.reuseRequests = checks == null && device.forgetsCompletedRequests() && scheduler.forgetsCompletedRequests();
     }
 
     // ------------------------------------------------------------------ accessors
@@ -541,7 +551,14 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         }
         long now = sim.now();
         IoOwner owner = bio.owner;
-        Request rq = new Request(bio, owner == null ? 0 : owner.cpu(), now);
+        int cpu = owner == null ? 0 : owner.cpu();
+        Request rq = freeRequests;
+        if (rq != null) {
+            freeRequests = rq.listNext;
+            rq.reinit(bio, cpu, now);
+        } else {
+            rq = new Request(bio, cpu, now);
+        }
         rq.queue = this;
         tags.allocate(rq);
         wbt.track(rq, bio); // rq_qos_track
@@ -889,6 +906,7 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
         if (trace != null) {
             trace.event('C', now, rq.cpu, null, rq.op, rq.flags, rq.sector, rq.nrSectors, 0);
         }
+        diskStats.completedSinceIssue(rq.op, rq.tDispatched, now);
         if (passthroughUsed && rq.op == Op.WRITE) {
             passthrough.commandSet().content().unknown(rq.sector, rq.endSector());
         }
@@ -905,6 +923,11 @@ public final class BlockQueue implements DeviceHost, BlockTarget {
             zonePlugs.finishRequest(rq);
         }
         runHwQueue(kblockd);
+        if (reuseRequests && !passthroughUsed) {
+            rq.release();
+            rq.listNext = freeRequests;
+            freeRequests = rq;
+        }
     }
 
     /**

@@ -206,6 +206,12 @@ public final class DeadlineScheduler extends Elevator {
 
     // ------------------------------------------------------------------ per-request state
 
+    /** Its lists hold only requests not yet dispatched; a dispatched one is off them (and off the hash and last_merge). */
+    @Override
+    public boolean forgetsCompletedRequests() {
+        return true;
+    }
+
     /** dd_prepare_request: the request gets its state, not yet inserted at any level. */
     @Override
     public void prepareRequest(Request rq) {

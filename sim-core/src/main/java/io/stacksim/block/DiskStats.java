@@ -28,6 +28,9 @@ public final class DiskStats {
     final long[] merges = new long[4];
     final long[] sectors = new long[4];
     final long[] ticksNs = new long[4];
+    /** Issue (D) to completion (C) of every request, as btt's D2C spans it: the sum and the count per group. */
+    private final long[] d2cNs = new long[4];
+    private final long[] d2cCount = new long[4];
     private int inFlight;
     private long ioTicksNs;
     private long lastUpdate;
@@ -80,6 +83,22 @@ public final class DiskStats {
         ios[g]++;
         sectors[g] += op == Op.FLUSH ? 0 : nrSectors;
         ticksNs[g] += now - startNs;
+    }
+
+    /**
+     * A request's completion as blktrace records it (the C event, blk_update_request in the
+     * completion handler): its issue-to-completion span, btt's D2C, which includes the interrupt's
+     * delivery and handler up to there.
+     */
+    public void completedSinceIssue(Op op, long dispatchedNs, long now) {
+        int g = group(op);
+        d2cNs[g] += now - dispatchedNs;
+        d2cCount[g]++;
+    }
+
+    /** The mean issue-to-completion span of the group's requests (btt's D2C), ns; 0 without any. */
+    public double d2cMeanNs(int group) {
+        return ratio(d2cNs[group], d2cCount[group]);
     }
 
     /** A queued request merged into another (blk_account_io_merge_request): one fewer in flight. */
@@ -136,6 +155,8 @@ public final class DiskStats {
         java.util.Arrays.fill(merges, 0);
         java.util.Arrays.fill(sectors, 0);
         java.util.Arrays.fill(ticksNs, 0);
+        java.util.Arrays.fill(d2cNs, 0);
+        java.util.Arrays.fill(d2cCount, 0);
         ioTicksNs = 0;
         windowStart = now;
         for (java.util.function.LongConsumer h : resetHooks) {
@@ -154,6 +175,10 @@ public final class DiskStats {
             stats.counter("diskstats." + GROUP[g] + ".merges", () -> merges[gg]);
             stats.counter("diskstats." + GROUP[g] + ".sectors", () -> sectors[gg]);
             stats.counter("diskstats." + GROUP[g] + ".ticks_ms", () -> ticksNs[gg] / 1_000_000);
+        }
+        for (int g = 0; g < 4; g++) {
+            int gg = g;
+            stats.gauge("block.d2c." + GROUP[g] + ".mean_us", () -> ratio(d2cNs[gg] / 1e3, d2cCount[gg]));
         }
         stats.counter("diskstats.in_flight", () -> inFlight);
         stats.counter("diskstats.io_ticks_ms", () -> ioTicksNs(clock.getAsLong()) / 1_000_000);

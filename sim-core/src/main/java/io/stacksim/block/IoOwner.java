@@ -25,6 +25,19 @@ public interface IoOwner {
     void setPlug(Plug plug);
 
     /**
+     * The plug the owner finished last, kept for its next blk_start_plug (the kernel's
+     * {@code struct blk_plug} lives in the caller's stack frame, not on the heap), or null; an
+     * owner that keeps none allocates a plug each time.
+     */
+    default Plug sparePlug() {
+        return null;
+    }
+
+    /** Keeps {@code plug} (finished, empty) for reuse, or clears the spare ({@code null}). */
+    default void setSparePlug(Plug plug) {
+    }
+
+    /**
      * The owner's I/O priority ({@code current->io_context->ioprio}) as
      * {@link IoPriority#value IOPRIO_PRIO_VALUE(class, level)}; 0 (class NONE) unless set with
      * ioprio_set.

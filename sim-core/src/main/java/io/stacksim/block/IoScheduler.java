@@ -52,6 +52,15 @@ public interface IoScheduler {
     default void completed(Request rq) {
     }
 
+    /**
+     * True when the scheduler keeps no reference to a request after {@link #completed} (its
+     * lists, hash and last_merge have all let go of it by then), so the block layer may reuse it
+     * for a later I/O as the kernel's static requests are. False by default.
+     */
+    default boolean forgetsCompletedRequests() {
+        return false;
+    }
+
     /** {@code next} was merged into {@code rq} and is gone (elv_merge_requests). */
     default void requestsMerged(Request rq, Request next) {
     }

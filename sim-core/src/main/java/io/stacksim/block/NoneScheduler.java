@@ -25,6 +25,12 @@ public final class NoneScheduler implements IoScheduler {
         return "none";
     }
 
+    /** Its lists hold only requests not yet dispatched; a dispatched one is off them (and off the hash and last_merge). */
+    @Override
+    public boolean forgetsCompletedRequests() {
+        return true;
+    }
+
     @Override
     public boolean isElevator() {
         return false;

@@ -39,7 +39,12 @@ public final class Plug {
         if (owner == null || owner.plug() != null) {
             return null;
         }
-        Plug p = new Plug(owner);
+        Plug p = owner.sparePlug();
+        if (p != null) {
+            owner.setSparePlug(null);
+        } else {
+            p = new Plug(owner);
+        }
         owner.setPlug(p);
         return p;
     }
@@ -51,6 +56,9 @@ public final class Plug {
         }
         plug.flush(false);
         owner.setPlug(null);
+        if (plug.rqCount == 0) {
+            owner.setSparePlug(plug); // flushed: empty, ready for the owner's next start
+        }
     }
 
     public IoOwner owner() {

@@ -17,18 +17,18 @@ package io.stacksim.block;
 public final class Request {
     public long sector;
     public int nrSectors;
-    public final Op op;
+    public Op op;
     /** REQ_* flags of the request (cmd_flags), from its first bio. */
     public int flags;
-    public final IoPriority priority;
+    public IoPriority priority;
     /** rq->ioprio: the whole priority value of its first bio (blk_rq_merge_ok compares it). */
-    public final int ioprio;
+    public int ioprio;
     /** rq->wbt_flags: what blk-wbt tracks of this request ({@link Wbt}). */
     int wbtFlags;
     /** Physical segments (scatter-gather entries) of the data. */
     public int nrSegments;
     /** CPU the request was submitted from; its completion interrupt goes there. */
-    public final int cpu;
+    public int cpu;
 
     Bio bioHead;
     Bio bioTail;
@@ -107,18 +107,81 @@ public final class Request {
     boolean ioStat = true;
 
     public Request(Bio bio, int cpu, long now) {
+        reinit(bio, cpu, now);
+    }
+
+    /**
+     * blk_mq_rq_ctx_init on a free static request (block/blk-mq.c: the tag set's requests are
+     * allocated once, blk_mq_alloc_rqs, and initialised again for each use): every field as a new
+     * request for {@code bio} has it; the constructor is this call on a fresh object. A field
+     * added to this class must be reset here too (ReusedRequestAndBioTest compares a reused
+     * request with a new one field by field).
+     */
+    void reinit(Bio bio, int cpu, long now) {
         this.sector = bio.sector;
         this.nrSectors = bio.op == Op.FLUSH ? 0 : bio.nrSectors;
         this.op = bio.op;
         this.flags = bio.flags;
         this.priority = bio.priority;
         this.ioprio = bio.ioprio;
+        this.wbtFlags = 0;
         this.nrSegments = segmentsOf(bio);
         this.cpu = cpu;
         this.bioHead = bio;
         this.bioTail = bio;
         this.nrBios = 1;
+        this.tag = -1;
+        this.schedTag = false;
         this.tCreated = now;
+        this.tInserted = 0;
+        this.tDispatched = 0;
+        this.tCompleted = 0;
+        this.devQueueNs = 0;
+        this.devMediaNs = 0;
+        this.devTransferNs = 0;
+        this.schedPrev = null;
+        this.schedNext = null;
+        this.schedData = null;
+        this.elvPriv = null;
+        this.hashNext = null;
+        this.hashed = false;
+        this.hashKey = 0;
+        this.started = false;
+        this.noMerge = false;
+        this.listNext = null;
+        this.queue = null;
+        this.flushSeq = 0;
+        this.flushOrig = null;
+        this.error = 0;
+        this.writtenSector = -1;
+        this.zoneWritePlugging = false;
+        this.checkDispatches = 0;
+        this.checkCompletions = 0;
+        this.deviceData = null;
+        this.command = null;
+        this.hostBytes = -1;
+        this.sense = null;
+        this.passthroughOf = null;
+        this.passthroughState = null;
+        this.ioStat = true;
+    }
+
+    /** A freed request drops what it pointed to (its bios, the scheduler's and device's state) while it waits for reuse. */
+    void release() {
+        bioHead = null;
+        bioTail = null;
+        schedPrev = null;
+        schedNext = null;
+        schedData = null;
+        elvPriv = null;
+        hashNext = null;
+        listNext = null;
+        queue = null;
+        flushOrig = null;
+        deviceData = null;
+        command = null;
+        passthroughOf = null;
+        passthroughState = null;
     }
 
     /** A request with no bio: the flush machinery's own flush request (blk-flush.c flush_rq). */

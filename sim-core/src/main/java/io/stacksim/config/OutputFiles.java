@@ -75,6 +75,27 @@ public final class OutputFiles {
         return abs;
     }
 
+    /**
+     * Refuses an output file that is one of the command's inputs ({@code --blktrace run.yaml},
+     * {@code --output job.fio}): writing it would destroy the input the run was read from.
+     * Inputs that do not exist (yet) or cannot be compared are skipped; their own checks follow.
+     */
+    public static void notAnInput(Path out, String option, java.util.Collection<Path> inputs) {
+        if (out == null || !Files.exists(out)) {
+            return;
+        }
+        for (Path in : inputs) {
+            try {
+                if (in != null && Files.exists(in) && Files.isSameFile(out, in)) {
+                    throw new ConfigException(option + " " + out + ": is an input of this command (" + in
+                            + "); expected a new file name for the output");
+                }
+            } catch (IOException | SecurityException e) {
+                // not comparable: the input's own reading says what is wrong with it
+            }
+        }
+    }
+
     /** An empty path (--out=) would mean the current folder by accident: it is refused. */
     private static void requireName(Path p, String option, String expected) {
         if (p.toString().isBlank()) {

@@ -30,6 +30,16 @@ public interface BlockDevice {
         return Transport.NONE;
     }
 
+    /**
+     * True when the device keeps no reference to a request once it has called
+     * {@link DeviceHost#complete} for it (nor reads one it kept), so the block layer may
+     * initialise the request again for a later I/O, as the kernel's static requests are. False
+     * by default: a model that keeps requests (an HDD's cache segments) must not say true.
+     */
+    default boolean forgetsCompletedRequests() {
+        return false;
+    }
+
     /** Registers the device's statistics (names start with {@code prefix}, e.g. "device."). */
     default void registerStats(Stats stats, String prefix) {
     }

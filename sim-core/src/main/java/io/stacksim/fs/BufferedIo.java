@@ -391,6 +391,148 @@ public final class BufferedIo {
         }
     }
 
+    // ------------------------------------------------------------------ EXT4_IOC_MOVE_EXT
+
+    /**
+     * move_extent_per_page's page-cache steps (fs/ext4/move_extent.c) for page {@code oIdx} of
+     * {@code orig} and {@code dIdx} of {@code donor}. Both pages are taken locked, created when
+     * absent, the lower inode's first (mext_folio_double_lock: __filemap_get_folio with
+     * FGP_WRITEBEGIN), and waited for while under writeback (folio_wait_writeback). Under the
+     * locks {@code copy} says whether data must move; if so the original's page is made uptodate
+     * first (mext_page_mkuptodate: its block read from the device, or zeroes over a hole or an
+     * unwritten extent). Then {@code swap} exchanges the blocks, and after a copy the original's
+     * page is marked dirty (block_commit_write), so writeback puts its data into the block it
+     * maps now. A page left not uptodate is dropped as it is unlocked (the kernel keeps it for the
+     * next reader's read_folio; the simulated cache reads only pages it does not hold). No CPU
+     * is charged here (the caller charges the per-page step whole); {@code then} runs on ctx's CPU.
+     */
+    public void movePage(FsContext ctx, SimFile orig, long oIdx, SimFile donor, long dIdx,
+                         java.util.function.BooleanSupplier copy, Runnable swap, Runnable then) {
+        new MovePage(ctx, orig, oIdx, donor, dIdx, copy, swap, then).start();
+    }
+
+    private final class MovePage {
+        private final FsContext ctx;
+        private final CachedFile co;
+        private final long oIdx;
+        private final CachedFile cd;
+        private final long dIdx;
+        private final java.util.function.BooleanSupplier copy;
+        private final Runnable swap;
+        private final Runnable then;
+        /** The original's inode is the lower one: its page is locked first. */
+        private final boolean origFirst;
+        private int oSlot = -1;
+        private int dSlot = -1;
+
+        MovePage(FsContext ctx, SimFile orig, long oIdx, SimFile donor, long dIdx,
+                 java.util.function.BooleanSupplier copy, Runnable swap, Runnable then) {
+            this.ctx = ctx;
+            this.co = cache.state(orig);
+            this.oIdx = oIdx;
+            this.cd = cache.state(donor);
+            this.dIdx = dIdx;
+            this.copy = copy;
+            this.swap = swap;
+            this.then = then;
+            this.origFirst = orig.ino() <= donor.ino();
+        }
+
+        void start() {
+            oSlot = -1;
+            dSlot = -1;
+            lockNext();
+        }
+
+        /** Takes the next page of the pair, in inode order; waits and retries when it is busy. */
+        private void lockNext() {
+            boolean origNext = origFirst ? oSlot < 0 : dSlot >= 0;
+            if (oSlot >= 0 && dSlot >= 0) {
+                locked();
+                return;
+            }
+            CachedFile cf = origNext ? co : cd;
+            long idx = origNext ? oIdx : dIdx;
+            int s = cache.find(cf, idx);
+            if (s >= 0 && cache.isLocked(s)) {
+                ctx.sleep();
+                cache.waitUnlocked(s, b -> ctx.wakeUp(this::lockNext));
+                return;
+            }
+            if (s >= 0) {
+                cache.lock(s);
+            } else {
+                s = cache.addLocked(cf, idx);
+                if (s < 0) {
+                    ctx.sleep();
+                    cache.waitForMemory(() -> ctx.wakeUp(this::lockNext));
+                    return;
+                }
+            }
+            if (origNext) {
+                oSlot = s;
+            } else {
+                dSlot = s;
+            }
+            lockNext();
+        }
+
+        /** Both pages locked: wait out their writeback, then the copy or the swap alone. */
+        private void locked() {
+            if (cache.isWriteback(oSlot) || cache.isWriteback(dSlot)) {
+                ctx.sleep();
+                cache.waitWriteback(co, oIdx, oIdx + 1, () -> cache.waitWriteback(cd, dIdx, dIdx + 1,
+                        () -> ctx.wakeUp(this::locked)));
+                return;
+            }
+            boolean moveData = copy.getAsBoolean();
+            if (moveData && !cache.isUptodate(oSlot)) {
+                // mext_page_mkuptodate: the block read in with the page kept locked; here the
+                // read's end unlocks it, so the donor's page is let go and both are taken again.
+                release(cd, dIdx, dSlot);
+                int s = oSlot;
+                oSlot = -1;
+                dSlot = -1;
+                io.readPage(co, oIdx, ctx);
+                if (!cache.isLocked(s)) {
+                    start(); // zero-filled at once: no block under the page
+                    return;
+                }
+                ctx.sleep();
+                cache.waitUnlocked(s, b -> ctx.wakeUp(this::start));
+                return;
+            }
+            swap.run();
+            if (moveData) {
+                // block_commit_write: the page, uptodate, is dirty against its new block.
+                if (cache.data() != null) {
+                    cache.data().pageWritten(co.file, oIdx);
+                }
+                boolean wasDirty = cache.isDirty(oSlot);
+                cache.markDirty(oSlot, co);
+                if (!wasDirty) {
+                    ctx.setNrDirtied(ctx.nrDirtied() + 1);
+                }
+            }
+            unlockBoth();
+            then.run();
+        }
+
+        private void unlockBoth() {
+            release(co, oIdx, oSlot);
+            release(cd, dIdx, dSlot);
+            oSlot = -1;
+            dSlot = -1;
+        }
+
+        private void release(CachedFile cf, long idx, int slot) {
+            cache.unlock(slot, null);
+            if (!cache.isUptodate(slot) && !cache.isLocked(slot) && !cache.isDirty(slot)) {
+                cache.invalidate(cf, idx, idx + 1);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ direct I/O coherence
 
     /** kiocb_write_and_wait before a direct read: dirty cached data in range reaches the device first. */

@@ -72,6 +72,26 @@ public final class DirectIo {
      */
     public int submit(IoOwner owner, OpenFile f, Op op, long offset, long len, int bioFlags, int ioprio,
                       IoDone done) {
+        return submit(owner, f, op, offset, len, bioFlags, ioprio, done, null);
+    }
+
+    /**
+     * A caller's preallocated bio and completion for its direct I/Os, used when an I/O is one bio
+     * and the run is not checked (like the bio and dio a bio_set's cache and fio's preallocated
+     * io_u give back for each use). The caller submits one I/O with it at a time and only once it
+     * is done with the last one's bio (an aio iocb: reaped).
+     */
+    public static final class Slot {
+        private Bio bio;
+        private Completion completion;
+    }
+
+    /**
+     * As {@link #submit(IoOwner, OpenFile, Op, long, long, int, int, IoDone)}, reusing
+     * {@code slot}'s bio and completion where it can ({@code slot} may be null).
+     */
+    public int submit(IoOwner owner, OpenFile f, Op op, long offset, long len, int bioFlags, int ioprio,
+                      IoDone done, Slot slot) {
         SimFile file = f.file();
         if (file.mapper() != null) {
             return submitMapped(owner, file, op, offset, len, bioFlags, ioprio, done);
@@ -90,8 +110,26 @@ public final class DirectIo {
         }
         long result = op == Op.READ ? Math.min(len, file.size() - offset) : len;
         int bios = bioCount(file, offset, n);
-        Completion c = new Completion(bios, result, done, checked(file, op, offset, n, bioFlags, done));
         BlockTarget bdev = file.bdev();
+        if (slot != null && bios == 1 && data == null) {
+            Extent e = file.extentAt(offset);
+            long sector = e.sector() + ((offset - e.fileOffset()) >> 9);
+            Completion c = slot.completion;
+            if (c == null) {
+                c = slot.completion = new Completion(1, result, done, null);
+            } else {
+                c.reset(result, done);
+            }
+            Bio bio = slot.bio;
+            if (bio == null) {
+                bio = slot.bio = new Bio(sector, (int) (n >> 9), op, bioFlags, ioprio, owner, c);
+            } else {
+                bio.reinit(sector, (int) (n >> 9), op, bioFlags, ioprio, owner, c);
+            }
+            bdev.submitBio(bio);
+            return 1;
+        }
+        Completion c = new Completion(bios, result, done, checked(file, op, offset, n, bioFlags, done));
         long pos = offset;
         long end = offset + n;
         while (pos < end) {
@@ -211,8 +249,8 @@ public final class DirectIo {
     /** Counts the bios of one direct I/O down and reports when the last one ends. */
     private static final class Completion implements BioEndIo {
         private int remaining;
-        private final long result;
-        private final IoDone done;
+        private long result;
+        private IoDone done;
         private final Checked check;
         private Bio last;
         private int error;
@@ -222,6 +260,15 @@ public final class DirectIo {
             this.result = result;
             this.done = check == null ? done : check.done();
             this.check = check;
+        }
+
+        /** A slot's completion made ready for its next one-bio I/O (never a checked one). */
+        void reset(long result, IoDone done) {
+            this.remaining = 1;
+            this.result = result;
+            this.done = done;
+            this.last = null;
+            this.error = 0;
         }
 
         /** --check: {@code bio}, for file bytes from {@code pos}, carries its data shadow. */

@@ -15,6 +15,8 @@ public final class Errno {
     public static final int EFBIG = 27;
     public static final int ENOSPC = 28;
     public static final int ENAMETOOLONG = 36;
+    /** No data available: EXT4_IOC_MOVE_EXT over a range with no extent at or after it. */
+    public static final int ENODATA = 61;
     /** BLK_STS_ZONE_ACTIVE_RESOURCE: too many active zones. */
     public static final int EOVERFLOW = 75;
     public static final int EOPNOTSUPP = 95;
@@ -40,6 +42,7 @@ public final class Errno {
             case EINVAL -> "EINVAL";
             case ENOSPC -> "ENOSPC";
             case ENAMETOOLONG -> "ENAMETOOLONG";
+            case ENODATA -> "ENODATA";
             case EOVERFLOW -> "EOVERFLOW";
             case ETOOMANYREFS -> "ETOOMANYREFS";
             default -> "errno " + (-negErrno);

@@ -432,6 +432,11 @@ public final class FileSystem {
         return rawMapper.fallocate(f, mode, offset, len);
     }
 
+    /** The kernel CPU time of the last {@link #fallocate} (ext4's work; none on raw). */
+    public long lastFallocateNs() {
+        return ext4 != null ? ext4.lastFallocateNs() : 0;
+    }
+
     /** stat(2), with the extent counts of FIEMAP and filefrag. */
     public FileStat stat(SimFile f) {
         if (ext4 != null && !f.isBlockDevice()) {

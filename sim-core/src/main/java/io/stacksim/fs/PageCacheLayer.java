@@ -279,6 +279,12 @@ public final class PageCacheLayer {
         readahead.forceRa(readahead.state(f), cache.state(f.file()), first, n, owner);
     }
 
+    /** EXT4_IOC_MOVE_EXT's page steps for one page of each file ({@link BufferedIo#movePage}). */
+    public void movePage(FsContext ctx, SimFile orig, long oIdx, SimFile donor, long dIdx,
+                         java.util.function.BooleanSupplier copy, Runnable swap, Runnable then) {
+        buffered.movePage(ctx, orig, oIdx, donor, dIdx, copy, swap, then);
+    }
+
     /** __filemap_fdatawrite_range with WB_SYNC_NONE: start writing pages [first, last), do not wait. */
     public void startWriteback(FsContext owner, OpenFile f, long first, long last) {
         writeback.startRange(owner, cache.state(f.file()), first, last);

@@ -12,8 +12,8 @@ public final class AioContext {
     int inFlight;
     Task waiter;
     int waitMin;
-    int waitMax;
-    Kernel.Events waitCont;
+    /** The io_getevents call the waiter sleeps in. */
+    AioSyscalls.GeteventsCall waitCall;
 
     AioContext(int maxEvents) {
         this.maxEvents = maxEvents;

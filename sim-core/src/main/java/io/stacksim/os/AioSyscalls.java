@@ -5,6 +5,8 @@ import io.stacksim.block.Op;
 import io.stacksim.block.Plug;
 import io.stacksim.engine.Simulator;
 import io.stacksim.fs.BufferedIo;
+import io.stacksim.fs.DirectIo;
+import io.stacksim.fs.IoDone;
 import io.stacksim.fs.OpenFile;
 import io.stacksim.fs.PageCacheLayer;
 import java.util.ArrayList;
@@ -53,14 +55,91 @@ public final class AioSyscalls {
                 submitCost += ((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs();
             }
         }
-        // fs/aio.c: io_submit plugs when it submits more than AIO_PLUG_THRESHOLD (2) iocbs.
-        kernel.enter(t, Syscall.IO_SUBMIT, submitCost, () -> {
-            Plug plug = iocbs.size() > 2 ? Plug.start(t) : null;
-            submitFrom(t, ctx, iocbs, 0, () -> {
-                Plug.finish(t, plug);
-                kernel.afterRequestWait(t, () -> kernel.exit(t, iocbs.size(), k));
-            });
-        });
+        SubmitCall call = freeSubmits;
+        if (call != null) {
+            freeSubmits = call.nextFree;
+            call.nextFree = null;
+        } else {
+            call = new SubmitCall();
+        }
+        call.t = t;
+        call.ctx = ctx;
+        call.iocbs = iocbs;
+        call.k = k;
+        call.step = SubmitCall.BODY;
+        kernel.enter(t, Syscall.IO_SUBMIT, submitCost, call);
+    }
+
+    /** Calls in io_submit and io_getevents that have returned, for reuse: a call allocates no continuations. */
+    private SubmitCall freeSubmits;
+    private GeteventsCall freeGetevents;
+
+    /**
+     * One io_submit in progress, its continuations as steps of one object (the task's kernel
+     * stack frame): each step runs once, in order, and the frame is reused once the call has
+     * returned.
+     */
+    private final class SubmitCall implements Runnable {
+        static final int BODY = 0;
+        static final int SUBMITTED = 1;
+        static final int ALLOCATED = 2;
+        static final int EXIT = 3;
+        static final int RETURN = 4;
+        Task t;
+        AioContext ctx;
+        List<Iocb> iocbs;
+        Kernel.Ret k;
+        Plug plug;
+        /** The call's result: the iocbs submitted. */
+        int n;
+        int step;
+        SubmitCall nextFree;
+
+        @Override
+        public void run() {
+            switch (step) {
+                case BODY -> {
+                    // fs/aio.c: io_submit plugs when it submits more than AIO_PLUG_THRESHOLD (2) iocbs.
+                    plug = iocbs.size() > 2 ? Plug.start(t) : null;
+                    step = SUBMITTED;
+                    submitFrom(t, ctx, iocbs, 0, this);
+                }
+                case SUBMITTED -> {
+                    Plug.finish(t, plug);
+                    plug = null;
+                    // A submitter that found no free request sleeps in blk_mq_get_tag until its
+                    // bios have one (Kernel.afterRequestWait).
+                    step = ALLOCATED;
+                    if (kernel.whenRequestsAllocated(t, this)) {
+                        t.sleep();
+                    } else {
+                        step = EXIT;
+                        run();
+                    }
+                }
+                case ALLOCATED -> {
+                    step = EXIT;
+                    t.wake(this);
+                }
+                case EXIT -> {
+                    n = iocbs.size();
+                    step = RETURN;
+                    kernel.exit(t, this);
+                }
+                case RETURN -> {
+                    Kernel.Ret ret = k;
+                    t = null;
+                    ctx = null;
+                    iocbs = null;
+                    k = null;
+                    step = -1;
+                    ret.ret(n);
+                    nextFree = freeSubmits;
+                    freeSubmits = this;
+                }
+                default -> throw new IllegalStateException("io_submit continued twice");
+            }
+        }
     }
 
     private void submitFrom(Task t, AioContext ctx, List<Iocb> iocbs, int i, Runnable k) {
@@ -110,18 +189,41 @@ public final class AioSyscalls {
         }
         Plug plug = Plug.start(t); // iomap_dio_rw's own plug
         int flags = cb.op == Op.WRITE ? kernel.dioWriteFlags(f, cb.offset, cb.length) : Kernel.dioFlags(cb.op);
-        boolean sync = cb.op == Op.WRITE && kernel.dioNeedsSync(f, flags);
-        kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, flags, cb.ioprio, (res, last) -> {
+        DirectDone d = cb.aioDone;
+        if (d == null) {
+            // The iocb's own completion, bio and dio, kept for its next I/O (it is submitted
+            // again only after it was reaped).
+            d = cb.aioDone = new DirectDone(cb);
+            cb.dioSlot = new DirectIo.Slot();
+        }
+        d.ctx = ctx;
+        d.sync = cb.op == Op.WRITE && kernel.dioNeedsSync(f, flags);
+        kernel.directIo().submit(t, f, cb.op, cb.offset, cb.length, flags, cb.ioprio, d, cb.dioSlot);
+        Plug.finish(t, plug);
+    }
+
+    /** aio_complete_rw for a direct iocb: its file's cached range, an O_SYNC write's sync, then the ring. */
+    final class DirectDone implements IoDone {
+        private final Iocb cb;
+        AioContext ctx;
+        boolean sync;
+
+        DirectDone(Iocb cb) {
+            this.cb = cb;
+        }
+
+        @Override
+        public void done(long res, Bio last) {
+            AioContext c = ctx;
             if (cb.op == Op.WRITE) {
-                pc.afterDirectWrite(f, cb.offset, cb.length);
+                pc.afterDirectWrite(cb.file, cb.offset, cb.length);
             }
             if (sync) {
-                kernel.dioSyncInWorker(f, cb.offset, res, () -> aioComplete(ctx, cb, res, last));
+                kernel.dioSyncInWorker(cb.file, cb.offset, res, () -> aioComplete(c, cb, res, last));
             } else {
-                aioComplete(ctx, cb, res, last);
+                aioComplete(c, cb, res, last);
             }
-        });
-        Plug.finish(t, plug);
+        }
     }
 
     private void aioComplete(AioContext ctx, Iocb cb, long result, Bio last) {
@@ -133,31 +235,84 @@ public final class AioSyscalls {
         Task w = ctx.waiter;
         if (w != null && ctx.completed.size() >= ctx.waitMin) {
             ctx.waiter = null;
-            w.wake(() -> reap(w, ctx, ctx.waitMax, ctx.waitCont));
+            GeteventsCall call = ctx.waitCall;
+            ctx.waitCall = null;
+            call.step = GeteventsCall.REAP;
+            w.wake(call);
         }
     }
 
-    /** io_getevents(ctx, min_nr, nr): waits for at least {@code minNr} completions, returns up to {@code maxNr}. */
+    /**
+     * io_getevents(ctx, min_nr, nr): waits for at least {@code minNr} completions, returns up to
+     * {@code maxNr}. The list given to {@code k} is the call's and valid only while {@code k} runs.
+     */
     public void ioGetevents(Task t, AioContext ctx, int minNr, int maxNr, Kernel.Events k) {
-        kernel.enter(t, Syscall.IO_GETEVENTS, 0, () -> {
-            if (ctx.completed.size() >= minNr) {
-                reap(t, ctx, maxNr, k);
-            } else {
-                ctx.waiter = t;
-                ctx.waitMin = minNr;
-                ctx.waitMax = maxNr;
-                ctx.waitCont = k;
-                t.sleep();
-            }
-        });
+        GeteventsCall call = freeGetevents;
+        if (call != null) {
+            freeGetevents = call.nextFree;
+            call.nextFree = null;
+        } else {
+            call = new GeteventsCall();
+        }
+        call.t = t;
+        call.ctx = ctx;
+        call.minNr = minNr;
+        call.maxNr = maxNr;
+        call.k = k;
+        call.step = GeteventsCall.BODY;
+        kernel.enter(t, Syscall.IO_GETEVENTS, 0, call);
     }
 
-    private void reap(Task t, AioContext ctx, int maxNr, Kernel.Events k) {
-        List<Iocb> out = new ArrayList<>(Math.min(maxNr, ctx.completed.size()));
-        while (out.size() < maxNr && !ctx.completed.isEmpty()) {
-            out.add(ctx.completed.pollFirst());
+    /** One io_getevents in progress (as {@link SubmitCall}); its event list is handed to the caller and reused. */
+    final class GeteventsCall implements Runnable {
+        static final int BODY = 0;
+        static final int REAP = 1;
+        static final int RETURN = 2;
+        Task t;
+        AioContext ctx;
+        int minNr;
+        int maxNr;
+        Kernel.Events k;
+        int step;
+        final List<Iocb> out = new ArrayList<>();
+        GeteventsCall nextFree;
+
+        @Override
+        public void run() {
+            switch (step) {
+                case BODY -> {
+                    if (ctx.completed.size() >= minNr) {
+                        reap();
+                    } else {
+                        ctx.waiter = t;
+                        ctx.waitMin = minNr;
+                        ctx.waitCall = this;
+                        t.sleep();
+                    }
+                }
+                case REAP -> reap();
+                case RETURN -> {
+                    Kernel.Events ret = k;
+                    t = null;
+                    ctx = null;
+                    k = null;
+                    step = -1;
+                    ret.ret(out);
+                    out.clear();
+                    nextFree = freeGetevents;
+                    freeGetevents = this;
+                }
+                default -> throw new IllegalStateException("io_getevents continued twice");
+            }
         }
-        t.counters.modeSwitches++;
-        t.compute(cost.modeSwitchNs(), true, () -> k.ret(out));
+
+        private void reap() {
+            while (out.size() < maxNr && !ctx.completed.isEmpty()) {
+                out.add(ctx.completed.pollFirst());
+            }
+            t.counters.modeSwitches++;
+            step = RETURN;
+            t.compute(cost.modeSwitchNs(), true, this);
+        }
     }
 }

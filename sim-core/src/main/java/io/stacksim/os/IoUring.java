@@ -23,6 +23,16 @@ public final class IoUring {
     Task waiter;
     int waitMin;
     Runnable waitCont;
+    /** IORING_SETUP_SQPOLL: the kernel thread that submits the SQ (io_uring/sqpoll.c), or null. */
+    Task sqThread;
+    /** sq_thread_idle: how long it polls an empty SQ before it sleeps. */
+    long sqIdleNs;
+    /** When it last found work (io_sq_thread's timeout is this plus sq_thread_idle). */
+    long sqLastWorkNs;
+    /** IORING_SQ_NEED_WAKEUP: the thread sleeps and only io_uring_enter(SQ_WAKEUP) wakes it. */
+    boolean sqNeedWakeup;
+    /** The ring was closed: the SQ thread exits (io_sq_thread_finish). */
+    boolean closed;
     /** Requests the submitter ran inline, and those punted to io-wq (for the report). */
     long inline;
     long punted;
@@ -82,8 +92,23 @@ public final class IoUring {
         return wq.workers();
     }
 
-    /** The io-wq worker threads made so far (they count in the owning process's CPU time). */
+    /** The io-wq worker threads made so far, and the SQ thread (they count in the owning process's CPU time). */
     public List<Task> workerTasks() {
-        return wq.tasks();
+        if (sqThread == null) {
+            return wq.tasks();
+        }
+        List<Task> out = new ArrayList<>(wq.tasks());
+        out.add(sqThread);
+        return out;
+    }
+
+    /** IORING_SETUP_SQPOLL: the kernel's thread submits what the application writes into the SQ. */
+    public boolean sqPoll() {
+        return sqThread != null;
+    }
+
+    /** The SQ's flags word has IORING_SQ_NEED_WAKEUP: the SQ thread went to sleep. */
+    public boolean needsWakeup() {
+        return sqNeedWakeup;
     }
 }

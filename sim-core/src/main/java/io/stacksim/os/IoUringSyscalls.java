@@ -40,6 +40,99 @@ public final class IoUringSyscalls {
         });
     }
 
+    /** cpu_relax() turns of io_sq_thread polling an empty SQ, simulated as slices of this much CPU. */
+    static final long SQPOLL_SPIN_NS = 1_000;
+
+    /**
+     * io_uring_setup(entries) with IORING_SETUP_SQPOLL (io_uring/sqpoll.c io_sq_offload_create):
+     * the ring gets a kernel thread ("iou-sqp-PID", a thread of the caller's process) that
+     * submits whatever the application writes into the SQ, in its own context, so the
+     * application needs no io_uring_enter to submit (io_sq_thread -> __io_sq_thread ->
+     * io_submit_sqes, every entry at once for a single ring). Between batches it polls the empty
+     * SQ, busy on its CPU (sqt_spin, cpu_relax), for {@code idleNs} after it last found work
+     * (sq_thread_idle; 0 means HZ, 1 s); then it sets IORING_SQ_NEED_WAKEUP and sleeps until
+     * io_uring_enter(IORING_ENTER_SQ_WAKEUP) wakes it. The thread has no CPU affinity here
+     * (IORING_SETUP_SQ_AFF's sq_thread_cpu is not modelled: the simulated scheduler has none).
+     */
+    public void ioUringSetupSqpoll(Task t, int entries, long idleNs, Consumer<IoUring> k) {
+        ioUringSetup(t, entries, ring -> {
+            ring.sqIdleNs = idleNs > 0 ? idleNs : 1_000_000_000L;
+            ring.sqThread = kernel.cpus().newTask("iou-sqp-" + t.pid());
+            ring.sqLastWorkNs = sim.now();
+            ring.sqThread.start(() -> sqLoop(ring));
+            k.accept(ring);
+        });
+    }
+
+    /** io_sq_thread's loop: submit what the SQ holds, else poll it until idle, else sleep. */
+    private void sqLoop(IoUring ring) {
+        Task sq = ring.sqThread;
+        if (ring.closed) {
+            sq.exit();
+            return;
+        }
+        int n = ring.sq.size();
+        if (n > 0) {
+            long work = 0;
+            for (Iocb cb : ring.sq) {
+                work += sqeWork(cb);
+            }
+            sq.compute(work, true, () -> {
+                Plug plug = n > 2 ? Plug.start(sq) : null;
+                uringSubmit(sq, ring, n, () -> {
+                    Plug.finish(sq, plug);
+                    ring.sqLastWorkNs = sim.now();
+                    kernel.afterRequestWait(sq, () -> sqLoop(ring));
+                });
+            });
+            return;
+        }
+        if (sim.now() - ring.sqLastWorkNs < ring.sqIdleNs) {
+            sq.compute(SQPOLL_SPIN_NS, true, () -> sqLoop(ring));
+            return;
+        }
+        ring.sqNeedWakeup = true;
+        sq.sleep();
+    }
+
+    /**
+     * io_uring_enter(fd, to_submit, 0, IORING_ENTER_SQ_WAKEUP) on an SQPOLL ring: nothing is
+     * submitted by the caller; the sleeping SQ thread is woken (wake_up(&sqd->wait)), clears
+     * IORING_SQ_NEED_WAKEUP and polls again for sq_thread_idle. Returns to_submit.
+     */
+    public void ioUringWakeSq(Task t, IoUring ring, int toSubmit, Kernel.Ret k) {
+        kernel.enter(t, Syscall.IO_URING_ENTER, cost.vfsCallNs(), () -> {
+            if (ring.sqNeedWakeup) {
+                ring.sqNeedWakeup = false;
+                ring.sqThread.wake(() -> {
+                    ring.sqLastWorkNs = sim.now();
+                    sqLoop(ring);
+                });
+            }
+            kernel.exit(t, toSubmit, k);
+        });
+    }
+
+    /** The ring's file is closed (io_ring_ctx_free): an SQ thread ends. */
+    public void close(IoUring ring) {
+        ring.closed = true;
+        if (ring.sqThread != null && ring.sqNeedWakeup) {
+            ring.sqNeedWakeup = false;
+            ring.sqThread.wake(() -> sqLoop(ring));
+        }
+    }
+
+    /** The kernel CPU of submitting one SQE (io_submit_sqes: the issue hook, page pinning and bio submission). */
+    private long sqeWork(Iocb cb) {
+        long work = cost.vfsCallNs();
+        if (cb.command != null) {
+            work += ((cb.command.dataBytes() + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs();
+        } else if (cb.file.isDirect() && cb.op != Op.FLUSH) {
+            work += ((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs();
+        }
+        return work;
+    }
+
     /**
      * io_uring_enter(fd, to_submit, min_complete, IORING_ENTER_GETEVENTS): submits up to
      * {@code toSubmit} SQEs, then waits until the CQ holds {@code minComplete} entries; returns
@@ -69,12 +162,7 @@ public final class IoUringSyscalls {
             if (i++ == n) {
                 break;
             }
-            work += cost.vfsCallNs();
-            if (cb.command != null) {
-                work += ((cb.command.dataBytes() + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs();
-            } else if (cb.file.isDirect() && cb.op != Op.FLUSH) {
-                work += ((cb.length + 4095) >>> 12) * cost.dioPagePinNs() + cost.blockSubmitNs();
-            }
+            work += sqeWork(cb);
         }
         kernel.enter(t, Syscall.IO_URING_ENTER, work, () -> {
             Plug plug = n > 2 ? Plug.start(t) : null;

@@ -32,6 +32,9 @@ public final class Iocb {
     public long tCompleted;
     /** The last bio of this I/O, for the latency breakdown (null if none). */
     public Bio lastBio;
+    /** Kept by aio for the block's next direct I/O: its completion and its bio and dio (null until first used). */
+    AioSyscalls.DirectDone aioDone;
+    io.stacksim.fs.DirectIo.Slot dioSlot;
 
     public Iocb(OpenFile file, Op op, long offset, long length, Object data) {
         this.data = data;

@@ -71,11 +71,14 @@ public final class Kernel {
     private final AioSyscalls aio;
     private final IoUringSyscalls uring;
     private final Passthru passthru;
+    /** The inodes' i_rwsem as fallocate takes it (inode_lock). */
+    private final InodeLock inodeLock;
     /** The file system's journal (ext4's jbd2), or null. */
     private Journal journal;
 
     public Kernel(Simulator sim, Cpus cpus, FileSystem fs, VmSettings vm) {
         this.sim = sim;
+        this.inodeLock = new InodeLock(sim);
         this.cpus = cpus;
         this.cost = cpus.cost();
         this.fs = fs;
@@ -174,6 +177,12 @@ public final class Kernel {
     void exit(Task t, long result, Ret k) {
         t.counters.modeSwitches++;
         t.compute(cost.modeSwitchNs(), true, () -> k.ret(result));
+    }
+
+    /** Syscall exit without a result: switch back to user mode, then {@code then} (which returns the call's). */
+    void exit(Task t, Runnable then) {
+        t.counters.modeSwitches++;
+        t.compute(cost.modeSwitchNs(), true, then);
     }
 
     /** A read or write's exit: {@code result} and the bio it waited for. */
@@ -332,6 +341,8 @@ public final class Kernel {
      * fallocate(fd, mode, offset, len) (vfs_fallocate -> ext4_fallocate): preallocates unwritten
      * extents (mode 0 or FALLOC_FL_KEEP_SIZE), punches a hole (its cached pages dropped first,
      * truncate_pagecache_range) or zeroes a range. 0 or -errno; -EOPNOTSUPP on a device node.
+     * ext4_fallocate holds the inode's i_rwsem (inode_lock) over the whole call, so calls on one
+     * file run one at a time, each for the CPU time its work takes (Ext4Costs).
      */
     public void fallocate(Task t, OpenFile f, int mode, long offset, long len, Ret k) {
         enter(t, Syscall.FALLOCATE, cost.vfsCallNs(), () -> {
@@ -340,22 +351,35 @@ public final class Kernel {
                 exit(t, -io.stacksim.fs.Errno.EINVAL, k);
                 return;
             }
-            Runnable op = () -> {
+            if (file.isBlockDevice()) {
+                exit(t, fs.fallocate(file, mode, offset, len), k);
+                return;
+            }
+            inodeLock.lock(t, file, () -> {
+                if ((mode & (FileSystem.FALLOC_FL_PUNCH_HOLE | FileSystem.FALLOC_FL_ZERO_RANGE)) != 0) {
+                    long first = (offset + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT;
+                    long last = (offset + len) >>> VmSettings.PAGE_SHIFT;
+                    if (first < last) {
+                        pc.startWriteback(t, f, first, last);
+                        pc.invalidate(f, first, last);
+                    }
+                }
                 int r = fs.fallocate(file, mode, offset, len);
                 if (r == 0) {
                     FileTimes.stamp(file, sim.now()); // ext4_fallocate's file_modified, under its handle
                 }
-                exit(t, r, k);
-            };
-            if ((mode & (FileSystem.FALLOC_FL_PUNCH_HOLE | FileSystem.FALLOC_FL_ZERO_RANGE)) != 0 && !file.isBlockDevice()) {
-                long first = (offset + VmSettings.PAGE_SIZE - 1) >>> VmSettings.PAGE_SHIFT;
-                long last = (offset + len) >>> VmSettings.PAGE_SHIFT;
-                if (first < last) {
-                    pc.startWriteback(t, f, first, last);
-                    pc.invalidate(f, first, last);
+                long work = fs.lastFallocateNs();
+                if (work <= 0) {
+                    inodeLock.unlock(t, file);
+                    exit(t, r, k);
+                    return;
                 }
-            }
-            op.run();
+                inodeLock.holdUntil(file, sim.now() + work);
+                t.compute(work, true, () -> {
+                    inodeLock.unlock(t, file); // inode_unlock
+                    exit(t, r, k);
+                });
+            });
         });
     }
 
@@ -666,6 +690,15 @@ public final class Kernel {
      * A submitter that found no free request sleeps in blk_mq_get_tag until its bios have one;
      * then {@code cont} runs on its CPU. Without such a wait {@code cont} runs at once.
      */
+    /**
+     * When some of {@code t}'s bios wait for a request (blk_mq_get_tag), runs {@code allocated}
+     * once they all have one, in block context, and returns true: the task is to sleep until
+     * then. Else returns false.
+     */
+    boolean whenRequestsAllocated(Task t, Runnable allocated) {
+        return BlockTarget.whenAllAllocated(fs.devices(), 0, t, allocated);
+    }
+
     void afterRequestWait(Task t, Runnable cont) {
         if (!BlockTarget.whenAllAllocated(fs.devices(), 0, t, () -> t.wake(cont))) {
             cont.run();

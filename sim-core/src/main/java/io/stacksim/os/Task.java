@@ -54,6 +54,8 @@ public final class Task implements FsContext {
     public long lastWakeRequested;
     /** current->plug. */
     private Plug plug;
+    /** The plug finished last, for the next blk_start_plug. */
+    private Plug sparePlug;
     /** io_context->ioprio (IOPRIO_PRIO_VALUE); 0 = class NONE. */
     private int ioprio;
     /** The task's block cgroup. */
@@ -116,6 +118,16 @@ public final class Task implements FsContext {
     @Override
     public void setPlug(Plug plug) {
         this.plug = plug;
+    }
+
+    @Override
+    public Plug sparePlug() {
+        return sparePlug;
+    }
+
+    @Override
+    public void setSparePlug(Plug plug) {
+        this.sparePlug = plug;
     }
 
     public IoCounters counters() {

@@ -34,6 +34,22 @@ class DiskStatsAndTraceTest {
         assertThat(d.inFlight()).isZero();
     }
 
+    /**
+     * The same three reads, all issued at 0 with four tags: each spans issue to completion as
+     * btt's D2C does (D at 0, C at 1, 2 and 3 ms), 2 ms on average, as much as r_await here
+     * since nothing waits before issue.
+     */
+    @Test
+    void d2cSpansEachRequestsIssueToItsCompletion() {
+        Harness h = new Harness("none", Harness.limits(4, 2560, 128), MS);
+        h.submit(Op.READ, 0, 8);
+        h.submit(Op.READ, 100, 8);
+        h.submit(Op.READ, 200, 8);
+        h.sim.run();
+        assertThat(h.queue.diskStats().d2cMeanNs(DiskStats.READ)).isEqualTo(2.0 * MS);
+        assertThat(h.queue.diskStats().d2cMeanNs(DiskStats.WRITE)).isZero();
+    }
+
     /** blkparse's header widths "%3d,%-3d %2d %8d %5d.%09lu %5u %2s %3s ", as in the loop0 capture. */
     @Test
     void linesHaveBlkparsesDefaultLayout(@TempDir Path dir) throws Exception {

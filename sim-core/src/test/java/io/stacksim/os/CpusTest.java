@@ -6,7 +6,7 @@ import io.stacksim.engine.Simulator;
 import org.junit.jupiter.api.Test;
 
 class CpusTest {
-    private static final CostModel COST = new CostModel(100, 2_000, 1e10, 500, 1_000, 400, 600, 50, 200, 1_000, 100, 0, 600);
+    private static final CostModel COST = new CostModel(100, 2_000, 1e10, 500, 1_000, 400, 600, 50, 200, 1_000, 100, 0, 600, 2_500);
 
     @Test
     void twoComputeBoundTasksOnOneCpuShareItBySlicesWithInvoluntarySwitches() {

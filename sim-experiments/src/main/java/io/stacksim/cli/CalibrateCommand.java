@@ -134,8 +134,20 @@ final class CalibrateCommand implements Callable<Integer> {
         if (Files.isDirectory(p)) {
             throw new ConfigException(path + ": is a directory (expected a block device or a regular file for fio to run on)");
         }
-        if (!Files.isRegularFile(p) && !path.startsWith("/dev/")) {
+        if (!Files.isRegularFile(p) && !isBlockDevice(p)) {
+            // /dev/null, /dev/zero, a tty: fio would "run" on them and measure nothing of a disk
             throw new ConfigException(path + ": not a block device or a regular file (expected one for fio to run on)");
+        }
+    }
+
+    /** S_IFBLK in the file's mode (symbolic links followed, as fio opens the path). */
+    private static boolean isBlockDevice(Path p) {
+        try {
+            Object mode = Files.getAttribute(p, "unix:mode");
+            return mode instanceof Integer m && (m & 0170000) == 0060000;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+            // no unix view of the file: leave it to fio, as before
+            return p.toString().startsWith("/dev/");
         }
     }
 

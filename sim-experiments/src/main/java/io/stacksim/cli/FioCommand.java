@@ -100,11 +100,16 @@ final class FioCommand implements Callable<Integer> {
                         + " (not starting with a digit), as ${NAME} names it in a job file");
             }
         }
+        List<Path> inputs = new ArrayList<>(jobFiles);
+        inputs.add(stack);
+        inputs.add(compare);
         if (output != null) {
             io.stacksim.config.OutputFiles.file(output, "--output");
+            io.stacksim.config.OutputFiles.notAnInput(output, "--output", inputs);
         }
         if (blktrace != null) {
             io.stacksim.config.OutputFiles.file(blktrace, "--blktrace");
+            io.stacksim.config.OutputFiles.notAnInput(blktrace, "--blktrace", inputs);
         }
         if (blktraceBinary != null) {
             io.stacksim.config.OutputFiles.checkFolder(blktraceBinary, "--blktrace-binary");

@@ -42,6 +42,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
+        cl.setHelpFactory(SpaceWrappedHelp::new); // every subcommand's help too (they are all registered by now)
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("stacksim: " + ex.getMessage().split("\n")[0]
                     + " (see: stacksim " + commandPath(ex.getCommandLine()) + "--help)");

@@ -73,6 +73,7 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         if (blktrace != null) {
             io.stacksim.config.OutputFiles.file(blktrace, "--blktrace");
+            io.stacksim.config.OutputFiles.notAnInput(blktrace, "--blktrace", java.util.Arrays.asList(trace, stack));
         }
         if (blktraceBinary != null) {
             io.stacksim.config.OutputFiles.checkFolder(blktraceBinary, "--blktrace-binary");

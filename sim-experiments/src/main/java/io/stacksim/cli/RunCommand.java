@@ -48,6 +48,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         if (blktrace != null) {
             io.stacksim.config.OutputFiles.file(blktrace, "--blktrace");
+            io.stacksim.config.OutputFiles.notAnInput(blktrace, "--blktrace", java.util.Collections.singletonList(config));
         }
         if (blktraceBinary != null) {
             io.stacksim.config.OutputFiles.checkFolder(blktraceBinary, "--blktrace-binary");

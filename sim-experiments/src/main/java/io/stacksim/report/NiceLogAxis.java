@@ -38,7 +38,19 @@ final class NiceLogAxis extends LogAxis {
         Range r = getRange();
         if (r.getLowerBound() > 0 && r.getUpperBound() / r.getLowerBound() < 2) {
             double mid = Math.sqrt(r.getLowerBound() * r.getUpperBound());
-            setRange(new Range(mid / Math.sqrt(2), mid * Math.sqrt(2)), false, false);
+            r = new Range(mid / Math.sqrt(2), mid * Math.sqrt(2));
+            setRange(r, false, false);
+        }
+        // The lowest lines must have a label near them: when the bottom quarter of the axis has
+        // no tick, the axis starts at the round value just below the data instead.
+        List<Double> t = tickValues(r);
+        double lo = r.getLowerBound();
+        double hi = r.getUpperBound();
+        if (lo > 0 && !t.isEmpty() && Math.log(t.get(0) / lo) > 0.25 * Math.log(hi / lo)) {
+            double below = t.size() >= 2 ? Math.floor(lo / (t.get(1) - t.get(0))) * (t.get(1) - t.get(0)) : 0;
+            if (below > 0 && below < lo) {
+                setRange(new Range(below, hi), false, false);
+            }
         }
     }
 
@@ -75,7 +87,7 @@ final class NiceLogAxis extends LogAxis {
                 }
             }
         }
-        if (out.size() < 2) {
+        if (out.size() < (getBase() == 2 ? 2 : 3)) {
             // a range narrower than the steps above: a few evenly spaced values, rounded
             out.clear();
             double step = niceStep((hi - lo) / 4);

@@ -282,6 +282,10 @@ public final class SweepCharts {
         if (xAxis != null && c.xScale() == ChartSpec.Scale.LINEAR && xa instanceof NumberAxis na && xAxis.values().size() <= 12) {
             na.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         }
+        if (c.yScale() == ChartSpec.Scale.LINEAR && ya instanceof NumberAxis ny
+                && c.y().stream().allMatch(y -> MetricLabels.unit(y).equals(" (count)"))) {
+            ny.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // a count has no 0.05 steps
+        }
         XYPlot plot = new XYPlot(data, xa, ya, r);
         plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD); // later lines on top
         boolean legend = c.series() != null || c.y().size() > 1;

@@ -437,8 +437,8 @@ public final class SweepReport {
             h.append("<pre>").append(esc(c)).append("</pre>\n");
         }
         h.append("<ul><li>StackSim version <code>").append(esc(version)).append("</code></li>")
-                .append("<li>master seed <code>").append(spec().seed()).append("</code>, ").append(spec().replications())
-                .append(" replications; ").append(esc(seedRule())).append("</li>")
+                .append("<li>master seed <code>").append(spec().seed()).append("</code>, ").append(replications(spec().replications()))
+                .append("; ").append(esc(seedRule())).append("</li>")
                 .append("<li><code>stacksim sweep sweep.yaml</code> reruns this exact sweep from the resolved sweep file in this "
                         + "folder; <code>stacksim run points/point-NNN.yaml --set run.seed=SEED</code> reruns one run.</li></ul>\n");
         h.append("<details><summary>Seeds of all ").append(results.rows().size()).append(" runs</summary>\n<table class=\"num\"><thead>"

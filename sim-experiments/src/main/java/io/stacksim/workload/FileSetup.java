@@ -161,8 +161,15 @@ final class FileSetup {
         long existingTotal = 0;
         boolean allExist = true;
         for (int i = 0; i < nfiles; i++) {
-            existing[i] = fs == null ? null : names.get(i).startsWith("/dev/") ? fs.blockDevice(names.get(i))
-                    : fs.lookup(names.get(i));
+            try {
+                existing[i] = fs == null ? null : names.get(i).startsWith("/dev/") ? fs.blockDevice(names.get(i))
+                        : fs.lookup(names.get(i));
+            } catch (IllegalArgumentException e) {
+                // a /dev name of no device of a machine with several: the filename= line is at fault
+                io.stacksim.config.Origin at = spec.origin("filename", "directory");
+                String msg = "job '" + spec.name() + "': " + e.getMessage();
+                throw at == null ? new ConfigException(msg) : ConfigException.at(at, msg);
+            }
             if (existing[i] == null) {
                 allExist = false;
             } else {

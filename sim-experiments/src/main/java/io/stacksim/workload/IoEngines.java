@@ -28,6 +28,7 @@ public final class IoEngines {
             FileOpsEngine.FILEDELETE,
             FallocEngine.TYPE,
             FtruncateEngine.TYPE,
+            E4defragEngine.TYPE,
             NetEngine.NET,
             NetEngine.NETSPLICE);
 

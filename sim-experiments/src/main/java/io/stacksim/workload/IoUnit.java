@@ -30,6 +30,9 @@ final class IoUnit {
     /** The unit's own iocb, reused by each of its asynchronous I/Os (fio's io_u->iocb). */
     Iocb ownIocb;
 
+    /** verify_async: its data is still to be checked, this long, by an async verify thread (IO_U_F_FREE_DEF). */
+    long verifyHoldNs;
+
     /** The engine moved part of it (io_u->resid): the rest is requeued. */
     boolean resid;
     /** The engine moved nothing and the job is done: not counted. */

@@ -12,6 +12,13 @@ import java.util.function.IntConsumer;
  * their issue time (fio_ioring_queued). Reaping reads the CQ ring without a system call and
  * calls io_uring_enter(0, min_complete) only when fewer than {@code min} are ready
  * (fio_ioring_getevents). Sync units are IORING_OP_FSYNC requests.
+ *
+ * <p>{@code sqthread_poll=1} sets IORING_SETUP_SQPOLL: the kernel's SQ thread submits the SQEs
+ * as they are written (io_uring/sqpoll.c). fio's commit then only calls io_uring_enter with
+ * IORING_ENTER_SQ_WAKEUP when the ring says IORING_SQ_NEED_WAKEUP, and its getevents polls the
+ * CQ ring without any system call, busy on the job's CPU until enough completions are there
+ * (fio_ioring_getevents skips io_uring_enter with sqpoll_thread). fio 3.33's commit does not
+ * call fio_ioring_queued in this mode; StackSim stamps the units' issue time at the commit.
  */
 final class IoUringEngine implements Engine {
     /** io_uring_enter(2) on shared submission and completion rings. */
@@ -29,6 +36,9 @@ final class IoUringEngine implements Engine {
      */
     static final IoEngineType CMD = new IoEngineType("io_uring_cmd", false, true, (iodepth, direct) -> iodepth,
             r -> new IoUringEngine(r, true));
+
+    /** One turn of fio's loop over the CQ ring while it waits with sqthread_poll. */
+    private static final long SPIN_NS = 1_000;
 
     private final JobRunner r;
     /** io_uring_cmd: NVMe commands through uring_cmd rather than reads and writes. */
@@ -83,12 +93,35 @@ final class IoUringEngine implements Engine {
         }
     }
 
+    /** sqthread_poll: IORING_SETUP_SQPOLL. */
+    private boolean sqpoll() {
+        String v = r.spec().control().engineOptions().get("sqthread_poll");
+        return v != null && !v.equals("0");
+    }
+
     @Override
     public void init(Runnable k) {
+        if (sqpoll()) {
+            // fio_ioring_queue_init: no sq_thread_idle given, so the kernel's HZ (1 s)
+            r.kernel().uring().ioUringSetupSqpoll(r.task(), r.spec().iodepth(), 0, g -> {
+                ring = g;
+                k.run();
+            });
+            return;
+        }
         r.kernel().uring().ioUringSetup(r.task(), r.spec().iodepth(), g -> {
             ring = g;
             k.run();
         });
+    }
+
+    /** The ring's fd is closed at the job's end (fio_ioring_cleanup): its SQ thread ends. */
+    @Override
+    public void close(Runnable k) {
+        if (ring != null) {
+            r.kernel().uring().close(ring);
+        }
+        k.run();
     }
 
     /** fio_ioring_cmd_open_file's checks, at the first unit (the files are open by then). */
@@ -162,6 +195,20 @@ final class IoUringEngine implements Engine {
             k.run();
             return;
         }
+        if (ring.sqPoll()) {
+            // fio_ioring_commit with sqpoll_thread: the SQ thread submits; kick it only if it sleeps
+            int n = sqes.size();
+            while (!sqes.isEmpty()) {
+                r.issued((IoUnit) sqes.pollFirst().data);
+            }
+            r.markBatch(true, n);
+            if (ring.needsWakeup()) {
+                r.kernel().uring().ioUringWakeSq(r.task(), ring, n, x -> k.run());
+            } else {
+                k.run();
+            }
+            return;
+        }
         r.kernel().uring().ioUringEnter(r.task(), ring, sqes.size(), 0, n -> {
             for (int j = 0; j < n; j++) {
                 r.issued((IoUnit) sqes.pollFirst().data);
@@ -192,6 +239,11 @@ final class IoUringEngine implements Engine {
         int total = events + done.size();
         if (total >= min) {
             k.accept(total);
+            return;
+        }
+        if (ring.sqPoll()) {
+            // no io_uring_enter with sqpoll_thread: fio spins on the CQ ring in user space
+            r.task().compute(SPIN_NS, false, () -> reap(min, max, total, k));
             return;
         }
         r.kernel().uring().ioUringEnter(r.task(), ring, 0, min - total, x -> reap(min, max, total, k));

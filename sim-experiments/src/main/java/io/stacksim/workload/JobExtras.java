@@ -32,10 +32,20 @@ import java.util.List;
  *                   a buffer gets, at the same cost. The simulated devices keep no data and
  *                   neither compress nor dedupe, so the contents change nothing else.
  * @param bufferPattern buffer_pattern as written (what every write buffer holds), or null
+ * @param verifyAsync verify_async: that many threads check the verify reads' data, off the
+ *                   job's thread (verify.c verify_async_thread), 0 for the job's thread itself
  */
 public record JobExtras(HistLogSpec hist, Errors errors, LatencyTarget latency, Flow flow, SteadyStateSpec ss,
                         boolean randrepeat, boolean refillPattern, MinRate minRate, boolean fillDevice,
-                        boolean offload, double refillRandom, String bufferPattern) {
+                        boolean offload, double refillRandom, String bufferPattern, int verifyAsync) {
+    /** The options without verify_async. */
+    public JobExtras(HistLogSpec hist, Errors errors, LatencyTarget latency, Flow flow, SteadyStateSpec ss,
+                     boolean randrepeat, boolean refillPattern, MinRate minRate, boolean fillDevice, boolean offload,
+                     double refillRandom, String bufferPattern) {
+        this(hist, errors, latency, flow, ss, randrepeat, refillPattern, minRate, fillDevice, offload, refillRandom,
+                bufferPattern, 0);
+    }
+
     /** The options without buffer_pattern's value. */
     public JobExtras(HistLogSpec hist, Errors errors, LatencyTarget latency, Flow flow, SteadyStateSpec ss,
                      boolean randrepeat, boolean refillPattern, MinRate minRate, boolean fillDevice, boolean offload,

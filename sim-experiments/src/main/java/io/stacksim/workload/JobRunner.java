@@ -210,6 +210,66 @@ public final class JobRunner {
         this.minRate = spec.extras().minRate() == null ? null : new MinRateCheck(spec.extras().minRate(), spec.name());
         this.verifier = spec.control().verify().on()
                 ? new Verifier(spec, files.count(), kernel.cost().copyNs(1 << 20) / (double) (1 << 20)) : null;
+        this.asyncVerify = verifier != null && spec.extras().verifyAsync() > 0
+                ? new AsyncVerify(spec.extras().verifyAsync()) : null;
+        if (asyncVerify != null) {
+            cpu.alsoCount(asyncVerify.threads);
+        }
+    }
+
+    /** verify_async's threads and the held units (none, or the job's own thread checking). */
+    private final AsyncVerify asyncVerify;
+
+    /**
+     * verify_async=N (verify.c verify_async_init, verify_async_thread): N threads of the job's
+     * process; a completed verify read is put on td->verify_list with IO_U_F_FREE_DEF, so it
+     * stays one of the job's units in flight (cur_depth) until a verify thread has checked its
+     * data - the checksum on that thread's CPU - and put it back (put_io_u), waking the job's
+     * thread if it waits for a unit (free_cond). The job's thread pays no checksum of its own.
+     */
+    private final class AsyncVerify {
+        final java.util.List<Task> threads = new java.util.ArrayList<>();
+        private final ArrayDeque<Task> idle = new ArrayDeque<>();
+        private final ArrayDeque<IoUnit> list = new ArrayDeque<>();
+        /** Units held (listed or being checked). */
+        int held;
+
+        AsyncVerify(int n) {
+            for (int i = 0; i < n; i++) {
+                Task t = kernel.cpus().newTask("fio");
+                t.setIoprio(task.ioprio());
+                t.startAsleep();
+                threads.add(t);
+                idle.add(t);
+            }
+        }
+
+        /** verify_io_u_async: onto the list, a sleeping verify thread signalled. */
+        void add(IoUnit u) {
+            held++;
+            list.addLast(u);
+            Task t = idle.pollFirst();
+            if (t != null) {
+                t.wake(() -> next(t));
+            }
+        }
+
+        /** verify_async_thread: check the next unit's data, put it back, then the next. */
+        private void next(Task t) {
+            IoUnit u = list.pollFirst();
+            if (u == null) {
+                idle.addLast(t);
+                t.sleep();
+                return;
+            }
+            long ns = u.verifyHoldNs;
+            t.compute(ns, false, () -> {
+                u.verifyHoldNs = 0;
+                held--;
+                put(u);
+                next(t);
+            });
+        }
     }
 
     // ------------------------------------------------------------------ status (eta.c)
@@ -297,6 +357,15 @@ public final class JobRunner {
         } finally {
             engineTask = prev;
         }
+    }
+
+    /**
+     * Units go to the submit workers: io_submit_mode=offload, outside the verify pass. do_verify
+     * (backend.c) submits with io_u_submit, td_io_queue on the job's own thread and engine at its
+     * iodepth, reaping with wait_for_completions as inline jobs do; only do_io enqueues.
+     */
+    private boolean offloading() {
+        return offload != null && !verifying;
     }
 
     /** A submit worker queued {@code u} (td_io_queue in the worker: its totals, depth 1). */
@@ -531,8 +600,13 @@ public final class JobRunner {
         int d = u.ddir;
         lastDdir = d;
         if (verifier != null && d == JobStats.READ && (u.verify || !spec.rw().writes)) {
-            // verify_io_u: the data read back is checksummed (a read-only verify job checks every read).
-            verifier.verified(u.result);
+            // verify_io_u: the data read back is checksummed (a read-only verify job checks every read);
+            // with verify_async, verify_io_u_async hands the unit to the verify threads instead
+            if (asyncVerify != null) {
+                u.verifyHoldNs = Math.max(1, verifier.verifiedAsync(u.result));
+            } else {
+                verifier.verified(u.result);
+            }
         }
         u.verify = false;
         if (u.result < u.length) {
@@ -582,6 +656,11 @@ public final class JobRunner {
     }
 
     private void put(IoUnit u) {
+        if (u.verifyHoldNs > 0) {
+            // IO_U_F_FREE_DEF: the async verify thread puts it back once its data is checked
+            asyncVerify.add(u);
+            return;
+        }
         u.iocb = null;
         u.lastBio = null;
         curDepth--;
@@ -866,7 +945,7 @@ public final class JobRunner {
             endLoop();
             return;
         }
-        task.compute(userNsPerIo + (verifier == null ? 0 : verifier.takeOwed()), false, this::getIoU);
+        task.compute(userNsPerIo + (verifier == null ? 0 : verifier.takeOwed()), false, getIoUK);
     }
 
     /**
@@ -879,8 +958,8 @@ public final class JobRunner {
      * syncs file 1 until file 0 is done).
      */
     private void getIoU() {
-        if (offload != null && free.isEmpty()) {
-            // __get_io_u: every unit is with the workers; wait for one to come back
+        if ((offloading() || asyncVerify != null) && free.isEmpty()) {
+            // __get_io_u: every unit is with the workers (or the async verify threads); wait for one to come back
             waitFree = this::getIoU;
             task.sleep();
             return;
@@ -1096,8 +1175,9 @@ public final class JobRunner {
         if (logs != null) {
             logs.issued(sim.now(), files.get(u.file).name, u.ddir, u.offset, u.length);
         }
-        if (offload != null) {
-            // do_io, offload: workqueue_enqueue, the rate's next time, no reaping
+        if (offloading()) {
+            // do_io, offload: workqueue_enqueue, the rate's next time, no reaping (a backlog
+            // verify read too: do_io hands every unit it gets to the workers)
             offload.enqueue(u);
             if (rw) {
                 planner.updateRate(u.ddir);
@@ -1146,7 +1226,7 @@ public final class JobRunner {
                     planner.updateRate(u.ddir);
                 }
                 if (ioUQueued >= spec.engine().batchSubmit()) {
-                    commit(() -> reap(false));
+                    commit(reapNotBusy);
                 } else {
                     reap(false);
                 }
@@ -1156,7 +1236,7 @@ public final class JobRunner {
                     planner.unissued(u.ddir, u.length);
                 }
                 requeued = u;
-                commit(() -> reap(true));
+                commit(reapBusy);
             }
         }
     }
@@ -1198,12 +1278,60 @@ public final class JobRunner {
         }
         stats.markDepth(curDepth, ioUQueued);
         int n = ioUQueued;
-        engine.commit(() -> {
-            inFlight += n;
-            ioUQueued = 0;
-            k.run();
-        });
+        if (commitK != null) {
+            // a commit inside another's continuation: its own
+            engine.commit(() -> {
+                inFlight += n;
+                ioUQueued = 0;
+                k.run();
+            });
+            return;
+        }
+        commitN = n;
+        commitK = k;
+        engine.commit(committed);
     }
+
+    /** The units the engine can give back: the job's depth less those the async verify threads hold. */
+    private int reapable() {
+        return asyncVerify == null ? curDepth : curDepth - asyncVerify.held;
+    }
+    // The continuations of the job's thread, made once: the thread runs one chain at a time, so
+    // each in-progress step keeps its arguments in fields (a step already in use falls back to a
+    // continuation of its own), and a loop turn allocates none.
+    private final Runnable getIoUK = this::getIoU;
+    private final Runnable reapNotBusy = () -> reap(false);
+    private final Runnable reapBusy = () -> reap(true);
+    private final Runnable thinkThenLoopK = this::thinkThenLoop;
+    /** td_io_commit's units in the io_submit in progress and what runs after it. */
+    private int commitN;
+    private Runnable commitK;
+    private final Runnable committed = () -> {
+        int n = commitN;
+        Runnable k = commitK;
+        commitK = null;
+        inFlight += n;
+        ioUQueued = 0;
+        k.run();
+    };
+    /** wait_for_completions in progress: whether the queue was full, and what runs after it. */
+    private boolean wfcFull;
+    private Runnable wfcK;
+    private final java.util.function.IntConsumer wfcReaped = n -> {
+        boolean full = wfcFull;
+        Runnable k = wfcK;
+        wfcK = null;
+        afterWaitForCompletions(full, n, k);
+    };
+    /** io_u_queued_complete in progress: min_evts and what runs after it. */
+    private int qcMin;
+    private java.util.function.IntConsumer qcK;
+    private final Runnable qcCommitted = () -> {
+        int min = qcMin;
+        java.util.function.IntConsumer k = qcK;
+        qcK = null;
+        getevents(min, k);
+    };
 
     /** queue_full: with latency_target the depth searched for (td->latency_qd) is the limit. */
     private boolean queueFull() {
@@ -1212,9 +1340,14 @@ public final class JobRunner {
 
     /** The reap step after queueing, then think time, then the next unit. */
     private void reap(boolean busy) {
+        if (asyncVerify != null && inFlight == 0 && ioUQueued == 0 && asyncVerify.held > 0 && curDepth == asyncVerify.held) {
+            // only the async verify threads hold units: nothing to reap; get_io_u waits for them
+            thinkThenLoop();
+            return;
+        }
         boolean full = queueFull() || (busy && curDepth > 0);
         if (full) {
-            waitForCompletions(this::thinkThenLoop);
+            waitForCompletions(thinkThenLoopK);
         } else {
             thinkThenLoop();
         }
@@ -1224,44 +1357,76 @@ public final class JobRunner {
     private void waitForCompletions(Runnable k) {
         compNs = sim.now();
         boolean full = queueFull();
-        int min = Math.min(spec.engine().batchCompleteMin(), curDepth);
+        int min = Math.min(spec.engine().batchCompleteMin(), reapable());
         if ((full && min == 0) || spec.engine().batchCompleteMin() == 0) {
             min = 1;
         }
         int minEvts = min;
-        queuedComplete(minEvts, n -> {
-            if (full && curDepth > spec.engine().depthLow() && n > 0) {
-                waitForCompletions(k);
-            } else {
-                k.run();
-            }
-        });
+        if (wfcK != null) {
+            queuedComplete(minEvts, n -> afterWaitForCompletions(full, n, k));
+            return;
+        }
+        wfcFull = full;
+        wfcK = k;
+        queuedComplete(minEvts, wfcReaped);
+    }
+
+    private void afterWaitForCompletions(boolean full, int n, Runnable k) {
+        if (full && curDepth > spec.engine().depthLow() && n > 0) {
+            waitForCompletions(k);
+        } else {
+            k.run();
+        }
     }
 
     /** io_u_queued_complete / td_io_getevents: commit what is queued, then reap min..max. */
     private void queuedComplete(int minEvts, java.util.function.IntConsumer k) {
-        int min = Math.min(minEvts, curDepth);
-        commit(() -> {
-            int max = Math.min(spec.engine().batchCompleteMax(), curDepth);
-            int mn = min;
-            if (mn > max) {
-                max = mn;
-            }
-            if (max == 0) {
-                k.accept(0);
-                return;
-            }
-            engine.getevents(mn, max, n -> {
-                inFlight -= n;
-                stats.markBatch(false, n);
-                k.accept(n);
-            });
-        });
+        int min = Math.min(minEvts, reapable());
+        if (qcK != null) {
+            commit(() -> getevents(min, k));
+            return;
+        }
+        qcMin = min;
+        qcK = k;
+        commit(qcCommitted);
+    }
+
+    /** td_io_getevents(min, max) after the commit: max from the depth now. */
+    private void getevents(int min, java.util.function.IntConsumer k) {
+        int max = Math.min(spec.engine().batchCompleteMax(), reapable());
+        int mn = min;
+        if (mn > max) {
+            max = mn;
+        }
+        if (max == 0) {
+            k.accept(0);
+            return;
+        }
+        if (geK != null) {
+            engine.getevents(mn, max, n -> gotEvents(n, k));
+            return;
+        }
+        geK = k;
+        engine.getevents(mn, max, gotEventsK);
+    }
+
+    /** The getevents in progress: what runs after it. */
+    private java.util.function.IntConsumer geK;
+    private final java.util.function.IntConsumer gotEventsK = n -> {
+        java.util.function.IntConsumer k = geK;
+        geK = null;
+        gotEvents(n, k);
+    };
+
+    private void gotEvents(int n, java.util.function.IntConsumer k) {
+        inFlight -= n;
+        stats.markBatch(false, n);
+        k.accept(n);
     }
 
     /** io_u_quiesce: commit, then reap until nothing is in flight. */
     private void quiesce(Runnable k) {
-        if (offload != null) {
+        if (offloading()) {
             // io_u_quiesce: the job's thread has nothing in flight of its own
             k.run();
             return;
@@ -1444,14 +1609,20 @@ public final class JobRunner {
             k.run();
             return;
         }
-        if (offload != null) {
+        if (asyncVerify != null && inFlight == 0 && ioUQueued == 0 && curDepth == asyncVerify.held) {
+            // the units left are with the async verify threads: wait until they are put back
+            waitFlush = k;
+            task.sleep();
+            return;
+        }
+        if (offloading()) {
             // workqueue_flush: wait until every worker is idle, every unit back
             waitFlush = k;
             task.sleep();
             return;
         }
-        queuedComplete(curDepth, n -> {
-            if (n == 0 && inFlight == 0 && ioUQueued == 0) {
+        queuedComplete(reapable(), n -> {
+            if (n == 0 && inFlight == 0 && ioUQueued == 0 && reapable() == curDepth) {
                 curDepth = 0;
                 k.run();
             } else {
@@ -1633,13 +1804,19 @@ public final class JobRunner {
          */
         private static String message(JobSpec spec, long errno) {
             String name = io.stacksim.fs.Errno.name(errno);
-            boolean dioAlign = spec.direct() && name.equals("EINVAL");
+            String engine = spec.engine().kind().fioName();
+            // SG_IO (sg_io: blk_rq_map_user) and NVMe passthrough carry whole logical blocks
+            boolean passthrough = engine.equals("sg") || engine.equals("io_uring_cmd");
+            boolean dioAlign = (spec.direct() || passthrough) && name.equals("EINVAL");
+            // sg_ioctl: SG_IO on anything but a SCSI disk (an NVMe namespace, a file) is ENOTTY
+            boolean notScsi = engine.equals("sg") && name.equals("ENOTTY");
             io.stacksim.config.Origin at = dioAlign
                     ? spec.origin("bs", "bsrange", "bssplit", "ba", "offset", "offset_increment", "direct")
-                    : spec.origin();
+                    : notScsi ? spec.origin("filename", "directory", "ioengine") : spec.origin();
             String msg = "job '" + spec.name() + "': I/O failed with " + name
-                    + (dioAlign ? " (direct I/O needs block sizes and offsets that are multiples of the device's"
-                    + " logical block size)" : "");
+                    + (dioAlign ? " (" + (passthrough ? "passthrough commands need" : "direct I/O needs") + " block sizes and"
+                    + " offsets that are multiples of the device's logical block size)" : "")
+                    + (notScsi ? " (the sg engine's SG_IO needs a SCSI disk, /dev/sdX or /dev/sgN)" : "");
             return at == null ? msg : at + ": " + msg;
         }
     }

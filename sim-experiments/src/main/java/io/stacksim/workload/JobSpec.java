@@ -421,8 +421,19 @@ public record JobSpec(String name, Files files, Access access, Engine engine, Li
             return r > 0 ? r : rateIops.get(ddir) * minBs;
         }
 
+        /** Some direction has a rate limit (asked for every I/O: a loop, not a stream, so it allocates nothing). */
         public boolean limited() {
-            return rateBps.stream().anyMatch(r -> r > 0) || rateIops.stream().anyMatch(r -> r > 0);
+            for (int i = 0; i < rateBps.size(); i++) {
+                if (rateBps.get(i) > 0) {
+                    return true;
+                }
+            }
+            for (int i = 0; i < rateIops.size(); i++) {
+                if (rateIops.get(i) > 0) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

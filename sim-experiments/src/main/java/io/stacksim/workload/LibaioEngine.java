@@ -116,16 +116,38 @@ final class LibaioEngine implements Engine {
         k.run();
     }
 
+    /** What runs after the io_getevents in progress, or null (one at a time on the job's thread). */
+    private IntConsumer afterReap;
+    private final Kernel.Events reapedEvents = this::reapedEvents;
+
     @Override
     public void getevents(int min, int max, IntConsumer k) {
-        r.kernel().aio().ioGetevents(r.task(), ctx, min, max, events -> {
-            for (Iocb cb : events) {
-                IoUnit u = (IoUnit) cb.data;
-                u.result = cb.result;
-                u.lastBio = cb.lastBio;
-                r.reaped(u);
-            }
-            k.accept(events.size());
-        });
+        if (afterReap != null) {
+            // a second io_getevents before the first returned: its own continuation
+            r.kernel().aio().ioGetevents(r.task(), ctx, min, max, events -> {
+                reapAll(events);
+                k.accept(events.size());
+            });
+            return;
+        }
+        afterReap = k;
+        r.kernel().aio().ioGetevents(r.task(), ctx, min, max, reapedEvents);
+    }
+
+    private void reapedEvents(List<Iocb> events) {
+        IntConsumer k = afterReap;
+        afterReap = null;
+        reapAll(events);
+        k.accept(events.size());
+    }
+
+    private void reapAll(List<Iocb> events) {
+        for (int i = 0; i < events.size(); i++) {
+            Iocb cb = events.get(i);
+            IoUnit u = (IoUnit) cb.data;
+            u.result = cb.result;
+            u.lastBio = cb.lastBio;
+            r.reaped(u);
+        }
     }
 }

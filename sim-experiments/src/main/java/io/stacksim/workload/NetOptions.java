@@ -105,9 +105,51 @@ record NetOptions(String host, int port, Protocol protocol, boolean listen, bool
             throw refuse(spec, "ioengine", "connect with no host to connect to"
                     + (spec.rw().reads ? " (did you forget to set 'listen'?)" : "") + ": no hostname= set");
         }
+        boolean v6 = p == Protocol.TCPV6 || p == Protocol.UDPV6;
+        if (host != null && p != Protocol.UNIX && (host.contains(":") != v6) && (host.contains(":") || isIpv4(host))) {
+            // getaddrinfo with ai_family AF_INET6 (AF_INET) does not resolve an IPv4 (IPv6) literal
+            throw refuse(spec, "hostname", "failed to resolve host '" + excerpt(host) + "': an IPv" + (v6 ? "4" : "6")
+                    + " address with protocol=" + p.name().toLowerCase(java.util.Locale.ROOT) + "; expected an IPv"
+                    + (v6 ? "6 address with tcpv6 or udpv6" : "4 address with tcp or udp") + ", or a host name");
+        }
+        if (host != null && p != Protocol.UNIX && !resolvable(host)) {
+            // fio_netio_setup_connect_inet: inet_pton fails, then getaddrinfo ("fio: failed to resolve host")
+            throw refuse(spec, "hostname", "failed to resolve host '" + excerpt(host) + "': expected a host name (letters,"
+                    + " digits and '-' in dot-separated labels) or an IPv4 or IPv6 address");
+        }
         if (o.multicast() && p == Protocol.UDPV6) {
             throw refuse(spec, "protocol", "multicast not supported on IPv6");
         }
         return o;
     }
+
+    /**
+     * A name getaddrinfo could resolve: an IPv4 or IPv6 literal, or an RFC 1123 host name (labels
+     * of letters, digits and '-', at most 63 characters each, 253 in all), not under the
+     * reserved .invalid (RFC 6761: never resolves).
+     */
+    static boolean resolvable(String h) {
+        if (h.contains(":")) {
+            return h.matches("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?") && h.chars().filter(c -> c == ':').count() >= 2;
+        }
+        if (h.length() > 253 || h.endsWith(".invalid") || h.equals("invalid")) {
+            return false;
+        }
+        String name = h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+        for (String label : name.split("\\.", -1)) {
+            if (!label.matches("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isIpv4(String h) {
+        return h.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    }
+
+    private static String excerpt(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
 }

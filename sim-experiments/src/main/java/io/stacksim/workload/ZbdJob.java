@@ -148,6 +148,13 @@ final class ZbdJob {
             if (z.jobMaxOpenZones() > 0 && zi.maxOpenZones == 0) {
                 throw new IllegalArgumentException("'job_max_open_zones' cannot be used without a global open zones limit");
             }
+            if (z.jobMaxOpenZones() > zi.maxOpenZones) {
+                // is_zone_open asserts job_max_open_zones <= the device's max_open_zones: fio aborts on the first zone open
+                io.stacksim.config.Origin at = spec.origin("job_max_open_zones");
+                String msg = "job '" + spec.name() + "': job_max_open_zones=" + z.jobMaxOpenZones() + " is larger than the "
+                        + zi.maxOpenZones + " zones max_open_zones allows; expected at most " + zi.maxOpenZones;
+                throw at == null ? new ConfigException(msg) : ConfigException.at(at, msg);
+            }
             for (int zz = minZone[i]; zz < maxZone[i]; zz++) {
                 if (zi.cond[zz] != ZoneCond.IMP_OPEN && zi.cond[zz] != ZoneCond.EXP_OPEN) {
                     continue;

@@ -24,4 +24,13 @@ class CalibrateCommandTest {
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).contains("needs --target and at least one job file");
     }
+
+    @Test
+    void aCharacterDeviceIsRefusedBeforeFioRunsOnIt(@TempDir Path dir) throws Exception {
+        // /dev/null is no disk: fio would run on it and calibrate a profile of nothing
+        CliRunner.Outcome o = CliRunner.cli("calibrate", "/dev/null", "--reuse", "--work-dir", dir.resolve("w").toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err().strip()).isEqualTo("stacksim: /dev/null: not a block device or a regular file (expected one for fio"
+                + " to run on)");
+    }
 }

@@ -97,4 +97,23 @@ class RunCommandTest {
         assertThat(badSet.code()).isEqualTo(2);
         assertThat(badSet.err()).contains("--set workload.bs: 'workload.bs': expected a size");
     }
+
+    @Test
+    void anOutputFileThatIsAnInputIsRefusedAndTheInputIsLeftAsItWas() throws IOException {
+        Path c = config(SMALL);
+        String before = Files.readString(c);
+        Outcome run = cli("run", c.toString(), "--blktrace", c.toString());
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err().strip()).doesNotContain("\n").contains("--blktrace").contains("is an input of this command");
+        Path job = dir.resolve("j.fio");
+        Files.writeString(job, "[j]\nrw=read\nsize=1m\nnumber_ios=4\n");
+        Outcome fio = cli("fio", job.toString(), "--output", job.toString());
+        assertThat(fio.code()).isEqualTo(2);
+        assertThat(fio.err().strip()).doesNotContain("\n").contains("--output").contains("is an input of this command");
+        Outcome stack = cli("fio", job.toString(), "--stack", c.toString(), "--blktrace", c.toString());
+        assertThat(stack.code()).isEqualTo(2);
+        assertThat(stack.err()).contains("--blktrace").contains("is an input of this command");
+        assertThat(Files.readString(c)).as("the config is not overwritten").isEqualTo(before);
+        assertThat(Files.readString(job)).isEqualTo("[j]\nrw=read\nsize=1m\nnumber_ios=4\n");
+    }
 }

@@ -22,4 +22,22 @@ class NiceLogAxisTest {
     void aRangeInsideOneStepStillGetsRoundTicks() {
         assertThat(new NiceLogAxis("x", 10).tickValues(new Range(104, 107))).containsExactly(104.0, 105.0, 106.0, 107.0);
     }
+
+    /**
+     * Read p99 lines at about 105 and 250 ms (the schedulers experiment on hdd-7200): the
+     * axis starts at the round value below the lowest line, so it has a label beside it, and a
+     * span of less than half a decade is labelled in even steps.
+     */
+    @Test
+    void theLowestLineHasALabelBesideIt() {
+        org.jfree.data.xy.XYSeries s = new org.jfree.data.xy.XYSeries("p99");
+        s.add(1, 106_000);
+        s.add(16, 108_000);
+        s.add(2, 252_000);
+        NiceLogAxis y = new NiceLogAxis("y", 10);
+        new org.jfree.chart.plot.XYPlot(new org.jfree.data.xy.XYSeriesCollection(s), new org.jfree.chart.axis.NumberAxis("x"), y,
+                new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer());
+        assertThat(y.getRange().getLowerBound()).isEqualTo(100_000.0);
+        assertThat(y.tickValues(y.getRange())).containsExactly(100_000.0, 150_000.0, 200_000.0, 250_000.0);
+    }
 }

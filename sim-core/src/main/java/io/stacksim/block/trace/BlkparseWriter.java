@@ -4,7 +4,12 @@ import io.stacksim.block.Bio;
 import io.stacksim.block.BlockTrace;
 import io.stacksim.block.IoOwner;
 import io.stacksim.block.Op;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +17,12 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Writes block trace events as blkparse's default text output (blktrace's blkparse_fmt.c
@@ -23,6 +32,13 @@ import java.util.Locale;
  * as blkparse prints them at the end. RWBS is fill_rwbs: {@code F} for a flush or preflush, then
  * {@code D}, {@code W}, {@code R} (a read with data) or {@code N}, then {@code F} for FUA,
  * {@code A} readahead, {@code S} sync, {@code M} metadata.
+ *
+ * <p>The lines come out in the order blkparse prints a trace's per-CPU files in (blkparse.c's
+ * merge of its input streams, ms_sort / ms_resort): each CPU's events are kept in a spill file
+ * of their own during the run and merged at the end, so events of the same nanosecond on two
+ * CPUs appear as blkparse shows them, not in the simulation's order, and blkparse of the
+ * {@link BlktraceWriter binary} files prints this text byte for byte. A command name is
+ * task_struct's comm, at most 15 characters (TASK_COMM_LEN), as the kernel records it.
  *
  * <p>The text goes to a temporary file next to the target and is renamed over it when the run
  * ends, so no half-written trace is ever left under the target's name.
@@ -35,6 +51,12 @@ public final class BlkparseWriter implements BlockTrace {
     private final int minor;
     private final String devName;
     private final StringBuilder line = new StringBuilder(128);
+    /** Each CPU's events in its own spill file until the merge at the end (index: CPU). */
+    private Path[] spillPaths = new Path[0];
+    private DataOutputStream[] spills = new DataOutputStream[0];
+    /** Command names by index, so a spilled event carries a short number. */
+    private final Map<String, Integer> commIds = new HashMap<>();
+    private final List<String> comms = new ArrayList<>();
     private long origin = -1;
     private long lastTime;
     private long events;
@@ -89,11 +111,26 @@ public final class BlkparseWriter implements BlockTrace {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            this.temp = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".tmp");
+            this.temp = readableTemp(dir, this.target);
             this.out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw io.stacksim.config.OutputFiles.writeError("--blktrace " + target, e);
         }
+    }
+
+    /**
+     * A temporary file for {@code target} in {@code dir} that others may read once it is renamed
+     * (rw-r--r--, as a file blktrace or blkparse creates under the usual umask; createTempFile
+     * alone makes it private to its owner).
+     */
+    static Path readableTemp(Path dir, Path target) throws IOException {
+        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        try {
+            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its default permissions stay
+        }
+        return temp;
     }
 
     /** The usual device numbers: sd 8, nvme 259, loop 7, brd ram 1, md 9, dm 253 (also /proc/diskstats' first two fields). */
@@ -173,63 +210,219 @@ public final class BlkparseWriter implements BlockTrace {
         events++;
         CpuStats st = cpu(cpu);
         int s = ++seq[cpu];
-        long rel = timeNs - origin;
         int pid = who == null ? 0 : who.pid();
         String comm = who == null ? "swapper" : who.comm();
-        String act = action == 'T' ? "UT" : String.valueOf(action);
         int dir = op != null && op != Op.FLUSH && op.isWrite() ? 1 : 0;
         long kb = ((long) sectors << 9) >> 10;
-        line.setLength(0);
-        line.append(String.format(Locale.ROOT, "%3d,%-3d %2d %8d %5d.%09d %5d %2s %3s ", major, minor, cpu, s,
-                rel / 1_000_000_000L, rel % 1_000_000_000L, pid, act, rwbs(op, flags, (long) sectors << 9)));
         switch (action) {
             case 'C' -> {
-                line.append(sector);
-                if (sectors > 0) {
-                    line.append(" + ").append(sectors);
-                }
-                line.append(" [").append(extra).append(']');
                 st.completed[dir]++;
                 st.completedKb[dir] += kb;
+            }
+            case 'Q' -> {
+                st.queued[dir]++;
+                st.queuedKb[dir] += kb;
+            }
+            case 'D' -> {
+                st.dispatched[dir]++;
+                st.dispatchedKb[dir] += kb;
+            }
+            case 'M', 'F' -> {
+                st.merges[dir]++;
+                st.mergesKb[dir] += kb;
+            }
+            case 'U' -> st.unplugs++;
+            case 'T' -> st.timerUnplugs++;
+            case 'I', 'G', 'P', 'X' -> { }
+            default -> throw new IllegalArgumentException("unknown blktrace action " + action);
+        }
+        Integer id = commIds.get(comm);
+        if (id == null) {
+            id = comms.size();
+            comms.add(comm);
+            commIds.put(comm, id);
+        }
+        try {
+            DataOutputStream o = spill(cpu);
+            o.writeLong(timeNs);
+            o.writeChar(action);
+            o.writeInt(s);
+            o.writeInt(pid);
+            o.writeInt(id);
+            o.writeByte(op == null ? -1 : op.ordinal());
+            o.writeInt(flags);
+            o.writeLong(sector);
+            o.writeInt(sectors);
+            o.writeLong(extra);
+        } catch (IOException e) {
+            throw io.stacksim.config.OutputFiles.writeError("--blktrace " + target, e);
+        }
+    }
+
+    private DataOutputStream spill(int cpu) throws IOException {
+        if (cpu >= spills.length) {
+            spills = Arrays.copyOf(spills, cpu + 1);
+            spillPaths = Arrays.copyOf(spillPaths, cpu + 1);
+        }
+        if (spills[cpu] == null) {
+            spillPaths[cpu] = Files.createTempFile(temp.getParent(), "." + target.getFileName() + ".cpu" + cpu + ".", ".tmp");
+            spills[cpu] = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spillPaths[cpu]), 1 << 16));
+        }
+        return spills[cpu];
+    }
+
+    /** One CPU's spilled events read back in order: an input stream of blkparse's merge (struct ms_stream). */
+    private static final class Stream {
+        final int cpu;
+        final DataInputStream in;
+        Stream next;
+        long time;
+        char action;
+        int seq;
+        int pid;
+        int comm;
+        int op;
+        int flags;
+        long sector;
+        int sectors;
+        long extra;
+
+        Stream(int cpu, Path file) throws IOException {
+            this.cpu = cpu;
+            this.in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+        }
+
+        /** The next event into the fields; false at the end of the file. */
+        boolean advance() throws IOException {
+            try {
+                time = in.readLong();
+            } catch (EOFException e) {
+                in.close();
+                return false;
+            }
+            action = in.readChar();
+            seq = in.readInt();
+            pid = in.readInt();
+            comm = in.readInt();
+            op = in.readByte();
+            flags = in.readInt();
+            sector = in.readLong();
+            sectors = in.readInt();
+            extra = in.readLong();
+            return true;
+        }
+    }
+
+    private Stream head;
+
+    /**
+     * ms_sort: a stream goes before the head if its next event is earlier, else after the last
+     * stream whose next event is earlier than its own (so before those of the same time, but
+     * never before the head).
+     */
+    private void sort(Stream msp) {
+        if (head == null) {
+            head = msp;
+        } else if (msp.time < head.time) {
+            msp.next = head;
+            head = msp;
+        } else {
+            Stream s = head;
+            while (s.next != null && s.next.time < msp.time) {
+                s = s.next;
+            }
+            msp.next = s.next;
+            s.next = msp;
+        }
+    }
+
+    /**
+     * blkparse's do_file loop: the head stream's event is printed, then ms_deq: a stream at its
+     * end leaves the list, and one whose next event is later than the second stream's is sorted
+     * in again (ms_resort); ties keep the head where it is.
+     */
+    private void mergeSpills() throws IOException {
+        for (int c = 0; c < spills.length; c++) {
+            if (spills[c] != null) {
+                spills[c].close();
+                Stream st = new Stream(c, spillPaths[c]);
+                if (st.advance()) {
+                    sort(st);
+                }
+            }
+        }
+        while (head != null) {
+            Stream msp = head;
+            print(msp);
+            if (!msp.advance()) {
+                head = msp.next;
+                msp.next = null;
+            } else if (msp.next != null && msp.time > msp.next.time) {
+                head = msp.next;
+                msp.next = null;
+                sort(msp);
+            }
+        }
+    }
+
+    /** One event as blkparse's process_default prints it; the queue depth as blkparse counts it, in print order. */
+    private void print(Stream e) throws IOException {
+        Op op = e.op < 0 ? null : Op.values()[e.op];
+        long rel = e.time - origin;
+        String comm = comms.get(e.comm);
+        if (comm.length() > COMM_CHARS) {
+            comm = comm.substring(0, COMM_CHARS); // task_struct.comm: TASK_COMM_LEN (16) with the NUL
+        }
+        String act = e.action == 'T' ? "UT" : String.valueOf(e.action);
+        int dir = op != null && op != Op.FLUSH && op.isWrite() ? 1 : 0;
+        line.setLength(0);
+        line.append(String.format(Locale.ROOT, "%3d,%-3d %2d %8d %5d.%09d %5d %2s %3s ", major, minor, e.cpu, e.seq,
+                rel / 1_000_000_000L, rel % 1_000_000_000L, e.pid, act, rwbs(op, e.flags, (long) e.sectors << 9)));
+        switch (e.action) {
+            case 'C' -> {
+                line.append(e.sector);
+                if (e.sectors > 0) {
+                    line.append(" + ").append(e.sectors);
+                }
+                line.append(" [").append(e.extra).append(']');
                 if (inFlight[dir] > 0) {
                     inFlight[dir]--;
                 }
             }
             case 'D', 'I', 'Q', 'M', 'F', 'G' -> {
-                if (sectors > 0) {
-                    line.append(sector).append(" + ").append(sectors).append(' ');
+                if (e.sectors > 0) {
+                    line.append(e.sector).append(" + ").append(e.sectors).append(' ');
                 }
                 line.append('[').append(comm).append(']');
-                if (action == 'Q') {
-                    st.queued[dir]++;
-                    st.queuedKb[dir] += kb;
-                } else if (action == 'D') {
-                    st.dispatched[dir]++;
-                    st.dispatchedKb[dir] += kb;
+                if (e.action == 'D') {
                     inFlight[dir]++;
                     maxDepth[dir] = Math.max(maxDepth[dir], inFlight[dir]);
-                } else if (action == 'M' || action == 'F') {
-                    st.merges[dir]++;
-                    st.mergesKb[dir] += kb;
                 }
             }
             case 'P' -> line.append('[').append(comm).append(']');
-            case 'U', 'T' -> {
-                line.append('[').append(comm).append("] ").append(extra);
-                if (action == 'U') {
-                    st.unplugs++;
-                } else {
-                    st.timerUnplugs++;
-                }
-            }
-            case 'X' -> line.append(sector).append(" / ").append(extra).append(" [").append(comm).append(']');
-            default -> throw new IllegalArgumentException("unknown blktrace action " + action);
+            case 'U', 'T' -> line.append('[').append(comm).append("] ").append(e.extra);
+            case 'X' -> line.append(e.sector).append(" / ").append(e.extra).append(" [").append(comm).append(']');
+            default -> throw new IllegalArgumentException("unknown blktrace action " + e.action);
         }
         line.append('\n');
-        try {
-            out.append(line);
-        } catch (IOException e) {
-            throw io.stacksim.config.OutputFiles.writeError("--blktrace " + target, e);
+        out.append(line);
+    }
+
+    /** The characters of a command name the kernel keeps (TASK_COMM_LEN - 1). */
+    static final int COMM_CHARS = 15;
+
+    private void deleteSpills() {
+        for (int c = 0; c < spills.length; c++) {
+            try {
+                if (spills[c] != null) {
+                    spills[c].close();
+                }
+                if (spillPaths[c] != null) {
+                    Files.deleteIfExists(spillPaths[c]);
+                }
+            } catch (IOException e) {
+                // a spill file left over is only a temporary file
+            }
         }
     }
 
@@ -240,6 +433,8 @@ public final class BlkparseWriter implements BlockTrace {
         }
         closed = true;
         try {
+            mergeSpills();
+            deleteSpills();
             CpuStats total = new CpuStats();
             int shown = 0;
             for (int c = 0; c < cpus.length; c++) {
@@ -253,9 +448,10 @@ public final class BlkparseWriter implements BlockTrace {
                 out.append('\n');
                 summary("Total", total, false);
             }
-            long ms = Math.max(1, (lastTime - Math.max(origin, 0)) / 1_000_000L);
+            // show_device_and_cpu_stats: no rate over a trace shorter than a millisecond
+            long ms = (lastTime - Math.max(origin, 0)) / 1_000_000L;
             out.append(String.format(Locale.ROOT, "%nThroughput (R/W): %dKiB/s / %dKiB/s%n",
-                    1000 * total.completedKb[0] / ms, 1000 * total.completedKb[1] / ms));
+                    ms == 0 ? 0 : 1000 * total.completedKb[0] / ms, ms == 0 ? 0 : 1000 * total.completedKb[1] / ms));
             out.append(String.format(Locale.ROOT, "Events (%s): %d entries%n", devName, events));
             out.append("Skips: 0 forward (0 -   0.0%)\n");
             out.close();
@@ -272,6 +468,7 @@ public final class BlkparseWriter implements BlockTrace {
     /** Drops the temporary file without touching the target (the run failed). */
     public void abort() {
         closed = true;
+        deleteSpills();
         try {
             out.close();
             Files.deleteIfExists(temp);
@@ -282,20 +479,36 @@ public final class BlkparseWriter implements BlockTrace {
 
     private void summary(String name, CpuStats s, boolean depth) throws IOException {
         out.append(String.format(Locale.ROOT, "%s (%s):%n", name, devName));
-        out.append(String.format(Locale.ROOT, " Reads Queued:    %8d, %8dKiB\t Writes Queued:    %8d, %8dKiB%n",
-                s.queued[0], s.queuedKb[0], s.queued[1], s.queuedKb[1]));
-        out.append(String.format(Locale.ROOT, " Read Dispatches: %8d, %8dKiB\t Write Dispatches: %8d, %8dKiB%n",
-                s.dispatched[0], s.dispatchedKb[0], s.dispatched[1], s.dispatchedKb[1]));
-        out.append(String.format(Locale.ROOT, " Reads Requeued:  %8d\t\t Writes Requeued:  %8d%n", 0, 0));
-        out.append(String.format(Locale.ROOT, " Reads Completed: %8d, %8dKiB\t Writes Completed: %8d, %8dKiB%n",
-                s.completed[0], s.completedKb[0], s.completed[1], s.completedKb[1]));
-        out.append(String.format(Locale.ROOT, " Read Merges:     %8d, %8dKiB\t Write Merges:     %8d, %8dKiB%n",
-                s.merges[0], s.mergesKb[0], s.merges[1], s.mergesKb[1]));
+        out.append(String.format(Locale.ROOT, " Reads Queued:    %s, %siB\t Writes Queued:    %s, %siB%n",
+                sizeCnv(s.queued[0], false), sizeCnv(s.queuedKb[0], true), sizeCnv(s.queued[1], false), sizeCnv(s.queuedKb[1], true)));
+        out.append(String.format(Locale.ROOT, " Read Dispatches: %s, %siB\t Write Dispatches: %s, %siB%n",
+                sizeCnv(s.dispatched[0], false), sizeCnv(s.dispatchedKb[0], true), sizeCnv(s.dispatched[1], false),
+                sizeCnv(s.dispatchedKb[1], true)));
+        out.append(String.format(Locale.ROOT, " Reads Requeued:  %s\t\t Writes Requeued:  %s%n", sizeCnv(0, false), sizeCnv(0, false)));
+        out.append(String.format(Locale.ROOT, " Reads Completed: %s, %siB\t Writes Completed: %s, %siB%n",
+                sizeCnv(s.completed[0], false), sizeCnv(s.completedKb[0], true), sizeCnv(s.completed[1], false),
+                sizeCnv(s.completedKb[1], true)));
+        out.append(String.format(Locale.ROOT, " Read Merges:     %s, %siB\t Write Merges:     %s, %siB%n",
+                sizeCnv(s.merges[0], false), sizeCnv(s.mergesKb[0], true), sizeCnv(s.merges[1], false), sizeCnv(s.mergesKb[1], true)));
         if (depth) {
             out.append(String.format(Locale.ROOT, " Read depth:      %8d        \t Write depth:      %8d%n",
                     maxDepth[0], maxDepth[1]));
         }
         out.append(String.format(Locale.ROOT, " IO unplugs:      %8d        \t Timer unplugs:    %8d%n",
                 s.unplugs, s.timerUnplugs));
+    }
+
+    /**
+     * blkparse's size_cnv: a count or a size in KiB over 1,000,000 is shown in thousands with
+     * the next suffix (K, M, G, P), as "%8Lu%c" prints it (no suffix for a plain count).
+     */
+    static String sizeCnv(long num, boolean inKb) {
+        String suffixes = " KMGP";
+        int i = inKb ? 1 : 0;
+        while (num > 1_000_000L && i < suffixes.length() - 1) {
+            i++;
+            num /= 1000;
+        }
+        return String.format(Locale.ROOT, "%8d", num) + (i == 0 ? "" : String.valueOf(suffixes.charAt(i)));
     }
 }

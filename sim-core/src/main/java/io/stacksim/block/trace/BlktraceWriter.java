@@ -154,7 +154,7 @@ public final class BlktraceWriter implements BlockTrace {
         }
         if (outs[cpu] == null) {
             Path target = dir.resolve(devName + ".blktrace." + cpu);
-            Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            Path temp = BlkparseWriter.readableTemp(dir, target);
             targets.add(target);
             temps.add(temp);
             outs[cpu] = new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
@@ -211,6 +211,12 @@ public final class BlktraceWriter implements BlockTrace {
         }
         closed = true;
         try {
+            // blkparse reads DEV.blktrace.0, .1, ... up to the first that is missing (setup_file),
+            // so a CPU without events below the last that has some gets its empty file, as
+            // blktrace leaves one for every CPU it traced.
+            for (int c = 0; c < outs.length; c++) {
+                out(c);
+            }
             for (OutputStream o : outs) {
                 if (o != null) {
                     o.close();

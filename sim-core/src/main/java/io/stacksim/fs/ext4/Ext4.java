@@ -46,6 +46,8 @@ public final class Ext4 implements BlockMapper {
     /** Byte offset of file-system block 0 on the device (the partition's start). */
     private final long deviceOffset;
     private final FreeSpace space;
+    /** The kernel time of the last fallocate call (Ext4Costs). */
+    private long lastFallocateNs;
     private final Mballoc mballoc;
     private final long[][] inodeBitmaps;
     private final int[] freeInodes;
@@ -172,6 +174,10 @@ public final class Ext4 implements BlockMapper {
          * block map); false for a timestamp-only update.
          */
         boolean datasync = true;
+        /** Changes of the extent tree, runs freed and runs allocated: what the call's CPU time follows (Ext4Costs). */
+        int extentChanges;
+        int freedRuns;
+        int allocatedRuns;
 
         Op(Ext4Inode inode) {
             this.inode = inode;
@@ -479,6 +485,8 @@ public final class Ext4 implements BlockMapper {
                 throw new FsException(Errno.ENOSPC, "no space left on the file system for " + inode.file);
             }
             op.allocated(f.start(), f.len());
+            op.allocatedRuns++;
+            op.extentChanges++;
             inode.tree.insert(l, f.start(), f.len(), unwritten, op);
             if (!unwritten) {
                 op.ordered.add(new long[] {l * bs, (l + f.len()) * bs});
@@ -822,10 +830,15 @@ public final class Ext4 implements BlockMapper {
     }
 
     private void freeRange(Ext4Inode inode, long from, long to, Op op) {
+        int freed = op.freedRuns;
         inode.tree.remove(from, to, (p, n) -> {
             mballoc.free(p, n);
             op.allocated(p, n);
+            op.freedRuns++;
         }, op);
+        if (op.freedRuns > freed) {
+            op.extentChanges++; // ext4_ext_remove_space changed the tree (a hole already: a lookup only)
+        }
     }
 
     /**
@@ -836,6 +849,7 @@ public final class Ext4 implements BlockMapper {
      * ZERO_RANGE turns the range into unwritten extents, allocating its holes. Returns 0 or -errno.
      */
     public int fallocate(SimFile f, int mode, long offset, long len) {
+        lastFallocateNs = 0;
         Ext4Inode inode = inodeOf(f);
         if (offset < 0 || len <= 0) {
             return -Errno.EINVAL;
@@ -887,13 +901,27 @@ public final class Ext4 implements BlockMapper {
                 op.inode(inode);
             }
         } catch (FsException e) {
+            lastFallocateNs = fallocateNs(op);
             op.finish();
             remapLazily(inode);
             return -e.errno();
         }
+        lastFallocateNs = fallocateNs(op);
         op.finish();
         remapLazily(inode);
         return 0;
+    }
+
+    private static long fallocateNs(Op op) {
+        return Ext4Costs.fallocateNs(op.dirtied.size(), op.extentChanges, op.freedRuns, op.allocatedRuns);
+    }
+
+    /**
+     * The kernel CPU time of the last {@link #fallocate} call, from what it did (Ext4Costs): the
+     * caller spends it holding the inode's lock.
+     */
+    public long lastFallocateNs() {
+        return lastFallocateNs;
     }
 
     /** ZERO_RANGE's conversion of written extents to unwritten: free and re-allocate is not what ext4 does, so split in place. */
@@ -908,6 +936,7 @@ public final class Ext4 implements BlockMapper {
             }
         }
         for (long[] r : runs) {
+            op.extentChanges += 2;
             t.remove(r[0], r[0] + r[2], (p, n) -> { }, op);
             t.insert(r[0], r[1], (int) r[2], true, op);
         }
@@ -953,6 +982,148 @@ public final class Ext4 implements BlockMapper {
         inode.size = 0;
         remap(inode);
         return 0;
+    }
+
+    // ------------------------------------------------------------------ EXT4_IOC_MOVE_EXT
+
+    /** EXT_MAX_BLOCKS: no logical block beyond (ext4_ext_next_allocated_block's "none"). */
+    public static final long EXT_MAX_BLOCKS = 0xffffffffL;
+
+    /** The file system's block size in bytes. */
+    public int blockSize() {
+        return bs;
+    }
+
+    /**
+     * The extent ext4_find_extent stops at for logical block {@code b} (fs/ext4/move_extent.c's
+     * get_ext_path): the one holding it, else the last one before it, else the first one; as
+     * {lblk, len, unwritten 0/1}, or null when the tree is empty (-ENODATA).
+     */
+    public long[] extentNear(SimFile f, long b) {
+        ExtentTree t = inodeOf(f).tree;
+        if (t.size() == 0) {
+            return null;
+        }
+        int i = t.find(b);
+        int k = i >= 0 ? i : Math.max(0, -i - 2);
+        return new long[] {t.lblk(k), t.len(k), t.unwritten(k) ? 1 : 0};
+    }
+
+    /**
+     * ext4_ext_next_allocated_block after ext4_find_extent for {@code b}: the first block of the
+     * extent after the one find_extent stopped at, or EXT_MAX_BLOCKS.
+     */
+    public long nextAllocated(SimFile f, long b) {
+        ExtentTree t = inodeOf(f).tree;
+        int i = t.find(b);
+        int k = i >= 0 ? i : -i - 2;
+        return k + 1 < t.size() ? t.lblk(k + 1) : EXT_MAX_BLOCKS;
+    }
+
+    /**
+     * mext_check_coverage(inode, from, count, unwritten=1): every extent met walking from
+     * {@code from} (find_extent's, then on by each extent's length) is unwritten. 1 yes, 0 no,
+     * -ENODATA for an empty tree.
+     */
+    public int coveredUnwritten(SimFile f, long from, long count) {
+        ExtentTree t = inodeOf(f).tree;
+        long b = from;
+        long last = from + count;
+        while (b < last) {
+            if (t.size() == 0) {
+                return -Errno.ENODATA;
+            }
+            int i = t.find(b);
+            int k = i >= 0 ? i : Math.max(0, -i - 2);
+            if (!t.unwritten(k)) {
+                return 0;
+            }
+            b += t.len(k);
+        }
+        return 1;
+    }
+
+    /**
+     * ext4_swap_extents(handle, orig, donor, lblk1, lblk2, count, mark_unwritten=1) under one
+     * journal handle (move_extent_per_page's EXT4_HT_MOVE_EXTENTS): where both files map the
+     * blocks, their physical blocks change places - the original keeps its own unwritten state
+     * at each logical block (its ee_len is rebuilt from the old extent's), the donor's swapped
+     * extents are marked unwritten - with the extents split at the range's ends and merged with
+     * neighbours they continue (ext4_force_split_extent_at, ext4_ext_try_to_merge); a hole in
+     * either file skips to the further of the two next extents, as the kernel does. Both inodes
+     * and the tree blocks touched are journalled; {@code ordered} pins the original's swapped
+     * range to the transaction (ext4_jbd2_inode_add_write of the data-copy path). Returns the
+     * blocks swapped, or -errno (-ENOSPC: no block for a leaf a split needed).
+     */
+    public long swapExtents(SimFile orig, SimFile donor, long lblk1, long lblk2, long count, boolean ordered) {
+        Ext4Inode i1 = inodeOf(orig);
+        Ext4Inode i2 = inodeOf(donor);
+        ExtentTree t1 = i1.tree;
+        ExtentTree t2 = i2.tree;
+        Op op = new Op(i1);
+        long replaced = 0;
+        long l1 = lblk1;
+        long l2 = lblk2;
+        long left = count;
+        long firstSwapped = -1;
+        try {
+            while (left > 0) {
+                if (t1.size() == 0 || t2.size() == 0) {
+                    break;
+                }
+                int a = t1.find(l1);
+                int b = t2.find(l2);
+                if (a < 0 || b < 0) {
+                    long next1 = a >= 0 ? nextAllocated(orig, l1) : (-a - 1 < t1.size() ? t1.lblk(-a - 1) : EXT_MAX_BLOCKS);
+                    long next2 = b >= 0 ? nextAllocated(donor, l2) : (-b - 1 < t2.size() ? t2.lblk(-b - 1) : EXT_MAX_BLOCKS);
+                    if (next1 == EXT_MAX_BLOCKS || next2 == EXT_MAX_BLOCKS) {
+                        break;
+                    }
+                    long len = Math.min(left, Math.max(next1 - l1, next2 - l2));
+                    l1 += len;
+                    l2 += len;
+                    left -= len;
+                    continue;
+                }
+                int len = (int) Math.min(left, Math.min(t1.lblk(a) + t1.len(a) - l1, t2.lblk(b) + t2.len(b) - l2));
+                long p1 = t1.pblk(a) + (l1 - t1.lblk(a));
+                boolean u1 = t1.unwritten(a);
+                long p2 = t2.pblk(b) + (l2 - t2.lblk(b));
+                t1.remove(l1, l1 + len, (p, n) -> { }, op);
+                t2.remove(l2, l2 + len, (p, n) -> { }, op);
+                t1.insert(l1, p2, len, u1, op);
+                t2.insert(l2, p1, len, true, op);
+                if (firstSwapped < 0) {
+                    firstSwapped = l1;
+                }
+                replaced += len;
+                l1 += len;
+                l2 += len;
+                left -= len;
+            }
+        } catch (FsException e) {
+            op.inode(i1);
+            op.inode(i2);
+            op.finish();
+            remap(i1);
+            remap(i2);
+            return replaced > 0 ? replaced : -e.errno();
+        }
+        op.inode(i1);
+        op.inode(i2);
+        if (ordered && replaced > 0) {
+            op.ordered.add(new long[] {firstSwapped * bs, (firstSwapped + replaced) * bs});
+        }
+        op.finish();
+        remap(i1);
+        remap(i2);
+        return replaced;
+    }
+
+    /** ext4_discard_preallocations(inode): the inode's preallocated space goes back (ext4_move_extents' end). */
+    public void discardPreallocations(SimFile f) {
+        Ext4Inode inode = inodeOf(f);
+        mballoc.discardInodePa(inode, inode.tree);
     }
 
     /** stat(2) with FIEMAP's and filefrag's extent counts. */

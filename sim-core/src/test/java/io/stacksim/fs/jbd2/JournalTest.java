@@ -525,4 +525,68 @@ class JournalTest {
         List<Seen> log = h.device.seen.stream().filter(JournalTest::inJournal).toList();
         assertThat(log).extracting(Seen::sectors).containsExactly(8, 24, 8);
     }
+
+    /**
+     * Two tasks, each with its own file's change in the journal, fsync them (the two end_fsyncs of
+     * seq-256m-2jobs); the second fsync starts {@code when}. Returns {commits, flushes}.
+     */
+    private static long[] twoFsyncs(String when) {
+        KernelHarness h = machine(true, false);
+        SimFile a = h.fs.create("a.dat", 1 << 20);
+        SimFile b = h.fs.create("b.dat", 1 << 20);
+        Kernel k = h.kernel;
+        Task first = h.spawn("fio-a", t -> {
+            inodeChanged(h, a, true);
+            k.fsync(t, new OpenFile(a, 0), r -> t.exit());
+        });
+        boolean[] asleep = {false};
+        Task second = h.spawn("fio-b", t -> {
+            if (!when.equals("after the lock")) {
+                inodeChanged(h, b, true);
+            }
+            asleep[0] = true;
+            t.sleep();
+        });
+        boolean[] started = {false};
+        Runnable[] poll = new Runnable[1];
+        poll[0] = () -> {
+            List<Seen> seen = h.device.seen;
+            boolean go = asleep[0] && switch (when) {
+                case "together" -> true;
+                // the commit block is on its way: its preflush reached the device
+                case "after the commit block" -> seen.stream().anyMatch(s -> s.op() == Op.FLUSH);
+                // the descriptor is written after T_LOCKED: the transaction takes no more handles
+                default -> seen.stream().anyMatch(s -> inJournal(s) && s.sector() > JOURNAL_SECTOR);
+            };
+            if (go && !started[0]) {
+                started[0] = true;
+                second.wake(() -> {
+                    if (when.equals("after the lock")) {
+                        inodeChanged(h, b, true);
+                    }
+                    k.fsync(second, new OpenFile(b, 0), r -> second.exit());
+                });
+            } else if (!go) {
+                h.sim.timerAfter(500, poll[0]::run);
+            }
+        };
+        h.sim.timerAfter(500, poll[0]::run);
+        h.sim.runWhile(() -> !first.isDead() || !second.isDead());
+        return new long[] {k.journal().commits, h.device.seen.stream().filter(s -> s.op() == Op.FLUSH).count()};
+    }
+
+    /**
+     * The real seq-256m-2jobs runs three ways (docs/ext4.md): both fsyncs wait on one commit
+     * (jbd2_complete_transaction on the same tid; its commit block carries the flush), the second
+     * comes once that commit block is on its way and sends a flush of its own
+     * (jbd2_trans_will_send_data_barrier false: ext4_sync_file's blkdev_issue_flush), or the
+     * second file's change comes after the commit locked its transaction (T_LOCKED), joins the
+     * next one and its fsync commits again.
+     */
+    @Test
+    void twoFsyncsShareOneCommitFlushOnTheirOwnOnceItsCommitBlockIsOutOrCommitAgainAfterItsLock() {
+        assertThat(twoFsyncs("together")).containsExactly(1, 2);
+        assertThat(twoFsyncs("after the commit block")).containsExactly(1, 3);
+        assertThat(twoFsyncs("after the lock")).containsExactly(2, 4);
+    }
 }

@@ -245,6 +245,12 @@ public final class NvmeController extends BlockDeviceBase implements SsdCommand.
         }
     }
 
+    /** complete() lets go of the request (the command's {@code rq}, its deviceData) before handing it back. */
+    @Override
+    public boolean forgetsCompletedRequests() {
+        return true;
+    }
+
     @Override
     public io.stacksim.device.Transport transport() {
         return io.stacksim.device.Transport.NVME;

@@ -61,6 +61,8 @@ public final class FlashBackend {
     // write buffer: a ring of logical units in arrival order
     private final int bufferCapacity;
     private final int[] ring;
+    /** A ring slot whose unit was overwritten or trimmed while buffered. */
+    private static final int DEAD = -1;
     private long head;
     private long tail;
     private long used;
@@ -325,7 +327,10 @@ public final class FlashBackend {
         for (int i = 0; i < c.units; i++) {
             int slot = (int) (tail % ring.length);
             ring[slot] = c.lpn + i;
-            ftl.buffer(c.lpn + i, slot);
+            int dead = ftl.buffer(c.lpn + i, slot);
+            if (dead >= 0) {
+                ring[dead] = DEAD; // overwritten while buffered: drain skips it
+            }
             if (readCache != null) {
                 readCache.drop(c.lpn + i);
             }
@@ -366,7 +371,10 @@ public final class FlashBackend {
             long first = (sector + unitSectors - 1) / unitSectors;
             long end = Math.min((sector + n) / unitSectors, ftl.logicalUnits());
             for (long u = first; u < end; u++) {
-                ftl.trim((int) u);
+                int dead = ftl.trim((int) u);
+                if (dead >= 0) {
+                    ring[dead] = DEAD;
+                }
                 if (readCache != null) {
                     readCache.drop((int) u);
                 }
@@ -409,7 +417,10 @@ public final class FlashBackend {
                 int slot = (int) (head % ring.length);
                 int lpn = ring[slot];
                 head++;
-                if (ftl.isBufferedIn(lpn, slot)) {
+                // A live slot is exactly one the FTL still maps the unit to (isBufferedIn), known
+                // here without reading the forward map again, a cache miss per unit at full size.
+                if (lpn != DEAD) {
+                    assert ftl.isBufferedIn(lpn, slot);
                     int ppn = ftl.program(lpn, die * g.planesPerDie() + count / g.unitsPerPage());
                     if (firstPpn < 0) {
                         firstPpn = ppn;

@@ -40,15 +40,32 @@ public final class PageMappedFtl {
 
     private static final int CHUNK_BITS = 14;
     private static final int CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+    /** Random writes whose table reads {@link #precondition} issues together. */
+    private static final int PRECONDITION_BATCH = 16;
     /** Table entry: not changed since the start (initial layout, or unmapped if the drive started empty). */
     private static final int INITIAL = 0;
     /** Table entry: trimmed or never written. */
     private static final int UNMAPPED = -1;
 
-    private static final byte FREE = 0;
-    private static final byte OPEN = 1;
-    private static final byte CLOSED = 2;
-    private static final byte INITIAL_CLOSED = 3;
+    // Block states; CLOSED and above are closed (GC candidates, kept in the buckets).
+    private static final int FREE = 0;
+    private static final int OPEN = 1;
+    private static final int CLOSED = 2;
+    private static final int INITIAL_CLOSED = 3;
+    /** State-word flag: the block's valid bits are stored (else it is an initial block whose bits are implicit). */
+    private static final int HAS_BITS = 0x100;
+    private static final int STATE_MASK = 0xff;
+
+    // Per block, one record of HDR ints in hdr (16 bytes: four blocks to a cache line), so that an
+    // invalidation or a GC victim pick touches the block's line and its bucket neighbours' only.
+    private static final int H_VALID = 0;
+    private static final int H_NEXT = 1;
+    private static final int H_PREV = 2;
+    private static final int H_STATE = 3;
+    private static final int HDR = 4;
+    /** Valid bits are stored for groups of 2^GROUP_BITS blocks, each group one array allocated on first use. */
+    private static final int GROUP_BITS = 4;
+    private static final int GROUP_MASK = (1 << GROUP_BITS) - 1;
 
     /** {@link #lookup} result: the unit is not mapped (reads return zeroes without NAND access). */
     public static final long NOT_MAPPED = -1;
@@ -64,17 +81,18 @@ public final class PageMappedFtl {
     private final int bpp;
 
     private final int[][] l2p;
-    private final int[] validCount;
+    /** Per block: valid count, bucket links (next, prev), state word (state | HAS_BITS). */
+    private final int[] hdr;
     private final int[] writePtr;
-    private final byte[] state;
-    private final long[][] validBits;
+    /** Words of valid bits per block. */
+    private final int wpb;
+    /** Valid bits, per group of 2^GROUP_BITS blocks: block (blk & GROUP_MASK)'s wpb words at (blk & GROUP_MASK) x wpb. */
+    private final long[][] bitGroups;
     private final int[][] p2l;
     private final int[][] freeStack;
     private final int[] freeCount;
     private final int[] frontier;
     private final int[] bucketHead;
-    private final int[] bNext;
-    private final int[] bPrev;
     private final int[] lowHint;
     private final int initialRows;
     private final GcPolicy policy;
@@ -83,6 +101,9 @@ public final class PageMappedFtl {
     /** Per block: the order it was closed in (0 for the initial layout): age for FIFO, windowed and cost-benefit. */
     private final long[] closedAt;
     private long closeClock;
+    /** Where precondition's prefetching reads go, so that the compiler keeps them. */
+    @SuppressWarnings("unused")
+    private long prefetchSink;
     private boolean inGc;
 
     // GC debt per die, drained by the timing model.
@@ -140,17 +161,15 @@ public final class PageMappedFtl {
         int blocks = g.blocks();
         int planes = g.planes();
         this.l2p = new int[(int) ((logicalUnits + CHUNK_MASK) >>> CHUNK_BITS)][];
-        this.validCount = new int[blocks];
+        this.hdr = new int[blocks * HDR];
         this.writePtr = new int[blocks];
-        this.state = new byte[blocks];
-        this.validBits = new long[blocks][];
+        this.wpb = (upb + 63) >>> 6;
+        this.bitGroups = new long[(blocks + GROUP_MASK) >>> GROUP_BITS][];
         this.p2l = new int[blocks][];
         this.freeStack = new int[planes][bpp];
         this.freeCount = new int[planes];
         this.frontier = new int[planes];
         this.bucketHead = new int[planes * (upb + 1)];
-        this.bNext = new int[blocks];
-        this.bPrev = new int[blocks];
         this.lowHint = new int[planes];
         this.closedAt = new long[blocks];
         Arrays.fill(bucketHead, -1);
@@ -168,9 +187,9 @@ public final class PageMappedFtl {
             }
             for (int b = 0; b < initialBlocks; b++) {
                 int blk = plane * bpp + b;
-                state[blk] = INITIAL_CLOSED;
+                hdr[blk * HDR + H_STATE] = INITIAL_CLOSED;
                 writePtr[blk] = upb;
-                validCount[blk] = initialValid(plane, b);
+                hdr[blk * HDR + H_VALID] = initialValid(plane, b);
                 bucketInsert(blk);
             }
         }
@@ -267,10 +286,20 @@ public final class PageMappedFtl {
 
     // ------------------------------------------------------------------ updates
 
-    /** The host wrote {@code lpn} into the write buffer's {@code slot}: its flash copy is now stale. */
-    public void buffer(int lpn, int slot) {
+    /**
+     * The host wrote {@code lpn} into the write buffer's {@code slot}: its flash copy is now stale.
+     * Returns the buffer slot that held the unit's previous, now dead, copy, or -1.
+     */
+    public int buffer(int lpn, int slot) {
         invalidateCurrent(lpn);
+        int before = entry(lpn);
         setEntry(lpn, -(slot + 2));
+        return bufferSlot(before);
+    }
+
+    /** The write-buffer slot a table entry names, or -1. */
+    private static int bufferSlot(int e) {
+        return e <= -2 ? -e - 2 : -1;
     }
 
     /** True if {@code lpn} still maps to buffer {@code slot} (not overwritten or trimmed since). */
@@ -293,11 +322,16 @@ public final class PageMappedFtl {
         return program(lpn, plane);
     }
 
-    /** TRIM / deallocate: the unit's data is no longer needed. */
-    public void trim(int lpn) {
+    /**
+     * TRIM / deallocate: the unit's data is no longer needed. Returns the write-buffer slot whose
+     * copy of the unit this made dead, or -1.
+     */
+    public int trim(int lpn) {
         invalidateCurrent(lpn);
+        int before = entry(lpn);
         setEntry(lpn, UNMAPPED);
         trims++;
+        return bufferSlot(before);
     }
 
     /**
@@ -308,10 +342,38 @@ public final class PageMappedFtl {
     public void precondition(RandomStream random, double passes) {
         long n = (long) (passes * logicalUnits);
         int planes = g.planes();
-        for (long i = 0; i < n; i++) {
-            int lpn = (int) random.nextLong(logicalUnits);
-            write(lpn, stripePlane(i, planes));
+        // In batches: the batch's table entries and valid-bit words are read first, all at once,
+        // so that their cache misses overlap (a prefetch; a 1 TB drive's tables are 2 GB), then the
+        // writes are done one by one in the same order as without batching.
+        int[] batch = new int[PRECONDITION_BATCH];
+        long sink = 0;
+        for (long i = 0; i < n; ) {
+            int k = (int) Math.min(PRECONDITION_BATCH, n - i);
+            for (int j = 0; j < k; j++) {
+                int lpn = (int) random.nextLong(logicalUnits);
+                batch[j] = lpn;
+                int[] c = l2p[lpn >>> CHUNK_BITS];
+                if (c != null) {
+                    sink += c[lpn & CHUNK_MASK];
+                }
+            }
+            for (int j = 0; j < k; j++) {
+                int lpn = batch[j];
+                int[] c = l2p[lpn >>> CHUNK_BITS];
+                int e = c == null ? INITIAL : c[lpn & CHUNK_MASK];
+                if (e > 0) {
+                    int blk = (e - 1) / upb;
+                    long[] bits = bitGroups[blk >>> GROUP_BITS];
+                    if (bits != null) {
+                        sink += bits[bitBase(blk) + ((e - 1 - blk * upb) >>> 6)] + hdr[blk * HDR];
+                    }
+                }
+            }
+            for (int j = 0; j < k; j++, i++) {
+                write(batch[j], stripePlane(i, planes));
+            }
         }
+        prefetchSink = sink;
         resetCounters();
         clearDebt();
     }
@@ -353,8 +415,7 @@ public final class PageMappedFtl {
                 int blk = ppn / upb;
                 int off = ppn - blk * upb;
                 checked++;
-                long[] bits = validBits[blk];
-                boolean valid = bits != null && (bits[off >>> 6] & (1L << off)) != 0;
+                boolean valid = hasBits(blk) && (bitGroups[blk >>> GROUP_BITS][bitBase(blk) + (off >>> 6)] & (1L << off)) != 0;
                 int back = valid ? lpnAt(blk, off) : -1;
                 if ((!valid || back != lpn) && problems.size() < max) {
                     problems.add("logical unit " + lpn + " maps to physical unit " + ppn + (valid
@@ -362,18 +423,20 @@ public final class PageMappedFtl {
                 }
             }
         }
-        for (int blk = 0; blk < validBits.length; blk++) {
-            long[] bits = validBits[blk];
-            if (bits == null) {
+        for (int blk = 0; blk < g.blocks(); blk++) {
+            if (!hasBits(blk)) {
                 continue;
             }
             checked++;
+            long[] bits = bitGroups[blk >>> GROUP_BITS];
+            int base = bitBase(blk);
             int n = 0;
-            for (long w : bits) {
-                n += Long.bitCount(w);
+            for (int w = 0; w < wpb; w++) {
+                n += Long.bitCount(bits[base + w]);
             }
-            if (n != validCount[blk] && problems.size() < max) {
-                problems.add("block " + blk + " counts " + validCount[blk] + " valid units, its bitmap " + n);
+            int count = hdr[blk * HDR + H_VALID];
+            if (n != count && problems.size() < max) {
+                problems.add("block " + blk + " counts " + count + " valid units, its bitmap " + n);
             }
         }
         return new Audit(checked, List.copyOf(problems));
@@ -411,34 +474,64 @@ public final class PageMappedFtl {
         }
     }
 
+    private boolean hasBits(int blk) {
+        return (hdr[blk * HDR + H_STATE] & HAS_BITS) != 0;
+    }
+
+    private int state(int blk) {
+        return hdr[blk * HDR + H_STATE] & STATE_MASK;
+    }
+
+    /** Sets a block's state, keeping its HAS_BITS flag. */
+    private void setState(int blk, int s) {
+        int h = blk * HDR + H_STATE;
+        hdr[h] = (hdr[h] & HAS_BITS) | s;
+    }
+
+    /** Index of a block's first word of valid bits in its group's array. */
+    private int bitBase(int blk) {
+        return (blk & GROUP_MASK) * wpb;
+    }
+
+    /** The block's group of valid bits, allocated on first use; marks the block as having stored bits. */
+    private long[] ownBits(int blk) {
+        long[] grp = bitGroups[blk >>> GROUP_BITS];
+        if (grp == null) {
+            grp = new long[wpb << GROUP_BITS];
+            bitGroups[blk >>> GROUP_BITS] = grp;
+        }
+        hdr[blk * HDR + H_STATE] |= HAS_BITS;
+        return grp;
+    }
+
     private void place(int lpn, int ppn) {
         setEntry(lpn, ppn + 1);
         int blk = ppn / upb;
         int off = ppn - blk * upb;
-        validBits[blk][off >>> 6] |= 1L << off;
-        validCount[blk]++;
+        bitGroups[blk >>> GROUP_BITS][bitBase(blk) + (off >>> 6)] |= 1L << off;
+        hdr[blk * HDR + H_VALID]++;
         p2l[blk][off] = lpn;
     }
 
     private void invalidate(int ppn) {
         int blk = ppn / upb;
         int off = ppn - blk * upb;
-        long[] bits = validBits[blk];
-        if (bits == null) {
-            bits = materialiseInitialBits(blk);
-        }
+        int h = blk * HDR;
+        int sw = hdr[h + H_STATE];
+        long[] bits = (sw & HAS_BITS) != 0 ? bitGroups[blk >>> GROUP_BITS] : materialiseInitialBits(blk);
+        int w = bitBase(blk) + (off >>> 6);
         long mask = 1L << off;
-        if ((bits[off >>> 6] & mask) == 0) {
+        if ((bits[w] & mask) == 0) {
             throw new IllegalStateException("invalidating a unit that is not valid: ppn " + ppn);
         }
-        bits[off >>> 6] &= ~mask;
-        byte s = state[blk];
-        if (s == CLOSED || s == INITIAL_CLOSED) {
+        bits[w] &= ~mask;
+        int s = sw & STATE_MASK;
+        if (s >= CLOSED) {
             bucketRemove(blk);
-            validCount[blk]--;
+            hdr[h + H_VALID]--;
             bucketInsert(blk);
         } else {
-            validCount[blk]--;
+            hdr[h + H_VALID]--;
         }
     }
 
@@ -447,7 +540,7 @@ public final class PageMappedFtl {
         int blk = frontier[plane];
         if (blk < 0 || writePtr[blk] == upb) {
             if (blk >= 0) {
-                state[blk] = CLOSED;
+                setState(blk, CLOSED);
                 closedAt[blk] = ++closeClock;
                 bucketInsert(blk);
             }
@@ -465,14 +558,12 @@ public final class PageMappedFtl {
             throw new IllegalStateException("plane " + plane + " has no free block: over-provisioning exhausted");
         }
         int blk = freeStack[plane][--freeCount[plane]];
-        state[blk] = OPEN;
+        setState(blk, OPEN);
         writePtr[blk] = 0;
-        validCount[blk] = 0;
-        if (validBits[blk] == null) {
-            validBits[blk] = new long[(upb + 63) >>> 6];
-        } else {
-            Arrays.fill(validBits[blk], 0);
-        }
+        hdr[blk * HDR + H_VALID] = 0;
+        long[] bits = ownBits(blk);
+        int base = bitBase(blk);
+        Arrays.fill(bits, base, base + wpb, 0);
         if (p2l[blk] == null) {
             p2l[blk] = new int[upb];
         }
@@ -508,21 +599,22 @@ public final class PageMappedFtl {
     private boolean collectOne(int plane, boolean mustFind) {
         int die = plane / planesPerDie;
         int victim = pickVictim(plane);
-        if (victim < 0 || validCount[victim] >= upb) {
+        if (victim < 0 || hdr[victim * HDR + H_VALID] >= upb) {
             if (!mustFind) {
                 return false;
             }
             throw new IllegalStateException("plane " + plane + ": no block with invalid data to collect");
         }
         bucketRemove(victim);
-        long[] bits = validBits[victim] != null ? validBits[victim] : materialiseInitialBits(victim);
+        long[] bits = hasBits(victim) ? bitGroups[victim >>> GROUP_BITS] : materialiseInitialBits(victim);
+        int base = bitBase(victim);
         int moved = 0;
         int pagesRead = 0;
         for (int page = 0; page < g.pagesPerBlock(); page++) {
             boolean any = false;
             for (int s = 0; s < upp; s++) {
                 int off = page * upp + s;
-                if ((bits[off >>> 6] & (1L << off)) != 0) {
+                if ((bits[base + (off >>> 6)] & (1L << off)) != 0) {
                     int lpn = lpnAt(victim, off);
                     int to = allocate(plane);
                     place(lpn, to);
@@ -534,9 +626,9 @@ public final class PageMappedFtl {
                 pagesRead++;
             }
         }
-        validCount[victim] = 0;
-        Arrays.fill(bits, 0);
-        state[victim] = FREE;
+        hdr[victim * HDR + H_VALID] = 0;
+        Arrays.fill(bits, base, base + wpb, 0);
+        setState(victim, FREE);
         writePtr[victim] = 0;
         freeStack[plane][freeCount[plane]++] = victim;
         gcUnits += moved;
@@ -568,7 +660,7 @@ public final class PageMappedFtl {
             double bestScore = -1;
             for (int b = first; b < end; b++) {
                 if (collectable(b)) {
-                    double u = (double) validCount[b] / upb;
+                    double u = (double) hdr[b * HDR + H_VALID] / upb;
                     double age = closeClock + 1 - closedAt[b];
                     double score = u == 0 ? Double.MAX_VALUE : age * (1 - u) / (2 * u);
                     if (score > bestScore) {
@@ -582,7 +674,7 @@ public final class PageMappedFtl {
         } else if (policy instanceof GcPolicy.DChoices d) {
             for (int i = 0; i < d.d(); i++) {
                 int b = randomClosed(first, end);
-                if (b >= 0 && (best < 0 || validCount[b] < validCount[best])) {
+                if (b >= 0 && (best < 0 || hdr[b * HDR + H_VALID] < hdr[best * HDR + H_VALID])) {
                     best = b;
                 }
             }
@@ -592,8 +684,7 @@ public final class PageMappedFtl {
 
     /** A closed block that still has something to reclaim. */
     private boolean collectable(int blk) {
-        byte s = state[blk];
-        return (s == CLOSED || s == INITIAL_CLOSED) && validCount[blk] < upb;
+        return state(blk) >= CLOSED && hdr[blk * HDR + H_VALID] < upb;
     }
 
     /** Greedy within the {@code w} least recently closed collectable blocks. */
@@ -613,7 +704,7 @@ public final class PageMappedFtl {
         long limit = ages[Math.min(w, n) - 1];
         int best = -1;
         for (int b = first; b < end; b++) {
-            if (collectable(b) && closedAt[b] <= limit && (best < 0 || validCount[b] < validCount[best])) {
+            if (collectable(b) && closedAt[b] <= limit && (best < 0 || hdr[b * HDR + H_VALID] < hdr[best * HDR + H_VALID])) {
                 best = b;
             }
         }
@@ -663,13 +754,14 @@ public final class PageMappedFtl {
 
     private void bucketInsert(int blk) {
         int plane = blk / bpp;
-        int c = validCount[blk];
+        int h = blk * HDR;
+        int c = hdr[h + H_VALID];
         int head = plane * (upb + 1) + c;
         int old = bucketHead[head];
-        bNext[blk] = old;
-        bPrev[blk] = -1;
+        hdr[h + H_NEXT] = old;
+        hdr[h + H_PREV] = -1;
         if (old >= 0) {
-            bPrev[old] = blk;
+            hdr[old * HDR + H_PREV] = blk;
         }
         bucketHead[head] = blk;
         if (c < lowHint[plane]) {
@@ -679,21 +771,22 @@ public final class PageMappedFtl {
 
     private void bucketRemove(int blk) {
         int plane = blk / bpp;
-        int head = plane * (upb + 1) + validCount[blk];
-        int n = bNext[blk];
-        int p = bPrev[blk];
+        int h = blk * HDR;
+        int head = plane * (upb + 1) + hdr[h + H_VALID];
+        int n = hdr[h + H_NEXT];
+        int p = hdr[h + H_PREV];
         if (p >= 0) {
-            bNext[p] = n;
+            hdr[p * HDR + H_NEXT] = n;
         } else {
             bucketHead[head] = n;
         }
         if (n >= 0) {
-            bPrev[n] = p;
+            hdr[n * HDR + H_PREV] = p;
         }
     }
 
     private int lpnAt(int blk, int off) {
-        if (state[blk] == INITIAL_CLOSED) {
+        if (state(blk) == INITIAL_CLOSED) {
             return initialLpn(blk, off);
         }
         return p2l[blk][off];
@@ -745,13 +838,13 @@ public final class PageMappedFtl {
     }
 
     private long[] materialiseInitialBits(int blk) {
-        long[] bits = new long[(upb + 63) >>> 6];
+        long[] bits = ownBits(blk);
+        int base = bitBase(blk);
         for (int off = 0; off < upb; off++) {
             if (initialLpn(blk, off) >= 0) {
-                bits[off >>> 6] |= 1L << off;
+                bits[base + (off >>> 6)] |= 1L << off;
             }
         }
-        validBits[blk] = bits;
         return bits;
     }
 }

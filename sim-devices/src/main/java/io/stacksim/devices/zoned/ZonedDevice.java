@@ -4,6 +4,7 @@ import io.stacksim.block.Bio;
 import io.stacksim.block.BlkZone;
 import io.stacksim.block.Op;
 import io.stacksim.block.Request;
+import io.stacksim.block.ZoneCond;
 import io.stacksim.block.ZonedLimits;
 import io.stacksim.device.BlockDevice;
 import io.stacksim.device.DeviceHost;
@@ -24,12 +25,17 @@ import java.util.List;
  * appends go to the media model at the zone's place in it: zone {@code z}'s writable capacity
  * is laid out at {@code z x zone_capacity}, so the media holds exactly the zones' capacity (a
  * ZNS drive has no flash behind the gap between capacity and size). Reads of written sectors
- * go to the media; the part of a read at or beyond the write pointer moves no media data (fio's
- * read_beyond_wp documentation: the device completes it without reading the medium), and a read
- * entirely there costs only the command time. Zone management commands (reset, open, close,
- * finish, reset all) take the command time; a reset also deallocates the zone's written data in
- * the media model (a discard of it: the FTL's blocks become invalid). Rejected commands complete
- * with their error after the command time.
+ * go to the media. The part of a read at or beyond the write pointer holds no data: on a ZNS
+ * drive those blocks are deallocated (NVMe ZNS 1.1: a zone's blocks are deallocated when it is
+ * reset, and a read of them returns what DLFEAT says, zeroes here), so the read goes to the media
+ * model all the same as far as the zone's capacity: its FTL finds the units unmapped, reads no
+ * NAND, and the zeroes cross the PCIe link to the host like any read data. A disk (SMR) moves no
+ * media data for that part, and a read entirely there costs only the command time. The part
+ * between a zone's capacity and its size has no media behind it and moves nothing. Zone
+ * management commands (reset, open, close, finish, reset all) take the command time; a reset,
+ * and a reset of all zones, also deallocates the written data in the media model (a discard of
+ * it: the FTL's blocks become invalid). Rejected commands complete with their error after the
+ * command time.
  */
 public final class ZonedDevice implements ZonedBlockDevice {
     private final String name;
@@ -39,6 +45,8 @@ public final class ZonedDevice implements ZonedBlockDevice {
     private final ZoneState zones;
     private final long commandNs;
     private final boolean unrestrictedReads;
+    /** Reads of unwritten blocks go to the media, which returns zeroes for them (an NVMe FTL's unmapped units). */
+    private final boolean mediaReadsUnwritten;
     private DeviceHost host;
     private Simulator sim;
 
@@ -66,6 +74,17 @@ public final class ZonedDevice implements ZonedBlockDevice {
      */
     public ZonedDevice(String name, BlockDevice media, ZonedLimits zoned, ZoneState zones, long commandNs,
                        boolean unrestrictedReads) {
+        this(name, media, zoned, zones, commandNs, unrestrictedReads, false);
+    }
+
+    /**
+     * @param mediaReadsUnwritten reads of blocks beyond the write pointer (up to the zone's capacity) go
+     *                            to the media model, which returns zeroes for deallocated blocks and
+     *                            transfers them (ZNS: the NVMe FTL); else that part moves no data (SMR)
+     */
+    public ZonedDevice(String name, BlockDevice media, ZonedLimits zoned, ZoneState zones, long commandNs,
+                       boolean unrestrictedReads, boolean mediaReadsUnwritten) {
+        this.mediaReadsUnwritten = mediaReadsUnwritten;
         this.name = name;
         this.media = media;
         this.zoned = zoned;
@@ -159,8 +178,23 @@ public final class ZonedDevice implements ZonedBlockDevice {
             }
             case ZONE_RESET_ALL -> {
                 resets++;
+                List<Request> discards = new ArrayList<>();
+                for (int z = 0; z < zoned.nrZones(); z++) {
+                    if (zones.conventional(z) || zones.condition(z) == ZoneCond.READONLY
+                            || zones.condition(z) == ZoneCond.OFFLINE) {
+                        continue;
+                    }
+                    long written = zones.writePointer(z) - zones.start(z);
+                    if (written > 0) {
+                        discards.add(part(rq, Op.DISCARD, mediaSector(zones.start(z)), (int) written));
+                    }
+                }
                 zones.resetAll();
-                finish(rq, 0);
+                if (discards.isEmpty()) {
+                    finish(rq, 0);
+                } else {
+                    toMedia(rq, discards);
+                }
             }
             case ZONE_OPEN -> finish(rq, zones.openZone(zones.zoneOf(rq.sector)));
             case ZONE_CLOSE -> finish(rq, zones.closeZone(zones.zoneOf(rq.sector)));
@@ -179,8 +213,9 @@ public final class ZonedDevice implements ZonedBlockDevice {
             int z = zones.zoneOf(s);
             long zoneEnd = Math.min(end, zones.start(z) + zoned.zoneSectors());
             long written = zones.conventional(z) ? zoneEnd : Math.min(zoneEnd, zones.writePointer(z));
-            if (written > s) {
-                parts.add(part(rq, Op.READ, mediaSector(s), (int) (written - s)));
+            long fromMedia = mediaReadsUnwritten ? Math.min(zoneEnd, zones.start(z) + zones.capacitySectors()) : written;
+            if (fromMedia > s) {
+                parts.add(part(rq, Op.READ, mediaSector(s), (int) (fromMedia - s)));
             }
             if (written < zoneEnd) {
                 beyond = true;
@@ -266,7 +301,7 @@ public final class ZonedDevice implements ZonedBlockDevice {
             if (rq == null) {
                 return;
             }
-            if (rq.op == Op.ZONE_RESET) {
+            if (rq.op == Op.ZONE_RESET || rq.op == Op.ZONE_RESET_ALL) {
                 // The reset's own firmware time follows the deallocation.
                 sim.after(commandNs, () -> host.complete(rq));
             } else {
@@ -279,7 +314,7 @@ public final class ZonedDevice implements ZonedBlockDevice {
             List<Request> ready = new ArrayList<>(batch.size());
             for (Request part : batch) {
                 Request rq = done(part);
-                if (rq != null && rq.op == Op.ZONE_RESET) {
+                if (rq != null && (rq.op == Op.ZONE_RESET || rq.op == Op.ZONE_RESET_ALL)) {
                     sim.after(commandNs, () -> host.complete(rq));
                 } else if (rq != null) {
                     ready.add(rq);

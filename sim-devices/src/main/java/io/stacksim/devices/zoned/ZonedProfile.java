@@ -118,7 +118,7 @@ public final class ZonedProfile {
         ZonedLimits zl = new ZonedLimits(ZonedLimits.Model.HOST_MANAGED, g.zoneBytes() >> 9, g.nrZones(), maxOpen, maxActive,
                 (int) (appendMax >> 9));
         ZoneState zs = new ZoneState(g.zoneBytes() >> 9, g.capBytes() >> 9, g.nrZones(), g.conventional(), maxOpen, maxActive);
-        return new ZonedDevice(devName, media, zl, zs, COMMAND_TIME.read(p), UNRESTRICTED_READS.read(p));
+        return new ZonedDevice(devName, media, zl, zs, COMMAND_TIME.read(p), UNRESTRICTED_READS.read(p), zns);
     }
 
     /** Figures for {@code stacksim profiles NAME}: the zone layout and the capacities it gives. */

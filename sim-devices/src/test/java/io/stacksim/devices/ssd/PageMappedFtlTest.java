@@ -89,11 +89,39 @@ class PageMappedFtlTest {
         int ppn = ftl.write(5, 1);
         assertThat(ftl.lookup(5)).isEqualTo(ppn);
         assertThat(ftl.planeOf(ppn)).isEqualTo(1);
-        ftl.buffer(5, 3);
+        assertThat(ftl.buffer(5, 3)).as("no buffered copy before").isEqualTo(-1);
         assertThat(ftl.lookup(5)).isEqualTo(-(3 + 2));
         assertThat(ftl.isBufferedIn(5, 3)).isTrue();
-        ftl.trim(5);
+        assertThat(ftl.buffer(5, 7)).as("the copy in slot 3 is dead").isEqualTo(3);
+        assertThat(ftl.isBufferedIn(5, 3)).isFalse();
+        assertThat(ftl.trim(5)).as("the copy in slot 7 is dead").isEqualTo(7);
         assertThat(ftl.lookup(5)).isEqualTo(PageMappedFtl.NOT_MAPPED);
+    }
+
+    /**
+     * Preconditioning is its definition: passes x capacity of uniform random writes, one after
+     * the other, striped over the planes (its batched table reads change nothing), so the same
+     * random stream written unit by unit leaves the same mapping and free blocks.
+     */
+    @Test
+    void preconditioningIsThatManyRandomWritesOneByOne() {
+        FlashGeometry g = new FlashGeometry(1, 1, 2, 2, 48, 16, 16384, 0, 4096);
+        long logical = logicalFor(g, 0.15);
+        PageMappedFtl batched = new PageMappedFtl(g, logical, 2, PageMappedFtl.InitialState.FULL);
+        batched.precondition(new RandomStreams(5).stream("p"), 2.5);
+        PageMappedFtl single = new PageMappedFtl(g, logical, 2, PageMappedFtl.InitialState.FULL);
+        RandomStream r = new RandomStreams(5).stream("p");
+        long n = (long) (2.5 * single.logicalUnits());
+        for (long i = 0; i < n; i++) {
+            single.write((int) r.nextLong(single.logicalUnits()), single.stripePlaneOf(i));
+        }
+        for (int lpn = 0; lpn < logical; lpn++) {
+            assertThat(batched.lookup(lpn)).as("unit %d", lpn).isEqualTo(single.lookup(lpn));
+        }
+        for (int plane = 0; plane < g.planes(); plane++) {
+            assertThat(batched.freeBlocks(plane)).isEqualTo(single.freeBlocks(plane));
+        }
+        assertThat(batched.audit(5).problems()).isEmpty();
     }
 
     @Test

@@ -43,10 +43,13 @@ class ZonedDeviceTest {
     final Map<Long, Integer> inFlight = new HashMap<>();
     int maxWritesInFlightPerZone;
     long mediaBytes;
+    long mediaDiscarded;
     ZonedDevice dev;
     BlockQueue q;
 
     long capSectors;
+    /** The media serves reads of unwritten blocks itself (ZNS: the NVMe FTL returns zeroes). */
+    boolean mediaReadsUnwritten;
 
     /** A RAM disk as media that records what reaches it. */
     final class Media implements io.stacksim.device.BlockDevice {
@@ -97,6 +100,7 @@ class ZonedDeviceTest {
                 maxWritesInFlightPerZone = Math.max(maxWritesInFlightPerZone, n);
             }
             mediaBytes += rq.op.hasData() ? rq.bytes() : 0;
+            mediaDiscarded += rq.op == Op.DISCARD ? rq.nrSectors : 0;
             ram.submit(rq);
         }
     }
@@ -105,7 +109,8 @@ class ZonedDeviceTest {
         capSectors = cap;
         Media media = new Media(nrZones * cap);
         ZonedLimits zl = new ZonedLimits(ZonedLimits.Model.HOST_MANAGED, ZONE, nrZones, maxOpen, maxActive, appendMax);
-        dev = new ZonedDevice("zd0", media, zl, new ZoneState(ZONE, cap, nrZones, conv, maxOpen, maxActive), 5_000, true);
+        dev = new ZonedDevice("zd0", media, zl, new ZoneState(ZONE, cap, nrZones, conv, maxOpen, maxActive), 5_000, true,
+                mediaReadsUnwritten);
         ConfigNode block = ConfigNode.emptyRoot("test").section("block");
         IoScheduler sched = Schedulers.create(scheduler, block.section("iosched"));
         q = new BlockQueue(sim, new RandomStreams(1), dev, (cpu, h) -> sim.schedule(sim.now(), h),
@@ -282,6 +287,45 @@ class ZonedDeviceTest {
         assertEquals(-5, notAtStart.error);
     }
 
+    /**
+     * NVMe ZNS: a zone's blocks beyond the write pointer are deallocated and read as zeroes, which
+     * the controller still transfers to the host; the media model (an FTL with those units
+     * unmapped) serves them without NAND reads. So the whole read reaches the media, as far as
+     * the zone's capacity: the blocks between capacity and zone size have no media behind them.
+     */
+    @Test
+    void znsReadsBeyondTheWritePointerReachTheMediaUpToTheZoneCapacity() {
+        mediaReadsUnwritten = true;
+        build("none", 8, 0, ZONE / 2, 0, 0, 0);
+        bio(Op.WRITE, 2 * ZONE, 64);
+        sim.run();
+        long before = mediaBytes;
+        Bio r = bio(Op.READ, 2 * ZONE, 128); // 64 written + 64 deallocated
+        sim.run();
+        assertEquals(0, r.error);
+        assertEquals(128 * 512, mediaBytes - before);
+        before = mediaBytes;
+        Bio unwritten = bio(Op.READ, 5 * ZONE, (int) ZONE); // the zone's capacity, then its gap
+        sim.run();
+        assertEquals(0, unwritten.error);
+        assertEquals(ZONE / 2 * 512, mediaBytes - before);
+    }
+
+    /** Reset all (the ALL bit) deallocates every written zone's data in the media, as a reset of each would. */
+    @Test
+    void resetOfAllZonesDeallocatesWhatTheyHeld() {
+        build(8, 0, 0);
+        bio(Op.WRITE, 2 * ZONE, 64);
+        bio(Op.WRITE, 4 * ZONE, 16);
+        sim.run();
+        Bio all = bio(Op.ZONE_RESET_ALL, 0, 0);
+        sim.run();
+        assertEquals(0, all.error);
+        assertEquals(64 + 16, mediaDiscarded);
+        assertEquals(2 * ZONE, zone(2).wp());
+    }
+
+    /** A disk (SMR, ZBC URSWRZ=1): the part beyond the write pointer moves no media data. */
     @Test
     void readsBeyondTheWritePointerMoveNoMediaData() {
         build(8, 0, 0);

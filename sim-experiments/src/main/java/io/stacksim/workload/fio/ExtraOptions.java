@@ -23,7 +23,7 @@ final class ExtraOptions {
         for (String n : new String[] {"continue_on_error", "ignore_error", "latency_target", "latency_window",
             "latency_percentile", "latency_run", "flow", "flow_id", "flow_sleep", "steadystate",
             "steadystate_duration", "steadystate_ramp_time", "buffer_pattern", "rate_min", "rate_iops_min",
-            "rate_cycle", "fill_device", "io_submit_mode", "refill_buffers", "buffer_compress_percentage",
+            "rate_cycle", "fill_device", "io_submit_mode", "verify_async", "refill_buffers", "buffer_compress_percentage",
             "buffer_compress_chunk", "dedupe_percentage", "dedupe_mode", "dedupe_working_set_percentage",
             "dedupe_global"}) {
             SUPPORT.put(n, FioOptions.Support.MODELLED);
@@ -42,7 +42,25 @@ final class ExtraOptions {
      * particular reason beyond not being written yet).
      */
     static String refusal(String engine) {
+        String pmem = "it needs persistent memory mapped into the process (loads, stores and cache-line"
+                + " flushes with no block layer), and every StackSim device is a block device behind the block"
+                + " layer; no persistent-memory (DAX) model yet";
         return switch (engine) {
+            case "dev-dax" -> "ioengine dev-dax mmaps a device-DAX node (/dev/daxX.Y): " + pmem;
+            case "libpmem" -> "ioengine libpmem mmaps files of a DAX-mounted file system (ext4 -o dax) and copies"
+                    + " with libpmem: " + pmem;
+            case "pmemblk" -> "ioengine pmemblk uses a libpmemblk pool on persistent memory: " + pmem;
+            case "mtd" -> "ioengine mtd drives a raw flash device (/dev/mtdX: erase blocks, page programs, bad"
+                    + " blocks) through libmtd, and StackSim's flash devices (the ssd and nvme profiles) sit behind"
+                    + " their FTL and the block layer; no raw-NAND (MTD) model yet";
+            case "http" -> "ioengine http needs an HTTP (S3, Swift or WebDAV) server, which StackSim does not simulate";
+            case "rdma" -> "ioengine rdma needs an RDMA fabric and its peer, which StackSim does not simulate";
+            case "rbd", "rados" -> "ioengine " + engine + " needs a Ceph cluster, which StackSim does not simulate";
+            case "nfs" -> "ioengine nfs needs an NFS server, which StackSim does not simulate";
+            case "libiscsi" -> "ioengine libiscsi needs an iSCSI target, which StackSim does not simulate";
+            case "nbd" -> "ioengine nbd needs an NBD server, which StackSim does not simulate";
+            case "gfapi", "gfapi_async" -> "ioengine " + engine + " needs a GlusterFS volume, which StackSim does not"
+                    + " simulate";
             default -> null;
         };
     }
@@ -71,6 +89,7 @@ final class ExtraOptions {
     private long rateCycleMs = 1000;
     private boolean fillDevice;
     private boolean offload;
+    private int verifyAsync;
     private Boolean refillBuffers;
     private int compressPercentage;
     private int dedupePercentage;
@@ -141,6 +160,7 @@ final class ExtraOptions {
             };
             case "numa_cpu_nodes" -> nodes(v.strip());
             case "numa_mem_policy" -> memPolicy(v.strip());
+            case "verify_async" -> verifyAsync = (int) intIn(v, kbBase, 0, 4096, "a number of threads");
             case "io_submit_mode" -> offload = switch (v.strip()) {
                 case "inline" -> false;
                 case "offload" -> true;
@@ -371,6 +391,6 @@ final class ExtraOptions {
                 : new JobExtras.MinRate(List.of(rateMin[0], rateMin[1]), List.of(rateIopsMin[0], rateIopsMin[1]),
                         rateCycleMs);
         return new JobExtras(hist, errors, lat, fl, st, randrepeat || randseedSet, bufferPattern != null && reads,
-                minRate, fillDevice, offload, refillRandom(), bufferPattern);
+                minRate, fillDevice, offload, refillRandom(), bufferPattern, verifyAsync);
     }
 }

@@ -115,6 +115,9 @@ public final class FioOptions {
             SUPPORTED.put(n, Support.NO_EFFECT);
         }
         SUPPORTED.putAll(ExtraOptions.SUPPORT);
+        // engines/e4defrag.c: the donor file and whether its blocks are allocated per unit.
+        ENGINE_SUPPORTED.put("e4defrag:donorname", Support.MODELLED);
+        ENGINE_SUPPORTED.put("e4defrag:inplace", Support.MODELLED);
         for (String n : new String[] {"cpuload", "cpuchunks", "cpumode"}) {
             ENGINE_SUPPORTED.put("cpuio:" + n, Support.MODELLED);
         }
@@ -135,6 +138,12 @@ public final class FioOptions {
         // spares the per-SQE fget/fput) and nonvectored (NVME_URING_CMD_IO rather than its _VEC
         // form: the same buffer mapped) change nothing StackSim's cost model charges.
         ENGINE_SUPPORTED.put("io_uring_cmd:cmd_type", Support.MODELLED);
+        // IORING_SETUP_SQPOLL (io_uring/sqpoll.c); the SQ thread's CPU affinity is not modelled
+        // (the simulated scheduler has none), so sqthread_poll_cpu changes nothing.
+        for (String e : new String[] {"io_uring", "io_uring_cmd"}) {
+            ENGINE_SUPPORTED.put(e + ":sqthread_poll", Support.MODELLED);
+            ENGINE_SUPPORTED.put(e + ":sqthread_poll_cpu", Support.NO_EFFECT);
+        }
         ENGINE_SUPPORTED.put("io_uring_cmd:registerfiles", Support.NO_EFFECT);
         ENGINE_SUPPORTED.put("io_uring_cmd:nonvectored", Support.NO_EFFECT);
         // engines/cmdprio.c: the per-I/O priorities of the libaio and io_uring engines.

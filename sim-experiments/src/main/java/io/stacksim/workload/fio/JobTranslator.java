@@ -166,6 +166,10 @@ public final class JobTranslator {
     private Origin timeBasedOrigin;
     /** The job's ioengine= as written (the last one wins), for its engine options. */
     private String engineWritten = "psync";
+    /** The ioengine the [global] options set, or null. */
+    private String globalEngine;
+    /** The options the job has from [global] sections, not its own. */
+    private java.util.Set<JobFile.Option> inherited = java.util.Set.of();
 
     /** Where each option was last set (fio's later-wins rule), "" for the job's first option. */
     private final Map<String, Origin> origins = new java.util.HashMap<>();
@@ -194,10 +198,21 @@ public final class JobTranslator {
                                     boolean lenient, JobSpec.Size defaultSize, Map<JobFile.Option, String> paths) {
         JobTranslator t = new JobTranslator(defaultName, lenient, paths);
         t.size = defaultSize;
+        java.util.Set<JobFile.Option> mine = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        mine.addAll(own);
         for (JobFile.Option o : effective) {
             FioOptions.Def d = FioOptions.lookup(o.key());
             if (d != null && d.name().equals("ioengine") && o.value() != null) {
                 t.engineWritten = o.value().strip();
+                if (!mine.contains(o)) {
+                    t.globalEngine = t.engineWritten;
+                }
+            }
+        }
+        t.inherited = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (JobFile.Option o : effective) {
+            if (!mine.contains(o)) {
+                t.inherited.add(o);
             }
         }
         for (JobFile.Option o : inFioOrder(effective)) {
@@ -358,6 +373,11 @@ public final class JobTranslator {
      */
     private void engineOption(FioOptions.Def def, JobFile.Option o) {
         String engine = engineWritten.contains(":") ? engineWritten.substring(0, engineWritten.indexOf(':')) : engineWritten;
+        if (!def.engines().contains(engine) && inherited.contains(o) && globalEngine != null
+                && def.engines().contains(baseEngine(globalEngine))) {
+            // ioengine_load: the job's own ioengine replaces [global]'s, whose options go with it
+            return;
+        }
         if (!def.engines().contains(engine)) {
             throw ConfigException.at(o.origin(), "option '" + display(o) + "' is an option of ioengine " + def.engineList()
                     + ", and this job's ioengine is " + engineWritten);
@@ -377,6 +397,10 @@ public final class JobTranslator {
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw ConfigException.at(o.origin(), "'" + display(o) + "': " + e.getMessage());
         }
+    }
+
+    private static String baseEngine(String e) {
+        return e.contains(":") ? e.substring(0, e.indexOf(':')) : e;
     }
 
     /** Engine options StackSim simulates (FioOptions' engine table says which). */
@@ -413,11 +437,16 @@ public final class JobTranslator {
                 engineOptions.put(opt, v.strip());
             }
             case "readfua", "writefua" -> engineOptions.put(opt, FioValues.bool(v) ? "1" : "0");
+            // engines/e4defrag.c
+            case "donorname" -> engineOptions.put(opt, v.strip());
+            case "inplace" -> engineOptions.put(opt, Long.toString(intIn(v, 0, 1, "0 or 1")));
             case "cmd_type" -> {
                 if (!v.strip().equals("nvme")) {
                     throw new IllegalArgumentException("expected nvme (fio's only uring_cmd type), got '" + v + "'");
                 }
             }
+            case "sqthread_poll" -> engineOptions.put(opt, v == null || FioValues.bool(v) ? "1" : "0");
+            case "sqthread_poll_cpu" -> intIn(v, 0, Integer.MAX_VALUE, "a CPU number");
             case "registerfiles", "nonvectored" -> {
                 if (v != null && !v.isBlank()) {
                     FioValues.integer(v.strip());
@@ -523,11 +552,22 @@ public final class JobTranslator {
     }
 
     private int intIn(String v, long min, long max, String what) {
-        long n = FioValues.intWithSuffix(v, kbBase);
+        long n;
+        try {
+            n = FioValues.intWithSuffix(v, kbBase);
+        } catch (IllegalArgumentException e) {
+            // say what the option takes (a port, a percentage), not only that the text is no size
+            throw new IllegalArgumentException("expected " + what + " from " + min + " to " + max
+                    + " (a whole number; fio's k, m, g suffixes allowed), got '" + excerpt(v.strip()) + "'");
+        }
         if (n < min || n > max) {
             throw new IllegalArgumentException("expected " + what + " from " + min + " to " + max + ", got " + n);
         }
         return (int) n;
+    }
+
+    private static String excerpt(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     private long nsOf(String v, long defaultUnitUs) {
@@ -1081,6 +1121,11 @@ public final class JobTranslator {
         }
         if (engine.fioName().equals("cpuio")) {
             cpuioInit();
+        }
+        if (engine.fioName().equals("e4defrag") && engineOptions.getOrDefault("donorname", "").isEmpty()) {
+            // engines/e4defrag.c fio_e4defrag_init fails the job without one
+            throw ConfigException.at(origins.get(""), "job '" + name + "': ioengine=e4defrag needs donorname= (the"
+                    + " donor file whose blocks it swaps in: fio's \"'donorname' options required\")");
         }
         if (extras.offload() && engine.fioName().equals("io_uring")) {
             // ioengines.c check_engine_ops: FIO_NO_OFFLOAD

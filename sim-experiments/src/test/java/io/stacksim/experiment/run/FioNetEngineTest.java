@@ -130,4 +130,14 @@ class FioNetEngineTest {
         assertThatThrownBy(() -> FioHarness.run(dir, FioHarness.STACK, "[n]\nioengine=net\nport=1\nrw=read\n"
                 + "size=1m\n")).isInstanceOf(ConfigException.class).hasMessageContaining("listen");
     }
+
+    @Test
+    void aHostNameNoResolverCouldResolveIsRefusedAtItsLineAsFioFailsToResolveIt() {
+        // getaddrinfo fails for a name with a space or an underscore, or under RFC 6761's .invalid
+        for (String host : new String[] {"no.such.host.invalid", "bad_name", "a..b", "-x"}) {
+            assertThatThrownBy(() -> FioHarness.run(dir, FioHarness.STACK, "[n]\nioengine=net\nport=9000\nrw=write\n"
+                    + "size=64k\nhostname=" + host + "\n")).as(host).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("t.fio:6: job 'n': failed to resolve host '" + host + "'");
+        }
+    }
 }

@@ -75,6 +75,45 @@ class FioOffloadTest {
         assertThat(off.ctx).isGreaterThan(2 * inline.ctx);
     }
 
+    private static final String VERIFY_JOB = """
+            [w]
+            filename=/dev/sda
+            size=4m
+            bs=4k
+            rw=randwrite
+            ioengine=libaio
+            iodepth=8
+            direct=1
+            verify=crc32c
+            io_submit_mode=offload
+            """;
+
+    @Test
+    void theVerifyPassIsSubmittedInlineByTheJobsThreadAtItsIodepth() {
+        // backend.c: do_io hands every unit to the workers (workqueue_enqueue), but do_verify
+        // submits with io_u_submit (td_io_queue on the job's thread and engine) and reaps with
+        // wait_for_completions, so the verify reads go out up to iodepth at a time
+        JobStats s = FioHarness.job(FioHarness.run(dir, SLOW, VERIFY_JOB), "w");
+        assertThat(s.totalIos[JobStats.WRITE]).isEqualTo(1024);
+        assertThat(s.totalIos[JobStats.READ]).isEqualTo(1024);
+        // the 1024 writes at depth 1 (one per worker); the 1024 reads deeper (the depth map
+        // counts every unit when it is submitted, at the depth then)
+        assertThat(s.depthMap[0]).isBetween(1024L, 1100L);
+        // 1024 reads of 5 ms at depth 8 take about 640 ms, not the 5.1 s of one at a time
+        assertThat(s.runtimeMs[JobStats.READ]).isBetween(600L, 800L);
+    }
+
+    @Test
+    void backlogVerifyReadsDuringTheWritePhaseGoToTheWorkersLikeAnyUnit() {
+        // do_io: get_io_u's verify backlog reads are enqueued as the writes are
+        JobStats s = FioHarness.job(FioHarness.run(dir, SLOW, VERIFY_JOB + "verify_backlog=16\n"), "w");
+        assertThat(s.totalIos[JobStats.READ]).isEqualTo(1024);
+        // at depth 1, all but the pieces logged after the last backlog, which do_verify reads
+        // back inline after the loop (fewer than verify_backlog of them)
+        long all = s.totalIos[JobStats.READ] + s.totalIos[JobStats.WRITE];
+        assertThat(s.depthMap[0]).isBetween(all - 15, all);
+    }
+
     @Test
     void ioUringIsRefusedAsFioRefusesEnginesMarkedNoOffload() {
         assertThatThrownBy(() -> FioHarness.run(dir, SLOW, JOB.replace("libaio", "io_uring")

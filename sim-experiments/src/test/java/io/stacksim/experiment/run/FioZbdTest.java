@@ -258,6 +258,12 @@ class FioZbdTest {
         assertThatThrownBy(() -> run(ZNS, "[w]\nfilename=/dev/nvme0n1\nrw=write\nzonemode=zbd\nmax_open_zones=7\ndirect=1\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("Specified --max_open_zones (7) is larger than max (6)");
+        // fio's is_zone_open asserts job_max_open_zones <= max_open_zones (fio aborts): refused at the option's line
+        assertThatThrownBy(() -> run(ZNS, "[w]\nfilename=/dev/nvme0n1\nrw=write\nzonemode=zbd\nmax_open_zones=4\n"
+                + "job_max_open_zones=5\ndirect=1\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("t.fio:6: job 'w': job_max_open_zones=5 is larger than the 4 zones max_open_zones allows;"
+                        + " expected at most 4");
         assertThatThrownBy(() -> run(SMR, "[w]\nfilename=/dev/sda\nrw=write\nzonemode=zbd\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("Using direct I/O is mandatory for writing to ZBD drives");

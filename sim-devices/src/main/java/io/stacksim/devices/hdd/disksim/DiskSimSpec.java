@@ -72,6 +72,7 @@ public final class DiskSimSpec {
         for (Block b : pf.blocks()) {
             if (b.type().equals("dm_disk")) {
                 DiskSimSpec s = new DiskSimSpec();
+                s.notes.addAll(pf.notes());
                 ModelParts mp = s.readModel(b);
                 return new Model(mp.layout, mp.mech, List.copyOf(s.notes));
             }
@@ -81,6 +82,7 @@ public final class DiskSimSpec {
 
     private Loaded loadParv(Path parv) {
         ParamFile pf = ParamFile.parse(parv);
+        notes.addAll(pf.notes());
         Map<String, String> typeOf = new LinkedHashMap<>();
         for (Instantiation in : pf.instantiations()) {
             for (String n : in.names()) {

@@ -99,6 +99,7 @@ public final class ParamFile {
     private final List<Instantiation> instantiations = new ArrayList<>();
     private final List<TopoNode> topology = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     private ParamFile() {
     }
@@ -120,6 +121,11 @@ public final class ParamFile {
 
     public List<TopoNode> topology() {
         return topology;
+    }
+
+    /** What was read but ignored, as DiskSim warns of it (a block defined again), each with its file:line. */
+    public List<String> notes() {
+        return notes;
     }
 
     /** Every file read, the top-level one first. */
@@ -212,7 +218,15 @@ public final class ParamFile {
                     }
                     Token nameTok = lx.word("a block name after '" + t.text + "'");
                     lx.expect("{");
-                    blocks.add(new Block(t.text, nameTok.text, parseParams(lx, file, depth), lx.origin(t)));
+                    Block b = new Block(t.text, nameTok.text, parseParams(lx, file, depth), lx.origin(t));
+                    Block first = block(b.name());
+                    if (first == null) {
+                        blocks.add(b);
+                    } else {
+                        // libparam's BLOCKDEF rule: "*** warning: ignoring redefinition of NAME"; the first stays
+                        notes.add(b.origin() + ": ignoring redefinition of block '" + excerpt(b.name()) + "' (first defined at "
+                                + first.origin() + "), as DiskSim does: the first definition is used");
+                    }
                 }
             }
         }
@@ -310,6 +324,7 @@ public final class ParamFile {
 
     private List<Param> parseParams(Lexer lx, Path file, int depth) {
         List<Param> params = new ArrayList<>();
+        Map<String, Param> seen = new java.util.HashMap<>();
         while (true) {
             if (lx.peekIs("}")) {
                 lx.next();
@@ -336,7 +351,15 @@ public final class ParamFile {
             }
             lx.expect("=");
             Value v = parseValue(lx, file, depth);
-            params.add(new Param(name.toString(), v, lx.origin(first)));
+            Param p = new Param(name.toString(), v, lx.origin(first));
+            Param before = seen.putIfAbsent(p.key(), p);
+            if (before != null) {
+                // libparam's lp_add_param: "*** error: redefined NAME", and the parse is aborted
+                throw lx.error(first, "'" + excerpt(p.name()) + "' is given twice in this block (first at line "
+                        + before.origin().line() + "); expected each parameter once per block, as DiskSim"
+                        + " (libparam refuses a redefined parameter)");
+            }
+            params.add(p);
         }
     }
 
@@ -375,6 +398,7 @@ public final class ParamFile {
             Path model = sourced(lx, f, file);
             sub.parseFile(model, depth + 1);
             files.addAll(sub.files);
+            notes.addAll(sub.notes);
             if (sub.blocks.size() != 1 || !sub.instantiations.isEmpty() || !sub.topology.isEmpty()) {
                 throw new ConfigException(model + ": expected exactly one parameter block, found " + sub.blocks.size());
             }

@@ -142,4 +142,40 @@ class DiskSimSpecTest {
                 .hasMessageContaining("cut.parv")
                 .hasMessageContaining("expected ']'");
     }
+
+    @Test
+    void aParameterGivenTwiceInABlockIsRefusedAtItsSecondLineAsLibparamDoes() throws IOException {
+        Path dir = copyShared();
+        Path model = dir.resolve("hp_c2247a_validate.model");
+        // libparam's lp_add_param refuses a redefined parameter ("*** error: redefined ...") and aborts the parse
+        edit(model, "Rotation speed (in rpms) = 5400,", "Rotation speed (in rpms) = 5400,\n      Rotation  speed (in rpms) = 7200,");
+        int first = lineOf(model, "Rotation speed (in rpms) = 5400");
+        int second = lineOf(model, "Rotation  speed (in rpms) = 7200");
+        assertThatThrownBy(() -> DiskSimSpec.load(dir.resolve("hp_c2247a.parv")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("hp_c2247a_validate.model:" + second + ":")
+                .hasMessageContaining("given twice")
+                .hasMessageContaining("first at line " + first)
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void aBlockDefinedTwiceKeepsItsFirstDefinitionWithANoteNamingBothLinesAsDiskSimWarns() throws IOException {
+        Path dir = copyShared();
+        Path parv = dir.resolve("hp_c2247a.parv");
+        String text = Files.readString(parv);
+        int start = text.indexOf("disksim_bus BUS1");
+        assertThat(start).as("the parv defines BUS1").isNotNegative();
+        int end = text.indexOf('}', start) + 1;
+        // the disk's bus again, slower, which DiskSim ignores ("warning: ignoring redefinition of BUS1")
+        String again = text.substring(start, end).replace("Read block transfer time = 0.17010", "Read block transfer time = 9.0");
+        Files.writeString(parv, text.substring(0, end) + "\n" + again + text.substring(end));
+        DiskSimSpec.Loaded original = DiskSimSpec.load(SharedData.disksim().resolve("hp_c2247a.parv"));
+        DiskSimSpec.Loaded l = DiskSimSpec.load(parv);
+        assertThat(l.params().bus()).as("the first BUS1 is the one used").isEqualTo(original.params().bus());
+        assertThat(l.params().bus().readSectorNs()).isEqualTo(170_100);
+        int second = Files.readString(parv).substring(0, end + 1).split("\n", -1).length;
+        assertThat(l.notes()).anySatisfy(n -> assertThat(n).contains("hp_c2247a.parv:" + second + ": ignoring redefinition of block 'BUS1'")
+                .contains("first defined at " + parv + ":"));
+    }
 }

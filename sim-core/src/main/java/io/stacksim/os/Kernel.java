@@ -687,10 +687,6 @@ public final class Kernel {
     }
 
     /**
-     * A submitter that found no free request sleeps in blk_mq_get_tag until its bios have one;
-     * then {@code cont} runs on its CPU. Without such a wait {@code cont} runs at once.
-     */
-    /**
      * When some of {@code t}'s bios wait for a request (blk_mq_get_tag), runs {@code allocated}
      * once they all have one, in block context, and returns true: the task is to sleep until
      * then. Else returns false.
@@ -699,8 +695,12 @@ public final class Kernel {
         return BlockTarget.whenAllAllocated(fs.devices(), 0, t, allocated);
     }
 
+    /**
+     * A submitter that found no free request sleeps in blk_mq_get_tag until its bios have one;
+     * then {@code cont} runs on its CPU. Without such a wait {@code cont} runs at once.
+     */
     void afterRequestWait(Task t, Runnable cont) {
-        if (!BlockTarget.whenAllAllocated(fs.devices(), 0, t, () -> t.wake(cont))) {
+        if (!whenRequestsAllocated(t, () -> t.wake(cont))) {
             cont.run();
             return;
         }
